@@ -1,0 +1,206 @@
+"""The ``hallsim`` command line: ``run``, ``compare`` and ``validate``.
+
+Exit codes (DESIGN.md): 0 success; 2 bad input, with a one-paragraph message
+naming the file, the field path and the problem; 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sim import __version__
+from sim.errors import InputError
+
+EXIT_OK, EXIT_ERROR, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"hallsim: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+    return value
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative (got {value})")
+    return value
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=_nonneg_int, default=1, help="master seed (default 1)")
+    p.add_argument("--replications", "-r", type=_positive_int, default=10,
+                   help="independent replications (default 10)")
+    p.add_argument("--days", type=_positive_int, default=None,
+                   help="days per replication (default: the scenario's hall.days)")
+    p.add_argument("--workers", "-j", type=_nonneg_int, default=1,
+                   help="worker processes for replications (0 = all cores; default 1); "
+                        "results do not depend on it")
+    p.add_argument("--json", metavar="OUT", help="write the results document (JSON) here")
+    p.add_argument("--quiet", "-q", action="store_true", help="no table, no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``hallsim`` command."""
+    parser = _Parser(prog="hallsim", description="Simulate government service halls.")
+    parser.add_argument("--version", action="version", version=f"hallsim {__version__}")
+    sub = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="simulate one scenario and summarise waits",
+                         description="Simulate a scenario; print a summary table.")
+    run.add_argument("scenario", help="scenario YAML file")
+    _add_run_options(run)
+    run.add_argument("--records", metavar="OUT",
+                     help="write one row per ticket (.csv, .csv.gz or .parquet)")
+
+    cmp_ = sub.add_parser("compare", help="compare scenarios on the same seeds",
+                          description="Run every scenario with the same seeds (common random "
+                                      "numbers) and print paired differences against the first.")
+    cmp_.add_argument("scenarios", nargs="+", help="two or more scenario YAML files; the first "
+                                                   "is the baseline")
+    _add_run_options(cmp_)
+
+    val = sub.add_parser("validate", help="check a scenario file and print capacity warnings",
+                         description="Validate scenario files; exit 2 on the first bad one.")
+    val.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    return parser
+
+
+def _load(path: str, days: int | None):
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if days is not None:
+        scenario = scenario.with_days(days)
+    return scenario
+
+
+def _warn(scenario: Any, path: str) -> None:
+    from sim.capacity import overloads
+
+    for o in overloads(scenario):
+        print(f"hallsim: warning: {path}: {o.message()}", file=sys.stderr)
+
+
+def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = False):
+    from tqdm import tqdm
+
+    from sim.runner import simulate
+
+    show = not args.quiet and args.replications > 1
+    with tqdm(total=args.replications, desc=scenario.name, unit="rep", disable=not show or None,
+              file=sys.stderr, leave=False) as bar:
+        return simulate(scenario, seed=args.seed, replications=args.replications,
+                        workers=args.workers, keep_records=keep_records, progress=bar.update)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``hallsim run``."""
+    from sim.io import write_json_atomic
+    from sim.records import write_records
+    from sim.tables import summary_table
+
+    if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
+        raise InputError(args.records, "", "records file must end in .csv, .csv.gz or .parquet")
+    scenario = _load(args.scenario, args.days)
+    _warn(scenario, args.scenario)
+    result = _simulate(scenario, args, keep_records=bool(args.records))
+    doc = result.document()
+    if args.json:
+        write_json_atomic(args.json, doc)
+    if args.records:
+        write_records(result.records_frame(), args.records)
+    if not args.quiet:
+        print(summary_table(doc))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``hallsim compare``."""
+    from sim.compare import compare_runs
+    from sim.io import write_json_atomic
+    from sim.tables import comparison_table, summary_table
+
+    if len(args.scenarios) < 2:
+        raise InputError("", "", "compare needs at least two scenario files")
+    scenarios = [_load(p, args.days) for p in args.scenarios]
+    labels = _labels(args.scenarios, [s.name for s in scenarios])
+    for s, p in zip(scenarios, args.scenarios):
+        _warn(s, p)
+    results = [_simulate(s, args) for s in scenarios]
+    docs = {label: r.document() for label, r in zip(labels, results)}
+    diffs = {label: compare_runs(results[0], r) for label, r in zip(labels[1:], results[1:])}
+    if args.json:
+        write_json_atomic(args.json, {
+            "baseline": labels[0], "seed": args.seed, "replications": args.replications,
+            "scenarios": docs, "differences": diffs,
+        })
+    if not args.quiet:
+        for label in labels:
+            print(summary_table(docs[label]) + "\n")
+        for label in labels[1:]:
+            print(comparison_table(labels[0], label, diffs[label]) + "\n")
+    return EXIT_OK
+
+
+def _labels(paths: list[str], names: list[str]) -> list[str]:
+    if len(set(names)) == len(names):
+        return names
+    return [f"{n} ({Path(p).as_posix()})" for n, p in zip(names, paths)]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``hallsim validate``."""
+    from sim.arrivals import expected_arrivals
+
+    for path in args.scenarios:
+        scenario = _load(path, None)
+        _warn(scenario, path)
+        per_day = sum(expected_arrivals(scenario, c) for c in scenario.categories)
+        windows = sum(g.count for g in scenario.windows)
+        print(f"{path}: ok ({scenario.name}: {len(scenario.categories)} categories, "
+              f"{len(scenario.windows)} window groups with {windows} windows, "
+              f"{per_day:,.0f} expected tickets on day 1)")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``hallsim`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    handlers = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
+    try:
+        return handlers[args.verb](args)
+    except InputError as exc:
+        print(f"hallsim: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("hallsim: interrupted; nothing was written half", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - exit 1 with a message, traceback on request
+        if os.environ.get("HALLSIM_DEBUG"):
+            traceback.print_exc()
+        print(f"hallsim: error: {type(exc).__name__}: {exc} (set HALLSIM_DEBUG=1 for a "
+              f"traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Times of day: parsing ``"HH:MM"`` and opening periods, all in minutes."""
+
+from __future__ import annotations
+
+import re
+
+MINUTES_PER_DAY = 1440.0
+
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def parse_hhmm(text: str) -> float:
+    """Minutes after midnight for ``"HH:MM"`` (``"24:00"`` allowed as 1440)."""
+    m = _HHMM.match(str(text).strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a time of day \"HH:MM\"")
+    h, mi = int(m.group(1)), int(m.group(2))
+    if mi >= 60 or h > 24 or (h == 24 and mi != 0):
+        raise ValueError(f"'{text}' is not a valid time of day")
+    return float(h * 60 + mi)
+
+
+def format_hhmm(minutes: float) -> str:
+    """``"HH:MM"`` for minutes after midnight (rounded down to the minute)."""
+    m = int(minutes // 1)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def parse_period(text: str) -> tuple[float, float]:
+    """``(start, end)`` minutes for an opening period ``"HH:MM-HH:MM"``."""
+    parts = str(text).split("-")
+    if len(parts) != 2:
+        raise ValueError(f"'{text}' is not an opening period \"HH:MM-HH:MM\"")
+    start, end = parse_hhmm(parts[0]), parse_hhmm(parts[1])
+    if not start < end:
+        raise ValueError(f"opening period '{text}' ends before it starts")
+    if start >= MINUTES_PER_DAY:
+        raise ValueError(f"opening period '{text}' starts at 24:00")
+    return start, end

@@ -1,0 +1,244 @@
+"""Service-time and patience distributions (all durations in minutes).
+
+Each distribution is an immutable pydantic model selected by its ``dist`` key. It
+samples from a given :class:`numpy.random.Generator` (never a global RNG), knows
+its analytic mean and variance, and can hand back the equivalent frozen
+``scipy.stats`` distribution for fitting and plotting.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from scipy import stats
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @property
+    def mean(self) -> float:  # pragma: no cover - overridden
+        raise AssertionError("abstract")
+
+    @property
+    def variance(self) -> float:  # pragma: no cover - overridden
+        raise AssertionError("abstract")
+
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation: standard deviation over mean."""
+        return math.sqrt(self.variance) / self.mean if self.mean > 0 else 0.0
+
+    def scaled(self, factor: float) -> float:
+        """Mean after multiplying every draw by ``factor``."""
+        return self.mean * factor
+
+
+class Exponential(_Dist):
+    """Exponential with the given mean."""
+
+    dist: Literal["exponential"]
+    mean_: PositiveFloat = Field(alias="mean")
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    @property
+    def variance(self) -> float:
+        return self.mean_**2
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values."""
+        return rng.exponential(self.mean_, n)
+
+    def scipy(self):
+        """The equivalent frozen ``scipy.stats`` distribution."""
+        return stats.expon(scale=self.mean_)
+
+
+class LogNormal(_Dist):
+    """Log-normal given by its mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
+    mean_: PositiveFloat = Field(alias="mean")
+    cv_: PositiveFloat = Field(alias="cv")
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    @property
+    def variance(self) -> float:
+        return (self.mean_ * self.cv_) ** 2
+
+    def _params(self) -> tuple[float, float]:
+        sigma2 = math.log1p(self.cv_**2)
+        return math.log(self.mean_) - sigma2 / 2.0, math.sqrt(sigma2)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values."""
+        mu, sigma = self._params()
+        return rng.lognormal(mu, sigma, n)
+
+    def scipy(self):
+        """The equivalent frozen ``scipy.stats`` distribution."""
+        mu, sigma = self._params()
+        return stats.lognorm(s=sigma, scale=math.exp(mu))
+
+
+class Gamma(_Dist):
+    """Gamma given by its mean and coefficient of variation (shape = 1/cv²)."""
+
+    dist: Literal["gamma"]
+    mean_: PositiveFloat = Field(alias="mean")
+    cv_: PositiveFloat = Field(alias="cv")
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    @property
+    def variance(self) -> float:
+        return (self.mean_ * self.cv_) ** 2
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values."""
+        shape = 1.0 / self.cv_**2
+        return rng.gamma(shape, self.mean_ / shape, n)
+
+    def scipy(self):
+        """The equivalent frozen ``scipy.stats`` distribution."""
+        shape = 1.0 / self.cv_**2
+        return stats.gamma(a=shape, scale=self.mean_ / shape)
+
+
+class Deterministic(_Dist):
+    """Always the same value."""
+
+    dist: Literal["deterministic"]
+    value: PositiveFloat
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    @property
+    def variance(self) -> float:
+        return 0.0
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values (all equal; the generator is not advanced)."""
+        return np.full(n, self.value)
+
+    def scipy(self):
+        """A degenerate uniform at the value."""
+        return stats.uniform(loc=self.value, scale=0.0)
+
+
+class Uniform(_Dist):
+    """Uniform on [low, high]."""
+
+    dist: Literal["uniform"]
+    low: float = Field(ge=0)
+    high: PositiveFloat
+
+    @model_validator(mode="after")
+    def _order(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2.0
+
+    @property
+    def variance(self) -> float:
+        return (self.high - self.low) ** 2 / 12.0
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values."""
+        return rng.uniform(self.low, self.high, n)
+
+    def scipy(self):
+        """The equivalent frozen ``scipy.stats`` distribution."""
+        return stats.uniform(loc=self.low, scale=self.high - self.low)
+
+
+class Triangular(_Dist):
+    """Triangular on [low, high] with the given mode."""
+
+    dist: Literal["triangular"]
+    low: float = Field(ge=0)
+    mode: float = Field(ge=0)
+    high: PositiveFloat
+
+    @model_validator(mode="after")
+    def _order(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(
+                f"need low <= mode <= high and low < high (got {self.low}, {self.mode}, {self.high})"
+            )
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3.0
+
+    @property
+    def variance(self) -> float:
+        a, c, b = self.low, self.mode, self.high
+        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values."""
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+    def scipy(self):
+        """The equivalent frozen ``scipy.stats`` distribution."""
+        width = self.high - self.low
+        return stats.triang(c=(self.mode - self.low) / width, loc=self.low, scale=width)
+
+
+class Empirical(_Dist):
+    """Resampling, with equal weights, of observed values (e.g. from a ticket log)."""
+
+    dist: Literal["empirical"]
+    values: tuple[Annotated[float, Field(ge=0)], ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Empirical:
+        if max(self.values) <= 0:
+            raise ValueError("values must not all be zero")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.values))
+
+    @property
+    def variance(self) -> float:
+        return float(np.var(self.values))
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` values with replacement."""
+        return rng.choice(np.asarray(self.values, dtype=float), size=n, replace=True)
+
+    def scipy(self):
+        """A discrete distribution on the observed values."""
+        vals, counts = np.unique(np.asarray(self.values, dtype=float), return_counts=True)
+        return stats.rv_discrete(values=(vals, counts / counts.sum()))
+
+
+Distribution = Annotated[
+    Union[Exponential, LogNormal, Gamma, Deterministic, Uniform, Triangular, Empirical],  # noqa: UP007
+    Field(discriminator="dist"),
+]
+"""Any of the supported distributions, chosen by the ``dist`` key."""
+
+DIST_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "triangular",
+              "empirical")

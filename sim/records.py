@@ -1,0 +1,89 @@
+"""Per-ticket records of one replication, kept as numpy columns.
+
+Columns follow the contract in DESIGN.md: ``ticket, category, day, arrival,
+call, end, window, outcome`` (times in minutes from the start of day 0, NaN
+where not reached; ``window`` -1 where not served).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SERVED, ABANDONED, BALKED, OPEN = 0, 1, 2, 3
+OUTCOMES = ("served", "abandoned", "balked", "open")
+
+
+@dataclass(frozen=True)
+class Records:
+    """Everything the engine observed in one replication.
+
+    ``window`` indexes ``window_names`` (``"A-1"``: group id, dash, 1-based
+    window number); ``window_group`` maps each window to its group index in
+    ``group_names``. ``extra_staffed`` holds, per group, minutes that windows
+    kept working after the schedule had taken them off duty (finishing a customer).
+    """
+
+    category_names: tuple[str, ...]
+    window_names: tuple[str, ...]
+    group_names: tuple[str, ...]
+    window_group: np.ndarray
+    arrival: np.ndarray
+    category: np.ndarray
+    call: np.ndarray
+    end: np.ndarray
+    window: np.ndarray
+    outcome: np.ndarray
+    extra_staffed: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    @property
+    def day(self) -> np.ndarray:
+        """Day (0-based) on which each ticket was taken."""
+        return (self.arrival // 1440.0).astype(np.int32)
+
+    @property
+    def wait(self) -> np.ndarray:
+        """Minutes from ticket to call (NaN for those never called)."""
+        return self.call - self.arrival
+
+    def to_frame(self, replication: int | None = None) -> pd.DataFrame:
+        """One row per ticket with the contract's columns (plus ``replication`` if given)."""
+        window = np.where(self.window >= 0, self.window, 0)
+        names = np.asarray(self.window_names + ("",), dtype=object)
+        frame = pd.DataFrame(
+            {
+                "ticket": np.arange(1, len(self) + 1),
+                "category": pd.Categorical.from_codes(self.category, self.category_names),
+                "day": self.day,
+                "arrival": self.arrival,
+                "call": self.call,
+                "end": self.end,
+                "window": np.where(self.window >= 0, names[window], ""),
+                "outcome": pd.Categorical.from_codes(self.outcome.astype(np.int8), OUTCOMES),
+            }
+        )
+        if replication is not None:
+            frame.insert(0, "replication", replication)
+        return frame
+
+
+def write_records(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a records table as CSV or Parquet (by extension), atomically."""
+    from sim.io import atomic_path
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        elif suffix in (".csv", ".gz") or path.name.endswith(".csv.gz"):
+            frame.to_csv(tmp, index=False, float_format="%.4f",
+                         compression="gzip" if suffix == ".gz" else None)
+        else:
+            raise ValueError(f"unknown records format '{path.suffix}' (use .csv or .parquet)")

@@ -1,0 +1,401 @@
+"""Scenario files: safe YAML loading and validation into typed, immutable objects.
+
+A scenario says what a hall is: its opening hours, the categories of tickets
+(service items, 事项) with their arrival rates and service times, and the window
+groups (窗口) with the categories each is authorised to serve. The format is
+documented in ``docs/scenario-format.md``. :func:`load_scenario` raises
+:class:`sim.errors.InputError` naming the file, the field path and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from sim.clock import MINUTES_PER_DAY, format_hhmm, parse_hhmm, parse_period
+from sim.distributions import DIST_NAMES, Distribution
+from sim.errors import InputError
+
+CallRule = Literal["oldest_first", "own_first"]
+
+
+class ScenarioError(ValueError):
+    """A semantic error found after the structure was validated, with its field path."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(problem)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Hall(_Frozen):
+    """Opening hours and the length of one replication."""
+
+    open: tuple[str, ...] = Field(min_length=1)
+    days: int = Field(default=5, ge=1)
+    warmup_days: int = Field(default=0, ge=0)
+    day_factors: tuple[PositiveFloat, ...] = Field(default=(1.0,), min_length=1)
+    call_rule: CallRule = "oldest_first"
+
+    _periods: tuple[tuple[float, float], ...] = PrivateAttr()
+
+    @field_validator("open")
+    @classmethod
+    def _check_open(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        periods = [parse_period(p) for p in value]
+        for (s0, e0), (s1, _e1), text in zip(periods, periods[1:], value[1:]):
+            if s1 < s0:
+                raise ValueError("opening periods must be listed in time order")
+            if s1 < e0:
+                raise ValueError(f"opening period '{text}' overlaps the one before it")
+        return value
+
+    @model_validator(mode="after")
+    def _check_days(self) -> Hall:
+        if self.warmup_days >= self.days:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days}) must be below days ({self.days})"
+            )
+        return self
+
+    def model_post_init(self, __context: Any) -> None:  # noqa: D102
+        self._periods = tuple(parse_period(p) for p in self.open)
+
+    @property
+    def periods(self) -> tuple[tuple[float, float], ...]:
+        """Opening periods as ``(start, end)`` minutes after midnight."""
+        return self._periods
+
+    @property
+    def continuous(self) -> bool:
+        """True for a hall open around the clock (``["00:00-24:00"]``)."""
+        return self._periods == ((0.0, MINUTES_PER_DAY),)
+
+    @property
+    def open_minutes_per_day(self) -> float:
+        """Minutes the hall issues tickets per day."""
+        return sum(e - s for s, e in self._periods)
+
+    def is_open_at(self, minute: float) -> bool:
+        """Whether ``minute`` (after midnight) lies inside an opening period."""
+        return any(s <= minute < e for s, e in self._periods)
+
+    def day_factor(self, day: int) -> float:
+        """Arrival multiplier of day ``day`` (0-based, cycling through ``day_factors``)."""
+        return self.day_factors[day % len(self.day_factors)]
+
+
+Profile = PositiveFloat | NonNegativeFloat | dict[str, NonNegativeFloat]
+
+
+class Category(_Frozen):
+    """A service item (事项): its own queue, arrivals, service time and patience."""
+
+    department: str | None = None
+    zone: str | None = None
+    arrivals_per_hour: NonNegativeFloat | dict[str, NonNegativeFloat]
+    service: Distribution
+    patience: Distribution | None = None
+    balk_at_queue: int | None = Field(default=None, ge=1)
+
+
+class WindowGroup(_Frozen):
+    """A group of identical windows (窗口) with one authorisation set."""
+
+    id: str = Field(min_length=1)
+    count: int = Field(ge=1)
+    serves: tuple[str, ...] = Field(min_length=1)
+    primary: tuple[str, ...] | None = None
+    call_rule: CallRule | None = None
+    schedule: dict[str, int] | None = None
+    speed: dict[str, PositiveFloat] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]+", value):
+            raise ValueError("window id may use letters, digits and _ . : - only")
+        return value
+
+
+class Targets(_Frozen):
+    """Service-level thresholds reported in the results."""
+
+    wait_minutes: PositiveFloat = 20.0
+
+
+class Scenario(_Frozen):
+    """A validated, immutable hall scenario."""
+
+    name: str = Field(min_length=1)
+    hall: Hall
+    categories: dict[str, Category] = Field(min_length=1)
+    windows: tuple[WindowGroup, ...] = Field(min_length=1)
+    targets: Targets = Targets()
+
+    _serves: dict[str, tuple[str, ...]] = PrivateAttr()
+    _primary: dict[str, tuple[str, ...]] = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        names = list(self.categories)
+        self._serves, self._primary = {}, {}
+        seen: set[str] = set()
+        for g in self.windows:
+            path = f"windows.{g.id}"
+            if g.id in seen:
+                raise ScenarioError(f"{path}.id", f"duplicate window id '{g.id}'")
+            seen.add(g.id)
+            served: list[str] = []
+            for k, ref in enumerate(g.serves):
+                for c in self.resolve(ref, f"{path}.serves[{k}]"):
+                    if c not in served:
+                        served.append(c)
+            self._serves[g.id] = tuple(served)
+            if g.primary is None:
+                primary = list(self.resolve(g.serves[0], f"{path}.serves[0]"))
+            else:
+                primary = []
+                for k, ref in enumerate(g.primary):
+                    for c in self.resolve(ref, f"{path}.primary[{k}]"):
+                        if c not in served:
+                            raise ScenarioError(
+                                f"{path}.primary[{k}]",
+                                f"primary category '{c}' is not among those the group serves",
+                            )
+                        primary.append(c)
+            self._primary[g.id] = tuple(primary)
+            for ref, factor in (g.speed or {}).items():
+                for c in self.resolve(ref, f"{path}.speed.{ref}"):
+                    if c not in served:
+                        raise ScenarioError(
+                            f"{path}.speed.{ref}",
+                            f"speed given for '{c}', which the group does not serve",
+                        )
+            if g.schedule is not None:
+                for key, n in g.schedule.items():
+                    if not 0 <= n <= g.count:
+                        raise ScenarioError(
+                            f"{path}.schedule.{key}",
+                            f"{n} windows staffed, but the group has count {g.count}",
+                        )
+                self._check_profile_keys(g.schedule, f"{path}.schedule")
+        served_any = {c for s in self._serves.values() for c in s}
+        for c in names:
+            if c not in served_any:
+                raise ScenarioError(f"categories.{c}", f"no window serves category '{c}'")
+            rate = self.categories[c].arrivals_per_hour
+            if isinstance(rate, dict):
+                self._check_profile_keys(rate, f"categories.{c}.arrivals_per_hour")
+        return self
+
+    def _check_profile_keys(self, profile: dict[str, Any], path: str) -> None:
+        if not profile:
+            raise ScenarioError(path, "a time-of-day profile needs at least one entry")
+        first_open = self.hall.periods[0][0]
+        times = []
+        for key in profile:
+            try:
+                t = parse_hhmm(key)
+            except ValueError as exc:
+                raise ScenarioError(f"{path}.{key}", str(exc)) from None
+            if not self.hall.is_open_at(t):
+                raise ScenarioError(
+                    f"{path}.{key}", f"time {key} lies outside the opening hours {list(self.hall.open)}"
+                )
+            times.append(t)
+        if times != sorted(times):
+            raise ScenarioError(path, "profile times must be listed in increasing order")
+        if times[0] != first_open:
+            raise ScenarioError(
+                path,
+                f"a profile must start at the opening time {format_hhmm(first_open)} "
+                f"(first entry is {format_hhmm(times[0])})",
+            )
+
+    # --- queries -----------------------------------------------------------------
+
+    def resolve(self, ref: str, path: str = "") -> tuple[str, ...]:
+        """Category names that a reference (name, ``department:X``, ``zone:X``, ``*``) names."""
+        if ref == "*":
+            return tuple(self.categories)
+        for kind in ("department", "zone"):
+            prefix = kind + ":"
+            if ref.startswith(prefix):
+                value = ref[len(prefix):]
+                found = tuple(c for c, cat in self.categories.items()
+                              if getattr(cat, kind) == value)
+                if not found:
+                    known = sorted({getattr(cat, kind) for cat in self.categories.values()
+                                    if getattr(cat, kind)})
+                    raise ScenarioError(path, f"unknown {kind} '{value}' (known: {known})")
+                return found
+        if ref not in self.categories:
+            raise ScenarioError(path, f"unknown category '{ref}' (known: {list(self.categories)})")
+        return (ref,)
+
+    def serves(self, group_id: str) -> tuple[str, ...]:
+        """Category names the window group is authorised for, in first-mention order."""
+        return self._serves[group_id]
+
+    def primary(self, group_id: str) -> tuple[str, ...]:
+        """The group's primary categories (served first under ``own_first``)."""
+        return self._primary[group_id]
+
+    def speed_factor(self, group_id: str, category: str) -> float:
+        """Service-time factor of the group's staff on the category (1.0 = specialist)."""
+        group = self.group(group_id)
+        factor = 1.0
+        for ref, value in (group.speed or {}).items():
+            if category in self.resolve(ref):
+                factor = value
+        return factor
+
+    def group(self, group_id: str) -> WindowGroup:
+        """The window group with this id."""
+        for g in self.windows:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
+
+    def call_rule(self, group_id: str) -> CallRule:
+        """The call rule in force at a window group."""
+        return self.group(group_id).call_rule or self.hall.call_rule
+
+    def with_days(self, days: int) -> Scenario:
+        """The same scenario over ``days`` days (warm-up kept if it still fits)."""
+        hall = self.hall.model_dump(by_alias=True)
+        hall["days"] = days
+        hall["warmup_days"] = min(self.hall.warmup_days, days - 1)
+        return scenario_from_dict({**self.to_dict(), "hall": hall})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (as written in YAML), suitable for :func:`scenario_from_dict`."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+# --- loading -----------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that keeps ``10:00`` a string (YAML 1.1 would read it as 600)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers
+          if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file safely; unreadable files and bad YAML raise :class:`InputError`."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(source, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(source, "", f"cannot read file ({exc})") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(source, "", f"invalid YAML{where}: {problem}") from None
+
+
+def _format_loc(loc: tuple[Any, ...], data: Any) -> str:
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, str) and (item in DIST_NAMES or "[" in item):
+            continue  # pydantic's union-member tags, not user fields
+        if isinstance(item, int) and parts and parts[-1] == "windows" and isinstance(node, list):
+            wid = node[item].get("id") if item < len(node) and isinstance(node[item], dict) else None
+            parts.append(str(wid) if wid else str(item))
+        else:
+            parts.append(str(item))
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts)
+
+
+def _describe(err: dict[str, Any]) -> tuple[str, str]:
+    ctx_error = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, ScenarioError):
+        return ctx_error.path, ctx_error.problem
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "union_tag_invalid":
+        msg = f"unknown distribution '{err['ctx']['tag']}' (choose one of {', '.join(DIST_NAMES)})"
+    elif err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    return "", msg
+
+
+def validation_error_to_input(exc: ValidationError, source: str, data: Any) -> InputError:
+    """Turn a pydantic error into one :class:`InputError` naming every failing field."""
+    problems: list[tuple[str, str]] = []
+    for err in exc.errors():
+        path, msg = _describe(err)
+        if not path:
+            path = _format_loc(tuple(err["loc"]), data)
+        if (path, msg) not in problems:
+            problems.append((path, msg))
+    first_path, first_msg = problems[0]
+    more = "".join(f"; field '{p}': {m}" for p, m in problems[1:8])
+    if len(problems) > 8:
+        more += f"; and {len(problems) - 8} more"
+    return InputError(source, first_path, first_msg + more)
+
+
+def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
+    """Validate plain data (as read from YAML) into a :class:`Scenario`."""
+    if not isinstance(data, dict):
+        raise InputError(source, "", "a scenario must be a mapping with name, hall, categories, "
+                                     "windows")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error_to_input(exc, source, data) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario YAML file."""
+    return scenario_from_dict(read_yaml(path), str(path))
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """YAML text of a scenario that :func:`load_scenario` reads back unchanged."""
+    return yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True)

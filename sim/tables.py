@@ -1,0 +1,96 @@
+"""Readable terminal tables for results documents and comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fmt(value: Any, ci: Any = None, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and digits == 0):
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:.{digits}f}"
+    if ci:
+        text += f" ±{ci:.{digits}f}"
+    return text
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h)
+              for k, h in enumerate(headers)]
+    line = lambda cells: "  ".join(  # noqa: E731
+        c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def summary_table(doc: dict[str, Any]) -> str:
+    """The summary printed by ``hallsim run``: overall, by category, by window group."""
+    o, ci = doc["overall"], doc["ci95"]
+    t = doc.get("targets", {}).get("wait_minutes")
+    head = (f"{doc['scenario']}: seed {doc['seed']}, {doc['replications']} replication(s) "
+            f"of {doc['days']} day(s); waits in minutes, ± = 95% CI half-width")
+    overall = _table(
+        ["overall", "value"],
+        [["tickets (per replication)", _fmt(o["arrivals"], digits=0)],
+         ["served", _fmt(o["served"], digits=0)],
+         ["abandoned / balked", f"{_fmt(o['abandoned'], digits=0)} / {_fmt(o['balked'], digits=0)}"],
+         ["mean wait", _fmt(o["wait_mean"], ci["wait_mean"])],
+         ["P50 / P90 / P95 wait",
+          f"{_fmt(o['wait_p50'])} / {_fmt(o['wait_p90'], ci['wait_p90'])} / {_fmt(o['wait_p95'])}"],
+         ["max wait", _fmt(o["wait_max"])],
+         [f"share waiting over {t:g} min" if t else "share over target",
+          _fmt(_pct(o["p_wait_over_target"]), _pct(ci["p_wait_over_target"])) + " %"],
+         ["abandon share", _fmt(_pct(o["abandon_share"]), _pct(ci["abandon_share"])) + " %"],
+         ["utilisation", _fmt(_pct(o["utilisation"]), _pct(ci["utilisation"])) + " %"]],
+    )
+    cats = _table(
+        ["category", "tickets", "served", "mean wait", "P90", f"% > {t:g}" if t else "% > T",
+         "% left"],
+        [[name, _fmt(c["arrivals"], digits=0), _fmt(c["served"], digits=0),
+          _fmt(c["wait_mean"], c.get("ci95", {}).get("wait_mean")), _fmt(c["wait_p90"]),
+          _fmt(_pct(c["p_wait_over_target"])), _fmt(_pct(_left(c)))]
+         for name, c in doc["by_category"].items()],
+    )
+    wins = _table(
+        ["window group", "served", "utilisation %", "staffed h"],
+        [[name, _fmt(w["served"], digits=0),
+          _fmt(_pct(w["utilisation"]), _pct(w.get("ci95", {}).get("utilisation"))),
+          _fmt(w["staffed_hours"])]
+         for name, w in doc["by_window"].items()],
+    )
+    return "\n\n".join([head, overall, cats, wins])
+
+
+def _left(c: dict[str, Any]) -> float | None:
+    if c.get("abandon_share") is None:
+        return None
+    return c["abandon_share"] + (c.get("balk_share") or 0.0)
+
+
+def _pct(x: float | None) -> float | None:
+    return None if x is None else 100.0 * x
+
+
+def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
+    """Paired differences of one candidate against the baseline."""
+    rows = []
+    for key, d in diff["overall"].items():
+        scale = 100.0 if key in ("p_wait_over_target", "abandon_share", "balk_share",
+                                 "utilisation") else 1.0
+        unit = " pp" if scale == 100.0 else ""
+        verdict = d.get("better")
+        verdict = {"candidate": name, "baseline": baseline, "neither": "no clear winner",
+                   None: ""}[verdict]
+        rows.append([
+            key,
+            _fmt(d["baseline"] * scale if d["baseline"] is not None else None, digits=2),
+            _fmt(d["candidate"] * scale if d["candidate"] is not None else None, digits=2),
+            (_fmt(d["diff"] * scale, d["ci95"] * scale, digits=2) + unit)
+            if d["diff"] is not None else "-",
+            "yes" if d["significant"] else "no",
+            verdict,
+        ])
+    return f"{name} vs {baseline} (paired over replications, 95% CI):\n" + _table(
+        ["metric", baseline[:20], name[:20], "difference", "significant", "better"], rows)

@@ -1,0 +1,442 @@
+"""Queueing-theory reference formulas for validating the simulator and sizing staff.
+
+All rates (arrival rate ``lam``, service rate ``mu``, abandonment rate ``theta``) are
+per unit of time and may use any time unit, as long as every argument of one call uses
+the same one; times (waits, targets ``T``, ``t``) are then in that unit too. Offered
+load ``a = lam / mu`` is in erlangs (mean number of busy servers if no one waited).
+
+The models are the classic Markovian ones: Poisson arrivals, exponential service
+times, ``c`` identical servers, first-come first-served unless stated otherwise and an
+infinite waiting room. Unstable systems (``lam >= c * mu`` without abandonment) give
+``math.inf`` for means and ``1.0`` for probabilities of waiting, rather than raising.
+
+Bad input (non-positive rates, ``c < 1``, non-finite numbers, probabilities out of
+range) raises :class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "ErlangAResult",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "fork_join_two_exp_mean",
+    "mm1_sojourn_mean",
+    "mmc_priority_wait_means",
+    "mmc_queue_mean",
+    "mmc_servers_for_service_level",
+    "mmc_utilisation",
+    "mmc_wait_mean",
+    "mmc_wait_tail",
+]
+
+# Relative mass below which the truncated tail of the Erlang A chain is ignored.
+_ERLANG_A_TAIL_TOL = 1e-15
+# Hard cap on the number of states the adaptive Erlang A truncation may use.
+_ERLANG_A_MAX_STATES = 20_000_000
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_rate(name: str, value: float) -> float:
+    """Return ``value`` as a float after checking it is a finite, strictly positive rate."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(x) or x <= 0.0:
+        raise ValueError(f"{name} must be a finite rate > 0, got {value!r}")
+    return x
+
+
+def _check_nonneg(name: str, value: float) -> float:
+    """Return ``value`` as a float after checking it is finite and >= 0."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(x) or x < 0.0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return x
+
+
+def _check_servers(c: int, name: str = "c") -> int:
+    """Return ``c`` as an int after checking it is an integer >= 1 (bools rejected)."""
+    if isinstance(c, bool):
+        raise ValueError(f"{name} (number of servers) must be an integer >= 1, got {c!r}")
+    try:
+        n = operator.index(c)
+    except TypeError:
+        raise ValueError(f"{name} (number of servers) must be an integer >= 1, got {c!r}") from None
+    if n < 1:
+        raise ValueError(f"{name} (number of servers) must be an integer >= 1, got {c!r}")
+    return n
+
+
+# --------------------------------------------------------------------------- Erlang B / C
+
+
+def erlang_b(c: int, a: float) -> float:
+    """Erlang B blocking probability of an M/M/c/c loss system (also valid for M/G/c/c).
+
+    Args:
+        c: number of servers (integer >= 1).
+        a: offered load in erlangs, ``a = lam / mu`` (finite, >= 0; ``a = 0`` gives 0).
+
+    Returns:
+        Probability that an arriving customer finds all ``c`` servers busy and is lost.
+
+    Uses the recursion ``B(0) = 1``, ``B(k) = a B(k-1) / (k + a B(k-1))``, which stays in
+    [0, 1] and neither overflows nor underflows for thousands of servers and loads.
+    """
+    c = _check_servers(c)
+    a = _check_nonneg("a (offered load)", a)
+    b = 1.0
+    for k in range(1, c + 1):
+        ab = a * b
+        b = ab / (k + ab)
+    return b
+
+
+def erlang_c(c: int, a: float) -> float:
+    """Erlang C probability that an arrival must wait in an M/M/c queue (FCFS, no abandonment).
+
+    Args:
+        c: number of servers (integer >= 1).
+        a: offered load in erlangs, ``a = lam / mu`` (finite, >= 0).
+
+    Returns:
+        ``P(Wq > 0)``; ``1.0`` when ``a >= c`` (unstable: everyone eventually waits).
+
+    Computed from Erlang B as ``C = c B / (c - a (1 - B))`` for numerical stability.
+    """
+    c = _check_servers(c)
+    a = _check_nonneg("a (offered load)", a)
+    if a >= c:
+        return 1.0
+    b = erlang_b(c, a)
+    return min(1.0, c * b / (c - a * (1.0 - b)))
+
+
+# --------------------------------------------------------------------------- M/M/c
+
+
+def mmc_utilisation(lam: float, mu: float, c: int) -> float:
+    """Server utilisation ``rho = lam / (c mu)`` of an M/M/c queue (dimensionless).
+
+    Args:
+        lam: arrival rate (> 0), mu: service rate per server (> 0, same time unit),
+        c: number of servers (>= 1).
+
+    Returns:
+        The traffic intensity per server. Not clipped: a value >= 1 means the queue is
+        unstable and the long-run utilisation of a real system would be 1.
+    """
+    lam = _check_rate("lam (arrival rate)", lam)
+    mu = _check_rate("mu (service rate)", mu)
+    c = _check_servers(c)
+    return lam / (c * mu)
+
+
+def mmc_wait_mean(lam: float, mu: float, c: int) -> float:
+    """Mean waiting time in queue ``Wq`` of an M/M/c FCFS queue (excludes service time).
+
+    Args:
+        lam: arrival rate (> 0), mu: service rate per server (> 0, same time unit),
+        c: number of servers (>= 1).
+
+    Returns:
+        ``Wq = C(c, a) / (c mu - lam)`` in the time unit of the rates, averaged over all
+        customers (including those who do not wait); ``math.inf`` if ``lam >= c mu``.
+    """
+    lam = _check_rate("lam (arrival rate)", lam)
+    mu = _check_rate("mu (service rate)", mu)
+    c = _check_servers(c)
+    if lam >= c * mu:
+        return math.inf
+    return erlang_c(c, lam / mu) / (c * mu - lam)
+
+
+def mmc_wait_tail(lam: float, mu: float, c: int, t: float) -> float:
+    """Tail probability ``P(Wq > t)`` of the FCFS queueing delay in an M/M/c queue.
+
+    Args:
+        lam: arrival rate (> 0), mu: service rate per server (> 0, same time unit),
+        c: number of servers (>= 1), t: delay threshold (>= 0, same time unit).
+
+    Returns:
+        ``C(c, a) * exp(-(c mu - lam) t)``; equals ``erlang_c`` at ``t = 0``. Returns
+        ``1.0`` when ``lam >= c mu`` (waits grow without bound).
+    """
+    lam = _check_rate("lam (arrival rate)", lam)
+    mu = _check_rate("mu (service rate)", mu)
+    c = _check_servers(c)
+    t = _check_nonneg("t (delay threshold)", t)
+    if lam >= c * mu:
+        return 1.0
+    return erlang_c(c, lam / mu) * math.exp(-(c * mu - lam) * t)
+
+
+def mmc_queue_mean(lam: float, mu: float, c: int) -> float:
+    """Mean number waiting in queue ``Lq`` (excluding those in service) of an M/M/c queue.
+
+    Args:
+        lam: arrival rate (> 0), mu: service rate per server (> 0, same time unit),
+        c: number of servers (>= 1).
+
+    Returns:
+        ``Lq = lam * Wq`` (Little's law), in customers; ``math.inf`` if ``lam >= c mu``.
+    """
+    wq = mmc_wait_mean(lam, mu, c)
+    return math.inf if math.isinf(wq) else float(lam) * wq
+
+
+def mmc_servers_for_service_level(lam: float, mu: float, T: float, alpha: float) -> int:
+    """Smallest number of servers meeting a service level in an M/M/c FCFS queue.
+
+    Args:
+        lam: arrival rate (> 0), mu: service rate per server (> 0, same time unit).
+        T: target waiting time (>= 0, same time unit as ``1 / lam``).
+        alpha: required fraction of customers served within ``T``, ``0 <= alpha < 1``
+            (``alpha = 1`` is unattainable because ``P(Wq > T) > 0`` for every ``c``).
+
+    Returns:
+        The smallest integer ``c > a = lam / mu`` (stability) with
+        ``P(Wq <= T) = 1 - mmc_wait_tail(lam, mu, c, T) >= alpha``.
+    """
+    lam = _check_rate("lam (arrival rate)", lam)
+    mu = _check_rate("mu (service rate)", mu)
+    T = _check_nonneg("T (target waiting time)", T)
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number in [0, 1), got {alpha!r}") from None
+    if not 0.0 <= alpha < 1.0:
+        raise ValueError(f"alpha (service-level target) must be in [0, 1), got {alpha!r}")
+    a = lam / mu
+    c = max(1, math.floor(a) + 1)
+    while c * mu <= lam:  # guard against rounding in floor(a)
+        c += 1
+    while 1.0 - mmc_wait_tail(lam, mu, c, T) < alpha:
+        c += 1
+    return c
+
+
+def mmc_priority_wait_means(lams: Sequence[float], mu: float, c: int) -> list[float]:
+    """Mean queueing delay per class in a non-preemptive priority M/M/c queue (Cobham).
+
+    Assumptions: Poisson arrivals per class, exponential service with the *same* rate
+    ``mu`` for every class, ``c`` identical servers, FCFS within a class, a freed server
+    takes the head of the highest-priority non-empty class, no preemption.
+
+    Args:
+        lams: arrival rate per class, class 0 = highest priority (each finite and >= 0,
+            at least one > 0). A zero-rate class gets the wait a hypothetical arrival
+            of that class would see.
+        mu: service rate per server (> 0, same time unit).
+        c: number of servers (>= 1).
+
+    Returns:
+        ``W_k = C(c, a) / (c mu (1 - sigma_{k-1}) (1 - sigma_k))`` per class, with
+        ``a = sum(lams) / mu`` and ``sigma_k = sum_{i <= k} lams[i] / (c mu)``, in the
+        time unit of the rates. Classes with ``sigma_k >= 1`` get ``math.inf``; when the
+        system as a whole is overloaded, ``C = 1`` and higher classes with
+        ``sigma_k < 1`` keep the finite wait they have in the long run.
+    """
+    mu = _check_rate("mu (service rate)", mu)
+    c = _check_servers(c)
+    rates = [_check_nonneg(f"lams[{i}] (arrival rate)", x) for i, x in enumerate(lams)]
+    if not rates:
+        raise ValueError("lams must contain at least one class arrival rate")
+    total = math.fsum(rates)
+    if total <= 0.0:
+        raise ValueError("lams must contain at least one arrival rate > 0")
+    capacity = c * mu
+    cw = erlang_c(c, total / mu)
+    waits: list[float] = []
+    sigma_prev = 0.0
+    cumulative = 0.0
+    for rate in rates:
+        cumulative += rate
+        sigma = cumulative / capacity
+        if sigma >= 1.0:
+            waits.append(math.inf)
+        else:
+            waits.append(cw / (capacity * (1.0 - sigma_prev) * (1.0 - sigma)))
+        sigma_prev = sigma
+    return waits
+
+
+# --------------------------------------------------------------------------- Erlang A
+
+
+@dataclass(frozen=True)
+class ErlangAResult:
+    """Stationary performance of an M/M/c+M queue (Erlang A); see :func:`erlang_a`.
+
+    Attributes:
+        p_wait: probability that an arrival finds all servers busy and must wait.
+        p_abandon: probability that an arrival abandons before service.
+        queue_mean: mean number waiting in queue, ``E[(N - c)^+]`` (customers).
+        wait_mean_all: mean time in queue over all arrivals, served or abandoning
+            (time unit of the rates).
+        utilisation: mean fraction of servers busy, ``E[min(N, c)] / c``.
+    """
+
+    p_wait: float
+    p_abandon: float
+    queue_mean: float
+    wait_mean_all: float
+    utilisation: float
+
+
+def _erlang_a_log_weights(lam: float, mu: float, theta: float, c: int, n_max: int) -> np.ndarray:
+    """Unnormalised log stationary weights ``log pi_n``, ``n = 0..n_max``, with ``pi_0 = 1``."""
+    n = np.arange(1, n_max + 1, dtype=float)
+    death = np.minimum(n, c) * mu + np.maximum(n - c, 0.0) * theta
+    steps = math.log(lam) - np.log(death)
+    out = np.empty(n_max + 1)
+    out[0] = 0.0
+    np.cumsum(steps, out=out[1:])
+    return out
+
+
+def _erlang_a_tail_ok(lam: float, mu: float, theta: float, c: int, logw: np.ndarray) -> bool:
+    """Whether the mass beyond the last state of ``logw`` is negligible.
+
+    Beyond state ``n >= c`` the ratio ``pi_{k+1} / pi_k = lam / (c mu + (k+1-c) theta)``
+    decreases in ``k``, so once it is ``r < 1`` the tail is at most ``pi_n r / (1 - r)``.
+    """
+    n = len(logw) - 1
+    if n < c:
+        return False
+    r = lam / (c * mu + (n + 1 - c) * theta)
+    if r >= 1.0:
+        return False
+    top = float(np.max(logw))
+    log_total = top + math.log(float(np.sum(np.exp(logw - top))))
+    log_tail = float(logw[-1]) + math.log(r) - math.log1p(-r)
+    return log_tail - log_total < math.log(_ERLANG_A_TAIL_TOL)
+
+
+def erlang_a(
+    lam: float, mu: float, theta: float, c: int, n_max: int | None = None
+) -> ErlangAResult:
+    """Exact stationary metrics of the M/M/c+M (Erlang A) queue with exponential patience.
+
+    Assumptions: Poisson arrivals at rate ``lam``, exponential service at rate ``mu`` per
+    server, ``c`` servers, FCFS, and each waiting customer abandons after an independent
+    exponential patience with rate ``theta`` (mean patience ``1 / theta``). The queue is
+    stable for any load because abandonment drains it. All rates share one time unit.
+
+    The number in system ``N`` is a birth-death chain with birth rate ``lam`` and death
+    rate ``min(n, c) mu + max(n - c, 0) theta``; its stationary law is computed in log
+    space (no overflow for hundreds of servers) and truncated at ``n_max``.
+
+    Args:
+        lam: arrival rate (> 0). mu: service rate per server (> 0).
+        theta: abandonment rate per waiting customer (> 0; for ``theta = 0`` use
+            :func:`erlang_c`).
+        c: number of servers (>= 1).
+        n_max: largest state kept (>= c). ``None`` chooses it adaptively so that the
+            neglected tail mass is below ``1e-15`` of the total. When given, the chain is
+            truncated there (arrivals finding ``n_max`` in system are treated as lost
+            for the stationary law, and the metrics below ignore them).
+
+    Returns:
+        :class:`ErlangAResult` with ``p_wait = P(N >= c)`` (PASTA), ``queue_mean =
+        E[(N - c)^+]``, ``p_abandon = theta * queue_mean / lam``, ``wait_mean_all =
+        queue_mean / lam`` (Little's law over all arrivals) and ``utilisation =
+        E[min(N, c)] / c``.
+    """
+    lam = _check_rate("lam (arrival rate)", lam)
+    mu = _check_rate("mu (service rate)", mu)
+    theta = _check_rate("theta (abandonment rate)", theta)
+    c = _check_servers(c)
+
+    if n_max is not None:
+        n_max = _check_servers(n_max, "n_max")
+        if n_max < c:
+            raise ValueError(f"n_max must be >= c ({c}), got {n_max}")
+        logw = _erlang_a_log_weights(lam, mu, theta, c, n_max)
+    else:
+        # The weights peak where the death rate first exceeds lam and decay at least
+        # geometrically after it; start a dozen standard deviations past the peak and
+        # double until the tail bound is negligible.
+        if lam <= c * mu:
+            peak = lam / mu
+            spread = math.sqrt(peak)
+        else:
+            peak = c + (lam - c * mu) / theta
+            spread = math.sqrt(lam / theta)
+        n = max(2 * c, math.ceil(peak + 12.0 * spread) + 32)
+        while True:
+            if n > _ERLANG_A_MAX_STATES:
+                raise ValueError(
+                    "erlang_a: the stationary law needs more than "
+                    f"{_ERLANG_A_MAX_STATES} states (theta={theta} is tiny relative to the "
+                    "overload lam - c*mu); pass n_max explicitly or use a larger theta"
+                )
+            logw = _erlang_a_log_weights(lam, mu, theta, c, n)
+            if _erlang_a_tail_ok(lam, mu, theta, c, logw):
+                break
+            n *= 2
+
+    w = np.exp(logw - np.max(logw))
+    p = w / np.sum(w)
+    states = np.arange(len(p), dtype=float)
+    p_wait = float(np.sum(p[c:]))
+    queue_mean = float(np.dot(np.maximum(states - c, 0.0), p))
+    busy_mean = float(np.dot(np.minimum(states, c), p))
+    return ErlangAResult(
+        p_wait=min(1.0, p_wait),
+        p_abandon=min(1.0, theta * queue_mean / lam),
+        queue_mean=queue_mean,
+        wait_mean_all=queue_mean / lam,
+        utilisation=min(1.0, busy_mean / c),
+    )
+
+
+# --------------------------------------------------------------------------- small models
+
+
+def fork_join_two_exp_mean(mu1: float, mu2: float) -> float:
+    """Mean of ``max(X1, X2)`` for independent exponentials with rates ``mu1`` and ``mu2``.
+
+    This is the response time of a fork-join of two parallel exponential tasks with no
+    queueing (e.g. two counters processing parts of one application at once).
+
+    Args:
+        mu1, mu2: rates of the two tasks (> 0, same time unit).
+
+    Returns:
+        ``1/mu1 + 1/mu2 - 1/(mu1 + mu2)`` in the time unit of the rates.
+    """
+    mu1 = _check_rate("mu1 (service rate)", mu1)
+    mu2 = _check_rate("mu2 (service rate)", mu2)
+    return 1.0 / mu1 + 1.0 / mu2 - 1.0 / (mu1 + mu2)
+
+
+def mm1_sojourn_mean(lam: float, mu: float) -> float:
+    """Mean sojourn time (queue wait plus service) of an M/M/1 FCFS queue.
+
+    Args:
+        lam: arrival rate (> 0), mu: service rate (> 0, same time unit).
+
+    Returns:
+        ``1 / (mu - lam)`` in the time unit of the rates; ``math.inf`` if ``lam >= mu``.
+    """
+    lam = _check_rate("lam (arrival rate)", lam)
+    mu = _check_rate("mu (service rate)", mu)
+    if lam >= mu:
+        return math.inf
+    return 1.0 / (mu - lam)
