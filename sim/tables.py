@@ -8,7 +8,7 @@ from typing import Any
 def _fmt(value: Any, ci: Any = None, digits: int = 1) -> str:
     if value is None:
         return "-"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and digits == 0):
+    if digits == 0:
         text = f"{value:,.0f}"
     else:
         text = f"{value:.{digits}f}"
