@@ -81,7 +81,28 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check a scenario file and print capacity warnings",
                          description="Validate scenario files; exit 2 on the first bad one.")
     val.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    for register in _extension_registrars():
+        register(sub)
     return parser
+
+
+def _extension_registrars():
+    """``register(subparsers)`` functions of verbs that live outside ``sim``.
+
+    Each adds its subparsers and sets ``handler`` (a function ``args -> exit code``)
+    with ``set_defaults``; modules are imported only to build the parser, and
+    must import their heavy dependencies inside their handlers.
+    """
+    import importlib
+
+    found = []
+    for module in ("optimize.cli", "sim.batch_cli"):
+        try:
+            found.append(importlib.import_module(module).register)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (module, module.split(".")[0]):
+                raise
+    return found
 
 
 def _load(path: str, days: int | None):
@@ -187,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
     try:
-        return handlers[args.verb](args)
+        handler = handlers.get(args.verb) or args.handler
+        return handler(args)
     except InputError as exc:
         print(f"hallsim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT

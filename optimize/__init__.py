@@ -1,0 +1,1 @@
+"""Staffing optimisation for cross-authorised windows (uses ``sim``; ``sim`` never imports it)."""
