@@ -50,7 +50,12 @@ def rate_segments(scenario: Scenario, category: str) -> list[tuple[float, float,
     Each profile rate holds from its time until the next profile time, and only
     while the hall is open.
     """
-    rate = scenario.categories[category].arrivals_per_hour
+    return segments_of_rate(scenario, scenario.categories[category].arrivals_per_hour)
+
+
+def segments_of_rate(scenario: Scenario, rate: float | dict[str, float]
+                     ) -> list[tuple[float, float, float]]:
+    """``(start, end, rate per hour)`` segments of one day for a rate or a profile."""
     points = [(0.0, float(rate))] if not isinstance(rate, dict) else sorted(
         (parse_hhmm(k), float(v)) for k, v in rate.items()
     )
@@ -70,8 +75,10 @@ def expected_arrivals(scenario: Scenario, category: str, day: int = 0) -> float:
     return sum((e - s) / 60.0 * r * factor for s, e, r in rate_segments(scenario, category))
 
 
-def _arrival_times(scenario: Scenario, category: str, rng: np.random.Generator) -> np.ndarray:
-    segs = np.array(rate_segments(scenario, category), dtype=float).reshape(-1, 3)
+def arrival_times(scenario: Scenario, rate: float | dict[str, float],
+                  rng: np.random.Generator) -> np.ndarray:
+    """Sorted times of a Poisson process with this rate or profile over all days."""
+    segs = np.array(segments_of_rate(scenario, rate), dtype=float).reshape(-1, 3)
     days = scenario.hall.days
     factors = np.array([scenario.hall.day_factor(d) for d in range(days)])
     starts = (segs[None, :, 0] + MINUTES_PER_DAY * np.arange(days)[:, None]).ravel()
@@ -91,7 +98,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
     parts_t, parts_c, parts_w, parts_p = [], [], [], []
     for index, name in enumerate(names):
         cat = scenario.categories[name]
-        times = _arrival_times(scenario, name, stream(seed, replication, Purpose.ARRIVALS, name))
+        times = arrival_times(scenario, cat.arrivals_per_hour,
+                              stream(seed, replication, Purpose.ARRIVALS, name))
         n = len(times)
         work = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
         if cat.patience is not None:

@@ -181,7 +181,8 @@ class Triangular(_Dist):
     def _order(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError(
-                f"need low <= mode <= high and low < high (got {self.low}, {self.mode}, {self.high})"
+                "need low <= mode <= high and low < high "
+                f"(got {self.low}, {self.mode}, {self.high})"
             )
         return self
 

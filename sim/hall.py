@@ -33,6 +33,7 @@ import numpy as np
 import simpy
 
 from sim.arrivals import Customers
+from sim.cases import CaseFlow
 from sim.clock import MINUTES_PER_DAY, parse_hhmm
 from sim.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.scenario import Scenario
@@ -103,24 +104,30 @@ def run_hall(
     customers: Customers,
     days: int,
     trace: list[tuple] | None = None,
+    flow: CaseFlow | None = None,
 ) -> Records:
     """Simulate one replication and return its records.
 
     ``trace``, if a list is given, receives the event log as tuples
     ``(time, event, ticket, window)`` with events ``arrive``, ``call``, ``end``,
     ``abandon``, ``balk``, ``staff`` (ticket = -1, window = group's staffed count).
+    ``flow`` (cases and journeys) may add tickets while the run goes on, and is
+    told when its tickets are served or leave.
     """
     env = simpy.Environment()
     n = len(customers)
-    arrival = customers.arrival
-    arr_list = arrival.tolist()
+    arr_list = customers.arrival.tolist()
     cat_list = customers.category.tolist()
     work_list = customers.work.tolist()
-    deadline_list = (customers.arrival + customers.patience).tolist()
-    call = np.full(n, np.nan)
-    end = np.full(n, np.nan)
-    window = np.full(n, -1, dtype=np.int32)
-    outcome = np.full(n, OPEN, dtype=np.int8)
+    if np.isinf(customers.patience).all():
+        deadline_list = [float("inf")] * n
+    else:
+        deadline_list = (customers.arrival + customers.patience).tolist()
+    nan = float("nan")
+    call = [nan] * n
+    end = [nan] * n
+    window = [-1] * n
+    outcome = [OPEN] * n
     status = [_WAITING] * n
 
     n_groups = len(layout.group_names)
@@ -154,6 +161,8 @@ def run_hall(
     Timeout = simpy.Timeout  # noqa: N806 - local alias for speed
     log = trace.append if trace is not None else None
 
+    owned = flow.is_owned if flow is not None else None
+
     def mark_abandoned(i: int) -> None:
         status[i] = _DONE
         outcome[i] = ABANDONED
@@ -161,6 +170,8 @@ def run_hall(
         waiting_count[cat_list[i]] -= 1
         if log:
             log((deadline_list[i], "abandon", i, -1))
+        if owned and owned(i):
+            flow.left(i)
 
     def front(c: int, now: float) -> int:
         """The first ticket still waiting in queue ``c`` at ``now`` (-1 if none)."""
@@ -215,6 +226,8 @@ def run_hall(
         current[w] = -1
         if log:
             log((now, "end", i, w))
+        if owned and owned(i):
+            flow.served(i, arr_list[i], now)
         gi = window_group[w]
         if pending_off[gi]:
             pending_off[gi] -= 1
@@ -233,6 +246,28 @@ def run_hall(
         if i + 1 < n:
             nxt = Timeout(env, arr_list[i + 1] - now, i + 1)
             nxt.callbacks.append(on_arrival)
+        admit(i, now)
+
+    def on_injected(ev: simpy.Event) -> None:
+        admit(ev._value, env._now)
+
+    def inject(t: float, c: int, work: float, patience: float) -> int:
+        """Add a ticket of category ``c`` taken at time ``t`` (>= now); return its index."""
+        i = len(arr_list)
+        arr_list.append(t)
+        cat_list.append(c)
+        work_list.append(work)
+        deadline_list.append(t + patience)
+        call.append(nan)
+        end.append(nan)
+        window.append(-1)
+        outcome.append(OPEN)
+        status.append(_WAITING)
+        ev = Timeout(env, t - env._now, i)
+        ev.callbacks.append(on_injected)
+        return i
+
+    def admit(i: int, now: float) -> None:
         c = cat_list[i]
         if log:
             log((now, "arrive", i, -1))
@@ -252,6 +287,8 @@ def run_hall(
                 end[i] = now
                 if log:
                     log((now, "balk", i, -1))
+                if owned and owned(i):
+                    flow.left(i)
                 return
             if deadline_list[i] != float("inf"):
                 heapq.heappush(heap, (deadline_list[i], i))
@@ -290,6 +327,8 @@ def run_hall(
     if n:
         ev = Timeout(env, arr_list[0], 0)
         ev.callbacks.append(on_arrival)
+    if flow is not None:
+        flow.attach(env, inject)
     for d in range(days):
         for t, gi, target in layout.staff_changes:
             at = d * MINUTES_PER_DAY + t
@@ -310,11 +349,11 @@ def run_hall(
         window_names=layout.window_names,
         group_names=layout.group_names,
         window_group=layout.window_group,
-        arrival=arrival,
-        category=customers.category,
-        call=call,
-        end=end,
-        window=window,
-        outcome=outcome,
+        arrival=np.array(arr_list),
+        category=np.array(cat_list, dtype=np.int32),
+        call=np.array(call),
+        end=np.array(end),
+        window=np.array(window, dtype=np.int32),
+        outcome=np.array(outcome, dtype=np.int8),
         extra_staffed=extra_staffed,
     )

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from sim.cases import COMPLETE, LOST, CaseTable
 from sim.clock import MINUTES_PER_DAY, parse_hhmm
 from sim.hall import HallLayout
 from sim.records import ABANDONED, BALKED, OPEN, SERVED, Records
@@ -21,6 +22,8 @@ from sim.scenario import Scenario
 
 WAIT_KEYS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max")
 CI_KEYS = ("wait_mean", "wait_p90", "p_wait_over_target", "abandon_share", "utilisation")
+CASE_CI_KEYS = ("visits_per_case", "one_visit_share", "lead_time_days_mean",
+                "lead_time_days_p90", "on_time_share")
 
 
 def open_minutes_before(scenario: Scenario, t: np.ndarray) -> np.ndarray:
@@ -94,19 +97,23 @@ def queue_area(start: np.ndarray, stop: np.ndarray, edges: np.ndarray) -> np.nda
     return np.diff(cum_min(stop) - cum_min(start))
 
 
-def summarise(scenario: Scenario, layout: HallLayout, rec: Records) -> dict[str, Any]:
-    """The figures of one replication: overall, by category, by window group, by hour."""
+def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
+              cases: CaseTable | None = None) -> dict[str, Any]:
+    """The figures of one replication: overall, by category, by window group, by hour
+    and, when the scenario follows cases and journeys, their figures too."""
     target = scenario.targets.wait_minutes
     days = scenario.hall.days
     w0 = scenario.hall.warmup_days * MINUTES_PER_DAY
-    keep = rec.arrival >= w0
+    horizon = days * MINUTES_PER_DAY
+    in_window = (rec.arrival >= w0) & (rec.arrival < horizon)
+    keep = in_window
     outcome = rec.outcome[keep]
     wait = (rec.call - rec.arrival)[keep]
     served = outcome == SERVED
     cat = rec.category[keep]
 
     # busy time per group (after warm-up) and staffed time incl. overtime
-    s_mask = (rec.outcome == SERVED) & (rec.end > w0)
+    s_mask = (rec.outcome == SERVED) & in_window
     call_c = np.maximum(rec.call[s_mask], w0)
     end_c = rec.end[s_mask]
     groups = layout.window_group[rec.window[s_mask]]
@@ -137,8 +144,92 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records) -> dict[str,
         }
         for gi, name in enumerate(layout.group_names)
     }
-    return {"overall": overall, "by_category": by_category, "by_window": by_window,
-            "by_hour": _by_hour(scenario, rec, w0, days)}
+    out = {"overall": overall, "by_category": by_category, "by_window": by_window,
+           "by_hour": _by_hour(scenario, rec, w0, days)}
+    if cases is not None:
+        _add_case_figures(scenario, cases, w0, horizon, out)
+    return out
+
+
+def _case_figures(scenario: Scenario, cases: CaseTable, mask: np.ndarray,
+                  promised: float | None, statutory: float | None) -> dict[str, float]:
+    n = int(mask.sum())
+    status = cases.status[mask]
+    done = status == COMPLETE
+    visits = cases.visits[mask][done]
+    has_result = ~np.isnan(cases.result[mask])
+    first, result = cases.first[mask][has_result], cases.result[mask][has_result]
+    lead = (result - first) / MINUTES_PER_DAY
+    cal = _calendar_days(scenario, first, result)
+    nan = math.nan
+    out = {
+        "cases": n,
+        "cases_complete": int(done.sum()),
+        "lost_share": float(np.mean(status == LOST)) if n else nan,
+        "visits_per_case": float(visits.mean()) if len(visits) else nan,
+        "one_visit_share": float(np.mean(visits == 1)) if len(visits) else nan,
+        "lead_time_days_mean": float(lead.mean()) if len(lead) else nan,
+        "lead_time_days_p90": float(np.percentile(lead, 90)) if len(lead) else nan,
+        "lead_time_calendar_days_mean": float(cal.mean()) if len(cal) else nan,
+        "deficiency_share": float(np.mean(cases.deficient[mask])) if n else nan,
+    }
+    if promised is not None:
+        out["on_time_share"] = float(np.mean(lead <= promised)) if len(lead) else nan
+    if statutory is not None:
+        out["statutory_on_time_share"] = float(np.mean(lead <= statutory)) if len(lead) else nan
+    return out
+
+
+def _calendar_days(scenario: Scenario, first: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """Calendar days between clock times, through the working-day calendar."""
+    if scenario.calendar is None or len(first) == 0:
+        return (result - first) / MINUTES_PER_DAY
+    last_day = int(result.max() // MINUTES_PER_DAY) + 1
+    offsets = scenario.calendar.calendar_offsets(last_day + 1)
+
+    def cal(t: np.ndarray) -> np.ndarray:
+        d = (t // MINUTES_PER_DAY).astype(int)
+        return offsets[d] + (t - d * MINUTES_PER_DAY) / MINUTES_PER_DAY
+
+    return cal(result) - cal(first)
+
+
+def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: float,
+                      out: dict[str, Any]) -> None:
+    started = (cases.first >= w0) & (cases.first < horizon)
+    names = list(scenario.categories)
+    if len(cases.category):
+        for k, name in enumerate(names):
+            cat = scenario.categories[name]
+            if not cat.has_case_flow:
+                continue
+            bo = cat.backoffice
+            out["by_category"][name] |= _case_figures(
+                scenario, cases, started & (cases.category == k),
+                bo.promised_days if bo else None, bo.statutory_days if bo else None)
+    if any(c.has_case_flow for c in scenario.categories.values()):
+        out["overall"] |= _case_figures(scenario, cases, started, None, None)
+    if cases.stages:
+        out["backoffice"] = cases.stages
+    if cases.journey_names:
+        js = (cases.j_start >= w0) & (cases.j_start < horizon)
+        journeys = {}
+        for j, name in enumerate(cases.journey_names):
+            m = js & (cases.journey == j)
+            done = m & (cases.j_status == COMPLETE)
+            n = int(m.sum())
+            journeys[name] = {
+                "journeys": n,
+                "completed": int(done.sum()),
+                "lost_share": float(np.mean(cases.j_status[m] == LOST)) if n else math.nan,
+                "time_in_hall_mean": float(cases.j_hall_minutes[done].mean())
+                if done.any() else math.nan,
+                "tickets_mean": float(cases.j_tickets[done].mean()) if done.any() else math.nan,
+                "visits_mean": float(cases.j_visits[done].mean()) if done.any() else math.nan,
+                "one_day_share": float(np.mean(cases.j_visits[done] == 1))
+                if done.any() else math.nan,
+            }
+        out["journeys"] = journeys
 
 
 def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int) -> dict[str, Any]:
@@ -221,7 +312,8 @@ def results_document(
     by_category = {}
     for name in summaries[0]["by_category"]:
         point, ci = combine([s["by_category"][name] for s in summaries])
-        by_category[name] = point | {"ci95": {k: ci[k] for k in CI_KEYS if k in ci}}
+        by_category[name] = point | {"ci95": {k: ci[k] for k in CI_KEYS + CASE_CI_KEYS
+                                              if k in ci}}
     by_window = {}
     for name in summaries[0]["by_window"]:
         point, ci = combine([s["by_window"][name] for s in summaries])
@@ -231,6 +323,13 @@ def results_document(
         point, ci = combine([s["by_hour"][hour] for s in summaries])
         by_hour[hour] = point | {"ci95": {"wait_mean": ci["wait_mean"],
                                           "queue_mean": ci["queue_mean"]}}
+    extra = {}
+    for block in ("backoffice", "journeys"):
+        if block in summaries[0]:
+            extra[block] = {}
+            for name in summaries[0][block]:
+                point, ci = combine([s[block][name] for s in summaries])
+                extra[block][name] = point | {"ci95": ci}
     return clean({
         "scenario": scenario.name,
         "seed": seed,
@@ -241,6 +340,7 @@ def results_document(
         "by_category": by_category,
         "by_window": by_window,
         "by_hour": by_hour,
+        **extra,
         "targets": {"wait_minutes": scenario.targets.wait_minutes},
         "meta": meta,
     })

@@ -7,7 +7,7 @@ where not reached; ``window`` -1 where not served).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ class Records:
     window: np.ndarray
     outcome: np.ndarray
     extra_staffed: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -68,6 +69,15 @@ class Records:
                 "outcome": pd.Categorical.from_codes(self.outcome.astype(np.int8), OUTCOMES),
             }
         )
+        for name, column in self.extra.items():
+            if name == "kind":
+                from sim.cases import KIND_NAMES
+
+                labels = np.asarray(("",) + KIND_NAMES, dtype=object)
+                frame[name] = labels[column.astype(int) + 1]
+            else:
+                frame[name] = pd.array(np.where(column >= 0, column, -1), dtype="Int64")
+                frame.loc[column < 0, name] = pd.NA
         if replication is not None:
             frame.insert(0, "replication", replication)
         return frame

@@ -7,6 +7,7 @@ do not depend on how replications are spread over worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -18,6 +19,8 @@ import pandas as pd
 
 import sim
 from sim.arrivals import draw_customers
+from sim.cases import CaseFlow, CaseTable
+from sim.clock import MINUTES_PER_DAY
 from sim.hall import HallLayout, run_hall
 from sim.metrics import results_document, summarise
 from sim.records import Records
@@ -31,6 +34,7 @@ class Replication:
     index: int
     summary: dict[str, Any]
     records: Records | None = None
+    cases: CaseTable | None = None
 
 
 @dataclass(frozen=True)
@@ -58,14 +62,27 @@ class RunResult:
         return pd.concat(frames, ignore_index=True)
 
 
+def has_case_flow(scenario: Scenario) -> bool:
+    """Whether the scenario follows cases or journeys beyond the window."""
+    return bool(scenario.journeys) or any(c.has_case_flow for c in scenario.categories.values())
+
+
 def run_replication(scenario: Scenario, seed: int, index: int,
                     keep_records: bool = False) -> Replication:
     """Simulate replication ``index`` of ``scenario`` under ``seed``."""
     layout = HallLayout.from_scenario(scenario)
     customers = draw_customers(scenario, seed, index)
-    records = run_hall(layout, customers, scenario.hall.days)
-    summary = summarise(scenario, layout, records)
-    return Replication(index, summary, records if keep_records else None)
+    flow = CaseFlow(scenario, customers, seed, index, scenario.hall.days) \
+        if has_case_flow(scenario) else None
+    records = run_hall(layout, customers, scenario.hall.days, flow=flow)
+    cases = None
+    if flow is not None:
+        records = dataclasses.replace(records, extra=flow.ticket_columns(len(records)))
+        cases = flow.table(scenario.hall.warmup_days * MINUTES_PER_DAY,
+                           scenario.hall.days * MINUTES_PER_DAY)
+    summary = summarise(scenario, layout, records, cases)
+    return Replication(index, summary, records if keep_records else None,
+                       cases if keep_records else None)
 
 
 def _run_one(args: tuple[Scenario, int, int, bool]) -> Replication:

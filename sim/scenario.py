@@ -26,9 +26,20 @@ from pydantic import (
     model_validator,
 )
 
+from sim.calendar import Calendar
 from sim.clock import MINUTES_PER_DAY, format_hhmm, parse_hhmm, parse_period
 from sim.distributions import DIST_NAMES, Distribution
 from sim.errors import InputError
+from sim.process import (
+    BackOfficeSpec,
+    CaseApproval,
+    Delivery,
+    Journey,
+    Parallel,
+    Returns,
+    RouteItem,
+    SubRoute,
+)
 
 CallRule = Literal["oldest_first", "own_first"]
 
@@ -115,6 +126,14 @@ class Category(_Frozen):
     service: Distribution
     patience: Distribution | None = None
     balk_at_queue: int | None = Field(default=None, ge=1)
+    backoffice: CaseApproval | None = None
+    delivery: Delivery | None = None
+    returns: Returns | None = None
+
+    @property
+    def has_case_flow(self) -> bool:
+        """Whether tickets of this category start cases followed beyond the window."""
+        return self.backoffice is not None or self.returns is not None
 
 
 class WindowGroup(_Frozen):
@@ -150,6 +169,9 @@ class Scenario(_Frozen):
     categories: dict[str, Category] = Field(min_length=1)
     windows: tuple[WindowGroup, ...] = Field(min_length=1)
     targets: Targets = Targets()
+    calendar: Calendar | None = None
+    backoffice: BackOfficeSpec | None = None
+    journeys: dict[str, Journey] = Field(default_factory=dict)
 
     _serves: dict[str, tuple[str, ...]] = PrivateAttr()
     _primary: dict[str, tuple[str, ...]] = PrivateAttr()
@@ -183,7 +205,7 @@ class Scenario(_Frozen):
                             )
                         primary.append(c)
             self._primary[g.id] = tuple(primary)
-            for ref, factor in (g.speed or {}).items():
+            for ref in g.speed or {}:
                 for c in self.resolve(ref, f"{path}.speed.{ref}"):
                     if c not in served:
                         raise ScenarioError(
@@ -205,7 +227,106 @@ class Scenario(_Frozen):
             rate = self.categories[c].arrivals_per_hour
             if isinstance(rate, dict):
                 self._check_profile_keys(rate, f"categories.{c}.arrivals_per_hour")
+        self._check_process()
         return self
+
+    def _check_process(self) -> None:
+        bo = self.backoffice
+        if bo is not None:
+            for k, text in enumerate(bo.hours or ()):
+                try:
+                    parse_period(text)
+                except ValueError as exc:
+                    raise ScenarioError(f"backoffice.hours[{k}]", str(exc)) from None
+            for name, items in bo.routes.items():
+                self._check_route(items, f"backoffice.routes.{name}")
+            self._check_route_cycles()
+        for c, cat in self.categories.items():
+            path = f"categories.{c}"
+            if cat.backoffice is not None:
+                if bo is None:
+                    raise ScenarioError(f"{path}.backoffice",
+                                        "a category routed to the back office needs a top-level "
+                                        "'backoffice' section with its stages")
+                route = cat.backoffice.route
+                if isinstance(route, str):
+                    if route not in bo.routes:
+                        raise ScenarioError(f"{path}.backoffice.route",
+                                            f"unknown route '{route}' (known: {list(bo.routes)})")
+                else:
+                    self._check_route(route, f"{path}.backoffice.route")
+            if cat.delivery is not None:
+                d = cat.delivery
+                if cat.backoffice is None:
+                    raise ScenarioError(f"{path}.delivery",
+                                        "delivery applies to back-office results: add "
+                                        "'backoffice' to this category")
+                if d.post_share < 1.0:
+                    if d.collect_at is None:
+                        raise ScenarioError(f"{path}.delivery.collect_at",
+                                            "results not posted are collected: name the "
+                                            "output-window category to queue for")
+                    if d.collect_at not in self.categories:
+                        raise ScenarioError(f"{path}.delivery.collect_at",
+                                            f"unknown category '{d.collect_at}'")
+                    if d.collect_delay_days is None:
+                        raise ScenarioError(f"{path}.delivery.collect_delay_days",
+                                            "required when some results are collected")
+        for j, journey in self.journeys.items():
+            for k, step in enumerate(journey.steps):
+                if step not in self.categories:
+                    raise ScenarioError(f"journeys.{j}.steps[{k}]",
+                                        f"unknown item '{step}' (known: {list(self.categories)})")
+            if isinstance(journey.arrivals_per_hour, dict):
+                self._check_profile_keys(journey.arrivals_per_hour,
+                                         f"journeys.{j}.arrivals_per_hour")
+
+    def _check_route(self, items: tuple[RouteItem, ...], path: str) -> None:
+        bo = self.backoffice
+        assert bo is not None
+        if not items:
+            raise ScenarioError(path, "a route needs at least one stage")
+        for k, item in enumerate(items):
+            where = f"{path}[{k}]"
+            if isinstance(item, str):
+                if item not in bo.stages:
+                    raise ScenarioError(where, f"unknown stage '{item}' "
+                                               f"(known: {list(bo.stages)})")
+            elif isinstance(item, SubRoute):
+                if item.route not in bo.routes:
+                    raise ScenarioError(f"{where}.route", f"unknown route '{item.route}'")
+            elif isinstance(item, Parallel):
+                if len(item.parallel) < 2:
+                    raise ScenarioError(f"{where}.parallel",
+                                        "a parallel group needs at least two branches")
+                for b, branch in enumerate(item.parallel):
+                    self._check_route((branch,) if isinstance(branch, str) else branch,
+                                      f"{where}.parallel[{b}]")
+
+    def _check_route_cycles(self) -> None:
+        import graphlib
+
+        bo = self.backoffice
+        assert bo is not None
+
+        def refs(items) -> set[str]:
+            out: set[str] = set()
+            for item in items:
+                if isinstance(item, SubRoute):
+                    out.add(item.route)
+                elif isinstance(item, Parallel):
+                    for branch in item.parallel:
+                        if not isinstance(branch, str):
+                            out |= refs(branch)
+            return out
+
+        graph = {name: refs(items) for name, items in bo.routes.items()}
+        try:
+            tuple(graphlib.TopologicalSorter(graph).static_order())
+        except graphlib.CycleError as exc:
+            cycle = " -> ".join(exc.args[1])
+            raise ScenarioError(f"backoffice.routes.{exc.args[1][0]}",
+                                f"routes refer to each other in a cycle: {cycle}") from None
 
     def _check_profile_keys(self, profile: dict[str, Any], path: str) -> None:
         if not profile:
@@ -219,7 +340,8 @@ class Scenario(_Frozen):
                 raise ScenarioError(f"{path}.{key}", str(exc)) from None
             if not self.hall.is_open_at(t):
                 raise ScenarioError(
-                    f"{path}.{key}", f"time {key} lies outside the opening hours {list(self.hall.open)}"
+                    f"{path}.{key}",
+                    f"time {key} lies outside the opening hours {list(self.hall.open)}",
                 )
             times.append(t)
         if times != sorted(times):
@@ -339,7 +461,8 @@ def _format_loc(loc: tuple[Any, ...], data: Any) -> str:
         if isinstance(item, str) and (item in DIST_NAMES or "[" in item):
             continue  # pydantic's union-member tags, not user fields
         if isinstance(item, int) and parts and parts[-1] == "windows" and isinstance(node, list):
-            wid = node[item].get("id") if item < len(node) and isinstance(node[item], dict) else None
+            entry = node[item] if item < len(node) else None
+            wid = entry.get("id") if isinstance(entry, dict) else None
             parts.append(str(wid) if wid else str(item))
         else:
             parts.append(str(item))

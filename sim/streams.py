@@ -21,6 +21,10 @@ class Purpose(IntEnum):
     SERVICE = 1
     PATIENCE = 2
     ROUTING = 3
+    RETURNS = 4
+    BACKOFFICE = 5
+    DELIVERY = 6
+    JOURNEY = 7
 
 
 def name_key(name: str) -> int:
@@ -35,5 +39,6 @@ def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
 
 def stream(seed: int, replication: int, purpose: Purpose, name: str) -> np.random.Generator:
     """The generator for one purpose and name inside one replication."""
-    seq = np.random.SeedSequence(entropy=seed, spawn_key=(replication, int(purpose), name_key(name)))
+    key = (replication, int(purpose), name_key(name))
+    seq = np.random.SeedSequence(entropy=seed, spawn_key=key)
     return np.random.Generator(np.random.PCG64(seq))

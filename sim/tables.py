@@ -8,10 +8,7 @@ from typing import Any
 def _fmt(value: Any, ci: Any = None, digits: int = 1) -> str:
     if value is None:
         return "-"
-    if digits == 0:
-        text = f"{value:,.0f}"
-    else:
-        text = f"{value:.{digits}f}"
+    text = f"{value:,.0f}" if digits == 0 else f"{value:.{digits}f}"
     if ci:
         text += f" ±{ci:.{digits}f}"
     return text
@@ -35,7 +32,8 @@ def summary_table(doc: dict[str, Any]) -> str:
         ["overall", "value"],
         [["tickets (per replication)", _fmt(o["arrivals"], digits=0)],
          ["served", _fmt(o["served"], digits=0)],
-         ["abandoned / balked", f"{_fmt(o['abandoned'], digits=0)} / {_fmt(o['balked'], digits=0)}"],
+         ["abandoned / balked",
+          f"{_fmt(o['abandoned'], digits=0)} / {_fmt(o['balked'], digits=0)}"],
          ["mean wait", _fmt(o["wait_mean"], ci["wait_mean"])],
          ["P50 / P90 / P95 wait",
           f"{_fmt(o['wait_p50'])} / {_fmt(o['wait_p90'], ci['wait_p90'])} / {_fmt(o['wait_p95'])}"],

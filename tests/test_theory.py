@@ -103,6 +103,14 @@ def test_staffing_picks_the_smallest_number_of_windows_that_meets_the_target():
     assert c == 13
 
 
+@pytest.mark.parametrize("c0", [3, 12, 40])
+def test_a_target_met_exactly_counts_as_met(c0: int):
+    lam, mu, T = 0.9 * c0, 1.0, 0.1
+    alpha = 1 - mmc_wait_tail(lam, mu, c0, T)  # the level c0 windows achieve
+    assert mmc_servers_for_service_level(lam, mu, T, alpha) == c0
+    assert mmc_servers_for_service_level(lam, mu, T, min(alpha + 1e-9, 0.999999)) == c0 + 1
+
+
 def test_staffing_never_proposes_an_unstable_hall():
     # With a trivial target the answer is the first stable size, strictly above a.
     assert mmc_servers_for_service_level(10.0, 1.0, 0.0, 0.0) == 11
