@@ -82,8 +82,9 @@ class Hall(_Frozen):
     @model_validator(mode="after")
     def _check_days(self) -> Hall:
         if self.warmup_days >= self.days:
-            raise ValueError(
-                f"warmup_days ({self.warmup_days}) must be below days ({self.days})"
+            raise ScenarioError(
+                "hall.warmup_days",
+                f"warmup_days ({self.warmup_days}) must be below days ({self.days})",
             )
         return self
 
@@ -454,12 +455,22 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(source, "", f"invalid YAML{where}: {problem}") from None
 
 
+def _is_type_tag(item: str) -> bool:
+    """Pydantic's names for union members (``constrained-float``, ``dict[str,...]``)."""
+    return (item in DIST_NAMES or "[" in item or "-" in item or item[:1].isupper()
+            or item in ("float", "int", "str", "bool", "list", "tuple", "dict", "none"))
+
+
 def _format_loc(loc: tuple[Any, ...], data: Any) -> str:
+    """A user-facing dotted path: window groups by id, union-member tags left out."""
     parts: list[str] = []
     node = data
-    for item in loc:
-        if isinstance(item, str) and (item in DIST_NAMES or "[" in item):
-            continue  # pydantic's union-member tags, not user fields
+    for k, item in enumerate(loc):
+        last = k == len(loc) - 1
+        if isinstance(item, str) and not (isinstance(node, dict) and item in node):
+            if not isinstance(node, (dict, list)) or _is_type_tag(item) or not last:
+                if not (isinstance(node, dict) and last and not _is_type_tag(item)):
+                    continue
         if isinstance(item, int) and parts and parts[-1] == "windows" and isinstance(node, list):
             entry = node[item] if item < len(node) else None
             wid = entry.get("id") if isinstance(entry, dict) else None
@@ -488,14 +499,23 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
 
 
 def validation_error_to_input(exc: ValidationError, source: str, data: Any) -> InputError:
-    """Turn a pydantic error into one :class:`InputError` naming every failing field."""
-    problems: list[tuple[str, str]] = []
+    """Turn a pydantic error into one :class:`InputError` naming every failing field.
+
+    Alternatives of a union (a number *or* a profile) are joined with "or"; a
+    container's length complaint caused by a bad member is left out.
+    """
+    found: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
     for err in exc.errors():
         path, msg = _describe(err)
         if not path:
             path = _format_loc(tuple(err["loc"]), data)
-        if (path, msg) not in problems:
-            problems.append((path, msg))
+        kinds.setdefault(path, err["type"])
+        if msg not in found.setdefault(path, []):
+            found[path].append(msg)
+    paths = [p for p in found if not (kinds[p] == "too_short" and any(
+        q != p and q.startswith(p + ".") for q in found))]
+    problems = [(p, " or ".join(found[p])) for p in paths]
     first_path, first_msg = problems[0]
     more = "".join(f"; field '{p}': {m}" for p, m in problems[1:8])
     if len(problems) > 8:
