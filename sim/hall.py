@@ -242,14 +242,14 @@ def run_hall(
 
     def on_arrival(ev: simpy.Event) -> None:
         i = ev._value
-        now = env._now
+        now = arr_list[i]  # the clock may differ from it by a rounding step
         if i + 1 < n:
-            nxt = Timeout(env, arr_list[i + 1] - now, i + 1)
+            nxt = Timeout(env, arr_list[i + 1] - env._now, i + 1)
             nxt.callbacks.append(on_arrival)
         admit(i, now)
 
     def on_injected(ev: simpy.Event) -> None:
-        admit(ev._value, env._now)
+        admit(ev._value, arr_list[ev._value])
 
     def inject(t: float, c: int, work: float, patience: float) -> int:
         """Add a ticket of category ``c`` taken at time ``t`` (>= now); return its index."""

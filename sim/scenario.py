@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -61,8 +61,8 @@ class Hall(_Frozen):
     """Opening hours and the length of one replication."""
 
     open: tuple[str, ...] = Field(min_length=1)
-    days: int = Field(default=5, ge=1)
-    warmup_days: int = Field(default=0, ge=0)
+    days: int = Field(default=5, ge=1, strict=True)
+    warmup_days: int = Field(default=0, ge=0, strict=True)
     day_factors: tuple[PositiveFloat, ...] = Field(default=(1.0,), min_length=1)
     call_rule: CallRule = "oldest_first"
 
@@ -115,7 +115,8 @@ class Hall(_Frozen):
         return self.day_factors[day % len(self.day_factors)]
 
 
-Profile = PositiveFloat | NonNegativeFloat | dict[str, NonNegativeFloat]
+Rate = Annotated[float, Field(ge=0, le=100_000, allow_inf_nan=False)]
+"""Tickets per hour: at most 100,000 (a bound that catches a typo before memory runs out)."""
 
 
 class Category(_Frozen):
@@ -123,10 +124,10 @@ class Category(_Frozen):
 
     department: str | None = None
     zone: str | None = None
-    arrivals_per_hour: NonNegativeFloat | dict[str, NonNegativeFloat]
+    arrivals_per_hour: Rate | dict[str, Rate]
     service: Distribution
     patience: Distribution | None = None
-    balk_at_queue: int | None = Field(default=None, ge=1)
+    balk_at_queue: int | None = Field(default=None, ge=1, strict=True)
     backoffice: CaseApproval | None = None
     delivery: Delivery | None = None
     returns: Returns | None = None
@@ -141,7 +142,7 @@ class WindowGroup(_Frozen):
     """A group of identical windows (窗口) with one authorisation set."""
 
     id: str = Field(min_length=1)
-    count: int = Field(ge=1)
+    count: int = Field(ge=1, strict=True)
     serves: tuple[str, ...] = Field(min_length=1)
     primary: tuple[str, ...] | None = None
     call_rule: CallRule | None = None
@@ -419,7 +420,19 @@ class Scenario(_Frozen):
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps ``10:00`` a string (YAML 1.1 would read it as 600)."""
+    """Safe loader that keeps ``10:00`` a string (YAML 1.1 would read it as 600) and
+    refuses a key given twice in one mapping (YAML would silently keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' appears twice in one mapping (first at line "
+                    f"{seen[key] + 1})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -491,6 +504,8 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "union_tag_invalid":
         msg = f"unknown distribution '{err['ctx']['tag']}' (choose one of {', '.join(DIST_NAMES)})"
+    elif err["type"] == "union_tag_not_found":
+        msg = f"missing field 'dist' (choose one of {', '.join(DIST_NAMES)})"
     elif err["type"] == "extra_forbidden":
         msg = "unknown field"
     elif err["type"] == "missing":
