@@ -18,7 +18,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    NonNegativeFloat,
     PositiveFloat,
     PrivateAttr,
     ValidationError,
@@ -481,9 +480,10 @@ def _format_loc(loc: tuple[Any, ...], data: Any) -> str:
     for k, item in enumerate(loc):
         last = k == len(loc) - 1
         if isinstance(item, str) and not (isinstance(node, dict) and item in node):
-            if not isinstance(node, (dict, list)) or _is_type_tag(item) or not last:
-                if not (isinstance(node, dict) and last and not _is_type_tag(item)):
-                    continue
+            # not a key of the data: a union member's tag, or the name of a missing field
+            missing_field = isinstance(node, dict) and last and not _is_type_tag(item)
+            if not missing_field:
+                continue
         if isinstance(item, int) and parts and parts[-1] == "windows" and isinstance(node, list):
             entry = node[item] if item < len(node) else None
             wid = entry.get("id") if isinstance(entry, dict) else None
