@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sim import __version__
+from sim.cliargs import EXIT_ERROR, EXIT_INPUT, EXIT_OK, nonneg_int, positive_int
 from sim.errors import InputError
-
-EXIT_OK, EXIT_ERROR, EXIT_INPUT = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,33 +24,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"hallsim: error: {message}\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
-    return value
-
-
-def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative (got {value})")
-    return value
-
-
 def _add_run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seed", type=_nonneg_int, default=1, help="master seed (default 1)")
-    p.add_argument("--replications", "-r", type=_positive_int, default=10,
+    p.add_argument("--seed", type=nonneg_int, default=1, help="master seed (default 1)")
+    p.add_argument("--replications", "-r", type=positive_int, default=10,
                    help="independent replications (default 10)")
-    p.add_argument("--days", type=_positive_int, default=None,
+    p.add_argument("--days", type=positive_int, default=None,
                    help="days per replication (default: the scenario's hall.days)")
-    p.add_argument("--workers", "-j", type=_nonneg_int, default=1,
+    p.add_argument("--workers", "-j", type=nonneg_int, default=1,
                    help="worker processes for replications (0 = all cores; default 1); "
                         "results do not depend on it")
     p.add_argument("--json", metavar="OUT", help="write the results document (JSON) here")

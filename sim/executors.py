@@ -1,0 +1,221 @@
+"""Executors: where the runs of a batch go. One small interface, several engines.
+
+An executor maps a picklable function over items and yields ``(item, result,
+exception)`` triples **in completion order**; exactly one of ``result`` and
+``exception`` is None. The coordinator does not care about the order: each
+run's result depends only on its (scenario, seed, replication), never on the
+process that ran it.
+
+- :class:`InlineExecutor`: in this process, one at a time (debugging, notebooks).
+- :class:`LocalExecutor`: local worker processes (``concurrent.futures``).
+- :class:`DaskExecutor`: a Dask distributed cluster, by scheduler address, or a
+  ``LocalCluster`` started (and stopped) here.
+
+Adding an engine (Ray, an HPC queue ...) means writing one class with
+``map_unordered`` and ``close``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: items kept in flight per worker (enough to hide dispatch latency, few enough
+#: that an interrupted batch stops quickly)
+IN_FLIGHT_PER_WORKER = 4
+
+
+class Executor(Protocol):
+    """The interface every executor implements."""
+
+    name: str
+    workers: int
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]
+                      ) -> Iterator[tuple[T, R | None, BaseException | None]]:
+        """Run ``fn`` on every item; yield ``(item, result, exception)`` as each finishes."""
+        ...
+
+    def close(self) -> None:
+        """Release workers and connections."""
+        ...
+
+
+class _Base:
+    name = "base"
+    workers = 1
+
+    def close(self) -> None:
+        """Release workers and connections (nothing to do here)."""
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class InlineExecutor(_Base):
+    """Run every item in the calling process, in order."""
+
+    name = "inline"
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]
+                      ) -> Iterator[tuple[T, R | None, BaseException | None]]:
+        """Run ``fn`` on each item in turn."""
+        for item in items:
+            try:
+                yield item, fn(item), None
+            except Exception as exc:  # noqa: BLE001 - reported to the coordinator
+                yield item, None, exc
+
+
+def _ignore_sigint() -> None:
+    """Worker initialiser: Ctrl-C is the coordinator's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalExecutor(_Base):
+    """Worker processes on this machine (``ProcessPoolExecutor``).
+
+    ``workers`` defaults to all cores. If a worker process dies (killed, out of
+    memory), the pool is restarted and unfinished items are resubmitted, up to
+    ``max_restarts`` times; after that the remaining items are reported with
+    the error.
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, max_restarts: int = 3) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.max_restarts = max_restarts
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]
+                      ) -> Iterator[tuple[T, R | None, BaseException | None]]:
+        """Run ``fn`` over ``items`` in the pool, a bounded number in flight."""
+        pending = list(reversed(items))
+        restarts = 0
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        while pending:
+            self._pool = self._pool or self._new_pool()
+            running: dict[Future[R], T] = {}
+            broken: BaseException | None = None
+            try:
+                while pending or running:
+                    while pending and len(running) < limit:
+                        item = pending.pop()
+                        running[self._pool.submit(fn, item)] = item
+                    finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        item = running.pop(fut)
+                        exc = fut.exception()
+                        if isinstance(exc, BrokenProcessPool):
+                            raise exc
+                        yield item, (fut.result() if exc is None else None), exc
+            except BrokenProcessPool as exc:
+                broken = exc
+                pending.extend(reversed(list(running.values())))
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            if broken is not None:
+                restarts += 1
+                if restarts > self.max_restarts:
+                    while pending:
+                        yield pending.pop(), None, broken
+            else:
+                break
+
+    def close(self) -> None:
+        """Shut the pool down, cancelling what has not started."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor(_Base):
+    """A Dask distributed cluster.
+
+    ``address`` connects to a running scheduler (``tcp://host:8786``); without
+    it a ``LocalCluster`` of ``workers`` single-threaded worker processes is
+    started here and stopped by :meth:`close`. The workers must be able to
+    import ``sim`` (hallsim installed in their environment). Dask retries an
+    item whose worker died; an item that kills workers repeatedly is reported
+    with Dask's ``KilledWorker`` error.
+    """
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        self._cluster = None
+        if address:
+            self.client = Client(address)
+        else:
+            n = workers or os.cpu_count() or 1
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                         dashboard_address=None)
+            self.client = Client(self._cluster)
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]
+                      ) -> Iterator[tuple[T, R | None, BaseException | None]]:
+        """Submit items to the cluster, a bounded number in flight, yield as they finish."""
+        from dask.distributed import as_completed
+
+        pending = list(reversed(items))
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        owner: dict[str, T] = {}
+        first = []
+        while pending and len(first) < limit:
+            item = pending.pop()
+            fut = self.client.submit(fn, item, pure=False)
+            owner[fut.key] = item
+            first.append(fut)
+        if not first:
+            return
+        done = as_completed(first)
+        for fut in done:
+            item = owner.pop(fut.key)
+            if fut.status == "finished":
+                yield item, fut.result(), None
+            else:
+                exc = fut.exception()
+                yield item, None, exc if isinstance(exc, BaseException) else \
+                    RuntimeError(f"dask future {fut.status}")
+            fut.release()
+            if pending:
+                nxt = pending.pop()
+                new = self.client.submit(fn, nxt, pure=False)
+                owner[new.key] = nxt
+                done.add(new)
+
+    def close(self) -> None:
+        """Disconnect; stop the ``LocalCluster`` if this executor started it."""
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_executor(workers: int | None = None, scheduler: str | None = None,
+                  cluster: str | None = None, inline: bool = False) -> Any:
+    """The executor the command line asks for (``--workers``, ``--scheduler``, ``--cluster``)."""
+    if inline:
+        return InlineExecutor()
+    if scheduler:
+        return DaskExecutor(address=scheduler)
+    if cluster == "local":
+        return DaskExecutor(workers=workers)
+    return LocalExecutor(workers)
