@@ -7,6 +7,13 @@ import argparse
 EXIT_OK, EXIT_ERROR, EXIT_INPUT = 0, 1, 2
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+
+
 def _whole(text: str) -> int:
     try:
         return int(text)
@@ -27,4 +34,20 @@ def nonneg_int(text: str) -> int:
     value = _whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative (got {value})")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number above 0."""
+    value = _number(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0 (got {value:g})")
+    return value
+
+
+def nonneg_float(text: str) -> float:
+    """An argparse type: a number of at least 0."""
+    value = _number(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must not be negative (got {value:g})")
     return value

@@ -543,6 +543,8 @@ def scenario_from_dict(data: Any, source: str = "<scenario>") -> Scenario:
     if not isinstance(data, dict):
         raise InputError(source, "", "a scenario must be a mapping with name, hall, categories, "
                                      "windows")
+    if "optimize" in data:  # the optimiser's spec (docs/optimize.md); not part of the hall
+        data = {k: v for k, v in data.items() if k != "optimize"}
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,304 @@
+"""The consolidation study: how much do pooling and cross-authorisation save?
+
+For each structure (``dedicated``, ``chain``, ``zone``, ``full``):
+
+(a) *today's headcount*: the windows the hall has today (the sum of its groups'
+    counts) are redistributed over the structure's window types in proportion to
+    the work of their home items (largest remainders, at least one window per
+    type), every window open all day; the hall is simulated with common random
+    numbers and its waits compared, paired replication by replication, with
+    ``dedicated`` (with the first structure that today's windows can staff, when
+    there are fewer windows than departments);
+(b) *least cost*: the staffing MILP restricted to the structure's types gives the
+    least cost and headcount meeting the service level (certified by simulation
+    on request).
+
+The speed sweep repeats (a) and (b) for ``chain`` and ``full`` with the
+cross-authorised staff slowed by each factor (``cross_speed``): ``full`` staff
+are slower on every item, ``chain`` staff only on their neighbour's. The
+crossover is the first factor at which ``full`` no longer has the lower mean
+wait (paired difference ``full - chain >= 0``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from optimize.certify import certify
+from optimize.plan import headcount, window_hours
+from optimize.problem import build_problem
+from optimize.solve import solve
+from optimize.spec import OptimizeSpec
+from optimize.structures import WindowType, generate
+from sim.arrivals import expected_arrivals
+from sim.compare import compare_runs
+from sim.runner import RunResult, simulate
+from sim.scenario import Scenario, scenario_from_dict
+
+METRICS = ("wait_mean", "wait_p90", "p_wait_over_target")
+DEFAULT_SLOWDOWNS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
+
+
+def today_headcount(scenario: Scenario) -> int:
+    """Windows the hall has today: the sum of its window groups' counts."""
+    return sum(g.count for g in scenario.windows)
+
+
+def redistribute(scenario: Scenario, types: list[WindowType], total: int) -> dict[str, int]:
+    """Split ``total`` windows over ``types`` in proportion to their home items' work.
+
+    A type's home items are its primary ones (its department for dedicated and
+    chain types, every item for zone and full types). Largest remainders, at least
+    one window per type; raises ``ValueError`` if ``total`` is below the number of types.
+    """
+    if total < len(types):
+        raise ValueError(f"{total} windows cannot staff {len(types)} window types")
+    work = [sum(expected_arrivals(scenario, c) * scenario.categories[c].service.mean
+                for c in t.primary) for t in types]
+    if sum(work) <= 0:
+        work = [1.0] * len(types)
+    spare = total - len(types)
+    shares = [spare * w / sum(work) for w in work]
+    counts = [1 + math.floor(s) for s in shares]
+    order = sorted(range(len(types)), key=lambda k: shares[k] - math.floor(shares[k]),
+                   reverse=True)
+    for k in order[: total - sum(counts)]:
+        counts[k] += 1
+    return {t.id: n for t, n in zip(types, counts)}
+
+
+def structure_scenario(scenario: Scenario, types: list[WindowType],
+                       counts: dict[str, int], name: str) -> Scenario:
+    """The hall with one window group per type, ``counts`` windows each, open all day."""
+    data = scenario.to_dict()
+    windows = []
+    for t in types:
+        if counts.get(t.id, 0) <= 0:
+            continue
+        group: dict[str, Any] = {"id": t.id, "count": counts[t.id], "serves": list(t.serves),
+                                 "primary": list(t.primary)}
+        if t.speed:
+            group["speed"] = dict(t.speed)
+        windows.append(group)
+    data["windows"] = windows
+    data["name"] = name
+    return scenario_from_dict(data, f"<{name}>")
+
+
+def _summary(result: RunResult) -> dict[str, Any]:
+    doc = result.document()
+    out = {k: doc["overall"][k] for k in METRICS}
+    out["ci95"] = {k: doc["ci95"][k] for k in METRICS}
+    out["utilisation"] = doc["overall"]["utilisation"]
+    return out
+
+
+def _paired(base: RunResult, other: RunResult) -> dict[str, Any]:
+    diff = compare_runs(base, other)["overall"]
+    return {k: {"diff": diff[k]["diff"], "ci95": diff[k]["ci95"],
+                "significant": diff[k]["significant"]} for k in METRICS if k in diff}
+
+
+def _optimise(scenario: Scenario, spec: OptimizeSpec, structure: str, do_certify: bool,
+              replications: int, seed: int, workers: int) -> dict[str, Any]:
+    problem = build_problem(scenario, spec, structures=(structure,))
+    if do_certify:
+        cert = certify(problem, replications=replications, seed=seed, workers=workers)
+        solution, status = cert.solution, cert.status
+    else:
+        solution = solve(problem)
+        status = solution.status
+    if solution.cost is None:
+        return {"status": status, "cost": None, "headcount": None, "window_hours": None,
+                "diagnosis": solution.diagnosis}
+    return {"status": status, "cost": round(solution.cost, 4),
+            "headcount": headcount(problem, solution),
+            "window_hours": round(window_hours(problem, solution), 3),
+            "peak_windows": max(sum(v[p] for v in solution.open.values())
+                                for p in range(len(problem.periods)))}
+
+
+def consolidate(scenario: Scenario, spec: OptimizeSpec,
+                structures: tuple[str, ...] = ("dedicated", "chain", "zone", "full"),
+                replications: int = 20, seed: int = 1, do_certify: bool = False,
+                slowdowns: tuple[float, ...] = DEFAULT_SLOWDOWNS, workers: int = 1,
+                progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run the study; returns the document written by ``hallsim consolidate --json``."""
+    total = today_headcount(scenario)
+    say = progress or (lambda _msg: None)
+    runs: dict[str, RunResult] = {}
+    doc: dict[str, Any] = {"scenario": scenario.name, "headcount_today": total,
+                           "replications": replications, "seed": seed,
+                           "wait_minutes": scenario.targets.wait_minutes,
+                           "baseline": None, "structures": {}}
+    wanted = tuple(dict.fromkeys(("dedicated", *structures)))
+    baseline = None
+    for s in wanted:
+        types = generate(scenario, spec, s)
+        entry: dict[str, Any] = {"types": len(types)}
+        if total >= len(types):
+            say(f"{s}: simulating today's headcount")
+            counts = redistribute(scenario, types, total)
+            runs[s] = simulate(structure_scenario(scenario, types, counts,
+                                                  f"{scenario.name}-{s}"),
+                               seed=seed, replications=replications, workers=workers)
+            entry |= {"windows": counts, "today": _summary(runs[s])}
+            baseline = baseline or s
+            if s != baseline:
+                entry[f"vs_{baseline}"] = _paired(runs[baseline], runs[s])
+        else:
+            entry |= {"windows": None, "today": None,
+                      "note": f"today's {total} windows cannot staff {len(types)} types"}
+        say(f"{s}: optimising")
+        entry["optimised"] = _optimise(scenario, spec, s, do_certify, replications, seed,
+                                       workers)
+        if s in structures:
+            doc["structures"][s] = entry
+    doc["baseline"] = baseline
+    doc["speed_sweep"] = speed_sweep(scenario, spec, slowdowns, replications, seed, workers,
+                                     say)
+    return doc
+
+
+def speed_sweep(scenario: Scenario, spec: OptimizeSpec, slowdowns: tuple[float, ...],
+                replications: int, seed: int, workers: int = 1,
+                say: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+    """``chain`` against ``full`` as cross-authorised staff slow down (see module doc)."""
+    total = today_headcount(scenario)
+    rows = []
+    crossover = None
+    cost_crossover = None
+    for f in slowdowns:
+        say(f"speed sweep: slowdown {f:g}")
+        sped = spec.model_copy(update={"cross_speed": float(f)})
+        res, opt = {}, {}
+        for s in ("chain", "full"):
+            types = generate(scenario, sped, s)
+            if total >= len(types):
+                counts = redistribute(scenario, types, total)
+                res[s] = simulate(structure_scenario(scenario, types, counts,
+                                                     f"{scenario.name}-{s}-x{f:g}"),
+                                  seed=seed, replications=replications, workers=workers)
+            opt[s] = _optimise(scenario, sped, s, False, replications, seed, workers)
+        row: dict[str, Any] = {"slowdown": f,
+                               "chain": _summary(res["chain"]) if "chain" in res else None,
+                               "full": _summary(res["full"]),
+                               "full_minus_chain": (_paired(res["chain"], res["full"])
+                                                    if "chain" in res else {}),
+                               "optimised_cost": {s: opt[s]["cost"] for s in opt},
+                               "optimised_headcount": {s: opt[s]["headcount"] for s in opt}}
+        rows.append(row)
+        diff = row["full_minus_chain"]
+        if crossover is None and diff.get("wait_mean", {}).get("diff", -1.0) >= 0:
+            crossover = f
+        costs = row["optimised_cost"]
+        if cost_crossover is None and None not in costs.values() \
+                and costs["full"] >= costs["chain"]:
+            cost_crossover = f
+    return {"slowdowns": list(slowdowns), "rows": rows,
+            "full_stops_beating_chain_on_wait_at": crossover,
+            "full_stops_beating_chain_on_cost_at": cost_crossover}
+
+
+def consolidation_table(doc: dict[str, Any]) -> str:
+    """The study as one terminal table, plus the speed sweep."""
+    t = doc["wait_minutes"]
+    head = (f"{doc['scenario']}: today's {doc['headcount_today']} windows redistributed per "
+            f"structure; {doc['replications']} replications, seed {doc['seed']}; waits in "
+            f"minutes, ± = 95% CI; diff = paired difference vs {doc['baseline']}")
+    cols = ["structure", "types", "mean wait", "P90", f"% > {t:g}", "diff mean wait",
+            "least cost", "headcount", "status"]
+    rows = []
+    for s, e in doc["structures"].items():
+        today = e["today"] or {"wait_mean": None, "wait_p90": None, "p_wait_over_target": None,
+                               "ci95": {"wait_mean": None, "wait_p90": None,
+                                        "p_wait_over_target": None}}
+        ci = today["ci95"]
+        d = e.get(f"vs_{doc['baseline']}", {}).get("wait_mean")
+        o = e["optimised"]
+        rows.append([s, str(e["types"]), _pm(today["wait_mean"], ci["wait_mean"]),
+                     _pm(today["wait_p90"], ci["wait_p90"]),
+                     _pm(_pct(today["p_wait_over_target"]), _pct(ci["p_wait_over_target"])),
+                     _pm(d["diff"], d["ci95"]) if d else "-",
+                     "-" if o["cost"] is None else f"{o['cost']:.1f}",
+                     "-" if o["headcount"] is None else str(o["headcount"]), o["status"]])
+    lines = [head, _table(cols, rows), "",
+             "speed sweep (cross-authorised service-time factor; today's headcount):"]
+    sweep = doc["speed_sweep"]
+    srows = []
+    for r in sweep["rows"]:
+        d = r["full_minus_chain"].get("wait_mean", {})
+        chain = r["chain"] or {"wait_mean": None, "ci95": {"wait_mean": None}}
+        srows.append([f"{r['slowdown']:g}",
+                      _pm(chain["wait_mean"], chain["ci95"]["wait_mean"]),
+                      _pm(r["full"]["wait_mean"], r["full"]["ci95"]["wait_mean"]),
+                      _pm(d.get("diff"), d.get("ci95")),
+                      f"{r['optimised_cost']['chain']} / {r['optimised_cost']['full']}"])
+    lines.append(_table(["slowdown", "chain wait", "full wait", "full - chain",
+                         "least cost chain / full"], srows))
+    lines.append(f"full stops beating chain on mean wait at slowdown "
+                 f"{sweep['full_stops_beating_chain_on_wait_at']}, on least cost at "
+                 f"{sweep['full_stops_beating_chain_on_cost_at']} (None: not within the sweep)")
+    return "\n".join(lines)
+
+
+def _pct(x: float | None) -> float | None:
+    return None if x is None else 100.0 * x
+
+
+def _pm(x: float | None, h: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.2f} ±{h:.2f}" if h else f"{x:.2f}"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h)
+              for k, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
+                         for k, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def consolidation_figure(doc: dict[str, Any], path: str) -> None:
+    """Write a three-panel PNG: waits today, least headcount, and the speed sweep."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.io import atomic_path
+
+    names = [s for s in doc["structures"] if doc["structures"][s]["today"]]
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    waits = [doc["structures"][s]["today"]["wait_mean"] for s in names]
+    errs = [doc["structures"][s]["today"]["ci95"]["wait_mean"] or 0 for s in names]
+    axes[0].bar(names, waits, yerr=errs, capsize=4, color="tab:blue")
+    axes[0].set_title(f"mean wait at today's {doc['headcount_today']} windows")
+    axes[0].set_ylabel("minutes")
+    every = list(doc["structures"])
+    heads = [doc["structures"][s]["optimised"]["headcount"] or 0 for s in every]
+    axes[1].bar(every, heads, color="tab:green")
+    axes[1].set_title("least headcount meeting the service level")
+    rows = doc["speed_sweep"]["rows"]
+    xs = [r["slowdown"] for r in rows]
+    for s, colour in (("chain", "tab:orange"), ("full", "tab:purple")):
+        if any(r[s] is None for r in rows):
+            continue
+        ys = [r[s]["wait_mean"] for r in rows]
+        es = [r[s]["ci95"]["wait_mean"] or 0 for r in rows]
+        axes[2].errorbar(xs, ys, yerr=es, marker="o", capsize=3, label=s, color=colour)
+    axes[2].set_xlabel("cross-authorised service-time factor")
+    axes[2].set_ylabel("mean wait, minutes")
+    axes[2].set_title("speed sweep at today's headcount")
+    axes[2].legend()
+    fig.suptitle(doc["scenario"])
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110)
+    plt.close(fig)

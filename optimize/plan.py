@@ -1,0 +1,164 @@
+"""Staffing plans: the plan document (PLAN.json / PLAN.yaml), the staffed scenario, a table.
+
+A plan says how many windows of each type are open in each period. Applied to
+the hall it becomes a runnable scenario: one window group per staffed type, with
+``count`` = the most windows it opens at once and a ``schedule`` of windows per
+period start, its staff's ``speed`` factors and its authorisation set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from optimize.problem import Problem
+from optimize.solve import Solution
+from sim.scenario import Scenario, scenario_from_dict
+
+
+def headcount(problem: Problem, solution: Solution) -> int:
+    """Staff needed: shifts worked, or (without shifts) each type's peak windows, summed."""
+    if solution.shifts:
+        return int(sum(sum(v.values()) for v in solution.shifts.values()))
+    return int(sum(max(v, default=0) for v in solution.open.values()))
+
+
+def window_hours(problem: Problem, solution: Solution) -> float:
+    """Staffed window-hours per day."""
+    return float(sum(n * per.hours for v in solution.open.values()
+                     for n, per in zip(v, problem.periods)))
+
+
+def _schedule(problem: Problem, counts: list[int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    last = None
+    for n, per in zip(counts, problem.periods):
+        if n != last:
+            out[per.label] = int(n)
+            last = n
+    return out
+
+
+def staffed_scenario(problem: Problem, solution: Solution, name: str | None = None) -> Scenario:
+    """The hall staffed by the plan, as a validated scenario ``hallsim run`` accepts."""
+    data = problem.scenario.to_dict()
+    windows: list[dict[str, Any]] = []
+    covered: set[str] = set()
+    for t in problem.types:
+        counts = solution.open.get(t.id, [])
+        if not counts or max(counts) == 0:
+            continue
+        windows.append(_group(problem, t.id, max(counts), _schedule(problem, counts)))
+        covered.update(t.serves)
+    for c in problem.categories:  # items with no load in any period: keep the file valid
+        if c not in covered:
+            t = next(t for t in problem.types if c in t.serves)
+            zero = {problem.periods[0].label: 0}
+            windows.append(_group(problem, t.id, 1, zero))
+            covered.update(t.serves)
+    data["windows"] = windows
+    data["name"] = name or f"{problem.scenario.name}-staffed"
+    return scenario_from_dict(data, "<staffed plan>")
+
+
+def _group(problem: Problem, type_id: str, count: int, schedule: dict[str, int]) -> dict:
+    t = next(t for t in problem.types if t.id == type_id)
+    group: dict[str, Any] = {"id": t.id, "count": int(count), "serves": list(t.serves)}
+    if list(t.primary) != list(t.serves[:1]):
+        group["primary"] = list(t.primary)
+    if any(n != count for n in schedule.values()) or len(schedule) > 1:
+        group["schedule"] = schedule
+    if t.speed:
+        group["speed"] = dict(t.speed)
+    return group
+
+
+def plan_document(problem: Problem, solution: Solution, status: str | None = None,
+                  service_level: dict[str, Any] | None = None,
+                  iterations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The plan as plain data (the PLAN.json contract; PLAN.yaml holds the same)."""
+    labels = [p.label for p in problem.periods]
+    doc: dict[str, Any] = {
+        "status": status or solution.status,
+        "scenario": problem.scenario.name,
+        "cost": None if solution.cost is None else round(solution.cost, 6),
+        "headcount": headcount(problem, solution) if solution.cost is not None else None,
+        "window_hours": round(window_hours(problem, solution), 4)
+        if solution.cost is not None else None,
+        "period_minutes": problem.spec.period_minutes,
+        "periods": labels,
+        "targets": {c: t.describe() for c, t in problem.targets.items()},
+        "windows": {},
+    }
+    if solution.diagnosis:
+        doc["diagnosis"] = solution.diagnosis
+    for t in problem.types:
+        counts = solution.open.get(t.id)
+        if not counts or max(counts) == 0:
+            continue
+        entry: dict[str, Any] = {
+            "structure": t.structure,
+            "serves": list(t.serves),
+            "cost_per_hour": t.cost_per_hour,
+            "extra_authorisations": t.extra_authorisations,
+            "max": max(counts),
+            "per_period": dict(zip(labels, counts)),
+        }
+        if t.speed:
+            entry["speed"] = dict(t.speed)
+        doc["windows"][t.id] = entry
+    if problem.spec.shifts:
+        doc["shifts"] = {k: {j: n for j, n in v.items() if n}
+                         for k, v in solution.shifts.items() if any(v.values())}
+    doc["offered_load"] = {c: {lab: round(float(problem.load[i, p]), 4)
+                               for p, lab in enumerate(labels)}
+                           for i, c in enumerate(problem.categories)}
+    doc["allocation"] = {c: {k: {lab: round(v, 4) for lab, v in zip(labels, row) if v > 1e-9}
+                             for k, row in rows.items() if max(row) > 1e-9}
+                         for c, rows in solution.allocation.items()}
+    if service_level is not None:
+        doc["service_level"] = service_level
+    doc["iterations"] = iterations or []
+    doc["solver"] = {"name": solution.solver, "build_seconds": round(solution.build_seconds, 3),
+                     "solve_seconds": round(solution.solve_seconds, 3), **solution.stats}
+    return doc
+
+
+def plan_table(doc: dict[str, Any]) -> str:
+    """A readable terminal table: windows per type and period, then totals."""
+    labels = doc["periods"]
+    head = (f"{doc['scenario']}: status {doc['status']}, cost {_num(doc['cost'])}, "
+            f"headcount {doc['headcount']}, window-hours {_num(doc['window_hours'])}")
+    if doc["status"] == "infeasible":
+        return head + "\n" + doc.get("diagnosis", "")
+    types = list(doc["windows"])
+    width = max([len("type"), *map(len, types)])
+    lines = [head, "windows open per period (columns: period start):",
+             "type".ljust(width) + " " + " ".join(lab.replace(":", "")[:4].rjust(4)
+                                                  for lab in labels) + "   max"]
+    for t in types:
+        per = doc["windows"][t]["per_period"]
+        lines.append(t.ljust(width) + " " + " ".join(str(per[lab]).rjust(4) for lab in labels)
+                     + f"  {doc['windows'][t]['max']:4d}")
+    totals = [sum(doc["windows"][t]["per_period"][lab] for t in types) for lab in labels]
+    lines.append("total".ljust(width) + " " + " ".join(str(n).rjust(4) for n in totals))
+    if doc.get("shifts"):
+        lines.append("shifts: " + "; ".join(f"{t}: " + ", ".join(f"{j} x{n}" for j, n in v.items())
+                                            for t, v in doc["shifts"].items()))
+    if doc.get("iterations"):
+        lines.append("certification iterations:")
+        for it in doc["iterations"]:
+            worst = it.get("worst") or {}
+            where = f" ({worst.get('item')} at {worst.get('period')})" if worst else ""
+            lines.append(f"  {it['iteration']:2d}: cost {_num(it['cost'])}, headcount "
+                         f"{it['headcount']}, worst shortfall {it['worst_shortfall']:.3f}{where}, "
+                         f"cells short {it['cells_short']}, seed {it['seed']}")
+    if doc.get("service_level"):
+        lines.append("simulated service level (lowest period per item, mean ±95% CI):")
+        for c, v in doc["service_level"].items():
+            lines.append(f"  {c}: {v['value']:.3f} ±{v['ci95']:.3f} at {v['period']} "
+                         f"(target {v['target']})")
+    return "\n".join(lines)
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.2f}"

@@ -1,0 +1,171 @@
+"""The staffing problem read off a scenario: periods, offered loads, types and targets.
+
+Periods are consecutive stretches of ``period_minutes`` over each opening period
+(the last one of an opening period may be shorter). A category's offered load in
+a period is its mean arrival rate over the period (times the day factor: by
+default the busiest day's) times its mean service time, in erlangs of
+specialist work. Load routed to a type is multiplied by the type's speed factor
+for the category.
+
+Mixed service times in a pool (the approximation): a type's staffing table is
+computed for an M/M/n queue whose mean service time is the arrival-weighted mean,
+over the day, of the speed-adjusted mean service times of the categories the type
+may serve, and whose target is the strictest of theirs (the elementwise minimum
+of their ``Lmax`` tables). Service-time variability, abandonment, time-varying
+demand and overflow between pools are left to certification by simulation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optimize.queueing import Target, pool_table, windows_needed
+from optimize.spec import OptimizeSpec
+from optimize.structures import WindowType, window_types
+from sim.arrivals import rate_segments
+from sim.clock import format_hhmm
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Period:
+    """A staffing period: ``[start, end)`` minutes after midnight, labelled ``"HH:MM"``."""
+
+    start: float
+    end: float
+
+    @property
+    def label(self) -> str:
+        """The period's start as ``"HH:MM"``."""
+        return format_hhmm(self.start)
+
+    @property
+    def hours(self) -> float:
+        """Length in hours."""
+        return (self.end - self.start) / 60.0
+
+
+def make_periods(scenario: Scenario, minutes: int) -> tuple[Period, ...]:
+    """Periods of ``minutes`` over the opening hours (cut at every closing)."""
+    out = []
+    for s, e in scenario.hall.periods:
+        t = s
+        while t < e - 1e-9:
+            out.append(Period(t, min(e, t + minutes)))
+            t += minutes
+    return tuple(out)
+
+
+def day_factor(scenario: Scenario, spec: OptimizeSpec) -> float:
+    """The arrival multiplier the plan is sized for (``max``, ``mean`` or a number)."""
+    factors = scenario.hall.day_factors
+    if spec.day_factor == "max":
+        return float(max(factors))
+    if spec.day_factor == "mean":
+        return float(np.mean(factors))
+    return float(spec.day_factor)
+
+
+def category_target(scenario: Scenario, spec: OptimizeSpec, category: str) -> Target:
+    """The service-level target of one category."""
+    level = spec.level(category)
+    if level.mean_wait_minutes is not None:
+        return Target("mean", float(level.mean_wait_minutes))
+    wait = level.wait_minutes if level.wait_minutes is not None else scenario.targets.wait_minutes
+    return Target("tail", float(wait), float(level.alpha))
+
+
+@dataclass
+class Problem:
+    """Everything the MILP needs, as plain numbers.
+
+    ``load[i, p]`` is the offered load (erlangs, specialist time) of
+    ``categories[i]`` in ``periods[p]``.
+    """
+
+    scenario: Scenario
+    spec: OptimizeSpec
+    periods: tuple[Period, ...]
+    types: tuple[WindowType, ...]
+    categories: tuple[str, ...]
+    load: np.ndarray
+    targets: dict[str, Target]
+    pool_service: dict[str, float]
+    pool_targets: dict[str, list[Target]]
+    _tables: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def type_load(self, t: WindowType, p: int) -> float:
+        """Speed-adjusted load in period ``p`` of all categories type ``t`` may serve."""
+        return float(sum(t.factor(c) * self.load[self.categories.index(c), p]
+                         for c in t.serves))
+
+    def windows_to_carry_all(self, t: WindowType) -> int:
+        """Windows type ``t`` needs to carry, alone, every load it may serve at its peak."""
+        peak = max((self.type_load(t, p) for p in range(len(self.periods))), default=0.0)
+        return windows_needed(peak, self.pool_service[t.id], _strictest(self.pool_targets[t.id]))
+
+    def table(self, t: WindowType, n_max: int) -> np.ndarray:
+        """``Lmax(n)`` of type ``t`` for ``n = 0..n_max`` (erlangs of speed-adjusted load)."""
+        key = (t.id, n_max)
+        if key not in self._tables:
+            self._tables[key] = pool_table(n_max, self.pool_service[t.id],
+                                           self.pool_targets[t.id])
+        return self._tables[key]
+
+    def items_in(self, p: int) -> list[str]:
+        """Categories with load in period ``p``."""
+        return [c for i, c in enumerate(self.categories) if self.load[i, p] > 0]
+
+
+def _strictest(targets: list[Target]) -> Target:
+    """A single target at least as strict as each (used only to size tables)."""
+    tails = [t for t in targets if t.kind == "tail"]
+    means = [t for t in targets if t.kind == "mean"]
+    if means and not tails:
+        return Target("mean", min(t.wait for t in means))
+    if not tails:
+        return Target("tail", 0.0, 0.5)
+    return Target("tail", min(t.wait for t in tails), max(t.alpha for t in tails))
+
+
+def build_problem(scenario: Scenario, spec: OptimizeSpec,
+                  structures: tuple[str, ...] | None = None,
+                  types: list[WindowType] | None = None) -> Problem:
+    """Read the staffing problem off a scenario and a spec.
+
+    ``structures`` replaces the spec's choice of generated types; ``types`` gives
+    the candidate types directly (both used by the consolidation study).
+    """
+    periods = make_periods(scenario, spec.period_minutes)
+    cats = tuple(scenario.categories)
+    factor = day_factor(scenario, spec)
+    load = np.zeros((len(cats), len(periods)))
+    per_day = {}
+    for i, c in enumerate(cats):
+        segs = rate_segments(scenario, c)
+        mean = scenario.categories[c].service.mean
+        per_day[c] = sum((e - s) / 60.0 * r for s, e, r in segs)
+        for p, per in enumerate(periods):
+            arrivals = sum(max(0.0, min(e, per.end) - max(s, per.start)) / 60.0 * r
+                           for s, e, r in segs)
+            load[i, p] = arrivals / per.hours * factor * mean / 60.0
+    targets = {c: category_target(scenario, spec, c) for c in cats}
+    chosen = types if types is not None else window_types(scenario, spec, structures)
+    service, pool_targets = {}, {}
+    for t in chosen:
+        weights = np.array([per_day[c] for c in t.serves])
+        times = np.array([t.factor(c) * scenario.categories[c].service.mean for c in t.serves])
+        if weights.sum() <= 0:
+            weights = np.ones_like(weights)
+        service[t.id] = float(weights @ times / weights.sum())
+        pool_targets[t.id] = [targets[c] for c in t.serves]
+    return Problem(scenario, spec, periods, tuple(chosen), cats, load, targets, service,
+                   pool_targets)
+
+
+def hours_open(problem: Problem) -> float:
+    """Hours the hall is open per day (sum of period lengths)."""
+    return math.fsum(p.hours for p in problem.periods)

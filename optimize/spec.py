@@ -1,0 +1,263 @@
+"""The optimisation spec: what the staffing optimiser may choose and what it must meet.
+
+A spec is the ``optimize:`` section of a scenario file or a separate YAML file
+(``--spec``); ``docs/optimize.md`` documents every field. It is validated
+with pydantic into immutable objects; :func:`load_inputs` returns the hall
+scenario and the spec, and raises :class:`sim.errors.InputError` naming the
+file, the field path (``optimize.types.T1.serves[0]``) and the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+    field_validator,
+)
+
+from sim.clock import parse_hhmm
+from sim.errors import InputError
+from sim.scenario import Scenario, ScenarioError, read_yaml, scenario_from_dict
+
+Structure = Literal["dedicated", "chain", "zone", "full", "auto"]
+STRUCTURES: tuple[str, ...] = ("dedicated", "chain", "zone", "full")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServiceLevel(_Frozen):
+    """A service level: ``P(wait <= wait_minutes) >= alpha``, or a mean-wait cap."""
+
+    wait_minutes: PositiveFloat | None = None
+    alpha: float = 0.8
+    mean_wait_minutes: PositiveFloat | None = None
+
+    @field_validator("alpha")
+    @classmethod
+    def _check_alpha(cls, value: float) -> float:
+        if not 0.0 < value < 1.0:
+            raise ValueError(f"alpha must lie strictly between 0 and 1 (got {value})")
+        return value
+
+
+class TypeSpec(_Frozen):
+    """An explicit window type: an authorisation set, its cost and its staff's speed."""
+
+    serves: tuple[str, ...] = Field(min_length=1)
+    cost_per_hour: NonNegativeFloat | None = None
+    speed: dict[str, PositiveFloat] | None = None
+    home: str | None = None
+
+
+class Lunch(_Frozen):
+    """An unpaid break inside a shift."""
+
+    start: str
+    minutes: PositiveFloat
+
+    @field_validator("start")
+    @classmethod
+    def _check_start(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+
+class ShiftSpec(_Frozen):
+    """A shift template: start time, length (minutes, lunch included) and a lunch break."""
+
+    start: str
+    length: PositiveFloat
+    lunch: Lunch | None = None
+    cost: NonNegativeFloat | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _check_start(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+    @property
+    def paid_minutes(self) -> float:
+        """Minutes worked: the length less the lunch break."""
+        return self.length - (self.lunch.minutes if self.lunch else 0.0)
+
+
+class CertifySpec(_Frozen):
+    """Settings of the certification loop (simulation and cuts)."""
+
+    replications: PositiveInt = 10
+    max_iterations: PositiveInt = 8
+    seed: int = Field(default=1, ge=0)
+    days: PositiveInt | None = None
+    criterion: Literal["ci", "mean"] = "ci"
+
+
+class SolverSpec(_Frozen):
+    """MILP solver, time limit (seconds) and relative optimality gap."""
+
+    name: Literal["cbc", "highs"] = "cbc"
+    time_limit: PositiveFloat = 120.0
+    gap: NonNegativeFloat = 0.0
+
+
+class OptimizeSpec(_Frozen):
+    """Everything the optimiser needs beyond the hall scenario."""
+
+    structure: Structure | tuple[Structure, ...] = "auto"
+    types: dict[str, TypeSpec] | None = None
+    period_minutes: PositiveInt = 30
+    cost_per_window_hour: NonNegativeFloat = 1.0
+    training_cost: NonNegativeFloat = 0.0
+    cross_speed: PositiveFloat = 1.0
+    service_level: ServiceLevel = ServiceLevel()
+    categories: dict[str, ServiceLevel] = Field(default_factory=dict)
+    desks: PositiveInt | None = None
+    shifts: dict[str, ShiftSpec] | None = None
+    day_factor: Literal["max", "mean"] | PositiveFloat = "max"
+    certify: CertifySpec = CertifySpec()
+    solver: SolverSpec = SolverSpec()
+
+    @field_validator("types", "shifts")
+    @classmethod
+    def _not_empty(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and not value:
+            raise ValueError("give at least one entry, or leave the field out")
+        return value
+
+    def structures(self) -> tuple[str, ...]:
+        """The named structures to generate when no explicit ``types`` are given."""
+        chosen = (self.structure,) if isinstance(self.structure, str) else self.structure
+        if "auto" in chosen:
+            return STRUCTURES
+        return tuple(dict.fromkeys(chosen))
+
+    def level(self, category: str) -> ServiceLevel:
+        """The service level required of one category (its override, else the default)."""
+        return self.categories.get(category, self.service_level)
+
+
+# --- loading and checking ------------------------------------------------------------
+
+
+def _loc(prefix: str, loc: tuple[Any, ...]) -> str:
+    text = prefix
+    for item in loc:
+        if isinstance(item, int):
+            text += f"[{item}]"
+        elif isinstance(item, str) and ("[" in item or item in ("function-after",)):
+            continue  # pydantic's union-member tags, not user fields
+        else:
+            text += f".{item}" if text else str(item)
+    return text
+
+
+def _problem(err: dict[str, Any]) -> str:
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "missing":
+        return "required field is missing"
+    return msg
+
+
+def spec_from_dict(data: Any, source: str, prefix: str = "optimize") -> OptimizeSpec:
+    """Validate plain data into an :class:`OptimizeSpec` (structure only, no references)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(source, prefix, "the optimisation spec must be a mapping")
+    try:
+        return OptimizeSpec.model_validate(data)
+    except ValidationError as exc:
+        problems: list[tuple[str, str]] = []
+        for err in exc.errors():
+            item = (_loc(prefix, tuple(err["loc"])), _problem(err))
+            if item not in problems:
+                problems.append(item)
+        first_path, first = problems[0]
+        more = "".join(f"; field '{p}': {m}" for p, m in problems[1:8])
+        raise InputError(source, first_path, first + more) from None
+
+
+def check_spec(spec: OptimizeSpec, scenario: Scenario, source: str,
+               prefix: str = "optimize") -> None:
+    """Check the spec's references and times against the scenario; raise InputError."""
+    dot = f"{prefix}." if prefix else ""
+    try:
+        for tid, t in (spec.types or {}).items():
+            served: set[str] = set()
+            for k, ref in enumerate(t.serves):
+                served.update(scenario.resolve(ref, f"{dot}types.{tid}.serves[{k}]"))
+            for ref in t.speed or {}:
+                for c in scenario.resolve(ref, f"{dot}types.{tid}.speed.{ref}"):
+                    if c not in served:
+                        raise ScenarioError(f"{dot}types.{tid}.speed.{ref}",
+                                            f"speed given for '{c}', which type {tid} "
+                                            "does not serve")
+        for name in spec.categories:
+            if name not in scenario.categories:
+                raise ScenarioError(f"{dot}categories.{name}",
+                                    f"unknown category '{name}' "
+                                    f"(known: {list(scenario.categories)})")
+    except ScenarioError as exc:
+        raise InputError(source, exc.path, exc.problem) from None
+    periods = scenario.hall.periods
+    first, last = periods[0][0], periods[-1][1]
+    for sid, s in (spec.shifts or {}).items():
+        path = f"{dot}shifts.{sid}"
+        start = parse_hhmm(s.start)
+        if not first <= start < last:
+            raise InputError(source, f"{path}.start",
+                             f"shift starts at {s.start}, outside the hall's day "
+                             f"{scenario.hall.open[0].split('-')[0]}-"
+                             f"{scenario.hall.open[-1].split('-')[1]}")
+        if s.length > last - first:
+            raise InputError(source, f"{path}.length",
+                             f"a shift of {s.length:g} minutes is longer than the hall's day "
+                             f"({last - first:g} minutes from first opening to last closing)")
+        if s.lunch is not None:
+            ls = parse_hhmm(s.lunch.start)
+            if not (start <= ls and ls + s.lunch.minutes <= start + s.length):
+                raise InputError(source, f"{path}.lunch",
+                                 "the lunch break must lie inside the shift")
+
+
+def load_inputs(scenario_path: str | Path,
+                spec_path: str | Path | None = None) -> tuple[Scenario, OptimizeSpec]:
+    """Read a scenario (with an optional ``optimize:`` section) and its spec.
+
+    The spec comes from ``spec_path`` if given (a file whose top level is either the
+    spec itself or a mapping with one key ``optimize``), else from the scenario's
+    ``optimize:`` section, else defaults. The ``optimize:`` section is removed before
+    the hall is validated, so the returned scenario is a plain hall scenario.
+    """
+    source = str(scenario_path)
+    raw = read_yaml(scenario_path)
+    section: Any = None
+    if isinstance(raw, dict) and "optimize" in raw:
+        raw = dict(raw)
+        section = raw.pop("optimize")
+    scenario = scenario_from_dict(raw, source)
+    if spec_path is not None:
+        spec_source = str(spec_path)
+        data = read_yaml(spec_path)
+        if isinstance(data, dict) and set(data) == {"optimize"}:
+            prefix, data = "optimize", data["optimize"]
+        else:
+            prefix = ""
+        spec = spec_from_dict(data, spec_source, prefix)
+        check_spec(spec, scenario, spec_source, prefix)
+    else:
+        spec = spec_from_dict(section, source)
+        check_spec(spec, scenario, source)
+    return scenario, spec
