@@ -48,7 +48,8 @@ def compile_route(spec: BackOfficeSpec,
             return series(spec.routes[item.route])
         assert isinstance(item, Parallel)
         return Node("parallel", children=tuple(
-            item_node(b) if isinstance(b, str) else series(b) for b in item.parallel))
+            item_node(b) if isinstance(b, (str, SubRoute)) else series(b)
+            for b in item.parallel))
 
     root = series(spec.routes[items] if isinstance(items, str) else items)
     return root, occurrences

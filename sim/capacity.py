@@ -94,14 +94,48 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
     return theta, bottleneck
 
 
+def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
+    """Tickets per hour, averaged over opening hours, that cases add by coming back:
+    return visits (incomplete materials) and collection visits (出件).
+
+    Both arrive at a time drawn uniformly over the opening hours of their day, so
+    their rate is flat: expected extra visits per case x cases per open hour.
+    """
+    from sim.arrivals import expected_arrivals
+
+    open_hours = scenario.hall.open_minutes_per_day / 60.0
+    extra = dict.fromkeys(scenario.categories, 0.0)
+    for name, cat in scenario.categories.items():
+        cases_per_hour = expected_arrivals(scenario, name) / open_hours
+        r = cat.returns
+        if r is not None and r.accept_with_deficiency is None and r.incomplete < 1:
+            q = r.one_time_notice if r.one_time_notice is not None else r.incomplete
+            extra[name] += cases_per_hour * r.incomplete / max(1e-9, 1.0 - q)
+        d = cat.delivery
+        if cat.backoffice is not None and d is not None and d.collect_at is not None:
+            extra[d.collect_at] += cases_per_hour * cat.backoffice.share * (1 - d.post_share)
+    return extra
+
+
 def overloads(scenario: Scenario) -> list[Overload]:
-    """Stretches of the day (on the busiest day factor) where load exceeds capacity."""
+    """Stretches of the day (on the busiest day factor) where load exceeds capacity.
+
+    Offered load counts first tickets, journey tickets (each step at its
+    journey's arrival rate: an approximation that ignores the time a journey
+    takes), and return and collection visits (flat over opening hours).
+    """
+    from sim.arrivals import segments_of_rate
     cuts = {s for s, _ in scenario.hall.periods} | {e for _, e in scenario.hall.periods}
     for g in scenario.windows:
         cuts |= {parse_hhmm(k) for k in (g.schedule or {})}
     segs = {c: rate_segments(scenario, c) for c in scenario.categories}
     for c in segs:
         cuts |= {s for s, _, _ in segs[c]}
+    journeys = [(segments_of_rate(scenario, j.arrivals_per_hour), j.steps)
+                for j in scenario.journeys.values()]
+    for jsegs, _steps in journeys:
+        cuts |= {s for s, _, _ in jsegs}
+    extra = extra_visit_rates(scenario)
     factor = max(scenario.hall.day_factors)
     found: list[Overload] = []
     points = sorted(cuts)
@@ -110,9 +144,14 @@ def overloads(scenario: Scenario) -> list[Overload]:
         if not scenario.hall.is_open_at(mid):
             continue
         loads = {}
+        rates = {c: next((r for s, e, r in segs[c] if s <= mid < e), 0.0) + extra[c]
+                 for c in scenario.categories}
+        for jsegs, steps in journeys:
+            jrate = next((r for s, e, r in jsegs if s <= mid < e), 0.0)
+            for step in steps:
+                rates[step] += jrate
         for c, cat in scenario.categories.items():
-            rate = next((r for s, e, r in segs[c] if s <= mid < e), 0.0)
-            loads[c] = rate * factor * cat.service.mean / 60.0
+            loads[c] = rates[c] * factor * cat.service.mean / 60.0
         theta, cats = least_max_utilisation(scenario, loads, _staffed_at(scenario, mid))
         if theta >= 1.0:
             if found and found[-1].end == t0 and found[-1].categories == cats:

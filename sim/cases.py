@@ -78,6 +78,7 @@ class CaseTable:
     category: np.ndarray
     first: np.ndarray
     result: np.ndarray
+    received: np.ndarray
     accepted: np.ndarray
     visits: np.ndarray
     tickets: np.ndarray
@@ -212,6 +213,7 @@ class CaseFlow:
         n = len(self.case_tickets)
         self.c_first = np.full(n, np.nan)
         self.c_result = np.full(n, np.nan)
+        self.c_received = np.full(n, np.nan)
         self.c_accepted = np.full(n, np.nan)
         self.c_bo_in = np.full(n, np.nan)
         self.c_bo_out = np.full(n, np.nan)
@@ -251,6 +253,7 @@ class CaseFlow:
             self._journey_served(c, v, arrival, now)
         elif kind == KIND_COLLECT:
             self.c_status[c] = COMPLETE
+            self.c_received[c] = now
         else:
             self._visit_done(c, v, now)
 
@@ -333,6 +336,10 @@ class CaseFlow:
             self.c_tickets[c] += 1
         else:
             self.c_status[c] = COMPLETE
+            posted = via_backoffice and dl is not None and d.post_delay is not None
+            # post delay in working days; every clock day is a working day
+            self.c_received[c] = t + (float(d.post_delay[row]) * MINUTES_PER_DAY if posted
+                                      else 0.0)
 
     # --- journeys ----------------------------------------------------------------------
 
@@ -369,6 +376,7 @@ class CaseFlow:
         hall_minutes = np.array([sum(e - s for s, e in days.values()) for days in self.j_days])
         return CaseTable(
             category=self.c_cat, first=self.c_first, result=self.c_result,
+            received=self.c_received,
             accepted=self.c_accepted, visits=self.c_visits, tickets=self.c_tickets,
             status=self.c_status, bo_in=self.c_bo_in, bo_out=self.c_bo_out,
             deficient=self.c_deficient, journey=self.j_type, j_start=self.j_start,

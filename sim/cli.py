@@ -169,12 +169,15 @@ def _labels(paths: list[str], names: list[str]) -> list[str]:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``hallsim validate``."""
-    from sim.arrivals import expected_arrivals
+    from sim.arrivals import expected_arrivals, segments_of_rate
 
     for path in args.scenarios:
         scenario = _load(path, None)
         _warn(scenario, path)
         per_day = sum(expected_arrivals(scenario, c) for c in scenario.categories)
+        per_day += sum(len(j.steps) * sum((e - s) / 60.0 * r for s, e, r in
+                                          segments_of_rate(scenario, j.arrivals_per_hour))
+                       * scenario.hall.day_factor(0) for j in scenario.journeys.values())
         windows = sum(g.count for g in scenario.windows)
         print(f"{path}: ok ({scenario.name}: {len(scenario.categories)} categories, "
               f"{len(scenario.windows)} window groups with {windows} windows, "

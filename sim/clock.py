@@ -26,6 +26,17 @@ def format_hhmm(minutes: float) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def parse_periods(texts: list[str] | tuple[str, ...]) -> list[tuple[float, float]]:
+    """Parse a list of opening periods; they must be in time order and must not overlap."""
+    periods = [parse_period(p) for p in texts]
+    for (s0, e0), (s1, _e1), text in zip(periods, periods[1:], texts[1:]):
+        if s1 < s0:
+            raise ValueError("periods must be listed in time order")
+        if s1 < e0:
+            raise ValueError(f"period '{text}' overlaps the one before it")
+    return periods
+
+
 def parse_period(text: str) -> tuple[float, float]:
     """``(start, end)`` minutes for an opening period ``"HH:MM-HH:MM"``."""
     parts = str(text).split("-")

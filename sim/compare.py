@@ -28,6 +28,23 @@ COMPARED = {
     "balk_share": True,
     "utilisation": None,
     "served": None,
+    # cases (returns, back office): fewer visits and shorter lead times are better
+    "visits_per_case": True,
+    "one_visit_share": False,
+    "lead_time_days_mean": True,
+    "lead_time_days_p90": True,
+    "delivered_days_mean": True,
+    "on_time_share": False,
+    "lost_share": True,
+}
+
+#: journey figures compared, and whether lower is better
+JOURNEY_COMPARED = {
+    "time_in_hall_mean": True,
+    "tickets_mean": True,
+    "visits_mean": True,
+    "one_day_share": False,
+    "lost_share": True,
 }
 
 
@@ -58,9 +75,9 @@ def compare_runs(baseline: RunResult, other: RunResult) -> dict[str, Any]:
     reps_b = [r.summary for r in other.replications]
     n = min(len(reps_a), len(reps_b))
 
-    def block(get) -> dict[str, Any]:
+    def block(get, compared=COMPARED) -> dict[str, Any]:
         out = {}
-        for key, lower in COMPARED.items():
+        for key, lower in compared.items():
             xs, ys = [get(s).get(key, math.nan) for s in reps_a[:n]], \
                      [get(s).get(key, math.nan) for s in reps_b[:n]]
             if all(v is None or (isinstance(v, float) and math.isnan(v)) for v in xs + ys):
@@ -71,7 +88,12 @@ def compare_runs(baseline: RunResult, other: RunResult) -> dict[str, Any]:
         return out
 
     shared = [c for c in reps_a[0]["by_category"] if c in reps_b[0]["by_category"]]
-    return clean({
+    out = {
         "overall": block(lambda s: s["overall"]),
         "by_category": {c: block(lambda s, c=c: s["by_category"][c]) for c in shared},
-    })
+    }
+    journeys = [j for j in reps_a[0].get("journeys", {}) if j in reps_b[0].get("journeys", {})]
+    if journeys:
+        out["journeys"] = {j: block(lambda s, j=j: s["journeys"][j], JOURNEY_COMPARED)
+                           for j in journeys}
+    return clean(out)

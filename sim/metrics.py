@@ -171,6 +171,9 @@ def _case_figures(scenario: Scenario, cases: CaseTable, mask: np.ndarray,
         "lead_time_days_mean": float(lead.mean()) if len(lead) else nan,
         "lead_time_days_p90": float(np.percentile(lead, 90)) if len(lead) else nan,
         "lead_time_calendar_days_mean": float(cal.mean()) if len(cal) else nan,
+        "delivered_days_mean": float(np.nanmean(
+            (cases.received[mask] - cases.first[mask])[done] / MINUTES_PER_DAY))
+        if done.any() else nan,
         "deficiency_share": float(np.mean(cases.deficient[mask])) if n else nan,
     }
     if promised is not None:

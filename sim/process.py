@@ -23,7 +23,7 @@ class _Frozen(BaseModel):
 class Parallel(_Frozen):
     """A fork–join: the case goes down every branch at once and waits for all."""
 
-    parallel: tuple[Union[str, tuple[RouteItem, ...]], ...]  # noqa: UP007
+    parallel: tuple[Union[str, SubRoute, tuple[RouteItem, ...]], ...]  # noqa: UP007
 
 
 class SubRoute(_Frozen):

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from sim.calendar import Calendar
-from sim.clock import MINUTES_PER_DAY, format_hhmm, parse_hhmm, parse_period
+from sim.clock import MINUTES_PER_DAY, format_hhmm, parse_hhmm, parse_period, parse_periods
 from sim.distributions import DIST_NAMES, Distribution
 from sim.errors import InputError
 from sim.process import (
@@ -70,12 +70,7 @@ class Hall(_Frozen):
     @field_validator("open")
     @classmethod
     def _check_open(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        periods = [parse_period(p) for p in value]
-        for (s0, e0), (s1, _e1), text in zip(periods, periods[1:], value[1:]):
-            if s1 < s0:
-                raise ValueError("opening periods must be listed in time order")
-            if s1 < e0:
-                raise ValueError(f"opening period '{text}' overlaps the one before it")
+        parse_periods(value)
         return value
 
     @model_validator(mode="after")
@@ -234,11 +229,13 @@ class Scenario(_Frozen):
     def _check_process(self) -> None:
         bo = self.backoffice
         if bo is not None:
-            for k, text in enumerate(bo.hours or ()):
+            if bo.hours is not None:
+                if not bo.hours:
+                    raise ScenarioError("backoffice.hours", "needs at least one period")
                 try:
-                    parse_period(text)
+                    parse_periods(bo.hours)
                 except ValueError as exc:
-                    raise ScenarioError(f"backoffice.hours[{k}]", str(exc)) from None
+                    raise ScenarioError("backoffice.hours", str(exc)) from None
             for name, items in bo.routes.items():
                 self._check_route(items, f"backoffice.routes.{name}")
             self._check_route_cycles()
@@ -301,8 +298,9 @@ class Scenario(_Frozen):
                     raise ScenarioError(f"{where}.parallel",
                                         "a parallel group needs at least two branches")
                 for b, branch in enumerate(item.parallel):
-                    self._check_route((branch,) if isinstance(branch, str) else branch,
-                                      f"{where}.parallel[{b}]")
+                    self._check_route(
+                        (branch,) if isinstance(branch, (str, SubRoute)) else branch,
+                        f"{where}.parallel[{b}]")
 
     def _check_route_cycles(self) -> None:
         import graphlib
@@ -317,7 +315,9 @@ class Scenario(_Frozen):
                     out.add(item.route)
                 elif isinstance(item, Parallel):
                     for branch in item.parallel:
-                        if not isinstance(branch, str):
+                        if isinstance(branch, SubRoute):
+                            out.add(branch.route)
+                        elif not isinstance(branch, str):
                             out |= refs(branch)
             return out
 

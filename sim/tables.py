@@ -72,23 +72,29 @@ def _pct(x: float | None) -> float | None:
 
 
 def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
-    """Paired differences of one candidate against the baseline."""
-    rows = []
-    for key, d in diff["overall"].items():
-        scale = 100.0 if key in ("p_wait_over_target", "abandon_share", "balk_share",
-                                 "utilisation") else 1.0
-        unit = " pp" if scale == 100.0 else ""
-        verdict = d.get("better")
-        verdict = {"candidate": name, "baseline": baseline, "neither": "no clear winner",
-                   None: ""}[verdict]
-        rows.append([
-            key,
-            _fmt(d["baseline"] * scale if d["baseline"] is not None else None, digits=2),
-            _fmt(d["candidate"] * scale if d["candidate"] is not None else None, digits=2),
+    """Paired differences of one candidate against the baseline (overall and journeys)."""
+    blocks = [("overall", diff["overall"])]
+    blocks += [(f"journey {j}", d) for j, d in diff.get("journeys", {}).items()]
+    parts = []
+    for title, block in blocks:
+        rows = [_diff_row(key, d, baseline, name) for key, d in block.items()]
+        parts.append(f"{name} vs {baseline}, {title} (paired over replications, 95% CI):\n"
+                     + _table(["metric", baseline[:20], name[:20], "difference", "significant",
+                               "better"], rows))
+    return "\n\n".join(parts)
+
+
+def _diff_row(key: str, d: dict[str, Any], baseline: str, name: str) -> list[str]:
+    scale = 100.0 if key.endswith("_share") or key in ("p_wait_over_target",
+                                                        "utilisation") else 1.0
+    unit = " pp" if scale == 100.0 else ""
+    verdict = {"candidate": name, "baseline": baseline, "neither": "no clear winner",
+               None: ""}[d.get("better")]
+
+    def show(v: float | None) -> str:
+        return _fmt(v * scale if v is not None else None, digits=2)
+
+    return [key, show(d["baseline"]), show(d["candidate"]),
             (_fmt(d["diff"] * scale, d["ci95"] * scale, digits=2) + unit)
             if d["diff"] is not None else "-",
-            "yes" if d["significant"] else "no",
-            verdict,
-        ])
-    return f"{name} vs {baseline} (paired over replications, 95% CI):\n" + _table(
-        ["metric", baseline[:20], name[:20], "difference", "significant", "better"], rows)
+            "yes" if d["significant"] else "no", verdict]

@@ -163,3 +163,18 @@ def test_collecting_results_adds_an_output_window_visit():
     pickups = per_rep(result, "by_category", "pickup", "arrivals")
     permits = per_rep(result, "by_category", "permit", "arrivals")
     assert_matches_theory(pickups / permits, 0.5, 0.05, "collection tickets")
+
+
+def test_posted_results_reach_the_citizen_after_the_post_delay():
+    scenario = continuous(
+        {"permit": {"arrivals_per_hour": 2, "service": QUICK,
+                    "backoffice": {"route": ["review"]},
+                    "delivery": {"post_share": 1.0,
+                                 "post_delay_days": {"dist": "deterministic", "value": 2}}}},
+        [{"id": "A", "count": 5, "serves": ["permit"]}],
+        days=20, backoffice={"stages": {"review": {"count": 20, "service": exp(60)}}})
+    result = run(scenario, replications=3)
+    lead = per_rep(result, "overall", "lead_time_days_mean")
+    delivered = per_rep(result, "overall", "delivered_days_mean")
+    assert delivered - lead == pytest.approx([2.0, 2.0, 2.0])
+    assert per_rep(result, "overall", "visits_per_case").max() == 1.0

@@ -48,3 +48,18 @@ def test_a_journey_that_outlasts_the_day_continues_the_next_morning():
     visits = per_rep(result, "journeys", "company_setup", "visits_mean")
     assert visits == pytest.approx([2.0, 2.0])
     assert per_rep(result, "journeys", "company_setup", "one_day_share").max() == 0.0
+
+
+def test_compare_reports_paired_journey_differences():
+    from sim.compare import compare_runs
+
+    steps = {k: {"arrivals_per_hour": 0, "service": exp(m)} for k, m in STEPS.items()}
+    bundle = {"bundle": {"arrivals_per_hour": 0,
+                         "service": exp(0.544 * sum(STEPS.values()))}}
+    r_steps = run(hall(list(STEPS), steps, days=10), replications=5)
+    r_bundle = run(hall(["bundle"], bundle, days=10), replications=5)
+    diff = compare_runs(r_steps, r_bundle)["journeys"]["company_setup"]
+    assert diff["tickets_mean"]["diff"] == -4.0
+    assert diff["time_in_hall_mean"]["better"] == "candidate"
+    assert diff["time_in_hall_mean"]["significant"]
+    assert diff["time_in_hall_mean"]["diff"] == pytest.approx(-0.456 * 70, rel=0.25)

@@ -90,3 +90,42 @@ def test_collection_at_an_unknown_output_item(tmp_path, capsys):
             "collect_delay_days": {"dist": "deterministic", "value": 1}}
     err = run_bad(tmp_path, capsys, mutate)
     assert "categories.permit.delivery.collect_at" in err
+
+
+def test_back_office_hours_out_of_order(tmp_path, capsys):
+    err = run_bad(tmp_path, capsys, lambda d: d["backoffice"].update(
+        {"hours": ["13:30-17:00", "08:30-12:00"]}))
+    assert "backoffice.hours" in err and "order" in err
+
+
+def test_back_office_hours_that_overlap(tmp_path, capsys):
+    err = run_bad(tmp_path, capsys, lambda d: d["backoffice"].update(
+        {"hours": ["08:30-12:00", "11:00-17:00"]}))
+    assert "backoffice.hours" in err and "overlaps" in err
+
+
+def test_a_named_route_may_be_a_parallel_branch_but_not_part_of_a_cycle(tmp_path, capsys):
+    data = copy.deepcopy(BASE)
+    data["backoffice"]["routes"] = {"std": [{"parallel": [{"route": "check"}, "review"]}],
+                                    "check": ["decide"]}
+    path = tmp_path / "ok.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["run", str(path), "-r", "1", "-q"]) == 0
+
+    def mutate(d):
+        d["backoffice"]["routes"] = {"std": [{"parallel": [{"route": "check"}, "review"]}],
+                                     "check": [{"parallel": [{"route": "std"}, "decide"]}]}
+    assert "cycle" in run_bad(tmp_path, capsys, mutate)
+
+
+def test_journey_tickets_count_in_the_capacity_warning(tmp_path, capsys):
+    data = {"name": "journeys", "hall": {"open": ["08:30-12:00"], "days": 1},
+            "categories": {"a": {"arrivals_per_hour": 0,
+                                 "service": {"dist": "exponential", "mean": 30}}},
+            "journeys": {"j": {"arrivals_per_hour": 4, "steps": ["a"]}},
+            "windows": [{"id": "A", "count": 1, "serves": ["a"]}]}
+    path = tmp_path / "journeys.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "exceeds capacity 08:30-12:00" in err and "utilisation 2.00" in err
