@@ -20,6 +20,7 @@ from sim.errors import InputError
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that
+        """Print usage and the message; exit 2 (bad input)."""
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"hallsim: error: {message}\n")
 

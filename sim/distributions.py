@@ -45,10 +45,12 @@ class Exponential(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return self.mean_
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         return self.mean_**2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -69,10 +71,12 @@ class LogNormal(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return self.mean_
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         return (self.mean_ * self.cv_) ** 2
 
     def _params(self) -> tuple[float, float]:
@@ -99,10 +103,12 @@ class Gamma(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return self.mean_
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         return (self.mean_ * self.cv_) ** 2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -124,10 +130,12 @@ class Deterministic(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return self.value
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         return 0.0
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -154,10 +162,12 @@ class Uniform(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return (self.low + self.high) / 2.0
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         return (self.high - self.low) ** 2 / 12.0
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -188,10 +198,12 @@ class Triangular(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return (self.low + self.mode + self.high) / 3.0
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         a, c, b = self.low, self.mode, self.high
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
 
@@ -219,10 +231,12 @@ class Empirical(_Dist):
 
     @property
     def mean(self) -> float:
+        """Analytic mean (minutes)."""
         return float(np.mean(self.values))
 
     @property
     def variance(self) -> float:
+        """Analytic variance (minutes squared)."""
         return float(np.var(self.values))
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -52,15 +52,19 @@ class _Page:
         self.files: list[Path] = []
 
     def add(self, text: str) -> None:
+        """Append raw HTML."""
         self.parts.append(text)
 
     def h2(self, text: str) -> None:
+        """Append a section heading."""
         self.add(f"<h2>{html.escape(text)}</h2>")
 
     def note(self, text: str) -> None:
+        """Append a note paragraph."""
         self.add(f'<p class="note">{html.escape(text)}</p>')
 
     def figure(self, fig: Any, name: str, alt: str) -> None:
+        """Save a figure as PNG (and SVG if asked) beside the page and show it."""
         from sim.io import atomic_path
 
         png = self.out / f"{name}.png"
@@ -75,6 +79,7 @@ class _Page:
         self.add(f'<img src="{html.escape(png.name)}" alt="{html.escape(alt)}">')
 
     def table(self, frame: pd.DataFrame, digits: int = 3) -> None:
+        """Append a table of a DataFrame, floats to ``digits`` decimals."""
         def cell(v: Any) -> str:
             if v is None or (isinstance(v, float) and math.isnan(v)):
                 return "-"
@@ -88,6 +93,7 @@ class _Page:
         self.add(f"<table><tr>{head}</tr>{body}</table>")
 
     def write(self, title: str) -> Path:
+        """Write ``index.html`` atomically and return its path."""
         from sim.io import write_text_atomic
 
         doc = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

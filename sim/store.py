@@ -12,10 +12,12 @@ Layout (see ``docs/experiments.md``):
   ``failed``, ``invalid``), ``error``, ``summary`` (the run's nested summary
   as JSON), ``profile`` (wait quantiles and utilisation by hour, JSON),
   ``wall_seconds``, ``worker``, ``finished_at``;
-- ``metrics``: the tidy table: one row per run and metric, with the metric's
-  dotted name (``by_category.tax.wait_mean``) split into ``section``, ``item``
-  and ``name``, its ``position`` in the summary, and its ``value`` (NULL when
-  undefined).
+The tidy table (:meth:`Store.metrics_frame`, ``hallsim batch export``) has one
+row per run and metric, with the metric's dotted name
+(``by_category.tax.wait_mean``) split into ``section``, ``item`` and ``name``,
+its ``position`` in the summary and its ``value`` (NaN when undefined). It is
+derived from the ``summary`` column when read, so that recording a run costs
+the coordinator one row, not hundreds.
 
 Only the coordinating process writes (it holds ``STORE.lock``), in WAL mode,
 one transaction per finished run: a run that was committed survives a killed
@@ -39,7 +41,7 @@ import pandas as pd
 import sim
 from sim.errors import InputError
 
-SCHEMA = "hallsim-store/1"
+SCHEMA = "hallsim-store/2"
 _FIXED_POINT_COLUMNS = ("point", "scenario", "label", "factors", "scenario_json", "error")
 
 _DDL = """
@@ -50,10 +52,6 @@ CREATE TABLE runs(point INTEGER NOT NULL, replication INTEGER NOT NULL, seed INT
                   status TEXT NOT NULL, error TEXT, summary TEXT, profile TEXT,
                   wall_seconds REAL, worker TEXT, finished_at TEXT,
                   PRIMARY KEY(point, replication));
-CREATE TABLE metrics(point INTEGER NOT NULL, replication INTEGER NOT NULL,
-                     position INTEGER NOT NULL, metric TEXT NOT NULL,
-                     section TEXT NOT NULL, item TEXT NOT NULL, name TEXT NOT NULL, value REAL,
-                     PRIMARY KEY(point, replication, metric)) WITHOUT ROWID;
 """
 
 
@@ -200,9 +198,9 @@ class Store:
                 "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             }
             self.conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            placeholders = ", ".join("?" * (len(_FIXED_POINT_COLUMNS) + len(names)))
+            marks = ", ".join("?" * (len(_FIXED_POINT_COLUMNS) + len(names)))
             self.conn.executemany(
-                f"INSERT INTO points VALUES ({placeholders})",
+                f"INSERT INTO points VALUES ({marks})",
                 [(p.point, p.base, p.label(), _json(p.factors),
                   _json(p.scenario.to_dict()) if p.scenario is not None else None, p.error,
                   *(_sql_value(p.factors.get(n)) for n in names))
@@ -252,18 +250,14 @@ class Store:
     def record(self, outcome: Any) -> None:
         """Record one finished run (replacing an earlier attempt) in one transaction."""
         key = (outcome.point, outcome.replication)
-        rows = metric_rows(outcome.summary) if outcome.summary is not None else []
         now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
         with self._tx():
-            self.conn.execute("DELETE FROM metrics WHERE point=? AND replication=?", key)
             self.conn.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*key, outcome.seed, outcome.status, outcome.error,
                  _json(outcome.summary) if outcome.summary is not None else None,
                  _json(outcome.profile) if outcome.profile is not None else None,
                  outcome.wall_seconds, outcome.worker, now))
-            self.conn.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                  [(*key, k, *row) for k, row in enumerate(rows)])
 
     # --- reading ----------------------------------------------------------------
 
@@ -312,15 +306,19 @@ class Store:
 
     def metrics_frame(self, metrics: list[str] | None = None,
                       with_points: bool = True) -> pd.DataFrame:
-        """The tidy table: one row per (run, metric), optionally only some ``metrics``."""
-        sql = ("SELECT m.point, m.replication, r.seed, m.metric, m.section, m.item, m.name, "
-               "m.value FROM metrics m JOIN runs r USING (point, replication)")
-        params: list[Any] = []
-        if metrics:
-            sql += f" WHERE m.metric IN ({', '.join('?' * len(metrics))})"
-            params = list(metrics)
-        sql += " ORDER BY m.point, m.replication, m.position"
-        frame = pd.read_sql_query(sql, self.conn, params=params)
+        """The tidy table: one row per (ok run, metric), optionally only some ``metrics``."""
+        wanted = set(metrics) if metrics else None
+        records = []
+        for point, replication, seed, summary in self.conn.execute(
+                "SELECT point, replication, seed, summary FROM runs "
+                "WHERE status='ok' AND summary IS NOT NULL ORDER BY point, replication"):
+            for metric, section, item, name, value in metric_rows(json.loads(summary)):
+                if wanted is None or metric in wanted:
+                    records.append((point, replication, seed, metric, section, item, name,
+                                    math.nan if value is None else value))
+        frame = pd.DataFrame.from_records(
+            records, columns=["point", "replication", "seed", "metric", "section", "item",
+                              "name", "value"])
         frame["value"] = frame["value"].astype(float)
         if not with_points:
             return frame
