@@ -143,8 +143,8 @@ class Deterministic(_Dist):
         return np.full(n, self.value)
 
     def scipy(self):
-        """A degenerate uniform at the value."""
-        return stats.uniform(loc=self.value, scale=0.0)
+        """A one-point distribution at the value."""
+        return stats.rv_discrete(values=([self.value], [1.0]))
 
 
 class Uniform(_Dist):
