@@ -238,9 +238,16 @@ def consolidation_table(doc: dict[str, Any]) -> str:
                       f"{r['optimised_cost']['chain']} / {r['optimised_cost']['full']}"])
     lines.append(_table(["slowdown", "chain wait", "full wait", "full - chain",
                          "least cost chain / full"], srows))
-    lines.append(f"full stops beating chain on mean wait at slowdown "
-                 f"{sweep['full_stops_beating_chain_on_wait_at']}, on least cost at "
-                 f"{sweep['full_stops_beating_chain_on_cost_at']} (None: not within the sweep)")
+    factors = [r["slowdown"] for r in sweep["rows"]] if sweep.get("rows") else []
+    span = f"{min(factors):g}-{max(factors):g}" if factors else "the sweep"
+
+    def at(key: str) -> str:
+        value = sweep[key]
+        return f"slowdown {value:g}" if value is not None else f"no slowdown in {span}"
+
+    lines.append(f"full stops beating chain on mean wait at "
+                 f"{at('full_stops_beating_chain_on_wait_at')}; on least cost at "
+                 f"{at('full_stops_beating_chain_on_cost_at')}")
     return "\n".join(lines)
 
 
