@@ -44,19 +44,25 @@ class Solution:
     diagnosis: str = ""
 
 
-def make_solver(name: str, time_limit: float | None, gap: float | None):
-    """A PuLP solver object; ``highs`` needs the ``highspy`` package."""
+def make_solver(name: str, time_limit: float | None, gap: float | None,
+                warm_start: bool = False):
+    """A PuLP solver object; ``highs`` needs the ``highspy`` package.
+
+    ``warm_start`` passes the variables' initial values to the solver as a
+    starting plan (CBC and HiGHS through PuLP both accept one).
+    """
     import pulp
 
     if name == "highs":
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap)
+        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, warmStart=warm_start)
         if not solver.available():
             raise ValueError("the HiGHS solver needs the highspy package (pip install highspy)")
         return solver
     if name == "cbc":
         with warnings.catch_warnings():  # PuLP 3 flags its bundled CBC for PuLP 4
             warnings.simplefilter("ignore", DeprecationWarning)
-            return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap)
+            return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap,
+                                     warmStart=warm_start)
     raise ValueError(f"unknown solver '{name}' (choose one of {', '.join(SOLVERS)})")
 
 
@@ -109,12 +115,16 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
         with atomic_path(lp_path) as tmp:
             build_model(problem, cuts).lp.writeLP(str(tmp))
     deadline = time.perf_counter() + limit
+    warm = _period_plan(problem, cuts, name, limit / 4, rel_gap) \
+        if blocks == [None] and not spec.shifts else None
     for block in blocks:
         started = time.perf_counter()
         model = build_model(problem, cuts, periods=block)
+        if warm:
+            _set_initial(model, warm)
         built = time.perf_counter()
         left = max(1.0, deadline - built)
-        model.lp.solve(make_solver(name, left, rel_gap))
+        model.lp.solve(make_solver(name, left, rel_gap, warm_start=bool(warm)))
         out.build_seconds += built - started
         out.solve_seconds += time.perf_counter() - built
         for key, value in model.stats.items():
@@ -129,6 +139,49 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
         out.cost += float(pulp.value(model.lp.objective) or 0.0)
         _read(problem, model, out)
     return out
+
+
+def _period_plan(problem: Problem, cuts: list[Cut], name: str, limit: float,
+                 gap: float) -> dict[str, float] | None:
+    """A starting plan for a model whose periods are tied only by training costs.
+
+    Solving each period on its own gives windows, pools and routing that are
+    feasible for the whole day; people holding a type are then the most
+    windows of it open in any period. The solver starts from this plan, so the
+    coupled model never returns worse than period-by-period staffing, even when
+    its time limit stops it before optimality.
+    """
+    import pulp
+
+    values: dict[str, float] = {}
+    per = max(0.5, limit / max(1, len(problem.periods)))
+    for p in range(len(problem.periods)):
+        model = build_model(problem, cuts, periods=(p,))
+        model.lp.solve(make_solver(name, per, gap))
+        if model.lp.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            return None
+        for var in model.lp.variables():
+            if var.varValue is not None and not var.name.startswith("h_"):
+                values[var.name] = float(var.varValue)
+    return values
+
+
+def _set_initial(model: Model, values: dict[str, float]) -> None:
+    """Give every variable of ``model`` its value in ``values`` (holders: the day's peak)."""
+    peak: dict[str, float] = {}
+    for var in model.n.values():  # named n_<type>_<period>; holders h_<type>
+        tname = var.name[len("n_"):].rsplit("_", 1)[0]
+        peak[f"h_{tname}"] = max(peak.get(f"h_{tname}", 0.0), values.get(var.name, 0.0))
+    for var in model.lp.variables():
+        if var.name in values:
+            var.setInitialValue(round(values[var.name]) if var.cat == "Integer"
+                                else values[var.name])
+        elif var.name.startswith("h_"):
+            var.setInitialValue(round(peak.get(var.name, 0.0)))
+        elif var.cat == "Integer":
+            var.setInitialValue(0)
+        else:
+            var.setInitialValue(0.0)
 
 
 def _read(problem: Problem, model: Model, out: Solution) -> None:
