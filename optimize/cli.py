@@ -119,9 +119,12 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from optimize.problem import build_problem
     from optimize.solve import solve
     from optimize.spec import load_inputs
-    from sim.io import write_json_atomic, write_text_atomic
+    from sim.io import check_output, write_json_atomic, write_text_atomic
     from sim.scenario import dump_scenario
 
+    for path, option in ((args.out, "--out"), (args.json, "--json"),
+                         (args.scenario_out, "--scenario-out"), (args.lp, "--lp")):
+        check_output(path, option)
     scenario, spec = load_inputs(args.scenario, args.spec)
     spec = _spec_overrides(spec, args)
     _check_solver(spec.solver.name)
@@ -167,8 +170,10 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     """``hallsim consolidate``: the consolidation study."""
     from optimize.consolidate import consolidate, consolidation_figure, consolidation_table
     from optimize.spec import STRUCTURES, load_inputs
-    from sim.io import write_json_atomic
+    from sim.io import check_output, write_json_atomic
 
+    check_output(args.json, "--json")
+    check_output(args.figure, "--figure")
     structures = tuple(s.strip() for s in args.structures.split(",") if s.strip())
     bad = [s for s in structures if s not in STRUCTURES]
     if bad or not structures:

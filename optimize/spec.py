@@ -25,7 +25,13 @@ from pydantic import (
 
 from sim.clock import parse_hhmm
 from sim.errors import InputError
-from sim.scenario import Scenario, ScenarioError, read_yaml, scenario_from_dict
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    read_yaml,
+    scenario_from_dict,
+    validation_error_to_input,
+)
 
 Structure = Literal["dedicated", "chain", "zone", "full", "auto"]
 STRUCTURES: tuple[str, ...] = ("dedicated", "chain", "zone", "full")
@@ -149,27 +155,6 @@ class OptimizeSpec(_Frozen):
 # --- loading and checking ------------------------------------------------------------
 
 
-def _loc(prefix: str, loc: tuple[Any, ...]) -> str:
-    text = prefix
-    for item in loc:
-        if isinstance(item, int):
-            text += f"[{item}]"
-        elif isinstance(item, str) and ("[" in item or item in ("function-after",)):
-            continue  # pydantic's union-member tags, not user fields
-        else:
-            text += f".{item}" if text else str(item)
-    return text
-
-
-def _problem(err: dict[str, Any]) -> str:
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    if err["type"] == "missing":
-        return "required field is missing"
-    return msg
-
-
 def spec_from_dict(data: Any, source: str, prefix: str = "optimize") -> OptimizeSpec:
     """Validate plain data into an :class:`OptimizeSpec` (structure only, no references)."""
     if data is None:
@@ -179,14 +164,7 @@ def spec_from_dict(data: Any, source: str, prefix: str = "optimize") -> Optimize
     try:
         return OptimizeSpec.model_validate(data)
     except ValidationError as exc:
-        problems: list[tuple[str, str]] = []
-        for err in exc.errors():
-            item = (_loc(prefix, tuple(err["loc"])), _problem(err))
-            if item not in problems:
-                problems.append(item)
-        first_path, first = problems[0]
-        more = "".join(f"; field '{p}': {m}" for p, m in problems[1:8])
-        raise InputError(source, first_path, first + more) from None
+        raise validation_error_to_input(exc, source, data, prefix) from None
 
 
 def check_spec(spec: OptimizeSpec, scenario: Scenario, source: str,
@@ -209,6 +187,13 @@ def check_spec(spec: OptimizeSpec, scenario: Scenario, source: str,
                 raise ScenarioError(f"{dot}categories.{name}",
                                     f"unknown category '{name}' "
                                     f"(known: {list(scenario.categories)})")
+        if spec.types:
+            served_any = {c for t in spec.types.values() for ref in t.serves
+                          for c in scenario.resolve(ref)}
+            missing = [c for c in scenario.categories if c not in served_any]
+            if missing:
+                raise ScenarioError(f"{dot}types", f"no window type may serve {', '.join(missing)}: "
+                                                   "every item needs a type authorised for it")
     except ScenarioError as exc:
         raise InputError(source, exc.path, exc.problem) from None
     periods = scenario.hall.periods

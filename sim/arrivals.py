@@ -69,10 +69,30 @@ def segments_of_rate(scenario: Scenario, rate: float | dict[str, float]
     return segments
 
 
-def expected_arrivals(scenario: Scenario, category: str, day: int = 0) -> float:
-    """Expected number of tickets of a category on a given day."""
+def expected_of_rate(scenario: Scenario, rate: float | dict[str, float], day: int = 0) -> float:
+    """Expected arrivals on a given day of a process with this rate or profile."""
     factor = scenario.hall.day_factor(day)
-    return sum((e - s) / 60.0 * r * factor for s, e, r in rate_segments(scenario, category))
+    return sum((e - s) / 60.0 * r * factor for s, e, r in segments_of_rate(scenario, rate))
+
+
+def expected_arrivals(scenario: Scenario, category: str, day: int = 0) -> float:
+    """Expected number of first tickets of a category on a given day."""
+    return expected_of_rate(scenario, scenario.categories[category].arrivals_per_hour, day)
+
+
+def expected_tickets(scenario: Scenario, day: int | None = None) -> float:
+    """Expected first tickets plus journey tickets on one day, or over all days (None)."""
+    days = range(scenario.hall.days) if day is None else (day,)
+    total = 0.0
+    for d in days:
+        total += sum(expected_arrivals(scenario, c, d) for c in scenario.categories)
+        total += sum(len(j.steps) * expected_of_rate(scenario, j.arrivals_per_hour, d)
+                     for j in scenario.journeys.values())
+    return total
+
+
+#: tickets per replication beyond which a run would exhaust memory (about 15 GB)
+MAX_TICKETS = 50_000_000
 
 
 def arrival_times(scenario: Scenario, rate: float | dict[str, float],

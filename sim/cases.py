@@ -280,9 +280,8 @@ class CaseFlow:
             p = r.incomplete
             if self.c_incomplete_before[c] and r.one_time_notice is not None:
                 p = r.one_time_notice
-            if v >= d.ret_u.shape[1]:
-                p = 0.0  # draws exhausted: probability below 1e-12, treated as complete
-            if d.ret_u[row, v] < p:
+            # past the pre-drawn visits (probability below 1e-12) the case counts as complete
+            if v < d.ret_u.shape[1] and d.ret_u[row, v] < p:
                 self.c_incomplete_before[c] = True
                 if r.accept_with_deficiency is None:
                     day = int(now // MINUTES_PER_DAY) + max(1, math.ceil(d.ret_delay[row, v]))

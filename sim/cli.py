@@ -86,11 +86,18 @@ def _extension_registrars():
 
 
 def _load(path: str, days: int | None):
+    from sim.arrivals import MAX_TICKETS, expected_tickets
     from sim.scenario import load_scenario
 
     scenario = load_scenario(path)
     if days is not None:
         scenario = scenario.with_days(days)
+    expected = expected_tickets(scenario)
+    if expected > MAX_TICKETS:
+        raise InputError(path, "--days" if days is not None else "hall.days",
+                         f"{expected:,.0f} tickets expected in one replication, more than the "
+                         f"{MAX_TICKETS:,} one run can hold in memory: simulate fewer days "
+                         "(and more replications)")
     return scenario
 
 
@@ -115,12 +122,14 @@ def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = Fals
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``hallsim run``."""
-    from sim.io import write_json_atomic
+    from sim.io import check_output, write_json_atomic
     from sim.records import write_records
     from sim.tables import summary_table
 
     if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
         raise InputError(args.records, "", "records file must end in .csv, .csv.gz or .parquet")
+    check_output(args.json, "--json")
+    check_output(args.records, "--records")
     scenario = _load(args.scenario, args.days)
     _warn(scenario, args.scenario)
     result = _simulate(scenario, args, keep_records=bool(args.records))
@@ -137,11 +146,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """``hallsim compare``."""
     from sim.compare import compare_runs
-    from sim.io import write_json_atomic
+    from sim.io import check_output, write_json_atomic
     from sim.tables import comparison_table, summary_table
 
     if len(args.scenarios) < 2:
         raise InputError("", "", "compare needs at least two scenario files")
+    check_output(args.json, "--json")
     scenarios = [_load(p, args.days) for p in args.scenarios]
     labels = _labels(args.scenarios, [s.name for s in scenarios])
     for s, p in zip(scenarios, args.scenarios):
@@ -165,20 +175,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def _labels(paths: list[str], names: list[str]) -> list[str]:
     if len(set(names)) == len(names):
         return names
-    return [f"{n} ({Path(p).as_posix()})" for n, p in zip(names, paths)]
+    labels = [f"{n} ({Path(p).as_posix()})" for n, p in zip(names, paths)]
+    if len(set(labels)) < len(labels):  # the same file twice
+        labels = [f"{label} #{k + 1}" for k, label in enumerate(labels)]
+    return labels
+
+
+def _validate_optimize_section(path: str) -> None:
+    """Check a scenario file's ``optimize:`` section, if it has one (``optimize`` installed)."""
+    from sim.scenario import read_yaml
+
+    raw = read_yaml(path)
+    if isinstance(raw, dict) and "optimize" in raw:
+        try:
+            from optimize.spec import load_inputs
+        except ModuleNotFoundError:  # pragma: no cover - optimize is part of the package
+            return
+        load_inputs(path)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``hallsim validate``."""
-    from sim.arrivals import expected_arrivals, segments_of_rate
+    from sim.arrivals import expected_tickets
 
     for path in args.scenarios:
         scenario = _load(path, None)
+        _validate_optimize_section(path)
         _warn(scenario, path)
-        per_day = sum(expected_arrivals(scenario, c) for c in scenario.categories)
-        per_day += sum(len(j.steps) * sum((e - s) / 60.0 * r for s, e, r in
-                                          segments_of_rate(scenario, j.arrivals_per_hour))
-                       * scenario.hall.day_factor(0) for j in scenario.journeys.values())
+        per_day = expected_tickets(scenario, day=0)
         windows = sum(g.count for g in scenario.windows)
         print(f"{path}: ok ({scenario.name}: {len(scenario.categories)} categories, "
               f"{len(scenario.windows)} window groups with {windows} windows, "

@@ -20,5 +20,6 @@ class InputError(Exception):
     def message(self) -> str:
         """The one-paragraph message: file, field path and what is wrong."""
         where = f"{self.source}: " if self.source else ""
-        field = f"field '{self.path}': " if self.path else ""
+        kind = "option" if self.path.startswith("--") else "field"
+        field = f"{kind} '{self.path}': " if self.path else ""
         return f"{where}{field}{self.problem}"

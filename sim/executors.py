@@ -121,6 +121,7 @@ class LocalExecutor(_Base):
                         item = running.pop(fut)
                         exc = fut.exception()
                         if isinstance(exc, BrokenProcessPool):
+                            pending.append(item)  # resubmitted with the others below
                             raise exc
                         yield item, (fut.result() if exc is None else None), exc
             except BrokenProcessPool as exc:

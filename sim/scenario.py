@@ -146,8 +146,8 @@ class WindowGroup(_Frozen):
     @field_validator("id")
     @classmethod
     def _check_id(cls, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9_.:-]+", value):
-            raise ValueError("window id may use letters, digits and _ . : - only")
+        if not re.fullmatch(r"[\w.:-]+", value):
+            raise ValueError("window id may use letters (any script), digits and _ . : - only")
         return value
 
 
@@ -253,6 +253,12 @@ class Scenario(_Frozen):
                                             f"unknown route '{route}' (known: {list(bo.routes)})")
                 else:
                     self._check_route(route, f"{path}.backoffice.route")
+            r = cat.returns
+            if r is not None and r.accept_with_deficiency is None and (
+                    (r.one_time_notice if r.one_time_notice is not None else r.incomplete) >= 1):
+                raise ScenarioError(f"{path}.returns.incomplete",
+                                    "with materials always incomplete and no one-time notice or "
+                                    "accept-with-deficiency below 1, no case could ever complete")
             if cat.delivery is not None:
                 d = cat.delivery
                 if cat.backoffice is None:
@@ -426,6 +432,12 @@ class _Loader(yaml.SafeLoader):
         seen: dict[Any, int] = {}
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value, not a list or mapping",
+                    key_node.start_mark) from None
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"key '{key}' appears twice in one mapping (first at line "
@@ -513,8 +525,11 @@ def _describe(err: dict[str, Any]) -> tuple[str, str]:
     return "", msg
 
 
-def validation_error_to_input(exc: ValidationError, source: str, data: Any) -> InputError:
+def validation_error_to_input(exc: ValidationError, source: str, data: Any,
+                              prefix: str = "") -> InputError:
     """Turn a pydantic error into one :class:`InputError` naming every failing field.
+
+    ``prefix`` is put before every path (e.g. ``optimize`` for a section of a file).
 
     Alternatives of a union (a number *or* a profile) are joined with "or"; a
     container's length complaint caused by a bad member is left out.
@@ -525,6 +540,8 @@ def validation_error_to_input(exc: ValidationError, source: str, data: Any) -> I
         path, msg = _describe(err)
         if not path:
             path = _format_loc(tuple(err["loc"]), data)
+        if prefix:
+            path = f"{prefix}.{path}" if path else prefix
         kinds.setdefault(path, err["type"])
         if msg not in found.setdefault(path, []):
             found[path].append(msg)
