@@ -149,7 +149,7 @@ def run_hall(
     off: list[list[int]] = [[] for _ in range(n_groups)]
     pending_off = [0] * n_groups
     pending_since: list[deque[float]] = [deque() for _ in range(n_groups)]
-    extra_staffed = np.zeros(n_groups)
+    off_schedule: list[tuple[int, float, float]] = []  # (group, off-duty time, service end)
     current = [-1] * len(window_group)
     for gi in range(n_groups):
         ws = list(range(first[gi], first[gi] + layout.group_counts[gi]))
@@ -231,7 +231,7 @@ def run_hall(
         gi = window_group[w]
         if pending_off[gi]:
             pending_off[gi] -= 1
-            extra_staffed[gi] += now - pending_since[gi].popleft()
+            off_schedule.append((gi, pending_since[gi].popleft(), now))
             off[gi].append(w)
             return
         nxt = next_for(gi, now)
@@ -355,5 +355,5 @@ def run_hall(
         end=np.array(end),
         window=np.array(window, dtype=np.int32),
         outcome=np.array(outcome, dtype=np.int8),
-        extra_staffed=extra_staffed,
+        off_schedule=np.array(off_schedule, dtype=float).reshape(-1, 3),
     )

@@ -112,8 +112,12 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     served = outcome == SERVED
     cat = rec.category[keep]
 
-    # busy time per group (after warm-up) and staffed time incl. overtime
-    s_mask = (rec.outcome == SERVED) & in_window
+    # Busy time per group after the warm-up (services of tickets taken before the
+    # end of the simulated days, clipped at the warm-up's end), and staffed time:
+    # by the schedule while open, plus overtime (busy while closed: tickets held
+    # at a closing), plus in-hours time of windows finishing a customer after
+    # their schedule took them off duty (their after-hours part is overtime).
+    s_mask = (rec.outcome == SERVED) & (rec.arrival < horizon) & (rec.end > w0)
     call_c = np.maximum(rec.call[s_mask], w0)
     end_c = rec.end[s_mask]
     groups = layout.window_group[rec.window[s_mask]]
@@ -122,9 +126,12 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     outside = (end_c - call_c) - (open_minutes_before(scenario, end_c)
                                   - open_minutes_before(scenario, call_c))
     overtime = np.bincount(groups, weights=np.maximum(outside, 0.0), minlength=n_groups)
+    off = rec.off_schedule[(rec.off_schedule[:, 2] > w0) & (rec.off_schedule[:, 1] < horizon)]
+    off_in_hours = (open_minutes_before(scenario, off[:, 2])
+                    - open_minutes_before(scenario, np.maximum(off[:, 1], w0)))
+    beyond = np.bincount(off[:, 0].astype(int), weights=off_in_hours, minlength=n_groups)
     stat_days = days - scenario.hall.warmup_days
-    staffed = scheduled_minutes_per_day(scenario, layout) * stat_days + overtime \
-        + rec.extra_staffed
+    staffed = scheduled_minutes_per_day(scenario, layout) * stat_days + overtime + beyond
     served_by_group = np.bincount(groups[rec.arrival[s_mask] >= w0], minlength=n_groups)
 
     overall = _counts(outcome) | _waits(wait[served], target)

@@ -23,8 +23,9 @@ class Records:
 
     ``window`` indexes ``window_names`` (``"A-1"``: group id, dash, 1-based
     window number); ``window_group`` maps each window to its group index in
-    ``group_names``. ``extra_staffed`` holds, per group, minutes that windows
-    kept working after the schedule had taken them off duty (finishing a customer).
+    ``group_names``. ``off_schedule`` has a row ``(group, off-duty time, end)``
+    for every window that kept working after its schedule took it off duty
+    (finishing its customer): staffed time beyond the schedule.
     """
 
     category_names: tuple[str, ...]
@@ -37,7 +38,7 @@ class Records:
     end: np.ndarray
     window: np.ndarray
     outcome: np.ndarray
-    extra_staffed: np.ndarray
+    off_schedule: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from sim.arrivals import Customers, draw_customers, expected_arrivals
 from sim.hall import HallLayout, run_hall
-from sim.metrics import scheduled_minutes_per_day
+from sim.metrics import scheduled_minutes_per_day, summarise
 from sim.records import SERVED
 from sim.runner import simulate
 from sim.scenario import scenario_from_dict
@@ -122,4 +122,25 @@ def test_a_window_taken_off_duty_finishes_its_customer():
     assert calls == [(590, "A-1", 0), (591, "A-2", 1), (636, "A-2", 2), (681, "A-2", 3)]
     assert (600, "staff", -1, 1) in log
     assert (rec.outcome == SERVED).all()
-    assert rec.extra_staffed[0] == 35.0  # A-1 worked 10:00-10:35 beyond its schedule
+    # A-1 worked 10:00-10:35 beyond its schedule
+    np.testing.assert_array_equal(rec.off_schedule, [[0, 600.0, 635.0]])
+
+
+def test_a_window_finishing_past_closing_is_counted_staffed_once():
+    """Open 08:30-12:00; the only window goes off duty at 11:55 while serving a
+    20-minute customer who came at 11:50: staffed = 3 h 25 min scheduled + 5 min
+    off-schedule in hours + 10 min overtime after closing = 3 h 40 min."""
+    scenario = scenario_from_dict({
+        "name": "late", "hall": {"open": ["08:30-12:00"], "days": 1},
+        "categories": {"a": {"arrivals_per_hour": 1,
+                             "service": {"dist": "deterministic", "value": 20}}},
+        "windows": [{"id": "A", "count": 1, "serves": ["a"],
+                     "schedule": {"08:30": 1, "11:55": 0}}],
+    })
+    layout = HallLayout.from_scenario(scenario)
+    cust = Customers(("a",), np.array([710.0]), np.zeros(1, np.int32), np.array([20.0]),
+                     np.array([np.inf]))
+    rec = run_hall(layout, cust, 1)
+    summary = summarise(scenario, layout, rec)["by_window"]["A"]
+    assert summary["staffed_hours"] == pytest.approx(220 / 60)
+    assert summary["busy_hours"] == pytest.approx(20 / 60)
