@@ -25,7 +25,7 @@ import numpy as np
 from optimize.queueing import Target, pool_table, windows_needed
 from optimize.spec import OptimizeSpec
 from optimize.structures import WindowType, window_types
-from sim.arrivals import rate_segments
+from sim.capacity import ticket_segments
 from sim.clock import format_hhmm
 from sim.scenario import Scenario
 
@@ -144,8 +144,9 @@ def build_problem(scenario: Scenario, spec: OptimizeSpec,
     factor = day_factor(scenario, spec)
     load = np.zeros((len(cats), len(periods)))
     per_day = {}
+    all_segs = ticket_segments(scenario)  # first, journey, return and collection tickets
     for i, c in enumerate(cats):
-        segs = rate_segments(scenario, c)
+        segs = all_segs[c]
         mean = scenario.categories[c].service.mean
         per_day[c] = sum((e - s) / 60.0 * r for s, e, r in segs)
         for p, per in enumerate(periods):

@@ -192,8 +192,9 @@ def check_spec(spec: OptimizeSpec, scenario: Scenario, source: str,
                           for c in scenario.resolve(ref)}
             missing = [c for c in scenario.categories if c not in served_any]
             if missing:
-                raise ScenarioError(f"{dot}types", f"no window type may serve {', '.join(missing)}: "
-                                                   "every item needs a type authorised for it")
+                raise ScenarioError(f"{dot}types",
+                                    f"no window type may serve {', '.join(missing)}: "
+                                    "every item needs a type authorised for it")
     except ScenarioError as exc:
         raise InputError(source, exc.path, exc.problem) from None
     periods = scenario.hall.periods

@@ -117,25 +117,41 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
     return extra
 
 
+def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, float]]]:
+    """Per category, ``(start, end, tickets per hour)`` segments of one day for every
+    kind of ticket it receives: first tickets, journey steps (at their journey's
+    rate; the time a journey takes is ignored) and return and collection visits
+    (flat over the opening hours). Segments may overlap: rates add up.
+    """
+    from sim.arrivals import segments_of_rate
+
+    out = {c: list(rate_segments(scenario, c)) for c in scenario.categories}
+    for journey in scenario.journeys.values():
+        jsegs = segments_of_rate(scenario, journey.arrivals_per_hour)
+        for step in journey.steps:
+            out[step].extend(jsegs)
+    for c, rate in extra_visit_rates(scenario).items():
+        if rate > 0:
+            out[c].extend((s, e, rate) for s, e in scenario.hall.periods)
+    return out
+
+
+def rate_at(segments: list[tuple[float, float, float]], t: float) -> float:
+    """Tickets per hour at minute ``t`` of the day."""
+    return sum(r for s, e, r in segments if s <= t < e)
+
+
 def overloads(scenario: Scenario) -> list[Overload]:
     """Stretches of the day (on the busiest day factor) where load exceeds capacity.
 
-    Offered load counts first tickets, journey tickets (each step at its
-    journey's arrival rate: an approximation that ignores the time a journey
-    takes), and return and collection visits (flat over opening hours).
+    Offered load counts every ticket a category receives (:func:`ticket_segments`).
     """
-    from sim.arrivals import segments_of_rate
     cuts = {s for s, _ in scenario.hall.periods} | {e for _, e in scenario.hall.periods}
     for g in scenario.windows:
         cuts |= {parse_hhmm(k) for k in (g.schedule or {})}
-    segs = {c: rate_segments(scenario, c) for c in scenario.categories}
+    segs = ticket_segments(scenario)
     for c in segs:
-        cuts |= {s for s, _, _ in segs[c]}
-    journeys = [(segments_of_rate(scenario, j.arrivals_per_hour), j.steps)
-                for j in scenario.journeys.values()]
-    for jsegs, _steps in journeys:
-        cuts |= {s for s, _, _ in jsegs}
-    extra = extra_visit_rates(scenario)
+        cuts |= {s for s, _, _ in segs[c]} | {e for _, e, _ in segs[c]}
     factor = max(scenario.hall.day_factors)
     found: list[Overload] = []
     points = sorted(cuts)
@@ -144,14 +160,8 @@ def overloads(scenario: Scenario) -> list[Overload]:
         if not scenario.hall.is_open_at(mid):
             continue
         loads = {}
-        rates = {c: next((r for s, e, r in segs[c] if s <= mid < e), 0.0) + extra[c]
-                 for c in scenario.categories}
-        for jsegs, steps in journeys:
-            jrate = next((r for s, e, r in jsegs if s <= mid < e), 0.0)
-            for step in steps:
-                rates[step] += jrate
         for c, cat in scenario.categories.items():
-            loads[c] = rates[c] * factor * cat.service.mean / 60.0
+            loads[c] = rate_at(segs[c], mid) * factor * cat.service.mean / 60.0
         theta, cats = least_max_utilisation(scenario, loads, _staffed_at(scenario, mid))
         if theta >= 1.0:
             if found and found[-1].end == t0 and found[-1].categories == cats:
