@@ -17,7 +17,6 @@ demand and overflow between pools are left to certification by simulation.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,7 +165,3 @@ def build_problem(scenario: Scenario, spec: OptimizeSpec,
     return Problem(scenario, spec, periods, tuple(chosen), cats, load, targets, service,
                    pool_targets)
 
-
-def hours_open(problem: Problem) -> float:
-    """Hours the hall is open per day (sum of period lengths)."""
-    return math.fsum(p.hours for p in problem.periods)

@@ -84,14 +84,7 @@ def utilisation_by_hour(scenario: Any, records: Any) -> dict[str, dict[str, floa
     for gi, g in enumerate(scenario.windows):
         m = group_of == gi
         busy = queue_area(call[m], end[m], edges) if m.any() else np.zeros(len(width))
-        if g.schedule:
-            keys = sorted((parse_hhmm(k), n) for k, n in g.schedule.items())
-            times = np.array([t for t, _ in keys])
-            counts = np.array([n for _, n in keys], dtype=float)
-            k = np.searchsorted(times, mid, side="right") - 1
-            staffed_n = np.where(k >= 0, counts[np.maximum(k, 0)], float(keys[0][1]))
-        else:
-            staffed_n = np.full(len(width), float(g.count))
+        staffed_n = np.array([float(g.staffed_at(m)) for m in mid])
         staffed = staffed_n * width * is_open
         busy = busy * is_open
         row = {}

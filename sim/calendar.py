@@ -108,7 +108,3 @@ class WorkingTime:
                 return day * MINUTES_PER_DAY + max(tod, s)
         return (day + 1) * MINUTES_PER_DAY + self.periods[0][0]
 
-
-def working_days_between(wt: WorkingTime, start: float, end: float) -> float:
-    """Working days (of ``wt``'s hours) elapsed from clock time ``start`` to ``end``."""
-    return (wt.minutes_before(end) - wt.minutes_before(start)) / wt.per_day

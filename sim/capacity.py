@@ -40,20 +40,6 @@ class Overload:
         )
 
 
-def _staffed_at(scenario: Scenario, t: float) -> list[int]:
-    out = []
-    for g in scenario.windows:
-        if not g.schedule:
-            out.append(g.count)
-            continue
-        n = 0
-        for key, value in sorted(g.schedule.items(), key=lambda kv: parse_hhmm(kv[0])):
-            if parse_hhmm(key) <= t:
-                n = value
-        out.append(n)
-    return out
-
-
 def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
                           staffed: list[int]) -> tuple[float, tuple[str, ...]]:
     """Least achievable max group utilisation for offered loads (erlangs) and staffing.
@@ -162,7 +148,8 @@ def overloads(scenario: Scenario) -> list[Overload]:
         loads = {}
         for c, cat in scenario.categories.items():
             loads[c] = rate_at(segs[c], mid) * factor * cat.service.mean / 60.0
-        theta, cats = least_max_utilisation(scenario, loads, _staffed_at(scenario, mid))
+        staffed = [g.staffed_at(mid) for g in scenario.windows]
+        theta, cats = least_max_utilisation(scenario, loads, staffed)
         if theta >= 1.0:
             if found and found[-1].end == t0 and found[-1].categories == cats:
                 prev = found.pop()

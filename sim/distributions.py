@@ -32,10 +32,6 @@ class _Dist(BaseModel):
         """Coefficient of variation: standard deviation over mean."""
         return math.sqrt(self.variance) / self.mean if self.mean > 0 else 0.0
 
-    def scaled(self, factor: float) -> float:
-        """Mean after multiplying every draw by ``factor``."""
-        return self.mean * factor
-
 
 class Exponential(_Dist):
     """Exponential with the given mean."""

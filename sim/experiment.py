@@ -441,25 +441,6 @@ def _baseline(spec: ExperimentSpec, source: str, points: list[DesignPoint]) -> i
     raise InputError(source, "baseline", f"no design point has {spec.baseline}")
 
 
-def experiment_from_store(definition: dict[str, Any], source: str = "<store>") -> Experiment:
-    """Rebuild an :class:`Experiment` from the definition a store recorded."""
-    points = []
-    for p in definition["points"]:
-        base = definition["scenarios"][p["base"]]
-        try:
-            sc: Scenario | None = scenario_from_dict(apply_factors(base, p["factors"]))
-            err = None
-        except (InputError, ValueError) as exc:
-            sc, err = None, str(exc)
-        points.append(DesignPoint(p["point"], p["base"], p["factors"], sc, err))
-    return Experiment(definition["name"], source, tuple(definition["factors"]), tuple(points),
-                      definition["replications"], definition["seed"], definition["design"],
-                      definition["on_invalid"], definition.get("baseline", 0), definition)
-
-
-# --- the unit of work --------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Task:
     """One run: replication ``replication`` of a design point's scenario under ``seed``."""

@@ -34,7 +34,7 @@ import simpy
 
 from sim.arrivals import Customers
 from sim.cases import CaseFlow
-from sim.clock import MINUTES_PER_DAY, parse_hhmm
+from sim.clock import MINUTES_PER_DAY
 from sim.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.scenario import Scenario
 
@@ -84,12 +84,10 @@ class HallLayout:
             eligible.append(tuple(prim + other))
         changes, initial = [], []
         for gi, g in enumerate(groups):
+            steps = g.staffing()
+            initial.append(steps[0][1])
             if g.schedule:
-                items = sorted((parse_hhmm(k), n) for k, n in g.schedule.items())
-                initial.append(items[0][1])
-                changes.extend((t, gi, n) for t, n in items)
-            else:
-                initial.append(g.count)
+                changes.extend((t, gi, n) for t, n in steps)
         window_names = tuple(f"{g.id}-{k + 1}" for g in groups for k in range(g.count))
         window_group = np.array([gi for gi, g in enumerate(groups) for _ in range(g.count)],
                                 dtype=np.int32)

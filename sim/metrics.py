@@ -15,7 +15,7 @@ import numpy as np
 from scipy import stats
 
 from sim.cases import COMPLETE, LOST, CaseTable
-from sim.clock import MINUTES_PER_DAY, parse_hhmm
+from sim.clock import MINUTES_PER_DAY
 from sim.hall import HallLayout
 from sim.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.scenario import Scenario
@@ -41,10 +41,7 @@ def scheduled_minutes_per_day(scenario: Scenario, layout: HallLayout) -> np.ndar
     """Staffed window-minutes per day of each group, by its schedule, while open."""
     out = np.zeros(len(layout.group_names))
     for gi, g in enumerate(scenario.windows):
-        if not g.schedule:
-            out[gi] = g.count * scenario.hall.open_minutes_per_day
-            continue
-        items = sorted((parse_hhmm(k), n) for k, n in g.schedule.items())
+        items = g.staffing()
         for k, (t0, n) in enumerate(items):
             t1 = items[k + 1][0] if k + 1 < len(items) else MINUTES_PER_DAY
             for s, e in scenario.hall.periods:

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from sim.calendar import Calendar
-from sim.clock import MINUTES_PER_DAY, format_hhmm, parse_hhmm, parse_period, parse_periods
+from sim.clock import format_hhmm, parse_hhmm, parse_period, parse_periods
 from sim.distributions import DIST_NAMES, Distribution
 from sim.errors import InputError
 from sim.process import (
@@ -91,11 +91,6 @@ class Hall(_Frozen):
         return self._periods
 
     @property
-    def continuous(self) -> bool:
-        """True for a hall open around the clock (``["00:00-24:00"]``)."""
-        return self._periods == ((0.0, MINUTES_PER_DAY),)
-
-    @property
     def open_minutes_per_day(self) -> float:
         """Minutes the hall issues tickets per day."""
         return sum(e - s for s, e in self._periods)
@@ -142,6 +137,25 @@ class WindowGroup(_Frozen):
     call_rule: CallRule | None = None
     schedule: dict[str, int] | None = None
     speed: dict[str, PositiveFloat] | None = None
+
+    def staffing(self) -> tuple[tuple[float, int], ...]:
+        """``(minute of day, windows staffed from then on)`` steps, in time order.
+
+        Without a schedule: the whole group from midnight. With one, the first
+        step is at the opening time (validation makes sure of it).
+        """
+        if not self.schedule:
+            return ((0.0, self.count),)
+        return tuple(sorted((parse_hhmm(k), n) for k, n in self.schedule.items()))
+
+    def staffed_at(self, minute: float) -> int:
+        """Windows staffed at a minute of the day (open hours; the last step before it)."""
+        steps = self.staffing()
+        n = steps[0][1]
+        for t, value in steps:
+            if t <= minute:
+                n = value
+        return n
 
     @field_validator("id")
     @classmethod

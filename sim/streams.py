@@ -32,11 +32,6 @@ def name_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
 
 
-def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
-    """The SeedSequence of one replication of a run started with ``seed``."""
-    return np.random.SeedSequence(entropy=seed, spawn_key=(replication,))
-
-
 def stream(seed: int, replication: int, purpose: Purpose, name: str) -> np.random.Generator:
     """The generator for one purpose and name inside one replication."""
     key = (replication, int(purpose), name_key(name))
