@@ -77,8 +77,8 @@ def cell_levels(problem: Problem, result: RunResult,
         tod = rec.arrival[keep] % MINUTES_PER_DAY
         pidx = np.searchsorted(starts, tod, side="right") - 1
         ok = (pidx >= 0) & (tod < ends[np.clip(pidx, 0, None)])
-        cat = np.array([index[rec.category_names[k]] for k in rec.category[keep]], dtype=int) \
-            if len(tod) else np.zeros(0, dtype=int)
+        lookup = np.array([index[name] for name in rec.category_names], dtype=int)
+        cat = lookup[rec.category[keep]]
         wait = (rec.call - rec.arrival)[keep]
         served = rec.outcome[keep] == SERVED
         for i, c in enumerate(problem.categories):
