@@ -56,8 +56,7 @@ class Records:
 
     def to_frame(self, replication: int | None = None) -> pd.DataFrame:
         """One row per ticket with the contract's columns (plus ``replication`` if given)."""
-        window = np.where(self.window >= 0, self.window, 0)
-        names = np.asarray(self.window_names + ("",), dtype=object)
+        names = np.asarray(self.window_names + ("",), dtype=object)  # window -1 -> ""
         frame = pd.DataFrame(
             {
                 "ticket": np.arange(1, len(self) + 1),
@@ -66,7 +65,7 @@ class Records:
                 "arrival": self.arrival,
                 "call": self.call,
                 "end": self.end,
-                "window": np.where(self.window >= 0, names[window], ""),
+                "window": names[self.window],
                 "outcome": pd.Categorical.from_codes(self.outcome.astype(np.int8), OUTCOMES),
             }
         )
@@ -76,9 +75,12 @@ class Records:
 
                 labels = np.asarray(("",) + KIND_NAMES, dtype=object)
                 frame[name] = labels[column.astype(int) + 1]
-            else:
-                frame[name] = pd.array(np.where(column >= 0, column, -1), dtype="Int64")
-                frame.loc[column < 0, name] = pd.NA
+            else:  # -1 = not part of a case or journey: missing
+                frame[name] = pd.arrays.IntegerArray(column.astype(np.int64), mask=column < 0)
+        # tickets taken later in the run (returns, collections, journey steps) were
+        # appended: list every ticket in order of ticket time and number it so
+        frame = frame.iloc[np.argsort(self.arrival, kind="stable")].reset_index(drop=True)
+        frame["ticket"] = np.arange(1, len(frame) + 1)
         if replication is not None:
             frame.insert(0, "replication", replication)
         return frame
