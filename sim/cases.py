@@ -39,16 +39,8 @@ COMPLETE, LOST, OPEN = 0, 1, 2
 CASE_STATUS = ("complete", "lost", "open")
 KIND_NAMES = ("first", "return", "collect", "journey")
 KIND_FIRST, KIND_RETURN, KIND_COLLECT, KIND_JOURNEY = 0, 1, 2, 3
-MAX_VISITS = 200
-
-
-def _visits_needed(p: float) -> int:
-    """Return-visit draws to make so that running out has probability below 1e-12."""
-    if p <= 0:
-        return 1
-    if p >= 1:
-        return MAX_VISITS
-    return int(min(MAX_VISITS, math.ceil(math.log(1e-12) / math.log(p)) + 1))
+#: return visits drawn up front per case; later ones (rare) get streams of their own
+PREDRAWN_VISITS = 4
 
 
 @dataclass
@@ -110,6 +102,7 @@ class CaseFlow:
                  days: int) -> None:
         self.sc = scenario
         self.days = days
+        self.seed, self.replication = seed, replication
         self.names = customers.names
         self.hall_hours = WorkingTime(scenario.hall.periods)
         bo = scenario.backoffice
@@ -147,8 +140,7 @@ class CaseFlow:
         d = _CategoryDraws()
         if cat.returns is not None:
             r = cat.returns
-            p = max(r.incomplete, r.one_time_notice or 0.0)
-            k = _visits_needed(p)
+            k = PREDRAWN_VISITS
             rng = stream(seed, rep, Purpose.RETURNS, name)
             d.ret_u = rng.random((n, k))
             d.ret_delay = r.delay_days.sample(rng, n * k).reshape(n, k)
@@ -265,6 +257,23 @@ class CaseFlow:
         else:
             self.c_status[c] = LOST
 
+    def _return_draws(self, k: int, row: int, v: int) -> tuple[float, float, float, float,
+                                                                 float]:
+        """(incomplete uniform, delay days, service, patience, time-of-day uniform) of the
+        ``v``-th visit of a case: pre-drawn for the first visits, and from a stream of
+        the case and visit beyond them (the same whatever happens to other cases)."""
+        d = self.draws[k]
+        if v < d.ret_u.shape[1]:
+            return (float(d.ret_u[row, v]), float(d.ret_delay[row, v]),
+                    float(d.ret_work[row, v]), float(d.ret_patience[row, v]),
+                    float(d.ret_tod[row, v]))
+        name = self.names[k]
+        cat = self.sc.categories[name]
+        rng = stream(self.seed, self.replication, Purpose.RETURNS, f"{name}#{row}#{v}")
+        patience = cat.patience.sample(rng, 1)[0] if cat.patience is not None else math.inf
+        return (float(rng.random()), float(cat.returns.delay_days.sample(rng, 1)[0]),
+                float(cat.service.sample(rng, 1)[0]), float(patience), float(rng.random()))
+
     def _hall_time(self, day: int, u: float) -> float:
         wt = self.hall_hours
         return wt.clock_time(day * wt.per_day + max(u, 1e-9) * wt.per_day)
@@ -280,14 +289,12 @@ class CaseFlow:
             p = r.incomplete
             if self.c_incomplete_before[c] and r.one_time_notice is not None:
                 p = r.one_time_notice
-            # past the pre-drawn visits (probability below 1e-12) the case counts as complete
-            if v < d.ret_u.shape[1] and d.ret_u[row, v] < p:
+            u, delay, work, patience, tod = self._return_draws(k, row, v)
+            if u < p:
                 self.c_incomplete_before[c] = True
                 if r.accept_with_deficiency is None:
-                    day = int(now // MINUTES_PER_DAY) + max(1, math.ceil(d.ret_delay[row, v]))
-                    t = self._hall_time(day, float(d.ret_tod[row, v]))
-                    j = self.inject(t, k, float(d.ret_work[row, v]),
-                                    float(d.ret_patience[row, v]))
+                    day = int(now // MINUTES_PER_DAY) + max(1, math.ceil(delay))
+                    j = self.inject(self._hall_time(day, tod), k, work, patience)
                     self.owner[j] = (KIND_RETURN, c, v + 1)
                     self.c_visits[c] += 1
                     self.c_tickets[c] += 1
