@@ -210,8 +210,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+BATCH_VERBS = ("run", "export", "summary", "status")
+
+
+def _batch_shorthand(argv: list[str]) -> list[str]:
+    """``hallsim batch EXPERIMENT.yaml ...`` means ``hallsim batch run EXPERIMENT.yaml ...``."""
+    if len(argv) >= 2 and argv[0] == "batch" and argv[1] not in BATCH_VERBS \
+            and not argv[1].startswith("-"):
+        return ["batch", "run", *argv[1:]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hallsim`` console script; returns the exit code."""
+    argv = _batch_shorthand(list(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
     try:

@@ -140,3 +140,12 @@ def test_resuming_a_store_of_another_experiment_exits_2(tmp_path: Path, capsys) 
     assert "4 already done, 0 run now" in capsys.readouterr().err
     with sqlite3.connect(store) as conn:
         assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 4
+
+
+def test_batch_with_an_experiment_file_means_batch_run():
+    from sim.cli import _batch_shorthand
+
+    assert _batch_shorthand(["batch", "exp.yaml", "--store", "s"]) == \
+        ["batch", "run", "exp.yaml", "--store", "s"]
+    assert _batch_shorthand(["batch", "export", "s", "--out", "t.csv"])[1] == "export"
+    assert _batch_shorthand(["batch", "--help"]) == ["batch", "--help"]
