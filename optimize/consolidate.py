@@ -36,6 +36,7 @@ from sim.arrivals import expected_arrivals
 from sim.compare import compare_runs
 from sim.runner import RunResult, simulate
 from sim.scenario import Scenario, scenario_from_dict
+from sim.tables import pct, text_table
 
 METRICS = ("wait_mean", "wait_p90", "p_wait_over_target")
 DEFAULT_SLOWDOWNS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
@@ -220,11 +221,11 @@ def consolidation_table(doc: dict[str, Any]) -> str:
         o = e["optimised"]
         rows.append([s, str(e["types"]), _pm(today["wait_mean"], ci["wait_mean"]),
                      _pm(today["wait_p90"], ci["wait_p90"]),
-                     _pm(_pct(today["p_wait_over_target"]), _pct(ci["p_wait_over_target"])),
+                     _pm(pct(today["p_wait_over_target"]), pct(ci["p_wait_over_target"])),
                      _pm(d["diff"], d["ci95"]) if d else "-",
                      "-" if o["cost"] is None else f"{o['cost']:.1f}",
                      "-" if o["headcount"] is None else str(o["headcount"]), o["status"]])
-    lines = [head, _table(cols, rows), "",
+    lines = [head, text_table(cols, rows), "",
              "speed sweep (cross-authorised service-time factor; today's headcount):"]
     sweep = doc["speed_sweep"]
     srows = []
@@ -236,7 +237,7 @@ def consolidation_table(doc: dict[str, Any]) -> str:
                       _pm(r["full"]["wait_mean"], r["full"]["ci95"]["wait_mean"]),
                       _pm(d.get("diff"), d.get("ci95")),
                       f"{r['optimised_cost']['chain']} / {r['optimised_cost']['full']}"])
-    lines.append(_table(["slowdown", "chain wait", "full wait", "full - chain",
+    lines.append(text_table(["slowdown", "chain wait", "full wait", "full - chain",
                          "least cost chain / full"], srows))
     factors = [r["slowdown"] for r in sweep["rows"]] if sweep.get("rows") else []
     span = f"{min(factors):g}-{max(factors):g}" if factors else "the sweep"
@@ -251,25 +252,10 @@ def consolidation_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _pct(x: float | None) -> float | None:
-    return None if x is None else 100.0 * x
-
-
 def _pm(x: float | None, h: float | None) -> str:
     if x is None:
         return "-"
     return f"{x:.2f} ±{h:.2f}" if h else f"{x:.2f}"
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h)
-              for k, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
-                         for k, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
 def consolidation_figure(doc: dict[str, Any], path: str) -> None:

@@ -75,6 +75,16 @@ class WorkingTime:
         self.per_day = float((self.ends - self.starts).sum())
         self.cum = np.concatenate(([0.0], np.cumsum(self.ends - self.starts)))
 
+    def minutes_before_many(self, t: np.ndarray) -> np.ndarray:
+        """:meth:`minutes_before` for an array of clock times."""
+        t = np.asarray(t, dtype=float)
+        day = np.floor(t / MINUTES_PER_DAY)
+        tod = t - day * MINUTES_PER_DAY
+        within = np.zeros_like(t)
+        for s, e in self.periods:
+            within += np.clip(tod - s, 0.0, e - s)
+        return day * self.per_day + within
+
     def minutes_before(self, t: float) -> float:
         """Working minutes elapsed in ``[0, t)``."""
         day = t // MINUTES_PER_DAY

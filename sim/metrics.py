@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from sim.calendar import WorkingTime
 from sim.cases import COMPLETE, LOST, CaseTable
 from sim.clock import MINUTES_PER_DAY
 from sim.hall import HallLayout
@@ -28,13 +29,7 @@ CASE_CI_KEYS = ("visits_per_case", "one_visit_share", "lead_time_days_mean",
 
 def open_minutes_before(scenario: Scenario, t: np.ndarray) -> np.ndarray:
     """Open minutes of the hall in ``[0, t)`` for each absolute time ``t``."""
-    t = np.asarray(t, dtype=float)
-    day = np.floor(t / MINUTES_PER_DAY)
-    tod = t - day * MINUTES_PER_DAY
-    within = np.zeros_like(t)
-    for s, e in scenario.hall.periods:
-        within += np.clip(tod - s, 0.0, e - s)
-    return day * scenario.hall.open_minutes_per_day + within
+    return WorkingTime(scenario.hall.periods).minutes_before_many(t)
 
 
 def scheduled_minutes_per_day(scenario: Scenario, layout: HallLayout) -> np.ndarray:

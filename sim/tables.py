@@ -14,7 +14,8 @@ def _fmt(value: Any, ci: Any = None, digits: int = 1) -> str:
     return text
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
+def text_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table: first column left-aligned, the others right-aligned."""
     widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h)
               for k, h in enumerate(headers)]
     line = lambda cells: "  ".join(  # noqa: E731
@@ -28,7 +29,7 @@ def summary_table(doc: dict[str, Any]) -> str:
     t = doc.get("targets", {}).get("wait_minutes")
     head = (f"{doc['scenario']}: seed {doc['seed']}, {doc['replications']} replication(s) "
             f"of {doc['days']} day(s); waits in minutes, ± = 95% CI half-width")
-    overall = _table(
+    overall = text_table(
         ["overall", "value"],
         [["tickets (per replication)", _fmt(o["arrivals"], digits=0)],
          ["served", _fmt(o["served"], digits=0)],
@@ -39,22 +40,22 @@ def summary_table(doc: dict[str, Any]) -> str:
           f"{_fmt(o['wait_p50'])} / {_fmt(o['wait_p90'], ci['wait_p90'])} / {_fmt(o['wait_p95'])}"],
          ["max wait", _fmt(o["wait_max"])],
          [f"share waiting over {t:g} min" if t else "share over target",
-          _fmt(_pct(o["p_wait_over_target"]), _pct(ci["p_wait_over_target"])) + " %"],
-         ["abandon share", _fmt(_pct(o["abandon_share"]), _pct(ci["abandon_share"])) + " %"],
-         ["utilisation", _fmt(_pct(o["utilisation"]), _pct(ci["utilisation"])) + " %"]],
+          _fmt(pct(o["p_wait_over_target"]), pct(ci["p_wait_over_target"])) + " %"],
+         ["abandon share", _fmt(pct(o["abandon_share"]), pct(ci["abandon_share"])) + " %"],
+         ["utilisation", _fmt(pct(o["utilisation"]), pct(ci["utilisation"])) + " %"]],
     )
-    cats = _table(
+    cats = text_table(
         ["category", "tickets", "served", "mean wait", "P90", f"% > {t:g}" if t else "% > T",
          "% left"],
         [[name, _fmt(c["arrivals"], digits=0), _fmt(c["served"], digits=0),
           _fmt(c["wait_mean"], c.get("ci95", {}).get("wait_mean")), _fmt(c["wait_p90"]),
-          _fmt(_pct(c["p_wait_over_target"])), _fmt(_pct(_left(c)))]
+          _fmt(pct(c["p_wait_over_target"])), _fmt(pct(_left(c)))]
          for name, c in doc["by_category"].items()],
     )
-    wins = _table(
+    wins = text_table(
         ["window group", "served", "utilisation %", "staffed h"],
         [[name, _fmt(w["served"], digits=0),
-          _fmt(_pct(w["utilisation"]), _pct(w.get("ci95", {}).get("utilisation"))),
+          _fmt(pct(w["utilisation"]), pct(w.get("ci95", {}).get("utilisation"))),
           _fmt(w["staffed_hours"])]
          for name, w in doc["by_window"].items()],
     )
@@ -67,7 +68,8 @@ def _left(c: dict[str, Any]) -> float | None:
     return c["abandon_share"] + (c.get("balk_share") or 0.0)
 
 
-def _pct(x: float | None) -> float | None:
+def pct(x: float | None) -> float | None:
+    """A share as a percentage (None stays None)."""
     return None if x is None else 100.0 * x
 
 
@@ -79,7 +81,7 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
     for title, block in blocks:
         rows = [_diff_row(key, d, baseline, name) for key, d in block.items()]
         parts.append(f"{name} vs {baseline}, {title} (paired over replications, 95% CI):\n"
-                     + _table(["metric", baseline[:20], name[:20], "difference", "significant",
+                     + text_table(["metric", baseline[:20], name[:20], "difference", "significant",
                                "better"], rows))
     return "\n\n".join(parts)
 
