@@ -37,11 +37,11 @@ from pathlib import Path
 
 import yaml
 
-from sim.arrivals import expected_arrivals
-from sim.executors import InlineExecutor, LocalExecutor
-from sim.experiment import load_experiment, run_experiment
-from sim.scenario import load_scenario
-from sim.store import Store
+from sim.batch.executors import InlineExecutor, LocalExecutor
+from sim.batch.experiment import load_experiment, run_experiment
+from sim.batch.store import Store
+from sim.engine.arrivals import expected_arrivals
+from sim.spec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,11 +8,11 @@ What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs e
     an hour, exponential service with mean 10 minutes), run for as many days as
     gives about ``--customers`` expected tickets (1,296 a day):
 
-    - *end to end*: ``sim.runner.run_replication(scenario, seed, 0)``, i.e. what
+    - *end to end*: ``sim.stats.replications.run_replication(scenario, seed, 0)``, i.e. what
       ``hallsim run`` does for one replication: compile the layout, draw every
       customer (numpy), run the engine, summarise the records into the figures
       of the results document;
-    - *engine only*: ``sim.hall.run_hall(layout, customers, days)`` on customers
+    - *engine only*: ``sim.engine.hall.run_hall(layout, customers, days)`` on customers
       drawn beforehand (the event loop and record keeping, nothing else).
 
 (b) a minimal raw-SimPy M/M/c, written the way the SimPy documentation teaches:
@@ -60,11 +60,11 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim.arrivals import draw_customers
-from sim.hall import HallLayout, run_hall
-from sim.runner import run_replication
-from sim.scenario import Scenario, scenario_from_dict
-from sim.theory import mmc_wait_mean
+from sim.engine.arrivals import draw_customers
+from sim.engine.hall import HallLayout, run_hall
+from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.stats.replications import run_replication
+from sim.stats.theory import mmc_wait_mean
 
 WINDOWS = 10
 ARRIVALS_PER_HOUR = 54.0

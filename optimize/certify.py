@@ -11,7 +11,7 @@ of day, after warm-up, over every simulated day): in each replication the share
 of tickets called within ``T``; abandoned, balked and still-open tickets count
 as *not* meeting it (conservative: they did not get service within ``T``).
 Over replications: the mean and its Student-t 95% half-width
-(:func:`sim.metrics.ci_halfwidth`). A cell *falls short* when the upper end of
+(:func:`sim.stats.metrics.ci_halfwidth`). A cell *falls short* when the upper end of
 its interval is below ``alpha`` (for a mean-wait cap: the lower end of the
 served customers' mean wait is above the cap); with ``certify.criterion: mean``,
 when the mean itself misses the target (stricter: the plan must meet the target
@@ -33,10 +33,10 @@ from optimize.model import Cut
 from optimize.plan import headcount, staffed_scenario
 from optimize.problem import Problem
 from optimize.solve import Solution, solve
-from sim.clock import MINUTES_PER_DAY
-from sim.metrics import ci_halfwidth
-from sim.records import SERVED
-from sim.runner import RunResult, simulate
+from sim.engine.records import SERVED
+from sim.spec.clock import MINUTES_PER_DAY
+from sim.stats.metrics import ci_halfwidth
+from sim.stats.replications import RunResult, simulate
 
 #: offset between the search seed and the seeds of final checks
 FRESH_SEED_STEP = 1_000_003

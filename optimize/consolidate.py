@@ -32,11 +32,11 @@ from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import OptimizeSpec
 from optimize.structures import WindowType, generate
-from sim.arrivals import expected_arrivals
-from sim.compare import compare_runs
-from sim.runner import RunResult, simulate
-from sim.scenario import Scenario, scenario_from_dict
-from sim.tables import pct, text_table
+from sim.engine.arrivals import expected_arrivals
+from sim.report.tables import pct, text_table
+from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.stats.compare import compare_runs
+from sim.stats.replications import RunResult, simulate
 
 METRICS = ("wait_mean", "wait_p90", "p_wait_over_target")
 DEFAULT_SLOWDOWNS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
@@ -265,7 +265,7 @@ def consolidation_figure(doc: dict[str, Any], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.io import atomic_path
+    from sim.spec.files import atomic_path
 
     names = [s for s in doc["structures"] if doc["structures"][s]["today"]]
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))

@@ -36,7 +36,7 @@ from typing import Any
 
 from optimize.problem import Problem
 from optimize.spec import ShiftSpec
-from sim.clock import parse_hhmm
+from sim.spec.clock import parse_hhmm
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from optimize.problem import Problem
 from optimize.solve import Solution
-from sim.scenario import Scenario, scenario_from_dict
+from sim.spec.scenario import Scenario, scenario_from_dict
 
 
 def headcount(problem: Problem, solution: Solution) -> int:

@@ -24,9 +24,9 @@ import numpy as np
 from optimize.queueing import Target, pool_table, windows_needed
 from optimize.spec import OptimizeSpec
 from optimize.structures import WindowType, window_types
-from sim.capacity import ticket_segments
-from sim.clock import format_hhmm
-from sim.scenario import Scenario
+from sim.spec.clock import format_hhmm
+from sim.spec.scenario import Scenario
+from sim.stats.load import ticket_segments
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
     out.allocation = {c: {} for c in problem.categories}
     blocks = [None] if coupled(problem) else [(p,) for p in range(n_periods)]
     if lp_path is not None:
-        from sim.io import atomic_path
+        from sim.spec.files import atomic_path
 
         with atomic_path(lp_path) as tmp:
             build_model(problem, cuts).lp.writeLP(str(tmp))

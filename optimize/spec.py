@@ -3,7 +3,7 @@
 A spec is the ``optimize:`` section of a scenario file or a separate YAML file
 (``--spec``); ``docs/optimize.md`` documents every field. It is validated
 with pydantic into immutable objects; :func:`load_inputs` returns the hall
-scenario and the spec, and raises :class:`sim.errors.InputError` naming the
+scenario and the spec, and raises :class:`sim.spec.errors.InputError` naming the
 file, the field path (``optimize.types.T1.serves[0]``) and the problem.
 """
 
@@ -23,9 +23,9 @@ from pydantic import (
     field_validator,
 )
 
-from sim.clock import parse_hhmm
-from sim.errors import InputError
-from sim.scenario import (
+from sim.spec.clock import parse_hhmm
+from sim.spec.errors import InputError
+from sim.spec.scenario import (
     Scenario,
     ScenarioError,
     read_yaml,

@@ -1,14 +1,56 @@
 """hallsim: discrete-event simulation of government service halls (政务服务大厅).
 
-The public entry points:
+The public API, importable from ``sim`` directly (loaded on first use, so that
+``import sim`` stays cheap):
 
-- :func:`sim.scenario.load_scenario` reads and validates a scenario YAML file;
-- :func:`sim.runner.simulate` runs replications and returns a :class:`sim.runner.RunResult`;
-- :mod:`sim.metrics` turns per-ticket records into the results document.
+- :func:`load_scenario` reads and validates a scenario YAML file into a
+  :class:`Scenario`; :func:`scenario_from_dict` does the same for a mapping;
+- :func:`simulate` runs replications and returns a :class:`RunResult`, whose
+  ``document()`` is the results document;
+- :func:`compare` pairs two results run on the same seeds (common random numbers);
+- :class:`InputError` is what bad input raises (the command line's exit 2).
+
+The layers below are ``sim.spec`` (scenario model) → ``sim.engine`` (the hall)
+→ ``sim.stats`` (metrics, replications, comparison) → ``sim.batch`` /
+``sim.report`` → ``sim.cli``; see ``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["__version__"]
+from sim.version import VERSION as __version__
+
+if TYPE_CHECKING:
+    from sim.spec.errors import InputError
+    from sim.spec.scenario import Scenario, load_scenario, scenario_from_dict
+    from sim.stats.compare import compare_runs as compare
+    from sim.stats.replications import Replication, RunResult, simulate
+
+_PUBLIC = {
+    "load_scenario": ("sim.spec.scenario", "load_scenario"),
+    "scenario_from_dict": ("sim.spec.scenario", "scenario_from_dict"),
+    "Scenario": ("sim.spec.scenario", "Scenario"),
+    "InputError": ("sim.spec.errors", "InputError"),
+    "simulate": ("sim.stats.replications", "simulate"),
+    "RunResult": ("sim.stats.replications", "RunResult"),
+    "Replication": ("sim.stats.replications", "Replication"),
+    "compare": ("sim.stats.compare", "compare_runs"),
+}
+
+__all__ = [
+    "InputError", "Replication", "RunResult", "Scenario", "__version__", "compare",
+    "load_scenario", "scenario_from_dict", "simulate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use (PEP 562)."""
+    try:
+        module, attr = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}") from None
+    value = getattr(import_module(module), attr)
+    globals()[name] = value
+    return value

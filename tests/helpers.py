@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.runner import RunResult, simulate
-from sim.scenario import Scenario, scenario_from_dict
+from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.stats.replications import RunResult, simulate
 
 
 def continuous(categories: dict[str, Any], windows: list[dict[str, Any]], days: int = 60,

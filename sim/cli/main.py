@@ -1,0 +1,240 @@
+"""The ``hallsim`` command line: ``run``, ``compare`` and ``validate``.
+
+Exit codes (DESIGN.md): 0 success; 2 bad input, with a one-paragraph message
+naming the file, the field path and the problem; 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from sim.cli.args import EXIT_ERROR, EXIT_INPUT, EXIT_OK, nonneg_int, positive_int
+from sim.spec.errors import InputError
+from sim.version import VERSION
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that
+        """Print usage and the message; exit 2 (bad input)."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"hallsim: error: {message}\n")
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=nonneg_int, default=1, help="master seed (default 1)")
+    p.add_argument("--replications", "-r", type=positive_int, default=10,
+                   help="independent replications (default 10)")
+    p.add_argument("--days", type=positive_int, default=None,
+                   help="days per replication (default: the scenario's hall.days)")
+    p.add_argument("--workers", "-j", type=nonneg_int, default=1,
+                   help="worker processes for replications (0 = all cores; default 1); "
+                        "results do not depend on it")
+    p.add_argument("--json", metavar="OUT", help="write the results document (JSON) here")
+    p.add_argument("--quiet", "-q", action="store_true", help="no table, no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``hallsim`` command."""
+    parser = _Parser(prog="hallsim", description="Simulate government service halls.")
+    parser.add_argument("--version", action="version", version=f"hallsim {VERSION}")
+    sub = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="simulate one scenario and summarise waits",
+                         description="Simulate a scenario; print a summary table.")
+    run.add_argument("scenario", help="scenario YAML file")
+    _add_run_options(run)
+    run.add_argument("--records", metavar="OUT",
+                     help="write one row per ticket (.csv, .csv.gz or .parquet)")
+
+    cmp_ = sub.add_parser("compare", help="compare scenarios on the same seeds",
+                          description="Run every scenario with the same seeds (common random "
+                                      "numbers) and print paired differences against the first.")
+    cmp_.add_argument("scenarios", nargs="+", help="two or more scenario YAML files; the first "
+                                                   "is the baseline")
+    _add_run_options(cmp_)
+
+    val = sub.add_parser("validate", help="check a scenario file and print capacity warnings",
+                         description="Validate scenario files; exit 2 on the first bad one.")
+    val.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    for register in _extension_registrars():
+        register(sub)
+    return parser
+
+
+def _extension_registrars():
+    """``register(subparsers)`` functions of verbs that live outside ``sim``.
+
+    Each adds its subparsers and sets ``handler`` (a function ``args -> exit code``)
+    with ``set_defaults``; modules are imported only to build the parser, and
+    must import their heavy dependencies inside their handlers.
+    """
+    from sim.cli import batch, optimize
+
+    return [optimize.register, batch.register]
+
+
+def _load(path: str, days: int | None):
+    from sim.engine.arrivals import MAX_TICKETS, expected_tickets
+    from sim.spec.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    if days is not None:
+        scenario = scenario.with_days(days)
+    expected = expected_tickets(scenario)
+    if expected > MAX_TICKETS:
+        raise InputError(path, "--days" if days is not None else "hall.days",
+                         f"{expected:,.0f} tickets expected in one replication, more than the "
+                         f"{MAX_TICKETS:,} one run can hold in memory: simulate fewer days "
+                         "(and more replications)")
+    return scenario
+
+
+def _warn(scenario: Any, path: str) -> None:
+    from sim.stats.load import overloads
+
+    for o in overloads(scenario):
+        print(f"hallsim: warning: {path}: {o.message()}", file=sys.stderr)
+
+
+def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = False):
+    from tqdm import tqdm
+
+    from sim.stats.replications import simulate
+
+    show = not args.quiet and args.replications > 1
+    with tqdm(total=args.replications, desc=scenario.name, unit="rep", disable=not show or None,
+              file=sys.stderr, leave=False) as bar:
+        return simulate(scenario, seed=args.seed, replications=args.replications,
+                        workers=args.workers, keep_records=keep_records, progress=bar.update)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``hallsim run``."""
+    from sim.engine.records import write_records
+    from sim.report.tables import summary_table
+    from sim.spec.files import check_output, write_json_atomic
+
+    if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
+        raise InputError(args.records, "", "records file must end in .csv, .csv.gz or .parquet")
+    check_output(args.json, "--json")
+    check_output(args.records, "--records")
+    scenario = _load(args.scenario, args.days)
+    _warn(scenario, args.scenario)
+    result = _simulate(scenario, args, keep_records=bool(args.records))
+    doc = result.document()
+    if args.json:
+        write_json_atomic(args.json, doc)
+    if args.records:
+        write_records(result.records_frame(), args.records)
+    if not args.quiet:
+        print(summary_table(doc))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """``hallsim compare``."""
+    from sim.report.tables import comparison_table, summary_table
+    from sim.spec.files import check_output, write_json_atomic
+    from sim.stats.compare import compare_runs
+
+    if len(args.scenarios) < 2:
+        raise InputError("", "", "compare needs at least two scenario files")
+    check_output(args.json, "--json")
+    scenarios = [_load(p, args.days) for p in args.scenarios]
+    labels = _labels(args.scenarios, [s.name for s in scenarios])
+    for s, p in zip(scenarios, args.scenarios):
+        _warn(s, p)
+    results = [_simulate(s, args) for s in scenarios]
+    docs = {label: r.document() for label, r in zip(labels, results)}
+    diffs = {label: compare_runs(results[0], r) for label, r in zip(labels[1:], results[1:])}
+    if args.json:
+        write_json_atomic(args.json, {
+            "baseline": labels[0], "seed": args.seed, "replications": args.replications,
+            "scenarios": docs, "differences": diffs,
+        })
+    if not args.quiet:
+        for label in labels:
+            print(summary_table(docs[label]) + "\n")
+        for label in labels[1:]:
+            print(comparison_table(labels[0], label, diffs[label]) + "\n")
+    return EXIT_OK
+
+
+def _labels(paths: list[str], names: list[str]) -> list[str]:
+    if len(set(names)) == len(names):
+        return names
+    labels = [f"{n} ({Path(p).as_posix()})" for n, p in zip(names, paths)]
+    if len(set(labels)) < len(labels):  # the same file twice
+        labels = [f"{label} #{k + 1}" for k, label in enumerate(labels)]
+    return labels
+
+
+def _validate_optimize_section(path: str) -> None:
+    """Check a scenario file's ``optimize:`` section, if it has one (``optimize`` installed)."""
+    from sim.spec.scenario import read_yaml
+
+    raw = read_yaml(path)
+    if isinstance(raw, dict) and "optimize" in raw:
+        try:
+            from optimize.spec import load_inputs
+        except ModuleNotFoundError:  # pragma: no cover - optimize is part of the package
+            return
+        load_inputs(path)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``hallsim validate``."""
+    from sim.engine.arrivals import expected_tickets
+
+    for path in args.scenarios:
+        scenario = _load(path, None)
+        _validate_optimize_section(path)
+        _warn(scenario, path)
+        per_day = expected_tickets(scenario, day=0)
+        windows = sum(g.count for g in scenario.windows)
+        print(f"{path}: ok ({scenario.name}: {len(scenario.categories)} categories, "
+              f"{len(scenario.windows)} window groups with {windows} windows, "
+              f"{per_day:,.0f} expected tickets on day 1)")
+    return EXIT_OK
+
+
+BATCH_VERBS = ("run", "export", "summary", "status")
+
+
+def _batch_shorthand(argv: list[str]) -> list[str]:
+    """``hallsim batch EXPERIMENT.yaml ...`` means ``hallsim batch run EXPERIMENT.yaml ...``."""
+    if len(argv) >= 2 and argv[0] == "batch" and argv[1] not in BATCH_VERBS \
+            and not argv[1].startswith("-"):
+        return ["batch", "run", *argv[1:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``hallsim`` console script; returns the exit code."""
+    argv = _batch_shorthand(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(argv)
+    handlers = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
+    try:
+        handler = handlers.get(args.verb) or args.handler
+        return handler(args)
+    except InputError as exc:
+        print(f"hallsim: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("hallsim: interrupted; nothing was written half", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - exit 1 with a message, traceback on request
+        if os.environ.get("HALLSIM_DEBUG"):
+            traceback.print_exc()
+        print(f"hallsim: error: {type(exc).__name__}: {exc} (set HALLSIM_DEBUG=1 for a "
+              f"traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Customers of one replication: ticket times and the draws fixed at arrival.
+
+Arrivals of each category form a Poisson process whose rate is piecewise
+constant over the day (its time-of-day profile times the day factor), and zero
+while the hall is closed. Sampling is exact: the number of tickets in each
+constant-rate segment is Poisson and, given the count, their times are
+independent uniforms on the segment. Each customer's service draw (in a
+specialist's minutes) and patience are drawn at once, from streams of their
+own, so compared scenarios see the same customers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine.streams import Purpose, stream
+from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
+from sim.spec.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Customers:
+    """All customers of one replication, sorted by ticket time (columns, not objects).
+
+    ``arrival`` minutes from the start of day 0; ``category`` index into
+    ``names``; ``work`` the service time a specialist needs (minutes);
+    ``patience`` minutes the customer waits before leaving (``inf`` = never).
+    """
+
+    names: tuple[str, ...]
+    arrival: np.ndarray
+    category: np.ndarray
+    work: np.ndarray
+    patience: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    @property
+    def day(self) -> np.ndarray:
+        """Day index (0-based) of each ticket."""
+        return (self.arrival // MINUTES_PER_DAY).astype(np.int32)
+
+
+def rate_segments(scenario: Scenario, category: str) -> list[tuple[float, float, float]]:
+    """``(start, end, rate per hour)`` segments of one day for a category.
+
+    Each profile rate holds from its time until the next profile time, and only
+    while the hall is open.
+    """
+    return segments_of_rate(scenario, scenario.categories[category].arrivals_per_hour)
+
+
+def segments_of_rate(scenario: Scenario, rate: float | dict[str, float]
+                     ) -> list[tuple[float, float, float]]:
+    """``(start, end, rate per hour)`` segments of one day for a rate or a profile."""
+    points = [(0.0, float(rate))] if not isinstance(rate, dict) else sorted(
+        (parse_hhmm(k), float(v)) for k, v in rate.items()
+    )
+    segments: list[tuple[float, float, float]] = []
+    for k, (t0, r) in enumerate(points):
+        t1 = points[k + 1][0] if k + 1 < len(points) else MINUTES_PER_DAY
+        for s, e in scenario.hall.periods:
+            lo, hi = max(s, t0), min(e, t1)
+            if hi > lo:
+                segments.append((lo, hi, r))
+    return segments
+
+
+def expected_of_rate(scenario: Scenario, rate: float | dict[str, float], day: int = 0) -> float:
+    """Expected arrivals on a given day of a process with this rate or profile."""
+    factor = scenario.hall.day_factor(day)
+    return sum((e - s) / 60.0 * r * factor for s, e, r in segments_of_rate(scenario, rate))
+
+
+def expected_arrivals(scenario: Scenario, category: str, day: int = 0) -> float:
+    """Expected number of first tickets of a category on a given day."""
+    return expected_of_rate(scenario, scenario.categories[category].arrivals_per_hour, day)
+
+
+def expected_tickets(scenario: Scenario, day: int | None = None) -> float:
+    """Expected first tickets plus journey tickets on one day, or over all days (None)."""
+    days = range(scenario.hall.days) if day is None else (day,)
+    total = 0.0
+    for d in days:
+        total += sum(expected_arrivals(scenario, c, d) for c in scenario.categories)
+        total += sum(len(j.steps) * expected_of_rate(scenario, j.arrivals_per_hour, d)
+                     for j in scenario.journeys.values())
+    return total
+
+
+#: tickets per replication beyond which a run would exhaust memory (about 15 GB)
+MAX_TICKETS = 50_000_000
+
+
+def arrival_times(scenario: Scenario, rate: float | dict[str, float],
+                  rng: np.random.Generator) -> np.ndarray:
+    """Sorted times of a Poisson process with this rate or profile over all days."""
+    segs = np.array(segments_of_rate(scenario, rate), dtype=float).reshape(-1, 3)
+    days = scenario.hall.days
+    factors = np.array([scenario.hall.day_factor(d) for d in range(days)])
+    starts = (segs[None, :, 0] + MINUTES_PER_DAY * np.arange(days)[:, None]).ravel()
+    widths = np.broadcast_to(segs[None, :, 1] - segs[None, :, 0], (days, len(segs))).ravel()
+    means = (factors[:, None] * segs[None, :, 2] * (segs[None, :, 1] - segs[None, :, 0]) / 60.0)
+    counts = rng.poisson(means.ravel())
+    total = int(counts.sum())
+    u = rng.random(total)
+    times = np.repeat(starts, counts) + u * np.repeat(widths, counts)
+    times.sort()
+    return times
+
+
+def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers:
+    """Draw every customer of one replication (exact, reproducible, CRN by category name)."""
+    names = tuple(scenario.categories)
+    parts_t, parts_c, parts_w, parts_p = [], [], [], []
+    for index, name in enumerate(names):
+        cat = scenario.categories[name]
+        times = arrival_times(scenario, cat.arrivals_per_hour,
+                              stream(seed, replication, Purpose.ARRIVALS, name))
+        n = len(times)
+        work = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
+        if cat.patience is not None:
+            patience = cat.patience.sample(stream(seed, replication, Purpose.PATIENCE, name), n)
+        else:
+            patience = np.full(n, np.inf)
+        parts_t.append(times)
+        parts_c.append(np.full(n, index, dtype=np.int32))
+        parts_w.append(work)
+        parts_p.append(patience)
+    arrival = np.concatenate(parts_t)
+    order = np.argsort(arrival, kind="stable")
+    return Customers(
+        names=names,
+        arrival=arrival[order],
+        category=np.concatenate(parts_c)[order],
+        work=np.concatenate(parts_w)[order],
+        patience=np.concatenate(parts_p)[order],
+    )

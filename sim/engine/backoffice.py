@@ -1,0 +1,130 @@
+"""The back office at run time: stages of reviewers on a working-day calendar.
+
+Each stage is a pool of ``count`` reviewers serving cases first come, first
+served. A reviewer's work is measured in working minutes of the back office's
+hours: work begun near closing resumes at the next opening (next working day).
+A route is run as a tree of series and parallel (fork–join) nodes with
+continuations, each case carrying the work of every stage occurrence on its
+route, drawn when the case was created (common random numbers).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.spec.backoffice import BackOfficeSpec, Parallel, RouteItem, SubRoute
+from sim.spec.calendar import WorkingTime
+
+
+@dataclass(frozen=True)
+class Node:
+    """A compiled route node: ``stage`` (with its occurrence index), ``series`` or ``parallel``."""
+
+    kind: str
+    stage: int = -1
+    occurrence: int = -1
+    children: tuple[Node, ...] = ()
+
+
+def compile_route(spec: BackOfficeSpec,
+                  items: str | tuple[RouteItem, ...]) -> tuple[Node, list[int]]:
+    """The route as a node tree, and the stage index of each occurrence in DFS order."""
+    names = list(spec.stages)
+    occurrences: list[int] = []
+
+    def series(seq: tuple[RouteItem, ...]) -> Node:
+        return Node("series", children=tuple(item_node(i) for i in seq))
+
+    def item_node(item: RouteItem) -> Node:
+        if isinstance(item, str):
+            occurrences.append(names.index(item))
+            return Node("stage", stage=names.index(item), occurrence=len(occurrences) - 1)
+        if isinstance(item, SubRoute):
+            return series(spec.routes[item.route])
+        assert isinstance(item, Parallel)
+        return Node("parallel", children=tuple(
+            item_node(b) if isinstance(b, (str, SubRoute)) else series(b)
+            for b in item.parallel))
+
+    root = series(spec.routes[items] if isinstance(items, str) else items)
+    return root, occurrences
+
+
+class BackOffice:
+    """Stage pools on a SimPy environment; ``send`` runs a case down a route."""
+
+    def __init__(self, env: simpy.Environment, spec: BackOfficeSpec, hours: WorkingTime) -> None:
+        self.env = env
+        self.hours = hours
+        self.names = tuple(spec.stages)
+        self.counts = [s.count for s in spec.stages.values()]
+        self.free = list(self.counts)
+        self.queues: list[deque] = [deque() for _ in self.names]
+        self.jobs: list[tuple[int, float, float]] = []  # (stage, working-minute start, work)
+
+    def send(self, node: Node, works: np.ndarray, done: Callable[[float], None]) -> None:
+        """Run ``node`` for a case with per-occurrence ``works``; call ``done(time)`` after."""
+        if node.kind == "stage":
+            self._request(node.stage, float(works[node.occurrence]), done)
+        elif node.kind == "series":
+            self._series(node.children, 0, works, done)
+        else:
+            left = [len(node.children)]
+
+            def joined(t: float) -> None:
+                left[0] -= 1
+                if left[0] == 0:
+                    done(t)
+
+            for child in node.children:
+                self.send(child, works, joined)
+
+    def _series(self, children: tuple[Node, ...], k: int, works: np.ndarray,
+                done: Callable[[float], None]) -> None:
+        if k == len(children):
+            done(self.env.now)
+            return
+        self.send(children[k], works, lambda _t: self._series(children, k + 1, works, done))
+
+    def _request(self, stage: int, work: float, done: Callable[[float], None]) -> None:
+        if self.free[stage]:
+            self.free[stage] -= 1
+            self._start(stage, work, done)
+        else:
+            self.queues[stage].append((work, done))
+
+    def _start(self, stage: int, work: float, done: Callable[[float], None]) -> None:
+        now = self.env.now
+        w0 = self.hours.minutes_before(now)
+        self.jobs.append((stage, w0, work))
+        finish = self.hours.clock_time(w0 + work)
+        ev = simpy.Timeout(self.env, max(0.0, finish - now))
+        ev.callbacks.append(lambda _ev: self._finish(stage, done))
+
+    def _finish(self, stage: int, done: Callable[[float], None]) -> None:
+        if self.queues[stage]:
+            work, nxt = self.queues[stage].popleft()
+            self._start(stage, work, nxt)
+        else:
+            self.free[stage] += 1
+        done(self.env.now)
+
+    def utilisation(self, w_from: float, w_to: float) -> dict[str, dict[str, float]]:
+        """Per stage: busy share of reviewer working time in ``[w_from, w_to)`` (working
+        minutes) and the number of jobs started in it."""
+        out = {}
+        jobs = np.array(self.jobs, dtype=float).reshape(-1, 3)
+        for k, name in enumerate(self.names):
+            mine = jobs[jobs[:, 0] == k]
+            start, end = mine[:, 1], mine[:, 1] + mine[:, 2]
+            busy = np.clip(np.minimum(end, w_to) - np.maximum(start, w_from), 0, None).sum()
+            cap = self.counts[k] * (w_to - w_from)
+            inside = int(((start >= w_from) & (start < w_to)).sum())
+            out[name] = {"utilisation": float(busy / cap) if cap > 0 else float("nan"),
+                         "jobs": inside}
+        return out

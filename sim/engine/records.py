@@ -1,0 +1,102 @@
+"""Per-ticket records of one replication, kept as numpy columns.
+
+Columns follow the contract in DESIGN.md: ``ticket, category, day, arrival,
+call, end, window, outcome`` (times in minutes from the start of day 0, NaN
+where not reached; ``window`` -1 where not served).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SERVED, ABANDONED, BALKED, OPEN = 0, 1, 2, 3
+OUTCOMES = ("served", "abandoned", "balked", "open")
+
+
+@dataclass(frozen=True)
+class Records:
+    """Everything the engine observed in one replication.
+
+    ``window`` indexes ``window_names`` (``"A-1"``: group id, dash, 1-based
+    window number); ``window_group`` maps each window to its group index in
+    ``group_names``. ``off_schedule`` has a row ``(group, off-duty time, end)``
+    for every window that kept working after its schedule took it off duty
+    (finishing its customer): staffed time beyond the schedule.
+    """
+
+    category_names: tuple[str, ...]
+    window_names: tuple[str, ...]
+    group_names: tuple[str, ...]
+    window_group: np.ndarray
+    arrival: np.ndarray
+    category: np.ndarray
+    call: np.ndarray
+    end: np.ndarray
+    window: np.ndarray
+    outcome: np.ndarray
+    off_schedule: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+    @property
+    def day(self) -> np.ndarray:
+        """Day (0-based) on which each ticket was taken."""
+        return (self.arrival // 1440.0).astype(np.int32)
+
+    @property
+    def wait(self) -> np.ndarray:
+        """Minutes from ticket to call (NaN for those never called)."""
+        return self.call - self.arrival
+
+    def to_frame(self, replication: int | None = None) -> pd.DataFrame:
+        """One row per ticket with the contract's columns (plus ``replication`` if given)."""
+        names = np.asarray(self.window_names + ("",), dtype=object)  # window -1 -> ""
+        frame = pd.DataFrame(
+            {
+                "ticket": np.arange(1, len(self) + 1),
+                "category": pd.Categorical.from_codes(self.category, self.category_names),
+                "day": self.day,
+                "arrival": self.arrival,
+                "call": self.call,
+                "end": self.end,
+                "window": names[self.window],
+                "outcome": pd.Categorical.from_codes(self.outcome.astype(np.int8), OUTCOMES),
+            }
+        )
+        for name, column in self.extra.items():
+            if name == "kind":
+                from sim.engine.cases import KIND_NAMES
+
+                labels = np.asarray(("",) + KIND_NAMES, dtype=object)
+                frame[name] = labels[column.astype(int) + 1]
+            else:  # -1 = not part of a case or journey: missing
+                frame[name] = pd.arrays.IntegerArray(column.astype(np.int64), mask=column < 0)
+        # tickets taken later in the run (returns, collections, journey steps) were
+        # appended: list every ticket in order of ticket time and number it so
+        frame = frame.iloc[np.argsort(self.arrival, kind="stable")].reset_index(drop=True)
+        frame["ticket"] = np.arange(1, len(frame) + 1)
+        if replication is not None:
+            frame.insert(0, "replication", replication)
+        return frame
+
+
+def write_records(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write a records table as CSV or Parquet (by extension), atomically."""
+    from sim.spec.files import atomic_path
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    with atomic_path(path) as tmp:
+        if suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        elif suffix in (".csv", ".gz") or path.name.endswith(".csv.gz"):
+            frame.to_csv(tmp, index=False, float_format="%.4f",
+                         compression="gzip" if suffix == ".gz" else None)
+        else:
+            raise ValueError(f"unknown records format '{path.suffix}' (use .csv or .parquet)")

@@ -1,0 +1,159 @@
+"""Offered load against capacity, period by period, for the overload warning.
+
+In each stretch of the day where arrival rates and staffing are constant, the
+least possible utilisation of the busiest window group is found by a small LP
+(scipy ``linprog``): each category's offered load (erlangs of specialist work)
+is split across the groups authorised for it, each group's share slowed by its
+speed factor, and the maximum over groups of load / staffed windows is
+minimised. A value of 1 or more means no routing can keep up: the queue grows
+for as long as the stretch lasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linprog
+
+from sim.engine.arrivals import rate_segments
+from sim.spec.clock import format_hhmm, parse_hhmm
+from sim.spec.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Overload:
+    """A stretch of the day in which offered load exceeds capacity."""
+
+    start: float
+    end: float
+    day_factor: float
+    utilisation: float
+    categories: tuple[str, ...]
+
+    def message(self) -> str:
+        """A one-line warning for the terminal."""
+        return (
+            f"offered load exceeds capacity {format_hhmm(self.start)}-{format_hhmm(self.end)}"
+            f" (day factor {self.day_factor:g}): least possible utilisation "
+            f"{self.utilisation:.2f} for categories {', '.join(self.categories)}"
+        )
+
+
+def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
+                          staffed: list[int]) -> tuple[float, tuple[str, ...]]:
+    """Least achievable max group utilisation for offered loads (erlangs) and staffing.
+
+    Returns the utilisation and the categories whose every authorised group is
+    at that utilisation (the bottleneck). ``inf`` when a loaded category has no
+    staffed window.
+    """
+    cats = [c for c, a in loads.items() if a > 0]
+    if not cats:
+        return 0.0, ()
+    groups = [g.id for g in scenario.windows]
+    pairs = [(c, gi) for c in cats for gi, g in enumerate(groups)
+             if c in scenario.serves(g) and staffed[gi] > 0]
+    stranded = tuple(c for c in cats if not any(p[0] == c for p in pairs))
+    if stranded:
+        return float("inf"), stranded
+    nv = len(pairs) + 1  # x per pair, then theta
+    cost = np.zeros(nv)
+    cost[-1] = 1.0
+    a_eq = np.zeros((len(cats), nv))
+    for k, (c, _gi) in enumerate(pairs):
+        a_eq[cats.index(c), k] = 1.0
+    b_eq = np.array([loads[c] for c in cats])
+    a_ub = np.zeros((len(groups), nv))
+    for k, (c, gi) in enumerate(pairs):
+        a_ub[gi, k] = scenario.speed_factor(groups[gi], c)
+    for gi in range(len(groups)):
+        a_ub[gi, -1] = -float(staffed[gi])
+    res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(len(groups)), A_eq=a_eq, b_eq=b_eq,
+                  bounds=[(0, None)] * nv, method="highs")
+    theta = float(res.x[-1])
+    util = [(a_ub[gi, :-1] @ res.x[:-1]) / staffed[gi] if staffed[gi] else 0.0
+            for gi in range(len(groups))]
+    hot = {gi for gi in range(len(groups)) if staffed[gi] and util[gi] >= theta - 1e-7}
+    bottleneck = tuple(c for c in cats
+                       if all(gi in hot for (cc, gi) in pairs if cc == c))
+    return theta, bottleneck
+
+
+def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
+    """Tickets per hour, averaged over opening hours, that cases add by coming back:
+    return visits (incomplete materials) and collection visits (出件).
+
+    Both arrive at a time drawn uniformly over the opening hours of their day, so
+    their rate is flat: expected extra visits per case x cases per open hour.
+    """
+    from sim.engine.arrivals import expected_arrivals
+
+    open_hours = scenario.hall.open_minutes_per_day / 60.0
+    extra = dict.fromkeys(scenario.categories, 0.0)
+    for name, cat in scenario.categories.items():
+        cases_per_hour = expected_arrivals(scenario, name) / open_hours
+        r = cat.returns
+        if r is not None and r.accept_with_deficiency is None and r.incomplete < 1:
+            q = r.one_time_notice if r.one_time_notice is not None else r.incomplete
+            extra[name] += cases_per_hour * r.incomplete / max(1e-9, 1.0 - q)
+        d = cat.delivery
+        if cat.backoffice is not None and d is not None and d.collect_at is not None:
+            extra[d.collect_at] += cases_per_hour * cat.backoffice.share * (1 - d.post_share)
+    return extra
+
+
+def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, float]]]:
+    """Per category, ``(start, end, tickets per hour)`` segments of one day for every
+    kind of ticket it receives: first tickets, journey steps (at their journey's
+    rate; the time a journey takes is ignored) and return and collection visits
+    (flat over the opening hours). Segments may overlap: rates add up.
+    """
+    from sim.engine.arrivals import segments_of_rate
+
+    out = {c: list(rate_segments(scenario, c)) for c in scenario.categories}
+    for journey in scenario.journeys.values():
+        jsegs = segments_of_rate(scenario, journey.arrivals_per_hour)
+        for step in journey.steps:
+            out[step].extend(jsegs)
+    for c, rate in extra_visit_rates(scenario).items():
+        if rate > 0:
+            out[c].extend((s, e, rate) for s, e in scenario.hall.periods)
+    return out
+
+
+def rate_at(segments: list[tuple[float, float, float]], t: float) -> float:
+    """Tickets per hour at minute ``t`` of the day."""
+    return sum(r for s, e, r in segments if s <= t < e)
+
+
+def overloads(scenario: Scenario) -> list[Overload]:
+    """Stretches of the day (on the busiest day factor) where load exceeds capacity.
+
+    Offered load counts every ticket a category receives (:func:`ticket_segments`).
+    """
+    cuts = {s for s, _ in scenario.hall.periods} | {e for _, e in scenario.hall.periods}
+    for g in scenario.windows:
+        cuts |= {parse_hhmm(k) for k in (g.schedule or {})}
+    segs = ticket_segments(scenario)
+    for c in segs:
+        cuts |= {s for s, _, _ in segs[c]} | {e for _, e, _ in segs[c]}
+    factor = max(scenario.hall.day_factors)
+    found: list[Overload] = []
+    points = sorted(cuts)
+    for t0, t1 in zip(points, points[1:]):
+        mid = (t0 + t1) / 2
+        if not scenario.hall.is_open_at(mid):
+            continue
+        loads = {}
+        for c, cat in scenario.categories.items():
+            loads[c] = rate_at(segs[c], mid) * factor * cat.service.mean / 60.0
+        staffed = [g.staffed_at(mid) for g in scenario.windows]
+        theta, cats = least_max_utilisation(scenario, loads, staffed)
+        if theta >= 1.0:
+            if found and found[-1].end == t0 and found[-1].categories == cats:
+                prev = found.pop()
+                found.append(Overload(prev.start, t1, factor, max(theta, prev.utilisation), cats))
+            else:
+                found.append(Overload(t0, t1, factor, theta, cats))
+    return found

@@ -1,0 +1,348 @@
+"""Metrics: pure functions of records, per replication and over replications.
+
+A replication's *summary* is a flat dict of figures; the results document
+(DESIGN.md) reports, for each figure, the mean over replications and a Student-t
+95% half-width (0 when there is a single replication).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from sim.engine.cases import COMPLETE, LOST, CaseTable
+from sim.engine.hall import HallLayout
+from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
+from sim.spec.calendar import WorkingTime
+from sim.spec.clock import MINUTES_PER_DAY
+from sim.spec.scenario import Scenario
+
+WAIT_KEYS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max")
+CI_KEYS = ("wait_mean", "wait_p90", "p_wait_over_target", "abandon_share", "utilisation")
+CASE_CI_KEYS = ("visits_per_case", "one_visit_share", "lead_time_days_mean",
+                "lead_time_days_p90", "on_time_share")
+
+
+def open_minutes_before(scenario: Scenario, t: np.ndarray) -> np.ndarray:
+    """Open minutes of the hall in ``[0, t)`` for each absolute time ``t``."""
+    return WorkingTime(scenario.hall.periods).minutes_before_many(t)
+
+
+def scheduled_minutes_per_day(scenario: Scenario, layout: HallLayout) -> np.ndarray:
+    """Staffed window-minutes per day of each group, by its schedule, while open."""
+    out = np.zeros(len(layout.group_names))
+    for gi, g in enumerate(scenario.windows):
+        items = g.staffing()
+        for k, (t0, n) in enumerate(items):
+            t1 = items[k + 1][0] if k + 1 < len(items) else MINUTES_PER_DAY
+            for s, e in scenario.hall.periods:
+                out[gi] += n * max(0.0, min(e, t1) - max(s, t0))
+    return out
+
+
+def _waits(wait: np.ndarray, target: float) -> dict[str, float]:
+    if len(wait) == 0:
+        return {k: math.nan for k in WAIT_KEYS} | {"p_wait_over_target": math.nan}
+    p50, p90, p95 = np.percentile(wait, [50, 90, 95])
+    return {
+        "wait_mean": float(wait.mean()),
+        "wait_p50": float(p50),
+        "wait_p90": float(p90),
+        "wait_p95": float(p95),
+        "wait_max": float(wait.max()),
+        "p_wait_over_target": float(np.mean(wait > target)),
+    }
+
+
+def _counts(outcome: np.ndarray) -> dict[str, float]:
+    n = len(outcome)
+    ab = int(np.sum(outcome == ABANDONED))
+    bk = int(np.sum(outcome == BALKED))
+    return {
+        "arrivals": n,
+        "served": int(np.sum(outcome == SERVED)),
+        "abandoned": ab,
+        "balked": bk,
+        "open": int(np.sum(outcome == OPEN)),
+        "abandon_share": ab / n if n else math.nan,
+        "balk_share": bk / n if n else math.nan,
+    }
+
+
+def queue_area(start: np.ndarray, stop: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Integral of the number of intervals ``[start, stop)`` open over each bin of ``edges``.
+
+    Exact and vectorised: ``F(e) = sum_i (min(e, stop_i) - min(e, start_i))`` is
+    evaluated at every edge from sorted cumulative sums; bin areas are its
+    differences.
+    """
+    def cum_min(points: np.ndarray) -> np.ndarray:
+        s = np.sort(points)
+        csum = np.concatenate(([0.0], np.cumsum(s)))
+        k = np.searchsorted(s, edges, side="right")
+        return csum[k] + edges * (len(s) - k)
+
+    return np.diff(cum_min(stop) - cum_min(start))
+
+
+def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
+              cases: CaseTable | None = None) -> dict[str, Any]:
+    """The figures of one replication: overall, by category, by window group, by hour
+    and, when the scenario follows cases and journeys, their figures too."""
+    target = scenario.targets.wait_minutes
+    days = scenario.hall.days
+    w0 = scenario.hall.warmup_days * MINUTES_PER_DAY
+    horizon = days * MINUTES_PER_DAY
+    in_window = (rec.arrival >= w0) & (rec.arrival < horizon)
+    keep = in_window
+    outcome = rec.outcome[keep]
+    wait = (rec.call - rec.arrival)[keep]
+    served = outcome == SERVED
+    cat = rec.category[keep]
+
+    # Busy time per group after the warm-up (services of tickets taken before the
+    # end of the simulated days, clipped at the warm-up's end), and staffed time:
+    # by the schedule while open, plus overtime (busy while closed: tickets held
+    # at a closing), plus in-hours time of windows finishing a customer after
+    # their schedule took them off duty (their after-hours part is overtime).
+    s_mask = (rec.outcome == SERVED) & (rec.arrival < horizon) & (rec.end > w0)
+    call_c = np.maximum(rec.call[s_mask], w0)
+    end_c = rec.end[s_mask]
+    groups = layout.window_group[rec.window[s_mask]]
+    n_groups = len(layout.group_names)
+    busy = np.bincount(groups, weights=end_c - call_c, minlength=n_groups)
+    outside = (end_c - call_c) - (open_minutes_before(scenario, end_c)
+                                  - open_minutes_before(scenario, call_c))
+    overtime = np.bincount(groups, weights=np.maximum(outside, 0.0), minlength=n_groups)
+    off = rec.off_schedule[(rec.off_schedule[:, 2] > w0) & (rec.off_schedule[:, 1] < horizon)]
+    off_in_hours = (open_minutes_before(scenario, off[:, 2])
+                    - open_minutes_before(scenario, np.maximum(off[:, 1], w0)))
+    beyond = np.bincount(off[:, 0].astype(int), weights=off_in_hours, minlength=n_groups)
+    stat_days = days - scenario.hall.warmup_days
+    staffed = scheduled_minutes_per_day(scenario, layout) * stat_days + overtime + beyond
+    served_by_group = np.bincount(groups[rec.arrival[s_mask] >= w0], minlength=n_groups)
+
+    overall = _counts(outcome) | _waits(wait[served], target)
+    overall["utilisation"] = float(busy.sum() / staffed.sum()) if staffed.sum() > 0 else math.nan
+
+    by_category = {}
+    for k, name in enumerate(rec.category_names):
+        m = cat == k
+        by_category[name] = _counts(outcome[m]) | _waits(wait[m & served], target)
+
+    by_window = {
+        name: {
+            "served": int(served_by_group[gi]),
+            "utilisation": float(busy[gi] / staffed[gi]) if staffed[gi] > 0 else math.nan,
+            "busy_hours": float(busy[gi] / 60.0),
+            "staffed_hours": float(staffed[gi] / 60.0),
+        }
+        for gi, name in enumerate(layout.group_names)
+    }
+    out = {"overall": overall, "by_category": by_category, "by_window": by_window,
+           "by_hour": _by_hour(scenario, rec, w0, days)}
+    if cases is not None:
+        _add_case_figures(scenario, cases, w0, horizon, out)
+    return out
+
+
+def _case_figures(scenario: Scenario, cases: CaseTable, mask: np.ndarray,
+                  promised: float | None, statutory: float | None) -> dict[str, float]:
+    n = int(mask.sum())
+    status = cases.status[mask]
+    done = status == COMPLETE
+    visits = cases.visits[mask][done]
+    has_result = ~np.isnan(cases.result[mask])
+    first, result = cases.first[mask][has_result], cases.result[mask][has_result]
+    lead = (result - first) / MINUTES_PER_DAY
+    cal = _calendar_days(scenario, first, result)
+    nan = math.nan
+    out = {
+        "cases": n,
+        "cases_complete": int(done.sum()),
+        "lost_share": float(np.mean(status == LOST)) if n else nan,
+        "visits_per_case": float(visits.mean()) if len(visits) else nan,
+        "one_visit_share": float(np.mean(visits == 1)) if len(visits) else nan,
+        "lead_time_days_mean": float(lead.mean()) if len(lead) else nan,
+        "lead_time_days_p90": float(np.percentile(lead, 90)) if len(lead) else nan,
+        "lead_time_calendar_days_mean": float(cal.mean()) if len(cal) else nan,
+        "delivered_days_mean": float(np.nanmean(
+            (cases.received[mask] - cases.first[mask])[done] / MINUTES_PER_DAY))
+        if done.any() else nan,
+        "deficiency_share": float(np.mean(cases.deficient[mask])) if n else nan,
+    }
+    if promised is not None:
+        out["on_time_share"] = float(np.mean(lead <= promised)) if len(lead) else nan
+    if statutory is not None:
+        out["statutory_on_time_share"] = float(np.mean(lead <= statutory)) if len(lead) else nan
+    return out
+
+
+def _calendar_days(scenario: Scenario, first: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """Calendar days between clock times, through the working-day calendar."""
+    if scenario.calendar is None or len(first) == 0:
+        return (result - first) / MINUTES_PER_DAY
+    last_day = int(result.max() // MINUTES_PER_DAY) + 1
+    offsets = scenario.calendar.calendar_offsets(last_day + 1)
+
+    def cal(t: np.ndarray) -> np.ndarray:
+        d = (t // MINUTES_PER_DAY).astype(int)
+        return offsets[d] + (t - d * MINUTES_PER_DAY) / MINUTES_PER_DAY
+
+    return cal(result) - cal(first)
+
+
+def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: float,
+                      out: dict[str, Any]) -> None:
+    started = (cases.first >= w0) & (cases.first < horizon)
+    names = list(scenario.categories)
+    if len(cases.category):
+        for k, name in enumerate(names):
+            cat = scenario.categories[name]
+            if not cat.has_case_flow:
+                continue
+            bo = cat.backoffice
+            out["by_category"][name] |= _case_figures(
+                scenario, cases, started & (cases.category == k),
+                bo.promised_days if bo else None, bo.statutory_days if bo else None)
+    if any(c.has_case_flow for c in scenario.categories.values()):
+        out["overall"] |= _case_figures(scenario, cases, started, None, None)
+    if cases.stages:
+        out["backoffice"] = cases.stages
+    if cases.journey_names:
+        js = (cases.j_start >= w0) & (cases.j_start < horizon)
+        journeys = {}
+        for j, name in enumerate(cases.journey_names):
+            m = js & (cases.journey == j)
+            done = m & (cases.j_status == COMPLETE)
+            n = int(m.sum())
+            journeys[name] = {
+                "journeys": n,
+                "completed": int(done.sum()),
+                "lost_share": float(np.mean(cases.j_status[m] == LOST)) if n else math.nan,
+                "time_in_hall_mean": float(cases.j_hall_minutes[done].mean())
+                if done.any() else math.nan,
+                "tickets_mean": float(cases.j_tickets[done].mean()) if done.any() else math.nan,
+                "visits_mean": float(cases.j_visits[done].mean()) if done.any() else math.nan,
+                "one_day_share": float(np.mean(cases.j_visits[done] == 1))
+                if done.any() else math.nan,
+            }
+        out["journeys"] = journeys
+
+
+def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int) -> dict[str, Any]:
+    """Per hour of day: tickets per day, mean wait of those served, mean queue length."""
+    stat_days = days - scenario.hall.warmup_days
+    leave = np.where(np.isnan(rec.call), rec.end, rec.call)
+    leave = np.where(np.isnan(leave), days * MINUTES_PER_DAY, leave)
+    edges = w0 + 60.0 * np.arange(stat_days * 24 + 1)
+    area = queue_area(rec.arrival, leave, edges).reshape(stat_days, 24).sum(axis=0)
+    keep = rec.arrival >= w0
+    hour = ((rec.arrival[keep] % MINUTES_PER_DAY) // 60).astype(int)
+    wait = (rec.call - rec.arrival)[keep]
+    served = rec.outcome[keep] == SERVED
+    arrivals = np.bincount(hour, minlength=24)
+    n_served = np.bincount(hour[served], minlength=24)
+    wait_sum = np.bincount(hour[served], weights=wait[served], minlength=24)
+    out = {}
+    for h in range(24):
+        if not _hour_reported(scenario, h):
+            continue
+        out[f"{h:02d}"] = {
+            "arrivals_per_day": float(arrivals[h] / stat_days),
+            "wait_mean": float(wait_sum[h] / n_served[h]) if n_served[h] else math.nan,
+            "queue_mean": float(area[h] / (60.0 * stat_days)),
+        }
+    return out
+
+
+def _hour_reported(scenario: Scenario, hour: int) -> bool:
+    """Hours overlapping an opening period or the hour after it (closing overtime)."""
+    return any(s < 60 * (hour + 1) and e + 60 > 60 * hour for s, e in scenario.hall.periods)
+
+
+# --- over replications -------------------------------------------------------------
+
+
+def ci_halfwidth(values: Sequence[float], level: float = 0.95) -> float:
+    """Student-t half-width of the mean of ``values`` (0 for fewer than two values)."""
+    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
+    if len(x) < 2:
+        return 0.0
+    sem = stats.sem(x)
+    if sem == 0:
+        return 0.0
+    return float(stats.t.ppf(0.5 + level / 2.0, len(x) - 1) * sem)
+
+
+def _mean(values: Sequence[float]) -> float:
+    x = [v for v in values if not math.isnan(v)]
+    return float(np.mean(x)) if x else math.nan
+
+
+def combine(figures: Sequence[dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:
+    """Means over replications of every figure, and their 95% half-widths."""
+    keys = figures[0].keys()
+    point = {k: _mean([f[k] for f in figures]) for k in keys}
+    half = {k: ci_halfwidth([f[k] for f in figures]) for k in keys}
+    return point, half
+
+
+def clean(value: Any, digits: int = 6) -> Any:
+    """Round floats for the JSON document and turn NaN into ``None``."""
+    if isinstance(value, dict):
+        return {k: clean(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v, digits) for v in value]
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else round(v, digits)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def results_document(
+    scenario: Scenario, seed: int, summaries: Sequence[dict[str, Any]], meta: dict[str, Any]
+) -> dict[str, Any]:
+    """The results document of DESIGN.md from per-replication summaries."""
+    overall, half = combine([s["overall"] for s in summaries])
+    by_category = {}
+    for name in summaries[0]["by_category"]:
+        point, ci = combine([s["by_category"][name] for s in summaries])
+        by_category[name] = point | {"ci95": {k: ci[k] for k in CI_KEYS + CASE_CI_KEYS
+                                              if k in ci}}
+    by_window = {}
+    for name in summaries[0]["by_window"]:
+        point, ci = combine([s["by_window"][name] for s in summaries])
+        by_window[name] = point | {"ci95": {"utilisation": ci["utilisation"]}}
+    by_hour = {}
+    for hour in summaries[0]["by_hour"]:
+        point, ci = combine([s["by_hour"][hour] for s in summaries])
+        by_hour[hour] = point | {"ci95": {"wait_mean": ci["wait_mean"],
+                                          "queue_mean": ci["queue_mean"]}}
+    extra = {}
+    for block in ("backoffice", "journeys"):
+        if block in summaries[0]:
+            extra[block] = {}
+            for name in summaries[0][block]:
+                point, ci = combine([s[block][name] for s in summaries])
+                extra[block][name] = point | {"ci95": ci}
+    return clean({
+        "scenario": scenario.name,
+        "seed": seed,
+        "replications": len(summaries),
+        "days": scenario.hall.days,
+        "overall": overall,
+        "ci95": {k: half[k] for k in CI_KEYS} | {k: half[k] for k in half if k not in CI_KEYS},
+        "by_category": by_category,
+        "by_window": by_window,
+        "by_hour": by_hour,
+        **extra,
+        "targets": {"wait_minutes": scenario.targets.wait_minutes},
+        "meta": meta,
+    })

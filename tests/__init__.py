@@ -1,0 +1,1 @@
+"""hallsim tests; helpers.py holds the shared scenario builders and theory checks."""

@@ -1,0 +1,151 @@
+"""End-to-end stories of ``hallsim batch``: an experiment of 2 factors x 3 levels x 5
+replications on two bundled scenarios goes from the command line to a store, an export
+and a report; failing runs are recorded while the rest finish; a store refuses another
+experiment."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+from sim.batch.executors import InlineExecutor, LocalExecutor
+from sim.batch.experiment import Outcome, Task, load_experiment, run_experiment, run_task
+from sim.batch.store import Store
+from sim.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, data: dict[str, Any], name: str = "exp.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+TWO_HALLS = {
+    "name": "two-halls",
+    "scenarios": {"quickstart": str(ROOT / "scenarios/quickstart.yaml"),
+                  "xinglongtai": str(ROOT / "scenarios/xinglongtai/after.yaml")},
+    "days": 1,
+    "factors": {"arrival_scale": [0.9, 1.0, 1.1], "targets.wait_minutes": [10, 20, 30]},
+    "replications": 5,
+    "seed": 3,
+}
+
+
+def test_two_factors_three_levels_five_replications_end_to_end(tmp_path: Path, capsys) -> None:
+    exp = write(tmp_path, TWO_HALLS)
+    store = tmp_path / "runs.sqlite"
+    assert main(["batch", "run", str(exp), "--store", str(store), "--workers", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "18 design points x 5 replications = 90 runs" in err and "90 ok" in err
+
+    with Store.open(store) as s:
+        runs = s.runs_frame()
+        assert len(runs) == 90 and set(runs["status"]) == {"ok"}
+        assert not runs.duplicated(["point", "replication"]).any()
+        assert set(runs["seed"]) == {3}
+    # the longer target can only lower the share waiting over it (same customers)
+    tidy_csv = tmp_path / "tidy.csv"
+    assert main(["batch", "export", str(store), "--out", str(tidy_csv)]) == 0
+    tidy = pd.read_csv(tidy_csv)
+    assert {"point", "scenario", "arrival_scale", "targets.wait_minutes", "replication",
+            "seed", "metric", "section", "item", "name", "value"} <= set(tidy.columns)
+    assert tidy.groupby(["point", "replication"]).ngroups == 90
+    over = tidy[tidy["metric"] == "overall.p_wait_over_target"].pivot_table(
+        index=["scenario", "arrival_scale", "replication"], columns="targets.wait_minutes",
+        values="value")
+    assert (over[10] >= over[20]).all() and (over[20] >= over[30]).all()
+    assert "by_category.tax.wait_mean" in set(tidy["metric"])
+    assert "by_hour.09.queue_mean" in set(tidy["metric"])
+
+    wide = tmp_path / "wide.parquet"
+    assert main(["batch", "export", str(store), "--out", str(wide), "--table", "wide"]) == 0
+    frame = pd.read_parquet(wide)
+    assert len(frame) == 90 and "overall.wait_mean" in frame.columns
+
+    assert main(["batch", "summary", str(store), "-m", "overall.wait_mean"]) == 0
+    out = capsys.readouterr().out
+    assert "per design point" in out and "paired differences" in out and "main effects" in out
+
+    report = tmp_path / "report"
+    assert main(["report", str(store), "--out", str(report)]) == 0
+    html = (report / "index.html").read_text(encoding="utf-8")
+    assert "two-halls" in html and "seed" in html and "hallsim version" in html
+    pngs = sorted(p.name for p in report.glob("*.png"))
+    assert any("cdf" in p for p in pngs) and any("heatmap" in p for p in pngs)
+    assert any(p.startswith("factors_") for p in pngs)
+    for p in pngs:
+        assert f'src="{p}"' in html
+
+
+def test_an_invalid_design_point_is_recorded_and_the_others_finish(tmp_path: Path) -> None:
+    data = {"name": "with-a-bad-point", "scenarios": [str(ROOT / "scenarios/quickstart.yaml")],
+            "days": 1, "factors": {"windows.B.count": [0, 3, 4]}, "replications": 3,
+            "on_invalid": "record"}
+    store = tmp_path / "s.sqlite"
+    assert main(["batch", "run", str(write(tmp_path, data)), "--store", str(store), "-q",
+                 "-j", "2"]) == 0
+    with Store.open(store) as s:
+        runs = s.runs_frame()
+    bad = runs[runs["point"] == 0]
+    assert list(bad["status"]) == ["invalid"] * 3
+    assert bad["error"].str.contains("windows.B.count").all()
+    assert bad["error"].str.contains("greater than or equal to 1").all()
+    assert set(runs[runs["point"] > 0]["status"]) == {"ok"} and len(runs) == 9
+
+
+BOOM_POINT = 1
+
+
+def exploding(task: Task) -> Outcome:
+    """Run a task, except that every run of design point 1 raises inside the worker."""
+    if task.point == BOOM_POINT and task.replication % 2 == 0:
+        raise RuntimeError("the engine fell over")
+    return run_task(task)
+
+
+@pytest.mark.parametrize("executor", [InlineExecutor, lambda: LocalExecutor(2)])
+def test_a_run_that_raises_is_recorded_with_its_error(tmp_path: Path, executor) -> None:
+    data = {"name": "raises", "scenarios": [str(ROOT / "scenarios/quickstart.yaml")],
+            "days": 1, "factors": {"windows.B.count": [3, 4, 5]}, "replications": 4}
+    exp = load_experiment(write(tmp_path, data))
+    with Store.for_experiment(tmp_path / "s.sqlite", exp) as store, executor() as ex:
+        report = run_experiment(exp, store, ex, work=exploding)
+        runs = store.runs_frame()
+    assert report.ran == 12 and report.failed == 2
+    failed = runs[runs["status"] == "failed"]
+    assert list(zip(failed["point"], failed["replication"])) == [(1, 0), (1, 2)]
+    assert failed["error"].str.contains("RuntimeError: the engine fell over").all()
+    assert (runs["status"] == "ok").sum() == 10
+
+
+def test_resuming_a_store_of_another_experiment_exits_2(tmp_path: Path, capsys) -> None:
+    data = {"name": "a", "scenarios": [str(ROOT / "scenarios/quickstart.yaml")], "days": 1,
+            "factors": {"windows.B.count": [3, 4]}, "replications": 2}
+    store = str(tmp_path / "s.sqlite")
+    assert main(["batch", "run", str(write(tmp_path, data)), "--store", store, "-q"]) == 0
+    data["factors"] = {"windows.B.count": [3, 5]}
+    assert main(["batch", "run", str(write(tmp_path, data)), "--store", store, "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "holds experiment 'a'" in err and "not the one in" in err
+    # the same command again resumes: nothing left to do
+    data["factors"] = {"windows.B.count": [3, 4]}
+    assert main(["batch", "run", str(write(tmp_path, data)), "--store", store]) == 0
+    assert "4 already done, 0 run now" in capsys.readouterr().err
+    with sqlite3.connect(store) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone()[0] == 4
+
+
+def test_batch_with_an_experiment_file_means_batch_run():
+    from sim.cli.main import _batch_shorthand
+
+    assert _batch_shorthand(["batch", "exp.yaml", "--store", "s"]) == \
+        ["batch", "run", "exp.yaml", "--store", "s"]
+    assert _batch_shorthand(["batch", "export", "s", "--out", "t.csv"])[1] == "export"
+    assert _batch_shorthand(["batch", "--help"]) == ["batch", "--help"]
