@@ -1,6 +1,6 @@
 """The ``hallsim`` command line: ``run``, ``compare`` and ``validate``.
 
-Exit codes (DESIGN.md): 0 success; 2 bad input, with a one-paragraph message
+Exit codes (docs/cli.md): 0 success; 2 bad input, with a one-paragraph message
 naming the file, the field path and the problem; 1 anything else.
 """
 

@@ -1,6 +1,6 @@
 """Per-ticket records of one replication, kept as numpy columns.
 
-Columns follow the contract in DESIGN.md: ``ticket, category, day, arrival,
+Columns follow the records contract in docs/results.md: ``ticket, category, day, arrival,
 call, end, window, outcome`` (times in minutes from the start of day 0, NaN
 where not reached; ``window`` -1 where not served).
 """

@@ -1,7 +1,7 @@
 """Metrics: pure functions of records, per replication and over replications.
 
 A replication's *summary* is a flat dict of figures; the results document
-(DESIGN.md) reports, for each figure, the mean over replications and a Student-t
+(docs/results.md) reports, for each figure, the mean over replications and a Student-t
 95% half-width (0 when there is a single replication).
 """
 
@@ -309,7 +309,7 @@ def clean(value: Any, digits: int = 6) -> Any:
 def results_document(
     scenario: Scenario, seed: int, summaries: Sequence[dict[str, Any]], meta: dict[str, Any]
 ) -> dict[str, Any]:
-    """The results document of DESIGN.md from per-replication summaries."""
+    """The results document (docs/results.md) from per-replication summaries."""
     overall, half = combine([s["overall"] for s in summaries])
     by_category = {}
     for name in summaries[0]["by_category"]:

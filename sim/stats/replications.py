@@ -48,7 +48,7 @@ class RunResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
-        """The results document (DESIGN.md contract)."""
+        """The results document (the contract in docs/results.md)."""
         meta = {"hallsim_version": VERSION, "wall_seconds": round(self.wall_seconds, 3)}
         return results_document(self.scenario, self.seed,
                                 [r.summary for r in self.replications], meta | self.meta)

@@ -3,7 +3,7 @@ the command line ends with exit code 2 and one clear paragraph on stderr naming 
 file, the field path and what is wrong -- never a Python traceback -- and nothing is
 ever left half-written.
 
-The contract is in DESIGN.md ("Command line" and "Quality bars").
+The contract is in docs/cli.md (exit codes and error messages).
 """
 
 from __future__ import annotations
