@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``hallsim`` command."""
     parser = _Parser(prog="hallsim", description="Simulate government service halls.")
     parser.add_argument("--version", action="version", version=f"hallsim {VERSION}")
+    parser.add_argument("--lang", metavar="{en,zh}",
+                        help="language of tables, reports and figures: en (default) or zh "
+                             "(简体中文); also HALLSIM_LANG; may follow the verb")
     sub = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="simulate one scenario and summarise waits",
@@ -214,12 +217,34 @@ def _batch_shorthand(argv: list[str]) -> list[str]:
     return argv
 
 
+def _pop_lang(argv: list[str]) -> tuple[str | None, list[str]]:
+    """Take ``--lang X`` / ``--lang=X`` from anywhere in ``argv`` (it is global)."""
+    lang, rest, k = None, [], 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg == "--":
+            rest += argv[k:]
+            break
+        if arg == "--lang" and k + 1 < len(argv):
+            lang, k = argv[k + 1], k + 2
+            continue
+        if arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        k += 1
+    return lang, rest
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hallsim`` console script; returns the exit code."""
-    argv = _batch_shorthand(list(sys.argv[1:] if argv is None else argv))
+    from sim.report.i18n import set_language
+
+    lang, argv = _pop_lang(_batch_shorthand(list(sys.argv[1:] if argv is None else argv)))
     args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
     try:
+        set_language(lang)
         handler = handlers.get(args.verb) or args.handler
         return handler(args)
     except InputError as exc:

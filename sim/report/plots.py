@@ -7,7 +7,11 @@ displays itself) and ``hallsim report`` (which saves it as PNG). Pass ``ax``
 (or ``axes``) to draw into an existing figure instead.
 
 Units on every axis: waits in minutes, queue lengths in tickets waiting,
-shares and utilisation in percent, hours as times of day.
+shares and utilisation in percent, hours as times of day. Labels come from the
+metric registry and the message catalogue (:mod:`sim.report.i18n`: English, or
+Chinese with ``--lang zh``); Chinese names draw with the bundled CJK font
+(:mod:`sim.report.fonts`). Confidence bands and bars are clipped to the valid
+range of their quantity (shares within 0-100 %, waits and counts at least 0).
 """
 
 from __future__ import annotations
@@ -20,35 +24,60 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.batch.analysis import QUANTILE_LEVELS
+from sim.report.fonts import use_cjk_fonts
+from sim.report.i18n import metric_heading, tr
+from sim.stats import registry
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
 
 
 def metric_label(metric: str) -> tuple[str, float]:
-    """Axis label (with unit) and scale factor for a metric name or dotted path."""
+    """Axis label (with unit, in the language in use) and display scale of a metric
+    name or dotted path, from the metric registry (shares: percent, scale 100)."""
     name = metric.rsplit(".", 1)[-1]
-    pretty = metric.replace("overall.", "").replace("_", " ")
-    if name.startswith("wait_"):
-        return f"{pretty} (minutes)", 1.0
-    if name in ("utilisation", "abandon_share", "balk_share", "p_wait_over_target") \
-            or name.endswith("_share"):
-        return f"{pretty} (%)", 100.0
-    if name == "queue_mean":
-        return f"{pretty} (tickets waiting)", 1.0
-    if name.endswith("_hours"):
-        return f"{pretty} (hours)", 1.0
-    if name in ("arrivals", "served", "abandoned", "balked", "open"):
-        return f"{pretty} (tickets per replication)", 1.0
-    return pretty, 1.0
+    m = registry.METRICS.get(name)
+    item = metric.split(".")[1] if metric.count(".") >= 2 else ""
+    heading = metric_heading(name)
+    return (f"{item}: {heading}" if item else heading), (m.scale if m else 1.0)
+
+
+def valid_range(metric: str) -> tuple[float, float]:
+    """Valid range of a metric in display units: shares 0-100, others at least 0."""
+    m = registry.METRICS.get(metric.rsplit(".", 1)[-1])
+    if m is None:
+        return -math.inf, math.inf
+    if m.kind == "share":
+        return 0.0, 100.0
+    return 0.0, math.inf
+
+
+def clipped_band(mean: np.ndarray, half: np.ndarray, low: float = 0.0,
+                 high: float = math.inf) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper edges of ``mean ± half`` clipped to ``[low, high]``."""
+    return np.clip(mean - half, low, high), np.clip(mean + half, low, high)
+
+
+def _errbars(mean: np.ndarray, half: np.ndarray, low: float = 0.0,
+             high: float = math.inf) -> np.ndarray:
+    """Asymmetric error-bar lengths (2 x n) of a band clipped to ``[low, high]``."""
+    lo, hi = clipped_band(mean, half, low, high)
+    return np.vstack([np.maximum(mean - lo, 0.0), np.maximum(hi - mean, 0.0)])
+
+
+def _new_figure(**kwargs: Any) -> Figure:
+    use_cjk_fonts()
+    return Figure(dpi=110, layout="constrained", **kwargs)
 
 
 def _figure(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> tuple[Figure, Axes]:
+    use_cjk_fonts()
     if ax is not None:
         return ax.figure, ax  # type: ignore[return-value]
-    fig = Figure(figsize=size, dpi=110, layout="constrained")
+    fig = _new_figure(figsize=size)
     return fig, fig.add_subplot()
 
 
@@ -68,14 +97,15 @@ def quantile_points(doc: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     pts = [(o.get("wait_p50"), 0.50), (o.get("wait_p90"), 0.90), (o.get("wait_p95"), 0.95),
            (o.get("wait_max"), 1.0)]
     target = (doc.get("targets") or {}).get("wait_minutes")
-    if target is not None and o.get("p_wait_over_target") is not None:
-        pts.append((target, 1.0 - o["p_wait_over_target"]))
+    # the CDF is of served tickets: its point at the target is the served-only share
+    if target is not None and o.get("p_served_wait_over_target") is not None:
+        pts.append((target, 1.0 - o["p_served_wait_over_target"]))
     pts = sorted((x, p) for x, p in pts if x is not None)
     return np.array([x for x, _ in pts]), np.array([p for _, p in pts])
 
 
 def plot_wait_cdf(curves: Mapping[str, Any], target: float | None = None,
-                  ax: Axes | None = None, title: str = "Waiting time distribution",
+                  ax: Axes | None = None, title: str | None = None,
                   sketch: bool = False) -> Figure:
     """Waiting-time CDF (served tickets), one line per label.
 
@@ -83,6 +113,7 @@ def plot_wait_cdf(curves: Mapping[str, Any], target: float | None = None,
     values, e.g. :func:`pooled_quantiles`) or to an ``(x, p)`` pair of points
     (``sketch=True``: drawn as markers joined by lines, e.g. from
     :func:`quantile_points`). ``target`` draws the service-level threshold.
+    The legend stands outside the axes, so it never covers a curve.
     """
     fig, ax = _figure(ax)
     right = 0.0
@@ -102,32 +133,35 @@ def plot_wait_cdf(curves: Mapping[str, Any], target: float | None = None,
             right = max(right, float(x[min(99, len(x) - 1)]))
     if target is not None:
         ax.axvline(target, color="black", ls="--", lw=1)
-        ax.annotate(f"target {target:g} min", (target, 50), xytext=(4, 0),
+        ax.annotate(tr("target {minutes} min").format(minutes=f"{target:g}"), (target, 50),
+                    xytext=(4, 0),
                     textcoords="offset points", fontsize=8)
         right = max(right, float(target) * 1.15)
     ax.set_xlim(0, max(right * 1.05, 1.0))
     ax.set_ylim(0, 101)
-    ax.set_xlabel("wait from ticket to call (minutes)")
-    ax.set_ylabel("served tickets waiting at most x (%)")
-    ax.set_title(title + (" (points from the reported quantiles)" if sketch else ""))
+    ax.set_xlabel(tr("wait from ticket to call (minutes)"))
+    ax.set_ylabel(tr("served tickets waiting at most x (%)"))
+    title = tr("Waiting time distribution") if title is None else title
+    ax.set_title(title + (tr(" (points from the reported quantiles)") if sketch else ""))
     ax.grid(alpha=0.3)
     if len(curves) > 1 or sketch:
-        ax.legend(fontsize=8, loc="best")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return fig
 
 
 def plot_by_hour(by_hour: Mapping[str, Mapping[str, Any]], axes: Sequence[Axes] | None = None,
-                 title: str = "By hour of day") -> Figure:
-    """Mean wait and mean queue length by hour of day, with 95% CI bars.
+                 title: str | None = None) -> Figure:
+    """Mean wait and mean queue length by hour of day, with 95% CI bars (clipped at 0).
 
     ``by_hour`` maps a label to a results document's ``by_hour`` block
     (``{"08": {"wait_mean": .., "queue_mean": .., "ci95": {...}}}``), so
     several scenarios can share the axes.
     """
     if axes is None:
-        fig = Figure(figsize=(9.0, 3.8), dpi=110, layout="constrained")
+        fig = _new_figure(figsize=(9.0, 3.8))
         axes = fig.subplots(1, 2)
     else:
+        use_cjk_fonts()
         fig = axes[0].figure  # type: ignore[assignment]
     n = max(1, len(by_hour))
     for k, (label, block) in enumerate(by_hour.items()):
@@ -136,11 +170,12 @@ def plot_by_hour(by_hour: Mapping[str, Mapping[str, Any]], axes: Sequence[Axes] 
         for ax, key in zip(axes, ("wait_mean", "queue_mean")):
             y = np.array([_num(block[h].get(key)) for h in hours])
             err = np.array([_num((block[h].get("ci95") or {}).get(key), 0.0) for h in hours])
-            ax.bar(x, y, width=0.8 / n, yerr=err, capsize=2, color=_COLORS[k % len(_COLORS)],
+            ax.bar(x, y, width=0.8 / n, yerr=_errbars(np.nan_to_num(y), err), capsize=2,
+                   color=_COLORS[k % len(_COLORS)],
                    label=label, alpha=0.85, error_kw={"lw": 0.8})
-    for ax, ylabel in zip(axes, ("mean wait of tickets taken (minutes)",
-                                 "mean number waiting (tickets)")):
-        ax.set_xlabel("hour of day")
+    for ax, ylabel in zip(axes, (tr("mean wait of tickets taken (minutes)"),
+                                 tr("mean number waiting (tickets)"))):
+        ax.set_xlabel(tr("hour of day"))
         ax.set_ylabel(ylabel)
         ticks = sorted({int(h) for b in by_hour.values() for h in b})
         ax.set_xticks([t for t in ticks] + [ticks[-1] + 1] if ticks else [])
@@ -148,16 +183,17 @@ def plot_by_hour(by_hour: Mapping[str, Mapping[str, Any]], axes: Sequence[Axes] 
                            if ticks else [], rotation=45, fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         ax.set_ylim(bottom=0)
-    axes[0].set_title("mean wait")
-    axes[1].set_title("queue length")
+    axes[0].set_title(tr("mean wait"))
+    axes[1].set_title(tr("queue length"))
     if len(by_hour) > 1:
-        axes[0].legend(fontsize=8)
-    fig.suptitle(title)
+        axes[1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                       borderaxespad=0)
+    fig.suptitle(tr("By hour of day") if title is None else title)
     return fig
 
 
 def plot_utilisation_heatmap(table: pd.DataFrame, ax: Axes | None = None,
-                             title: str = "Window utilisation by hour") -> Figure:
+                             title: str | None = None) -> Figure:
     """Heatmap of utilisation (0-1) with window groups as rows and hours of day as columns.
 
     ``table`` is indexed by group id with columns ``"08"``, ``"09"`` ...
@@ -172,46 +208,48 @@ def plot_utilisation_heatmap(table: pd.DataFrame, ax: Axes | None = None,
     ax.set_xticklabels([f"{int(c):02d}:00" for c in table.columns], rotation=45, fontsize=8)
     ax.set_yticks(range(table.shape[0]))
     ax.set_yticklabels([str(i) for i in table.index], fontsize=9)
-    ax.set_xlabel("hour of day (open time only)")
-    ax.set_ylabel("window group")
+    ax.set_xlabel(tr("hour of day (open time only)"))
+    ax.set_ylabel(tr("window group"))
     for (i, j), v in np.ndenumerate(data):
         if not math.isnan(v):
             ax.text(j, i, f"{v:.0f}", ha="center", va="center", fontsize=7,
                     color="white" if v > 65 else "black")
     cbar = fig.colorbar(im, ax=ax, shrink=0.9)
-    cbar.set_label("utilisation (% of staffed time busy)")
-    ax.set_title(title)
+    cbar.set_label(tr("utilisation (share of staffed time busy, %)"))
+    ax.set_title(tr("Window utilisation by hour") if title is None else title)
     return fig
 
 
 def plot_categories(by_category: Mapping[str, Mapping[str, Any]], target: float | None = None,
                     axes: Sequence[Axes] | None = None,
-                    title: str = "By category") -> Figure:
-    """Abandonment share and share waiting over the target, per category, with 95% CIs."""
+                    title: str | None = None) -> Figure:
+    """Abandonment share and the service-level miss (share of tickets not called
+    within the target), per category, with 95% CIs clipped to 0-100 %."""
     names = list(by_category)
     if axes is None:
-        fig = Figure(figsize=(9.0, 1.4 + 0.32 * len(names)), dpi=110, layout="constrained")
+        fig = _new_figure(figsize=(9.0, 1.4 + 0.32 * len(names)))
         axes = fig.subplots(1, 2, sharey=True)
     else:
+        use_cjk_fonts()
         fig = axes[0].figure  # type: ignore[assignment]
     y = np.arange(len(names))
-    t = f"{target:g} min" if target is not None else "the target"
-    for ax, key, xlabel, color in (
-            (axes[0], "abandon_share", "abandoned (% of tickets)", _COLORS[1]),
-            (axes[1], "p_wait_over_target", f"served tickets waiting over {t} (%)",
-             _COLORS[0])):
-        vals = np.array([_num(by_category[n].get(key)) for n in names]) * 100
+    for ax, key, color in ((axes[0], "abandon_share", _COLORS[1]),
+                           (axes[1], "p_wait_over_target", _COLORS[0])):
+        vals = np.nan_to_num(np.array([_num(by_category[n].get(key)) for n in names]) * 100)
         err = np.array([_num((by_category[n].get("ci95") or {}).get(key), 0.0)
                         for n in names]) * 100
-        ax.barh(y, np.nan_to_num(vals), xerr=err, color=color, alpha=0.85, capsize=2,
-                error_kw={"lw": 0.8})
-        ax.set_xlabel(xlabel)
+        ax.barh(y, vals, xerr=_errbars(vals, err, 0.0, 100.0), color=color, alpha=0.85,
+                capsize=2, error_kw={"lw": 0.8})
+        label = metric_heading(key)
+        if key == "p_wait_over_target" and target is not None:
+            label = tr("not called within {minutes} min (%)").format(minutes=f"{target:g}")
+        ax.set_xlabel(label)
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlim(left=0)
     axes[0].set_yticks(y)
     axes[0].set_yticklabels(names, fontsize=8)
     axes[0].invert_yaxis()
-    fig.suptitle(title)
+    fig.suptitle(tr("By category") if title is None else title)
     return fig
 
 
@@ -220,15 +258,17 @@ def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
     """A metric against each factor (mean over the other factors) with 95% CI bands.
 
     ``effects`` is :func:`sim.batch.analysis.main_effects` for ``metric``: one panel
-    per factor, one line per base scenario.
+    per factor, one line per base scenario. The band is clipped to the metric's
+    valid range; a factor that counts windows gets integer ticks.
     """
     factors = list(dict.fromkeys(effects["factor"]))
     ylabel, scale = metric_label(metric)
+    low, high = valid_range(metric)
     if axes is None:
-        fig = Figure(figsize=(min(4.2 * max(1, len(factors)), 13.0), 3.8), dpi=110,
-                     layout="constrained")
+        fig = _new_figure(figsize=(min(4.2 * max(1, len(factors)), 13.0), 3.8))
         axes = np.atleast_1d(fig.subplots(1, max(1, len(factors)), sharey=True)).tolist()
     else:
+        use_cjk_fonts()
         fig = axes[0].figure  # type: ignore[assignment]
     scenarios = list(dict.fromkeys(effects["scenario"]))
     for ax, factor in zip(axes, factors):
@@ -243,34 +283,48 @@ def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
             c = s["ci95"].to_numpy(float) * scale
             color = _COLORS[k % len(_COLORS)]
             ax.plot(x, m, "o-", color=color, label=str(scen), lw=1.6, ms=4)
-            ax.fill_between(x, m - c, m + c, color=color, alpha=0.2, lw=0)
+            ax.fill_between(x, *clipped_band(m, c, low, high), color=color, alpha=0.2, lw=0)
             if not numeric:
                 ax.set_xticks(np.arange(len(s)))
                 ax.set_xticklabels([str(v) for v in s["level"]], rotation=30, fontsize=8)
+        if numeric and is_count_factor(factor, sub["level"]):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(factor_label(factor))
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(ylabel)
+    if math.isfinite(low):
+        axes[0].set_ylim(bottom=low)
     if len(scenarios) > 1:
-        axes[0].legend(fontsize=8)
-    fig.suptitle(f"{ylabel} against each factor (mean over the other factors, 95% CI band)",
-                 fontsize=10)
+        axes[-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0),
+                        borderaxespad=0)
+    fig.suptitle(tr("{metric} against each factor (mean over the other factors, 95% CI band)")
+                 .format(metric=ylabel), fontsize=10)
     return fig
+
+
+def is_count_factor(factor: str, levels: Any) -> bool:
+    """Whether a factor counts something (windows): ``*.count``, or whole-number levels
+    of a factor other than a scale."""
+    values = pd.to_numeric(pd.Series(list(levels)), errors="coerce")
+    whole = bool(values.notna().all() and (values == values.round()).all())
+    return factor.endswith(".count") or (whole and not factor.endswith("_scale")
+                                         and not factor.startswith("speed"))
 
 
 def factor_label(factor: str) -> str:
     """Axis label of a factor, with its unit where the name tells it."""
     if factor == "arrival_scale":
-        return "arrival_scale (x every arrival rate)"
+        return f"arrival_scale ({tr('x every arrival rate')})"
     if factor == "speed_all_cross":
-        return "speed_all_cross (x cross-authorised service time)"
+        return f"speed_all_cross ({tr('x cross-authorised service time')})"
     last = factor.rsplit(".", 1)[-1]
     if factor.endswith(".count"):
-        return f"{factor} (windows)"
+        return f"{factor} ({tr('windows')})"
     if last in ("mean", "value", "low", "high", "mode", "wait_minutes") \
             and not factor.endswith("arrivals_per_hour"):
-        return f"{factor} (minutes)"
+        return f"{factor} ({tr('minutes')})"
     if "arrivals_per_hour" in factor:
-        return f"{factor} (per hour)"
+        return f"{factor} ({tr('per hour')})"
     return factor
 
 

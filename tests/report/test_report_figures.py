@@ -61,7 +61,7 @@ def test_figures_have_units_and_heatmap_matches_overall_utilisation() -> None:
     assert "minutes" in labels(figs["hour"])
     assert "window group" in labels(figs["heat"]) and "%" in labels(figs["heat"])
     assert "%" in labels(figs["cat"])
-    assert "minutes" in labels(figs["fac"]) and "arrival rate" in labels(figs["fac"])
+    assert "(min)" in labels(figs["fac"]) and "arrival rate" in labels(figs["fac"])
 
 
 def test_report_from_a_results_document(tmp_path: Path, capsys) -> None:

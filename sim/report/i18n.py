@@ -1,0 +1,100 @@
+"""Labels in the reader's language: English (the default) or simplified Chinese.
+
+The translations live in a gettext message catalogue,
+``sim/report/locale/zh/LC_MESSAGES/hallsim.po``, compiled to the ``.mo`` file
+beside it (``pybabel compile -d sim/report/locale -D hallsim``; a test checks
+the ``.mo`` is up to date with the ``.po``). Message ids are the English texts
+themselves, so an English run needs no catalogue and an untranslated text shows
+in English.
+
+The language is chosen once per process: ``hallsim --lang zh`` or the
+environment variable ``HALLSIM_LANG=zh`` (the option wins), read by
+:func:`set_language`. Terminal tables, HTML reports and figures ask
+:func:`tr` for every heading and label, and :func:`metric_label` /
+:func:`metric_heading` for the label of a figure of the metric registry
+(:mod:`sim.stats.registry`), so the catalogue is keyed on the registry's
+English labels and units.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import os
+from pathlib import Path
+
+from sim.spec.errors import InputError
+
+#: languages hallsim speaks: code -> name
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+#: environment variable naming the language when ``--lang`` is not given
+ENV_VAR = "HALLSIM_LANG"
+#: the catalogue directory (``LANG/LC_MESSAGES/hallsim.mo``)
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "hallsim"
+
+_current = "en"
+
+
+def normalise(lang: str) -> str | None:
+    """The code of a language name (``zh``, ``zh_CN``, ``zh-CN.UTF-8``, ``EN``), or None."""
+    code = lang.strip().lower().replace("-", "_").split(".")[0].split("_")[0]
+    return code if code in LANGUAGES else None
+
+
+def set_language(lang: str | None = None) -> str:
+    """Choose the language: ``lang`` if given, else ``$HALLSIM_LANG``, else English.
+
+    Returns the code chosen. Raises :class:`InputError` (exit 2) for a language
+    hallsim does not speak, naming where it came from.
+    """
+    global _current
+    source = "--lang"
+    if lang is None:
+        lang, source = os.environ.get(ENV_VAR) or "en", ENV_VAR
+    code = normalise(lang)
+    if code is None:
+        raise InputError(source, "", f"unknown language '{lang}' (known: "
+                                     f"{', '.join(LANGUAGES)})")
+    _current = code
+    return code
+
+
+def language() -> str:
+    """The code of the language in use (``en`` or ``zh``)."""
+    return _current
+
+
+@functools.cache
+def _catalogue(code: str) -> gettext.NullTranslations:
+    if code == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[code])
+
+
+def tr(text: str) -> str:
+    """``text`` (an English message id) in the language in use."""
+    return _catalogue(_current).gettext(text)
+
+
+def tr_unit(unit: str) -> str:
+    """A unit ("min", "%", "tickets", "h / rep") in the language in use."""
+    return tr(unit) if unit else unit
+
+
+def metric_label(key: str) -> str:
+    """Label of a registry metric (key or dotted path) in the language in use."""
+    from sim.stats.registry import label
+
+    return tr(label(key))
+
+
+def metric_heading(key: str) -> str:
+    """Label with unit ("mean wait (min)", "平均等待 (分钟)") of a registry metric."""
+    from sim.stats.registry import METRICS
+
+    name = key.rsplit(".", 1)[-1]
+    m = METRICS.get(name)
+    if m is None:
+        return metric_label(key)
+    return f"{tr(m.label)} ({tr_unit(m.unit)})" if m.unit else tr(m.label)
