@@ -181,6 +181,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
         fig = ax.figure
     base, after = d["base"]["mean"] * scale, d["all_changes"]["mean"] * scale
     level = base
+    tops = [base, after]
     ax.bar(0, base, color="0.55")
     for j, name in enumerate(names, start=1):
         step = d["shapley"][name]["mean"] * scale
@@ -190,7 +191,10 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
                     capsize=4, lw=1)
         ax.plot([j - 1.4, j + 0.4], [level, level], color="0.3", lw=0.6, ls=":")
         level += step
+        tops += [level, level - step]
     ax.bar(len(names) + 1, after, color="0.3")
+    low, high = min(0.0, *tops), max(0.0, *tops)
+    ax.set_ylim(low - 0.08 * (high - low) * (low < 0), high + 0.08 * (high - low))
     ax.set_xticks(range(len(names) + 2), ["base", *names, "all changes"])
     unit = "%" if d["unit"] == "share" else d["unit"]
     ax.set_ylabel(f"{d['label']}" + (f" ({unit})" if unit else ""))
