@@ -3,9 +3,11 @@
 Every function takes the tidy table (one row per run and metric, as
 :meth:`sim.batch.store.Store.metrics_frame` and ``hallsim batch export`` give it:
 ``point, scenario, <factor columns>, replication, seed, metric, section, item,
-name, value``) and returns a pandas DataFrame; :func:`format_table` prints one
-on the terminal. Confidence intervals are Student-t 95% half-widths over
-replications, as in the results document.
+name, value``) and returns a pandas DataFrame; :func:`summary_text` prints
+them with the one table renderer of :mod:`sim.report.tables`. Confidence
+intervals are Student-t 95% half-widths over replications
+(:mod:`sim.stats.ci`), as in the results document; metric names, labels and
+units come from the metric registry (:mod:`sim.stats.registry`).
 
 It also holds :func:`run_profile`, the per-run figures that need records (wait
 quantiles, utilisation by hour), computed in the worker next to the summary.
@@ -19,17 +21,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from sim.stats.metrics import ci_halfwidth, queue_area
+from sim.stats import registry
+from sim.stats.ci import half_width, paired_ci, unpaired_ci
+from sim.stats.metrics import queue_area
 
 #: columns of the tidy table that are not factors
 TIDY_COLUMNS = ("point", "scenario", "label", "replication", "seed", "metric", "section", "item",
                 "name", "value", "status", "error")
 
-#: metrics shown when none are asked for
-DEFAULT_METRICS = ("overall.wait_mean", "overall.p_wait_over_target", "overall.abandon_share",
-                   "overall.utilisation")
+#: metrics shown when none are asked for (the registry's headline figures)
+DEFAULT_METRICS = tuple(f"overall.{k}" for k in registry.HEADLINE)
 
 #: percentiles kept per run for the waiting-time distribution
 QUANTILE_LEVELS = tuple(range(101))
@@ -104,6 +106,27 @@ def factor_columns(tidy: pd.DataFrame) -> list[str]:
     return [c for c in tidy.columns if c not in TIDY_COLUMNS]
 
 
+def check_metrics(tidy: pd.DataFrame, metrics: Sequence[str] | None) -> None:
+    """Raise ValueError naming the first of ``metrics`` that is not a known metric
+    path (:func:`sim.stats.registry.resolve`) or that the results do not hold."""
+    known = set(tidy["metric"])
+    for m in metrics or []:
+        registry.resolve(m)
+        if m not in known:
+            items = sorted({k for k in known if k.rsplit(".", 1)[-1] == m.rsplit(".", 1)[-1]})
+            hint = f" (held: {', '.join(items[:6])})" if items else ""
+            raise ValueError(f"no results for metric '{m}'{hint}")
+
+
+def categories_by_point(tidy: pd.DataFrame) -> dict[int, frozenset[str]]:
+    """The categories each design point reports (its ``by_category`` items)."""
+    cats = tidy.loc[tidy["section"] == "by_category", ["point", "item"]].drop_duplicates()
+    out = {int(p): frozenset() for p in tidy["point"].unique()}
+    for p, grp in cats.groupby("point"):
+        out[int(p)] = frozenset(grp["item"])
+    return out
+
+
 def _select(tidy: pd.DataFrame, metrics: Sequence[str] | None) -> pd.DataFrame:
     if metrics:
         missing = [m for m in metrics if m not in set(tidy["metric"])]
@@ -130,24 +153,15 @@ def point_summary(tidy: pd.DataFrame, metrics: Sequence[str] | None = None) -> p
         first = grp.iloc[0]
         rows.append({**{k: first[k] for k in keys if k != "metric"}, "metric": key[1],
                      "mean": float(good.mean()) if len(good) else math.nan,
-                     "ci95": ci_halfwidth(good.tolist()), "n": int(len(good))})
+                     "ci95": half_width(good), "n": int(len(good))})
     out = pd.DataFrame(rows, columns=[*keys, "mean", "ci95", "n"])
     out["_o"] = out["metric"].map(order)
     return out.sort_values(["point", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
-def welch_halfwidth(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> float:
+def welch_halfwidth(a: Sequence[float], b: Sequence[float]) -> float:
     """95% half-width of ``mean(b) - mean(a)`` treating the samples as independent (Welch)."""
-    x = np.asarray([v for v in a if not math.isnan(v)], dtype=float)
-    y = np.asarray([v for v in b if not math.isnan(v)], dtype=float)
-    if len(x) < 2 or len(y) < 2:
-        return 0.0
-    vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
-    se2 = vx + vy
-    if se2 == 0:
-        return 0.0
-    df = se2 ** 2 / ((vx ** 2) / (len(x) - 1) + (vy ** 2) / (len(y) - 1))
-    return float(stats.t.ppf(0.5 + level / 2.0, df) * math.sqrt(se2))
+    return unpaired_ci(a, b)[1]
 
 
 def paired_comparison(tidy: pd.DataFrame, baseline: int = 0,
@@ -157,10 +171,15 @@ def paired_comparison(tidy: pd.DataFrame, baseline: int = 0,
     Columns: ``point, scenario, <factors>, metric, baseline, candidate, diff``
     (candidate - baseline), ``ci95`` (paired), ``ci95_unpaired`` (Welch, as if
     the points had independent seeds), ``ratio`` (paired / unpaired
-    half-width: below 1 when common random numbers help), ``significant``.
-    """
-    from sim.stats.compare import paired_difference
+    half-width: below 1 when common random numbers help), ``significant``,
+    ``paired``.
 
+    Points are paired with the baseline only when they share at least one
+    category with it (only then do common random numbers give both the same
+    citizens); other points get Welch's unpaired interval as ``ci95`` and
+    ``paired`` False.
+    """
+    cats = categories_by_point(tidy)
     wanted = [m for m in (metrics or DEFAULT_METRICS) if m in set(tidy["metric"])]
     data = _select(tidy, wanted)
     if baseline not in set(data["point"]):
@@ -178,8 +197,11 @@ def paired_comparison(tidy: pd.DataFrame, baseline: int = 0,
                 continue
             both = pd.concat([base, block[point]], axis=1).dropna()
             a, b = both.iloc[:, 0].tolist(), both.iloc[:, 1].tolist()
-            pdiff = paired_difference(a, b)
-            unpaired = welch_halfwidth(a, b)
+            paired = bool(cats.get(int(point), frozenset()) & cats.get(baseline, frozenset()))
+            unpaired = unpaired_ci(base.dropna(), block[point].dropna())[1]
+            diff, half = paired_ci(a, b) if paired else \
+                unpaired_ci(base.dropna(), block[point].dropna())
+            pdiff = {"diff": diff, "ci95": half}
             rows.append({
                 "point": point, "scenario": info.at[point, "scenario"],
                 **{f: info.at[point, f] for f in facs}, "metric": metric,
@@ -188,6 +210,7 @@ def paired_comparison(tidy: pd.DataFrame, baseline: int = 0,
                 "diff": pdiff["diff"], "ci95": pdiff["ci95"], "ci95_unpaired": unpaired,
                 "ratio": pdiff["ci95"] / unpaired if unpaired > 0 else math.nan,
                 "significant": bool(len(a) >= 2 and abs(pdiff["diff"]) > pdiff["ci95"]),
+                "paired": paired,
             })
     return pd.DataFrame(rows)
 
@@ -225,9 +248,9 @@ def main_effects(tidy: pd.DataFrame, metric: str = "overall.wait_mean",
                 rows.append({"scenario": scen, "factor": factor, "level": lvl,
                              "n_points": int(ldata["point"].nunique()),
                              "mean": float(per_rep.mean()),
-                             "ci95": ci_halfwidth(per_rep.dropna().tolist()),
+                             "ci95": half_width(per_rep),
                              "effect": float(eff.mean()) if len(eff) else math.nan,
-                             "effect_ci95": ci_halfwidth(eff.tolist())})
+                             "effect_ci95": half_width(eff)})
     out = pd.DataFrame(rows, columns=["scenario", "factor", "level", "n_points", "mean", "ci95",
                                       "effect", "effect_ci95"])
     if len(out):
@@ -238,61 +261,3 @@ def main_effects(tidy: pd.DataFrame, metric: str = "overall.wait_mean",
 
 def _hashable(value: Any) -> Any:
     return value if isinstance(value, (int, float, str, bool, type(None))) else repr(value)
-
-
-# --- terminal ----------------------------------------------------------------------
-
-
-def _cell(value: Any, digits: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (float, np.floating)):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def format_table(frame: pd.DataFrame, columns: Sequence[str] | None = None,
-                 digits: int = 3, title: str = "") -> str:
-    """A plain-text table of ``frame`` (first column left-aligned, the rest right)."""
-    cols = list(columns or frame.columns)
-    rows = [[_cell(v, digits) for v in rec] for rec in frame[cols].itertuples(index=False)]
-    widths = [max([len(str(c))] + [len(r[k]) for r in rows]) for k, c in enumerate(cols)]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
-                         for k, (c, w) in enumerate(zip(cells, widths)))
-
-    out = [line([str(c) for c in cols]), line(["-" * w for w in widths])]
-    out += [line(r) for r in rows]
-    return (title + "\n" if title else "") + "\n".join(out)
-
-
-def summary_text(tidy: pd.DataFrame, metrics: Sequence[str] | None = None,
-                 baseline: int = 0) -> str:
-    """What ``hallsim batch summary`` prints: per-point means, paired differences, effects."""
-    metrics = list(metrics or [m for m in DEFAULT_METRICS if m in set(tidy["metric"])])
-    facs = factor_columns(tidy)
-    ps = point_summary(tidy, metrics)
-    ps["value"] = [f"{m:.3f} ±{c:.3f}" if not math.isnan(m) else "-"
-                   for m, c in zip(ps["mean"], ps["ci95"])]
-    wide = ps.pivot_table(index=["point"], columns="metric", values="value", aggfunc="first")
-    info = ps.drop_duplicates("point").set_index("point")[["scenario", *facs]]
-    table = info.join(wide[metrics]).reset_index()
-    parts = [format_table(table, title="per design point: mean ±95% CI over replications")]
-    pc = paired_comparison(tidy, baseline, metrics)
-    if len(pc):
-        pc["difference"] = [f"{d:+.3f} ±{c:.3f}" for d, c in zip(pc["diff"], pc["ci95"])]
-        pc["unpaired ±"] = pc["ci95_unpaired"]
-        parts.append(format_table(
-            pc, ["point", "scenario", *facs, "metric", "difference", "unpaired ±", "ratio",
-                 "significant"],
-            title=f"paired differences against point P{baseline} (candidate - baseline; "
-                  "ratio = paired / unpaired CI half-width)"))
-    for metric in metrics[:1]:
-        me = main_effects(tidy, metric)
-        if len(me) and facs:
-            parts.append(format_table(me, title=f"main effects on {metric} (effect = level "
-                                                f"mean - scenario mean, paired 95% CI)"))
-    return "\n\n".join(parts)

@@ -63,7 +63,7 @@ def register(sub: Any) -> None:
     exp.set_defaults(handler=cmd_batch_export)
 
     summ = bsub.add_parser("summary", help="per-point means, paired differences, main effects",
-                           description="Print per-point means with 95%% CIs, paired "
+                           description="Print per-point means with 95% CIs, paired "
                                        "differences against a baseline point and main "
                                        "effects of each factor.")
     summ.add_argument("store", help="results store")
@@ -140,10 +140,12 @@ def cmd_batch_export(args: argparse.Namespace) -> int:
 
 def cmd_batch_summary(args: argparse.Namespace) -> int:
     """``hallsim batch summary``."""
-    from sim.batch.analysis import summary_text
+    from sim.batch.analysis import check_metrics, paired_comparison
     from sim.batch.store import Store
+    from sim.report.tables import batch_summary
     from sim.spec.errors import InputError
 
+    _check_metric_names(args.metric)
     with Store.open(args.store) as store:
         tidy = store.metrics_frame()
         baseline = args.baseline if args.baseline is not None else \
@@ -151,16 +153,34 @@ def cmd_batch_summary(args: argparse.Namespace) -> int:
         name = store.meta()["experiment_name"]
     if tidy.empty:
         raise InputError(args.store, "", "the store holds no finished run yet")
-    known = set(tidy["metric"])
-    for m in args.metric or []:
-        if m not in known:
-            raise InputError(args.store, "", f"no metric '{m}' (e.g. "
-                             f"{', '.join(sorted(known)[:6])}; see hallsim batch export)")
+    try:
+        check_metrics(tidy, args.metric)
+    except ValueError as exc:
+        raise InputError(args.store, "--metric", f"{exc}; see hallsim batch export") from None
     if baseline not in set(tidy["point"]):
-        raise InputError(args.store, "", f"baseline point {baseline} has no finished run")
+        raise InputError(args.store, "--baseline",
+                         f"baseline point {baseline} has no finished run")
+    unpaired = paired_comparison(tidy, baseline, args.metric)
+    if len(unpaired) and not unpaired["paired"].all():
+        points = sorted(set(unpaired.loc[~unpaired["paired"], "point"]))
+        print(f"hallsim: warning: {args.store}: design point(s) "
+              f"{', '.join(f'P{p}' for p in points)} share no category with the baseline "
+              f"P{baseline}: not paired (Welch intervals)", file=sys.stderr)
     print(f"{name} ({args.store})\n")
-    print(summary_text(tidy, args.metric, baseline))
+    print(batch_summary(tidy, args.metric, baseline))
     return EXIT_OK
+
+
+def _check_metric_names(metrics: list[str] | None) -> None:
+    """Exit 2 (InputError) on a metric name the registry does not know."""
+    from sim.spec.errors import InputError
+    from sim.stats.registry import resolve
+
+    for m in metrics or []:
+        try:
+            resolve(m)
+        except ValueError as exc:
+            raise InputError("", "--metric", str(exc)) from None
 
 
 def cmd_batch_status(args: argparse.Namespace) -> int:
@@ -189,6 +209,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``hallsim report``."""
     from sim.report.html import write_report
 
+    _check_metric_names(args.metric)
     index = write_report(args.source, args.out, scenarios=args.scenario or [], svg=args.svg,
                          metrics=args.metric)
     print(f"report written to {index}", file=sys.stderr)

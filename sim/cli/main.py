@@ -104,6 +104,13 @@ def _warn(scenario: Any, path: str) -> None:
         print(f"hallsim: warning: {path}: {o.message()}", file=sys.stderr)
 
 
+def _warn_results(scenario: Any, doc: dict[str, Any], path: str) -> None:
+    from sim.stats.metrics import warnings_for
+
+    for w in warnings_for(scenario, doc):
+        print(f"hallsim: warning: {path}: {w}", file=sys.stderr)
+
+
 def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = False):
     from tqdm import tqdm
 
@@ -130,6 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _warn(scenario, args.scenario)
     result = _simulate(scenario, args, keep_records=bool(args.records))
     doc = result.document()
+    _warn_results(scenario, doc, args.scenario)
     if args.json:
         write_json_atomic(args.json, doc)
     if args.records:
@@ -154,7 +162,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _warn(s, p)
     results = [_simulate(s, args) for s in scenarios]
     docs = {label: r.document() for label, r in zip(labels, results)}
+    for s, p, label in zip(scenarios, args.scenarios, labels):
+        _warn_results(s, docs[label], p)
     diffs = {label: compare_runs(results[0], r) for label, r in zip(labels[1:], results[1:])}
+    for label, p in zip(labels[1:], args.scenarios[1:]):
+        if not diffs[label].get("paired", True):
+            print(f"hallsim: warning: {p}: shares no category with the baseline "
+                  f"{args.scenarios[0]}: replications are not paired (no common random "
+                  "numbers); differences use unpaired (Welch) intervals", file=sys.stderr)
     if args.json:
         write_json_atomic(args.json, {
             "baseline": labels[0], "seed": args.seed, "replications": args.replications,

@@ -1,71 +1,95 @@
-"""Readable terminal tables for results documents and comparisons."""
+"""Terminal tables: the one renderer, and the tables of ``run``, ``compare`` and
+``batch summary``.
+
+:func:`text_table` aligns columns by *display width* (``wcwidth``: a Chinese
+character takes two terminal columns), so tables with names such as 企业开办
+or 窗口A line up. Labels, units and display scales come from the metric
+registry (:mod:`sim.stats.registry`): shares are shown in percent everywhere,
+every column names its unit, and every figure that has a confidence interval
+shows it as ``value ±half-width`` (Student-t 95% over replications).
+Means over replications of counts are shown with one decimal (148.5 tickets,
+147.5 served, 1.0 abandoned add up), and integers when there is one replication.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
+from wcwidth import wcswidth
 
-def _fmt(value: Any, ci: Any = None, digits: int = 1) -> str:
-    if value is None:
+from sim.stats import registry
+
+# --- the renderer ------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes (CJK characters count two)."""
+    w = wcswidth(text)
+    return len(text) if w < 0 else w
+
+
+def _pad(text: str, width: int, left: bool) -> str:
+    gap = " " * max(0, width - display_width(text))
+    return text + gap if left else gap + text
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
+               title: str = "") -> str:
+    """A plain-text table: first column left-aligned, the others right-aligned,
+    widths by display columns. ``title`` (optional) is printed above it."""
+    widths = [max([display_width(h)] + [display_width(r[k]) for r in rows])
+              for k, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(_pad(c, w, k == 0)
+                         for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    out = [line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows]
+    return (title + "\n" if title else "") + "\n".join(out)
+
+
+def frame_table(frame: Any, columns: Sequence[str] | None = None, title: str = "") -> str:
+    """A pandas DataFrame as a text table; cells are shown as they are (str())."""
+    cols = list(columns or frame.columns)
+    rows = [[_cell(v) for v in rec] for rec in frame[cols].itertuples(index=False)]
+    return text_table([str(c) for c in cols], rows, title)
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    text = f"{value:,.0f}" if digits == 0 else f"{value:.{digits}f}"
-    if ci:
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+# --- numbers -------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt(value: float | None, ci: float | None = None, digits: int = 1,
+        sign: bool = False) -> str:
+    """``value`` with ``digits`` decimals, and ``±ci`` when a half-width is given
+    (also when it is 0: the figure has an interval). ``-`` for a missing value."""
+    if _missing(value):
+        return "-"
+    text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
+    if ci is not None and not _missing(ci):
         text += f" ±{ci:.{digits}f}"
     return text
 
 
-def text_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table: first column left-aligned, the others right-aligned."""
-    widths = [max(len(h), *(len(r[k]) for r in rows)) if rows else len(h)
-              for k, h in enumerate(headers)]
-    line = lambda cells: "  ".join(  # noqa: E731
-        c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(cells, widths)))
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
-
-
-def summary_table(doc: dict[str, Any]) -> str:
-    """The summary printed by ``hallsim run``: overall, by category, by window group."""
-    o, ci = doc["overall"], doc["ci95"]
-    t = doc.get("targets", {}).get("wait_minutes")
-    head = (f"{doc['scenario']}: seed {doc['seed']}, {doc['replications']} replication(s) "
-            f"of {doc['days']} day(s); waits in minutes, ± = 95% CI half-width")
-    overall = text_table(
-        ["overall", "value"],
-        [["tickets (per replication)", _fmt(o["arrivals"], digits=0)],
-         ["served", _fmt(o["served"], digits=0)],
-         ["abandoned / balked",
-          f"{_fmt(o['abandoned'], digits=0)} / {_fmt(o['balked'], digits=0)}"],
-         ["mean wait", _fmt(o["wait_mean"], ci["wait_mean"])],
-         ["P50 / P90 / P95 wait",
-          f"{_fmt(o['wait_p50'])} / {_fmt(o['wait_p90'], ci['wait_p90'])} / {_fmt(o['wait_p95'])}"],
-         ["max wait", _fmt(o["wait_max"])],
-         [f"share waiting over {t:g} min" if t else "share over target",
-          _fmt(pct(o["p_wait_over_target"]), pct(ci["p_wait_over_target"])) + " %"],
-         ["abandon share", _fmt(pct(o["abandon_share"]), pct(ci["abandon_share"])) + " %"],
-         ["utilisation", _fmt(pct(o["utilisation"]), pct(ci["utilisation"])) + " %"]],
-    )
-    cats = text_table(
-        ["category", "tickets", "served", "mean wait", "P90", f"% > {t:g}" if t else "% > T",
-         "% left"],
-        [[name, _fmt(c["arrivals"], digits=0), _fmt(c["served"], digits=0),
-          _fmt(c["wait_mean"], c.get("ci95", {}).get("wait_mean")), _fmt(c["wait_p90"]),
-          _fmt(pct(c["p_wait_over_target"])), _fmt(pct(_left(c)))]
-         for name, c in doc["by_category"].items()],
-    )
-    wins = text_table(
-        ["window group", "served", "utilisation %", "staffed h"],
-        [[name, _fmt(w["served"], digits=0),
-          _fmt(pct(w["utilisation"]), pct(w.get("ci95", {}).get("utilisation"))),
-          _fmt(w["staffed_hours"])]
-         for name, w in doc["by_window"].items()],
-    )
-    return "\n\n".join([head, overall, cats, wins])
-
-
-def _left(c: dict[str, Any]) -> float | None:
-    if c.get("abandon_share") is None:
-        return None
-    return c["abandon_share"] + (c.get("balk_share") or 0.0)
+def fmt_metric(key: str, value: float | None, ci: float | None = None, digits: int = 1,
+               sign: bool = False) -> str:
+    """A figure of metric ``key`` in its display unit (shares in percent)."""
+    return fmt(registry.display(key, value), registry.display(key, ci), digits, sign)
 
 
 def pct(x: float | None) -> float | None:
@@ -73,30 +97,159 @@ def pct(x: float | None) -> float | None:
     return None if x is None else 100.0 * x
 
 
+def column(key: str, target: float | None = None) -> str:
+    """Column heading of metric ``key`` with its unit ("mean wait min", "abandoned %").
+
+    The service level names its target.
+    """
+    m = registry.metric(key)
+    name = m.label
+    if key == "p_wait_over_target" and target is not None:
+        name = f"not called in {target:g} min"
+    elif key == "p_served_wait_over_target" and target is not None:
+        name = f"served, wait > {target:g} min"
+    return name if name == m.unit or not m.unit else f"{name} {m.unit}"
+
+
+# --- hallsim run ------------------------------------------------------------------------
+
+
+def summary_table(doc: dict[str, Any]) -> str:
+    """The summary printed by ``hallsim run``: overall, by category, by window group."""
+    o, ci = doc["overall"], doc["ci95"]
+    reps = int(doc.get("replications", 1))
+    t = (doc.get("targets") or {}).get("wait_minutes")
+    n_digits = 1 if reps > 1 else 0
+    head = (f"{doc['scenario']}: seed {doc['seed']}, {reps} replication(s) of {doc['days']} "
+            f"day(s). Figures are means per replication; ± = 95% CI half-width over "
+            f"replications; min = minutes, % = share of tickets")
+    rows = []
+    shown = [m for m in registry.in_section("overall") if m.key in o]
+    for m in sorted(shown, key=lambda m: m.ci != "none"):  # counts first
+        rows.append([column(m.key, t), fmt_metric(m.key, o[m.key], ci.get(m.key))
+                     if m.ci == "t" else fmt(o[m.key], digits=n_digits)])
+    overall = text_table(["overall", "value"], rows)
+
+    cats = doc["by_category"]
+    keys = ["arrivals", "served", "abandoned", "balked", "open", "wait_mean", "wait_p90",
+            "p_wait_over_target", "abandon_share", "balk_share"]
+    shown = [k for k in keys if not (k in ("balked", "balk_share", "open")
+                                      and not any(c.get(k) for c in cats.values()))]
+    cat_rows = []
+    for name, c in cats.items():
+        cci = c.get("ci95", {})
+        cat_rows.append([name] + [
+            fmt(c.get(k), digits=n_digits) if registry.metric(k).ci == "none"
+            else fmt_metric(k, c.get(k), cci.get(k)) for k in shown])
+    by_cat = text_table(["category"] + [column(k, t) for k in shown],
+                        cat_rows)
+
+    win_keys = ["served", "utilisation", "busy_hours", "staffed_hours"]
+    win_rows = []
+    for name, w in doc["by_window"].items():
+        wci = w.get("ci95", {})
+        win_rows.append([name] + [
+            fmt(w.get(k), digits=n_digits) if registry.metric(k).ci == "none"
+            else fmt_metric(k, w.get(k), wci.get(k)) for k in win_keys])
+    wins = text_table(["window group"] + [column(k) for k in win_keys], win_rows)
+    return "\n\n".join([head, overall, by_cat, wins])
+
+
+# --- hallsim compare --------------------------------------------------------------------
+
+
 def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
-    """Paired differences of one candidate against the baseline (overall and journeys)."""
+    """Differences of one candidate against the baseline (overall, by category, journeys),
+    each with its 95% CI in the metric's unit (percentage points for shares)."""
+    paired = diff.get("paired", True)
+    how = "paired over replications" if paired else \
+        "NOT paired: the scenarios share no category; Welch intervals"
     blocks = [("overall", diff["overall"])]
+    blocks += [(f"category {c}", d) for c, d in diff.get("by_category", {}).items()]
     blocks += [(f"journey {j}", d) for j, d in diff.get("journeys", {}).items()]
     parts = []
     for title, block in blocks:
+        if not block:
+            continue
         rows = [_diff_row(key, d, baseline, name) for key, d in block.items()]
-        parts.append(f"{name} vs {baseline}, {title} (paired over replications, 95% CI):\n"
-                     + text_table(["metric", baseline[:20], name[:20], "difference", "significant",
-                               "better"], rows))
+        parts.append(text_table(
+            ["metric", baseline[:24], name[:24], "difference ±95% CI", "significant",
+             "better"], rows,
+            title=f"{name} vs {baseline}, {title} ({how}; difference = candidate - "
+                  "baseline; pp = percentage points)"))
     return "\n\n".join(parts)
 
 
 def _diff_row(key: str, d: dict[str, Any], baseline: str, name: str) -> list[str]:
-    scale = 100.0 if key.endswith("_share") or key in ("p_wait_over_target",
-                                                        "utilisation") else 1.0
-    unit = " pp" if scale == 100.0 else ""
+    m = registry.metric(key)
+    unit = "pp" if m.unit == "%" else m.unit
     verdict = {"candidate": name, "baseline": baseline, "neither": "no clear winner",
                None: ""}[d.get("better")]
+    diff = fmt_metric(key, d.get("diff"), d.get("ci95"), digits=2, sign=True)
+    return [m.heading(), fmt_metric(key, d.get("baseline"), digits=2),
+            fmt_metric(key, d.get("candidate"), digits=2),
+            diff + (f" {unit}" if diff != "-" and unit else ""),
+            "yes" if d.get("significant") else "no", verdict]
 
-    def show(v: float | None) -> str:
-        return _fmt(v * scale if v is not None else None, digits=2)
 
-    return [key, show(d["baseline"]), show(d["candidate"]),
-            (_fmt(d["diff"] * scale, d["ci95"] * scale, digits=2) + unit)
-            if d["diff"] is not None else "-",
-            "yes" if d["significant"] else "no", verdict]
+# --- hallsim batch summary --------------------------------------------------------------
+
+
+def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int = 0) -> str:
+    """What ``hallsim batch summary`` prints: per-point means, differences against the
+    baseline point, main effects; in the units of ``hallsim run`` (percent for shares)."""
+    from sim.batch.analysis import (
+        DEFAULT_METRICS,
+        factor_columns,
+        main_effects,
+        paired_comparison,
+        point_summary,
+    )
+
+    metrics = list(metrics or [m for m in DEFAULT_METRICS if m in set(tidy["metric"])])
+    facs = factor_columns(tidy)
+    ps = point_summary(tidy, metrics)
+    ps["value"] = [fmt_metric(k, m, c, digits=2)
+                   for k, m, c in zip(ps["metric"], ps["mean"], ps["ci95"])]
+    wide = ps.pivot_table(index=["point"], columns="metric", values="value", aggfunc="first")
+    info = ps.drop_duplicates("point").set_index("point")[["scenario", *facs]]
+    table = info.join(wide[metrics]).reset_index()
+    heads = {m: _path_heading(m) for m in metrics}
+    parts = [frame_table(table.rename(columns=heads),
+                         title="per design point: mean ±95% CI over replications")]
+    pc = paired_comparison(tidy, baseline, metrics)
+    if len(pc):
+        pc["difference ±95% CI"] = [fmt_metric(m, d, c, digits=2, sign=True) for m, d, c in
+                                    zip(pc["metric"], pc["diff"], pc["ci95"])]
+        pc["unpaired ±"] = [fmt_metric(m, u, digits=2)
+                            for m, u in zip(pc["metric"], pc["ci95_unpaired"])]
+        pc["ratio"] = [fmt(r, digits=2) for r in pc["ratio"]]
+        pc["metric"] = [_path_heading(m) for m in pc["metric"]]
+        parts.append(frame_table(
+            pc, ["point", "scenario", *facs, "metric", "difference ±95% CI", "unpaired ±",
+                 "ratio", "significant", "paired"],
+            title=f"differences against point P{baseline} (candidate - baseline, in the "
+                  "metric's unit, pp for shares; paired over replications where the points "
+                  "share categories; ratio = paired / unpaired CI half-width)"))
+    for metric in metrics[:1]:
+        me = main_effects(tidy, metric)
+        if len(me) and facs:
+            for col in ("mean", "effect"):
+                me[col] = [fmt_metric(metric, v, c, digits=2, sign=col == "effect")
+                           for v, c in zip(me[col], me[f"{col}_ci95" if col == "effect"
+                                                       else "ci95"])]
+            parts.append(frame_table(
+                me, ["scenario", "factor", "level", "n_points", "mean", "effect"],
+                title=f"main effects on {_path_heading(metric)} (effect = level mean - "
+                      "scenario mean, paired 95% CI)"))
+    return "\n\n".join(parts)
+
+
+def _path_heading(path: str) -> str:
+    """A dotted metric path with its unit: ``overall.wait_mean`` -> ``mean wait min``,
+    ``by_category.tax.p_wait_over_target`` -> ``tax: not called within target %``."""
+    parts = path.split(".")
+    key = parts[-1]
+    item = ".".join(parts[1:-1])
+    head = column(key) if key in registry.METRICS else key
+    return f"{item}: {head}" if item else head

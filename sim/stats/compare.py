@@ -15,46 +15,21 @@ from typing import Any
 
 import numpy as np
 
-from sim.stats.metrics import ci_halfwidth, clean
+from sim.stats import registry
+from sim.stats.ci import paired_ci, unpaired_ci
+from sim.stats.metrics import clean
 from sim.stats.replications import RunResult
-
-#: metrics compared, and whether lower is better (None: neither)
-COMPARED = {
-    "wait_mean": True,
-    "wait_p90": True,
-    "wait_p95": True,
-    "p_wait_over_target": True,
-    "abandon_share": True,
-    "balk_share": True,
-    "utilisation": None,
-    "served": None,
-    # cases (returns, back office): fewer visits and shorter lead times are better
-    "visits_per_case": True,
-    "one_visit_share": False,
-    "lead_time_days_mean": True,
-    "lead_time_days_p90": True,
-    "delivered_days_mean": True,
-    "on_time_share": False,
-    "lost_share": True,
-}
-
-#: journey figures compared, and whether lower is better
-JOURNEY_COMPARED = {
-    "time_in_hall_mean": True,
-    "tickets_mean": True,
-    "visits_mean": True,
-    "one_day_share": False,
-    "lost_share": True,
-}
 
 
 def paired_difference(a: Sequence[float], b: Sequence[float]) -> dict[str, float]:
-    """Mean of ``b - a`` over paired replications with its 95% half-width."""
-    d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
-    d = d[~np.isnan(d)]
-    if len(d) == 0:
-        return {"diff": math.nan, "ci95": math.nan}
-    return {"diff": float(d.mean()), "ci95": ci_halfwidth(d.tolist())}
+    """Mean of ``b - a`` over paired replications with its 95% half-width (``ttest_rel``)."""
+    diff, half = paired_ci(a, b)
+    return {"diff": diff, "ci95": half}
+
+
+def _nanmean(values: Sequence[float]) -> float:
+    x = np.asarray(values, dtype=float)
+    return float(np.nanmean(x)) if np.any(~np.isnan(x)) else math.nan
 
 
 def _verdict(diff: float, half: float, lower_better: bool | None, n: int) -> dict[str, Any]:
@@ -69,31 +44,52 @@ def _verdict(diff: float, half: float, lower_better: bool | None, n: int) -> dic
     return out
 
 
+def unpaired_difference(a: Sequence[float], b: Sequence[float]) -> dict[str, float]:
+    """``mean(b) - mean(a)`` with Welch's 95% half-width (independent samples)."""
+    diff, half = unpaired_ci(a, b)
+    return {"diff": diff, "ci95": half}
+
+
+def shared_categories(a: RunResult, b: RunResult) -> list[str]:
+    """Categories present in both scenarios (what common random numbers pair)."""
+    return [c for c in a.scenario.categories if c in b.scenario.categories]
+
+
 def compare_runs(baseline: RunResult, other: RunResult) -> dict[str, Any]:
-    """Paired differences (other - baseline) overall and for shared categories."""
+    """Differences (other - baseline) overall and for shared categories.
+
+    Replications are paired (``ttest_rel``) when the scenarios share at least
+    one category: only then do common random numbers make replication ``r`` of
+    both see the same citizens. Otherwise the differences get Welch's unpaired
+    interval and the result says ``"paired": false`` (callers warn).
+    """
     reps_a = [r.summary for r in baseline.replications]
     reps_b = [r.summary for r in other.replications]
     n = min(len(reps_a), len(reps_b))
+    paired = bool(shared_categories(baseline, other))
+    difference = paired_difference if paired else unpaired_difference
 
-    def block(get, compared=COMPARED) -> dict[str, Any]:
+    def block(get, section: str = "overall") -> dict[str, Any]:
         out = {}
-        for key, lower in compared.items():
+        for m in registry.compared(section):
+            key, lower = m.key, m.lower_is_better
             xs, ys = [get(s).get(key, math.nan) for s in reps_a[:n]], \
                      [get(s).get(key, math.nan) for s in reps_b[:n]]
             if all(v is None or (isinstance(v, float) and math.isnan(v)) for v in xs + ys):
                 continue
-            pd_ = paired_difference(xs, ys)
-            out[key] = pd_ | {"baseline": float(np.nanmean(xs)), "candidate": float(np.nanmean(ys))}
+            pd_ = difference(xs, ys)
+            out[key] = pd_ | {"baseline": _nanmean(xs), "candidate": _nanmean(ys)}
             out[key] |= _verdict(pd_["diff"], pd_["ci95"], lower, n)
         return out
 
     shared = [c for c in reps_a[0]["by_category"] if c in reps_b[0]["by_category"]]
-    out = {
+    out: dict[str, Any] = {
+        "paired": paired,
         "overall": block(lambda s: s["overall"]),
         "by_category": {c: block(lambda s, c=c: s["by_category"][c]) for c in shared},
     }
     journeys = [j for j in reps_a[0].get("journeys", {}) if j in reps_b[0].get("journeys", {})]
     if journeys:
-        out["journeys"] = {j: block(lambda s, j=j: s["journeys"][j], JOURNEY_COMPARED)
+        out["journeys"] = {j: block(lambda s, j=j: s["journeys"][j], "journeys")
                            for j in journeys}
     return clean(out)

@@ -12,19 +12,22 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from sim.engine.cases import COMPLETE, LOST, CaseTable
+from sim.engine.cases import OPEN as OPEN_CASE
 from sim.engine.hall import HallLayout
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.spec.calendar import WorkingTime
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.scenario import Scenario
+from sim.stats import registry
+from sim.stats.ci import half_width, mean_ci
+from sim.stats.service_level import miss_share, target_misses
 
 WAIT_KEYS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max")
-CI_KEYS = ("wait_mean", "wait_p90", "p_wait_over_target", "abandon_share", "utilisation")
-CASE_CI_KEYS = ("visits_per_case", "one_visit_share", "lead_time_days_mean",
-                "lead_time_days_p90", "on_time_share")
+
+#: the Student-t half-width of a mean over replications (kept under its old name)
+ci_halfwidth = half_width
 
 
 def open_minutes_before(scenario: Scenario, t: np.ndarray) -> np.ndarray:
@@ -45,8 +48,9 @@ def scheduled_minutes_per_day(scenario: Scenario, layout: HallLayout) -> np.ndar
 
 
 def _waits(wait: np.ndarray, target: float) -> dict[str, float]:
+    """Wait figures of served tickets (``wait`` = their waits, ticket to call)."""
     if len(wait) == 0:
-        return {k: math.nan for k in WAIT_KEYS} | {"p_wait_over_target": math.nan}
+        return {k: math.nan for k in WAIT_KEYS}
     p50, p90, p95 = np.percentile(wait, [50, 90, 95])
     return {
         "wait_mean": float(wait.mean()),
@@ -54,7 +58,31 @@ def _waits(wait: np.ndarray, target: float) -> dict[str, float]:
         "wait_p90": float(p90),
         "wait_p95": float(p95),
         "wait_max": float(wait.max()),
-        "p_wait_over_target": float(np.mean(wait > target)),
+    }
+
+
+def service_levels(scenario: Scenario, rec: Records, keep: np.ndarray) -> dict[str, float]:
+    """Service-level figures of the tickets selected by ``keep``.
+
+    - ``p_wait_over_target``: share of counted tickets not called within
+      ``targets.wait_minutes`` (:func:`sim.stats.service_level.target_misses`:
+      abandoned, balked and long-waiting open tickets count as misses, short
+      abandonments are left out);
+    - ``p_wait_positive``: the same rule with a target of 0 minutes: the share
+      not called at once (Erlang C's P(wait > 0));
+    - ``p_served_wait_over_target``: the share of *served* tickets that waited
+      more than the target (the former, served-only figure).
+    """
+    target = scenario.targets.wait_minutes
+    short = float(getattr(scenario.targets, "short_abandon_minutes", 0.0) or 0.0)
+    horizon = scenario.hall.days * MINUTES_PER_DAY
+    cols = rec.arrival[keep], rec.call[keep], rec.end[keep], rec.outcome[keep]
+    served = cols[3] == SERVED
+    wait = (cols[1] - cols[0])[served]
+    return {
+        "p_wait_over_target": miss_share(*target_misses(*cols, target, short, horizon)),
+        "p_served_wait_over_target": float(np.mean(wait > target)) if len(wait) else math.nan,
+        "p_wait_positive": miss_share(*target_misses(*cols, 0.0, short, horizon)),
     }
 
 
@@ -126,13 +154,14 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     staffed = scheduled_minutes_per_day(scenario, layout) * stat_days + overtime + beyond
     served_by_group = np.bincount(groups[rec.arrival[s_mask] >= w0], minlength=n_groups)
 
-    overall = _counts(outcome) | _waits(wait[served], target)
+    overall = _counts(outcome) | _waits(wait[served], target) | service_levels(scenario, rec, keep)
     overall["utilisation"] = float(busy.sum() / staffed.sum()) if staffed.sum() > 0 else math.nan
 
     by_category = {}
     for k, name in enumerate(rec.category_names):
         m = cat == k
-        by_category[name] = _counts(outcome[m]) | _waits(wait[m & served], target)
+        by_category[name] = (_counts(outcome[m]) | _waits(wait[m & served], target)
+                             | service_levels(scenario, rec, keep & (rec.category == k)))
 
     by_window = {
         name: {
@@ -151,9 +180,13 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
 
 
 def _case_figures(scenario: Scenario, cases: CaseTable, mask: np.ndarray,
-                  promised: float | None, statutory: float | None) -> dict[str, float]:
+                  promised: float | None, statutory: float | None,
+                  horizon: float = math.inf) -> dict[str, float]:
     n = int(mask.sum())
     status = cases.status[mask]
+    # cases still running at the end of the simulated days: their remaining work
+    # ran in a hall and back office with no new cases (lead times biased low)
+    censored = (status == OPEN_CASE) | ((status == COMPLETE) & ~(cases.result[mask] < horizon))
     done = status == COMPLETE
     visits = cases.visits[mask][done]
     has_result = ~np.isnan(cases.result[mask])
@@ -174,6 +207,7 @@ def _case_figures(scenario: Scenario, cases: CaseTable, mask: np.ndarray,
             (cases.received[mask] - cases.first[mask])[done] / MINUTES_PER_DAY))
         if done.any() else nan,
         "deficiency_share": float(np.mean(cases.deficient[mask])) if n else nan,
+        "censored_share": float(np.mean(censored)) if n else nan,
     }
     if promised is not None:
         out["on_time_share"] = float(np.mean(lead <= promised)) if len(lead) else nan
@@ -208,9 +242,9 @@ def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: 
             bo = cat.backoffice
             out["by_category"][name] |= _case_figures(
                 scenario, cases, started & (cases.category == k),
-                bo.promised_days if bo else None, bo.statutory_days if bo else None)
+                bo.promised_days if bo else None, bo.statutory_days if bo else None, horizon)
     if any(c.has_case_flow for c in scenario.categories.values()):
-        out["overall"] |= _case_figures(scenario, cases, started, None, None)
+        out["overall"] |= _case_figures(scenario, cases, started, None, None, horizon)
     if cases.stages:
         out["backoffice"] = cases.stages
     if cases.journey_names:
@@ -235,19 +269,35 @@ def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: 
 
 
 def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int) -> dict[str, Any]:
-    """Per hour of day: tickets per day, mean wait of those served, mean queue length."""
+    """Per hour of day, over tickets taken within the statistics window (after the
+    warm-up, before the horizon): tickets per day, mean wait of those served, the
+    service level (``p_wait_over_target``) and P(wait > 0) by the one rule of
+    :mod:`sim.stats.service_level`, and the mean number waiting."""
     stat_days = days - scenario.hall.warmup_days
+    horizon = days * MINUTES_PER_DAY
+    target = scenario.targets.wait_minutes
+    short = float(getattr(scenario.targets, "short_abandon_minutes", 0.0) or 0.0)
     leave = np.where(np.isnan(rec.call), rec.end, rec.call)
-    leave = np.where(np.isnan(leave), days * MINUTES_PER_DAY, leave)
+    leave = np.where(np.isnan(leave), horizon, leave)
     edges = w0 + 60.0 * np.arange(stat_days * 24 + 1)
     area = queue_area(rec.arrival, leave, edges).reshape(stat_days, 24).sum(axis=0)
-    keep = rec.arrival >= w0
-    hour = ((rec.arrival[keep] % MINUTES_PER_DAY) // 60).astype(int)
-    wait = (rec.call - rec.arrival)[keep]
-    served = rec.outcome[keep] == SERVED
+    keep = (rec.arrival >= w0) & (rec.arrival < horizon)
+    cols = rec.arrival[keep], rec.call[keep], rec.end[keep], rec.outcome[keep]
+    hour = ((cols[0] % MINUTES_PER_DAY) // 60).astype(int)
+    wait = cols[1] - cols[0]
+    served = cols[3] == SERVED
+    counted, missed = target_misses(*cols, target, short, horizon)
+    counted0, missed0 = target_misses(*cols, 0.0, short, horizon)
     arrivals = np.bincount(hour, minlength=24)
     n_served = np.bincount(hour[served], minlength=24)
     wait_sum = np.bincount(hour[served], weights=wait[served], minlength=24)
+
+    def share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        n = np.bincount(hour[den], minlength=24)
+        k = np.bincount(hour[num & den], minlength=24)
+        return np.where(n > 0, k / np.maximum(n, 1), math.nan)
+
+    over, positive = share(missed, counted), share(missed0, counted0)
     out = {}
     for h in range(24):
         if not _hour_reported(scenario, h):
@@ -256,6 +306,8 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int) -> dict[str
             "arrivals_per_day": float(arrivals[h] / stat_days),
             "wait_mean": float(wait_sum[h] / n_served[h]) if n_served[h] else math.nan,
             "queue_mean": float(area[h] / (60.0 * stat_days)),
+            "p_wait_over_target": float(over[h]),
+            "p_wait_positive": float(positive[h]),
         }
     return out
 
@@ -265,31 +317,50 @@ def _hour_reported(scenario: Scenario, hour: int) -> bool:
     return any(s < 60 * (hour + 1) and e + 60 > 60 * hour for s, e in scenario.hall.periods)
 
 
+#: above this share of cases unfinished at the horizon, results carry a warning
+CENSORED_WARNING_SHARE = 0.05
+
+
+def warnings_for(scenario: Scenario, doc: dict[str, Any]) -> list[str]:
+    """Warnings about the validity of a results document's figures.
+
+    - cases truncated by the horizon: more than ``CENSORED_WARNING_SHARE`` of
+      the cases started in the statistics window were still running at the
+      end of the simulated days (``censored_share``), so lead times and case
+      figures are biased low;
+    - a warm-up shorter than the mean return delay of a category with
+      returns: the first statistics days miss the return visits of cases
+      started before day 0, so hall load is understated.
+    """
+    out = []
+    for where, block in [("overall", doc.get("overall", {}))] + [
+            (f"by_category.{c}", b) for c, b in doc.get("by_category", {}).items()]:
+        share = block.get("censored_share")
+        if share is not None and share > CENSORED_WARNING_SHARE:
+            out.append(f"{where}: {100 * share:.1f}% of cases were unfinished at the end of "
+                       f"the {scenario.hall.days} simulated days; lead times are biased low "
+                       "(simulate more days)")
+            if where == "overall":
+                break
+    warm = scenario.hall.warmup_days
+    for name, cat in scenario.categories.items():
+        r = cat.returns
+        if r is not None and r.incomplete > 0 and warm < r.delay_days.mean:
+            out.append(f"categories.{name}.returns.delay_days: mean return delay "
+                       f"{r.delay_days.mean:g} days is longer than hall.warmup_days "
+                       f"({warm}); the first days after the warm-up miss return visits "
+                       "(raise warmup_days)")
+    return out
+
+
 # --- over replications -------------------------------------------------------------
-
-
-def ci_halfwidth(values: Sequence[float], level: float = 0.95) -> float:
-    """Student-t half-width of the mean of ``values`` (0 for fewer than two values)."""
-    x = np.asarray([v for v in values if not math.isnan(v)], dtype=float)
-    if len(x) < 2:
-        return 0.0
-    sem = stats.sem(x)
-    if sem == 0:
-        return 0.0
-    return float(stats.t.ppf(0.5 + level / 2.0, len(x) - 1) * sem)
-
-
-def _mean(values: Sequence[float]) -> float:
-    x = [v for v in values if not math.isnan(v)]
-    return float(np.mean(x)) if x else math.nan
 
 
 def combine(figures: Sequence[dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:
     """Means over replications of every figure, and their 95% half-widths."""
     keys = figures[0].keys()
-    point = {k: _mean([f[k] for f in figures]) for k in keys}
-    half = {k: ci_halfwidth([f[k] for f in figures]) for k in keys}
-    return point, half
+    both = {k: mean_ci([f[k] for f in figures]) for k in keys}
+    return {k: v[0] for k, v in both.items()}, {k: v[1] for k, v in both.items()}
 
 
 def clean(value: Any, digits: int = 6) -> Any:
@@ -314,17 +385,18 @@ def results_document(
     by_category = {}
     for name in summaries[0]["by_category"]:
         point, ci = combine([s["by_category"][name] for s in summaries])
-        by_category[name] = point | {"ci95": {k: ci[k] for k in CI_KEYS + CASE_CI_KEYS
+        by_category[name] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_category")
                                               if k in ci}}
     by_window = {}
     for name in summaries[0]["by_window"]:
         point, ci = combine([s["by_window"][name] for s in summaries])
-        by_window[name] = point | {"ci95": {"utilisation": ci["utilisation"]}}
+        by_window[name] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_window")
+                                            if k in ci}}
     by_hour = {}
     for hour in summaries[0]["by_hour"]:
         point, ci = combine([s["by_hour"][hour] for s in summaries])
-        by_hour[hour] = point | {"ci95": {"wait_mean": ci["wait_mean"],
-                                          "queue_mean": ci["queue_mean"]}}
+        by_hour[hour] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_hour")
+                                          if k in ci}}
     extra = {}
     for block in ("backoffice", "journeys"):
         if block in summaries[0]:
@@ -338,7 +410,9 @@ def results_document(
         "replications": len(summaries),
         "days": scenario.hall.days,
         "overall": overall,
-        "ci95": {k: half[k] for k in CI_KEYS} | {k: half[k] for k in half if k not in CI_KEYS},
+        # every overall figure has its half-width; the contract's five come first
+        "ci95": {k: half[k] for k in registry.CONTRACT_CI_KEYS}
+        | {k: half[k] for k in half if k not in registry.CONTRACT_CI_KEYS},
         "by_category": by_category,
         "by_window": by_window,
         "by_hour": by_hour,

@@ -41,7 +41,8 @@ def target_misses(arrival: np.ndarray, call: np.ndarray, end: np.ndarray, outcom
     abandoned = outcome == ABANDONED
     open_ = outcome == OPEN
     waited_long_open = open_ & (horizon - arrival > target)
-    short = abandoned & (end - arrival <= short_abandon) if short_abandon > 0 else False
+    short = (abandoned & (end - arrival <= short_abandon) if short_abandon > 0
+             else np.zeros(len(outcome), dtype=bool))
     counted = served | (abandoned & ~short) | (outcome == BALKED) | waited_long_open
     missed = np.zeros(len(outcome), dtype=bool)
     missed[served] = (call[served] - arrival[served]) > target

@@ -71,7 +71,7 @@ def test_two_factors_three_levels_five_replications_end_to_end(tmp_path: Path, c
 
     assert main(["batch", "summary", str(store), "-m", "overall.wait_mean"]) == 0
     out = capsys.readouterr().out
-    assert "per design point" in out and "paired differences" in out and "main effects" in out
+    assert "per design point" in out and "differences against point" in out and "main effects" in out
 
     report = tmp_path / "report"
     assert main(["report", str(store), "--out", str(report)]) == 0

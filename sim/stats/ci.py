@@ -1,0 +1,97 @@
+"""Student-t confidence intervals over replications, from ``scipy.stats``.
+
+One module for every interval hallsim reports:
+
+- :func:`mean_ci`: the mean of per-replication figures and its half-width
+  (``scipy.stats.ttest_1samp(...).confidence_interval()``);
+- :func:`paired_ci`: the mean of paired differences ``b - a`` over replications
+  run with common random numbers (``ttest_rel``);
+- :func:`unpaired_ci`: the difference of two independent means, Welch's
+  interval (``ttest_ind(..., equal_var=False)``), used to show what pairing
+  gains.
+
+NaN values (a figure undefined in some replication) are left out. With fewer
+than two values, or no spread, the half-width is 0: the results-document
+contract gives ``ci95 = 0`` when there is a single replication.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import stats
+
+LEVEL = 0.95
+
+
+def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    x = np.asarray(values, dtype=float)
+    return x[~np.isnan(x)]
+
+
+def _half(ci: object, centre: float) -> float:
+    high = float(ci.high)  # type: ignore[attr-defined]
+    return 0.0 if math.isnan(high) else high - centre
+
+
+def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple[float, float]:
+    """``(mean, half-width)`` of the Student-t interval of the mean of ``values``.
+
+    NaN mean when no value is defined; half-width 0 for fewer than two values
+    or identical values.
+    """
+    x = _clean(values)
+    if len(x) == 0:
+        return math.nan, 0.0
+    mean = float(x.mean())
+    if len(x) < 2 or np.ptp(x) == 0:
+        return mean, 0.0
+    return mean, _half(stats.ttest_1samp(x, 0.0).confidence_interval(level), mean)
+
+
+def half_width(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> float:
+    """Student-t half-width of the mean of ``values`` (0 for fewer than two values)."""
+    return mean_ci(values, level)[1]
+
+
+def lower_bound(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> float:
+    """One-sided lower confidence bound of the mean of ``values`` (the mean when n < 2)."""
+    x = _clean(values)
+    if len(x) == 0:
+        return math.nan
+    if len(x) < 2 or np.ptp(x) == 0:
+        return float(x.mean())
+    return float(stats.ttest_1samp(x, 0.0, alternative="greater")
+                 .confidence_interval(level).low)
+
+
+def paired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
+              level: float = LEVEL) -> tuple[float, float]:
+    """``(mean of b - a, half-width)`` over paired replications (``ttest_rel``).
+
+    Pairs where either value is NaN are left out; NaN difference when none is left.
+    """
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[keep], y[keep]
+    if len(x) == 0:
+        return math.nan, math.nan
+    d = y - x
+    diff = float(d.mean())
+    if len(d) < 2 or np.ptp(d) == 0:
+        return diff, 0.0
+    return diff, _half(stats.ttest_rel(y, x).confidence_interval(level), diff)
+
+
+def unpaired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
+                level: float = LEVEL) -> tuple[float, float]:
+    """``(mean(b) - mean(a), Welch half-width)`` treating the samples as independent."""
+    x, y = _clean(a), _clean(b)
+    if len(x) == 0 or len(y) == 0:
+        return math.nan, math.nan
+    diff = float(y.mean() - x.mean())
+    if len(x) < 2 or len(y) < 2 or (np.ptp(x) == 0 and np.ptp(y) == 0):
+        return diff, 0.0
+    return diff, _half(stats.ttest_ind(y, x, equal_var=False).confidence_interval(level), diff)
