@@ -95,12 +95,33 @@ def expected_tickets(scenario: Scenario, day: int | None = None) -> float:
 MAX_TICKETS = 50_000_000
 
 
+def day_levels(scenario: Scenario, seed: int, replication: int) -> np.ndarray:
+    """Each simulated day's random arrival level (mean 1, CV ``hall.day_level_cv``).
+
+    Gamma distributed, from a stream of its own (so compared scenarios share it);
+    all ones when the CV is 0. Every category's rates on day ``d`` are multiplied by
+    ``levels[d]``: days then vary more than Poisson (index of dispersion of a day's
+    count ``1 + mean * cv**2``).
+    """
+    cv = scenario.hall.day_level_cv
+    if cv <= 0:
+        return np.ones(scenario.hall.days)
+    shape = 1.0 / cv**2
+    rng = stream(seed, replication, Purpose.DAY_LEVEL, "day-level")
+    return rng.gamma(shape, 1.0 / shape, scenario.hall.days)
+
+
 def arrival_times(scenario: Scenario, rate: float | dict[str, float],
-                  rng: np.random.Generator) -> np.ndarray:
-    """Sorted times of a Poisson process with this rate or profile over all days."""
+                  rng: np.random.Generator, levels: np.ndarray | None = None) -> np.ndarray:
+    """Sorted times of a Poisson process with this rate or profile over all days.
+
+    ``levels`` (one per day, see :func:`day_levels`) multiply the day factors.
+    """
     segs = np.array(segments_of_rate(scenario, rate), dtype=float).reshape(-1, 3)
     days = scenario.hall.days
     factors = np.array([scenario.hall.day_factor(d) for d in range(days)])
+    if levels is not None:
+        factors = factors * levels
     starts = (segs[None, :, 0] + MINUTES_PER_DAY * np.arange(days)[:, None]).ravel()
     widths = np.broadcast_to(segs[None, :, 1] - segs[None, :, 0], (days, len(segs))).ravel()
     means = (factors[:, None] * segs[None, :, 2] * (segs[None, :, 1] - segs[None, :, 0]) / 60.0)
@@ -115,11 +136,12 @@ def arrival_times(scenario: Scenario, rate: float | dict[str, float],
 def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers:
     """Draw every customer of one replication (exact, reproducible, CRN by category name)."""
     names = tuple(scenario.categories)
+    levels = day_levels(scenario, seed, replication)
     parts_t, parts_c, parts_w, parts_p = [], [], [], []
     for index, name in enumerate(names):
         cat = scenario.categories[name]
         times = arrival_times(scenario, cat.arrivals_per_hour,
-                              stream(seed, replication, Purpose.ARRIVALS, name))
+                              stream(seed, replication, Purpose.ARRIVALS, name), levels)
         n = len(times)
         work = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
         if cat.patience is not None:

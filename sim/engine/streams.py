@@ -25,6 +25,7 @@ class Purpose(IntEnum):
     BACKOFFICE = 5
     DELIVERY = 6
     JOURNEY = 7
+    DAY_LEVEL = 8
 
 
 def name_key(name: str) -> int:
@@ -37,3 +38,9 @@ def stream(seed: int, replication: int, purpose: Purpose, name: str) -> np.rando
     key = (replication, int(purpose), name_key(name))
     seq = np.random.SeedSequence(entropy=seed, spawn_key=key)
     return np.random.Generator(np.random.PCG64(seq))
+
+
+def visit_stream(seed: int, replication: int, name: str, case: int, visit: int
+                 ) -> np.random.Generator:
+    """The generator of one late return visit (beyond the pre-drawn ones) of one case."""
+    return stream(seed, replication, Purpose.RETURNS, f"{name}#{case}#{visit}")

@@ -13,18 +13,20 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from sim.engine.arrivals import draw_customers
+from sim.engine.arrivals import Customers, draw_customers
+from sim.engine.case_draws import draw_cases
 from sim.engine.cases import CaseFlow, CaseTable
-from sim.engine.hall import HallLayout, run_hall
+from sim.engine.hall import Hall, HallLayout
 from sim.engine.records import Records
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.scenario import Scenario
 from sim.stats.metrics import results_document, summarise
 from sim.version import VERSION
+
+if TYPE_CHECKING:  # pandas is imported on use: it costs ~0.3 s at start-up
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class RunResult:
 
     def records_frame(self) -> pd.DataFrame:
         """One row per ticket of every kept replication (column ``replication`` first)."""
+        import pandas as pd
+
         frames = [r.records.to_frame(replication=r.index) for r in self.replications
                   if r.records is not None]
         if not frames:
@@ -68,13 +72,19 @@ def has_case_flow(scenario: Scenario) -> bool:
 
 
 def run_replication(scenario: Scenario, seed: int, index: int,
-                    keep_records: bool = False) -> Replication:
-    """Simulate replication ``index`` of ``scenario`` under ``seed``."""
+                    keep_records: bool = False, customers: Customers | None = None) -> Replication:
+    """Simulate replication ``index`` of ``scenario`` under ``seed``.
+
+    ``customers``, if given, are used instead of drawing them from the scenario
+    (trace-driven simulation: ticket times and items replayed from a log).
+    """
     layout = HallLayout.from_scenario(scenario)
-    customers = draw_customers(scenario, seed, index)
-    flow = CaseFlow(scenario, customers, seed, index, scenario.hall.days) \
-        if has_case_flow(scenario) else None
-    records = run_hall(layout, customers, scenario.hall.days, flow=flow)
+    if customers is None:
+        customers = draw_customers(scenario, seed, index)
+    hall = Hall(layout, customers)
+    flow = CaseFlow(scenario, draw_cases(scenario, customers, seed, index), hall.env,
+                    hall.inject) if has_case_flow(scenario) else None
+    records = hall.run(scenario.hall.days, flow)
     cases = None
     if flow is not None:
         records = dataclasses.replace(records, extra=flow.ticket_columns(len(records)))

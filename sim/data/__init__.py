@@ -1,0 +1,1 @@
+"""Ticket logs: readers, calibration of a scenario from a log, and backtests."""

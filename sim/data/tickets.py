@@ -1,0 +1,129 @@
+"""The tidy ticket table every log reader produces.
+
+One row per ticket, whatever the log's format:
+
+- ``item`` (事项, the scenario's category), ``department`` ("" if unknown),
+  ``window`` ("" if never at a window), ``source`` (file name);
+- ``ticket_time`` (datetime64: when the ticket was taken);
+- ``wait`` (minutes): to the call for served and called-but-gone tickets, to the
+  moment of leaving for abandoned ones, NaN for cancelled ones;
+- ``service`` (minutes at the window; NaN unless served);
+- ``outcome``: ``served``; ``no_show`` (called but gone, 过号: the customer's
+  patience was shorter than ``wait``); ``abandoned`` (left after exactly ``wait``
+  minutes, as a call centre's hang-up); ``cancelled`` (left at an unknown time).
+
+:class:`TicketLog` carries the table with the count of skipped rows per reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+OUTCOMES = ("served", "no_show", "abandoned", "cancelled")
+COLUMNS = ("item", "department", "window", "ticket_time", "wait", "service", "outcome",
+           "source")
+
+
+@dataclass
+class TicketLog:
+    """A tidy ticket table and the rows that were skipped, counted by reason."""
+
+    frame: pd.DataFrame
+    skipped: Counter[str] = field(default_factory=Counter)
+    files: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def minute(self) -> np.ndarray:
+        """Minutes after midnight of each ticket time."""
+        t = self.frame["ticket_time"]
+        return ((t - t.dt.normalize()) / pd.Timedelta(minutes=1)).to_numpy(dtype=float)
+
+    @property
+    def date(self) -> pd.Series:
+        """The date (midnight) of each ticket time."""
+        return self.frame["ticket_time"].dt.normalize()
+
+    def skip(self, mask: np.ndarray | pd.Series, reason: str) -> None:
+        """Drop the rows under ``mask``, counting them under ``reason``."""
+        mask = np.asarray(mask, dtype=bool)
+        n = int(mask.sum())
+        if n:
+            self.skipped[reason] += n
+            self.frame = self.frame.loc[~mask].reset_index(drop=True)
+
+    def skip_reasons(self, reasons: np.ndarray) -> None:
+        """Drop every row whose entry in ``reasons`` is not empty, counted by that reason."""
+        reasons = np.asarray(reasons, dtype=object)
+        bad = reasons != ""
+        if bad.any():
+            self.skipped.update(pd.Series(reasons[bad]).value_counts().to_dict())
+            self.frame = self.frame.loc[~bad].reset_index(drop=True)
+
+    def summary_lines(self) -> list[str]:
+        """Human-readable lines: rows kept and rows skipped per reason."""
+        lines = [f"{len(self):,} tickets kept from {len(self.files)} file(s)"]
+        for reason, n in sorted(self.skipped.items(), key=lambda kv: -kv[1]):
+            lines.append(f"  skipped {n:,}: {reason}")
+        return lines
+
+
+def tidy(item: pd.Series, department: pd.Series | None, window: pd.Series | None,
+         ticket_time: pd.Series, wait: pd.Series, service: pd.Series,
+         outcome: pd.Series, source: str) -> pd.DataFrame:
+    """Assemble the tidy columns (strings stripped, outcomes categorical)."""
+    n = len(item)
+
+    def text(s: pd.Series | None) -> pd.Series:
+        if s is None:
+            return pd.Series([""] * n, dtype="str")
+        return s.astype("str").fillna("").str.strip().replace("nan", "")
+
+    return pd.DataFrame({
+        "item": text(item).to_numpy(),
+        "department": text(department).to_numpy(),
+        "window": text(window).to_numpy(),
+        "ticket_time": pd.to_datetime(ticket_time).to_numpy(),
+        "wait": pd.to_numeric(wait).to_numpy(dtype=float),
+        "service": pd.to_numeric(service).to_numpy(dtype=float),
+        "outcome": pd.Categorical(outcome.to_numpy(), categories=OUTCOMES),
+        "source": pd.Categorical([source] * n),
+    })
+
+
+def combine(logs: Sequence[TicketLog]) -> TicketLog:
+    """One log from several (tables stacked, skip counts added)."""
+    skipped: Counter[str] = Counter()
+    for log in logs:
+        skipped.update(log.skipped)
+    frame = pd.concat([log.frame for log in logs], ignore_index=True)
+    for col in ("outcome", "source"):
+        frame[col] = frame[col].astype("category")
+    frame["outcome"] = frame["outcome"].cat.set_categories(OUTCOMES)
+    frame = frame.sort_values("ticket_time", kind="stable").reset_index(drop=True)
+    return TicketLog(frame, skipped, tuple(f for log in logs for f in log.files))
+
+
+_ROW_CHECKS: tuple[tuple[str, Callable[[pd.DataFrame], pd.Series]], ...] = (
+    ("ticket time missing or not a time", lambda f: f["ticket_time"].isna()),
+    ("item missing", lambda f: f["item"] == ""),
+    ("call time / wait missing or not a time",
+     lambda f: (f["outcome"] != "cancelled") & f["wait"].isna()),
+    ("call before ticket time (negative wait)", lambda f: f["wait"] < 0),
+    ("served without a window", lambda f: (f["outcome"] == "served") & (f["window"] == "")),
+    ("served without a service time (missing or negative)",
+     lambda f: (f["outcome"] == "served") & ~(f["service"] >= 0)),
+)
+
+
+def check_rows(log: TicketLog) -> None:
+    """Skip rows whose fields are missing or contradict each other (every reader)."""
+    for reason, bad in _ROW_CHECKS:
+        log.skip(bad(log.frame).to_numpy(dtype=bool), reason)
