@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported on use: it costs ~0.3 s at start-up
+    import pandas as pd
 
 SERVED, ABANDONED, BALKED, OPEN = 0, 1, 2, 3
 OUTCOMES = ("served", "abandoned", "balked", "open")
@@ -56,6 +59,8 @@ class Records:
 
     def to_frame(self, replication: int | None = None) -> pd.DataFrame:
         """One row per ticket with the contract's columns (plus ``replication`` if given)."""
+        import pandas as pd
+
         names = np.asarray(self.window_names + ("",), dtype=object)  # window -1 -> ""
         frame = pd.DataFrame(
             {

@@ -13,7 +13,6 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
-from scipy import stats
 
 
 class _Dist(BaseModel):
@@ -55,6 +54,8 @@ class Exponential(_Dist):
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         return stats.expon(scale=self.mean_)
 
 
@@ -86,6 +87,8 @@ class LogNormal(_Dist):
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         mu, sigma = self._params()
         return stats.lognorm(s=sigma, scale=math.exp(mu))
 
@@ -114,6 +117,8 @@ class Gamma(_Dist):
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         shape = 1.0 / self.cv_**2
         return stats.gamma(a=shape, scale=self.mean_ / shape)
 
@@ -140,6 +145,8 @@ class Deterministic(_Dist):
 
     def scipy(self):
         """A one-point distribution at the value."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         return stats.rv_discrete(values=([self.value], [1.0]))
 
 
@@ -172,6 +179,8 @@ class Uniform(_Dist):
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         return stats.uniform(loc=self.low, scale=self.high - self.low)
 
 
@@ -209,6 +218,8 @@ class Triangular(_Dist):
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         width = self.high - self.low
         return stats.triang(c=(self.mode - self.low) / width, loc=self.low, scale=width)
 
@@ -241,6 +252,8 @@ class Empirical(_Dist):
 
     def scipy(self):
         """A discrete distribution on the observed values."""
+        from scipy import stats  # on use only: importing scipy.stats slows start-up
+
         vals, counts = np.unique(np.asarray(self.values, dtype=float), return_counts=True)
         return stats.rv_discrete(values=(vals, counts / counts.sum()))
 

@@ -21,7 +21,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 LEVEL = 0.95
 
@@ -48,6 +47,8 @@ def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple
     mean = float(x.mean())
     if len(x) < 2 or np.ptp(x) == 0:
         return mean, 0.0
+    from scipy import stats  # on use: importing scipy.stats slows start-up
+
     return mean, _half(stats.ttest_1samp(x, 0.0).confidence_interval(level), mean)
 
 
@@ -63,6 +64,8 @@ def lower_bound(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> f
         return math.nan
     if len(x) < 2 or np.ptp(x) == 0:
         return float(x.mean())
+    from scipy import stats  # on use: importing scipy.stats slows start-up
+
     return float(stats.ttest_1samp(x, 0.0, alternative="greater")
                  .confidence_interval(level).low)
 
@@ -82,6 +85,8 @@ def paired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
     diff = float(d.mean())
     if len(d) < 2 or np.ptp(d) == 0:
         return diff, 0.0
+    from scipy import stats  # on use: importing scipy.stats slows start-up
+
     return diff, _half(stats.ttest_rel(y, x).confidence_interval(level), diff)
 
 
@@ -94,4 +99,6 @@ def unpaired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray
     diff = float(y.mean() - x.mean())
     if len(x) < 2 or len(y) < 2 or (np.ptp(x) == 0 and np.ptp(y) == 0):
         return diff, 0.0
+    from scipy import stats  # on use: importing scipy.stats slows start-up
+
     return diff, _half(stats.ttest_ind(y, x, equal_var=False).confidence_interval(level), diff)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 from sim.engine.arrivals import rate_segments
 from sim.spec.clock import format_hhmm, parse_hhmm
@@ -57,6 +56,8 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
     stranded = tuple(c for c in cats if not any(p[0] == c for p in pairs))
     if stranded:
         return float("inf"), stranded
+    from scipy.optimize import linprog  # on use: importing scipy.optimize slows start-up
+
     nv = len(pairs) + 1  # x per pair, then theta
     cost = np.zeros(nv)
     cost[-1] = 1.0
@@ -127,6 +128,40 @@ def rate_at(segments: list[tuple[float, float, float]], t: float) -> float:
     return sum(r for s, e, r in segments if s <= t < e)
 
 
+def _spread_utilisation(scenario: Scenario, loads: dict[str, float],
+                        staffed: list[int], rounds: int = 30) -> float:
+    """Max group utilisation of a feasible split of each category's load over its
+    staffed groups: an upper bound of :func:`least_max_utilisation` found without
+    an LP (``inf`` when a loaded category has no window). Starts in proportion to
+    the groups' windows and moves load towards the less busy groups."""
+    groups = [g.id for g in scenario.windows]
+    split: dict[str, dict[int, float]] = {}
+    for c, load in loads.items():
+        mine = [gi for gi, g in enumerate(groups)
+                if load > 0 and staffed[gi] > 0 and c in scenario.serves(g)]
+        if load > 0 and not mine:
+            return float("inf")
+        total = sum(staffed[gi] for gi in mine)
+        split[c] = {gi: staffed[gi] / total for gi in mine}
+    speed = {(c, gi): scenario.speed_factor(groups[gi], c)
+             for c in split for gi in split[c]}
+    best = float("inf")
+    for _ in range(rounds):
+        util = [0.0] * len(groups)
+        for c, shares in split.items():
+            for gi, share in shares.items():
+                util[gi] += loads[c] * share * speed[c, gi] / staffed[gi]
+        best = min(best, max(util, default=0.0))
+        if best < 1.0:
+            break
+        for shares in split.values():
+            weight = {gi: share / max(util[gi], 1e-9) for gi, share in shares.items()}
+            norm = sum(weight.values())
+            for gi in shares:
+                shares[gi] = 0.5 * shares[gi] + 0.5 * weight[gi] / norm
+    return best
+
+
 def overloads(scenario: Scenario) -> list[Overload]:
     """Stretches of the day (on the busiest day factor) where load exceeds capacity.
 
@@ -149,6 +184,8 @@ def overloads(scenario: Scenario) -> list[Overload]:
         for c, cat in scenario.categories.items():
             loads[c] = rate_at(segs[c], mid) * factor * cat.service.mean / 60.0
         staffed = [g.staffed_at(mid) for g in scenario.windows]
+        if _spread_utilisation(scenario, loads, staffed) < 1.0:
+            continue  # a feasible split is below capacity: no LP needed
         theta, cats = least_max_utilisation(scenario, loads, staffed)
         if theta >= 1.0:
             if found and found[-1].end == t0 and found[-1].categories == cats:
