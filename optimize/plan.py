@@ -89,6 +89,10 @@ def plan_document(problem: Problem, solution: Solution, status: str | None = Non
         "targets": {c: t.describe() for c, t in problem.targets.items()},
         "windows": {},
     }
+    doc["lp_bound"] = _round(solution.lp_bound)
+    doc["bound"] = _round(solution.bound)
+    doc["gap"] = _round(solution.gap)
+    doc["desks"] = desks_report(problem, solution)
     if solution.diagnosis:
         doc["diagnosis"] = solution.diagnosis
     for t in problem.types:
@@ -123,13 +127,37 @@ def plan_document(problem: Problem, solution: Solution, status: str | None = Non
     return doc
 
 
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+def desks_report(problem: Problem, solution: Solution) -> dict[str, Any]:
+    """The desk limit, where it came from, and the periods in which it binds (all
+    desks open)."""
+    limit = problem.desks
+    binding: list[str] = []
+    if limit is not None and solution.cost is not None:
+        for p, per in enumerate(problem.periods):
+            if sum(v[p] for v in solution.open.values()) >= limit:
+                binding.append(per.label)
+    return {"limit": limit, "source": problem.desks_source, "binding": binding}
+
+
 def plan_table(doc: dict[str, Any]) -> str:
     """A readable terminal table: windows per type and period, then totals."""
     labels = doc["periods"]
     head = (f"{doc['scenario']}: status {doc['status']}, cost {_num(doc['cost'])}, "
             f"headcount {doc['headcount']}, window-hours {_num(doc['window_hours'])}")
-    if doc["status"] == "infeasible":
+    if doc.get("bound") is not None:
+        head += (f"\nlower bound {_num(doc['bound'])} (LP relaxation {_num(doc['lp_bound'])}), "
+                 f"gap {100 * (doc['gap'] or 0.0):.2f}%")
+    if doc["status"] in ("infeasible", "time_limit"):
         return head + "\n" + doc.get("diagnosis", "")
+    desks = doc.get("desks") or {}
+    if desks.get("binding"):
+        head += (f"\nthe desk limit binds: all {desks['limit']} desks "
+                 f"({'the hall' if desks['source'] == 'hall' else 'spec'}) open at "
+                 + ", ".join(desks["binding"][:8]) + (" ..." if len(desks["binding"]) > 8 else ""))
     types = list(doc["windows"])
     width = max([len("type"), *map(len, types)])
     lines = [head, "windows open per period (columns: period start):",

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from scipy import stats
 
 _BISECTION_STEPS = 60
 
@@ -44,17 +45,16 @@ class Target:
 def erlang_c_vec(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     """Erlang C ``P(wait > 0)`` for arrays of server counts ``n >= 1`` and loads ``a >= 0``.
 
-    Uses the Erlang B recursion (stable for hundreds of servers) and
-    ``C = n B / (n - a (1 - B))``; 1.0 where ``a >= n``.
+    Erlang B is the Poisson ratio ``P(N = n) / P(N <= n)`` for ``N ~ Poisson(a)``
+    (``scipy.stats.poisson`` in logs: stable for thousands of servers, and one
+    vector operation for a whole table); then ``C = n B / (n - a (1 - B))``; 1.0
+    where ``a >= n``.
     """
     n = np.asarray(n, dtype=float)
     a = np.asarray(a, dtype=float)
-    b = np.ones(np.broadcast(n, a).shape)
-    top = int(np.max(n)) if n.size else 0
-    for k in range(1, top + 1):
-        ab = a * b
-        b = np.where(k <= n, ab / (k + ab), b)
     with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.exp(stats.poisson.logpmf(n, a) - stats.poisson.logcdf(n, a))
+        b = np.where(a > 0, b, 0.0)
         c = n * b / (n - a * (1.0 - b))
     return np.where(a >= n, 1.0, np.clip(c, 0.0, 1.0))
 
@@ -96,14 +96,20 @@ def max_load_table(n_max: int, mean_service: float, target: Target) -> np.ndarra
     return np.asarray(_table(int(n_max), round(float(mean_service), 9), target))
 
 
-def windows_needed(load: float, mean_service: float, target: Target, cap: int = 100_000) -> int:
-    """Smallest ``n`` with ``Lmax(n) >= load`` (0 for no load); ``cap + 1`` if none up to cap."""
+def windows_needed(load: float, mean_service: float, target: Target | list[Target],
+                   cap: int = 100_000) -> int:
+    """Smallest ``n`` with ``Lmax(n) >= load`` (0 for no load); ``cap + 1`` if none up to cap.
+
+    With a list of targets, ``n`` meets all of them (the table grows until the
+    strictest one is met).
+    """
     if load <= 0:
         return 0
+    targets = target if isinstance(target, list) else [target]
     n_max = max(4, math.ceil(load + 4.0 * math.sqrt(load) + 4))
     while True:
         n_max = min(n_max, cap)
-        table = max_load_table(n_max, mean_service, target)
+        table = pool_table(n_max, mean_service, targets)
         hit = np.nonzero(table >= load)[0]
         if hit.size:
             return int(hit[0])

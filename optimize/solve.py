@@ -1,14 +1,30 @@
-"""Solve the staffing MILP (CBC or HiGHS) and explain infeasibility.
+"""Solve the staffing MILP (CBC or HiGHS), honestly: status, bound and gap.
 
 :func:`solve` builds and solves the model and returns a :class:`Solution` with
-windows per type and period, shift counts and the load allocation.
-:func:`diagnose` explains an infeasible problem in terms a planner can act on:
-the items no window type may serve, the periods whose load the desks cannot
-carry (with the items that have load there), or periods no shift covers.
+windows per type and period, roster counts, the load allocation, and the
+quality of the answer:
+
+- ``status``: ``optimal`` (proven within the requested gap), ``feasible`` (the
+  time limit stopped the solver with a plan not proven within the gap),
+  ``time_limit`` (the time limit stopped the solver before any plan was found:
+  nothing is known about feasibility), ``infeasible`` (the solver proved that no
+  plan exists; :func:`diagnose` says why);
+- ``lp_bound``: the optimum of the LP relaxation (a lower bound on the cost);
+- ``bound``: the best lower bound proven (the solver's dual bound, at least the
+  LP bound); ``gap = (cost - bound) / cost``.
+
+Without rosters or training costs the periods do not interact: each period is a
+block solved on its own (the same optimum). The time limit is shared fairly:
+each block gets its share of what remains (``remaining / blocks left``), so time
+a quick block does not use passes to the later ones.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -16,8 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from optimize.model import Cut, Model, build_model, covers
+from optimize.model import Cut, Model, build_model
 from optimize.problem import Problem
+from optimize.rosters import covers
+from optimize.start import period_start
 
 SOLVERS = ("cbc", "highs")
 
@@ -27,7 +45,7 @@ class Solution:
     """A solved (or failed) MILP.
 
     ``open[type_id]`` lists windows open per period; ``needed`` the windows the
-    queueing constraint relies on (equal to ``open`` without shifts);
+    queueing constraint relies on (equal to ``open`` without rosters);
     ``allocation[category][type_id]`` the erlangs routed per period.
     """
 
@@ -42,28 +60,139 @@ class Solution:
     solver: str = "cbc"
     stats: dict[str, int] = field(default_factory=dict)
     diagnosis: str = ""
+    lp_bound: float | None = None
+    bound: float | None = None
+    time_limit: float | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap ``(cost - bound) / cost`` (0 for a zero-cost plan)."""
+        if self.cost is None or self.bound is None:
+            return None
+        if self.cost <= 1e-9:
+            return 0.0
+        return max(0.0, (self.cost - self.bound) / self.cost)
+
+
+_BANNER_SILENCED = False
+
+
+@contextlib.contextmanager
+def _stdout_fd_silenced():
+    """Send file descriptor 1 to the null device (C libraries print there directly)."""
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _silence_highs_banner() -> None:
+    """HiGHS prints its banner to stdout when its first instance is made in a process,
+    before any option can turn output off: make that first instance with stdout closed."""
+    global _BANNER_SILENCED
+    if _BANNER_SILENCED:
+        return
+    import highspy
+
+    try:
+        with _stdout_fd_silenced():
+            highspy.Highs()
+    except OSError:  # no file descriptor 1 to redirect: nothing to protect
+        pass
+    _BANNER_SILENCED = True
+
+
+def _highs_class():
+    """PuLP's HiGHS interface with output off, a starting plan and the dual bound."""
+    import pulp
+
+    class QuietHighs(pulp.HiGHS):  # type: ignore[misc, valid-type]
+        """HiGHS without banner or log; passes variables' initial values as a start."""
+
+        def __init__(self, *args, start: bool = False, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.start = start
+            self.dual_bound: float | None = None
+
+        def callSolver(self, lp):  # noqa: N802 (PuLP's name)
+            import highspy
+
+            if self.start:
+                values = [float(v.varValue) if v.varValue is not None else 0.0
+                          for v in lp.variables()]
+                sol = highspy.HighsSolution()
+                sol.col_value = values
+                sol.value_valid = True
+                lp.solverModel.setSolution(sol)
+            lp.solverModel.run()
+            info = lp.solverModel.getInfo()
+            bound = float(info.mip_dual_bound)
+            self.dual_bound = bound if np.isfinite(bound) else None
+
+    return QuietHighs
 
 
 def make_solver(name: str, time_limit: float | None, gap: float | None,
-                warm_start: bool = False):
-    """A PuLP solver object; ``highs`` needs the ``highspy`` package.
+                warm_start: bool = False, mip: bool = True):
+    """A PuLP solver object with its log off stdout; ``highs`` needs ``highspy``.
 
-    ``warm_start`` passes the variables' initial values to the solver as a
-    starting plan (CBC and HiGHS through PuLP both accept one).
+    ``warm_start`` passes the variables' current values to the solver as a
+    starting plan (CBC through a MIP start file, HiGHS through ``setSolution``).
+    A CBC solver writes its log to a temporary file (``solver.log_file``), read
+    back for its lower bound.
     """
     import pulp
 
     if name == "highs":
-        solver = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, warmStart=warm_start)
-        if not solver.available():
+        if not pulp.HiGHS(msg=False).available():
             raise ValueError("the HiGHS solver needs the highspy package (pip install highspy)")
-        return solver
+        _silence_highs_banner()
+        return _highs_class()(mip=mip, msg=False, timeLimit=time_limit, gapRel=gap,
+                              start=warm_start)
     if name == "cbc":
+        fd, log_file = tempfile.mkstemp(prefix="hallsim-cbc-", suffix=".log")
+        os.close(fd)
         with warnings.catch_warnings():  # PuLP 3 flags its bundled CBC for PuLP 4
             warnings.simplefilter("ignore", DeprecationWarning)
-            return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap,
-                                     warmStart=warm_start)
+            solver = pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=time_limit, gapRel=gap,
+                                       warmStart=warm_start, logPath=log_file)
+        solver.log_file = log_file
+        return solver
     raise ValueError(f"unknown solver '{name}' (choose one of {', '.join(SOLVERS)})")
+
+
+def _cbc_bound(log_file: str) -> float | None:
+    """The lower bound CBC proved, from its log (``Lower bound:``, or the objective of a
+    plan it proved optimal)."""
+    try:
+        text = Path(log_file).read_text(errors="replace")
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(log_file)
+    found = re.findall(r"Lower bound:\s*([-0-9.eE+]+)", text)
+    if found:
+        return float(found[-1])
+    if re.search(r"Result - Optimal solution found\s*\n", text):
+        obj = re.findall(r"Objective value:\s*([-0-9.eE+]+)", text)
+        return float(obj[-1]) if obj else None
+    return None
+
+
+def _run(model: Model, name: str, limit: float | None, gap: float | None,
+         warm_start: bool = False, mip: bool = True) -> float | None:
+    """Solve ``model`` in place; return the solver's proven lower bound, if it gave one."""
+    solver = make_solver(name, limit, gap, warm_start=warm_start, mip=mip)
+    model.lp.solve(solver)
+    if name == "cbc":
+        return _cbc_bound(solver.log_file)
+    return solver.dual_bound
 
 
 def unserved_items(problem: Problem) -> list[str]:
@@ -74,25 +203,55 @@ def unserved_items(problem: Problem) -> list[str]:
 
 
 def coupled(problem: Problem) -> bool:
-    """Whether periods interact: shifts or training costs tie them; else each is separate."""
-    spec = problem.spec
-    return bool(spec.shifts) or (spec.training_cost > 0
-                                 and any(t.extra_authorisations for t in problem.types))
+    """Whether periods interact: rosters or training costs tie them; else each is separate."""
+    return bool(problem.rosters) or (problem.spec.training_cost > 0
+                                     and any(t.extra_authorisations for t in problem.types))
+
+
+@dataclass
+class _Block:
+    status: str
+    objective: float | None
+    bound: float | None
+    lp_bound: float | None
+
+
+def _solve_block(model: Model, name: str, limit: float, gap: float,
+                 start: dict[str, float] | None) -> _Block:
+    """LP relaxation, then the MILP (from ``start`` if given) within ``limit`` seconds."""
+    import pulp
+
+    began = time.perf_counter()
+    _run(model, name, limit / 4, None, mip=False)
+    lp_bound = (float(pulp.value(model.lp.objective) or 0.0)
+                if model.lp.status == pulp.LpStatusOptimal else None)
+    if model.lp.status == pulp.LpStatusInfeasible:
+        return _Block("infeasible", None, None, None)
+    if start:
+        _set_initial(model, start)
+    left = max(0.05 * limit, limit - (time.perf_counter() - began))
+    bound = _run(model, name, left, gap, warm_start=bool(start))
+    status = model.lp.sol_status
+    if status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        objective = float(pulp.value(model.lp.objective) or 0.0)
+        best = max(b for b in (bound, lp_bound, 0.0) if b is not None)
+        best = min(best, objective)
+        proven = status == pulp.LpSolutionOptimal or (
+            objective <= 1e-9 or (objective - best) / objective <= gap + 1e-9)
+        return _Block("optimal" if proven else "feasible", objective, best, lp_bound)
+    if model.lp.status == pulp.LpStatusInfeasible:
+        return _Block("infeasible", None, None, lp_bound)
+    return _Block("time_limit", None, None, lp_bound)
 
 
 def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = None,
           time_limit: float | None = None, gap: float | None = None,
           lp_path: str | Path | None = None) -> Solution:
-    """Build and solve the MILP; ``status`` is ``optimal``, ``feasible`` or ``infeasible``.
+    """Build and solve the MILP; see the module docstring for statuses, bound and gap.
 
-    ``feasible`` means the time limit stopped the solver with a plan that is not
-    proven optimal. Solver, time limit and gap default to the spec's. Without
-    shifts or training costs the periods do not interact, and the model is solved
-    period by period (the same optimum; branch-and-bound on independent blocks
-    together scales badly); ``lp_path`` always receives the whole model.
+    Solver, time limit and gap default to the spec's. ``lp_path`` always receives
+    the whole model.
     """
-    import pulp
-
     spec = problem.spec
     name = solver or spec.solver.name
     limit = spec.solver.time_limit if time_limit is None else time_limit
@@ -103,42 +262,60 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
         return Solution("infeasible", None, solver=name,
                         diagnosis=f"no window type may serve {', '.join(missing)}")
     n_periods = len(problem.periods)
-    out = Solution("optimal", 0.0, solver=name)
+    out = Solution("optimal", 0.0, solver=name, lp_bound=0.0, bound=0.0, time_limit=limit)
     for t in problem.types:
         out.needed[t.id] = [0] * n_periods
         out.open[t.id] = [0] * n_periods
     out.allocation = {c: {} for c in problem.categories}
-    blocks = [None] if coupled(problem) else [(p,) for p in range(n_periods)]
+    blocks: list[tuple[int, ...] | None] = \
+        [None] if coupled(problem) else [(p,) for p in range(n_periods)]
     if lp_path is not None:
         from sim.spec.files import atomic_path
 
         with atomic_path(lp_path) as tmp:
             build_model(problem, cuts).lp.writeLP(str(tmp))
     deadline = time.perf_counter() + limit
-    warm = _period_plan(problem, cuts, name, limit / 4, rel_gap) \
-        if blocks == [None] and not spec.shifts else None
-    for block in blocks:
-        started = time.perf_counter()
+    start = None
+    if blocks == [None] and not problem.rosters:
+        start = _period_plan(problem, cuts, name, limit / 4, rel_gap)
+    for b, block in enumerate(blocks):
+        began = time.perf_counter()
         model = build_model(problem, cuts, periods=block)
-        if warm:
-            _set_initial(model, warm)
+        if block is not None:
+            found = period_start(problem, model, block[0], cuts)
+            start = found[0] if found else None
         built = time.perf_counter()
-        left = max(1.0, deadline - built)
-        model.lp.solve(make_solver(name, left, rel_gap, warm_start=bool(warm)))
-        out.build_seconds += built - started
+        share = max(0.5, (deadline - built) / (len(blocks) - b))
+        result = _solve_block(model, name, share, rel_gap, start)
+        out.build_seconds += built - began
         out.solve_seconds += time.perf_counter() - built
         for key, value in model.stats.items():
             out.stats[key] = out.stats.get(key, 0) + value
-        status = model.lp.sol_status
-        if status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            out.status, out.cost = "infeasible", None
-            out.diagnosis = diagnose(problem, cuts, name)
+        if result.status in ("infeasible", "time_limit"):
+            out.status, out.cost, out.bound = result.status, None, None
+            out.lp_bound = None
+            where = _block_label(problem, block)
+            if result.status == "infeasible":
+                out.diagnosis = diagnose(problem, cuts, name, share)
+            else:
+                out.diagnosis = (f"the time limit ({limit:g} s) ran out before the solver "
+                                 f"found any plan for {where}; feasibility is not known: "
+                                 "raise --time-limit, allow a --gap, or try --solver highs")
             return out
-        if status != pulp.LpSolutionOptimal:
-            out.status = "feasible"
-        out.cost += float(pulp.value(model.lp.objective) or 0.0)
+        out.cost += result.objective or 0.0
+        out.bound = (out.bound or 0.0) + (result.bound or 0.0)
+        out.lp_bound = (None if out.lp_bound is None or result.lp_bound is None
+                        else out.lp_bound + result.lp_bound)
         _read(problem, model, out)
+    proven = out.gap is not None and out.gap <= rel_gap + 1e-9
+    out.status = "optimal" if proven else "feasible"
     return out
+
+
+def _block_label(problem: Problem, block: tuple[int, ...] | None) -> str:
+    if block is None:
+        return "the whole day"
+    return "period " + ", ".join(problem.periods[p].label for p in block)
 
 
 def _period_plan(problem: Problem, cuts: list[Cut], name: str, limit: float,
@@ -157,7 +334,7 @@ def _period_plan(problem: Problem, cuts: list[Cut], name: str, limit: float,
     per = max(0.5, limit / max(1, len(problem.periods)))
     for p in range(len(problem.periods)):
         model = build_model(problem, cuts, periods=(p,))
-        model.lp.solve(make_solver(name, per, gap))
+        _run(model, name, per, gap)
         if model.lp.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             return None
         for var in model.lp.variables():
@@ -202,29 +379,40 @@ def _read(problem: Problem, model: Model, out: Solution) -> None:
         row[p] = float(var.value() or 0.0)
 
 
-def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc") -> str:
-    """Why the problem is infeasible: periods and items, in one sentence each."""
+def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
+             budget: float = 30.0) -> str:
+    """Why the problem is infeasible: periods and items, in one sentence each.
+
+    Each period is re-solved on its own, all of them within ``budget`` seconds
+    in total (shared fairly); a period whose check runs out of time is not
+    called infeasible.
+    """
+    import pulp
+
     missing = unserved_items(problem)
     if missing:
         return f"no window type may serve {', '.join(missing)}"
-    spec = problem.spec
     reasons = []
+    deadline = time.perf_counter() + budget
+    n = len(problem.periods)
     for p, per in enumerate(problem.periods):
         model = build_model(problem, cuts, periods=(p,), use_shifts=False)
-        model.lp.solve(make_solver(solver, 30.0, None))
-        if model.lp.sol_status not in (1, 2):
+        share = max(0.2, (deadline - time.perf_counter()) / (n - p))
+        _run(model, solver, share, None)
+        if model.lp.status == pulp.LpStatusInfeasible:
             items = problem.items_in(p)
             total = float(np.sum(problem.load[:, p]))
-            desks = f"the {spec.desks} desks" if spec.desks is not None else "the window types"
+            desks = (f"the {problem.desks} desks" if problem.desks is not None
+                     else "the window types")
             reasons.append(f"period {per.label}: {desks} cannot carry the load of "
                            f"{', '.join(items)} ({total:.2f} erlangs) at the service level")
     if reasons:
         return "; ".join(reasons[:6]) + (f"; and {len(reasons) - 6} more periods"
                                          if len(reasons) > 6 else "")
-    if spec.shifts:
+    if problem.rosters:
         bare = [(per.label, problem.items_in(p)) for p, per in enumerate(problem.periods)
                 if problem.items_in(p)
-                and not any(covers(s, per.start, per.end) for s in spec.shifts.values())]
+                and not any(covers(r, per) for r in problem.rosters)]
         if bare:
             return "no shift template covers " + "; ".join(
                 f"period {label} (items {', '.join(items)})" for label, items in bare[:6])

@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
-from sim.spec.clock import parse_hhmm
+from sim.spec.base import Frozen as _Frozen
+from sim.spec.clock import format_hhmm, parse_hhmm
 from sim.spec.errors import InputError
 from sim.spec.scenario import (
     Scenario,
@@ -35,10 +36,6 @@ from sim.spec.scenario import (
 
 Structure = Literal["dedicated", "chain", "zone", "full", "auto"]
 STRUCTURES: tuple[str, ...] = ("dedicated", "chain", "zone", "full")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ServiceLevel(_Frozen):
@@ -85,6 +82,7 @@ class ShiftSpec(_Frozen):
     length: PositiveFloat
     lunch: Lunch | None = None
     cost: NonNegativeFloat | None = None
+    overtime: bool = False
 
     @field_validator("start")
     @classmethod
@@ -96,6 +94,37 @@ class ShiftSpec(_Frozen):
     def paid_minutes(self) -> float:
         """Minutes worked: the length less the lunch break."""
         return self.length - (self.lunch.minutes if self.lunch else 0.0)
+
+
+class DaySpec(_Frozen):
+    """One day of a week model: its arrival factor and a floor on windows open."""
+
+    factor: NonNegativeFloat = 1.0
+    min_windows: NonNegativeInt = 0
+
+
+class PatternSpec(_Frozen):
+    """A work pattern spanning days: ``days_on`` consecutive days, any start day,
+    wrapping round the week; ``cost`` per person per week (default: the shift's
+    cost on each day worked)."""
+
+    days_on: PositiveInt
+    cost: NonNegativeFloat | None = None
+
+
+class WeekSpec(_Frozen):
+    """A week model: days with their own demand, staffed by patterns spanning days."""
+
+    days: dict[str, DaySpec] = Field(min_length=1)
+    patterns: dict[str, PatternSpec] | None = None
+
+    @model_validator(mode="after")
+    def _check_patterns(self) -> WeekSpec:
+        for pid, pat in (self.patterns or {}).items():
+            if pat.days_on > len(self.days):
+                raise ValueError(f"pattern '{pid}' works {pat.days_on} days, more than the "
+                                 f"week's {len(self.days)} days")
+        return self
 
 
 class CertifySpec(_Frozen):
@@ -127,7 +156,9 @@ class OptimizeSpec(_Frozen):
     cross_speed: PositiveFloat = 1.0
     service_level: ServiceLevel = ServiceLevel()
     categories: dict[str, ServiceLevel] = Field(default_factory=dict)
-    desks: PositiveInt | None = None
+    desks: PositiveInt | Literal["hall", "none"] = "hall"
+    week: WeekSpec | None = None
+    min_windows: NonNegativeInt = 0
     shifts: dict[str, ShiftSpec] | None = None
     day_factor: Literal["max", "mean"] | PositiveFloat = "max"
     certify: CertifySpec = CertifySpec()
@@ -207,10 +238,15 @@ def check_spec(spec: OptimizeSpec, scenario: Scenario, source: str,
                              f"shift starts at {s.start}, outside the hall's day "
                              f"{scenario.hall.open[0].split('-')[0]}-"
                              f"{scenario.hall.open[-1].split('-')[1]}")
-        if s.length > last - first:
+        if s.length > last - first and not s.overtime:
             raise InputError(source, f"{path}.length",
                              f"a shift of {s.length:g} minutes is longer than the hall's day "
                              f"({last - first:g} minutes from first opening to last closing)")
+        if start + s.length > last + 1e-9 and not s.overtime:
+            raise InputError(source, f"{path}.length",
+                             f"the shift ends at {format_hhmm(start + s.length)}, after the "
+                             f"hall closes at {format_hhmm(last)}; shorten it or set "
+                             "'overtime: true'")
         if s.lunch is not None:
             ls = parse_hhmm(s.lunch.start)
             if not (start <= ls and ls + s.lunch.minutes <= start + s.length):

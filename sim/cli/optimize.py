@@ -13,6 +13,21 @@ from typing import Any
 from sim.cli.args import EXIT_OK, nonneg_float, nonneg_int, positive_float, positive_int
 from sim.spec.errors import InputError
 
+#: ``hallsim optimize --certify``: the plan did not pass certification
+EXIT_NOT_CERTIFIED = 3
+#: ``hallsim optimize``: the time limit ran out before the solver found any plan
+EXIT_TIME_LIMIT = 4
+
+OPTIMIZE_EPILOG = """exit codes:
+  0  a plan (status optimal, feasible or certified)
+  1  an unexpected error
+  2  bad input, or status infeasible (no plan meets the service level: the message
+     names the periods and items)
+  3  status not_certified (--certify: the plan still falls short in simulation after
+     --max-iterations re-solves; the short cells are listed)
+  4  status time_limit (the time limit ran out before the solver found any plan;
+     feasibility is not known: raise --time-limit or allow a --gap)"""
+
 
 def register(subparsers: Any) -> None:
     """Add the ``optimize`` and ``consolidate`` verbs to ``hallsim``'s subparsers."""
@@ -20,7 +35,8 @@ def register(subparsers: Any) -> None:
         "optimize", help="least-cost window staffing per period (MILP), optionally certified",
         description="Size cross-authorised window staffing per period at least cost so that "
                     "every item meets its service level (spec: docs/optimize.md); with "
-                    "--certify, simulate the plan and add cuts until it passes.")
+                    "--certify, simulate the plan and add cuts until it passes.",
+        epilog=OPTIMIZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     opt.add_argument("scenario", help="scenario YAML file (may hold an optimize: section)")
     opt.add_argument("--spec", help="optimisation spec YAML (instead of the optimize: section)")
     opt.add_argument("--structure", help="override the spec's window types: one or more of "
@@ -147,6 +163,11 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
         with atomic_path(args.lp) as tmp:
             build_model(problem, cert.cuts).lp.writeLP(str(tmp))
+    if solution.status == "time_limit":
+        if args.json:
+            write_json_atomic(args.json, doc)
+        print(f"hallsim: time limit: {solution.diagnosis}", file=sys.stderr)
+        return EXIT_TIME_LIMIT
     if solution.cost is None:
         if args.json:
             write_json_atomic(args.json, doc)

@@ -31,7 +31,7 @@ def hall(categories: dict[str, Any], open_: list[str], **extra: Any):
     return scenario_from_dict({"name": extra.pop("name", "opt-test"),
                                "hall": {"open": open_, "days": 1},
                                "categories": categories,
-                               "windows": [{"id": "ALL", "count": 1, "serves": ["*"]}],
+                               "windows": [{"id": "ALL", "count": 100, "serves": ["*"]}],
                                **extra})
 
 
