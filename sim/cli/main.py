@@ -76,9 +76,9 @@ def _extension_registrars():
     with ``set_defaults``; modules are imported only to build the parser, and
     must import their heavy dependencies inside their handlers.
     """
-    from sim.cli import batch, decompose, optimize
+    from sim.cli import batch, calibrate, decompose, optimize
 
-    return [optimize.register, batch.register, decompose.register]
+    return [optimize.register, batch.register, decompose.register, calibrate.register]
 
 
 def _load(path: str, days: int | None):
