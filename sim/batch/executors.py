@@ -24,6 +24,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
+from sim.spec.errors import InputError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -144,6 +146,33 @@ class LocalExecutor(_Base):
             self._pool = None
 
 
+#: seconds to wait for a Dask scheduler given with ``--scheduler`` before giving up (exit 2)
+CONNECT_TIMEOUT = 5.0
+
+
+def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Raise InputError (exit 2) unless a TCP connection to ``address``
+    (``tcp://host:port``) opens within ``timeout`` seconds: a refused port fails at
+    once, before Dask is even imported."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if parts.scheme not in ("tcp", "tls") or not host or port is None:
+        raise InputError("", "--scheduler", f"'{address}' is not a scheduler address "
+                         "(tcp://host:port)")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise InputError("", "--scheduler", f"no Dask scheduler at {address} "
+                         f"({exc.strerror or type(exc).__name__}; waited at most {timeout:g} "
+                         "s); start it, or run without --scheduler") from None
+
+
 class DaskExecutor(_Base):
     """A Dask distributed cluster.
 
@@ -162,7 +191,12 @@ class DaskExecutor(_Base):
 
         self._cluster = None
         if address:
-            self.client = Client(address)
+            try:
+                self.client = Client(address, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise InputError("", "--scheduler", f"no Dask scheduler answered at {address} "
+                                 f"within {CONNECT_TIMEOUT:g} s ({type(exc).__name__}); start "
+                                 "it, or run without --scheduler") from None
         else:
             n = workers or os.cpu_count() or 1
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
@@ -216,6 +250,7 @@ def make_executor(workers: int | None = None, scheduler: str | None = None,
     if inline:
         return InlineExecutor()
     if scheduler:
+        check_reachable(scheduler)
         return DaskExecutor(address=scheduler)
     if cluster == "local":
         return DaskExecutor(workers=workers)

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
+from sim.spec.base import Frozen as _Model
 from sim.spec.errors import InputError
 from sim.spec.scenario import (
     Scenario,
@@ -49,10 +50,6 @@ TRANSFORMS = ("arrival_scale", "speed_all_cross")
 # --- the file ----------------------------------------------------------------------
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
 class Range(_Model):
     """A continuous (or integer) range of a factor, for Latin hypercube designs."""
 
@@ -61,12 +58,22 @@ class Range(_Model):
     integer: bool = False
 
 
+#: most replications per design point (an experiment file asking for more is bad input)
+MAX_REPLICATIONS = 10_000
+#: most design points (base scenarios x design rows)
+MAX_POINTS = 10_000
+#: most runs (design points x replications) in one experiment
+MAX_RUNS = 1_000_000
+#: largest seed: the store keeps seeds as SQLite's signed 64-bit integers
+MAX_SEED = 2 ** 63 - 1
+
+
 class Design(_Model):
     """How design points are chosen from the factors."""
 
     type: Literal["factorial", "explicit", "lhs"] = "factorial"
     points: int | list[dict[str, Any]] | None = None
-    seed: int | None = Field(default=None, ge=0)
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
 
 
 class ExperimentSpec(_Model):
@@ -77,8 +84,8 @@ class ExperimentSpec(_Model):
     days: int | None = Field(default=None, ge=1)
     factors: dict[str, list[Any] | Range] = Field(default_factory=dict)
     design: Design | Literal["factorial", "explicit", "lhs"] = Design()
-    replications: int = Field(ge=1)
-    seed: int = Field(default=1, ge=0)
+    replications: int = Field(ge=1, le=MAX_REPLICATIONS)
+    seed: int = Field(default=1, ge=0, le=MAX_SEED)
     baseline: dict[str, Any] | None = None
     on_invalid: Literal["stop", "record"] = "stop"
 
@@ -226,13 +233,13 @@ def apply_transform(data: dict[str, Any], name: str, value: Any) -> dict[str, An
         scenario = scenario_from_dict(data)
         for g in data["windows"]:
             gid = g["id"]
-            primary = scenario.primary(gid)
-            cross = [c for c in scenario.serves(gid) if c not in primary]
+            primary = scenario.authorisation.primary(gid)
+            cross = [c for c in scenario.authorisation.serves(gid) if c not in primary]
             if not cross:
                 continue
             speed = {}
-            for c in scenario.serves(gid):
-                f = scenario.speed_factor(gid, c) * (value if c in cross else 1.0)
+            for c in scenario.authorisation.serves(gid):
+                f = scenario.authorisation.speed_factor(gid, c) * (value if c in cross else 1.0)
                 if f != 1.0:
                     speed[c] = f
             if speed:
@@ -257,6 +264,20 @@ def apply_factors(data: dict[str, Any], factors: dict[str, Any]) -> dict[str, An
 # --- loading -----------------------------------------------------------------------
 
 
+def _check_size(source: str, where: str, rows: int, spec: ExperimentSpec) -> None:
+    """Refuse a design above MAX_POINTS design points or MAX_RUNS runs, before expanding it."""
+    n_bases = len(spec.scenarios)
+    points = rows * n_bases
+    if points > MAX_POINTS:
+        raise InputError(source, where, f"{points:,} design points ({rows:,} per base scenario "
+                         f"x {n_bases}) is more than the limit of {MAX_POINTS:,}; use a Latin "
+                         "hypercube (design: lhs) or fewer levels")
+    if points * spec.replications > MAX_RUNS:
+        raise InputError(source, "replications", f"{points:,} design points x "
+                         f"{spec.replications:,} replications = {points * spec.replications:,} "
+                         f"runs, more than the limit of {MAX_RUNS:,}")
+
+
 def _design_rows(spec: ExperimentSpec, source: str) -> tuple[str, list[str], list[dict[str, Any]]]:
     """Design type, factor names and the rows of factor values."""
     design = spec.design if isinstance(spec.design, Design) else Design(type=spec.design)
@@ -278,6 +299,8 @@ def _design_rows(spec: ExperimentSpec, source: str) -> tuple[str, list[str], lis
         if design.points is not None:
             raise InputError(source, "design.points", "a factorial design takes no points "
                              "(it crosses every level of every factor)")
+        size = math.prod(len(v) for v in factors.values() if isinstance(v, list))
+        _check_size(source, "factors", size, spec)
         names = list(factors)
         rows = [dict(zip(names, combo)) for combo in
                 itertools.product(*(factors[n] for n in names))]  # type: ignore[arg-type]
@@ -289,6 +312,7 @@ def _design_rows(spec: ExperimentSpec, source: str) -> tuple[str, list[str], lis
         if not isinstance(design.points, list) or not design.points:
             raise InputError(source, "design.points", "an explicit design needs a non-empty "
                              "list of points (mappings from factor to value)")
+        _check_size(source, "design.points", len(design.points), spec)
         names = list(design.points[0])
         for k, row in enumerate(design.points):
             if set(row) != set(names):
@@ -304,6 +328,7 @@ def _design_rows(spec: ExperimentSpec, source: str) -> tuple[str, list[str], lis
             or design.points < 1:
         raise InputError(source, "design.points", "a Latin hypercube needs a number of "
                          "points >= 1")
+    _check_size(source, "design.points", design.points, spec)
     if not factors:
         raise InputError(source, "factors", "a Latin hypercube needs at least one factor")
     names = list(factors)

@@ -19,7 +19,8 @@ its ``position`` in the summary and its ``value`` (NaN when undefined). It is
 derived from the ``summary`` column when read, so that recording a run costs
 the coordinator one row, not hundreds.
 
-Only the coordinating process writes (it holds ``STORE.lock``), in WAL mode,
+Only the coordinating process writes (it holds ``STORE.lock``, a ``filelock`` lock
+removed when the batch ends), in WAL mode,
 one transaction per finished run: a run that was committed survives a killed
 coordinator, and nothing half-written is ever visible.
 """
@@ -30,7 +31,6 @@ import contextlib
 import datetime as _dt
 import json
 import math
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,6 +142,7 @@ class Store:
             raise InputError(str(path), "", "exists and is not a hallsim store (SQLite file)")
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = _acquire_lock(path)
+        created = not path.exists() or path.stat().st_size == 0
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
             conn.execute("PRAGMA journal_mode=WAL")
@@ -155,6 +156,11 @@ class Store:
                 store._check(experiment)
             return store
         except BaseException:
+            if created:  # never leave an empty or half-made store behind
+                with contextlib.suppress(Exception):
+                    conn.close()
+                for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    leftover.unlink(missing_ok=True)
             _release_lock(lock)
             raise
 
@@ -385,29 +391,23 @@ def export(store: Store, out: str | Path, table: str = "metrics") -> int:
 
 
 def _acquire_lock(path: Path) -> Any:
-    """Take ``STORE.lock`` (released by the OS if the process dies); None where unsupported."""
+    """Take the writer's lock ``STORE.lock`` (``filelock``: an OS lock, released if the
+    process dies); InputError if another batch holds it."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(f"{path}.lock", timeout=0)
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return None
-    fh = open(f"{path}.lock", "a+")  # noqa: SIM115 - held open for the store's lifetime
-    try:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.seek(0)
-        holder = fh.read().strip()
-        fh.close()
-        raise InputError(str(path), "", "the store is being written by another batch "
-                         f"({holder or 'another process'}); wait for it or use another "
-                         "--store") from None
-    fh.seek(0)
-    fh.truncate()
-    fh.write(f"pid {os.getpid()}")
-    fh.flush()
-    return fh
+        lock.acquire()
+    except Timeout:
+        raise InputError(str(path), "", "the store is being written by another batch; wait "
+                         "for it or use another --store") from None
+    return lock
 
 
-def _release_lock(fh: Any) -> None:
-    if fh is not None:
-        with contextlib.suppress(OSError):
-            fh.close()
+def _release_lock(lock: Any) -> None:
+    """Release the writer's lock and remove ``STORE.lock`` (nothing is left behind)."""
+    if lock is None:
+        return
+    with contextlib.suppress(OSError):
+        Path(lock.lock_file).unlink(missing_ok=True)
+    lock.release()

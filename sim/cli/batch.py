@@ -44,7 +44,8 @@ def register(sub: Any) -> None:
                           "(0 = all cores; default 0)")
     where = run.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="send runs to a Dask distributed scheduler (e.g. tcp://host:8786)")
+                       help="send runs to a Dask distributed scheduler (e.g. tcp://host:8786); "
+                            "exit 2 if none answers within 5 s")
     where.add_argument("--cluster", choices=["local"],
                        help="start a Dask LocalCluster here and send runs to it")
     where.add_argument("--inline", action="store_true",
@@ -98,13 +99,25 @@ def register(sub: Any) -> None:
 
 def cmd_batch_run(args: argparse.Namespace) -> int:
     """``hallsim batch run``."""
-    from tqdm import tqdm
-
     from sim.batch.executors import make_executor
-    from sim.batch.experiment import load_experiment, run_experiment
-    from sim.batch.store import Store
+    from sim.batch.experiment import load_experiment
 
     experiment = load_experiment(args.experiment)
+    # the executor first: an unreachable --scheduler is bad input, and no store is made
+    executor = make_executor(workers=args.workers or None, scheduler=args.scheduler,
+                             cluster=args.cluster, inline=args.inline)
+    try:
+        return _run_into_store(args, experiment, executor)
+    finally:
+        executor.close()
+
+
+def _run_into_store(args: argparse.Namespace, experiment: Any, executor: Any) -> int:
+    from tqdm import tqdm
+
+    from sim.batch.experiment import run_experiment
+    from sim.batch.store import Store
+
     with Store.for_experiment(args.store, experiment) as store:
         done = len(store.finished())
         if not args.quiet:
@@ -113,14 +126,9 @@ def cmd_batch_run(args: argparse.Namespace) -> int:
                   f"{experiment.replications} replications = {experiment.runs} runs "
                   f"({done} already done{f', {invalid} invalid points' if invalid else ''}); "
                   f"hash {experiment.hash[:12]}", file=sys.stderr)
-        executor = make_executor(workers=args.workers or None, scheduler=args.scheduler,
-                                 cluster=args.cluster, inline=args.inline)
-        try:
-            with tqdm(total=experiment.runs, initial=done, unit="run", file=sys.stderr,
-                      disable=args.quiet or None, desc=experiment.name, smoothing=0.1) as bar:
-                report = run_experiment(experiment, store, executor, progress=bar.update)
-        finally:
-            executor.close()
+        with tqdm(total=experiment.runs, initial=done, unit="run", file=sys.stderr,
+                  disable=args.quiet or None, desc=experiment.name, smoothing=0.1) as bar:
+            report = run_experiment(experiment, store, executor, progress=bar.update)
         counts = store.counts()
     if not args.quiet:
         print(f"{report.line()}; store {args.store}: "

@@ -7,8 +7,9 @@ or 窗口A line up. Labels, units and display scales come from the metric
 registry (:mod:`sim.stats.registry`): shares are shown in percent everywhere,
 every column names its unit, and every figure that has a confidence interval
 shows it as ``value ±half-width`` (Student-t 95% over replications).
-Means over replications of counts are shown with one decimal (148.5 tickets,
-147.5 served, 1.0 abandoned add up), and integers when there is one replication.
+Means over replications of counts are shown with the decimals that make them
+exact (148.5 tickets, 147.5 served, 1.0 abandoned add up; integers for one
+replication), at most two, and tables say that figures are means.
 """
 
 from __future__ import annotations
@@ -111,6 +112,17 @@ def column(key: str, target: float | None = None) -> str:
     return name if name == m.unit or not m.unit else f"{name} {m.unit}"
 
 
+def count_digits(values: Sequence[float | None]) -> int:
+    """Fewest decimals (0 to 2) that show every mean count in ``values`` exactly, so
+    that rows add up (148.5 = 147.5 + 1.0); 1 when none does (the table's title
+    says figures are means)."""
+    vals = [v for v in values if not _missing(v)]
+    for d in (0, 1, 2):
+        if all(abs(v * 10 ** d - round(v * 10 ** d)) < 1e-6 for v in vals):
+            return d
+    return 1
+
+
 # --- hallsim run ------------------------------------------------------------------------
 
 
@@ -119,7 +131,9 @@ def summary_table(doc: dict[str, Any]) -> str:
     o, ci = doc["overall"], doc["ci95"]
     reps = int(doc.get("replications", 1))
     t = (doc.get("targets") or {}).get("wait_minutes")
-    n_digits = 1 if reps > 1 else 0
+    counts = [k for k, m in registry.METRICS.items() if m.ci == "none"]
+    n_digits = count_digits([b.get(k) for b in [o, *doc["by_category"].values(),
+                                                *doc["by_window"].values()] for k in counts])
     head = (f"{doc['scenario']}: seed {doc['seed']}, {reps} replication(s) of {doc['days']} "
             f"day(s). Figures are means per replication; ± = 95% CI half-width over "
             f"replications; min = minutes, % = share of tickets")

@@ -71,7 +71,26 @@ def test_two_factors_three_levels_five_replications_end_to_end(tmp_path: Path, c
 
     assert main(["batch", "summary", str(store), "-m", "overall.wait_mean"]) == 0
     out = capsys.readouterr().out
-    assert "per design point" in out and "differences against point" in out and "main effects" in out
+    assert "per design point" in out and "differences against point" in out \
+        and "main effects" in out
+
+    # the same units as `hallsim run`: shares in percent, differences in points
+    assert main(["batch", "summary", str(store)]) == 0
+    captured = capsys.readouterr()
+    assert "not called within target %" in captured.out and " pp" not in captured.out.split(
+        "differences")[0]
+    quick = tidy[(tidy["metric"] == "overall.p_wait_over_target") & (tidy["point"] == 1)]
+    shown = 100 * quick["value"].mean()
+    assert f"{shown:.2f} ±" in captured.out
+    # quickstart and xinglongtai share no category: those points are not paired
+    assert "share no category with the baseline" in captured.err
+
+    # unknown metric names are bad input, before anything is written
+    for verb in (["batch", "summary", str(store)], ["report", str(store), "--out",
+                                                     str(tmp_path / "r2")]):
+        assert main([*verb, "-m", "overall.nonsense"]) == 2
+        assert "nonsense" in capsys.readouterr().err
+    assert not (tmp_path / "r2").exists()
 
     report = tmp_path / "report"
     assert main(["report", str(store), "--out", str(report)]) == 0

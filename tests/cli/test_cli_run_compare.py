@@ -66,3 +66,72 @@ def test_compare_pairs_replications_and_names_the_better_hall(tmp_path, capsys):
 def test_compare_needs_two_scenarios(capsys):
     assert main(["compare", "scenarios/quickstart.yaml", "-r", "1"]) == 2
     assert "at least two" in capsys.readouterr().err
+
+
+# --- tables that add up ---------------------------------------------------------------
+
+
+def _hall(tmp_path, name, category, window="窗口A", rate=6):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f"name: {name}\nhall: {{open: ['09:00-12:00'], days: 3, warmup_days: 0}}\n"
+        f"categories:\n  {category}: {{arrivals_per_hour: {rate}, service: {{dist: exponential, "
+        f"mean: 8}}, patience: {{dist: exponential, mean: 10}}}}\n"
+        f"windows:\n  - {{id: {window}, count: 1, serves: [{category}]}}\n", encoding="utf-8")
+    return str(path)
+
+
+def test_tables_align_chinese_names_by_display_width():
+    from wcwidth import wcswidth
+
+    from sim.report.tables import text_table
+
+    table = text_table(["category", "mean wait min"], [["企业开办", "2.5 ±0.1"],
+                                                        ["tax", "12.0 ±1.0"]])
+    widths = {wcswidth(line) for line in table.splitlines()}
+    assert len(widths) == 1, table
+
+
+def test_run_table_shows_means_that_add_up_and_names_every_unit(tmp_path, capsys):
+    scenario = _hall(tmp_path, "hall", "企业开办")
+    doc_path = tmp_path / "run.json"
+    assert main(["run", scenario, "-r", "4", "--json", str(doc_path)]) == 0
+    out = capsys.readouterr().out
+    doc = json.loads(doc_path.read_text())
+    o = doc["overall"]
+    rows = {line.rsplit("  ", 1)[0].strip(): line.rsplit("  ", 1)[1].strip()
+            for line in out.split("\n\n")[1].splitlines()[2:]}
+    shown = [float(rows[k]) for k in ("tickets", "served tickets", "abandoned tickets",
+                                      "balked tickets", "still open tickets")]
+    # means over 4 replications are quarters: shown exactly, so the rows add up
+    assert shown[0] == pytest.approx(sum(shown[1:]), abs=1e-9)
+    assert shown[0] == pytest.approx(o["arrivals"], abs=1e-9)
+    for heading in ("mean wait min", "abandoned %", "staffed h / rep", "utilisation %",
+                    "not called in 20 min %"):
+        assert heading in out
+    assert "% left" not in out and "staffed h " not in out.replace("staffed h / rep", "")
+    # every figure with a CI shows it: the P50 and P95 too, not only the P90
+    assert rows["P50 wait min"].count("±") == rows["P95 wait min"].count("±") == 1
+
+
+def test_compare_of_halls_sharing_no_category_warns_and_does_not_pair(tmp_path, capsys):
+    a = _hall(tmp_path, "a", "企业开办")
+    b = _hall(tmp_path, "b", "tax", window="B")
+    out_json = tmp_path / "cmp.json"
+    assert main(["compare", a, b, "-r", "3", "--json", str(out_json)]) == 0
+    captured = capsys.readouterr()
+    assert "shares no category" in captured.err
+    assert "NOT paired" in captured.out
+    diff = json.loads(out_json.read_text())["differences"]["b"]
+    assert diff["paired"] is False
+
+
+def test_compare_shows_a_ci_with_a_unit_for_every_difference(tmp_path, capsys):
+    a = _hall(tmp_path, "a", "企业开办", rate=5)
+    b = _hall(tmp_path, "b", "企业开办", rate=6)
+    assert main(["compare", a, b, "-r", "3"]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("b vs a, overall"):].split("\n\n")[0].splitlines()[3:]
+    assert table
+    for line in table:
+        assert "±" in line and (" pp" in line or " min" in line or " tickets" in line), line
