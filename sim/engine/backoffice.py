@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.spec.backoffice import BackOfficeSpec, Parallel, RouteItem, SubRoute
+from sim.spec.backoffice import BackOfficeSpec, RouteItem, fold_route
 from sim.spec.calendar import WorkingTime
 
 
@@ -34,25 +34,31 @@ class Node:
 def compile_route(spec: BackOfficeSpec,
                   items: str | tuple[RouteItem, ...]) -> tuple[Node, list[int]]:
     """The route as a node tree, and the stage index of each occurrence in DFS order."""
-    names = list(spec.stages)
-    occurrences: list[int] = []
+    compiler = _RouteCompiler(spec)
+    root = fold_route(spec.routes[items] if isinstance(items, str) else items, compiler)
+    return root, compiler.occurrences
 
-    def series(seq: tuple[RouteItem, ...]) -> Node:
-        return Node("series", children=tuple(item_node(i) for i in seq))
 
-    def item_node(item: RouteItem) -> Node:
-        if isinstance(item, str):
-            occurrences.append(names.index(item))
-            return Node("stage", stage=names.index(item), occurrence=len(occurrences) - 1)
-        if isinstance(item, SubRoute):
-            return series(spec.routes[item.route])
-        assert isinstance(item, Parallel)
-        return Node("parallel", children=tuple(
-            item_node(b) if isinstance(b, (str, SubRoute)) else series(b)
-            for b in item.parallel))
+class _RouteCompiler:
+    """The route fold that builds nodes, following named routes, numbering occurrences."""
 
-    root = series(spec.routes[items] if isinstance(items, str) else items)
-    return root, occurrences
+    def __init__(self, spec: BackOfficeSpec) -> None:
+        self.spec = spec
+        self.names = list(spec.stages)
+        self.occurrences: list[int] = []
+
+    def stage(self, name: str, path: str) -> Node:
+        self.occurrences.append(self.names.index(name))
+        return Node("stage", stage=self.names.index(name), occurrence=len(self.occurrences) - 1)
+
+    def subroute(self, name: str, path: str) -> Node:
+        return fold_route(self.spec.routes[name], self)
+
+    def series(self, parts: list[Node], path: str) -> Node:
+        return Node("series", children=tuple(parts))
+
+    def parallel(self, branches: list[Node], path: str) -> Node:
+        return Node("parallel", children=tuple(branches))
 
 
 class BackOffice:

@@ -52,7 +52,8 @@ class Calendar(BaseModel):
 
     def dates(self, n: int) -> list[dt.date]:
         """The first ``n`` working dates on or after ``start``."""
-        out, date = [], self.start
+        out: list[dt.date] = []
+        date = self.start
         while len(out) < n:
             if self.is_working(date):
                 out.append(date)

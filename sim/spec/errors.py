@@ -23,3 +23,16 @@ class InputError(Exception):
         kind = "option" if self.path.startswith("--") else "field"
         field = f"{kind} '{self.path}': " if self.path else ""
         return f"{where}{field}{self.problem}"
+
+
+class ScenarioError(ValueError):
+    """A semantic error found after the structure was validated, with its field path.
+
+    Raised inside pydantic validators; :func:`sim.spec.loading.validation_error_to_input`
+    turns it into an :class:`InputError` with the file name.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(problem)
