@@ -94,7 +94,7 @@ def restrict(log: TicketLog, scenario: Scenario, options: Options) -> tuple[pd.D
     log.skip(~log.frame["item"].isin(list(scenario.categories)).to_numpy(),
              "item not in the scenario")
     working = _working(scenario)
-    log.skip(~np.isin(log.date.dt.dayofweek.to_numpy(), working), "not on a working day")
+    log.skip(~np.isin(log.date.dt.day_of_week.to_numpy(), working), "not on a working day")
     minute = log.minute
     log.skip(~_open_mask(scenario, minute), "ticket taken outside the opening hours")
     if not len(log):
@@ -119,8 +119,8 @@ def aligned(scenario: Scenario, dates: pd.DatetimeIndex) -> Scenario:
     factors = list(scenario.hall.day_factors)
     start = scenario.calendar.start if scenario.calendar else None
     if start is not None and len(factors) == len(working) and start.weekday() in working:
-        shift = working.index(int(dates[0].dayofweek)) - working.index(start.weekday()) \
-            if int(dates[0].dayofweek) in working else 0
+        shift = working.index(int(dates[0].day_of_week)) - working.index(start.weekday()) \
+            if int(dates[0].day_of_week) in working else 0
         data["hall"]["day_factors"] = list(np.roll(factors, -shift))
     data["hall"]["days"] = len(dates)
     data["hall"]["warmup_days"] = 0

@@ -139,7 +139,7 @@ def _yaml(cal: Calibration) -> str:
                  "of working days")
     lines.append(f"  days: {len(cal.days.dates)}  # working days in the log")
     weekday_names = [WEEKDAYS[w] for w in np.roll(
-        np.array(cal.days.weekdays), -cal.days.weekdays.index(int(cal.days.dates[0].dayofweek)))]
+        np.array(cal.days.weekdays), -cal.days.weekdays.index(int(cal.days.dates[0].day_of_week)))]
     lines.append(f"  day_factors: [{', '.join(_num(f) for f in cal.factors)}]"
                  f"  # {'/'.join(weekday_names)}: mean tickets of the weekday / mean of all")
     d = cal.dispersion
@@ -230,7 +230,7 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
     days = Days(days.dates, days.weekdays, np.bincount(day_index, minlength=len(days.dates))
                 .astype(float))
     periods = periods_of(bins, options.resolution)
-    start_wd = int(days.dates[0].dayofweek)
+    start_wd = int(days.dates[0].day_of_week)
     factors, per_day = day_factors(days, start_wd)
     expected = days.counts.mean() * per_day
     dispersion = day_level(days.counts, expected, len(days.weekdays))

@@ -38,9 +38,9 @@ def working_days(dates: pd.Series, min_share: float = 0.5) -> Days:
     per_day = dates.value_counts().sort_index()
     all_days = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
     per_day = per_day.reindex(all_days, fill_value=0)
-    med = per_day.groupby(per_day.index.dayofweek).median()
+    med = per_day.groupby(per_day.index.day_of_week).median()
     weekdays = tuple(int(w) for w in med.index if med[w] >= min_share * med.max())
-    keep = per_day[np.isin(per_day.index.dayofweek, weekdays) & (per_day.to_numpy() > 0)]
+    keep = per_day[np.isin(per_day.index.day_of_week, weekdays) & (per_day.to_numpy() > 0)]
     return Days(pd.DatetimeIndex(keep.index), weekdays, keep.to_numpy(dtype=float))
 
 
@@ -69,7 +69,7 @@ def periods_of(bins: np.ndarray, resolution: int) -> list[tuple[int, int]]:
 def day_factors(days: Days, start_weekday: int) -> tuple[np.ndarray, np.ndarray]:
     """Weekday factors in calendar order from ``start_weekday`` (mean 1), and each
     working day's factor."""
-    wd = days.dates.dayofweek.to_numpy()
+    wd = days.dates.day_of_week.to_numpy()
     means = np.array([days.counts[wd == w].mean() for w in days.weekdays])
     factors = means / means.mean()
     k = days.weekdays.index(start_weekday)

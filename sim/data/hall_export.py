@@ -129,7 +129,7 @@ def parse_times(col: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     serial = num.notna() & (num > 1) & (num < 200_000)
     if serial.any():
-        out[serial] = EXCEL_EPOCH + pd.to_timedelta(num[serial] * 86400.0, unit="s").round("s")
+        out[serial] = EXCEL_EPOCH + pd.to_timedelta(np.rint(num[serial] * 86400.0), unit="s")
     rest = ~serial & col.notna()
     if rest.any():
         text = col[rest].astype(str).str.strip().str.replace("/", "-", regex=False)
