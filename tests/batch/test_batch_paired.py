@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 
 from sim.batch.analysis import main_effects, paired_comparison, point_summary, welch_halfwidth
@@ -44,3 +45,26 @@ def test_paired_intervals_shrink_on_a_consolidation_experiment(tmp_path: Path) -
     assert list(ps["n"]) == [20, 20]
     assert abs(ps["mean"].iloc[1] - ps["mean"].iloc[0] - pc["diff"]) < 1e-12
     assert main_effects(tidy, "overall.wait_mean").empty  # no factors, no effects
+
+
+def test_points_of_halls_sharing_no_category_are_not_paired():
+    """Two halls with different items see different citizens: no common random numbers,
+    so their difference gets Welch's interval, flagged as unpaired."""
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    rows = []
+    for point, cat in ((0, "企业开办"), (1, "tax"), (2, "企业开办")):
+        for r in range(8):
+            value = 5.0 + point + rng.normal(0, 1)
+            rows += [{"point": point, "scenario": f"s{point}", "replication": r, "seed": 1,
+                      "metric": "overall.wait_mean", "section": "overall", "item": "",
+                      "name": "wait_mean", "value": value},
+                     {"point": point, "scenario": f"s{point}", "replication": r, "seed": 1,
+                      "metric": f"by_category.{cat}.wait_mean", "section": "by_category",
+                      "item": cat, "name": "wait_mean", "value": value}]
+    pc = paired_comparison(pd.DataFrame(rows), baseline=0, metrics=["overall.wait_mean"])
+    flags = dict(zip(pc["point"], pc["paired"]))
+    assert flags == {1: False, 2: True}
+    unpaired = pc[pc["point"] == 1].iloc[0]
+    assert unpaired["ci95"] == pytest.approx(unpaired["ci95_unpaired"])
