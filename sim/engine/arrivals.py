@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.engine.streams import Purpose, stream
 from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
+from sim.spec.limits import MAX_TICKETS  # noqa: F401 - re-exported: one definition, in spec.limits
 from sim.spec.scenario import Scenario
 
 
@@ -83,16 +84,11 @@ def expected_arrivals(scenario: Scenario, category: str, day: int = 0) -> float:
 def expected_tickets(scenario: Scenario, day: int | None = None) -> float:
     """Expected first tickets plus journey tickets on one day, or over all days (None)."""
     days = range(scenario.hall.days) if day is None else (day,)
-    total = 0.0
-    for d in days:
-        total += sum(expected_arrivals(scenario, c, d) for c in scenario.categories)
-        total += sum(len(j.steps) * expected_of_rate(scenario, j.arrivals_per_hour, d)
-                     for j in scenario.journeys.values())
-    return total
-
-
-#: tickets per replication beyond which a run would exhaust memory (about 15 GB)
-MAX_TICKETS = 50_000_000
+    factor = sum(scenario.hall.day_factor(d) for d in days)
+    rates = [(1, c.arrivals_per_hour) for c in scenario.categories.values()]
+    rates += [(len(j.steps), j.arrivals_per_hour) for j in scenario.journeys.values()]
+    return factor * sum(n * (e - s) / 60.0 * r for n, rate in rates
+                        for s, e, r in segments_of_rate(scenario, rate))
 
 
 def day_levels(scenario: Scenario, seed: int, replication: int) -> np.ndarray:
