@@ -200,8 +200,9 @@ def add_rosters(lp: Any, problem: Problem, periods: tuple[int, ...], names: _Nam
                 open_[k, p] = n[k, p]
                 cost.append(t.cost_per_hour * problem.periods[p].hours * n[k, p])
             continue
-        for r in rosters:
-            s[k, r.id] = lp.add_variable(f"s_{names.type[k]}_{_clean(r.id)}", 0, cat="Integer")
+        for ri, r in enumerate(rosters):
+            s[k, r.id] = lp.add_variable(f"s_{names.type[k]}_r{ri}_{_clean(r.id)}", 0,
+                                         cat="Integer")
             cost.append(r.price(t.cost_per_hour) * s[k, r.id])
         hold[k] = pulp.lpSum(s[k, r.id] for r in rosters)
         for p in periods:

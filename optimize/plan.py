@@ -12,6 +12,7 @@ from typing import Any
 
 from optimize.problem import Problem
 from optimize.solve import Solution
+from sim.spec.clock import format_hhmm
 from sim.spec.scenario import Scenario, scenario_from_dict
 
 
@@ -28,31 +29,49 @@ def window_hours(problem: Problem, solution: Solution) -> float:
                      for n, per in zip(v, problem.periods)))
 
 
-def _schedule(problem: Problem, counts: list[int]) -> dict[str, int]:
+def _schedule(problem: Problem, counts: list[int], day: int = 0) -> dict[str, int]:
     out: dict[str, int] = {}
     last = None
     for n, per in zip(counts, problem.periods):
+        if per.day != day:
+            continue
         if n != last:
-            out[per.label] = int(n)
+            out[format_hhmm(per.start)] = int(n)
             last = n
     return out
 
 
+def busiest_day(problem: Problem, solution: Solution) -> int:
+    """The week day with the most window-hours (0 without a week model)."""
+    hours: dict[int, float] = {}
+    for counts in solution.open.values():
+        for n, per in zip(counts, problem.periods):
+            hours[per.day] = hours.get(per.day, 0.0) + n * per.hours
+    return max(hours, key=lambda d: (hours[d], -d)) if hours else 0
+
+
 def staffed_scenario(problem: Problem, solution: Solution, name: str | None = None) -> Scenario:
-    """The hall staffed by the plan, as a validated scenario ``hallsim run`` accepts."""
+    """The hall staffed by the plan, as a validated scenario ``hallsim run`` accepts.
+
+    With a week model the simulator's hall has one schedule for every day: the
+    plan's busiest day (most window-hours) is the one written.
+    """
     data = problem.scenario.to_dict()
     windows: list[dict[str, Any]] = []
     covered: set[str] = set()
+    day = busiest_day(problem, solution)
     for t in problem.types:
-        counts = solution.open.get(t.id, [])
+        counts = [n for n, per in zip(solution.open.get(t.id, []), problem.periods)
+                  if per.day == day]
         if not counts or max(counts) == 0:
             continue
-        windows.append(_group(problem, t.id, max(counts), _schedule(problem, counts)))
+        windows.append(_group(problem, t.id, max(counts),
+                              _schedule(problem, solution.open[t.id], day)))
         covered.update(t.serves)
     for c in problem.categories:  # items with no load in any period: keep the file valid
         if c not in covered:
             t = next(t for t in problem.types if c in t.serves)
-            zero = {problem.periods[0].label: 0}
+            zero = {format_hhmm(problem.periods[0].start): 0}
             windows.append(_group(problem, t.id, 1, zero))
             covered.update(t.serves)
     data["windows"] = windows

@@ -73,7 +73,7 @@ def zones(scenario: Scenario) -> dict[str, tuple[str, ...]]:
 
 
 def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.:-]", "_", text.removeprefix("item:")) or "_"
+    return re.sub(r"[^\w.:-]", "_", text.removeprefix("item:")) or "_"
 
 
 def _make(scenario: Scenario, spec: OptimizeSpec, tid: str, structure: str,

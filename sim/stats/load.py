@@ -52,7 +52,7 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
         return 0.0, ()
     groups = [g.id for g in scenario.windows]
     pairs = [(c, gi) for c in cats for gi, g in enumerate(groups)
-             if c in scenario.serves(g) and staffed[gi] > 0]
+             if c in scenario.authorisation.serves(g) and staffed[gi] > 0]
     stranded = tuple(c for c in cats if not any(p[0] == c for p in pairs))
     if stranded:
         return float("inf"), stranded
@@ -67,7 +67,7 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
     b_eq = np.array([loads[c] for c in cats])
     a_ub = np.zeros((len(groups), nv))
     for k, (c, gi) in enumerate(pairs):
-        a_ub[gi, k] = scenario.speed_factor(groups[gi], c)
+        a_ub[gi, k] = scenario.authorisation.speed_factor(groups[gi], c)
     for gi in range(len(groups)):
         a_ub[gi, -1] = -float(staffed[gi])
     res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(len(groups)), A_eq=a_eq, b_eq=b_eq,
@@ -95,9 +95,14 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
     for name, cat in scenario.categories.items():
         cases_per_hour = expected_arrivals(scenario, name) / open_hours
         r = cat.returns
-        if r is not None and r.accept_with_deficiency is None and r.incomplete < 1:
+        if r is not None and r.accept_with_deficiency is None and r.incomplete > 0:
+            # the first visit is incomplete with probability `incomplete`; every return
+            # visit is incomplete again with probability q (after a one-time notice,
+            # `one_time_notice`; else `incomplete` again): a geometric number of returns,
+            # incomplete / (1 - q) per case. q < 1 for every valid scenario.
             q = r.one_time_notice if r.one_time_notice is not None else r.incomplete
-            extra[name] += cases_per_hour * r.incomplete / max(1e-9, 1.0 - q)
+            if q < 1:
+                extra[name] += cases_per_hour * r.incomplete / (1.0 - q)
         d = cat.delivery
         if cat.backoffice is not None and d is not None and d.collect_at is not None:
             extra[d.collect_at] += cases_per_hour * cat.backoffice.share * (1 - d.post_share)
@@ -138,12 +143,12 @@ def _spread_utilisation(scenario: Scenario, loads: dict[str, float],
     split: dict[str, dict[int, float]] = {}
     for c, load in loads.items():
         mine = [gi for gi, g in enumerate(groups)
-                if load > 0 and staffed[gi] > 0 and c in scenario.serves(g)]
+                if load > 0 and staffed[gi] > 0 and c in scenario.authorisation.serves(g)]
         if load > 0 and not mine:
             return float("inf")
         total = sum(staffed[gi] for gi in mine)
         split[c] = {gi: staffed[gi] / total for gi in mine}
-    speed = {(c, gi): scenario.speed_factor(groups[gi], c)
+    speed = {(c, gi): scenario.authorisation.speed_factor(groups[gi], c)
              for c in split for gi in split[c]}
     best = float("inf")
     for _ in range(rounds):

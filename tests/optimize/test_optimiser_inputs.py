@@ -1,0 +1,112 @@
+"""Stories about what the optimiser is given: targets, desks, shifts and a week.
+
+- a pool with a mean-wait and a tail target is sized by the stricter of the two;
+- the hall's windows are a hard limit, and the plan says when it binds;
+- a shift that runs past closing is refused unless overtime is allowed;
+- the classic post-office covering problem (Dantzig's cyclic days-off model),
+  written directly as a week with five-consecutive-days patterns, returns 23
+  with its LP bound 22.33.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from optimize.plan import plan_document, plan_table
+from optimize.problem import build_problem
+from optimize.queueing import Target, erlang_c_vec, windows_needed
+from optimize.solve import solve
+from optimize.spec import check_spec, spec_from_dict
+from sim.spec.errors import InputError
+from sim.spec.scenario import scenario_from_dict
+from sim.stats.theory import mmc_servers_for_service_level
+
+
+def hall(categories: dict[str, Any], open_: list[str], count: int = 100, **extra: Any):
+    return scenario_from_dict({"name": "办事大厅", "hall": {"open": open_, "days": 1},
+                               "categories": categories,
+                               "windows": [{"id": "窗口", "count": count, "serves": ["*"]}],
+                               **extra}, "hall.yaml")
+
+
+def test_a_pool_with_mean_and_tail_targets_is_sized_by_the_stricter():
+    # 11 erlangs, service 10 min: E[W] <= 0.05 min needs 19 windows (Erlang C), while
+    # the tail target P(W <= 20) >= 0.8 alone needs only 12
+    mean_service, load = 10.0, 11.0
+    tail, mean = Target("tail", 20.0, 0.8), Target("mean", 0.05)
+    assert windows_needed(load, mean_service, tail) == 12
+    n = windows_needed(load, mean_service, [tail, mean])
+    assert n == 19
+    for m, ok in ((n - 1, False), (n, True)):  # E[W] = C s / (m - a), checked directly
+        wait = float(erlang_c_vec(m, load)) * mean_service / (m - load)
+        assert (wait <= 0.05) is ok
+    sc = hall({"企业开办": {"department": "市场", "arrivals_per_hour": 66,
+                       "service": {"dist": "exponential", "mean": 10}},
+               "食品许可": {"department": "市场", "arrivals_per_hour": 0.001,
+                       "service": {"dist": "exponential", "mean": 10}}}, ["09:00-10:00"])
+    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
+                           "categories": {"食品许可": {"mean_wait_minutes": 0.05}}}, "spec")
+    sol = solve(build_problem(sc, spec))
+    assert sol.status == "optimal"
+    assert sol.open["DED-市场"] == [19]
+
+
+def test_the_halls_windows_are_a_hard_limit_and_the_plan_says_when_it_binds():
+    cats = {"社保": {"department": "人社", "arrivals_per_hour": {"08:00": 30, "09:00": 90},
+                   "service": {"dist": "exponential", "mean": 12}}}
+    unlimited = solve(build_problem(hall(cats, ["08:00-10:00"]),
+                                    spec_from_dict({"period_minutes": 60}, "s")))
+    need = unlimited.open["DED-人社"][1]
+    assert need == mmc_servers_for_service_level(90 / 60, 1 / 12, 20, 0.8)
+    # the same hall with two windows fewer: no plan opens more, and the status says why
+    capped = solve(build_problem(hall(cats, ["08:00-10:00"], count=need - 2),
+                                 spec_from_dict({"period_minutes": 60}, "s")))
+    assert capped.status == "infeasible"
+    assert f"{need - 2} desks" in capped.diagnosis and "09:00" in capped.diagnosis
+    # with just enough windows it fits exactly: the plan reports the binding limit
+    sc = hall(cats, ["08:00-10:00"], count=need)
+    problem = build_problem(sc, spec_from_dict({"period_minutes": 60}, "s"))
+    sol = solve(problem)
+    doc = plan_document(problem, sol)
+    assert doc["desks"] == {"limit": need, "source": "hall", "binding": ["09:00"]}
+    assert f"the desk limit binds: all {need} desks" in plan_table(doc)
+
+
+def test_a_shift_ending_after_closing_is_refused_unless_overtime_is_allowed():
+    sc = hall({"税务": {"arrivals_per_hour": 5, "service": {"dist": "exponential", "mean": 8}}},
+              ["08:30-12:00", "13:30-17:00"])
+    late = {"shifts": {"晚班": {"start": "13:30", "length": 300}}}  # ends 18:30, hall 17:00
+    with pytest.raises(InputError) as err:
+        check_spec(spec_from_dict(late, "spec.yaml"), sc, "spec.yaml")
+    assert "optimize.shifts.晚班.length" in str(err.value)
+    assert "after the hall closes at 17:00" in str(err.value)
+    allowed = copy.deepcopy(late)
+    allowed["shifts"]["晚班"]["overtime"] = True
+    check_spec(spec_from_dict(allowed, "spec.yaml"), sc, "spec.yaml")
+
+
+def test_the_post_office_covering_problem_is_written_as_a_week_and_returns_23():
+    # Demands per day, each worker on five consecutive days then two off (any start
+    # day): the optimum is 23 workers, the LP relaxation 22 1/3.
+    demand = dict(zip(["一", "二", "三", "四", "五", "六", "日"],
+                      [17, 13, 15, 19, 14, 16, 11]))
+    sc = hall({"邮政": {"department": "邮局", "arrivals_per_hour": 0,
+                      "service": {"dist": "exponential", "mean": 5}}}, ["08:00-16:00"])
+    spec = spec_from_dict({
+        "structure": "dedicated", "period_minutes": 480,
+        "week": {"days": {d: {"min_windows": n} for d, n in demand.items()},
+                 "patterns": {"五休二": {"days_on": 5, "cost": 1}}}}, "spec.yaml")
+    problem = build_problem(sc, spec)
+    sol = solve(problem)
+    assert sol.status == "optimal"
+    assert sol.cost == pytest.approx(23)
+    assert sol.lp_bound == pytest.approx(22 + 1 / 3, abs=1e-6)
+    assert sum(sol.shifts["DED-邮局"].values()) == 23
+    on_duty = sol.open["DED-邮局"]
+    assert all(have >= need for have, need in zip(on_duty, demand.values()))
+    doc = plan_document(problem, sol)
+    assert doc["lp_bound"] == pytest.approx(22.333333, abs=1e-5)
+    assert doc["periods"][0] == "一 08:00"
