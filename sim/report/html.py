@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from sim.report.fonts import CSS_FONT_STACK, WEB_FAMILY, needs_cjk, write_font_subset
-from sim.report.i18n import language, metric_heading, metric_label, tr
+from sim.report.i18n import language, metric_heading, metric_label, tr, tr_unit
 from sim.spec.errors import InputError
 from sim.stats import registry
 from sim.version import VERSION
@@ -192,7 +192,7 @@ def _diff_rows(block: Mapping[str, Any], first: str = "") -> list[list[str]]:
     for key, d in block.items():
         m = registry.METRICS.get(key)
         unit = tr("pp") if m is not None and m.unit == "%" else \
-            (tr(m.unit) if m is not None and m.unit else "")
+            (tr_unit(m.unit) if m is not None and m.unit else "")
         sig = '<span class="sig">✱</span>' if d.get("significant") else ""
         diff = format_value(key, d.get("diff"), d.get("ci95"), force_ci=True)
         rows.append([html.escape(x) for x in ([first] if first else []) +

@@ -78,8 +78,13 @@ def tr(text: str) -> str:
 
 
 def tr_unit(unit: str) -> str:
-    """A unit ("min", "%", "tickets", "h / rep") in the language in use."""
-    return tr(unit) if unit else unit
+    """A unit ("min", "%", "tickets", "h / rep") in the language in use: the catalogue's
+    entry in context ``unit`` where a word is both a label and a unit ("tickets"),
+    else its plain entry."""
+    if not unit:
+        return unit
+    text = _catalogue(_current).pgettext("unit", unit)
+    return text if text != unit else tr(unit)
 
 
 def metric_label(key: str) -> str:
