@@ -41,6 +41,9 @@ DEFAULT_STATUS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("item", "ticket_time", "status", "window", "service")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_REASON_FIELD = (("ticket time", "ticket_time"), ("item", "item"), ("call", "call_time"),
+                 ("served without a window", "window"), ("served without a service", "service"),
+                 ("unknown status", "status"))
 
 
 class Mapping(BaseModel):
@@ -198,7 +201,10 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
     check_rows(log)
     if not len(log):
         reasons = "; ".join(f"{n} {r}" for r, n in log.skipped.most_common(3))
-        raise InputError(str(path), "", f"no usable ticket row ({reasons})")
+        top = log.skipped.most_common(1)[0][0]
+        field = next((f for key, f in _REASON_FIELD if top.startswith(key)), "")
+        raise InputError(str(path), mapping.column(field) if field else "",
+                         f"no usable ticket row ({reasons})")
     return log
 
 
