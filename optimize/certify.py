@@ -1,24 +1,44 @@
-"""Certification by simulation: the simulation-optimisation loop with cutting planes.
+"""Certification by simulation: a search that adds heuristic cuts, then a final check.
 
-After Atlason, Epelman & Henderson (call-centre staffing with simulation and
-cutting planes): the MILP's queueing approximation is not the truth, so the
-plan is simulated with the engine; where a category's service level in a period
-falls short, a cut raising the windows that may serve it there is added and the
-MILP is re-solved. A plan that passes is checked once more on fresh seeds.
+The MILP's queueing approximation (SIPP: each period stationary, Erlang C) is not
+the truth, so a plan is simulated with the engine and judged cell by cell.
 
-Service level in simulation, per category ``c`` and period ``p`` (by ticket time
-of day, after warm-up, over every simulated day): in each replication the share
-of tickets called within ``T``; abandoned, balked and still-open tickets count
-as *not* meeting it (conservative: they did not get service within ``T``).
-Over replications: the mean and its Student-t 95% half-width
-(:func:`sim.stats.metrics.ci_halfwidth`). A cell *falls short* when the upper end of
-its interval is below ``alpha`` (for a mean-wait cap: the lower end of the
-served customers' mean wait is above the cap); with ``certify.criterion: mean``,
-when the mean itself misses the target (stricter: the plan must meet the target
-on average, not merely be not significantly short). Shortfall is ``alpha - mean``
-(mean-wait caps: ``(mean - cap) / cap``).
+**Cells.** One cell per item × staffing period × day type (tickets by the
+time of day they were taken, after warm-up; the day type is the hall's day
+factor on that day, so a plan sized on average days cannot hide short busy
+days). In each replication a cell's service level is ``1 - miss share`` of its
+tickets, with misses as :func:`sim.stats.service_level.target_misses` defines
+them (the one definition: abandoned and balked tickets miss, short
+abandonments are left out). A mean-wait cap is judged on the served tickets'
+mean wait.
 
-Cut for a short cell: ``sum over types k serving c of open[k, p] >= current + 1``.
+**Thin cells.** A cell with fewer than ``certify.min_tickets`` counted
+tickets per replication cannot be judged on its own: it is pooled with the
+following periods of the same item and day type until the pooled cell has
+enough (a remainder that never reaches the minimum joins the pooled cell
+before it; an item whose whole day is below it is judged as one cell). Pooled
+cells are reported with the periods they cover.
+
+**Criterion.** By default (``criterion: lcb``) a cell passes when the one-sided
+95 % lower confidence bound of its service level (Student t over replications,
+``scipy.stats.t``) is at or above ``alpha`` (for a mean-wait cap: the upper
+bound at or below the cap). ``criterion: mean`` judges the point estimate.
+``shortfall`` is what the judged figure misses by (``alpha - bound``); a cell
+is short exactly when its shortfall is positive.
+
+**Search.** While searching, every plan is simulated with the same seed
+(successive plans see the same customers). For each short cell a cut is added
+and the MILP re-solved. The cut is a *heuristic*: one more window, among the
+types that may serve the item, in each period of the cell (``sum over types k
+serving c of open[k, p] >= current + 1``); it is not a sub-gradient cut and
+may over- or under-shoot.
+
+**Final check.** A plan with no short cell is simulated on fresh seeds (never
+used by the search). Where a cell's interval is too wide to decide (its lower
+bound misses the target while its mean meets it), replications are added in
+batches up to ``certify.max_replications``. The plan is ``certified`` when every
+cell passes; otherwise the failures feed the search again. After
+``max_iterations`` re-solves: ``not_certified``, with the short cells listed.
 """
 
 from __future__ import annotations
@@ -28,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from optimize.model import Cut
 from optimize.plan import headcount, staffed_scenario
@@ -35,100 +56,164 @@ from optimize.problem import Problem
 from optimize.solve import Solution, solve
 from sim.engine.records import SERVED
 from sim.spec.clock import MINUTES_PER_DAY
-from sim.stats.metrics import ci_halfwidth
 from sim.stats.replications import RunResult, simulate
+from sim.stats.service_level import target_misses
 
 #: offset between the search seed and the seeds of final checks
 FRESH_SEED_STEP = 1_000_003
+#: one-sided confidence level of the lower bound
+CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
 class CellLevel:
-    """Simulated service level of one category in one period."""
+    """Simulated service level of one item over one or more periods on one day type."""
 
     category: str
-    period: int
+    periods: tuple[int, ...]
+    day_factor: float
     mean: float
-    ci95: float
+    bound: float
     tickets: float
-    short: bool
+    replications: int
     shortfall: float
+    pooled: bool = False
+
+    @property
+    def period(self) -> int:
+        """The first period of the cell."""
+        return self.periods[0]
+
+    @property
+    def short(self) -> bool:
+        """Whether the cell misses its target (positive shortfall)."""
+        return self.shortfall > 1e-12
 
 
-def cell_levels(problem: Problem, result: RunResult,
-                criterion: str = "ci") -> list[CellLevel]:
-    """Per (category, period) simulated service level from a run's records.
-
-    ``criterion`` ``"ci"``: a cell is short when its whole 95% interval misses the
-    target; ``"mean"``: when its mean does (stricter).
-    """
-    starts = np.array([p.start for p in problem.periods])
-    ends = np.array([p.end for p in problem.periods])
-    n_cat, n_per = len(problem.categories), len(problem.periods)
-    per_rep = np.full((len(result.replications), n_cat, n_per), np.nan)
-    counts = np.zeros((n_cat, n_per))
-    w0 = result.scenario.hall.warmup_days * MINUTES_PER_DAY
+def _per_replication(problem: Problem, result: RunResult) -> tuple[dict, dict]:
+    """Per (item, period, day factor): per-replication counted tickets and misses (or
+    served waits for mean-wait caps)."""
+    starts = np.array([p.start for p in problem.periods if p.day == 0])
+    ends = np.array([p.end for p in problem.periods if p.day == 0])
+    scenario = result.scenario
+    w0 = scenario.hall.warmup_days * MINUTES_PER_DAY
+    horizon = scenario.hall.days * MINUTES_PER_DAY
+    short_abandon = float(scenario.targets.short_abandon_minutes or 0.0)
+    factors = np.array(scenario.hall.day_factors, dtype=float)
+    reps = len(result.replications)
+    counted: dict[tuple[str, int, float], np.ndarray] = {}
+    value: dict[tuple[str, int, float], np.ndarray] = {}
     index = {c: i for i, c in enumerate(problem.categories)}
     for r, rep in enumerate(result.replications):
         rec = rep.records
         if rec is None:
             raise ValueError("certification needs records (simulate with keep_records=True)")
-        keep = rec.arrival >= w0
+        keep = (rec.arrival >= w0) & (rec.arrival < horizon)
         tod = rec.arrival[keep] % MINUTES_PER_DAY
+        day_f = factors[(rec.arrival[keep] // MINUTES_PER_DAY).astype(int) % len(factors)]
         pidx = np.searchsorted(starts, tod, side="right") - 1
         ok = (pidx >= 0) & (tod < ends[np.clip(pidx, 0, None)])
         lookup = np.array([index[name] for name in rec.category_names], dtype=int)
         cat = lookup[rec.category[keep]]
-        wait = (rec.call - rec.arrival)[keep]
-        served = rec.outcome[keep] == SERVED
+        cols = (rec.arrival[keep], rec.call[keep], rec.end[keep], rec.outcome[keep])
         for i, c in enumerate(problem.categories):
             target = problem.targets[c]
             mc = ok & (cat == i)
-            for p in np.unique(pidx[mc]):
-                m = mc & (pidx == p)
-                counts[i, p] += m.sum()
-                if target.kind == "tail":
-                    per_rep[r, i, p] = float(np.mean(served[m] & (wait[m] <= target.wait)))
-                elif np.any(served[m]):
-                    per_rep[r, i, p] = float(np.mean(wait[m & served]))
-    out = []
-    reps = max(1, len(result.replications))
-    for i, c in enumerate(problem.categories):
-        target = problem.targets[c]
-        for p in range(n_per):
-            values = per_rep[:, i, p]
-            values = values[~np.isnan(values)]
-            if len(values) == 0:
+            if not mc.any():
                 continue
-            mean, half = float(values.mean()), ci_halfwidth(values.tolist())
-            margin = half if criterion == "ci" else 0.0
             if target.kind == "tail":
-                short, gap = mean + margin < target.alpha, target.alpha - mean
+                cnt, miss = target_misses(*cols, target.wait, short_abandon, horizon)
             else:
-                short, gap = mean - margin > target.wait, (mean - target.wait) / target.wait
-            out.append(CellLevel(c, p, mean, half, counts[i, p] / reps, bool(short), gap))
+                cnt = cols[3] == SERVED
+                miss = np.where(cnt, cols[1] - cols[0], 0.0)
+            for p in np.unique(pidx[mc]):
+                for f in np.unique(day_f[mc & (pidx == p)]):
+                    m = mc & (pidx == p) & (day_f == f) & cnt
+                    key = (c, int(p), float(f))
+                    counted.setdefault(key, np.zeros(reps))[r] = m.sum()
+                    value.setdefault(key, np.zeros(reps))[r] = float(np.sum(miss[m]))
+    return counted, value
+
+
+def _groups(problem: Problem, counted: dict, min_tickets: float) -> list[list[tuple]]:
+    """Cells as lists of (item, period, day factor) keys, thin ones pooled (see module)."""
+    reps = max(len(v) for v in counted.values()) if counted else 1
+    out: list[list[tuple]] = []
+    series: dict[tuple[str, float], list[int]] = {}
+    for c, p, f in counted:
+        series.setdefault((c, f), []).append(p)
+    for (c, f), periods in series.items():
+        current: list[tuple] = []
+        total = 0.0
+        mine: list[list[tuple]] = []
+        for p in sorted(periods):
+            current.append((c, p, f))
+            total += counted[c, p, f].sum() / reps
+            if total >= min_tickets:
+                mine.append(current)
+                current, total = [], 0.0
+        if current:
+            if mine:
+                mine[-1].extend(current)
+            else:
+                mine.append(current)
+        out.extend(mine)
     return out
 
 
+def judge(problem: Problem, counted: dict, value: dict, keys: list[tuple],
+          criterion: str) -> CellLevel:
+    """The service level of one (possibly pooled) cell and its shortfall."""
+    c = keys[0][0]
+    target = problem.targets[c]
+    n = sum(counted[k] for k in keys)
+    v = sum(value[k] for k in keys)
+    have = n > 0
+    per_rep = (v[have] / n[have]) if target.kind == "mean" else 1.0 - v[have] / n[have]
+    reps = len(per_rep)
+    mean = float(per_rep.mean()) if reps else float("nan")
+    half = 0.0
+    if reps > 1 and criterion == "lcb":
+        half = float(stats.t.ppf(CONFIDENCE, reps - 1) * stats.sem(per_rep)) \
+            if np.ptp(per_rep) > 0 else 0.0
+    if target.kind == "tail":
+        bound = mean - half
+        shortfall = target.alpha - bound
+    else:
+        bound = mean + half
+        shortfall = (bound - target.wait) / target.wait
+    return CellLevel(c, tuple(sorted({k[1] for k in keys})), keys[0][2], mean, bound,
+                     float(n.sum() / max(1, len(n))), reps, float(shortfall) if reps else 0.0,
+                     pooled=len(keys) > 1)
+
+
+def cell_levels(problem: Problem, result: RunResult, criterion: str = "lcb",
+                min_tickets: float = 10.0) -> list[CellLevel]:
+    """Every cell's simulated service level from a run's records (see module docstring)."""
+    counted, value = _per_replication(problem, result)
+    return [judge(problem, counted, value, keys, criterion)
+            for keys in _groups(problem, counted, min_tickets)]
+
+
+def _cell_text(problem: Problem, cell: CellLevel) -> dict[str, Any]:
+    target = problem.targets[cell.category]
+    labels = [problem.periods[p].label for p in cell.periods]
+    return {"item": cell.category,
+            "period": labels[0] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}",
+            "day_factor": cell.day_factor, "pooled": cell.pooled,
+            "measure": "p_within_target" if target.kind == "tail" else "wait_mean",
+            "value": round(cell.mean, 4), "bound": round(cell.bound, 4),
+            "target": target.describe(), "replications": cell.replications,
+            "tickets_per_replication": round(cell.tickets, 2), "met": not cell.short}
+
+
 def lowest_levels(problem: Problem, cells: list[CellLevel]) -> dict[str, dict[str, Any]]:
-    """Item -> its worst period (largest shortfall) with the simulated value and CI."""
-    out: dict[str, dict[str, Any]] = {}
+    """Item -> its worst cell (largest shortfall) with the simulated value and bound."""
     worst: dict[str, CellLevel] = {}
     for cell in cells:
         if cell.category not in worst or cell.shortfall > worst[cell.category].shortfall:
             worst[cell.category] = cell
-    for c in problem.categories:
-        if c not in worst:
-            continue
-        cell = worst[c]
-        target = problem.targets[c]
-        out[c] = {"period": problem.periods[cell.period].label,
-                  "measure": "p_wait_within" if target.kind == "tail" else "wait_mean",
-                  "value": round(cell.mean, 4), "ci95": round(cell.ci95, 4),
-                  "target": target.describe(),
-                  "tickets_per_replication": round(float(cell.tickets), 2),
-                  "met": not cell.short}
-    return out
+    return {c: _cell_text(problem, worst[c]) for c in problem.categories if c in worst}
 
 
 @dataclass
@@ -140,10 +225,83 @@ class Certification:
     iterations: list[dict[str, Any]] = field(default_factory=list)
     service_level: dict[str, Any] = field(default_factory=dict)
     cuts: list[Cut] = field(default_factory=list)
+    short_cells: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _open_serving(problem: Problem, solution: Solution, category: str, p: int) -> int:
     return sum(solution.open[t.id][p] for t in problem.types if category in t.serves)
+
+
+def _simulate(problem: Problem, solution: Solution, seed: int, replications: int,
+              workers: int) -> RunResult:
+    scenario = staffed_scenario(problem, solution)
+    days = problem.spec.certify.days
+    if days is not None:
+        scenario = scenario.with_days(days)
+    return simulate(scenario, seed=seed, replications=replications, workers=workers,
+                    keep_records=True)
+
+
+def final_check(problem: Problem, solution: Solution, seed: int, replications: int,
+                workers: int = 1) -> list[CellLevel]:
+    """Judge a plan on fresh seeds, adding replications where a cell is undecided.
+
+    A cell is undecided when its mean meets the target but its lower bound does
+    not: more replications narrow the interval. Batches of ``replications`` are
+    added (each batch on its own fresh seed) up to ``certify.max_replications``.
+    """
+    cfg = problem.spec.certify
+    results = [_simulate(problem, solution, seed, replications, workers)]
+    while True:
+        merged = results[0] if len(results) == 1 else _merge(results)
+        cells = cell_levels(problem, merged, cfg.criterion, cfg.min_tickets)
+        undecided = [c for c in cells if c.short and _mean_meets(problem, c)]
+        total = len(merged.replications)
+        if not undecided or total + replications > cfg.max_replications:
+            return cells
+        results.append(_simulate(problem, solution, seed + 7919 * len(results),
+                                 replications, workers))
+
+
+def _mean_meets(problem: Problem, cell: CellLevel) -> bool:
+    target = problem.targets[cell.category]
+    return cell.mean >= target.alpha if target.kind == "tail" else cell.mean <= target.wait
+
+
+def _merge(results: list[RunResult]) -> RunResult:
+    from dataclasses import replace
+
+    reps = [rep for r in results for rep in r.replications]
+    return replace(results[0], replications=reps)
+
+
+def _record(problem: Problem, solution: Solution, cells: list[CellLevel], kind: str,
+            seed: int, number: int) -> dict[str, Any]:
+    short = [c for c in cells if c.short]
+    worst = max(cells, key=lambda cell: cell.shortfall, default=None)
+    return {"iteration": number, "kind": kind, "seed": seed,
+            "cost": round(float(solution.cost or 0.0), 6),
+            "headcount": headcount(problem, solution),
+            "worst_shortfall": round(float(worst.shortfall), 4) if worst else 0.0,
+            "worst": _cell_text(problem, worst) if worst else None,
+            "cells_short": len(short), "cuts_added": 0,
+            "replications": max((c.replications for c in cells), default=0)}
+
+
+def _add_cuts(problem: Problem, solution: Solution, short: list[CellLevel],
+              cuts: list[Cut]) -> tuple[list[Cut], int]:
+    """The heuristic cut for each short cell: one more window that may serve the item
+    in each of the cell's periods."""
+    current = {(cut.category, cut.period): cut for cut in cuts}
+    added = 0
+    for cell in short:
+        for p in cell.periods:
+            need = _open_serving(problem, solution, cell.category, p) + 1
+            old = current.get((cell.category, p))
+            if old is None or old.at_least < need:
+                current[cell.category, p] = Cut(cell.category, p, need)
+                added += 1
+    return list(current.values()), added
 
 
 def certify(problem: Problem, replications: int | None = None,
@@ -151,14 +309,9 @@ def certify(problem: Problem, replications: int | None = None,
             workers: int = 1, solver: str | None = None, time_limit: float | None = None,
             gap: float | None = None,
             report: Callable[[dict[str, Any]], None] | None = None) -> Certification:
-    """Solve, simulate, cut and re-solve until the plan meets every target in simulation.
+    """Search with heuristic cuts, then check on fresh seeds (see the module docstring).
 
-    Each evaluation simulates the staffed hall (``replications`` replications;
-    the same seed while searching, so successive plans see the same customers).
-    A plan with no short cell is simulated again with fresh seeds; it is
-    ``certified`` if it passes there too. ``max_iterations`` bounds the number of
-    re-solves; the status is then ``not_certified``. ``report`` receives each
-    iteration's record as it is made.
+    ``report`` receives each iteration's record as it is made.
     """
     cfg = problem.spec.certify
     replications = replications or cfg.replications
@@ -166,60 +319,37 @@ def certify(problem: Problem, replications: int | None = None,
     seed = cfg.seed if seed is None else seed
     cuts: list[Cut] = []
     solution = solve(problem, cuts, solver, time_limit, gap)
-    if solution.status == "infeasible":
-        return Certification(solution, "infeasible")
+    if solution.cost is None:
+        return Certification(solution, solution.status)
     iterations: list[dict[str, Any]] = []
-    final, fresh_used, solves = False, 0, 0
-    eval_seed = seed
+    solves, checks = 0, 0
     while True:
-        scenario = staffed_scenario(problem, solution)
-        if cfg.days is not None:
-            scenario = scenario.with_days(cfg.days)
-        result = simulate(scenario, seed=eval_seed, replications=replications,
-                          workers=workers, keep_records=True)
-        cells = cell_levels(problem, result, cfg.criterion)
-        short = [cell for cell in cells if cell.short]
-        worst = max(cells, key=lambda cell: cell.shortfall, default=None)
-        record: dict[str, Any] = {
-            "iteration": len(iterations) + 1,
-            "kind": "final check" if final else "search",
-            "seed": eval_seed, "cost": round(float(solution.cost or 0.0), 6),
-            "headcount": headcount(problem, solution),
-            "worst_shortfall": round(float(worst.shortfall), 4) if worst else 0.0,
-            "worst": ({"item": worst.category, "period": problem.periods[worst.period].label,
-                       "value": round(worst.mean, 4), "ci95": round(worst.ci95, 4)}
-                      if worst else None),
-            "cells_short": len(short), "cuts_added": 0,
-        }
+        result = _simulate(problem, solution, seed, replications, workers)
+        cells = cell_levels(problem, result, cfg.criterion, cfg.min_tickets)
+        kind = "search"
+        if not any(c.short for c in cells):
+            checks += 1
+            fresh = seed + FRESH_SEED_STEP * checks
+            cells = final_check(problem, solution, fresh, replications, workers)
+            kind = "final check"
+        record = _record(problem, solution, cells, kind,
+                         seed if kind == "search" else fresh, len(iterations) + 1)
         iterations.append(record)
+        short = [c for c in cells if c.short]
         levels = lowest_levels(problem, cells)
-        if not short and final:
+        if not short:
             if report:
                 report(record)
             return Certification(solution, "certified", iterations, levels, cuts)
-        if not short:
-            fresh_used += 1
-            eval_seed = seed + FRESH_SEED_STEP * fresh_used
-            final = True
-            if report:
-                report(record)
-            continue
         if solves >= max_iterations:
             if report:
                 report(record)
-            return Certification(solution, "not_certified", iterations, levels, cuts)
-        current = {(cut.category, cut.period): cut for cut in cuts}
-        for cell in short:
-            need = _open_serving(problem, solution, cell.category, cell.period) + 1
-            old = current.get((cell.category, cell.period))
-            if old is None or old.at_least < need:
-                current[cell.category, cell.period] = Cut(cell.category, cell.period, need)
-                record["cuts_added"] += 1
-        cuts = list(current.values())
+            return Certification(solution, "not_certified", iterations, levels, cuts,
+                                 [_cell_text(problem, c) for c in short])
+        cuts, record["cuts_added"] = _add_cuts(problem, solution, short, cuts)
         if report:
             report(record)
         solution = solve(problem, cuts, solver, time_limit, gap)
         solves += 1
-        if solution.status == "infeasible":
-            return Certification(solution, "infeasible", iterations, levels, cuts)
-        final, eval_seed = False, seed
+        if solution.cost is None:
+            return Certification(solution, solution.status, iterations, levels, cuts)

@@ -93,7 +93,8 @@ def _group(problem: Problem, type_id: str, count: int, schedule: dict[str, int])
 
 def plan_document(problem: Problem, solution: Solution, status: str | None = None,
                   service_level: dict[str, Any] | None = None,
-                  iterations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                  iterations: list[dict[str, Any]] | None = None,
+                  short_cells: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The plan as plain data (the PLAN.json contract; PLAN.yaml holds the same)."""
     labels = [p.label for p in problem.periods]
     doc: dict[str, Any] = {
@@ -140,6 +141,8 @@ def plan_document(problem: Problem, solution: Solution, status: str | None = Non
                          for c, rows in solution.allocation.items()}
     if service_level is not None:
         doc["service_level"] = service_level
+    if short_cells:
+        doc["short_cells"] = short_cells
     doc["iterations"] = iterations or []
     doc["solver"] = {"name": solution.solver, "build_seconds": round(solution.build_seconds, 3),
                      "solve_seconds": round(solution.solve_seconds, 3), **solution.stats}
@@ -200,10 +203,17 @@ def plan_table(doc: dict[str, Any]) -> str:
                          f"{it['headcount']}, worst shortfall {it['worst_shortfall']:.3f}{where}, "
                          f"cells short {it['cells_short']}, seed {it['seed']}")
     if doc.get("service_level"):
-        lines.append("simulated service level (lowest period per item, mean ±95% CI):")
+        lines.append("simulated service level (worst cell per item: mean, one-sided 95% "
+                     "bound):")
         for c, v in doc["service_level"].items():
-            lines.append(f"  {c}: {v['value']:.3f} ±{v['ci95']:.3f} at {v['period']} "
-                         f"(target {v['target']})")
+            lines.append(f"  {c}: {v['value']:.3f} (bound {v['bound']:.3f}) at {v['period']}, "
+                         f"day factor {v['day_factor']:g} (target {v['target']}, "
+                         f"{'met' if v['met'] else 'SHORT'})")
+    if doc.get("short_cells"):
+        lines.append("short cells (not certified):")
+        for v in doc["short_cells"]:
+            lines.append(f"  {v['item']} at {v['period']}, day factor {v['day_factor']:g}: "
+                         f"{v['value']:.3f} (bound {v['bound']:.3f}), target {v['target']}")
     return "\n".join(lines)
 
 

@@ -41,7 +41,7 @@ STRUCTURES: tuple[str, ...] = ("dedicated", "chain", "zone", "full")
 class ServiceLevel(_Frozen):
     """A service level: ``P(wait <= wait_minutes) >= alpha``, or a mean-wait cap."""
 
-    wait_minutes: PositiveFloat | None = None
+    wait_minutes: NonNegativeFloat | None = None
     alpha: float = 0.8
     mean_wait_minutes: PositiveFloat | None = None
 
@@ -134,7 +134,9 @@ class CertifySpec(_Frozen):
     max_iterations: PositiveInt = 8
     seed: int = Field(default=1, ge=0)
     days: PositiveInt | None = None
-    criterion: Literal["ci", "mean"] = "ci"
+    criterion: Literal["lcb", "mean"] = "lcb"
+    min_tickets: PositiveFloat = 10.0
+    max_replications: PositiveInt = 80
 
 
 class SolverSpec(_Frozen):

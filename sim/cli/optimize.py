@@ -42,13 +42,18 @@ def register(subparsers: Any) -> None:
     opt.add_argument("--structure", help="override the spec's window types: one or more of "
                                          "dedicated,chain,zone,full,auto (comma-separated)")
     opt.add_argument("--certify", action="store_true",
-                     help="certify the plan by simulation (cutting-plane loop)")
+                     help="certify the plan by simulation (heuristic cuts, then a final "
+                          "check on fresh seeds; exit 3 when not certified)")
     opt.add_argument("--replications", "-r", type=positive_int, default=None,
                      help="replications per certification run (default: spec, 10)")
     opt.add_argument("--seed", type=nonneg_int, default=None,
                      help="seed of certification runs (default: spec, 1)")
     opt.add_argument("--max-iterations", type=positive_int, default=None,
                      help="most re-solves in certification (default: spec, 8)")
+    opt.add_argument("--criterion", choices=("lcb", "mean"), default=None,
+                     help="certification: a cell passes when the one-sided 95%% lower "
+                          "confidence bound of its service level meets the target (lcb, "
+                          "default), or its point estimate does (mean)")
     opt.add_argument("--period-minutes", type=positive_int, default=None,
                      help="length of staffing periods (default: spec, 30)")
     opt.add_argument("--solver", choices=("cbc", "highs"), default=None,
@@ -101,7 +106,8 @@ def _spec_overrides(spec: Any, args: argparse.Namespace) -> Any:
         update["solver"] = spec.solver.model_copy(update=solver)
     cert = {k: v for k, v in (("replications", getattr(args, "replications", None)),
                               ("seed", getattr(args, "seed", None)),
-                              ("max_iterations", getattr(args, "max_iterations", None)))
+                              ("max_iterations", getattr(args, "max_iterations", None)),
+                              ("criterion", getattr(args, "criterion", None)))
             if v is not None}
     if cert:
         update["certify"] = spec.certify.model_copy(update=cert)
@@ -146,14 +152,18 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     _check_solver(spec.solver.name)
     problem = build_problem(scenario, spec)
     progress = None if args.quiet else (
-        lambda rec: print(f"  iteration {rec['iteration']} ({rec['kind']}): cost "
-                          f"{rec['cost']:.2f}, worst shortfall {rec['worst_shortfall']:.3f}, "
-                          f"{rec['cells_short']} cells short", file=sys.stderr))
+        lambda rec: print(f"  iteration {rec['iteration']} ({rec['kind']}, "
+                          f"{rec['replications']} replications): cost {rec['cost']:.2f}, "
+                          f"{rec['cells_short']} cells short"
+                          + (f", worst {rec['worst']['item']} at {rec['worst']['period']} "
+                             f"short by {rec['worst_shortfall']:.3f}"
+                             if rec["cells_short"] else ", every cell meets its target"),
+                          file=sys.stderr))
     if args.certify:
         cert = certify(problem, workers=args.workers, report=progress)
         solution = cert.solution
         doc = plan_document(problem, solution, cert.status, cert.service_level,
-                            cert.iterations)
+                            cert.iterations, cert.short_cells)
     else:
         solution = solve(problem, lp_path=args.lp)
         doc = plan_document(problem, solution)
@@ -184,6 +194,12 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         write_text_atomic(args.scenario_out, staffed_text)
     if not args.quiet:
         print(plan_table(doc))
+    if doc["status"] == "not_certified":
+        cells = "; ".join(f"{v['item']} at {v['period']} ({v['value']:.3f}, target "
+                          f"{v['target']})" for v in doc.get("short_cells", [])[:8])
+        print(f"hallsim: not certified: {len(doc.get('short_cells', []))} cells short: {cells}",
+              file=sys.stderr)
+        return EXIT_NOT_CERTIFIED
     return EXIT_OK
 
 
