@@ -1,12 +1,18 @@
 """The hall engine: tickets, queues and windows on a SimPy event calendar.
 
-The engine is built from a validated :class:`~sim.spec.scenario.Scenario` and a
-table of :class:`~sim.engine.arrivals.Customers`; it returns :class:`~sim.engine.records.Records`
+The engine is built from a compiled :class:`HallLayout` and a table of
+:class:`~sim.engine.arrivals.Customers`; it returns :class:`~sim.engine.records.Records`
 and does no I/O. Customers are not SimPy processes: each ticket costs one
 arrival event and, if served, one service-end event, both plain callbacks on
 the SimPy environment. Reneging is settled lazily and exactly: a window that
 calls at time ``t`` skips (and records as abandoned, at their deadline) the
 tickets whose patience ran out before ``t``, which is when they would have left.
+
+Its parts: the ticket table (:class:`Tickets`), one :class:`Roster` per window
+group (idle, off duty, leaving at the end of the current service), one
+:class:`CategoryQueue` per category (lazy reneging and balking), and, when the
+scenario follows cases and journeys, a :class:`TicketFlow` that is told what
+happens to its tickets and may add new ones through :meth:`Hall.inject`.
 
 Rules (see ``docs/scenario-format.md``):
 
@@ -27,18 +33,23 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Protocol, cast
 
 import numpy as np
 import simpy
 
 from sim.engine.arrivals import Customers
-from sim.engine.cases import CaseFlow
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.scenario import Scenario
 
-_WAITING, _DONE = 0, 1
+Timeout = simpy.Timeout
+
+#: ``trace`` rows: (time, event, ticket, window)
+TraceRow = tuple[float, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -61,28 +72,16 @@ class HallLayout:
     def from_scenario(cls, scenario: Scenario) -> HallLayout:
         """Compile a scenario."""
         cats = tuple(scenario.categories)
-        cidx = {c: k for k, c in enumerate(cats)}
         groups = scenario.windows
-        names = tuple(g.id for g in groups)
-        speed = np.ones((len(groups), len(cats)))
-        tiers = []
-        for gi, g in enumerate(groups):
-            served = [cidx[c] for c in scenario.serves(g.id)]
-            primary = [cidx[c] for c in scenario.primary(g.id)]
-            for c in served:
-                speed[gi, c] = scenario.speed_factor(g.id, cats[c])
-            if scenario.call_rule(g.id) == "own_first":
-                rest = [c for c in served if c not in primary]
-                tiers.append((tuple(primary), tuple(rest)) if rest else (tuple(primary),))
-            else:
-                tiers.append((tuple(served),))
-        eligible = []
-        for c in cats:
-            prim = [gi for gi, g in enumerate(groups) if c in scenario.primary(g.id)]
-            other = [gi for gi, g in enumerate(groups)
-                     if c in scenario.serves(g.id) and gi not in prim]
-            eligible.append(tuple(prim + other))
-        changes, initial = [], []
+        speed, tiers = _speeds_and_tiers(scenario, cats)
+        auth = scenario.authorisation
+        eligible = tuple(
+            tuple(gi for gi, g in enumerate(groups) if c in auth.primary(g.id))
+            + tuple(gi for gi, g in enumerate(groups)
+                    if c in auth.serves(g.id) and c not in auth.primary(g.id))
+            for c in cats)
+        changes: list[tuple[float, int, int]] = []
+        initial = []
         for gi, g in enumerate(groups):
             steps = g.staffing()
             initial.append(steps[0][1])
@@ -92,266 +91,462 @@ class HallLayout:
         window_group = np.array([gi for gi, g in enumerate(groups) for _ in range(g.count)],
                                 dtype=np.int32)
         balk = tuple(scenario.categories[c].balk_at_queue or 0 for c in cats)
-        return cls(cats, names, tuple(g.count for g in groups), window_names, window_group,
-                   tuple(eligible), tuple(tuple(t) for t in tiers), speed,
+        return cls(cats, tuple(g.id for g in groups), tuple(g.count for g in groups),
+                   window_names, window_group, eligible, tiers, speed,
                    tuple(sorted(changes)), tuple(initial), balk)
 
 
-def run_hall(
-    layout: HallLayout,
-    customers: Customers,
-    days: int,
-    trace: list[tuple] | None = None,
-    flow: CaseFlow | None = None,
-) -> Records:
-    """Simulate one replication and return its records.
+def _speeds_and_tiers(scenario: Scenario, cats: tuple[str, ...]
+                      ) -> tuple[np.ndarray, tuple[tuple[tuple[int, ...], ...], ...]]:
+    """Per group: the service-time factor of each category and the call tiers."""
+    cidx = {c: k for k, c in enumerate(cats)}
+    groups = scenario.windows
+    speed = np.ones((len(groups), len(cats)))
+    tiers: list[tuple[tuple[int, ...], ...]] = []
+    for gi, g in enumerate(groups):
+        served = [cidx[c] for c in scenario.authorisation.serves(g.id)]
+        primary = [cidx[c] for c in scenario.authorisation.primary(g.id)]
+        for c in served:
+            speed[gi, c] = scenario.authorisation.speed_factor(g.id, cats[c])
+        if scenario.call_rule(g.id) == "own_first":
+            rest = [c for c in served if c not in primary]
+            tiers.append((tuple(primary), tuple(rest)) if rest else (tuple(primary),))
+        else:
+            tiers.append((tuple(served),))
+    return speed, tuple(tiers)
 
-    ``trace``, if a list is given, receives the event log as tuples
-    ``(time, event, ticket, window)`` with events ``arrive``, ``call``, ``end``,
-    ``abandon``, ``balk``, ``staff`` (ticket = -1, window = group's staffed count).
-    ``flow`` (cases and journeys) may add tickets while the run goes on, and is
-    told when its tickets are served or leave.
+
+class TicketFlow(Protocol):
+    """What follows tickets beyond the window (cases, journeys), as the hall sees it."""
+
+    def owns(self, i: int) -> bool:
+        """Whether ticket ``i`` belongs to the flow."""
+        ...
+
+    def served(self, i: int, arrival: float, now: float) -> None:
+        """A window finished serving ticket ``i`` (taken at ``arrival``) at ``now``."""
+        ...
+
+    def left(self, i: int) -> None:
+        """Ticket ``i`` abandoned or balked."""
+        ...
+
+
+#: ``inject(time, category, work, patience) -> ticket index``: a ticket added during the run
+Inject = Callable[[float, int, float, float], int]
+
+
+class Tickets:
+    """The ticket table of one run: growable parallel lists (columns, not objects).
+
+    ``waiting`` is True until the ticket is called, abandons, balks or the run
+    ends; ``deadline`` is ticket time plus patience.
     """
-    env = simpy.Environment()
-    n = len(customers)
-    arr_list = customers.arrival.tolist()
-    cat_list = customers.category.tolist()
-    work_list = customers.work.tolist()
-    if np.isinf(customers.patience).all():
-        deadline_list = [float("inf")] * n
-    else:
-        deadline_list = (customers.arrival + customers.patience).tolist()
-    nan = float("nan")
-    call = [nan] * n
-    end = [nan] * n
-    window = [-1] * n
-    outcome = [OPEN] * n
-    status = [_WAITING] * n
 
-    n_groups = len(layout.group_names)
-    n_cats = len(layout.category_names)
-    queues: list[deque[int]] = [deque() for _ in range(n_cats)]
-    eligible = layout.eligible
-    tiers = layout.tiers
-    speed = layout.speed.tolist()
-    window_group = layout.window_group.tolist()
-    balk_at = layout.balk_at
-    has_balking = any(balk_at)
-    waiting_count = [0] * n_cats
-    deadline_heaps: list[list[tuple[float, int]]] = [[] for _ in range(n_cats)]
+    __slots__ = ("arrival", "category", "work", "deadline", "call", "end", "window",
+                 "outcome", "waiting")
 
-    first = [0] * n_groups
-    for gi in range(1, n_groups):
-        first[gi] = first[gi - 1] + layout.group_counts[gi - 1]
-    idle: list[deque[int]] = [deque() for _ in range(n_groups)]
-    off: list[list[int]] = [[] for _ in range(n_groups)]
-    pending_off = [0] * n_groups
-    pending_since: list[deque[float]] = [deque() for _ in range(n_groups)]
-    off_schedule: list[tuple[int, float, float]] = []  # (group, off-duty time, service end)
-    current = [-1] * len(window_group)
-    for gi in range(n_groups):
-        ws = list(range(first[gi], first[gi] + layout.group_counts[gi]))
-        on = layout.initial_staff[gi]
-        idle[gi].extend(ws[:on])
-        off[gi].extend(reversed(ws[on:]))
-    staffed = list(layout.initial_staff)
+    def __init__(self, customers: Customers) -> None:
+        n = len(customers)
+        self.arrival: list[float] = customers.arrival.tolist()
+        self.category: list[int] = customers.category.tolist()
+        self.work: list[float] = customers.work.tolist()
+        self.deadline: list[float] = (
+            [float("inf")] * n if np.isinf(customers.patience).all()
+            else (customers.arrival + customers.patience).tolist())
+        nan = float("nan")
+        self.call: list[float] = [nan] * n
+        self.end: list[float] = [nan] * n
+        self.window: list[int] = [-1] * n
+        self.outcome: list[int] = [OPEN] * n
+        self.waiting: list[bool] = [True] * n
 
-    Timeout = simpy.Timeout  # noqa: N806 - local alias for speed
-    log = trace.append if trace is not None else None
+    def __len__(self) -> int:
+        return len(self.arrival)
 
-    owned = flow.is_owned if flow is not None else None
+    def add(self, t: float, c: int, work: float, patience: float) -> int:
+        """Append a ticket of category ``c`` taken at ``t``; return its index."""
+        i = len(self.arrival)
+        self.arrival.append(t)
+        self.category.append(c)
+        self.work.append(work)
+        self.deadline.append(t + patience)
+        self.call.append(float("nan"))
+        self.end.append(float("nan"))
+        self.window.append(-1)
+        self.outcome.append(OPEN)
+        self.waiting.append(True)
+        return i
 
-    def mark_abandoned(i: int) -> None:
-        status[i] = _DONE
-        outcome[i] = ABANDONED
-        end[i] = deadline_list[i]
-        waiting_count[cat_list[i]] -= 1
-        if log:
-            log((deadline_list[i], "abandon", i, -1))
-        if owned and owned(i):
-            flow.left(i)
 
-    def front(c: int, now: float) -> int:
-        """The first ticket still waiting in queue ``c`` at ``now`` (-1 if none)."""
-        q = queues[c]
-        while q:
-            i = q[0]
-            if status[i] != _WAITING:
-                q.popleft()
-            elif deadline_list[i] < now:
-                q.popleft()
-                mark_abandoned(i)
+class Roster:
+    """The windows of one group: idle ones (longest idle first), off-duty ones, and how
+    many busy windows leave at the end of their current service (and since when).
+
+    Which busy window leaves is not fixed in advance: the first to finish goes.
+    """
+
+    __slots__ = ("group", "idle", "off", "leaving", "staffed", "off_schedule")
+
+    def __init__(self, group: int, windows: list[int], on: int,
+                 off_schedule: list[tuple[int, float, float]]) -> None:
+        self.group = group
+        self.idle: deque[int] = deque(windows[:on])
+        self.off: list[int] = list(reversed(windows[on:]))
+        self.leaving: deque[float] = deque()  # off-duty times of windows still serving
+        self.staffed = on
+        self.off_schedule = off_schedule  # (group, off-duty time, service end), shared
+
+    def leaves_after_service(self, w: int, now: float) -> bool:
+        """Window ``w`` finished a service at ``now``: True if it now goes off duty."""
+        if not self.leaving:
+            return False
+        self.off_schedule.append((self.group, self.leaving.popleft(), now))
+        self.off.append(w)
+        return True
+
+    def restaff(self, target: int, now: float) -> int:
+        """Staff ``target`` windows from ``now``; return how many come on duty.
+
+        Fewer: idle windows go off duty at once (the most recently idle first),
+        then busy ones are marked to leave after their service. More: windows
+        marked to leave stay, then off-duty ones come back (the caller puts them
+        to work with :meth:`bring_on`).
+        """
+        have, self.staffed = self.staffed, target
+        if target < have:
+            drop = have - target
+            while drop and self.idle:
+                self.off.append(self.idle.pop())
+                drop -= 1
+            self.leaving.extend([now] * drop)
+            return 0
+        add = target - have
+        while add and self.leaving:
+            self.leaving.pop()
+            add -= 1
+        return add
+
+    def bring_on(self) -> int:
+        """An off-duty window coming on duty."""
+        return self.off.pop()
+
+
+class CategoryQueue:
+    """The tickets of one category waiting to be called, in ticket order.
+
+    Tickets that abandoned stay in the line until a window looks at the front:
+    ``front`` settles them (at their deadline) on the way. A category with a
+    balking limit also keeps its waiting tickets' deadlines in a heap, so that
+    the count it compares against the limit is exact at every arrival.
+    """
+
+    __slots__ = ("line", "waiting", "deadlines", "balk_at", "abandon", "_is_waiting",
+                 "_deadline")
+
+    def __init__(self, balk_at: int, tickets: Tickets, abandon: Callable[[int], None]) -> None:
+        self.line: deque[int] = deque()
+        self.waiting = 0  # tickets in the line still waiting (the balking count)
+        self.deadlines: list[tuple[float, int]] = []
+        self.balk_at = balk_at
+        self.abandon = abandon
+        self._is_waiting = tickets.waiting
+        self._deadline = tickets.deadline
+
+    def front(self, now: float) -> int:
+        """The first ticket still waiting at ``now`` (-1 if none)."""
+        line = self.line
+        is_waiting = self._is_waiting
+        deadline = self._deadline
+        while line:
+            i = line[0]
+            if not is_waiting[i]:
+                line.popleft()
+            elif deadline[i] < now:
+                line.popleft()
+                self.abandon(i)
             else:
                 return i
         return -1
 
-    def start(w: int, i: int, now: float) -> None:
-        status[i] = _DONE
-        call[i] = now
-        window[i] = w
-        current[w] = i
-        ev = Timeout(env, work_list[i] * speed[window_group[w]][cat_list[i]], w)
-        ev.callbacks.append(on_end)
-        if log:
-            log((now, "call", i, w))
+    def take(self, now: float) -> int:
+        """Call the first ticket still waiting at ``now``: remove and return it (-1 if none).
 
-    def next_for(gi: int, now: float) -> int:
-        for tier in tiers[gi]:
+        :meth:`front` and :meth:`pop_front` in one step (the hot path of a window
+        that frees up).
+        """
+        line = self.line
+        is_waiting = self._is_waiting
+        deadline = self._deadline
+        while line:
+            i = line.popleft()
+            if not is_waiting[i]:
+                continue
+            if deadline[i] < now:
+                self.abandon(i)
+                continue
+            self.waiting -= 1
+            return i
+        return -1
+
+    def pop_front(self) -> None:
+        """Remove the ticket :meth:`front` returned (it is being called)."""
+        self.line.popleft()
+        self.waiting -= 1
+
+    def is_full(self, now: float) -> bool:
+        """Whether an arrival at ``now`` balks (the limit's worth are still waiting)."""
+        heap = self.deadlines
+        is_waiting = self._is_waiting
+        while heap and heap[0][0] < now:
+            _, j = heapq.heappop(heap)
+            if is_waiting[j]:
+                self.abandon(j)
+        return self.waiting >= self.balk_at
+
+    def push(self, i: int) -> None:
+        """Ticket ``i`` joins the queue."""
+        if self.balk_at:
+            d = self._deadline[i]
+            if d != float("inf"):
+                heapq.heappush(self.deadlines, (d, i))
+        self.line.append(i)
+        self.waiting += 1
+
+
+class Hall:
+    """One replication of the hall: built, optionally joined by a flow, run once.
+
+    The first arrival is scheduled at construction, so that a flow created next
+    (which may inject tickets through :meth:`inject` on ``env``) finds the event
+    calendar in the same order whatever it injects. The event handlers read the
+    ticket columns through attributes of their own (``_arrival``, ``_call``, ...):
+    they run once or twice per ticket and are the engine's hot path.
+    """
+
+    __slots__ = ("layout", "env", "tickets", "queues", "rosters", "_n_first", "_log", "_flow",
+                 "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
+                 "_eligible", "_tiers", "_current", "_off_schedule",
+                 "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
+                 "_waiting")
+
+    def __init__(self, layout: HallLayout, customers: Customers,
+                 trace: list[TraceRow] | None = None) -> None:
+        self.layout = layout
+        self.env = simpy.Environment()
+        t = self.tickets = Tickets(customers)
+        self._arrival, self._category, self._work = t.arrival, t.category, t.work
+        self._call, self._end, self._window = t.call, t.end, t.window
+        self._outcome, self._waiting = t.outcome, t.waiting
+        self._n_first = len(customers)
+        self._log = trace.append if trace is not None else None
+        self._flow: TicketFlow | None = None
+        self._speed: list[list[float]] = layout.speed.tolist()
+        self._window_group: list[int] = layout.window_group.tolist()
+        self._eligible = layout.eligible
+        self._tiers = layout.tiers
+        self._current = [-1] * len(self._window_group)
+        # one service-end callback per window, so the event needs no value
+        self._end_callbacks = [partial(self._on_end, w) for w in range(len(self._current))]
+        self._next_arrival = 0
+        self._arrival_callback = self._on_arrival
+        self._off_schedule: list[tuple[int, float, float]] = []
+        self.queues = [CategoryQueue(b, t, self._abandon) for b in layout.balk_at]
+        self.rosters: list[Roster] = []
+        first = 0
+        for gi, count in enumerate(layout.group_counts):
+            windows = list(range(first, first + count))
+            self.rosters.append(Roster(gi, windows, layout.initial_staff[gi],
+                                       self._off_schedule))
+            first += count
+        if self._n_first:
+            ev = Timeout(self.env, t.arrival[0])
+            ev.callbacks.append(self._on_arrival)
+
+    # --- run --------------------------------------------------------------------------
+
+    def run(self, days: int, flow: TicketFlow | None = None) -> Records:
+        """Run to the end of the event calendar (past ``days`` until the hall empties)."""
+        self._flow = flow
+        for d in range(days):
+            for t, gi, target in self.layout.staff_changes:
+                at = d * MINUTES_PER_DAY + t
+                if at > 0:
+                    ev = Timeout(self.env, at, (gi, target))
+                    ev.callbacks.append(self._on_staff)
+        self.env.run()
+        self._close_run()
+        return self._records()
+
+    def inject(self, t: float, c: int, work: float, patience: float) -> int:
+        """Add a ticket of category ``c`` taken at time ``t`` (>= now); return its index."""
+        i = self.tickets.add(t, c, work, patience)
+        ev = Timeout(self.env, t - self.env.now, i)
+        ev.callbacks.append(self._on_injected)
+        return i
+
+    # --- events -----------------------------------------------------------------------
+
+    def _on_arrival(self, _ev: simpy.Event) -> None:
+        # drawn customers arrive in ticket order, each scheduling the next
+        i = self._next_arrival
+        self._next_arrival = i + 1
+        arrival = self._arrival
+        if i + 1 < self._n_first:
+            env = self.env
+            nxt = Timeout(env, arrival[i + 1] - env.now)
+            nxt.callbacks.append(self._arrival_callback)
+        self._admit(i, arrival[i])  # the clock may differ from it by a rounding step
+
+    def _on_injected(self, ev: simpy.Event) -> None:
+        i = cast(int, ev.value)
+        self._admit(i, self._arrival[i])
+
+    def _on_end(self, w: int, _ev: simpy.Event) -> None:
+        now = self.env.now
+        i = self._current[w]
+        self._end[i] = now
+        self._outcome[i] = SERVED
+        self._current[w] = -1
+        if self._log:
+            self._log((now, "end", i, w))
+        flow = self._flow
+        if flow is not None and flow.owns(i):
+            flow.served(i, self._arrival[i], now)
+        gi = self._window_group[w]
+        roster = self.rosters[gi]
+        if roster.leaving and roster.leaves_after_service(w, now):
+            return
+        nxt = self._next_for(gi, now)
+        if nxt >= 0:
+            self._start(w, nxt, now)
+        else:
+            roster.idle.append(w)
+
+    def _on_staff(self, ev: simpy.Event) -> None:
+        gi, target = cast(tuple[int, int], ev.value)
+        now = self.env.now
+        if self._log:
+            self._log((now, "staff", -1, target))
+        roster = self.rosters[gi]
+        for _ in range(roster.restaff(target, now)):
+            w = roster.bring_on()
+            i = self._next_for(gi, now)
+            if i >= 0:
+                self._start(w, i, now)
+            else:
+                roster.idle.append(w)
+
+    # --- steps ------------------------------------------------------------------------
+
+    def _admit(self, i: int, now: float) -> None:
+        """Ticket ``i`` arrives: to an idle window, or into its queue, or it balks."""
+        c = self._category[i]
+        if self._log:
+            self._log((now, "arrive", i, -1))
+        rosters = self.rosters
+        for gi in self._eligible[c]:
+            idle = rosters[gi].idle
+            if idle:
+                self._start(idle.popleft(), i, now)
+                return
+        queue = self.queues[c]
+        if queue.balk_at and queue.is_full(now):
+            self._balk(i, now)
+            return
+        queue.push(i)
+
+    def _start(self, w: int, i: int, now: float) -> None:
+        """Window ``w`` calls ticket ``i`` at ``now``."""
+        self._waiting[i] = False
+        self._call[i] = now
+        self._window[i] = w
+        self._current[w] = i
+        ev = Timeout(self.env,
+                           self._work[i] * self._speed[self._window_group[w]][self._category[i]])
+        ev.callbacks.append(self._end_callbacks[w])
+        if self._log:
+            self._log((now, "call", i, w))
+
+    def _next_for(self, gi: int, now: float) -> int:
+        """The ticket a window of group ``gi`` calls at ``now`` (-1 if none), taken off its
+        queue: tier by tier, the oldest ticket at the fronts of the tier's queues."""
+        queues = self.queues
+        for tier in self._tiers[gi]:
             if len(tier) == 1:
-                i = front(tier[0], now)
+                i = queues[tier[0]].take(now)
                 if i >= 0:
-                    queues[tier[0]].popleft()
-                    waiting_count[tier[0]] -= 1
                     return i
                 continue
-            best, best_c, best_t = -1, -1, 0.0
+            arrival = self._arrival
+            best, best_q, best_t = -1, queues[tier[0]], 0.0
             for c in tier:
-                i = front(c, now)
-                if i >= 0 and (best < 0 or arr_list[i] < best_t):
-                    best, best_c, best_t = i, c, arr_list[i]
+                q = queues[c]
+                i = q.front(now)
+                if i >= 0 and (best < 0 or arrival[i] < best_t):
+                    best, best_q, best_t = i, q, arrival[i]
             if best >= 0:
-                queues[best_c].popleft()
-                waiting_count[best_c] -= 1
+                best_q.pop_front()
                 return best
         return -1
 
-    def on_end(ev: simpy.Event) -> None:
-        w = ev._value
-        now = env._now
-        i = current[w]
-        end[i] = now
-        outcome[i] = SERVED
-        current[w] = -1
-        if log:
-            log((now, "end", i, w))
-        if owned and owned(i):
-            flow.served(i, arr_list[i], now)
-        gi = window_group[w]
-        if pending_off[gi]:
-            pending_off[gi] -= 1
-            off_schedule.append((gi, pending_since[gi].popleft(), now))
-            off[gi].append(w)
-            return
-        nxt = next_for(gi, now)
-        if nxt >= 0:
-            start(w, nxt, now)
-        else:
-            idle[gi].append(w)
+    def _abandon(self, i: int) -> None:
+        """Ticket ``i`` left at its deadline (found when a window or an arrival looked)."""
+        t = self.tickets
+        t.waiting[i] = False
+        t.outcome[i] = ABANDONED
+        t.end[i] = t.deadline[i]
+        self.queues[t.category[i]].waiting -= 1
+        if self._log:
+            self._log((t.deadline[i], "abandon", i, -1))
+        if self._flow is not None and self._flow.owns(i):
+            self._flow.left(i)
 
-    def on_arrival(ev: simpy.Event) -> None:
-        i = ev._value
-        now = arr_list[i]  # the clock may differ from it by a rounding step
-        if i + 1 < n:
-            nxt = Timeout(env, arr_list[i + 1] - env._now, i + 1)
-            nxt.callbacks.append(on_arrival)
-        admit(i, now)
+    def _balk(self, i: int, now: float) -> None:
+        t = self.tickets
+        t.waiting[i] = False
+        t.outcome[i] = BALKED
+        t.end[i] = now
+        if self._log:
+            self._log((now, "balk", i, -1))
+        if self._flow is not None and self._flow.owns(i):
+            self._flow.left(i)
 
-    def on_injected(ev: simpy.Event) -> None:
-        admit(ev._value, arr_list[ev._value])
+    def _close_run(self) -> None:
+        """Settle tickets still queued when the calendar ran out: abandoned if they were
+        impatient (their deadline has passed), otherwise open."""
+        t = self.tickets
+        for q in self.queues:
+            for i in q.line:
+                if t.waiting[i]:
+                    if t.deadline[i] != float("inf"):
+                        self._abandon(i)
+                    else:
+                        t.waiting[i] = False  # still waiting when the run stopped: "open"
 
-    def inject(t: float, c: int, work: float, patience: float) -> int:
-        """Add a ticket of category ``c`` taken at time ``t`` (>= now); return its index."""
-        i = len(arr_list)
-        arr_list.append(t)
-        cat_list.append(c)
-        work_list.append(work)
-        deadline_list.append(t + patience)
-        call.append(nan)
-        end.append(nan)
-        window.append(-1)
-        outcome.append(OPEN)
-        status.append(_WAITING)
-        ev = Timeout(env, t - env._now, i)
-        ev.callbacks.append(on_injected)
-        return i
+    def _records(self) -> Records:
+        layout, t = self.layout, self.tickets
+        return Records(
+            category_names=layout.category_names,
+            window_names=layout.window_names,
+            group_names=layout.group_names,
+            window_group=layout.window_group,
+            arrival=np.array(t.arrival),
+            category=np.array(t.category, dtype=np.int32),
+            call=np.array(t.call),
+            end=np.array(t.end),
+            window=np.array(t.window, dtype=np.int32),
+            outcome=np.array(t.outcome, dtype=np.int8),
+            off_schedule=np.array(self._off_schedule, dtype=float).reshape(-1, 3),
+        )
 
-    def admit(i: int, now: float) -> None:
-        c = cat_list[i]
-        if log:
-            log((now, "arrive", i, -1))
-        for gi in eligible[c]:
-            if idle[gi]:
-                start(idle[gi].popleft(), i, now)
-                return
-        if has_balking and balk_at[c]:
-            heap = deadline_heaps[c]
-            while heap and heap[0][0] < now:
-                _, j = heapq.heappop(heap)
-                if status[j] == _WAITING:
-                    mark_abandoned(j)
-            if waiting_count[c] >= balk_at[c]:
-                status[i] = _DONE
-                outcome[i] = BALKED
-                end[i] = now
-                if log:
-                    log((now, "balk", i, -1))
-                if owned and owned(i):
-                    flow.left(i)
-                return
-            if deadline_list[i] != float("inf"):
-                heapq.heappush(heap, (deadline_list[i], i))
-        queues[c].append(i)
-        waiting_count[c] += 1
 
-    def on_staff(ev: simpy.Event) -> None:
-        gi, target = ev._value
-        now = env._now
-        have = staffed[gi]
-        staffed[gi] = target
-        if log:
-            log((now, "staff", -1, target))
-        if target < have:
-            drop = have - target
-            while drop and idle[gi]:
-                off[gi].append(idle[gi].pop())
-                drop -= 1
-            for _ in range(drop):
-                pending_off[gi] += 1
-                pending_since[gi].append(now)
-        else:
-            add = target - have
-            while add and pending_off[gi]:
-                pending_off[gi] -= 1
-                pending_since[gi].pop()
-                add -= 1
-            for _ in range(add):
-                w = off[gi].pop()
-                i = next_for(gi, now)
-                if i >= 0:
-                    start(w, i, now)
-                else:
-                    idle[gi].append(w)
+def run_hall(layout: HallLayout, customers: Customers, days: int,
+             trace: list[TraceRow] | None = None) -> Records:
+    """Simulate one replication of the hall alone (no cases or journeys).
 
-    if n:
-        ev = Timeout(env, arr_list[0], 0)
-        ev.callbacks.append(on_arrival)
-    if flow is not None:
-        flow.attach(env, inject)
-    for d in range(days):
-        for t, gi, target in layout.staff_changes:
-            at = d * MINUTES_PER_DAY + t
-            if at > 0:
-                ev = Timeout(env, at, (gi, target))
-                ev.callbacks.append(on_staff)
-    env.run()
-
-    for c in range(n_cats):
-        for i in queues[c]:
-            if status[i] == _WAITING:
-                if deadline_list[i] != float("inf"):
-                    mark_abandoned(i)
-                else:
-                    status[i] = _DONE  # still waiting when the run stopped: outcome "open"
-    return Records(
-        category_names=layout.category_names,
-        window_names=layout.window_names,
-        group_names=layout.group_names,
-        window_group=layout.window_group,
-        arrival=np.array(arr_list),
-        category=np.array(cat_list, dtype=np.int32),
-        call=np.array(call),
-        end=np.array(end),
-        window=np.array(window, dtype=np.int32),
-        outcome=np.array(outcome, dtype=np.int8),
-        off_schedule=np.array(off_schedule, dtype=float).reshape(-1, 3),
-    )
+    ``trace``, if a list is given, receives the event log as tuples
+    ``(time, event, ticket, window)`` with events ``arrive``, ``call``, ``end``,
+    ``abandon``, ``balk``, ``staff`` (ticket = -1, window = group's staffed count).
+    """
+    return Hall(layout, customers, trace).run(days)

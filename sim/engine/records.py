@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # pandas is imported on use: it costs ~0.3 s at start-up
 
 SERVED, ABANDONED, BALKED, OPEN = 0, 1, 2, 3
 OUTCOMES = ("served", "abandoned", "balked", "open")
+#: what a ticket is to its case or journey (the ``kind`` column)
+KIND_NAMES = ("first", "return", "collect", "journey")
+KIND_FIRST, KIND_RETURN, KIND_COLLECT, KIND_JOURNEY = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -65,19 +68,18 @@ class Records:
         frame = pd.DataFrame(
             {
                 "ticket": np.arange(1, len(self) + 1),
-                "category": pd.Categorical.from_codes(self.category, self.category_names),
+                "category": pd.Categorical.from_codes(self.category, pd.Index(self.category_names)),
                 "day": self.day,
                 "arrival": self.arrival,
                 "call": self.call,
                 "end": self.end,
                 "window": names[self.window],
-                "outcome": pd.Categorical.from_codes(self.outcome.astype(np.int8), OUTCOMES),
+                "outcome": pd.Categorical.from_codes(self.outcome.astype(np.int8),
+                                                  pd.Index(OUTCOMES)),
             }
         )
         for name, column in self.extra.items():
             if name == "kind":
-                from sim.engine.cases import KIND_NAMES
-
                 labels = np.asarray(("",) + KIND_NAMES, dtype=object)
                 frame[name] = labels[column.astype(int) + 1]
             else:  # -1 = not part of a case or journey: missing

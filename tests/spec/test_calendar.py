@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from sim.engine.arrivals import Customers
+from sim.engine.case_draws import draw_cases
 from sim.engine.cases import CaseFlow
-from sim.engine.hall import HallLayout, run_hall
+from sim.engine.hall import Hall, HallLayout
 from sim.spec.calendar import Calendar, WorkingTime
 from sim.spec.scenario import scenario_from_dict
 from sim.stats.metrics import summarise
@@ -74,8 +75,10 @@ def _one_case(holidays: list[str]):
     cust = Customers(("permit",), np.array([hhmm(FRIDAY, "16:40")]), np.zeros(1, np.int32),
                      np.array([10.0]), np.array([np.inf]))
     layout = HallLayout.from_scenario(scenario)
-    flow = CaseFlow(scenario, cust, seed=1, replication=0, days=6)
-    rec = run_hall(layout, cust, 6, flow=flow)
+    hall = Hall(layout, cust)
+    flow = CaseFlow(scenario, draw_cases(scenario, cust, seed=1, replication=0), hall.env,
+                    hall.inject)
+    rec = hall.run(6, flow)
     table = flow.table(0.0, 6 * 1440.0)
     return scenario, layout, rec, table
 
