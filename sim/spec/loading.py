@@ -112,6 +112,15 @@ def _check_values(data: Any, source: str) -> None:
             stack.extend((v, (*loc, k)) for k, v in reversed(list(enumerate(node))))
 
 
+def _decode(raw: bytes) -> str:
+    """Text of a file in UTF-8 (with or without a byte-order mark) or, failing that, in
+    GB18030, the superset of GBK that Chinese Windows editors save in."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
 def read_yaml(path: str | Path) -> Any:
     """Parse a YAML file safely; unreadable files, bad YAML and data beyond the limits
     (size, nesting, values, NaN and infinity) raise :class:`InputError`."""
@@ -122,11 +131,14 @@ def read_yaml(path: str | Path) -> Any:
             raise InputError(source, "", f"file of {size:,} bytes, larger than the limit of "
                                          f"{MAX_FILE_BYTES:,} (see 'Limits' in "
                                          "docs/scenario-format.md)")
-        text = Path(path).read_text(encoding="utf-8")
+        text = _decode(Path(path).read_bytes())
     except FileNotFoundError:
         raise InputError(source, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(source, "", f"cannot read file ({exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(source, "", "cannot read file: its text is neither UTF-8 nor "
+                                     "GBK/GB18030") from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _TooDeep as exc:

@@ -34,7 +34,7 @@ from sim.spec.calendar import Calendar
 from sim.spec.checks import check_scenario
 from sim.spec.clock import parse_hhmm, parse_period, parse_periods
 from sim.spec.distributions import Distribution
-from sim.spec.errors import ScenarioError
+from sim.spec.errors import InputError, ScenarioError
 from sim.spec.limits import (
     MAX_DAY_FACTOR,
     MAX_DAYS,
@@ -229,7 +229,15 @@ class Scenario(Frozen):
         return self.group(group_id).call_rule or self.hall.call_rule
 
     def with_days(self, days: int) -> Scenario:
-        """The same scenario over ``days`` days (warm-up kept if it still fits)."""
+        """The same scenario over ``days`` days (warm-up kept if it still fits).
+
+        ``days`` outside 1 .. :data:`~sim.spec.limits.MAX_DAYS` raises :class:`InputError`
+        naming the ``--days`` option, which is where such a value comes from.
+        """
+        if not 1 <= days <= MAX_DAYS:
+            raise InputError("", "--days", f"{days:,} days: must be between 1 and the limit "
+                                           f"of {MAX_DAYS:,} (see 'Limits' in "
+                                           "docs/scenario-format.md)")
         hall = self.hall.model_dump(by_alias=True)
         hall["days"] = days
         hall["warmup_days"] = min(self.hall.warmup_days, days - 1)
