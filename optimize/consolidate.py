@@ -123,6 +123,15 @@ def _optimise(scenario: Scenario, spec: OptimizeSpec, structure: str, do_certify
                                 for p in range(len(problem.periods)))}
 
 
+def stages(scenario: Scenario, spec: OptimizeSpec, structures: tuple[str, ...],
+           slowdowns: tuple[float, ...]) -> int:
+    """How many progress messages :func:`consolidate` sends (for a progress bar)."""
+    total = today_headcount(scenario)
+    wanted = tuple(dict.fromkeys(("dedicated", *structures)))
+    return sum(2 if total >= len(generate(scenario, spec, s)) else 1 for s in wanted) \
+        + len(slowdowns)
+
+
 def consolidate(scenario: Scenario, spec: OptimizeSpec,
                 structures: tuple[str, ...] = ("dedicated", "chain", "zone", "full"),
                 replications: int = 20, seed: int = 1, do_certify: bool = False,
@@ -280,6 +289,7 @@ def consolidation_figure(doc: dict[str, Any], path: str) -> None:
     heads = [doc["structures"][s]["optimised"]["headcount"] or 0 for s in every]
     axes[1].bar(every, heads, color="tab:green")
     axes[1].set_title("least headcount meeting the service level")
+    axes[1].set_ylabel("staff (headcount)")
     rows = doc["speed_sweep"]["rows"]
     xs = [r["slowdown"] for r in rows]
     for s, colour in (("chain", "tab:orange"), ("full", "tab:purple")):

@@ -228,10 +228,25 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         import os
 
         args.workers = os.cpu_count() or 1
-    say = None if args.quiet else (lambda m: print(f"  {m}", file=sys.stderr))
+    from tqdm import tqdm
+
+    from optimize.consolidate import stages
+
+    bar = tqdm(total=stages(scenario, spec, structures, slowdowns), desc="consolidate",
+               unit="stage", file=sys.stderr, disable=args.quiet, leave=False)
+    started = [False]
+
+    def say(message: str) -> None:
+        if started[0]:
+            bar.update(1)
+        started[0] = True
+        bar.set_postfix_str(message)
+
     try:
-        doc = consolidate(scenario, spec, structures, args.replications, args.seed,
-                          args.certify, slowdowns, args.workers, say)
+        with bar:
+            doc = consolidate(scenario, spec, structures, args.replications, args.seed,
+                              args.certify, slowdowns, args.workers, say)
+            bar.update(bar.total - bar.n)
     except ValueError as exc:
         raise InputError(args.scenario, "windows", str(exc)) from None
     if args.json:
