@@ -24,7 +24,7 @@ import pandas as pd
 
 from sim.stats import registry
 from sim.stats.ci import half_width, paired_ci, unpaired_ci
-from sim.stats.metrics import queue_area
+from sim.stats.staffing import window_time
 
 #: columns of the tidy table that are not factors
 TIDY_COLUMNS = ("point", "scenario", "label", "replication", "seed", "metric", "section", "item",
@@ -46,8 +46,8 @@ def run_profile(scenario: Any, records: Any) -> dict[str, Any]:
     - ``wait_quantiles``: waits (minutes) of served tickets taken after the
       warm-up at percentiles 0, 1, ..., 100 (None if nobody was served);
     - ``utilisation_by_hour``: per window group and hour of day (``"08"``),
-      busy time over staffed time **while the hall is open** (closing
-      overtime is left out), over the days after the warm-up.
+      busy time over staffed time (:func:`utilisation_by_hour`), over the days
+      after the warm-up.
     """
     from sim.engine.records import SERVED
     from sim.spec.clock import MINUTES_PER_DAY
@@ -61,41 +61,21 @@ def run_profile(scenario: Any, records: Any) -> dict[str, Any]:
 
 
 def utilisation_by_hour(scenario: Any, records: Any) -> dict[str, dict[str, float]]:
-    """Busy / staffed window time per group and hour of day, within opening hours only."""
-    from sim.engine.records import SERVED
-    from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
+    """Busy / staffed window time per group and hour of day (``"08"``), over the days
+    after the warm-up, from :func:`sim.stats.staffing.window_time` (the one staffed-time
+    source, closing overtime included). Hours in which the hall is open or some
+    window is on duty are listed; NaN where the group has no staffed time then."""
+    from sim.spec.clock import MINUTES_PER_DAY
 
     hall = scenario.hall
-    cuts = set(range(0, int(MINUTES_PER_DAY) + 1, 60))
-    for s, e in hall.periods:
-        cuts |= {s, e}
-    for g in scenario.windows:
-        cuts |= {parse_hhmm(k) for k in (g.schedule or {})}
-    day_edges = np.array(sorted(cuts), dtype=float)
-    days = range(hall.warmup_days, hall.days)
-    edges = np.concatenate([d * MINUTES_PER_DAY + day_edges[:-1] for d in days]
-                           + [[hall.days * MINUTES_PER_DAY]])
-    mid = (edges[:-1] + edges[1:]) / 2.0 % MINUTES_PER_DAY
-    width = np.diff(edges)
-    is_open = np.array([hall.is_open_at(m) for m in mid])
-    hour = (mid // 60).astype(int)
-    served = (records.outcome == SERVED) & (records.window >= 0)
-    group_of = records.window_group[records.window[served]]
-    call, end = records.call[served], records.end[served]
-    out: dict[str, dict[str, float]] = {}
-    for gi, g in enumerate(scenario.windows):
-        m = group_of == gi
-        busy = queue_area(call[m], end[m], edges) if m.any() else np.zeros(len(width))
-        staffed_n = np.array([float(g.staffed_at(m)) for m in mid])
-        staffed = staffed_n * width * is_open
-        busy = busy * is_open
-        row = {}
-        for h in sorted(set(hour[is_open].tolist())):
-            sel = hour == h
-            st = staffed[sel].sum()
-            row[f"{h:02d}"] = float(busy[sel].sum() / st) if st > 0 else math.nan
-        out[g.id] = row
-    return out
+    wt = window_time(records, hall.warmup_days * MINUTES_PER_DAY,
+                       hall.days * MINUTES_PER_DAY)
+    util = wt.hourly_utilisation()
+    staffed_any = wt.staffed_by_hour.sum(axis=0) > 0
+    hours = [h for h in range(24)
+             if staffed_any[h] or any(hall.is_open_at(60 * h + m) for m in range(0, 60, 5))]
+    return {name: {f"{h:02d}": float(util[gi, h]) for h in hours}
+            for gi, name in enumerate(records.group_names)}
 
 
 # --- summaries ---------------------------------------------------------------------

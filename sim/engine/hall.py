@@ -67,6 +67,7 @@ class HallLayout:
     staff_changes: tuple[tuple[float, int, int], ...]  # (minute of day, group, staffed)
     initial_staff: tuple[int, ...]
     balk_at: tuple[int, ...]  # per category, 0 = never balks
+    open_periods: tuple[tuple[float, float], ...] = ((0.0, MINUTES_PER_DAY),)  # of a day
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> HallLayout:
@@ -93,7 +94,7 @@ class HallLayout:
         balk = tuple(scenario.categories[c].balk_at_queue or 0 for c in cats)
         return cls(cats, tuple(g.id for g in groups), tuple(g.count for g in groups),
                    window_names, window_group, eligible, tiers, speed,
-                   tuple(sorted(changes)), tuple(initial), balk)
+                   tuple(sorted(changes)), tuple(initial), balk, scenario.hall.periods)
 
 
 def _speeds_and_tiers(scenario: Scenario, cats: tuple[str, ...]
@@ -114,6 +115,21 @@ def _speeds_and_tiers(scenario: Scenario, cats: tuple[str, ...]
         else:
             tiers.append((tuple(served),))
     return speed, tuple(tiers)
+
+
+def _open_intervals(periods: tuple[tuple[float, float], ...], days: int
+                    ) -> list[tuple[float, float]]:
+    """The hall's opening intervals over ``days`` days, touching ones merged (a hall open
+    00:00-24:00 is one interval)."""
+    out: list[tuple[float, float]] = []
+    for d in range(days):
+        for s, e in sorted(periods):
+            start, end = d * MINUTES_PER_DAY + s, d * MINUTES_PER_DAY + e
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+    return out
 
 
 class TicketFlow(Protocol):
@@ -181,55 +197,87 @@ class Tickets:
 
 class Roster:
     """The windows of one group: idle ones (longest idle first), off-duty ones, and how
-    many busy windows leave at the end of their current service (and since when).
+    many busy windows leave at the end of their current service.
 
     Which busy window leaves is not fixed in advance: the first to finish goes.
     """
 
-    __slots__ = ("group", "idle", "off", "leaving", "staffed", "off_schedule")
+    __slots__ = ("idle", "off", "leaving", "staffed")
 
-    def __init__(self, group: int, windows: list[int], on: int,
-                 off_schedule: list[tuple[int, float, float]]) -> None:
-        self.group = group
+    def __init__(self, windows: list[int], on: int) -> None:
         self.idle: deque[int] = deque(windows[:on])
         self.off: list[int] = list(reversed(windows[on:]))
-        self.leaving: deque[float] = deque()  # off-duty times of windows still serving
+        self.leaving = 0  # busy windows to go off duty when their service ends
         self.staffed = on
-        self.off_schedule = off_schedule  # (group, off-duty time, service end), shared
 
-    def leaves_after_service(self, w: int, now: float) -> bool:
-        """Window ``w`` finished a service at ``now``: True if it now goes off duty."""
+    def leaves_after_service(self, w: int) -> bool:
+        """Window ``w`` finished a service: True if it now goes off duty."""
         if not self.leaving:
             return False
-        self.off_schedule.append((self.group, self.leaving.popleft(), now))
+        self.leaving -= 1
         self.off.append(w)
         return True
 
-    def restaff(self, target: int, now: float) -> int:
-        """Staff ``target`` windows from ``now``; return how many come on duty.
+    def restaff(self, target: int) -> tuple[list[int], int]:
+        """Staff ``target`` windows from now on: the idle windows that go off duty at once,
+        and how many off-duty windows come on (the caller puts them to work with
+        :meth:`bring_on`).
 
         Fewer: idle windows go off duty at once (the most recently idle first),
         then busy ones are marked to leave after their service. More: windows
-        marked to leave stay, then off-duty ones come back (the caller puts them
-        to work with :meth:`bring_on`).
+        marked to leave stay, then off-duty ones come back.
         """
         have, self.staffed = self.staffed, target
         if target < have:
             drop = have - target
+            gone = []
             while drop and self.idle:
-                self.off.append(self.idle.pop())
+                w = self.idle.pop()
+                self.off.append(w)
+                gone.append(w)
                 drop -= 1
-            self.leaving.extend([now] * drop)
-            return 0
+            self.leaving += drop
+            return gone, 0
         add = target - have
-        while add and self.leaving:
-            self.leaving.pop()
-            add -= 1
-        return add
+        kept = min(add, self.leaving)
+        self.leaving -= kept
+        return [], add - kept
 
     def bring_on(self) -> int:
         """An off-duty window coming on duty."""
         return self.off.pop()
+
+
+class DutyLog:
+    """When each window is on duty: while its roster staffs it and the hall is open, and
+    while it serves a customer (after closing, or after its schedule took it off).
+
+    ``since[w]`` is the start of the current on-duty interval (-1 when off duty);
+    finished intervals are kept as ``(window, start, end)`` rows.
+    """
+
+    __slots__ = ("since", "rows")
+
+    def __init__(self, n_windows: int) -> None:
+        self.since = [-1.0] * n_windows
+        self.rows: list[tuple[int, float, float]] = []
+
+    def begin(self, w: int, now: float) -> None:
+        """Window ``w`` is on duty from ``now`` (no change if it already is)."""
+        if self.since[w] < 0:
+            self.since[w] = now
+
+    def end(self, w: int, now: float) -> None:
+        """Window ``w`` is off duty from ``now`` (no change if it already is)."""
+        start = self.since[w]
+        if start >= 0:
+            if now > start:
+                self.rows.append((w, start, now))
+            self.since[w] = -1.0
+
+    def table(self) -> np.ndarray:
+        """The on-duty intervals as an (n, 3) float array ``window, start, end``."""
+        return np.array(sorted(self.rows), dtype=float).reshape(-1, 3)
 
 
 class CategoryQueue:
@@ -326,7 +374,7 @@ class Hall:
 
     __slots__ = ("layout", "env", "tickets", "queues", "rosters", "_n_first", "_log", "_flow",
                  "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
-                 "_eligible", "_tiers", "_current", "_off_schedule",
+                 "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting")
 
@@ -350,14 +398,15 @@ class Hall:
         self._end_callbacks = [partial(self._on_end, w) for w in range(len(self._current))]
         self._next_arrival = 0
         self._arrival_callback = self._on_arrival
-        self._off_schedule: list[tuple[int, float, float]] = []
+        self._duty = DutyLog(len(self._current))
+        self._on_duty_since = self._duty.since
+        self._open = any(s <= 0.0 for s, _e in layout.open_periods)
         self.queues = [CategoryQueue(b, t, self._abandon) for b in layout.balk_at]
         self.rosters: list[Roster] = []
         first = 0
         for gi, count in enumerate(layout.group_counts):
             windows = list(range(first, first + count))
-            self.rosters.append(Roster(gi, windows, layout.initial_staff[gi],
-                                       self._off_schedule))
+            self.rosters.append(Roster(windows, layout.initial_staff[gi]))
             first += count
         if self._n_first:
             ev = Timeout(self.env, t.arrival[0])
@@ -368,6 +417,7 @@ class Hall:
     def run(self, days: int, flow: TicketFlow | None = None) -> Records:
         """Run to the end of the event calendar (past ``days`` until the hall empties)."""
         self._flow = flow
+        self._schedule_hours(days)
         for d in range(days):
             for t, gi, target in self.layout.staff_changes:
                 at = d * MINUTES_PER_DAY + t
@@ -375,6 +425,8 @@ class Hall:
                     ev = Timeout(self.env, at, (gi, target))
                     ev.callbacks.append(self._on_staff)
         self.env.run()
+        for w in range(len(self._current)):  # nothing left to do: every window goes home
+            self._duty.end(w, self.env.now)
         self._close_run()
         return self._records()
 
@@ -384,6 +436,17 @@ class Hall:
         ev = Timeout(self.env, t - self.env.now, i)
         ev.callbacks.append(self._on_injected)
         return i
+
+    def _schedule_hours(self, days: int) -> None:
+        """Openings and closings of the hall over ``days`` (windows on duty at the start)."""
+        if self._open:
+            for roster in self.rosters:
+                for w in roster.idle:
+                    self._duty.begin(w, 0.0)
+        for start, end in _open_intervals(self.layout.open_periods, days):
+            if start > 0:
+                Timeout(self.env, start).callbacks.append(self._on_opening)
+            Timeout(self.env, end).callbacks.append(self._on_closing)
 
     # --- events -----------------------------------------------------------------------
 
@@ -415,13 +478,16 @@ class Hall:
             flow.served(i, self._arrival[i], now)
         gi = self._window_group[w]
         roster = self.rosters[gi]
-        if roster.leaving and roster.leaves_after_service(w, now):
+        if roster.leaving and roster.leaves_after_service(w):
+            self._duty.end(w, now)
             return
         nxt = self._next_for(gi, now)
         if nxt >= 0:
             self._start(w, nxt, now)
         else:
             roster.idle.append(w)
+            if not self._open:
+                self._duty.end(w, now)
 
     def _on_staff(self, ev: simpy.Event) -> None:
         gi, target = cast(tuple[int, int], ev.value)
@@ -429,13 +495,34 @@ class Hall:
         if self._log:
             self._log((now, "staff", -1, target))
         roster = self.rosters[gi]
-        for _ in range(roster.restaff(target, now)):
+        gone, coming = roster.restaff(target)
+        for w in gone:
+            self._duty.end(w, now)
+        for _ in range(coming):
             w = roster.bring_on()
             i = self._next_for(gi, now)
             if i >= 0:
                 self._start(w, i, now)
             else:
                 roster.idle.append(w)
+                if self._open:
+                    self._duty.begin(w, now)
+
+    def _on_opening(self, _ev: simpy.Event) -> None:
+        """The hall opens: its idle staffed windows come on duty."""
+        now = self.env.now
+        self._open = True
+        for roster in self.rosters:
+            for w in roster.idle:
+                self._duty.begin(w, now)
+
+    def _on_closing(self, _ev: simpy.Event) -> None:
+        """The hall closes: idle windows go off duty; busy ones stay until they idle."""
+        now = self.env.now
+        self._open = False
+        for roster in self.rosters:
+            for w in roster.idle:
+                self._duty.end(w, now)
 
     # --- steps ------------------------------------------------------------------------
 
@@ -462,6 +549,8 @@ class Hall:
         self._call[i] = now
         self._window[i] = w
         self._current[w] = i
+        if self._on_duty_since[w] < 0:  # serving while the hall is closed
+            self._duty.begin(w, now)
         ev = Timeout(self.env,
                            self._work[i] * self._speed[self._window_group[w]][self._category[i]])
         ev.callbacks.append(self._end_callbacks[w])
@@ -537,7 +626,7 @@ class Hall:
             end=np.array(t.end),
             window=np.array(t.window, dtype=np.int32),
             outcome=np.array(t.outcome, dtype=np.int8),
-            off_schedule=np.array(self._off_schedule, dtype=float).reshape(-1, 3),
+            duty=self._duty.table(),
         )
 
 

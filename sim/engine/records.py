@@ -29,9 +29,10 @@ class Records:
 
     ``window`` indexes ``window_names`` (``"A-1"``: group id, dash, 1-based
     window number); ``window_group`` maps each window to its group index in
-    ``group_names``. ``off_schedule`` has a row ``(group, off-duty time, end)``
-    for every window that kept working after its schedule took it off duty
-    (finishing its customer): staffed time beyond the schedule.
+    ``group_names``. ``duty`` has a row ``(window, start, end)`` for every interval
+    a window was on duty: staffed by its group's schedule while the hall is
+    open, and serving a customer (after closing, or after its schedule took it
+    off duty). Staffed time is read from it alone (:mod:`sim.stats.staffing`).
     """
 
     category_names: tuple[str, ...]
@@ -44,7 +45,7 @@ class Records:
     end: np.ndarray
     window: np.ndarray
     outcome: np.ndarray
-    off_schedule: np.ndarray
+    duty: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:

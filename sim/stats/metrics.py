@@ -17,34 +17,17 @@ from sim.engine.cases import COMPLETE, LOST, CaseTable
 from sim.engine.cases import OPEN as OPEN_CASE
 from sim.engine.hall import HallLayout
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
-from sim.spec.calendar import WorkingTime
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.scenario import Scenario
 from sim.stats import registry
 from sim.stats.ci import half_width, mean_ci
 from sim.stats.service_level import miss_share, target_misses
+from sim.stats.staffing import window_time
 
 WAIT_KEYS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max")
 
 #: the Student-t half-width of a mean over replications (kept under its old name)
 ci_halfwidth = half_width
-
-
-def open_minutes_before(scenario: Scenario, t: np.ndarray) -> np.ndarray:
-    """Open minutes of the hall in ``[0, t)`` for each absolute time ``t``."""
-    return WorkingTime(scenario.hall.periods).minutes_before_many(t)
-
-
-def scheduled_minutes_per_day(scenario: Scenario, layout: HallLayout) -> np.ndarray:
-    """Staffed window-minutes per day of each group, by its schedule, while open."""
-    out = np.zeros(len(layout.group_names))
-    for gi, g in enumerate(scenario.windows):
-        items = g.staffing()
-        for k, (t0, n) in enumerate(items):
-            t1 = items[k + 1][0] if k + 1 < len(items) else MINUTES_PER_DAY
-            for s, e in scenario.hall.periods:
-                out[gi] += n * max(0.0, min(e, t1) - max(s, t0))
-    return out
 
 
 def _waits(wait: np.ndarray, target: float) -> dict[str, float]:
@@ -132,30 +115,17 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     served = outcome == SERVED
     cat = rec.category[keep]
 
-    # Busy time per group after the warm-up (services of tickets taken before the
-    # end of the simulated days, clipped at the warm-up's end), and staffed time:
-    # by the schedule while open, plus overtime (busy while closed: tickets held
-    # at a closing), plus in-hours time of windows finishing a customer after
-    # their schedule took them off duty (their after-hours part is overtime).
-    s_mask = (rec.outcome == SERVED) & (rec.arrival < horizon) & (rec.end > w0)
-    call_c = np.maximum(rec.call[s_mask], w0)
-    end_c = rec.end[s_mask]
-    groups = layout.window_group[rec.window[s_mask]]
+    # Staffed and busy window time: one source (sim.stats.staffing), the engine's
+    # on-duty intervals and the services, clipped to [warm-up end, horizon).
+    window = window_time(rec, w0, horizon)
+    busy, staffed = window.busy, window.staffed
+    group_util = window.group_utilisation()
     n_groups = len(layout.group_names)
-    busy = np.bincount(groups, weights=end_c - call_c, minlength=n_groups)
-    outside = (end_c - call_c) - (open_minutes_before(scenario, end_c)
-                                  - open_minutes_before(scenario, call_c))
-    overtime = np.bincount(groups, weights=np.maximum(outside, 0.0), minlength=n_groups)
-    off = rec.off_schedule[(rec.off_schedule[:, 2] > w0) & (rec.off_schedule[:, 1] < horizon)]
-    off_in_hours = (open_minutes_before(scenario, off[:, 2])
-                    - open_minutes_before(scenario, np.maximum(off[:, 1], w0)))
-    beyond = np.bincount(off[:, 0].astype(int), weights=off_in_hours, minlength=n_groups)
-    stat_days = days - scenario.hall.warmup_days
-    staffed = scheduled_minutes_per_day(scenario, layout) * stat_days + overtime + beyond
-    served_by_group = np.bincount(groups[rec.arrival[s_mask] >= w0], minlength=n_groups)
+    s_mask = (rec.outcome == SERVED) & (rec.arrival >= w0) & (rec.arrival < horizon)
+    served_by_group = np.bincount(layout.window_group[rec.window[s_mask]], minlength=n_groups)
 
     overall = _counts(outcome) | _waits(wait[served], target) | service_levels(scenario, rec, keep)
-    overall["utilisation"] = float(busy.sum() / staffed.sum()) if staffed.sum() > 0 else math.nan
+    overall["utilisation"] = window.utilisation()
 
     by_category = {}
     for k, name in enumerate(rec.category_names):
@@ -166,7 +136,7 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     by_window = {
         name: {
             "served": int(served_by_group[gi]),
-            "utilisation": float(busy[gi] / staffed[gi]) if staffed[gi] > 0 else math.nan,
+            "utilisation": float(group_util[gi]),
             "busy_hours": float(busy[gi] / 60.0),
             "staffed_hours": float(staffed[gi] / 60.0),
         }

@@ -9,7 +9,7 @@ from sim.engine.arrivals import Customers, draw_customers, expected_arrivals
 from sim.engine.hall import HallLayout, run_hall
 from sim.engine.records import SERVED
 from sim.spec.scenario import scenario_from_dict
-from sim.stats.metrics import scheduled_minutes_per_day, summarise
+from sim.stats.metrics import summarise
 from sim.stats.replications import simulate
 
 HALL = {"open": ["08:30-12:00", "13:30-17:00"], "days": 200}
@@ -83,9 +83,6 @@ def test_schedule_staffs_windows_by_time_of_day():
         "windows": [{"id": "A", "count": 4, "serves": ["a"],
                      "schedule": {"08:30": 1, "10:00": 4, "13:30": 2}}],
     })
-    layout = HallLayout.from_scenario(scenario)
-    # window-minutes per day: 1 x 90 + 4 x 120 + 2 x 210
-    assert scheduled_minutes_per_day(scenario, layout)[0] == 90 + 480 + 420
     result = simulate(scenario, seed=2, replications=1, keep_records=True)
     rec = result.replications[0].records
     tod = rec.call % 1440
@@ -99,8 +96,12 @@ def test_schedule_staffs_windows_by_time_of_day():
         assert len(set(name[today & (tod >= 840) & (tod < 1020)])) <= 2
     assert max(len(set(name[called & (rec.day == d) & (tod >= 600) & (tod < 720)]))
                for d in range(3)) == 4
+    # window-minutes per day by the schedule: 1 x 90 + 4 x 120 + 2 x 210, and
+    # more only for windows finishing a customer past 12:00, 17:00 or 10:00's change
     staffed = result.document()["by_window"]["A"]["staffed_hours"]
     assert staffed >= 3 * (90 + 480 + 420) / 60
+    on_duty = rec.duty[:, 2] - rec.duty[:, 1]
+    assert on_duty.sum() / 60 == pytest.approx(staffed)
 
 
 def test_a_window_taken_off_duty_finishes_its_customer():
@@ -122,8 +123,10 @@ def test_a_window_taken_off_duty_finishes_its_customer():
     assert calls == [(590, "A-1", 0), (591, "A-2", 1), (636, "A-2", 2), (681, "A-2", 3)]
     assert (600, "staff", -1, 1) in log
     assert (rec.outcome == SERVED).all()
-    # A-1 worked 10:00-10:35 beyond its schedule
-    np.testing.assert_array_equal(rec.off_schedule, [[0, 600.0, 635.0]])
+    # A-1 was on duty from the opening to 10:35 (finishing its customer past its
+    # 10:00 end of duty); A-2 from the opening past the 12:00 closing to 12:06, when
+    # it finished the customer it called at 11:21
+    np.testing.assert_array_equal(rec.duty, [[0, 540.0, 635.0], [1, 540.0, 726.0]])
 
 
 def test_a_window_finishing_past_closing_is_counted_staffed_once():
