@@ -35,6 +35,7 @@ from pydantic import Field, ValidationError
 
 from sim.spec.base import Frozen as _Model
 from sim.spec.errors import InputError
+from sim.spec.limits import MAX_REPLICATIONS
 from sim.spec.scenario import (
     Scenario,
     load_scenario,
@@ -58,8 +59,6 @@ class Range(_Model):
     integer: bool = False
 
 
-#: most replications per design point (an experiment file asking for more is bad input)
-MAX_REPLICATIONS = 10_000
 #: most design points (base scenarios x design rows)
 MAX_POINTS = 10_000
 #: most runs (design points x replications) in one experiment

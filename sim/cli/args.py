@@ -29,6 +29,19 @@ def positive_int(text: str) -> int:
     return value
 
 
+def replications(text: str) -> int:
+    """An argparse type: a number of replications, 1 to
+    :data:`~sim.spec.limits.MAX_REPLICATIONS` (checked before any work)."""
+    from sim.spec.limits import MAX_REPLICATIONS
+
+    value = positive_int(text)
+    if value > MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(
+            f"{value:,} replications: more than the limit of {MAX_REPLICATIONS:,} (see "
+            "'Limits' in docs/scenario-format.md)")
+    return value
+
+
 def nonneg_int(text: str) -> int:
     """An argparse type: a whole number of at least 0."""
     value = _whole(text)

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_int, positive_int
+from sim.cli.args import EXIT_OK, nonneg_int, positive_int, replications
 
 #: metric drawn in the waterfall when no --metric is given
 FIGURE_METRIC = "overall.wait_mean"
@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
     p.add_argument("--change", "-c", action="append", required=True, metavar="NAME=PATCH.yaml",
                    help="a named change: a partial scenario merged into the base (repeat; "
                         "applied in the order given)")
-    p.add_argument("--replications", "-r", type=positive_int, default=10,
+    p.add_argument("--replications", "-r", type=replications, default=10,
                    help="paired replications per combination (default 10)")
     p.add_argument("--seed", type=nonneg_int, default=1, help="master seed (default 1)")
     p.add_argument("--days", type=positive_int, default=None,

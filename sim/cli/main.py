@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_ERROR, EXIT_INPUT, EXIT_OK, nonneg_int, positive_int
+from sim.cli.args import EXIT_ERROR, EXIT_INPUT, EXIT_OK, nonneg_int, positive_int, replications
 from sim.spec.errors import InputError
 from sim.version import VERSION
 
@@ -27,8 +27,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=nonneg_int, default=1, help="master seed (default 1)")
-    p.add_argument("--replications", "-r", type=positive_int, default=10,
-                   help="independent replications (default 10)")
+    p.add_argument("--replications", "-r", type=replications, default=10,
+                   help="independent replications (default 10; at most 10,000)")
     p.add_argument("--days", type=positive_int, default=None,
                    help="days per replication (default: the scenario's hall.days)")
     p.add_argument("--workers", "-j", type=nonneg_int, default=1,

@@ -135,3 +135,26 @@ def test_compare_shows_a_ci_with_a_unit_for_every_difference(tmp_path, capsys):
     assert table
     for line in table:
         assert "±" in line and (" pp" in line or " min" in line or " tickets" in line), line
+
+
+@pytest.mark.parametrize("verb", ["run", "compare"])
+def test_replications_above_the_limit_exit_2_naming_the_option_before_any_work(
+        verb, monkeypatch, capsys):
+    from sim.spec.limits import MAX_REPLICATIONS
+    from sim.stats import replications
+
+    def never(*args, **kwargs):
+        raise AssertionError("simulated although the option was refused")
+
+    monkeypatch.setattr(replications, "simulate", never)
+    files = ["scenarios/quickstart.yaml"] * (1 if verb == "run" else 2)
+    with pytest.raises(SystemExit) as stop:
+        main([verb, *files, "--replications", str(MAX_REPLICATIONS + 1), "-q"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--replications" in err and f"{MAX_REPLICATIONS:,}" in err
+    # the limit itself is accepted by the parser (the one definition of the limit)
+    from sim.cli.main import build_parser
+
+    args = build_parser().parse_args([verb, *files, "-r", str(MAX_REPLICATIONS)])
+    assert args.replications == MAX_REPLICATIONS
