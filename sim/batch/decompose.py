@@ -41,11 +41,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from sim.batch.analysis import DEFAULT_METRICS as DEFAULT_HEADLINE
 from sim.batch.experiment import DesignPoint, Experiment
 from sim.spec.errors import InputError
 from sim.spec.scenario import Scenario, load_scenario, read_yaml, scenario_from_dict
+from sim.stats import registry
+from sim.stats.ci import mean_ci
 
 #: up to this many changes, every one of the 2^k combinations is run
 MAX_FULL_CHANGES = 6
@@ -54,27 +56,20 @@ MAX_CHANGES = 12
 #: random orders (each run with its reverse) in a sampled design, by default
 DEFAULT_PERMUTATIONS = 16
 
-#: metrics decomposed when none are asked for (those the scenarios produce)
+#: figures of a decomposition that are not fields of a summary: path -> the registry
+#: metric it adds up over every window group (``overall.window_hours``: the staffed
+#: window-hours of the hall, the sum of ``by_window.*.staffed_hours``)
+TOTALS = {"overall.window_hours": "staffed_hours"}
+
+#: metrics decomposed when none are asked for (those the scenarios produce): the
+#: registry's headline figures, the case and journey figures, the staffed window-hours
 DEFAULT_METRICS = (
-    "overall.wait_mean",
-    "overall.p_wait_over_target",
-    "overall.abandon_share",
+    *DEFAULT_HEADLINE,
     "overall.visits_per_case",
     "overall.lead_time_days_mean",
     "journeys.*.time_in_hall_mean",
     "overall.window_hours",
 )
-
-_FALLBACK_LABELS = {
-    "wait_mean": ("mean wait", "min"),
-    "p_wait_over_target": ("P(wait > target)", "share"),
-    "abandon_share": ("abandonment share", "share"),
-    "visits_per_case": ("visits per case", "visits"),
-    "lead_time_days_mean": ("mean lead time", "working days"),
-    "time_in_hall_mean": ("time in hall per journey", "min"),
-    "window_hours": ("window-hours staffed", "h"),
-    "utilisation": ("utilisation", "share"),
-}
 
 #: sections a patch may set: the scenario's own (``name`` is set by the decomposition)
 SECTIONS = tuple(f for f in Scenario.model_fields if f != "name")
@@ -289,8 +284,8 @@ def _coalition(base_data: dict[str, Any], changes: Sequence[Change], mask: int,
 def metric_value(summary: dict[str, Any], metric: str) -> float:
     """A metric of one run's summary by dotted path (NaN when absent).
 
-    ``overall.window_hours`` is the staffed window-hours of every group
-    (``by_window.*.staffed_hours``) unless the summary has it itself;
+    A path of :data:`TOTALS` (``overall.window_hours``) is the sum of its metric over
+    every window group (``by_window.*.staffed_hours``) unless the summary has it itself;
     ``journeys.NAME.time_in_hall_mean`` etc. are read like any other path.
     """
     node: Any = summary
@@ -299,9 +294,9 @@ def metric_value(summary: dict[str, Any], metric: str) -> float:
             node = None
             break
         node = node[key]
-    if node is None and metric == "overall.window_hours":
+    if node is None and metric in TOTALS:
         groups = summary.get("by_window", {})
-        return float(sum(g.get("staffed_hours", 0.0) for g in groups.values())) \
+        return float(sum(g.get(TOTALS[metric], 0.0) for g in groups.values())) \
             if groups else math.nan
     if isinstance(node, bool) or not isinstance(node, (int, float)):
         return math.nan
@@ -389,17 +384,12 @@ def mobius(values: np.ndarray, k: int) -> np.ndarray:
     return m
 
 
-def mean_ci(x: np.ndarray, level: float = 0.95) -> dict[str, float]:
-    """Mean and Student-t interval of paired per-replication figures (NaN rows dropped)."""
+def interval(x: np.ndarray) -> dict[str, float]:
+    """Mean and Student-t 95% interval (:func:`sim.stats.ci.mean_ci`) of paired
+    per-replication figures, NaN rows dropped: ``mean, ci`` (half-width), ``low, high, n``."""
     x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    mean = float(np.mean(x)) if n else math.nan
-    if n >= 2:
-        sem = float(stats.sem(x))
-        half = float(stats.t.ppf(0.5 + level / 2, n - 1) * sem) if sem > 0 else 0.0
-    else:
-        half = math.nan
+    n = int(np.count_nonzero(~np.isnan(x)))
+    mean, half = mean_ci(x)
     return {"mean": mean, "ci": half, "low": mean - half, "high": mean + half, "n": n}
 
 
@@ -421,10 +411,10 @@ def decompose_metric(values: np.ndarray, plan: Plan) -> dict[str, Any]:
         phi = shapley_orders(v, plan.masks, plan.orders, k)
     out: dict[str, Any] = {
         "replications_used": int(ok.sum()),
-        "base": mean_ci(v[:, 0]),
-        "all_changes": mean_ci(v[:, last]),
-        "total_effect": mean_ci(total),
-        "shapley": {n: mean_ci(phi[:, i]) for i, n in enumerate(names)},
+        "base": interval(v[:, 0]),
+        "all_changes": interval(v[:, last]),
+        "total_effect": interval(total),
+        "shapley": {n: interval(phi[:, i]) for i, n in enumerate(names)},
         "shapley_share": {n: (float(np.mean(phi[:, i]) / np.mean(total))
                               if len(total) and np.mean(total) != 0 else math.nan)
                           for i, n in enumerate(names)},
@@ -432,29 +422,33 @@ def decompose_metric(values: np.ndarray, plan: Plan) -> dict[str, Any]:
     }
     if plan.orders is None:
         m = mobius(v, k)
-        out["alone"] = {n: mean_ci(m[:, 1 << i]) for i, n in enumerate(names)}
-        out["interactions"] = {coalition_label(mask, names): mean_ci(m[:, mask])
+        out["alone"] = {n: interval(m[:, 1 << i]) for i, n in enumerate(names)}
+        out["interactions"] = {coalition_label(mask, names): interval(m[:, mask])
                                for mask in range(2 ** k) if bin(mask).count("1") >= 2}
-        out["coalitions"] = {coalition_label(mask, names): mean_ci(v[:, mask])
+        out["coalitions"] = {coalition_label(mask, names): interval(v[:, mask])
                              for mask in range(2 ** k)}
     return out
 
 
-def metric_label(metric: str) -> tuple[str, str]:
-    """(label, unit) of a metric: from the metric registry when there is one."""
-    name = metric.rsplit(".", 1)[-1]
-    try:  # the registry of metric labels and units, where the project has it
-        from sim.stats import registry  # type: ignore[attr-defined]
+def metric_info(metric: str) -> dict[str, Any]:
+    """Label, unit and direction of a metric path, from the metric registry
+    (:mod:`sim.stats.registry`): ``{"label", "unit", "direction"}``.
 
-        info = registry.lookup(metric) if hasattr(registry, "lookup") else None
-        if info is not None:
-            return str(getattr(info, "label", name)), str(getattr(info, "unit", ""))
-    except Exception:  # noqa: BLE001 - labels are cosmetic; fall back below
-        pass
-    label, unit = _FALLBACK_LABELS.get(name, (name, ""))
-    if metric.startswith("journeys."):
+    The unit is the registry's display unit: shares are stored as fractions and
+    shown in percent (``"%"``). A journey's figure names its journey; a path of
+    :data:`TOTALS` says it adds up every window group. Raises ValueError for a
+    figure the registry does not define.
+    """
+    name = TOTALS.get(metric, metric.rsplit(".", 1)[-1])
+    if name not in registry.METRICS:
+        raise ValueError(f"unknown metric '{metric}': no figure '{name}' in the registry")
+    m = registry.metric(name)
+    label = m.label
+    if metric in TOTALS:
+        label = f"{label}, all window groups"
+    elif metric.startswith("journeys.") and metric.count(".") >= 2:
         label = f"{label} ({metric.split('.')[1]})"
-    return label, unit
+    return {"label": label, "unit": m.unit, "direction": m.direction}
 
 
 def decomposition_document(store: Any, plan: Plan, metrics: Sequence[str] | None = None
@@ -476,8 +470,7 @@ def decomposition_document(store: Any, plan: Plan, metrics: Sequence[str] | None
         "metrics": {},
     }
     for metric in names:
-        label, unit = metric_label(metric)
-        doc["metrics"][metric] = {"label": label, "unit": unit,
+        doc["metrics"][metric] = {**metric_info(metric),
                                   **decompose_metric(values_matrix(store, plan, metric), plan)}
     return doc
 

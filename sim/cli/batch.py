@@ -153,7 +153,7 @@ def cmd_batch_summary(args: argparse.Namespace) -> int:
     from sim.report.tables import batch_summary
     from sim.spec.errors import InputError
 
-    _check_metric_names(args.metric)
+    check_metric_names(args.metric)
     with Store.open(args.store) as store:
         tidy = store.metrics_frame()
         baseline = args.baseline if args.baseline is not None else \
@@ -179,7 +179,7 @@ def cmd_batch_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_metric_names(metrics: list[str] | None) -> None:
+def check_metric_names(metrics: list[str] | None) -> None:
     """Exit 2 (InputError) on a metric name the registry does not know."""
     from sim.spec.errors import InputError
     from sim.stats.registry import resolve
@@ -217,7 +217,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``hallsim report``."""
     from sim.report.html import write_report
 
-    _check_metric_names(args.metric)
+    check_metric_names(args.metric)
     index = write_report(args.source, args.out, scenarios=args.scenario or [], svg=args.svg,
                          metrics=args.metric)
     print(f"report written to {index}", file=sys.stderr)

@@ -72,15 +72,18 @@ def cmd_decompose(args: argparse.Namespace) -> int:
 
     from sim.batch.decompose import (
         DEFAULT_PERMUTATIONS,
+        TOTALS,
         load_change,
         parse_change,
         plan_decomposition,
         run_decomposition,
     )
     from sim.batch.executors import make_executor
+    from sim.cli.batch import check_metric_names
     from sim.spec.errors import InputError
     from sim.spec.files import check_output, write_json_atomic
 
+    check_metric_names([m for m in args.metric or [] if m not in TOTALS])
     check_output(args.json, "--json")
     check_output(args.figure, "--figure")
     if args.figure and Path(args.figure).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -116,46 +119,57 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fmt(x: float, unit: str) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    if unit == "share":
-        return f"{100 * x:.2f}%"
-    return f"{x:.3g}" if abs(x) >= 100 else f"{x:.3f}"
+def _pm(metric: str, entry: Mapping[str, Any], sign: bool = False) -> str:
+    """A level or an effect of ``metric`` in its display unit, ``± half-width``."""
+    from sim.report.tables import fmt_metric
+
+    return fmt_metric(metric, entry["mean"], entry.get("ci"), digits=2, sign=sign)
 
 
-def _pm(entry: Mapping[str, Any], unit: str) -> str:
-    half = entry.get("ci")
-    if half is None or (isinstance(half, float) and math.isnan(half)):
-        return _fmt(entry["mean"], unit)
-    suffix = " pt" if unit == "share" else ""
-    scaled = 100 * half if unit == "share" else half
-    return f"{_fmt(entry['mean'], unit)} ± {scaled:.3g}{suffix}"
+def _scale_key(metric: str) -> str:
+    """The registry key whose display scale ``metric`` takes."""
+    from sim.batch.decompose import TOTALS
+
+    return TOTALS.get(metric, metric)
 
 
 def decomposition_table(doc: Mapping[str, Any]) -> str:
     """The terminal table: per metric, base, after, total and each change's share."""
-    from sim.report.tables import text_table
+    from sim.report.tables import fmt, text_table
 
     lines = [f"decomposition of {doc['base']} ({doc['design']} design, "
              f"{doc['combinations']} combinations x {doc['replications']} replications, "
              f"seed {doc['seed']}; 95% CIs over paired replications)"]
     for metric, d in doc["metrics"].items():
-        unit = d["unit"]
-        rows = [["base", _pm(d["base"], unit), ""],
-                ["all changes", _pm(d["all_changes"], unit), ""],
-                ["total effect", _pm(d["total_effect"], unit), "100%"]]
+        key = _scale_key(metric)
+        rows = [["base", _pm(key, d["base"]), ""],
+                ["all changes", _pm(key, d["all_changes"]), ""],
+                ["total effect", _pm(key, d["total_effect"], sign=True), "100%"]]
         for name, entry in d["shapley"].items():
             share = d["shapley_share"][name]
-            rows.append([f"  Shapley {name}", _pm(entry, unit),
-                         "-" if share is None or math.isnan(share) else f"{100 * share:.0f}%"])
+            rows.append([f"  Shapley {name}", _pm(key, entry, sign=True),
+                         "-" if fmt(share) == "-" else f"{100 * share:.0f}%"])
         for name, entry in d.get("alone", {}).items():
-            rows.append([f"  alone {name}", _pm(entry, unit), ""])
+            rows.append([f"  alone {name}", _pm(key, entry, sign=True), ""])
         for name, entry in d.get("interactions", {}).items():
-            rows.append([f"  interaction {name}", _pm(entry, unit), ""])
+            rows.append([f"  interaction {name}", _pm(key, entry, sign=True), ""])
+        unit = d["unit"]
+        if unit == "%":
+            unit = "%; effects in percentage points"
         title = f"{d['label']} [{metric}]" + (f" ({unit})" if unit else "")
-        lines.append("\n" + title + "\n" + text_table(["", "mean ± 95% CI", "share"], rows))
+        lines.append("\n" + text_table(["", "mean ±95% CI", "share"], rows, title=title))
     return "\n".join(lines)
+
+
+_BETTER, _WORSE, _NEUTRAL = "tab:green", "tab:red", "tab:blue"
+
+
+def _colour(step: float, direction: str | None) -> str:
+    """Green for a step that improves the metric (by the registry's direction), red
+    for one that worsens it, blue where neither direction is better."""
+    if direction is None or step == 0:
+        return _NEUTRAL
+    return _BETTER if (step < 0) == (direction == "lower") else _WORSE
 
 
 def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
@@ -172,8 +186,10 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
         use_cjk_fonts()
     except ImportError:  # pragma: no cover - older report package
         pass
+    from sim.stats.registry import display
+
     d = doc["metrics"][metric]
-    scale = 100.0 if d["unit"] == "share" else 1.0
+    scale = display(_scale_key(metric), 1.0) or 1.0
     names = list(d["shapley"])
     if ax is None:
         fig, ax = plt.subplots(figsize=(1.6 + 1.3 * (len(names) + 2), 4.2))
@@ -186,7 +202,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
     for j, name in enumerate(names, start=1):
         step = d["shapley"][name]["mean"] * scale
         half = d["shapley"][name]["ci"] * scale
-        ax.bar(j, step, bottom=level, color="tab:green" if step < 0 else "tab:red")
+        ax.bar(j, step, bottom=level, color=_colour(step, d.get("direction")))
         ax.errorbar(j, level + step, yerr=0 if math.isnan(half) else half, color="k",
                     capsize=4, lw=1)
         ax.plot([j - 1.4, j + 0.4], [level, level], color="0.3", lw=0.6, ls=":")
@@ -196,7 +212,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
     low, high = min(0.0, *tops), max(0.0, *tops)
     ax.set_ylim(low - 0.08 * (high - low) * (low < 0), high + 0.08 * (high - low))
     ax.set_xticks(range(len(names) + 2), ["base", *names, "all changes"])
-    unit = "%" if d["unit"] == "share" else d["unit"]
+    unit = d["unit"]
     ax.set_ylabel(f"{d['label']}" + (f" ({unit})" if unit else ""))
     ax.set_title(f"{d['label']}: Shapley attribution, 95% CI over "
                  f"{d['replications_used']} paired replications", fontsize=9)

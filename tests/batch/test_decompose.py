@@ -27,12 +27,14 @@ import yaml
 from scipy import stats
 
 from sim.batch.decompose import (
+    DEFAULT_METRICS,
     MAX_CHANGES,
     MAX_FULL_CHANGES,
     Change,
     decompose_metric,
     load_change,
     merge_patch,
+    metric_info,
     mobius,
     plan_decomposition,
     run_decomposition,
@@ -43,7 +45,9 @@ from sim.batch.decompose import (
 from sim.batch.executors import InlineExecutor
 from sim.batch.experiment import run_experiment
 from sim.batch.store import Store
+from sim.cli.decompose import _colour
 from sim.cli.main import main
+from sim.stats import registry
 from sim.stats.theory import mmc_wait_mean
 
 # --- scenarios ---------------------------------------------------------------------
@@ -349,3 +353,36 @@ def test_bad_change_syntax_and_too_many_changes_exit_2(tmp_path: Path, capsys) -
     twice = ["--change", f"X={tmp_path / 'x.yaml'}", "--change", f"X={tmp_path / 'y.yaml'}"]
     assert main(["decompose", str(base), *twice]) == 2
     assert "two changes are called 'X'" in capsys.readouterr().err
+
+
+# --- what the figures are: the metric registry ----------------------------------------
+
+
+def test_labels_units_and_directions_are_the_registrys() -> None:
+    for path in DEFAULT_METRICS:
+        info = metric_info(path)
+        m = registry.metric("staffed_hours" if path == "overall.window_hours"
+                            else path.rsplit(".", 1)[-1])
+        assert info["unit"] == m.unit and info["direction"] == m.direction
+        assert info["label"].startswith(m.label)
+    assert metric_info("journeys.二手房.time_in_hall_mean")["label"].endswith("(二手房)")
+    assert metric_info("overall.p_wait_over_target")["unit"] == "%"  # shown in percent
+    with pytest.raises(ValueError, match="no figure"):
+        metric_info("overall.nonsense")
+
+
+def test_the_waterfall_colours_a_step_by_whether_it_improves_the_metric() -> None:
+    lower, higher = registry.metric("wait_mean"), registry.metric("one_visit_share")
+    assert _colour(-1.0, lower.direction) == _colour(+1.0, higher.direction)  # better
+    assert _colour(+1.0, lower.direction) == _colour(-1.0, higher.direction)  # worse
+    assert _colour(-1.0, lower.direction) != _colour(+1.0, lower.direction)
+    assert _colour(+1.0, None) == _colour(-1.0, None)  # neither is better
+
+
+def test_an_unknown_metric_exits_2_before_any_run(tmp_path: Path, capsys) -> None:
+    base, _ = _one_bottleneck(tmp_path)
+    assert main(["decompose", str(base), "--change", f"X={tmp_path / 'x.yaml'}",
+                 "-m", "overall.nonsense", "--store", str(tmp_path / "s.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert "--metric" in err and "nonsense" in err and "Traceback" not in err
+    assert not (tmp_path / "s.sqlite").exists()
