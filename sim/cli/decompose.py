@@ -134,31 +134,49 @@ def _scale_key(metric: str) -> str:
 
 
 def decomposition_table(doc: Mapping[str, Any]) -> str:
-    """The terminal table: per metric, base, after, total and each change's share."""
+    """The terminal table: per metric, base, after, total and each change's share (headings
+    in the language in use)."""
+    from sim.report.i18n import tr, tr_unit
     from sim.report.tables import fmt, text_table
 
-    lines = [f"decomposition of {doc['base']} ({doc['design']} design, "
-             f"{doc['combinations']} combinations x {doc['replications']} replications, "
-             f"seed {doc['seed']}; 95% CIs over paired replications)"]
+    lines = [tr("decomposition of {base} ({design} design, {combinations} combinations x "
+                "{replications} replications, seed {seed}; 95% CIs over paired replications)")
+             .format(base=doc["base"], design=tr(doc["design"]),
+                     combinations=doc["combinations"], replications=doc["replications"],
+                     seed=doc["seed"])]
     for metric, d in doc["metrics"].items():
         key = _scale_key(metric)
-        rows = [["base", _pm(key, d["base"]), ""],
-                ["all changes", _pm(key, d["all_changes"]), ""],
-                ["total effect", _pm(key, d["total_effect"], sign=True), "100%"]]
+        rows = [[tr("base"), _pm(key, d["base"]), ""],
+                [tr("all changes"), _pm(key, d["all_changes"]), ""],
+                [tr("total effect"), _pm(key, d["total_effect"], sign=True), "100%"]]
         for name, entry in d["shapley"].items():
             share = d["shapley_share"][name]
-            rows.append([f"  Shapley {name}", _pm(key, entry, sign=True),
+            rows.append(["  " + tr("Shapley {name}").format(name=name),
+                         _pm(key, entry, sign=True),
                          "-" if fmt(share) == "-" else f"{100 * share:.0f}%"])
         for name, entry in d.get("alone", {}).items():
-            rows.append([f"  alone {name}", _pm(key, entry, sign=True), ""])
+            rows.append(["  " + tr("alone {name}").format(name=name),
+                         _pm(key, entry, sign=True), ""])
         for name, entry in d.get("interactions", {}).items():
-            rows.append([f"  interaction {name}", _pm(key, entry, sign=True), ""])
-        unit = d["unit"]
-        if unit == "%":
-            unit = "%; effects in percentage points"
-        title = f"{d['label']} [{metric}]" + (f" ({unit})" if unit else "")
-        lines.append("\n" + text_table(["", "mean ±95% CI", "share"], rows, title=title))
+            rows.append(["  " + tr("interaction {name}").format(name=name),
+                         _pm(key, entry, sign=True), ""])
+        unit = tr("%; effects in percentage points") if d["unit"] == "%" else tr_unit(d["unit"])
+        title = f"{_label(metric, d)} [{metric}]" + (f" ({unit})" if unit else "")
+        lines.append("\n" + text_table(["", tr("mean ± 95% CI"), tr("share")], rows,
+                                        title=title))
     return "\n".join(lines)
+
+
+def _label(metric: str, d: Mapping[str, Any]) -> str:
+    """The document's label of ``metric`` in the language in use (the registry label
+    through the catalogue; the item's name as it is)."""
+    from sim.batch.decompose import TOTALS
+    from sim.report.i18n import tr
+    from sim.stats.registry import METRICS
+
+    english = d["label"]
+    base = METRICS[TOTALS.get(metric, metric.rsplit(".", 1)[-1])].label
+    return tr(base) + english[len(base):] if english.startswith(base) else english
 
 
 _BETTER, _WORSE, _NEUTRAL = "tab:green", "tab:red", "tab:blue"
@@ -186,6 +204,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
         use_cjk_fonts()
     except ImportError:  # pragma: no cover - older report package
         pass
+    from sim.report.i18n import tr, tr_unit
     from sim.stats.registry import display
 
     d = doc["metrics"][metric]
@@ -211,11 +230,12 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
     ax.bar(len(names) + 1, after, color="0.3")
     low, high = min(0.0, *tops), max(0.0, *tops)
     ax.set_ylim(low - 0.08 * (high - low) * (low < 0), high + 0.08 * (high - low))
-    ax.set_xticks(range(len(names) + 2), ["base", *names, "all changes"])
+    ax.set_xticks(range(len(names) + 2), [tr("base"), *names, tr("all changes")])
     unit = d["unit"]
-    ax.set_ylabel(f"{d['label']}" + (f" ({unit})" if unit else ""))
-    ax.set_title(f"{d['label']}: Shapley attribution, 95% CI over "
-                 f"{d['replications_used']} paired replications", fontsize=9)
+    label = _label(metric, d)
+    ax.set_ylabel(label + (f" ({tr_unit(unit)})" if unit else ""))
+    ax.set_title(tr("{metric}: Shapley attribution, 95% CI over {n} paired replications")
+                 .format(metric=label, n=d["replications_used"]), fontsize=9)
     fig.tight_layout()
     return fig
 

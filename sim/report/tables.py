@@ -10,6 +10,11 @@ shows it as ``value ±half-width`` (Student-t 95% over replications).
 Means over replications of counts are shown with the decimals that make them
 exact (148.5 tickets, 147.5 served, 1.0 abandoned add up; integers for one
 replication), at most two, and tables say that figures are means.
+
+Every heading, title and word in a cell goes through :func:`sim.report.i18n.tr`
+(labels and units of the registry through the catalogue too), so ``--lang zh``
+gives Chinese tables. The cell formatters (:func:`fmt`, :func:`fmt_metric`,
+:func:`cell`) are the ones the HTML report uses as well.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 from wcwidth import wcswidth
 
+from sim.report.i18n import tr, tr_unit
 from sim.stats import registry
 
 # --- the renderer ------------------------------------------------------------------
@@ -51,20 +57,25 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
     return (title + "\n" if title else "") + "\n".join(out)
 
 
-def frame_table(frame: Any, columns: Sequence[str] | None = None, title: str = "") -> str:
-    """A pandas DataFrame as a text table; cells are shown as they are (str())."""
+def frame_table(frame: Any, columns: Sequence[str] | None = None, title: str = "",
+                headings: dict[str, str] | None = None) -> str:
+    """A pandas DataFrame as a text table, cells by :func:`cell`; ``headings`` maps a
+    column to its heading (others are shown by name)."""
     cols = list(columns or frame.columns)
-    rows = [[_cell(v) for v in rec] for rec in frame[cols].itertuples(index=False)]
-    return text_table([str(c) for c in cols], rows, title)
+    rows = [[cell(v) for v in rec] for rec in frame[cols].itertuples(index=False)]
+    return text_table([(headings or {}).get(str(c), str(c)) for c in cols], rows, title)
 
 
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def cell(value: Any, digits: int | None = None) -> str:
+    """A table cell that is not a registry figure: ``-`` for missing, yes/no (in the
+    language in use) for booleans, floats to 3 significant digits or ``digits``
+    decimals, anything else as ``str()``."""
+    if _missing(value):
         return "-"
     if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return "yes" if value else "no"
+        return tr("yes") if value else tr("no")
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return f"{value:.3g}" if digits is None else f"{value:.{digits}f}"
     return str(value)
 
 
@@ -99,17 +110,16 @@ def pct(x: float | None) -> float | None:
 
 
 def column(key: str, target: float | None = None) -> str:
-    """Column heading of metric ``key`` with its unit ("mean wait min", "abandoned %").
-
-    The service level names its target.
-    """
+    """Column heading of metric ``key`` with its unit ("mean wait min", "abandoned %"),
+    in the language in use. The service level names its target."""
     m = registry.metric(key)
-    name = m.label
+    name = tr(m.label)
     if key == "p_wait_over_target" and target is not None:
-        name = f"not called in {target:g} min"
+        name = tr("not called in {minutes} min").format(minutes=f"{target:g}")
     elif key == "p_served_wait_over_target" and target is not None:
-        name = f"served, wait > {target:g} min"
-    return name if name == m.unit or not m.unit else f"{name} {m.unit}"
+        name = tr("served, wait > {minutes} min").format(minutes=f"{target:g}")
+    unit = tr_unit(m.unit)
+    return name if m.label == m.unit or not m.unit else f"{name} {unit}"
 
 
 def count_digits(values: Sequence[float | None]) -> int:
@@ -134,15 +144,16 @@ def summary_table(doc: dict[str, Any]) -> str:
     counts = [k for k, m in registry.METRICS.items() if m.ci == "none"]
     n_digits = count_digits([b.get(k) for b in [o, *doc["by_category"].values(),
                                                 *doc["by_window"].values()] for k in counts])
-    head = (f"{doc['scenario']}: seed {doc['seed']}, {reps} replication(s) of {doc['days']} "
-            f"day(s). Figures are means per replication; ± = 95% CI half-width over "
-            f"replications; min = minutes, % = share of tickets")
+    head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
+              "Figures are means per replication; ± = 95% CI half-width over replications; "
+              "min = minutes, % = share of tickets").format(
+        scenario=doc["scenario"], seed=doc["seed"], replications=reps, days=doc["days"])
     rows = []
     shown = [m for m in registry.in_section("overall") if m.key in o]
     for m in sorted(shown, key=lambda m: m.ci != "none"):  # counts first
         rows.append([column(m.key, t), fmt_metric(m.key, o[m.key], ci.get(m.key))
                      if m.ci == "t" else fmt(o[m.key], digits=n_digits)])
-    overall = text_table(["overall", "value"], rows)
+    overall = text_table([tr("overall"), tr("value")], rows)
 
     cats = doc["by_category"]
     keys = ["arrivals", "served", "abandoned", "balked", "open", "wait_mean", "wait_p90",
@@ -155,8 +166,7 @@ def summary_table(doc: dict[str, Any]) -> str:
         cat_rows.append([name] + [
             fmt(c.get(k), digits=n_digits) if registry.metric(k).ci == "none"
             else fmt_metric(k, c.get(k), cci.get(k)) for k in shown])
-    by_cat = text_table(["category"] + [column(k, t) for k in shown],
-                        cat_rows)
+    by_cat = text_table([tr("category")] + [column(k, t) for k in shown], cat_rows)
 
     win_keys = ["served", "utilisation", "busy_hours", "staffed_hours"]
     win_rows = []
@@ -165,7 +175,7 @@ def summary_table(doc: dict[str, Any]) -> str:
         win_rows.append([name] + [
             fmt(w.get(k), digits=n_digits) if registry.metric(k).ci == "none"
             else fmt_metric(k, w.get(k), wci.get(k)) for k in win_keys])
-    wins = text_table(["window group"] + [column(k) for k in win_keys], win_rows)
+    wins = text_table([tr("window group")] + [column(k) for k in win_keys], win_rows)
     return "\n\n".join([head, overall, by_cat, wins])
 
 
@@ -175,35 +185,39 @@ def summary_table(doc: dict[str, Any]) -> str:
 def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
     """Differences of one candidate against the baseline (overall, by category, journeys),
     each with its 95% CI in the metric's unit (percentage points for shares)."""
-    paired = diff.get("paired", True)
-    how = "paired over replications" if paired else \
-        "NOT paired: the scenarios share no category; Welch intervals"
-    blocks = [("overall", diff["overall"])]
-    blocks += [(f"category {c}", d) for c, d in diff.get("by_category", {}).items()]
-    blocks += [(f"journey {j}", d) for j, d in diff.get("journeys", {}).items()]
+    how = tr("paired over replications") if diff.get("paired", True) else \
+        tr("NOT paired: the scenarios share no category; Welch intervals")
+    blocks = [(tr("overall"), diff["overall"])]
+    blocks += [(tr("category {name}").format(name=c), d)
+               for c, d in diff.get("by_category", {}).items()]
+    blocks += [(tr("journey {name}").format(name=j), d)
+               for j, d in diff.get("journeys", {}).items()]
+    heads = [tr("metric"), baseline[:24], name[:24], tr("difference ± 95% CI"),
+             tr("significant"), tr("better")]
     parts = []
     for title, block in blocks:
         if not block:
             continue
         rows = [_diff_row(key, d, baseline, name) for key, d in block.items()]
-        parts.append(text_table(
-            ["metric", baseline[:24], name[:24], "difference ±95% CI", "significant",
-             "better"], rows,
-            title=f"{name} vs {baseline}, {title} ({how}; difference = candidate - "
-                  "baseline; pp = percentage points)"))
+        parts.append(text_table(heads, rows, title=tr(
+            "{candidate} vs {baseline}, {block} ({how}; difference = candidate - baseline; "
+            "pp = percentage points)").format(candidate=name, baseline=baseline, block=title,
+                                              how=how)))
     return "\n\n".join(parts)
 
 
 def _diff_row(key: str, d: dict[str, Any], baseline: str, name: str) -> list[str]:
+    from sim.report.i18n import metric_heading
+
     m = registry.metric(key)
-    unit = "pp" if m.unit == "%" else m.unit
-    verdict = {"candidate": name, "baseline": baseline, "neither": "no clear winner",
+    unit = tr("pp") if m.unit == "%" else tr_unit(m.unit)
+    verdict = {"candidate": name, "baseline": baseline, "neither": tr("no clear winner"),
                None: ""}[d.get("better")]
     diff = fmt_metric(key, d.get("diff"), d.get("ci95"), digits=2, sign=True)
-    return [m.heading(), fmt_metric(key, d.get("baseline"), digits=2),
+    return [metric_heading(key), fmt_metric(key, d.get("baseline"), digits=2),
             fmt_metric(key, d.get("candidate"), digits=2),
             diff + (f" {unit}" if diff != "-" and unit else ""),
-            "yes" if d.get("significant") else "no", verdict]
+            cell(bool(d.get("significant"))), verdict]
 
 
 # --- hallsim batch summary --------------------------------------------------------------
@@ -222,29 +236,33 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
 
     metrics = list(metrics or [m for m in DEFAULT_METRICS if m in set(tidy["metric"])])
     facs = factor_columns(tidy)
+    heads = {**{c: tr(c) for c in ("point", "scenario", "metric", "significant", "paired",
+                                   "factor", "level", "mean")},
+             "diff": tr("difference ± 95% CI"), "unpaired": tr("unpaired ±"),
+             "ratio": tr("CI ratio"), "n_points": tr("points"), "effect": tr("effect")}
     ps = point_summary(tidy, metrics)
     ps["value"] = [fmt_metric(k, m, c, digits=2)
                    for k, m, c in zip(ps["metric"], ps["mean"], ps["ci95"])]
     wide = ps.pivot_table(index=["point"], columns="metric", values="value", aggfunc="first")
     info = ps.drop_duplicates("point").set_index("point")[["scenario", *facs]]
     table = info.join(wide[metrics]).reset_index()
-    heads = {m: _path_heading(m) for m in metrics}
-    parts = [frame_table(table.rename(columns=heads),
-                         title="per design point: mean ±95% CI over replications")]
+    parts = [frame_table(table, headings={**heads, **{m: _path_heading(m) for m in metrics}},
+                         title=tr("per design point: mean ± 95% CI over replications"))]
     pc = paired_comparison(tidy, baseline, metrics)
     if len(pc):
-        pc["difference ±95% CI"] = [fmt_metric(m, d, c, digits=2, sign=True) for m, d, c in
-                                    zip(pc["metric"], pc["diff"], pc["ci95"])]
-        pc["unpaired ±"] = [fmt_metric(m, u, digits=2)
-                            for m, u in zip(pc["metric"], pc["ci95_unpaired"])]
+        pc["diff"] = [fmt_metric(m, d, c, digits=2, sign=True) for m, d, c in
+                      zip(pc["metric"], pc["diff"], pc["ci95"])]
+        pc["unpaired"] = [fmt_metric(m, u, digits=2)
+                          for m, u in zip(pc["metric"], pc["ci95_unpaired"])]
         pc["ratio"] = [fmt(r, digits=2) for r in pc["ratio"]]
         pc["metric"] = [_path_heading(m) for m in pc["metric"]]
         parts.append(frame_table(
-            pc, ["point", "scenario", *facs, "metric", "difference ±95% CI", "unpaired ±",
-                 "ratio", "significant", "paired"],
-            title=f"differences against point P{baseline} (candidate - baseline, in the "
-                  "metric's unit, pp for shares; paired over replications where the points "
-                  "share categories; ratio = paired / unpaired CI half-width)"))
+            pc, ["point", "scenario", *facs, "metric", "diff", "unpaired", "ratio",
+                 "significant", "paired"], headings=heads,
+            title=tr("differences against point P{point} (candidate - baseline, in the "
+                     "metric's unit, pp for shares; paired over replications where the points "
+                     "share categories; CI ratio = paired / unpaired CI half-width)")
+            .format(point=baseline)))
     for metric in metrics[:1]:
         me = main_effects(tidy, metric)
         if len(me) and facs:
@@ -254,8 +272,9 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
                                                        else "ci95"])]
             parts.append(frame_table(
                 me, ["scenario", "factor", "level", "n_points", "mean", "effect"],
-                title=f"main effects on {_path_heading(metric)} (effect = level mean - "
-                      "scenario mean, paired 95% CI)"))
+                headings=heads,
+                title=tr("main effects on {metric} (effect = level mean - scenario mean, "
+                         "paired 95% CI)").format(metric=_path_heading(metric))))
     return "\n\n".join(parts)
 
 

@@ -120,3 +120,65 @@ def test_a_chinese_report_for_the_director(tmp_path: Path) -> None:
     assert main(["report", str(doc), "--out", str(tmp_path / "en")]) == 0
     english = (tmp_path / "en" / "index.html").read_text(encoding="utf-8")
     assert "平均等待" not in english and "mean wait" in english and 'lang="en"' in english
+
+
+# --- terminal tables under --lang zh ---------------------------------------------------
+
+#: Latin words a Chinese table may keep: quantile names (P90) and the point numbers (P1)
+KEPT = re.compile(r"P\d+")
+
+
+def english_words(text: str, names: list[str]) -> list[str]:
+    """Latin words of two letters or more in ``text``, once the user's own names are
+    taken out (scenario, category, window and factor names stay as written)."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return [w for w in re.findall(r"[A-Za-z]{2,}\d*", text) if not KEPT.fullmatch(w)]
+
+
+def tidy_experiment():
+    """A small tidy results table: three design points of one Chinese hall, one factor."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    rows = []
+    for point, windows in ((0, 2), (1, 3), (2, 4)):
+        for r in range(4):
+            base = {"point": point, "scenario": "兴隆台", "label": f"P{point}: 窗口数={windows}",
+                    "replication": r, "seed": 1, "窗口数": windows}
+            figures = {"wait_mean": 12.0 / windows + rng.normal(0, 0.3),
+                       "p_wait_over_target": 0.3 / windows + rng.normal(0, 0.01),
+                       "abandon_share": 0.05 / windows, "utilisation": 0.9 * 2 / windows}
+            for name, value in figures.items():
+                rows.append({**base, "metric": f"overall.{name}", "section": "overall",
+                             "item": "", "name": name, "value": value})
+            rows.append({**base, "metric": "by_category.企业开办.wait_mean",
+                         "section": "by_category", "item": "企业开办", "name": "wait_mean",
+                         "value": figures["wait_mean"]})
+    return pd.DataFrame(rows)
+
+
+def test_every_heading_of_the_run_compare_and_batch_tables_is_chinese_under_zh(
+        tmp_path: Path, capsys) -> None:
+    from sim.report.tables import batch_summary
+
+    base, more = write_hall(tmp_path), write_hall(tmp_path, MORE_WINDOWS, "增开.yaml")
+    names = ["兴隆台政务服务大厅", "增开窗口", "企业开办", "社保业务", "窗口A", "综合窗口",
+             "兴隆台", "窗口数"]
+    printed = {}
+    for lang in ("en", "zh"):
+        assert main(["--lang", lang, "run", str(base), "-r", "2"]) == 0
+        run = capsys.readouterr().out
+        assert main(["--lang", lang, "compare", str(base), str(more), "-r", "2"]) == 0
+        compare = capsys.readouterr().out
+        set_language(lang)
+        printed[lang] = {"run": run, "compare": compare,
+                         "batch summary": batch_summary(tidy_experiment())}
+    for table, text in printed["zh"].items():
+        assert "平均等待" in text or "均值" in text, table
+        left = english_words(text, names)
+        assert not left, f"{table} under zh still has English: {sorted(set(left))}\n{text}"
+    # the check can fail: the English tables are full of words it would catch
+    for table, text in printed["en"].items():
+        assert len(english_words(text, names)) > 10, table
