@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Protocol, cast
 
 import numpy as np
@@ -372,7 +373,8 @@ class Hall:
     they run once or twice per ticket and are the engine's hot path.
     """
 
-    __slots__ = ("layout", "env", "tickets", "queues", "rosters", "_n_first", "_log", "_flow",
+    __slots__ = ("layout", "env", "tickets", "queues", "rosters", "_n_first", "_trace", "_log",
+                 "_flow",
                  "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
                  "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
@@ -387,6 +389,7 @@ class Hall:
         self._call, self._end, self._window = t.call, t.end, t.window
         self._outcome, self._waiting = t.outcome, t.waiting
         self._n_first = len(customers)
+        self._trace = trace
         self._log = trace.append if trace is not None else None
         self._flow: TicketFlow | None = None
         self._speed: list[list[float]] = layout.speed.tolist()
@@ -417,6 +420,7 @@ class Hall:
     def run(self, days: int, flow: TicketFlow | None = None) -> Records:
         """Run to the end of the event calendar (past ``days`` until the hall empties)."""
         self._flow = flow
+        logged = len(self._trace) if self._trace is not None else 0
         self._schedule_hours(days)
         for d in range(days):
             for t, gi, target in self.layout.staff_changes:
@@ -428,6 +432,10 @@ class Hall:
         for w in range(len(self._current)):  # nothing left to do: every window goes home
             self._duty.end(w, self.env.now)
         self._close_run()
+        if self._trace is not None:
+            # abandonments are logged when found, at their (earlier) deadline: put
+            # every row in time order (stable: same-time rows keep the event order)
+            self._trace[logged:] = sorted(self._trace[logged:], key=itemgetter(0))
         return self._records()
 
     def inject(self, t: float, c: int, work: float, patience: float) -> int:
@@ -636,6 +644,7 @@ def run_hall(layout: HallLayout, customers: Customers, days: int,
 
     ``trace``, if a list is given, receives the event log as tuples
     ``(time, event, ticket, window)`` with events ``arrive``, ``call``, ``end``,
-    ``abandon``, ``balk``, ``staff`` (ticket = -1, window = group's staffed count).
+    ``abandon``, ``balk``, ``staff`` (ticket = -1, window = group's staffed count),
+    in time order (an abandonment at its deadline, though found later).
     """
     return Hall(layout, customers, trace).run(days)

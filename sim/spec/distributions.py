@@ -4,6 +4,13 @@ Each distribution is an immutable pydantic model selected by its ``dist`` key. I
 samples from a given :class:`numpy.random.Generator` (never a global RNG), knows
 its analytic mean and variance, and can hand back the equivalent frozen
 ``scipy.stats`` distribution for fitting and plotting.
+
+Every distribution draws the same way: one uniform per value
+(``Generator.random``), turned into the value by the inverse of its CDF. A
+sample of ``n`` values therefore advances the generator by exactly ``n``
+uniforms whatever the distribution (``deterministic`` included), so replacing
+one distribution by another leaves every later draw of a shared stream
+unchanged: common random numbers survive a change of distribution.
 """
 
 from __future__ import annotations
@@ -13,6 +20,11 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+
+
+def uniforms(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` uniforms on [0, 1): the one way every distribution advances its generator."""
+    return rng.random(n)
 
 
 class _Dist(BaseModel):
@@ -49,8 +61,8 @@ class Exponential(_Dist):
         return self.mean_**2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values."""
-        return rng.exponential(self.mean_, n)
+        """Draw ``n`` values (inverse CDF of ``n`` uniforms)."""
+        return -self.mean_ * np.log1p(-uniforms(rng, n))
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
@@ -81,9 +93,11 @@ class LogNormal(_Dist):
         return math.log(self.mean_) - sigma2 / 2.0, math.sqrt(sigma2)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values."""
+        """Draw ``n`` values (inverse CDF of ``n`` uniforms)."""
+        from scipy import special
+
         mu, sigma = self._params()
-        return rng.lognormal(mu, sigma, n)
+        return np.exp(mu + sigma * special.ndtri(uniforms(rng, n)))
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
@@ -111,9 +125,11 @@ class Gamma(_Dist):
         return (self.mean_ * self.cv_) ** 2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values."""
+        """Draw ``n`` values (inverse CDF of ``n`` uniforms)."""
+        from scipy import special
+
         shape = 1.0 / self.cv_**2
-        return rng.gamma(shape, self.mean_ / shape, n)
+        return special.gammaincinv(shape, uniforms(rng, n)) * (self.mean_ / shape)
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
@@ -140,7 +156,9 @@ class Deterministic(_Dist):
         return 0.0
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values (all equal; the generator is not advanced)."""
+        """Draw ``n`` values (all equal; the generator advances by ``n`` uniforms all the
+        same, like every other distribution's)."""
+        uniforms(rng, n)
         return np.full(n, self.value)
 
     def scipy(self):
@@ -174,8 +192,8 @@ class Uniform(_Dist):
         return (self.high - self.low) ** 2 / 12.0
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values."""
-        return rng.uniform(self.low, self.high, n)
+        """Draw ``n`` values (inverse CDF of ``n`` uniforms)."""
+        return self.low + (self.high - self.low) * uniforms(rng, n)
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
@@ -213,8 +231,12 @@ class Triangular(_Dist):
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values."""
-        return rng.triangular(self.low, self.mode, self.high, n)
+        """Draw ``n`` values (inverse CDF of ``n`` uniforms)."""
+        a, c, b = self.low, self.mode, self.high
+        u = uniforms(rng, n)
+        split = (c - a) / (b - a)
+        return np.where(u < split, a + np.sqrt(u * (b - a) * (c - a)),
+                        b - np.sqrt((1.0 - u) * (b - a) * (b - c)))
 
     def scipy(self):
         """The equivalent frozen ``scipy.stats`` distribution."""
@@ -247,8 +269,10 @@ class Empirical(_Dist):
         return float(np.var(self.values))
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` values with replacement."""
-        return rng.choice(np.asarray(self.values, dtype=float), size=n, replace=True)
+        """Draw ``n`` values with replacement, equal weights (one uniform per value)."""
+        values = np.sort(np.asarray(self.values, dtype=float))  # so it is the inverse CDF
+        index = np.minimum((uniforms(rng, n) * len(values)).astype(np.int64), len(values) - 1)
+        return values[index]
 
     def scipy(self):
         """A discrete distribution on the observed values."""

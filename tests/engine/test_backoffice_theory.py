@@ -122,8 +122,8 @@ def test_visits_per_case_is_one_over_one_minus_p(p):
 def test_one_time_notice_cuts_repeat_returns_to_its_probability():
     """Incomplete at first with p = 0.4; after a full notice, q = 0.05 each later
     visit: E[visits] = 1 + p / (1 - q) = 1.421 instead of 1 / (1 - p) = 1.667."""
-    before = run(returns_hall(incomplete=0.4), replications=6)
-    after = run(returns_hall(incomplete=0.4, one_time_notice=0.05), replications=6)
+    before = run(returns_hall(incomplete=0.4), replications=12)
+    after = run(returns_hall(incomplete=0.4, one_time_notice=0.05), replications=12)
     assert_matches_theory(per_rep(before, "overall", "visits_per_case"), 1 / 0.6, 0.02, "before")
     assert_matches_theory(per_rep(after, "overall", "visits_per_case"), 1 + 0.4 / 0.95, 0.02,
                           "after notice")

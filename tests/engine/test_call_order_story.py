@@ -85,6 +85,18 @@ def test_impatient_customer_leaves_at_the_end_of_patience_and_is_skipped():
     assert rec.end[2] == 7.0 and np.isnan(rec.call[2])
 
 
+def test_the_event_log_is_in_time_order_though_abandonments_are_found_late():
+    """Ticket 2 gives up at 7:00 but nobody looks until the window frees up at 11:00;
+    the log still lists its abandonment between the 4:00 arrival and the 11:00 call."""
+    log, rec = story(hall(), [(1, "a", 10), (2, "a", 10), (3, "a", 5, 4.0), (4, "a", 5)])
+    times = [row[0] for row in log]
+    assert times == sorted(times)
+    events = [(t, ev) for t, ev, *_ in log]
+    assert events.index((4, "arrive")) < events.index((7.0, "abandon")) \
+        < events.index((11, "call"))
+    assert sum(ev == "abandon" for _t, ev in events) == int((rec.outcome == 1).sum())
+
+
 def test_idle_windows_are_chosen_primary_group_first_then_longest_idle():
     scenario = scenario_from_dict({
         "name": "choice", "hall": {"open": ["00:00-24:00"], "days": 1},

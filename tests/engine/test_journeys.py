@@ -33,7 +33,7 @@ def test_the_bundle_takes_one_ticket_and_the_seeds_share_of_the_time():
     """Yumen: bundled services cut processing time by 45.6%."""
     bundle_mean = 0.544 * sum(STEPS.values())
     cats = {"company_setup_bundle": {"arrivals_per_hour": 0, "service": exp(bundle_mean)}}
-    result = run(hall(["company_setup_bundle"], cats), replications=6)
+    result = run(hall(["company_setup_bundle"], cats), replications=12)
     assert_matches_theory(per_rep(result, "journeys", "company_setup", "time_in_hall_mean"),
                           bundle_mean, 0.05, "bundle")
     assert per_rep(result, "journeys", "company_setup", "tickets_mean").max() == 1.0

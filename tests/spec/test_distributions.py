@@ -62,3 +62,21 @@ def test_sampling_uses_only_the_generator_it_is_given():
 def test_impossible_parameters_are_refused(spec):
     with pytest.raises(ValueError):
         adapter.validate_python(spec)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s["dist"] for s in SPECS])
+def test_every_distribution_advances_its_generator_by_one_uniform_per_value(spec):
+    """So that a change of distribution leaves later draws of a shared stream alone."""
+    dist = adapter.validate_python(spec)
+    rng = np.random.default_rng(11)
+    dist.sample(rng, 1000)
+    after = rng.random(3)
+    np.testing.assert_array_equal(after, np.random.default_rng(11).random(1003)[1000:])
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s["dist"] for s in SPECS])
+def test_each_value_is_the_inverse_cdf_of_its_uniform(spec):
+    dist = adapter.validate_python(spec)
+    u = np.random.default_rng(5).random(2000)
+    np.testing.assert_allclose(dist.sample(np.random.default_rng(5), 2000),
+                               dist.scipy().ppf(u), rtol=1e-8)
