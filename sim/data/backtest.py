@@ -14,6 +14,13 @@ its mean service time and patience) for comparison.
 ``arrivals="log"`` replays the log's ticket times and items (trace-driven: the
 model's error without arrival randomness); ``"model"`` draws them from the
 scenario's profile, day factors and day level.
+
+``staffing="scenario"`` staffs every day with the scenario's schedule (a pure
+prediction: the fitted month's average staffing); ``"log"`` infers each day's
+windows on duty from the backtested log itself with the calibration's estimator
+(:func:`sim.data.staffing.on_duty`) and simulates day by day: the hall's own
+staffing decisions are replayed like its arrivals, so what is tested is the
+model of service, patience and queueing, not a forecast of the managers' rota.
 """
 
 from __future__ import annotations
@@ -25,11 +32,13 @@ import numpy as np
 import pandas as pd
 
 from sim.data.calibrate import Options, prepare
+from sim.data.staffing import MIN_WINDOW_TICKETS, Group, daily_schedules, on_duty
 from sim.data.tickets import TicketLog
 from sim.engine.arrivals import Customers
 from sim.engine.records import ABANDONED, BALKED, SERVED
 from sim.engine.streams import Purpose, stream
 from sim.spec.calendar import WEEKDAYS
+from sim.spec.clock import format_hhmm
 from sim.spec.errors import InputError
 from sim.spec.scenario import Scenario, scenario_from_dict
 from sim.stats.replications import run_replication
@@ -37,6 +46,7 @@ from sim.stats.service_level import target_misses
 from sim.stats.theory import erlang_a
 
 MIN_SERVED = 20  # an hour (or item-hour) needs this many served tickets to enter the errors
+MIN_SERVED_PER_DAY = 2.0  # ... and this many per day on average (a mean of fewer is noise)
 METRICS = ("tickets_per_day", "served_per_day", "wait_mean", "p_wait_over_target",
            "abandon_share")
 
@@ -149,6 +159,79 @@ def replay(scenario: Scenario, arrival: np.ndarray, item: np.ndarray, seed: int,
                      patience[order])
 
 
+def log_groups(scenario: Scenario, served: pd.DataFrame) -> list[Group]:
+    """The scenario's window groups staffed with the log's windows: each window
+    (with at least ``MIN_WINDOW_TICKETS`` services) joins the group whose items
+    cover most of its services (ties: the larger group)."""
+    per = served.groupby(["window", "item"], observed=True).size()
+    members: dict[str, list[str]] = {g.id: [] for g in scenario.windows}
+    for window, counts in per.groupby(level=0):
+        if int(counts.sum()) < MIN_WINDOW_TICKETS:
+            continue
+        items = counts.droplevel(0)
+        best = max(scenario.windows, key=lambda g: (int(items[items.index.isin(g.serves)].sum()),
+                                                     g.count))
+        members[best.id].append(str(window))
+    return [Group(g.id, tuple(g.serves), tuple(members[g.id]), 0) for g in scenario.windows]
+
+
+def open_bins_of(scenario: Scenario, resolution: int) -> np.ndarray:
+    """Bins of ``resolution`` minutes that start (or contain the start of) an opening period."""
+    return np.array([b for b in range(1440 // resolution)
+                     if any(s < (b + 1) * resolution and b * resolution < e
+                            for s, e in scenario.hall.periods)], dtype=int)
+
+
+def log_staffing(scenario: Scenario, frame: pd.DataFrame, day: np.ndarray, minute: np.ndarray,
+                 n_days: int, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's windows on duty per group and open bin (groups x days x bins), inferred
+    from the log with the calibration's estimator, and the open bins."""
+    groups = log_groups(scenario, frame[frame["outcome"] == "served"])
+    periods = [(int(s), int(e)) for s, e in scenario.hall.periods]
+    on_duty(groups, frame.assign(minute=minute), day, periods, n_days, resolution)
+    bins = open_bins_of(scenario, resolution)
+    return daily_schedules(groups, bins), bins
+
+
+def _day_scenario(scenario: Scenario, schedule: np.ndarray, bins: np.ndarray,
+                  resolution: int) -> Scenario:
+    """A one-day copy of the scenario staffed by ``schedule`` (groups x bins)."""
+    data = scenario.to_dict()
+    hall = data["hall"]
+    hall.update(days=1, warmup_days=0, day_factors=[1.0], day_level_cv=0.0)
+    data.pop("calendar", None)
+    starts = [s for s, _ in scenario.hall.periods]
+    keys = [format_hhmm(int(max([b * resolution] + [s for s in starts
+                                                    if b * resolution < s < (b + 1) * resolution])))
+            for b in bins]
+    for g, row in zip(data["windows"], schedule):
+        g["schedule"] = {k: int(v) for k, v in zip(keys, row)}
+        g["count"] = max(1, int(g["count"]), int(row.max()))
+    return scenario_from_dict(data, "<backtest day>")
+
+
+def simulate_days(scenario: Scenario, arrival: np.ndarray, item: np.ndarray,
+                  staffing: np.ndarray, bins: np.ndarray, resolution: int, seed: int,
+                  replication: int) -> tuple[np.ndarray, ...]:
+    """Trace-driven simulation day by day, each day with its own staffing; returns the
+    records' arrival (from the start of day 0), category, outcome and wait."""
+    day = (arrival // 1440).astype(int)
+    out: list[tuple[np.ndarray, ...]] = []
+    for d in range(staffing.shape[1]):
+        mask = day == d
+        if not mask.any():
+            continue
+        sc = _day_scenario(scenario, staffing[:, d, :], bins, resolution)
+        index = replication * 100_000 + d  # one stream family per (replication, day)
+        rec = run_replication(sc, seed, index, keep_records=True,
+                              customers=replay(sc, arrival[mask] - d * 1440.0, item[mask],
+                                               seed, index)).records
+        assert rec is not None
+        wait = np.where(rec.outcome == SERVED, rec.call - rec.arrival, rec.end - rec.arrival)
+        out.append((rec.arrival + d * 1440.0, rec.category, rec.outcome, wait))
+    return tuple(np.concatenate(col) for col in zip(*out))
+
+
 def erlang_a_baseline(scenario: Scenario, hours: list[int]) -> dict[int, dict[str, float]]:
     """Per hour: Erlang A with the scenario's mean rate, staffing, service mean and patience."""
     from sim.engine.arrivals import segments_of_rate
@@ -184,10 +267,18 @@ def erlang_a_baseline(scenario: Scenario, hours: list[int]) -> dict[int, dict[st
     return out
 
 
-def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series) -> dict[str, float]:
-    ok = (obs["n_served"] >= MIN_SERVED) & (obs["wait_mean"] > 0) & pred.notna()
+def enough_served(n_served: pd.Series, n_days: int) -> pd.Series:
+    """Whether an hour's (or item-hour's) observation enters the errors: at least
+    ``MIN_SERVED`` served tickets and ``MIN_SERVED_PER_DAY`` per day on average."""
+    return n_served >= max(MIN_SERVED, MIN_SERVED_PER_DAY * n_days)
+
+
+def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
+            n_days: int) -> dict[str, float]:
+    enough = enough_served(obs["n_served"], n_days)
+    ok = enough & (obs["wait_mean"] > 0) & pred.notna()
     ape = (pred[ok] - obs["wait_mean"][ok]).abs() / obs["wait_mean"][ok]
-    ok_ab = obs["abandon_share"].notna() & pred_ab.notna() & (obs["n_served"] >= MIN_SERVED)
+    ok_ab = obs["abandon_share"].notna() & pred_ab.notna() & enough
     ae = (pred_ab[ok_ab] - obs["abandon_share"][ok_ab]).abs() * 100
     return {"wait_mape": float(ape.mean() * 100) if len(ape) else math.nan,
             "abandon_mae_points": float(ae.mean()) if len(ae) else math.nan,
@@ -195,7 +286,8 @@ def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series) -> dict[str,
 
 
 def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replications: int = 20,
-             seed: int = 1, options: Options | None = None) -> dict[str, Any]:
+             seed: int = 1, options: Options | None = None,
+             staffing: str = "scenario") -> dict[str, Any]:
     """Compare a scenario's predictions with a log (see the module doc); a JSON-ready dict."""
     options = options or Options(target_minutes=scenario.targets.wait_minutes)
     target = scenario.targets.wait_minutes
@@ -209,8 +301,18 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
     outcome = np.where(f["outcome"] == "served", SERVED, ABANDONED).astype(np.int8)
     obs = figures(arrival, item, outcome, f["wait"].to_numpy(dtype=float), items, n_days, target)
     sc = aligned(scenario, dates)
+    if staffing == "log" and arrivals != "log":
+        raise InputError("", "--staffing", "log staffing needs --arrivals log (the log's days)")
+    per_day = None
+    if staffing == "log":
+        per_day, bins = log_staffing(sc, f, day, log.minute, n_days, options.resolution)
     reps = []
     for r in range(replications):
+        if per_day is not None:
+            reps.append(figures(*simulate_days(sc, arrival, item, per_day, bins,
+                                               options.resolution, seed, r),
+                                items, n_days, target))
+            continue
         customers = replay(sc, arrival, item, seed, r) if arrivals == "log" else None
         rec = run_replication(sc, seed, r, keep_records=True, customers=customers).records
         assert rec is not None
@@ -250,9 +352,9 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         "by_hour": {str(h): row(("*", h)) for h in hours},
         "by_item": {},
         "errors": _errors(pooled_obs, mean.xs("*", level="item").loc[hours, "wait_mean"],
-                          mean.xs("*", level="item").loc[hours, "abandon_share"]),
+                          mean.xs("*", level="item").loc[hours, "abandon_share"], n_days),
         "baseline_erlang_a": {
-            "errors": _errors(pooled_obs, base_wait, base_ab),
+            "errors": _errors(pooled_obs, base_wait, base_ab, n_days),
             "by_hour": {str(h): {k: _clean(v) for k, v in base[h].items()} for h in base},
             "note": "per hour: Erlang A (M/M/c+M) with the scenario's mean arrival rate, "
                     "its staffing, rate-weighted mean service time and patience; wait = mean "
@@ -268,11 +370,12 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
                               "by_hour": {str(h): row((it, h)) for h in it_hours}}
         o = obs.xs(it, level="item").loc[it_hours]
         p = mean.xs(it, level="item").loc[it_hours]
-        item_errors[it] = _errors(o, p["wait_mean"], p["abandon_share"])
+        item_errors[it] = _errors(o, p["wait_mean"], p["abandon_share"], n_days)
     doc["errors"]["by_item"] = item_errors
     doc["outside_band"] = {
         "hours": [h for h in doc["by_hour"] if doc["by_hour"][h]["wait_mean"]["inside_band"]
-                  is False and doc["by_hour"][h]["served_tickets"] >= MIN_SERVED],
+                  is False and bool(enough_served(pd.Series(
+                      [doc["by_hour"][h]["served_tickets"]]), n_days).iloc[0])],
         "items": [i for i in doc["by_item"]
                   if doc["by_item"][i]["overall"]["wait_mean"]["inside_band"] is False
                   or doc["by_item"][i]["overall"]["abandon_share"]["inside_band"] is False],

@@ -48,6 +48,7 @@ class Group:
     windows: tuple[str, ...]
     tickets: int
     on_duty: np.ndarray = field(default_factory=lambda: np.zeros(0))  # mean windows per bin
+    on_duty_days: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # day x bin
     schedule: dict[int, int] = field(default_factory=dict)  # bin -> windows
     speed: dict[str, tuple[float, int, float]] = field(default_factory=dict)  # ratio, n, p
 
@@ -170,7 +171,22 @@ def on_duty(groups: list[Group], tickets: pd.DataFrame, day_of: np.ndarray,
         cum = _weighted_measure(np.concatenate(starts_all), np.concatenate(ends_all),
                                 np.concatenate(weights_all), edges)
         per_bin = np.diff(cum) / resolution  # windows on duty in each bin of each day
-        g.on_duty = per_bin.reshape(n_days, 1440 // resolution).mean(axis=0)
+        g.on_duty_days = per_bin.reshape(n_days, 1440 // resolution)
+        g.on_duty = g.on_duty_days.mean(axis=0)
+
+
+def round_across(mean: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Round ``mean`` (groups x bins) to whole windows by largest remainder across
+    groups in each bin (the bin's total is its rounded total); at most ``cap`` each."""
+    mean = np.minimum(mean, cap[:, None])
+    values = np.floor(mean).astype(int)
+    short = np.rint(mean.sum(axis=0)).astype(int) - values.sum(axis=0)
+    remainder = np.where(values < cap[:, None], mean - values, -1.0)
+    order = np.argsort(-remainder, axis=0, kind="stable")
+    for j in range(mean.shape[1]):
+        for gi in order[: max(short[j], 0), j]:
+            values[gi, j] += 1
+    return values
 
 
 def schedules(groups: list[Group], bins: np.ndarray) -> None:
@@ -180,18 +196,20 @@ def schedules(groups: list[Group], bins: np.ndarray) -> None:
     total is the rounded total (rounding each small group on its own would
     lose the half windows of many groups).
     """
-    mean = np.array([g.on_duty[bins] for g in groups])  # groups x bins
-    cap = np.array([len(g.windows) for g in groups])[:, None]
-    mean = np.minimum(mean, cap)
-    values = np.floor(mean).astype(int)
-    short = np.rint(mean.sum(axis=0)).astype(int) - values.sum(axis=0)
-    remainder = np.where(values < cap, mean - values, -1.0)
-    order = np.argsort(-remainder, axis=0, kind="stable")
-    for j in range(len(bins)):
-        for gi in order[: max(short[j], 0), j]:
-            values[gi, j] += 1
+    values = round_across(np.array([g.on_duty[bins] for g in groups]),
+                          np.array([len(g.windows) for g in groups]))
     for gi, g in enumerate(groups):
         g.schedule = {int(b): int(v) for b, v in zip(bins, values[gi])}
+
+
+def daily_schedules(groups: list[Group], bins: np.ndarray) -> np.ndarray:
+    """Each day's windows on duty (groups x days x open bins), rounded as :func:`schedules`."""
+    n_days = groups[0].on_duty_days.shape[0] if groups else 0
+    cap = np.array([len(g.windows) for g in groups])
+    out = np.zeros((len(groups), n_days, len(bins)), dtype=int)
+    for d in range(n_days):
+        out[:, d, :] = round_across(np.array([g.on_duty_days[d, bins] for g in groups]), cap)
+    return out
 
 
 def speeds(groups: list[Group], served: pd.DataFrame) -> None:
