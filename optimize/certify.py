@@ -6,25 +6,27 @@ the truth, so a plan is simulated with the engine and judged cell by cell.
 **Cells.** One cell per item × staffing period × day type (tickets by the
 time of day they were taken, after warm-up; the day type is the hall's day
 factor on that day, so a plan sized on average days cannot hide short busy
-days). In each replication a cell's service level is ``1 - miss share`` of its
-tickets, with misses as :func:`sim.stats.service_level.target_misses` defines
-them (the one definition: abandoned and balked tickets miss, short
-abandonments are left out). A mean-wait cap is judged on the served tickets'
-mean wait.
+days). With a week model every day of the week is simulated with its own
+schedule and its own arrival factor, and its periods are cells of their own
+(``"Mon 09:00"``). In each replication a cell's service level is ``1 - miss
+share`` of its tickets, with misses as
+:func:`sim.stats.service_level.target_misses` defines them (the one
+definition: abandoned and balked tickets miss, short abandonments are left
+out). A mean-wait cap is judged on the served tickets' mean wait.
 
 **Thin cells.** A cell with fewer than ``certify.min_tickets`` counted
 tickets per replication cannot be judged on its own: it is pooled with the
-following periods of the same item and day type until the pooled cell has
-enough (a remainder that never reaches the minimum joins the pooled cell
+following periods of the same item, day and day type until the pooled cell
+has enough (a remainder that never reaches the minimum joins the pooled cell
 before it; an item whose whole day is below it is judged as one cell). Pooled
 cells are reported with the periods they cover.
 
 **Criterion.** By default (``criterion: lcb``) a cell passes when the one-sided
 95 % lower confidence bound of its service level (Student t over replications,
-``scipy.stats.t``) is at or above ``alpha`` (for a mean-wait cap: the upper
-bound at or below the cap). ``criterion: mean`` judges the point estimate.
-``shortfall`` is what the judged figure misses by (``alpha - bound``); a cell
-is short exactly when its shortfall is positive.
+:func:`sim.stats.ci.lower_bound`) is at or above ``alpha`` (for a mean-wait
+cap: the upper bound at or below the cap). ``criterion: mean`` judges the
+point estimate. ``shortfall`` is what the judged figure misses by (``alpha -
+bound``); a cell is short exactly when its shortfall is positive.
 
 **Search.** While searching, every plan is simulated with the same seed
 (successive plans see the same customers). For each short cell a cut is added
@@ -33,36 +35,59 @@ types that may serve the item, in each period of the cell (``sum over types k
 serving c of open[k, p] >= current + 1``); it is not a sub-gradient cut and
 may over- or under-shoot.
 
-**Final check.** A plan with no short cell is simulated on fresh seeds (never
-used by the search). Where a cell's interval is too wide to decide (its lower
-bound misses the target while its mean meets it), replications are added in
-batches up to ``certify.max_replications``. The plan is ``certified`` when every
-cell passes; otherwise the failures feed the search again. After
-``max_iterations`` re-solves: ``not_certified``, with the short cells listed.
+**Final check (two stages).** A plan with no short cell in the search is
+simulated on fresh seeds, never used by the search. The first, *pilot* run
+(``replications``) only sizes the verdict: a cell whose mean meets the target
+but whose bound does not is undecided, and the replications its bound needs
+to reach the target are estimated from the pilot's spread (``n0 (h / d)^2``,
+``h`` the pilot's one-sided half-width, ``d`` the distance of its mean from
+the target), capped at ``certify.max_replications``. The *verdict* is then read
+from a second fresh run of that many replications, on its own. Its size is
+fixed before it is simulated, so its bounds keep their 95 % coverage; adding
+replications to the data being judged until a bound happens to cross the
+target would not (optional stopping: a cell whose true level is just short
+then passes with a probability far above 5 %, and an independent run finds it
+short). A pilot with a cell whose mean already misses the target is the
+verdict (short, nothing to size). With ``criterion: mean`` the pilot is the
+verdict. The plan is ``certified`` when every cell of the verdict passes;
+otherwise the short cells feed the search again. After ``max_iterations``
+re-solves: ``not_certified``, with the short cells listed.
+
+The bound is per cell: with many cells whose true level lies just above the
+target, an independent run's *point* estimates will show some of them below
+it (each such estimate is the truth plus noise); the docs give the figures for
+the 24-hour sinusoid case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from optimize.model import Cut
 from optimize.plan import headcount, staffed_scenario
-from optimize.problem import Problem
+from optimize.problem import Problem, day_factor
 from optimize.solve import Solution, solve
 from sim.engine.records import SERVED
 from sim.spec.clock import MINUTES_PER_DAY
+from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.stats.ci import lower_bound
 from sim.stats.replications import RunResult, simulate
 from sim.stats.service_level import target_misses
 
 #: offset between the search seed and the seeds of final checks
 FRESH_SEED_STEP = 1_000_003
+#: offset between a final check's pilot seed and its verdict seed
+VERDICT_SEED_STEP = 7_919
 #: one-sided confidence level of the lower bound
 CONFIDENCE = 0.95
+
+#: simulated runs of one plan: week day -> run (day 0 alone without a week model)
+Runs = Mapping[int, RunResult]
 
 
 @dataclass(frozen=True)
@@ -90,19 +115,22 @@ class CellLevel:
         return self.shortfall > 1e-12
 
 
-def _per_replication(problem: Problem, result: RunResult) -> tuple[dict, dict]:
+def _per_replication(problem: Problem, result: RunResult, day: int = 0,
+                     counted: dict | None = None, value: dict | None = None
+                     ) -> tuple[dict, dict]:
     """Per (item, period, day factor): per-replication counted tickets and misses (or
-    served waits for mean-wait caps)."""
-    starts = np.array([p.start for p in problem.periods if p.day == 0])
-    ends = np.array([p.end for p in problem.periods if p.day == 0])
+    served waits for mean-wait caps), for the periods of week day ``day``."""
+    own = [p for p, per in enumerate(problem.periods) if per.day == day]
+    starts = np.array([problem.periods[p].start for p in own])
+    ends = np.array([problem.periods[p].end for p in own])
     scenario = result.scenario
     w0 = scenario.hall.warmup_days * MINUTES_PER_DAY
     horizon = scenario.hall.days * MINUTES_PER_DAY
     short_abandon = float(scenario.targets.short_abandon_minutes or 0.0)
     factors = np.array(scenario.hall.day_factors, dtype=float)
     reps = len(result.replications)
-    counted: dict[tuple[str, int, float], np.ndarray] = {}
-    value: dict[tuple[str, int, float], np.ndarray] = {}
+    counted = {} if counted is None else counted
+    value = {} if value is None else value
     index = {c: i for i, c in enumerate(problem.categories)}
     for r, rep in enumerate(result.replications):
         rec = rep.records
@@ -129,7 +157,7 @@ def _per_replication(problem: Problem, result: RunResult) -> tuple[dict, dict]:
             for p in np.unique(pidx[mc]):
                 for f in np.unique(day_f[mc & (pidx == p)]):
                     m = mc & (pidx == p) & (day_f == f) & cnt
-                    key = (c, int(p), float(f))
+                    key = (c, own[int(p)], float(f))
                     counted.setdefault(key, np.zeros(reps))[r] = m.sum()
                     value.setdefault(key, np.zeros(reps))[r] = float(np.sum(miss[m]))
     return counted, value
@@ -139,10 +167,10 @@ def _groups(problem: Problem, counted: dict, min_tickets: float) -> list[list[tu
     """Cells as lists of (item, period, day factor) keys, thin ones pooled (see module)."""
     reps = max(len(v) for v in counted.values()) if counted else 1
     out: list[list[tuple]] = []
-    series: dict[tuple[str, float], list[int]] = {}
+    series: dict[tuple[str, int, float], list[int]] = {}
     for c, p, f in counted:
-        series.setdefault((c, f), []).append(p)
-    for (c, f), periods in series.items():
+        series.setdefault((c, problem.periods[p].day, f), []).append(p)
+    for (c, _, f), periods in series.items():
         current: list[tuple] = []
         total = 0.0
         mine: list[list[tuple]] = []
@@ -172,25 +200,29 @@ def judge(problem: Problem, counted: dict, value: dict, keys: list[tuple],
     per_rep = (v[have] / n[have]) if target.kind == "mean" else 1.0 - v[have] / n[have]
     reps = len(per_rep)
     mean = float(per_rep.mean()) if reps else float("nan")
-    half = 0.0
-    if reps > 1 and criterion == "lcb":
-        half = float(stats.t.ppf(CONFIDENCE, reps - 1) * stats.sem(per_rep)) \
-            if np.ptp(per_rep) > 0 else 0.0
     if target.kind == "tail":
-        bound = mean - half
+        bound = lower_bound(per_rep, CONFIDENCE) if criterion == "lcb" and reps else mean
         shortfall = target.alpha - bound
     else:
-        bound = mean + half
+        bound = -lower_bound(-per_rep, CONFIDENCE) if criterion == "lcb" and reps else mean
         shortfall = (bound - target.wait) / target.wait
     return CellLevel(c, tuple(sorted({k[1] for k in keys})), keys[0][2], mean, bound,
                      float(n.sum() / max(1, len(n))), reps, float(shortfall) if reps else 0.0,
                      pooled=len(keys) > 1)
 
 
-def cell_levels(problem: Problem, result: RunResult, criterion: str = "lcb",
+def cell_levels(problem: Problem, result: RunResult | Runs, criterion: str = "lcb",
                 min_tickets: float = 10.0) -> list[CellLevel]:
-    """Every cell's simulated service level from a run's records (see module docstring)."""
-    counted, value = _per_replication(problem, result)
+    """Every cell's simulated service level from a run's records (see module docstring).
+
+    ``result`` is one run (of the hall's day, or of week day 0), or a mapping
+    week day -> run of that day's schedule.
+    """
+    runs = {0: result} if isinstance(result, RunResult) else result
+    counted: dict = {}
+    value: dict = {}
+    for day, run in runs.items():
+        _per_replication(problem, run, day, counted, value)
     return [judge(problem, counted, value, keys, criterion)
             for keys in _groups(problem, counted, min_tickets)]
 
@@ -232,47 +264,74 @@ def _open_serving(problem: Problem, solution: Solution, category: str, p: int) -
     return sum(solution.open[t.id][p] for t in problem.types if category in t.serves)
 
 
-def _simulate(problem: Problem, solution: Solution, seed: int, replications: int,
-              workers: int) -> RunResult:
-    scenario = staffed_scenario(problem, solution)
+def _day_type(scenario: Scenario, factor: float) -> Scenario:
+    """The scenario with every day at arrival factor ``factor`` (one week day simulated)."""
+    data = scenario.to_dict()
+    data["hall"]["day_factors"] = [factor]
+    return scenario_from_dict(data, "<week day>")
+
+
+def simulate_plan(problem: Problem, solution: Solution, seed: int, replications: int,
+                  workers: int = 1) -> dict[int, RunResult]:
+    """Simulate the plan with records: the hall's days under the plan's schedule, or,
+    with a week model, each week day on its own (its schedule, its arrival factor,
+    the same seed)."""
     days = problem.spec.certify.days
-    if days is not None:
-        scenario = scenario.with_days(days)
-    return simulate(scenario, seed=seed, replications=replications, workers=workers,
-                    keep_records=True)
+    week = problem.spec.week
+    runs: dict[int, RunResult] = {}
+    for day in range(len(week.days) if week is not None else 1):
+        scenario = staffed_scenario(problem, solution, day=day if week is not None else None)
+        if week is not None:
+            scenario = _day_type(scenario, day_factor(problem.scenario, problem.spec, day))
+        if days is not None:
+            scenario = scenario.with_days(days)
+        runs[day] = simulate(scenario, seed=seed, replications=replications,
+                             workers=workers, keep_records=True)
+    return runs
+
+
+@dataclass(frozen=True)
+class Check:
+    """A final check: the cells of its verdict, the verdict's replications and the
+    pilot's (0 when the pilot was the verdict)."""
+
+    cells: list[CellLevel]
+    pilot: int
+    verdict: int
+
+
+def _needed(problem: Problem, cell: CellLevel, n0: int) -> int:
+    """Replications an undecided cell's bound needs to reach the target, estimated
+    from a pilot of ``n0`` (the half-width shrinks as ``1 / sqrt(n)``)."""
+    target = problem.targets[cell.category]
+    half = abs(cell.mean - cell.bound)
+    room = cell.mean - target.alpha if target.kind == "tail" else target.wait - cell.mean
+    if room <= 0:
+        return n0
+    return math.ceil(n0 * (half / room) ** 2)
 
 
 def final_check(problem: Problem, solution: Solution, seed: int, replications: int,
-                workers: int = 1) -> list[CellLevel]:
-    """Judge a plan on fresh seeds, adding replications where a cell is undecided.
+                workers: int = 1) -> Check:
+    """Judge a plan on fresh seeds in two stages (see the module docstring).
 
-    A cell is undecided when its mean meets the target but its lower bound does
-    not: more replications narrow the interval. Batches of ``replications`` are
-    added (each batch on its own fresh seed) up to ``certify.max_replications``.
+    The pilot (``replications`` on ``seed``) sizes the verdict run (on
+    ``seed + VERDICT_SEED_STEP``), which is judged on its own.
     """
     cfg = problem.spec.certify
-    results = [_simulate(problem, solution, seed, replications, workers)]
-    while True:
-        merged = results[0] if len(results) == 1 else _merge(results)
-        cells = cell_levels(problem, merged, cfg.criterion, cfg.min_tickets)
-        undecided = [c for c in cells if c.short and _mean_meets(problem, c)]
-        total = len(merged.replications)
-        if not undecided or total + replications > cfg.max_replications:
-            return cells
-        results.append(_simulate(problem, solution, seed + 7919 * len(results),
-                                 replications, workers))
+    pilot = cell_levels(problem, simulate_plan(problem, solution, seed, replications, workers),
+                        cfg.criterion, cfg.min_tickets)
+    if cfg.criterion != "lcb" or any(c.short and not _mean_meets(problem, c) for c in pilot):
+        return Check(pilot, 0, replications)
+    size = max([replications] + [_needed(problem, c, replications) for c in pilot if c.short])
+    size = max(replications, min(size, cfg.max_replications))
+    runs = simulate_plan(problem, solution, seed + VERDICT_SEED_STEP, size, workers)
+    return Check(cell_levels(problem, runs, cfg.criterion, cfg.min_tickets), replications, size)
 
 
 def _mean_meets(problem: Problem, cell: CellLevel) -> bool:
     target = problem.targets[cell.category]
     return cell.mean >= target.alpha if target.kind == "tail" else cell.mean <= target.wait
-
-
-def _merge(results: list[RunResult]) -> RunResult:
-    from dataclasses import replace
-
-    reps = [rep for r in results for rep in r.replications]
-    return replace(results[0], replications=reps)
 
 
 def _record(problem: Problem, solution: Solution, cells: list[CellLevel], kind: str,
@@ -324,16 +383,17 @@ def certify(problem: Problem, replications: int | None = None,
     iterations: list[dict[str, Any]] = []
     solves, checks = 0, 0
     while True:
-        result = _simulate(problem, solution, seed, replications, workers)
-        cells = cell_levels(problem, result, cfg.criterion, cfg.min_tickets)
-        kind = "search"
+        runs = simulate_plan(problem, solution, seed, replications, workers)
+        cells = cell_levels(problem, runs, cfg.criterion, cfg.min_tickets)
+        kind, used, pilot = "search", seed, 0
         if not any(c.short for c in cells):
             checks += 1
-            fresh = seed + FRESH_SEED_STEP * checks
-            cells = final_check(problem, solution, fresh, replications, workers)
-            kind = "final check"
-        record = _record(problem, solution, cells, kind,
-                         seed if kind == "search" else fresh, len(iterations) + 1)
+            used = seed + FRESH_SEED_STEP * checks
+            check = final_check(problem, solution, used, replications, workers)
+            cells, pilot, kind = check.cells, check.pilot, "final check"
+        record = _record(problem, solution, cells, kind, used, len(iterations) + 1)
+        if pilot:
+            record["pilot_replications"] = pilot
         iterations.append(record)
         short = [c for c in cells if c.short]
         levels = lowest_levels(problem, cells)

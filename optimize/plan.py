@@ -50,16 +50,18 @@ def busiest_day(problem: Problem, solution: Solution) -> int:
     return max(hours, key=lambda d: (hours[d], -d)) if hours else 0
 
 
-def staffed_scenario(problem: Problem, solution: Solution, name: str | None = None) -> Scenario:
+def staffed_scenario(problem: Problem, solution: Solution, name: str | None = None,
+                     day: int | None = None) -> Scenario:
     """The hall staffed by the plan, as a validated scenario ``hallsim run`` accepts.
 
     With a week model the simulator's hall has one schedule for every day: the
-    plan's busiest day (most window-hours) is the one written.
+    schedule of week day ``day`` is written (by default the plan's busiest day,
+    the one with the most window-hours).
     """
     data = problem.scenario.to_dict()
     windows: list[dict[str, Any]] = []
     covered: set[str] = set()
-    day = busiest_day(problem, solution)
+    day = busiest_day(problem, solution) if day is None else day
     for t in problem.types:
         counts = [n for n, per in zip(solution.open.get(t.id, []), problem.periods)
                   if per.day == day]
@@ -166,8 +168,11 @@ def desks_report(problem: Problem, solution: Solution) -> dict[str, Any]:
 
 
 def plan_table(doc: dict[str, Any]) -> str:
-    """A readable terminal table: windows per type and period, then totals."""
-    labels = doc["periods"]
+    """A readable terminal report: status, windows per type and period (columns:
+    period start), totals, and the certification's iterations and cells; tables by
+    :func:`sim.report.tables.text_table` (aligned by display width)."""
+    from sim.report.tables import text_table
+
     head = (f"{doc['scenario']}: status {doc['status']}, cost {_num(doc['cost'])}, "
             f"headcount {doc['headcount']}, window-hours {_num(doc['window_hours'])}")
     if doc.get("bound") is not None:
@@ -180,41 +185,48 @@ def plan_table(doc: dict[str, Any]) -> str:
         head += (f"\nthe desk limit binds: all {desks['limit']} desks "
                  f"({'the hall' if desks['source'] == 'hall' else 'spec'}) open at "
                  + ", ".join(desks["binding"][:8]) + (" ..." if len(desks["binding"]) > 8 else ""))
+    labels = doc["periods"]
     types = list(doc["windows"])
-    width = max([len("type"), *map(len, types)])
-    lines = [head, "windows open per period (columns: period start):",
-             "type".ljust(width) + " " + " ".join(lab.replace(":", "")[:4].rjust(4)
-                                                  for lab in labels) + "   max"]
-    for t in types:
-        per = doc["windows"][t]["per_period"]
-        lines.append(t.ljust(width) + " " + " ".join(str(per[lab]).rjust(4) for lab in labels)
-                     + f"  {doc['windows'][t]['max']:4d}")
+    rows = [[t, *(str(doc["windows"][t]["per_period"][lab]) for lab in labels),
+             str(doc["windows"][t]["max"])] for t in types]
     totals = [sum(doc["windows"][t]["per_period"][lab] for t in types) for lab in labels]
-    lines.append("total".ljust(width) + " " + " ".join(str(n).rjust(4) for n in totals))
+    rows.append(["total", *map(str, totals), str(max(totals, default=0))])
+    parts = [head, text_table(["type", *labels, "max"], rows,
+                              "windows open per period (columns: period start):")]
     if doc.get("shifts"):
-        lines.append("shifts: " + "; ".join(f"{t}: " + ", ".join(f"{j} x{n}" for j, n in v.items())
+        parts.append("shifts: " + "; ".join(f"{t}: " + ", ".join(f"{j} x{n}" for j, n in v.items())
                                             for t, v in doc["shifts"].items()))
     if doc.get("iterations"):
-        lines.append("certification iterations:")
-        for it in doc["iterations"]:
-            worst = it.get("worst") or {}
-            where = f" ({worst.get('item')} at {worst.get('period')})" if worst else ""
-            lines.append(f"  {it['iteration']:2d}: cost {_num(it['cost'])}, headcount "
-                         f"{it['headcount']}, worst shortfall {it['worst_shortfall']:.3f}{where}, "
-                         f"cells short {it['cells_short']}, seed {it['seed']}")
+        parts.append(text_table(
+            ["#", "kind", "replications", "cost", "headcount", "cells short",
+             "worst shortfall", "worst cell", "seed"],
+            [[str(it["iteration"]), it["kind"], _reps(it), _num(it["cost"]),
+              str(it["headcount"]), str(it["cells_short"]), f"{it['worst_shortfall']:.3f}",
+              _where(it.get("worst")), str(it["seed"])] for it in doc["iterations"]],
+            "certification iterations:"))
     if doc.get("service_level"):
-        lines.append("simulated service level (worst cell per item: mean, one-sided 95% "
-                     "bound):")
-        for c, v in doc["service_level"].items():
-            lines.append(f"  {c}: {v['value']:.3f} (bound {v['bound']:.3f}) at {v['period']}, "
-                         f"day factor {v['day_factor']:g} (target {v['target']}, "
-                         f"{'met' if v['met'] else 'SHORT'})")
+        parts.append(text_table(
+            ["item", "period", "day factor", "mean", "bound", "target", "replications", ""],
+            [[c, v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
+              f"{v['bound']:.3f}", v["target"], str(v["replications"]),
+              "met" if v["met"] else "SHORT"] for c, v in doc["service_level"].items()],
+            "simulated service level (worst cell per item: mean, one-sided 95% bound):"))
     if doc.get("short_cells"):
-        lines.append("short cells (not certified):")
-        for v in doc["short_cells"]:
-            lines.append(f"  {v['item']} at {v['period']}, day factor {v['day_factor']:g}: "
-                         f"{v['value']:.3f} (bound {v['bound']:.3f}), target {v['target']}")
-    return "\n".join(lines)
+        parts.append(text_table(
+            ["item", "period", "day factor", "mean", "bound", "target"],
+            [[v["item"], v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
+              f"{v['bound']:.3f}", v["target"]] for v in doc["short_cells"]],
+            "short cells (not certified):"))
+    return "\n".join(parts)
+
+
+def _reps(it: dict[str, Any]) -> str:
+    pilot = it.get("pilot_replications")
+    return f"{pilot}+{it['replications']}" if pilot else str(it["replications"])
+
+
+def _where(worst: dict[str, Any] | None) -> str:
+    return f"{worst['item']} at {worst['period']}" if worst else "-"
 
 
 def _num(x: float | None) -> str:
