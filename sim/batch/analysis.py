@@ -3,8 +3,8 @@
 Every function takes the tidy table (one row per run and metric, as
 :meth:`sim.batch.store.Store.metrics_frame` and ``hallsim batch export`` give it:
 ``point, scenario, <factor columns>, replication, seed, metric, section, item,
-name, value``) and returns a pandas DataFrame; :func:`summary_text` prints
-them with the one table renderer of :mod:`sim.report.tables`. Confidence
+name, value``) and returns a pandas DataFrame; :func:`sim.report.tables.batch_summary`
+prints them with the one table renderer. Confidence
 intervals are Student-t 95% half-widths over replications
 (:mod:`sim.stats.ci`), as in the results document; metric names, labels and
 units come from the metric registry (:mod:`sim.stats.registry`).
@@ -54,10 +54,16 @@ def run_profile(scenario: Any, records: Any) -> dict[str, Any]:
 
     w0 = scenario.hall.warmup_days * MINUTES_PER_DAY
     keep = (records.arrival >= w0) & (records.outcome == SERVED)
-    wait = (records.call - records.arrival)[keep]
-    quantiles = np.percentile(wait, QUANTILE_LEVELS).tolist() if len(wait) else None
-    return {"wait_quantiles": quantiles,
+    return {"wait_quantiles": wait_quantiles((records.call - records.arrival)[keep]),
             "utilisation_by_hour": utilisation_by_hour(scenario, records)}
+
+
+def wait_quantiles(waits: np.ndarray) -> list[float] | None:
+    """Waits (minutes) of the served tickets of one run at the percentiles
+    :data:`QUANTILE_LEVELS` (None if nobody was served): what a run keeps of its
+    waiting-time distribution, in a store or read back from a records file."""
+    waits = np.asarray(waits, dtype=float)
+    return np.percentile(waits, QUANTILE_LEVELS).tolist() if len(waits) else None
 
 
 def utilisation_by_hour(scenario: Any, records: Any) -> dict[str, dict[str, float]]:

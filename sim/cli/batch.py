@@ -7,7 +7,7 @@
     hallsim batch export STORE --out FILE.{csv,parquet} [--table metrics|runs|wide]
     hallsim batch summary STORE [--metric M ...] [--baseline P]
     hallsim batch status STORE
-    hallsim report (RESULTS.json | STORE) --out DIR [--scenario FILE] [--svg]
+    hallsim report (RESULTS.json | STORE) --out DIR [--records RECORDS] [--svg]
 
 Heavy modules (Dask, matplotlib) are imported inside the handlers.
 """
@@ -85,12 +85,15 @@ def register(sub: Any) -> None:
         "report", help="HTML report with figures from a results document or a store",
         description="Write DIR/index.html with PNG figures: waiting-time CDF, wait and queue "
                     "by hour, window utilisation heatmap, abandonment and share over target "
-                    "by category, and (for a store) metrics against each factor.")
+                    "by category, and (for a store) metrics against each factor. Reports read "
+                    "results and records; they never run the simulation.")
     rep.add_argument("source", help="results document (hallsim run/compare --json) or store")
     rep.add_argument("--out", required=True, help="output directory")
-    rep.add_argument("--scenario", action="append", metavar="FILE",
-                     help="scenario file of a results document: re-simulates its runs with "
-                          "records for the CDF and heatmap (repeat for a compare document)")
+    rep.add_argument("--records", action="append", metavar="FILE",
+                     help="records of a results document's runs (hallsim run --records: "
+                          ".parquet, .csv, .csv.gz) for the waiting-time CDF; repeat, in the "
+                          "document's order, for a compare document")
+    rep.add_argument("--scenario", action="append", help=argparse.SUPPRESS)
     rep.add_argument("--svg", action="store_true", help="also write SVG figures")
     rep.add_argument("--metric", "-m", action="append", metavar="METRIC",
                      help="metrics plotted against the factors (store only; repeatable)")
@@ -216,9 +219,14 @@ def cmd_batch_status(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """``hallsim report``."""
     from sim.report.html import write_report
+    from sim.spec.errors import InputError
 
+    if args.scenario:
+        raise InputError("", "--scenario", "reports no longer run the engine: write the "
+                                           "records with hallsim run --records FILE and pass "
+                                           "--records FILE (docs/reports.md)")
     check_metric_names(args.metric)
-    index = write_report(args.source, args.out, scenarios=args.scenario or [], svg=args.svg,
+    index = write_report(args.source, args.out, records=args.records or [], svg=args.svg,
                          metrics=args.metric)
     print(f"report written to {index}", file=sys.stderr)
     return EXIT_OK

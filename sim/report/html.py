@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.report.fonts import CSS_FONT_STACK, WEB_FAMILY, needs_cjk, write_font_subset
-from sim.report.i18n import language, metric_heading, metric_label, tr, tr_unit
+from sim.report.i18n import language, metric_label, tr
+from sim.report.tables import cell, difference_row, path_heading, point_table, summary_blocks
 from sim.spec.errors import InputError
-from sim.stats import registry
 from sim.version import VERSION
 
 #: file name of the CJK font subset written beside ``index.html``
@@ -99,16 +100,10 @@ class _Page:
                        for row in rows)
         self.add(f"<table><tr>{head}</tr>{body}</table>")
 
-    def table(self, frame: pd.DataFrame, digits: int = 3) -> None:
-        """Append a table of a DataFrame, floats to ``digits`` decimals."""
-        def cell(v: Any) -> str:
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                return "-"
-            if isinstance(v, float):
-                return f"{v:.{digits}f}"
-            return str(v)
-
-        self.rows([str(c) for c in frame.columns],
+    def table(self, frame: pd.DataFrame, headings: Mapping[str, str] | None = None) -> None:
+        """Append a table of a DataFrame, cells by :func:`sim.report.tables.cell` (the
+        terminal's), ``headings`` naming columns (others by name)."""
+        self.rows([(headings or {}).get(str(c), str(c)) for c in frame.columns],
                   [[cell(v) for v in row] for row in frame.itertuples(index=False)])
 
     def write(self, title: str) -> Path:
@@ -143,62 +138,23 @@ def _meta_table(page: _Page, rows: Sequence[tuple[str, Any]]) -> None:
 
 # --- summary tables ----------------------------------------------------------------
 
-#: by-category columns of the summary table, in order
-CATEGORY_KEYS = ("arrivals", "served", "abandoned", "balked", "open", "wait_mean", "wait_p90",
-                 "p_wait_over_target", "abandon_share")
-
-
-def format_value(key: str, value: Any, ci: Any = None, force_ci: bool = False) -> str:
-    """A figure in display units (shares in percent) with its 95% CI half-width, if any."""
-    m = registry.METRICS.get(key)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    scale, digits = (m.scale, m.digits) if m else (1.0, 2)
-    text = f"{float(value) * scale:,.{digits}f}"
-    if ci is not None and not (isinstance(ci, float) and math.isnan(ci)) and \
-            (force_ci or m is None or m.ci == "t"):
-        text += f" ± {float(ci) * scale:,.{digits}f}"
-    return text
-
-
 def summary_tables(page: _Page, doc: Mapping[str, Any]) -> None:
-    """Overall, by-category and by-window-group tables of one results document."""
-    overall, ci = doc.get("overall") or {}, doc.get("ci95") or {}
-    page.h3(tr("Overall (mean over replications ± 95% CI)"))
-    page.rows([tr("figure"), tr("value")],
-              [[metric_heading(m.key), format_value(m.key, overall[m.key], ci.get(m.key))]
-               for m in registry.in_section("overall") if m.key in overall])
-    cats = doc.get("by_category") or {}
-    if cats:
-        keys = [k for k in CATEGORY_KEYS if any(k in c for c in cats.values())]
-        page.h3(tr("By category"))
-        page.rows([tr("category"), *(metric_heading(k) for k in keys)],
-                  [[name, *(format_value(k, c.get(k), (c.get("ci95") or {}).get(k))
-                            for k in keys)] for name, c in cats.items()])
-    wins = doc.get("by_window") or {}
-    if wins:
-        keys = [m.key for m in registry.in_section("by_window")
-                if any(m.key in w for w in wins.values())]
-        page.h3(tr("By window group"))
-        page.rows([tr("window group"), *(metric_heading(k) for k in keys)],
-                  [[name, *(format_value(k, w.get(k), (w.get("ci95") or {}).get(k))
-                            for k in keys)] for name, w in wins.items()])
+    """Overall, by-category and by-window-group tables of one results document: the
+    very tables ``hallsim run`` prints (:func:`sim.report.tables.summary_blocks`)."""
+    for title, headings, rows in summary_blocks(dict(doc)):
+        page.h3(title)
+        page.rows(headings, rows)
 
 
-def _diff_rows(block: Mapping[str, Any], first: str = "") -> list[list[str]]:
-    verdicts = {"candidate": tr("candidate"), "baseline": tr("baseline"),
-                "neither": tr("neither"), None: ""}
+def _diff_rows(block: Mapping[str, Any], baseline: str, name: str,
+               first: str = "") -> list[list[str]]:
+    """Rows of ``hallsim compare``'s table (:func:`sim.report.tables.difference_row`) as
+    HTML, the significance as a ✱ mark."""
     rows = []
     for key, d in block.items():
-        m = registry.METRICS.get(key)
-        unit = tr("pp") if m is not None and m.unit == "%" else \
-            (tr_unit(m.unit) if m is not None and m.unit else "")
-        sig = '<span class="sig">✱</span>' if d.get("significant") else ""
-        diff = format_value(key, d.get("diff"), d.get("ci95"), force_ci=True)
-        rows.append([html.escape(x) for x in ([first] if first else []) +
-                     [metric_label(key), format_value(key, d.get("baseline")),
-                      format_value(key, d.get("candidate")), f"{diff} {unit}".strip()]]
-                    + [sig, html.escape(verdicts.get(d.get("better"), ""))])
+        cells = [html.escape(x) for x in difference_row(key, d, baseline, name)]
+        cells[4] = '<span class="sig">✱</span>' if d.get("significant") else ""
+        rows.append(([html.escape(first)] if first else []) + cells)
     return rows
 
 
@@ -212,9 +168,9 @@ def difference_tables(page: _Page, baseline: str, name: str, diff: Mapping[str, 
                      "paired, and the intervals are Welch's (unpaired)."))
     heads = [tr("figure"), f"{tr('baseline')}: {baseline}", f"{tr('candidate')}: {name}",
              tr("difference ± 95% CI"), tr("significant"), tr("better")]
-    page.rows(heads, _diff_rows(diff.get("overall") or {}), raw=True)
+    page.rows(heads, _diff_rows(diff.get("overall") or {}, baseline, name), raw=True)
     cats = diff.get("by_category") or {}
-    rows = [r for c, block in cats.items() for r in _diff_rows(block, c)]
+    rows = [r for c, block in cats.items() for r in _diff_rows(block, baseline, name, c)]
     if rows:
         page.h3(tr("{candidate} against {baseline}, by category")
                 .format(candidate=name, baseline=baseline))
@@ -244,15 +200,15 @@ def _point_figures(page: _Page, doc: dict[str, Any], profiles: list[dict[str, An
         page.figure(plot_by_hour({label: doc["by_hour"]},
                                  title=f"{label}: {tr('by hour of day')}"),
                     f"{key}_by_hour", f"{label}: {tr('mean wait and queue length by hour')}")
-    if profiles:
-        table = utilisation_table(profiles)
-        if not table.empty:
-            page.figure(plot_utilisation_heatmap(
-                table, title=f"{label}: {tr('window utilisation by hour')}"),
-                f"{key}_heatmap", f"{label}: {tr('window utilisation by hour')}")
+    table = utilisation_table(profiles or [])
+    if not table.empty:
+        page.figure(plot_utilisation_heatmap(
+            table, title=f"{label}: {tr('window utilisation by hour')}"),
+            f"{key}_heatmap", f"{label}: {tr('window utilisation by hour')}")
     else:
-        page.note(tr("Utilisation by hour needs per-ticket records: pass the scenario file "
-                     "with --scenario to draw the heatmap."))
+        page.note(tr("The utilisation heatmap needs each window's on-duty time, which only "
+                     "a store keeps (hallsim batch run): a results document's report "
+                     "leaves it out."))
     if doc.get("by_category"):
         page.figure(plot_categories(
             doc["by_category"], target,
@@ -263,28 +219,77 @@ def _point_figures(page: _Page, doc: dict[str, Any], profiles: list[dict[str, An
 # --- results documents -------------------------------------------------------------
 
 
-def _simulate_profiles(scenario_file: str, doc: dict[str, Any]
-                       ) -> tuple[list[dict[str, Any]], bool]:
-    """Re-run a document's replications with records; (profiles, reproduces the document)."""
-    from sim.batch.analysis import run_profile
-    from sim.spec.scenario import load_scenario
-    from sim.stats.replications import run_replication
+#: columns a records file (``hallsim run --records``) must have for a report
+RECORD_COLUMNS = ("arrival", "call", "outcome")
 
-    scenario = load_scenario(scenario_file)
-    if doc.get("days") and scenario.hall.days != doc["days"]:
-        scenario = scenario.with_days(int(doc["days"]))
-    profiles, arrivals = [], []
-    for r in range(int(doc.get("replications", 1))):
-        rep = run_replication(scenario, int(doc.get("seed", 1)), r, keep_records=True)
-        assert rep.records is not None
-        profiles.append(run_profile(scenario, rep.records))
-        arrivals.append(rep.summary["overall"]["arrivals"])
-    same = scenario.name == doc.get("scenario") and \
-        abs(sum(arrivals) / len(arrivals) - float(doc["overall"]["arrivals"])) < 1e-6
+
+def read_records(path: str | Path) -> pd.DataFrame:
+    """A records file written by ``hallsim run --records`` (.parquet, .csv, .csv.gz).
+
+    Raises :class:`InputError` naming the file for an unreadable file or a missing
+    column.
+    """
+    name = str(path)
+    if not Path(path).is_file():
+        raise InputError(name, "--records", "file not found")
+    try:
+        if name.lower().endswith(".parquet"):
+            frame = pd.read_parquet(path, columns=None)
+        elif name.lower().endswith((".csv", ".csv.gz")):
+            frame = pd.read_csv(path)
+        else:
+            raise InputError(name, "--records", "records file must end in .parquet, .csv "
+                                                "or .csv.gz (hallsim run --records)")
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas/pyarrow raise many kinds
+        raise InputError(name, "--records", f"cannot read the records ({exc})") from None
+    for column in RECORD_COLUMNS:
+        if column not in frame.columns:
+            raise InputError(name, column, "missing column: not a records file written by "
+                                           "hallsim run --records")
+    if "replication" not in frame.columns:
+        frame.insert(0, "replication", 0)
+    return frame
+
+
+def records_profiles(frame: pd.DataFrame, doc: Mapping[str, Any]
+                     ) -> tuple[list[dict[str, Any]], bool]:
+    """Per-replication wait quantiles of a records table, and whether it is the table of
+    the document's runs.
+
+    The statistics window is the one of the document: the records of every day are
+    kept, and the warm-up is the number of leading days whose exclusion gives, in
+    every replication on average, exactly the document's ticket count (``overall.arrivals``
+    counts the tickets taken between the warm-up and the horizon). When no warm-up
+    does, or the replication counts differ, the table is not the document's:
+    the figures use every ticket and the caller warns.
+    """
+    from sim.batch.analysis import wait_quantiles
+    from sim.spec.clock import MINUTES_PER_DAY
+
+    days = int(doc.get("days") or 1)
+    horizon = days * MINUTES_PER_DAY
+    reps = [g for _, g in frame.groupby("replication", sort=True)]
+    arrivals = float((doc.get("overall") or {}).get("arrivals", math.nan))
+
+    def taken(g: pd.DataFrame, w0: float) -> np.ndarray:
+        a = g["arrival"].to_numpy(dtype=float)
+        return (a >= w0) & (a < horizon)
+
+    warm = next((w for w in range(days) if abs(np.mean(
+        [taken(g, w * MINUTES_PER_DAY).sum() for g in reps]) - arrivals) < 1e-6), None)
+    same = warm is not None and len(reps) == int(doc.get("replications", 1))
+    w0 = (warm or 0) * MINUTES_PER_DAY
+    profiles = []
+    for g in reps:
+        keep = taken(g, w0) & (g["outcome"].astype(str) == "served").to_numpy()
+        wait = (g["call"] - g["arrival"]).to_numpy(dtype=float)[keep]
+        profiles.append({"wait_quantiles": wait_quantiles(wait)})
     return profiles, same
 
 
-def _document_report(path: Path, out: Path, scenarios: Sequence[str], svg: bool) -> Path:
+def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool) -> Path:
     from sim.report.plots import plot_wait_cdf, pooled_quantiles, quantile_points
 
     try:
@@ -301,9 +306,10 @@ def _document_report(path: Path, out: Path, scenarios: Sequence[str], svg: bool)
     for label, d in docs.items():
         if not isinstance(d, dict) or "overall" not in d:
             raise InputError(str(path), f"scenarios.{label}", "not a results document")
-    if scenarios and len(scenarios) != len(docs):
-        raise InputError(str(path), "", f"{len(scenarios)} --scenario file(s) for "
-                                        f"{len(docs)} scenario(s) in the document")
+    if records and len(records) != len(docs):
+        raise InputError(str(path), "--records", f"{len(records)} --records file(s) for "
+                                                 f"{len(docs)} scenario(s) in the document")
+    tables = [read_records(r) for r in records]  # every file checked before any figure
     page = _Page(out, svg)
     first = next(iter(docs.values()))
     _meta_table(page, [
@@ -323,29 +329,26 @@ def _document_report(path: Path, out: Path, scenarios: Sequence[str], svg: bool)
         base = str(data.get("baseline") or next(iter(docs)))
         for label, diff in diffs.items():
             difference_tables(page, base, label, diff)
-    profiles: dict[str, list[dict[str, Any]] | None] = {}
-    for k, (label, d) in enumerate(docs.items()):
-        if scenarios:
-            profiles[label], same = _simulate_profiles(scenarios[k], d)
-            if not same:
-                page.note(tr("Warning: {file} does not reproduce the document of '{scenario}' "
-                             "(another scenario or a changed file); figures from records may "
-                             "not match the document.").format(file=scenarios[k],
-                                                               scenario=label))
-        else:
-            profiles[label] = None
+    profiles: dict[str, list[dict[str, Any]] | None] = {label: None for label in docs}
+    for k, (label, d) in enumerate(docs.items() if records else ()):
+        profiles[label], same = records_profiles(tables[k], d)
+        if not same:
+            page.note(tr("Warning: {file} does not hold the runs of '{scenario}' (another "
+                         "scenario, seed, replication count or number of days): the "
+                         "distribution is drawn from every ticket it holds.")
+                      .format(file=records[k], scenario=label))
     page.h2(tr("Waiting-time distribution"))
     target = (first.get("targets") or {}).get("wait_minutes")
-    if scenarios:
+    if records:
         curves = {lab: q for lab in docs if (q := pooled_quantiles(profiles[lab] or []))
                   is not None}
         page.figure(plot_wait_cdf(curves, target), "wait_cdf", tr("waiting-time CDF"))
-        page.note(tr("Each curve averages the quantile functions of the replications "
-                     "(re-simulated from the scenario file with the document's seed)."))
+        page.note(tr("Each curve averages the quantile functions of the replications, "
+                     "read from the records files (hallsim run --records)."))
     else:
         page.figure(plot_wait_cdf({lab: quantile_points(d) for lab, d in docs.items()}, target,
                                   sketch=True), "wait_cdf", tr("waiting-time CDF"))
-        page.note(tr("Without --scenario only the reported quantiles (P50, P90, P95, max and "
+        page.note(tr("Without --records only the reported quantiles (P50, P90, P95, max and "
                      "the share of served tickets over the target) are known: the lines join "
                      "them."))
     for label, d in docs.items():
@@ -392,7 +395,7 @@ def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | Non
 
 def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None, bar: Any,
                 data: _StoreData) -> Path:
-    from sim.batch.analysis import DEFAULT_METRICS, main_effects, point_summary
+    from sim.batch.analysis import DEFAULT_METRICS, main_effects
     from sim.report.plots import plot_metric_vs_factors, plot_wait_cdf, pooled_quantiles
     from sim.spec.scenario import scenario_from_dict
     from sim.stats.metrics import results_document
@@ -423,18 +426,14 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
     bar.refresh()
     bar.set_postfix_str(tr("tables"))
     page.h2(tr("Design points (mean ± 95% CI over replications)"))
-    ps = point_summary(tidy, metrics)
-    ps["value"] = [format_value(str(k).rsplit(".", 1)[-1], m, c, force_ci=True)
-                   for k, m, c in zip(ps["metric"], ps["mean"], ps["ci95"])]
-    wide = ps.pivot_table(index="point", columns="metric", values="value", aggfunc="first")
-    table = points.set_index("point")[["scenario", *facs]].join(wide[metrics]).reset_index()
-    table.columns = [tr("point"), tr("scenario"), *facs,
-                     *(metric_heading(m.rsplit(".", 1)[-1]) for m in metrics)]
-    page.table(table)
+    table = points[["point"]].merge(point_table(tidy, metrics), on="point", how="left")
+    page.table(table, {"point": tr("point"), "scenario": tr("scenario"),
+                       **{m: path_heading(m) for m in metrics}})
     bad = runs[runs["status"] != "ok"]
     if len(bad):
         page.h2(tr("Failed runs"))
-        page.table(bad[["point", "scenario", "replication", "status", "error"]].head(50))
+        page.table(bad[["point", "scenario", "replication", "status", "error"]].head(50),
+                   {c: tr(c) for c in ("point", "scenario", "replication", "status", "error")})
     bar.update()
     if facs:
         page.h2(tr("Metrics against each factor"))
@@ -480,7 +479,7 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
     return page.write(title)
 
 
-def write_report(source: str | Path, out: str | Path, scenarios: Sequence[str] = (),
+def write_report(source: str | Path, out: str | Path, records: Sequence[str] = (),
                  svg: bool = False, metrics: Sequence[str] | None = None) -> Path:
     """Write ``out/index.html`` and its figures from a results document or a store.
 
@@ -496,8 +495,8 @@ def write_report(source: str | Path, out: str | Path, scenarios: Sequence[str] =
         raise InputError(str(out), "", "exists and is not a directory")
     out.mkdir(parents=True, exist_ok=True)
     if is_store(source):
-        if scenarios:
-            raise InputError(str(source), "", "--scenario is for results documents; a store "
-                                              "holds its scenarios")
+        if records:
+            raise InputError(str(source), "--records", "--records is for results documents; "
+                                                       "a store holds its runs' figures")
         return _store_report(source, out, svg, metrics)
-    return _document_report(source, out, scenarios, svg)
+    return _document_report(source, out, records, svg)

@@ -136,47 +136,58 @@ def count_digits(values: Sequence[float | None]) -> int:
 # --- hallsim run ------------------------------------------------------------------------
 
 
+def figure_cell(key: str, value: float | None, ci: float | None = None,
+                count_digits: int = 1) -> str:
+    """A figure of the registry as a table cell: a count (no interval) with
+    ``count_digits`` decimals, anything else in its display unit with ``±ci``."""
+    m = registry.METRICS.get(key)
+    if m is not None and m.ci == "none":
+        return fmt(value, digits=count_digits)
+    return fmt_metric(key, value, ci)
+
+
+#: by-category columns of the summary, in order (balked and open only where non-zero)
+CATEGORY_KEYS = ("arrivals", "served", "abandoned", "balked", "open", "wait_mean", "wait_p90",
+                 "p_wait_over_target", "abandon_share", "balk_share")
+#: by-window-group columns of the summary, in order
+WINDOW_KEYS = ("served", "utilisation", "busy_hours", "staffed_hours")
+
+
+def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The summary tables of one results document as ``(title, headings, rows)``:
+    overall, by category, by window group. One source for the terminal
+    (:func:`summary_table`) and the HTML report; headings in the language in use."""
+    o, ci = doc["overall"], doc.get("ci95") or {}
+    t = (doc.get("targets") or {}).get("wait_minutes")
+    cats, wins = doc.get("by_category") or {}, doc.get("by_window") or {}
+    counts = [k for k, m in registry.METRICS.items() if m.ci == "none"]
+    digits = count_digits([b.get(k) for b in [o, *cats.values(), *wins.values()]
+                           for k in counts])
+    shown = [m for m in registry.in_section("overall") if m.key in o]
+    rows = [[column(m.key, t), figure_cell(m.key, o[m.key], ci.get(m.key), digits)]
+            for m in sorted(shown, key=lambda m: m.ci != "none")]  # counts first
+    blocks = [(tr("Overall (mean over replications ± 95% CI)"), [tr("overall"), tr("value")],
+               rows)]
+    for title, first, items, keys in (
+            (tr("By category"), tr("category"), cats, CATEGORY_KEYS),
+            (tr("By window group"), tr("window group"), wins, WINDOW_KEYS)):
+        keys = [k for k in keys if any(k in c for c in items.values()) and not (
+            k in ("balked", "balk_share", "open") and not any(c.get(k) for c in items.values()))]
+        if items:
+            blocks.append((title, [first] + [column(k, t) for k in keys], [
+                [name] + [figure_cell(k, c.get(k), (c.get("ci95") or {}).get(k), digits)
+                          for k in keys] for name, c in items.items()]))
+    return blocks
+
+
 def summary_table(doc: dict[str, Any]) -> str:
     """The summary printed by ``hallsim run``: overall, by category, by window group."""
-    o, ci = doc["overall"], doc["ci95"]
-    reps = int(doc.get("replications", 1))
-    t = (doc.get("targets") or {}).get("wait_minutes")
-    counts = [k for k, m in registry.METRICS.items() if m.ci == "none"]
-    n_digits = count_digits([b.get(k) for b in [o, *doc["by_category"].values(),
-                                                *doc["by_window"].values()] for k in counts])
     head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
               "Figures are means per replication; ± = 95% CI half-width over replications; "
               "min = minutes, % = share of tickets").format(
-        scenario=doc["scenario"], seed=doc["seed"], replications=reps, days=doc["days"])
-    rows = []
-    shown = [m for m in registry.in_section("overall") if m.key in o]
-    for m in sorted(shown, key=lambda m: m.ci != "none"):  # counts first
-        rows.append([column(m.key, t), fmt_metric(m.key, o[m.key], ci.get(m.key))
-                     if m.ci == "t" else fmt(o[m.key], digits=n_digits)])
-    overall = text_table([tr("overall"), tr("value")], rows)
-
-    cats = doc["by_category"]
-    keys = ["arrivals", "served", "abandoned", "balked", "open", "wait_mean", "wait_p90",
-            "p_wait_over_target", "abandon_share", "balk_share"]
-    shown = [k for k in keys if not (k in ("balked", "balk_share", "open")
-                                      and not any(c.get(k) for c in cats.values()))]
-    cat_rows = []
-    for name, c in cats.items():
-        cci = c.get("ci95", {})
-        cat_rows.append([name] + [
-            fmt(c.get(k), digits=n_digits) if registry.metric(k).ci == "none"
-            else fmt_metric(k, c.get(k), cci.get(k)) for k in shown])
-    by_cat = text_table([tr("category")] + [column(k, t) for k in shown], cat_rows)
-
-    win_keys = ["served", "utilisation", "busy_hours", "staffed_hours"]
-    win_rows = []
-    for name, w in doc["by_window"].items():
-        wci = w.get("ci95", {})
-        win_rows.append([name] + [
-            fmt(w.get(k), digits=n_digits) if registry.metric(k).ci == "none"
-            else fmt_metric(k, w.get(k), wci.get(k)) for k in win_keys])
-    wins = text_table([tr("window group")] + [column(k) for k in win_keys], win_rows)
-    return "\n\n".join([head, overall, by_cat, wins])
+        scenario=doc["scenario"], seed=doc["seed"],
+        replications=int(doc.get("replications", 1)), days=doc["days"])
+    return "\n\n".join([head] + [text_table(h, r) for _, h, r in summary_blocks(doc)])
 
 
 # --- hallsim compare --------------------------------------------------------------------
@@ -198,7 +209,7 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
     for title, block in blocks:
         if not block:
             continue
-        rows = [_diff_row(key, d, baseline, name) for key, d in block.items()]
+        rows = [difference_row(key, d, baseline, name) for key, d in block.items()]
         parts.append(text_table(heads, rows, title=tr(
             "{candidate} vs {baseline}, {block} ({how}; difference = candidate - baseline; "
             "pp = percentage points)").format(candidate=name, baseline=baseline, block=title,
@@ -206,18 +217,30 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
-def _diff_row(key: str, d: dict[str, Any], baseline: str, name: str) -> list[str]:
-    from sim.report.i18n import metric_heading
-
+def difference_cells(key: str, d: dict[str, Any]) -> list[str]:
+    """Baseline, candidate and ``difference ±CI unit`` of one compared figure, in its
+    display unit (differences of shares in percentage points)."""
     m = registry.metric(key)
     unit = tr("pp") if m.unit == "%" else tr_unit(m.unit)
-    verdict = {"candidate": name, "baseline": baseline, "neither": tr("no clear winner"),
-               None: ""}[d.get("better")]
     diff = fmt_metric(key, d.get("diff"), d.get("ci95"), digits=2, sign=True)
-    return [metric_heading(key), fmt_metric(key, d.get("baseline"), digits=2),
+    return [fmt_metric(key, d.get("baseline"), digits=2),
             fmt_metric(key, d.get("candidate"), digits=2),
-            diff + (f" {unit}" if diff != "-" and unit else ""),
-            cell(bool(d.get("significant"))), verdict]
+            diff + (f" {unit}" if diff != "-" and unit else "")]
+
+
+def verdict(d: dict[str, Any], baseline: str, name: str) -> str:
+    """Which is better: the candidate's or the baseline's name, or "no clear winner"."""
+    return {"candidate": name, "baseline": baseline, "neither": tr("no clear winner"),
+            None: ""}[d.get("better")]
+
+
+def difference_row(key: str, d: dict[str, Any], baseline: str, name: str) -> list[str]:
+    """One row of a comparison: figure, baseline, candidate, difference ±CI, significant
+    (yes/no), which is better."""
+    from sim.report.i18n import metric_heading
+
+    return [metric_heading(key), *difference_cells(key, d),
+            cell(bool(d.get("significant"))), verdict(d, baseline, name)]
 
 
 # --- hallsim batch summary --------------------------------------------------------------
@@ -231,7 +254,6 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
         factor_columns,
         main_effects,
         paired_comparison,
-        point_summary,
     )
 
     metrics = list(metrics or [m for m in DEFAULT_METRICS if m in set(tidy["metric"])])
@@ -240,13 +262,8 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
                                    "factor", "level", "mean")},
              "diff": tr("difference ± 95% CI"), "unpaired": tr("unpaired ±"),
              "ratio": tr("CI ratio"), "n_points": tr("points"), "effect": tr("effect")}
-    ps = point_summary(tidy, metrics)
-    ps["value"] = [fmt_metric(k, m, c, digits=2)
-                   for k, m, c in zip(ps["metric"], ps["mean"], ps["ci95"])]
-    wide = ps.pivot_table(index=["point"], columns="metric", values="value", aggfunc="first")
-    info = ps.drop_duplicates("point").set_index("point")[["scenario", *facs]]
-    table = info.join(wide[metrics]).reset_index()
-    parts = [frame_table(table, headings={**heads, **{m: _path_heading(m) for m in metrics}},
+    table = point_table(tidy, metrics)
+    parts = [frame_table(table, headings={**heads, **{m: path_heading(m) for m in metrics}},
                          title=tr("per design point: mean ± 95% CI over replications"))]
     pc = paired_comparison(tidy, baseline, metrics)
     if len(pc):
@@ -255,7 +272,7 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
         pc["unpaired"] = [fmt_metric(m, u, digits=2)
                           for m, u in zip(pc["metric"], pc["ci95_unpaired"])]
         pc["ratio"] = [fmt(r, digits=2) for r in pc["ratio"]]
-        pc["metric"] = [_path_heading(m) for m in pc["metric"]]
+        pc["metric"] = [path_heading(m) for m in pc["metric"]]
         parts.append(frame_table(
             pc, ["point", "scenario", *facs, "metric", "diff", "unpaired", "ratio",
                  "significant", "paired"], headings=heads,
@@ -274,11 +291,24 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
                 me, ["scenario", "factor", "level", "n_points", "mean", "effect"],
                 headings=heads,
                 title=tr("main effects on {metric} (effect = level mean - scenario mean, "
-                         "paired 95% CI)").format(metric=_path_heading(metric))))
+                         "paired 95% CI)").format(metric=path_heading(metric))))
     return "\n\n".join(parts)
 
 
-def _path_heading(path: str) -> str:
+def point_table(tidy: Any, metrics: Sequence[str]) -> Any:
+    """Per design point: ``point, scenario, <factors>`` and one column per metric path
+    holding ``mean ±95% CI`` in the metric's display unit (a DataFrame)."""
+    from sim.batch.analysis import factor_columns, point_summary
+
+    ps = point_summary(tidy, metrics)
+    ps["value"] = [fmt_metric(k, m, c, digits=2)
+                   for k, m, c in zip(ps["metric"], ps["mean"], ps["ci95"])]
+    wide = ps.pivot_table(index=["point"], columns="metric", values="value", aggfunc="first")
+    info = ps.drop_duplicates("point").set_index("point")[["scenario", *factor_columns(tidy)]]
+    return info.join(wide[list(metrics)]).reset_index()
+
+
+def path_heading(path: str) -> str:
     """A dotted metric path with its unit: ``overall.wait_mean`` -> ``mean wait min``,
     ``by_category.tax.p_wait_over_target`` -> ``tax: not called within target %``."""
     parts = path.split(".")

@@ -81,11 +81,13 @@ def test_every_figure_function_draws_chinese_names(caplog) -> None:
 def test_report_page_of_a_chinese_hall(tmp_path: Path, caplog) -> None:
     scenario = write_hall(tmp_path)
     doc = tmp_path / "结果.json"
-    assert main(["run", str(scenario), "-r", "2", "--json", str(doc), "-q"]) == 0
+    records = tmp_path / "记录.parquet"
+    assert main(["run", str(scenario), "-r", "2", "--json", str(doc), "-q",
+                 "--records", str(records)]) == 0
     out = tmp_path / "报告"
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
-        assert main(["report", str(doc), "--out", str(out), "--scenario", str(scenario)]) == 0
+        assert main(["report", str(doc), "--out", str(out), "--records", str(records)]) == 0
     assert not [str(w.message) for w in caught if "Glyph" in str(w.message)]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "企业开办" in page and "窗口A" in page and "兴隆台政务服务大厅" in page

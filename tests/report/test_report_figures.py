@@ -1,6 +1,7 @@
 """Stories about ``hallsim report`` and the figure functions: a results document gives a
-page whose figures carry units on their axes; with the scenario file the report
-re-simulates the very runs of the document; a bad source exits 2."""
+page whose figures carry units on their axes; with the runs' records file the report
+draws the runs' own waiting-time distribution without running the engine; a bad source
+exits 2."""
 
 from __future__ import annotations
 
@@ -65,28 +66,77 @@ def test_figures_have_units_and_heatmap_matches_overall_utilisation() -> None:
 
 
 def test_report_from_a_results_document(tmp_path: Path, capsys) -> None:
-    doc = tmp_path / "q.json"
-    assert main(["run", str(QUICKSTART), "-r", "3", "--days", "1", "--seed", "5", "--json",
-                 str(doc), "-q"]) == 0
+    doc, records = tmp_path / "q.json", tmp_path / "q.parquet"
+    assert main(["run", str(QUICKSTART), "-r", "3", "--days", "2", "--seed", "5", "--json",
+                 str(doc), "--records", str(records), "-q"]) == 0
     plain = tmp_path / "plain"
     assert main(["report", str(doc), "--out", str(plain)]) == 0
     html = (plain / "index.html").read_text(encoding="utf-8")
-    assert "quickstart" in html and "replications" in html and "--scenario" in html
+    assert "quickstart" in html and "replications" in html and "--records" in html
     assert {p.name for p in plain.glob("*.png")} == {
         "wait_cdf.png", "quickstart_by_hour.png", "quickstart_categories.png"}
 
-    full = tmp_path / "full"
-    assert main(["report", str(doc), "--out", str(full), "--scenario", str(QUICKSTART),
-                 "--svg"]) == 0
-    html = (full / "index.html").read_text(encoding="utf-8")
-    assert "does not reproduce" not in html
-    assert (full / "quickstart_heatmap.png").exists() and (full / "wait_cdf.svg").exists()
+    # with the run's records the CDF is the runs' own; the engine is not run again
+    import sim.stats.replications as replications
 
-    # a scenario file that does not match the document is flagged on the page
+    def no_engine(*args, **kwargs):
+        raise AssertionError("a report ran the engine")
+
+    full = tmp_path / "full"
+    original = replications.run_replication
+    replications.run_replication = no_engine
+    try:
+        assert main(["report", str(doc), "--out", str(full), "--records", str(records),
+                     "--svg"]) == 0
+    finally:
+        replications.run_replication = original
+    html = (full / "index.html").read_text(encoding="utf-8")
+    assert "does not hold the runs" not in html
+    assert (full / "wait_cdf.svg").exists() and not (full / "quickstart_heatmap.png").exists()
+    assert "on-duty time" in html  # the page says why the heatmap is left out
+
+    # records of other runs (another seed) are flagged on the page
+    other_records = tmp_path / "other.csv"
+    assert main(["run", str(QUICKSTART), "-r", "3", "--days", "2", "--seed", "6", "-q",
+                 "--records", str(other_records)]) == 0
     other = tmp_path / "other"
-    assert main(["report", str(doc), "--out", str(other), "--scenario",
-                 str(ROOT / "scenarios/xinglongtai/after.yaml")]) == 0
-    assert "does not reproduce" in (other / "index.html").read_text(encoding="utf-8")
+    assert main(["report", str(doc), "--out", str(other), "--records",
+                 str(other_records)]) == 0
+    assert "does not hold the runs" in (other / "index.html").read_text(encoding="utf-8")
+
+
+def test_records_give_the_wait_quantiles_of_the_runs_warm_up_left_out(tmp_path: Path) -> None:
+    from sim.report.html import read_records, records_profiles
+
+    sc = load_scenario(QUICKSTART).with_days(3)
+    assert sc.hall.warmup_days >= 0
+    result = simulate(sc, seed=2, replications=2, keep_records=True)
+    path = tmp_path / "r.csv.gz"
+    result.records_frame().to_csv(path, index=False)
+    doc = result.document()
+    profiles, same = records_profiles(read_records(path), doc)
+    assert same
+    # the same figures a store keeps for each run (sim.batch.analysis.run_profile)
+    for prof, rep in zip(profiles, result.replications):
+        stored = run_profile(sc, rep.records)["wait_quantiles"]
+        assert max(abs(a - b) for a, b in zip(prof["wait_quantiles"], stored)) < 1e-3
+    # a document of another warm-up (other tickets counted) is not these records' document
+    shifted = {**doc, "overall": {**doc["overall"], "arrivals": doc["overall"]["arrivals"] + 1}}
+    assert records_profiles(read_records(path), shifted)[1] is False
+
+
+def test_bad_records_exit_2_naming_the_file(tmp_path: Path, capsys) -> None:
+    doc = tmp_path / "q.json"
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "--json", str(doc),
+                 "-q"]) == 0
+    bad = tmp_path / "坏.csv"
+    bad.write_text("ticket,category\n1,tax\n", encoding="utf-8")
+    assert main(["report", str(doc), "--out", str(tmp_path / "r"), "--records", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "坏.csv" in err and "arrival" in err and "Traceback" not in err
+    assert main(["report", str(doc), "--out", str(tmp_path / "r"), "--scenario",
+                 str(QUICKSTART)]) == 2
+    assert "--records" in capsys.readouterr().err
 
 
 def test_report_of_a_replication_matches_its_records() -> None:
