@@ -184,9 +184,9 @@ def paired_comparison(tidy: pd.DataFrame, baseline: int = 0,
             both = pd.concat([base, block[point]], axis=1).dropna()
             a, b = both.iloc[:, 0].tolist(), both.iloc[:, 1].tolist()
             paired = bool(cats.get(int(point), frozenset()) & cats.get(baseline, frozenset()))
-            unpaired = unpaired_ci(base.dropna(), block[point].dropna())[1]
-            diff, half = paired_ci(a, b) if paired else \
-                unpaired_ci(base.dropna(), block[point].dropna())
+            welch = unpaired_ci(base.dropna(), block[point].dropna())
+            unpaired = welch[1]
+            diff, half = paired_ci(a, b) if paired else welch
             pdiff = {"diff": diff, "ci95": half}
             rows.append({
                 "point": point, "scenario": info.at[point, "scenario"],
