@@ -206,7 +206,8 @@ def plan_table(doc: dict[str, Any]) -> str:
             "certification iterations:"))
     if doc.get("service_level"):
         parts.append(text_table(
-            ["item", "period", "day factor", "mean", "bound", "target", "replications", ""],
+            ["item", "period", "day factor", "mean", "bound", "target", "replications",
+             "verdict"],
             [[c, v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
               f"{v['bound']:.3f}", v["target"], str(v["replications"]),
               "met" if v["met"] else "SHORT"] for c, v in doc["service_level"].items()],

@@ -153,7 +153,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     problem = build_problem(scenario, spec)
     progress = None if args.quiet else (
         lambda rec: print(f"  iteration {rec['iteration']} ({rec['kind']}, "
-                          f"{rec['replications']} replications): cost {rec['cost']:.2f}, "
+                          + (f"pilot {rec['pilot_replications']} + "
+                             if rec.get("pilot_replications") else "")
+                          + f"{rec['replications']} replications): cost {rec['cost']:.2f}, "
                           f"{rec['cells_short']} cells short"
                           + (f", worst {rec['worst']['item']} at {rec['worst']['period']} "
                              f"short by {rec['worst_shortfall']:.3f}"
