@@ -20,14 +20,11 @@ from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.scenario import Scenario
 from sim.stats import registry
-from sim.stats.ci import half_width, mean_ci
+from sim.stats.ci import mean_ci
 from sim.stats.service_level import miss_share, target_misses
 from sim.stats.staffing import window_time
 
 WAIT_KEYS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max")
-
-#: the Student-t half-width of a mean over replications (kept under its old name)
-ci_halfwidth = half_width
 
 
 def _waits(wait: np.ndarray, target: float) -> dict[str, float]:
