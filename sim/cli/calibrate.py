@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     bt.add_argument("--report", metavar="DIR", help="write an HTML backtest report here")
     bt.add_argument("--arrivals", choices=("log", "model"), default="log",
                     help="replay the log's tickets (default) or draw them from the scenario")
+    bt.add_argument("--staffing", choices=("scenario", "log"), default="scenario",
+                    help="staff every day with the scenario's schedule (default) or with each "
+                         "day's windows on duty inferred from the log (needs --arrivals log)")
     bt.add_argument("--mapping", metavar="MAP.yaml", help="as for calibrate")
     bt.add_argument("--short-service", type=positive_float, default=10.0, metavar="SECONDS",
                     help="as for calibrate (default 10 s)")
@@ -93,7 +96,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     log = read_logs(args.logs, load_mapping(args.mapping))
     doc = backtest(scenario, log, arrivals=args.arrivals, replications=args.replications,
-                   seed=args.seed,
+                   seed=args.seed, staffing=args.staffing,
                    options=Options(short_service_seconds=args.short_service,
                                    target_minutes=scenario.targets.wait_minutes))
     write_json_atomic(args.json, doc)

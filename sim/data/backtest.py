@@ -30,11 +30,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import integrate
 
 from sim.data.calibrate import Options, prepare
 from sim.data.staffing import MIN_WINDOW_TICKETS, Group, daily_schedules, on_duty
 from sim.data.tickets import TicketLog
-from sim.engine.arrivals import Customers
+from sim.engine.arrivals import Customers, segments_of_rate
 from sim.engine.records import ABANDONED, BALKED, SERVED
 from sim.engine.streams import Purpose, stream
 from sim.spec.calendar import WEEKDAYS
@@ -151,6 +152,8 @@ def replay(scenario: Scenario, arrival: np.ndarray, item: np.ndarray, seed: int,
         n = int(mask.sum())
         cat = scenario.categories[name]
         work[mask] = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
+        if cat.service_by_time:
+            work[mask] *= cat.service_factor_at(arrival[mask])
         if cat.patience is not None:
             patience[mask] = cat.patience.sample(
                 stream(seed, replication, Purpose.PATIENCE, name), n)
@@ -200,10 +203,7 @@ def _day_scenario(scenario: Scenario, schedule: np.ndarray, bins: np.ndarray,
     hall = data["hall"]
     hall.update(days=1, warmup_days=0, day_factors=[1.0], day_level_cv=0.0)
     data.pop("calendar", None)
-    starts = [s for s, _ in scenario.hall.periods]
-    keys = [format_hhmm(int(max([b * resolution] + [s for s in starts
-                                                    if b * resolution < s < (b + 1) * resolution])))
-            for b in bins]
+    keys = [format_hhmm(int(t)) for t in _bin_starts(scenario, bins, resolution)]
     for g, row in zip(data["windows"], schedule):
         g["schedule"] = {k: int(v) for k, v in zip(keys, row)}
         g["count"] = max(1, int(g["count"]), int(row.max()))
@@ -232,38 +232,95 @@ def simulate_days(scenario: Scenario, arrival: np.ndarray, item: np.ndarray,
     return tuple(np.concatenate(col) for col in zip(*out))
 
 
-def erlang_a_baseline(scenario: Scenario, hours: list[int]) -> dict[int, dict[str, float]]:
-    """Per hour: Erlang A with the scenario's mean rate, staffing, service mean and patience."""
-    from sim.engine.arrivals import segments_of_rate
+def trace_counts(arrival: np.ndarray, item: np.ndarray, resolution: int) -> pd.DataFrame:
+    """Tickets per day, bin and item code of a trace (``arrival`` from day 0's start)."""
+    frame = pd.DataFrame({"day": (arrival // 1440).astype(int),
+                          "bin": ((arrival % 1440) // resolution).astype(int), "item": item})
+    return frame.groupby(["day", "bin", "item"]).size().rename("n").reset_index()
 
-    cats = scenario.categories
-    daily = {c: sum((e - s) / 60 * r for s, e, r in segments_of_rate(scenario,
-                                                                      cats[c].arrivals_per_hour))
-             for c in cats}
-    weight = sum(daily.values()) or 1.0
-    service = sum(daily[c] * cats[c].service.mean for c in cats) / weight
-    with_p = [c for c in cats if cats[c].patience is not None]
-    patience = (sum(daily[c] * cats[c].patience.mean for c in with_p)  # type: ignore[union-attr]
-                / max(sum(daily[c] for c in with_p), 1e-9)) if with_p else math.inf
+
+def expected_counts(scenario: Scenario, bins: np.ndarray, resolution: int) -> pd.DataFrame:
+    """The scenario's expected tickets per bin and item on an average day (day 0)."""
     factor = float(np.mean(scenario.hall.day_factors))
+    rows = []
+    for k, cat in enumerate(scenario.categories.values()):
+        segs = segments_of_rate(scenario, cat.arrivals_per_hour)
+        for b, start in zip(bins, _bin_starts(scenario, bins, resolution)):
+            rate = next((r for s, e, r in segs if s <= start < e), 0.0)
+            rows.append((0, int(b), k, rate * factor * resolution / 60.0))
+    return pd.DataFrame(rows, columns=["day", "bin", "item", "n"])
+
+
+def _bin_starts(scenario: Scenario, bins: np.ndarray, resolution: int) -> list[float]:
+    """Each open bin's first open minute (its start, or a period's start inside it)."""
+    starts = [s for s, _ in scenario.hall.periods]
+    return [max([float(b * resolution)] + [s for s in starts
+                                           if b * resolution < s < (b + 1) * resolution])
+            for b in bins]
+
+
+def erlang_a_theta(patience: Any, target: float) -> float:
+    """The abandonment rate Erlang A uses for a fitted patience distribution.
+
+    Exponential: ``1 / mean``. Another family has no single rate; we take the
+    exponential that leaves at the same rate over the first ``target`` minutes,
+    ``theta = G(T) / integral_0^T (1 - G(t)) dt`` (the waits Erlang A is asked
+    about are around the target). ``None`` (no patience): a negligible rate.
+    """
+    if patience is None:
+        return 1e-6
+    if getattr(patience, "dist", "") == "exponential":
+        return 1.0 / patience.mean
+    frozen = patience.scipy()
+    exposure = integrate.quad(frozen.sf, 0.0, target)[0]
+    return max(float(frozen.cdf(target)) / exposure, 1e-6)
+
+
+def erlang_a_baseline(scenario: Scenario, counts: pd.DataFrame, staffing: np.ndarray,
+                      bins: np.ndarray, resolution: int,
+                      n_days: int) -> dict[int, dict[str, float]]:
+    """Per hour, the Erlang A (M/M/c+M) prediction from the simulation's own inputs.
+
+    ``counts``: tickets (``n``) per ``day``, ``bin`` and ``item`` code. For each day
+    and bin: ``lambda`` its tickets per minute, ``c``
+    the windows on duty the simulation used (``staffing``: days x bins, all groups
+    pooled), ``mu`` one over the arrival-weighted mean service time of the bin's items,
+    ``theta`` the arrival-weighted :func:`erlang_a_theta` of their patience. The
+    hour's mean wait of served tickets and abandonment share weight the bins by
+    their served and arriving tickets (the observation's weights).
+    """
+    cats = [scenario.categories[c] for c in scenario.categories]
+    service = np.array([c.service.mean for c in cats])  # x the bin's service_by_time factor
+    starts = dict(zip((int(b) for b in bins), _bin_starts(scenario, bins, resolution)))
+    target = scenario.targets.wait_minutes
+    theta = np.array([erlang_a_theta(c.patience, target) for c in cats])
+    pos = {int(x): k for k, x in enumerate(bins)}
+    sums: dict[int, np.ndarray] = {}  # hour -> [served, served x wait, tickets, abandoned]
+    for (d, bb), part in counts.groupby(["day", "bin"]):
+        k = pos.get(int(bb))
+        n = float(part["n"].sum())
+        if n <= 0:
+            continue
+        c = int(staffing[int(d), k]) if k is not None and d < staffing.shape[0] else 0
+        lam = n / resolution
+        mix = np.bincount(part["item"].to_numpy(), weights=part["n"].to_numpy(),
+                          minlength=len(cats)) / n
+        if c < 1:
+            served, wait = 0.0, math.nan  # nobody on duty: everybody left
+        else:
+            t = np.array([starts.get(int(bb), int(bb) * resolution)])
+            factor = np.array([float(cat.service_factor_at(t)[0]) for cat in cats])
+            res = erlang_a(lam, 1.0 / float(mix @ (service * factor)), float(mix @ theta), c)
+            served, wait = 1.0 - res.p_abandon, res.wait_mean_served
+        h = int(bb) * resolution // 60
+        acc = sums.setdefault(h, np.zeros(4))
+        acc += [n * served, n * served * (wait if served > 0 else 0.0), n, n * (1 - served)]
     out: dict[int, dict[str, float]] = {}
-    for h in hours:
-        minutes = [h * 60 + m for m in range(0, 60, 5) if scenario.hall.is_open_at(h * 60 + m)]
-        if not minutes:
-            continue
-        lam = 0.0
-        for c in cats:
-            segs = segments_of_rate(scenario, cats[c].arrivals_per_hour)
-            lam += np.mean([next((r for s, e, r in segs if s <= t < e), 0.0) for t in minutes])
-        lam *= factor / 60.0
-        c_h = int(round(np.mean([sum(g.staffed_at(t) for g in scenario.windows)
-                                 for t in minutes])))
-        if lam <= 0 or c_h < 1:
-            continue
-        theta = 1.0 / patience if math.isfinite(patience) else 1e-6
-        res = erlang_a(lam, 1.0 / service, theta, c_h)
-        out[h] = {"wait_mean": res.wait_mean_all, "abandon_share": res.p_abandon,
-                  "servers": c_h, "arrivals_per_hour": lam * 60}
+    for h, (sv, sw, n, ab) in sorted(sums.items()):
+        c_mean = float(np.mean([staffing[d, pos[bb]] for d in range(staffing.shape[0])
+                                for bb in pos if bb * resolution // 60 == h]))
+        out[h] = {"wait_mean": sw / sv if sv > 0 else math.nan, "abandon_share": ab / n,
+                  "servers": c_mean, "arrivals_per_hour": n / n_days}
     return out
 
 
@@ -306,6 +363,12 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
     per_day = None
     if staffing == "log":
         per_day, bins = log_staffing(sc, f, day, log.minute, n_days, options.resolution)
+        pooled_staff = per_day.sum(axis=0)
+    else:
+        bins = open_bins_of(sc, options.resolution)
+        pooled_staff = np.tile([sum(g.staffed_at(start) for g in sc.windows)
+                                for start in _bin_starts(sc, bins, options.resolution)],
+                               (n_days, 1))
     reps = []
     for r in range(replications):
         if per_day is not None:
@@ -339,11 +402,17 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
 
     hours = sorted(h for h in idx.get_level_values("hour").unique() if h >= 0)
     pooled_obs = obs.xs("*", level="item").loc[hours]
-    base = erlang_a_baseline(sc, hours)
+    if arrivals == "log":
+        base = erlang_a_baseline(sc, trace_counts(arrival, item, options.resolution),
+                                 pooled_staff, bins, options.resolution, n_days)
+    else:  # the scenario's expected tickets of an average day
+        base = erlang_a_baseline(sc, expected_counts(sc, bins, options.resolution),
+                                 pooled_staff[:1], bins, options.resolution, 1)
     base_wait = pd.Series({h: v["wait_mean"] for h, v in base.items()}).reindex(hours)
     base_ab = pd.Series({h: v["abandon_share"] for h, v in base.items()}).reindex(hours)
     doc: dict[str, Any] = {
         "scenario": scenario.name, "logs": list(log.files), "arrivals": arrivals,
+        "staffing": staffing,
         "replications": replications, "seed": seed, "days": n_days,
         "first_day": str(dates[0].date()), "last_day": str(dates[-1].date()),
         "target_minutes": target,
@@ -356,9 +425,11 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         "baseline_erlang_a": {
             "errors": _errors(pooled_obs, base_wait, base_ab, n_days),
             "by_hour": {str(h): {k: _clean(v) for k, v in base[h].items()} for h in base},
-            "note": "per hour: Erlang A (M/M/c+M) with the scenario's mean arrival rate, "
-                    "its staffing, rate-weighted mean service time and patience; wait = mean "
-                    "over all arrivals",
+            "note": "per day and bin: Erlang A (M/M/c+M) with the bin's tickets, the windows "
+                    "on duty the simulation used (pooled), the arrival-weighted mean service "
+                    "time and patience rate (an exponential leaving at the fitted patience's "
+                    "rate over the first target minutes); hourly wait = mean wait of served "
+                    "tickets, as observed",
         },
     }
     item_errors = {}

@@ -67,7 +67,7 @@ def read_bank(path: str | Path) -> TicketLog:
     server = raw["server"].str.strip().where(outcome == "served", "")
     frame = tidy(raw["type"], raw["type"], server, ticket_time, wait, service,
                  outcome.fillna("cancelled"), path.name)
-    log = TicketLog(frame, files=(str(path),))
+    log = TicketLog(frame, files=(str(path),), credits=(ACKNOWLEDGEMENT,))
     log.skip_reasons(np.select(
         [(outcome_word == "PHANTOM").to_numpy(),
          outcome.isna().to_numpy(),

@@ -28,7 +28,7 @@ from sim.data.demand import (
     profile_rates,
     working_days,
 )
-from sim.data.fitting import Fit, fit_patience, fit_service
+from sim.data.fitting import Fit, TimeFactors, fit_patience, fit_service, time_factors
 from sim.data.staffing import (
     Group,
     authorisation_sets,
@@ -69,6 +69,7 @@ class ItemFit:
     patience: Fit | None
     left: int
     no_show_lost: float | None = None  # mean minutes a window spent on called-but-gone
+    by_time: TimeFactors | None = None  # service-time factors by time of day
 
 
 @dataclass
@@ -129,6 +130,7 @@ def _yaml(cal: Calibration) -> str:
         f"# {len(log):,} tickets on {len(cal.days.dates)} working days "
         f"({cal.days.dates[0].date()} to {cal.days.dates[-1].date()}).",
     ]
+    lines += [f"# Data source: {credit}" for credit in log.credits]
     for n_reason in log.summary_lines()[1:]:
         lines.append(f"# {n_reason.strip()}")
     lines += [f"# {note}" for note in cal.notes]
@@ -165,6 +167,17 @@ def _yaml(cal: Calibration) -> str:
         for b, r in zip(cal.bins, it.rates):
             lines.append(f"      {_q(cal.bin_key(int(b)))}: {_num(r)}")
         lines.append(f"    service: {_flow(it.service.dist)}  # {it.service.comment()}")
+        if it.by_time is not None:
+            tf = it.by_time
+            lines.append(f"    service_by_time:  # x service by ticket time: mean in the bin / "
+                         f"overall, shrunk by n/(n+50); Kruskal-Wallis p={tf.p_value:.2g} over "
+                         f"{tf.bins_tested} bins")
+            last = None
+            for b, v in zip(cal.bins, tf.factors):
+                text = _num(round(float(v), 3))
+                if text != last:
+                    lines.append(f"      {_q(cal.bin_key(int(b)))}: {text}")
+                    last = text
         if it.patience is not None:
             lines.append(f"    patience: {_flow(it.patience.dist)}  # {it.patience.comment()}")
         else:
@@ -250,6 +263,11 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
         dept = part["department"].mode()
         sel = (served["item"] == name).to_numpy()
         x = served["service"].to_numpy()[sel] / factor[sel]
+        bin_of = np.minimum((served["minute"].to_numpy()[sel] // options.resolution).astype(int),
+                            1440 // options.resolution - 1)
+        by_time = time_factors(bin_of, x, bins)
+        if by_time is not None:  # the distribution is fitted to times net of the factors
+            x = x / by_time.factors[np.searchsorted(bins, bin_of)]
         no_show = part.loc[part["outcome"] == "no_show", "service"].dropna()
         lost = float(no_show.mean()) if len(no_show) and no_show.mean() > 0 else None
         left = int(part["outcome"].isin(["no_show", "abandoned"]).sum())
@@ -262,6 +280,7 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
             patience=fit_patience(part["wait"].to_numpy(), part["outcome"].to_numpy(dtype=object)),
             left=left,
             no_show_lost=lost,
+            by_time=by_time,
         )
     served_items = {i for g in groups for i in g.serves}
     missing = [i for i in items if i not in served_items]

@@ -220,3 +220,40 @@ def _mean_se(nll: Any, theta: np.ndarray, mean_of: Any) -> float:
                      / (2 * h) for i in range(k)])
     var = float(grad @ cov @ grad)
     return math.sqrt(var) if var > 0 else math.nan
+
+
+TIME_FACTOR_ALPHA = 0.001  # Kruskal-Wallis level for "service time depends on the time of day"
+TIME_FACTOR_SHRINK = 50.0  # a bin's ratio counts n / (n + this): thin bins stay near 1
+TIME_FACTOR_MIN_BIN = 20  # bins with fewer services do not enter the test
+
+
+@dataclass(frozen=True)
+class TimeFactors:
+    """Service-time multipliers by bin of ticket time, and their basis."""
+
+    factors: np.ndarray  # per open bin (1 where the bin is thin)
+    p_value: float  # Kruskal-Wallis test of equal service-time distributions across bins
+    bins_tested: int
+
+
+def time_factors(bin_of: np.ndarray, x: np.ndarray, bins: np.ndarray) -> TimeFactors | None:
+    """Whether and how an item's service time depends on the time of day.
+
+    ``bin_of``: each service's bin of ticket time; ``x``: the service times. When a
+    Kruskal-Wallis test over the bins with at least ``TIME_FACTOR_MIN_BIN`` services
+    rejects equal distributions at ``TIME_FACTOR_ALPHA``, each open bin's factor is
+    its mean over the overall mean, shrunk toward 1 by ``n / (n + TIME_FACTOR_SHRINK)``;
+    otherwise None (no factors).
+    """
+    bin_of, x = np.asarray(bin_of), np.asarray(x, dtype=float)
+    groups = [x[bin_of == b] for b in bins]
+    tested = [g for g in groups if len(g) >= TIME_FACTOR_MIN_BIN]
+    if len(tested) < 2 or len(x) == 0:
+        return None
+    p = float(stats.kruskal(*tested).pvalue)
+    if not p < TIME_FACTOR_ALPHA:
+        return None
+    overall = float(np.mean(x))
+    n = np.array([len(g) for g in groups], dtype=float)
+    ratio = np.array([float(np.mean(g)) / overall if len(g) else 1.0 for g in groups])
+    return TimeFactors(1.0 + (ratio - 1.0) * n / (n + TIME_FACTOR_SHRINK), p, len(tested))

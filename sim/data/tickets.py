@@ -36,6 +36,7 @@ class TicketLog:
     frame: pd.DataFrame
     skipped: Counter[str] = field(default_factory=Counter)
     files: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()  # acknowledgements a data source asks for
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -108,7 +109,8 @@ def combine(logs: Sequence[TicketLog]) -> TicketLog:
         frame[col] = frame[col].astype("category")
     frame["outcome"] = frame["outcome"].cat.set_categories(OUTCOMES)
     frame = frame.sort_values("ticket_time", kind="stable").reset_index(drop=True)
-    return TicketLog(frame, skipped, tuple(f for log in logs for f in log.files))
+    credits = tuple(dict.fromkeys(c for log in logs for c in log.credits))
+    return TicketLog(frame, skipped, tuple(f for log in logs for f in log.files), credits)
 
 
 _ROW_CHECKS: tuple[tuple[str, Callable[[pd.DataFrame], pd.Series]], ...] = (

@@ -140,6 +140,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
                               stream(seed, replication, Purpose.ARRIVALS, name), levels)
         n = len(times)
         work = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
+        if cat.service_by_time:
+            work = work * cat.service_factor_at(times)
         if cat.patience is not None:
             patience = cat.patience.sample(stream(seed, replication, Purpose.PATIENCE, name), n)
         else:

@@ -69,6 +69,8 @@ def check_categories(sc: Scenario, auth: Authorisation) -> None:
             raise ScenarioError(f"categories.{c}", f"no window serves category '{c}'")
         if isinstance(cat.arrivals_per_hour, dict):
             check_profile_keys(cat.arrivals_per_hour, sc.hall, f"categories.{c}.arrivals_per_hour")
+        if cat.service_by_time is not None:
+            check_profile_keys(cat.service_by_time, sc.hall, f"categories.{c}.service_by_time")
 
 
 def check_profile_keys(profile: Mapping[str, Any], hall: Hall, path: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import (
     Field,
     NonNegativeFloat,
@@ -116,10 +117,23 @@ class Category(Frozen):
     arrivals_per_hour: ArrivalRate
     service: Distribution
     patience: Distribution | None = None
+    service_by_time: dict[str, Annotated[float, Field(gt=0, le=MAX_SPEED)]] | None = None
     balk_at_queue: int | None = Field(default=None, ge=1, strict=True)
     backoffice: CaseApproval | None = None
     delivery: Delivery | None = None
     returns: Returns | None = None
+
+    def service_factor_at(self, minute: np.ndarray) -> np.ndarray:
+        """Service-time multiplier of tickets taken at ``minute`` (from day 0's start):
+        the ``service_by_time`` entry in force at that time of day (1 without one)."""
+        minute = np.asarray(minute, dtype=float)
+        if not self.service_by_time:
+            return np.ones(len(minute))
+        steps = sorted((parse_hhmm(k), float(v)) for k, v in self.service_by_time.items())
+        times = np.array([t for t, _ in steps])
+        values = np.array([v for _, v in steps])
+        k = np.searchsorted(times, minute % 1440.0, side="right") - 1
+        return values[np.maximum(k, 0)]
 
     @property
     def has_case_flow(self) -> bool:

@@ -290,6 +290,11 @@ class ErlangAResult:
         wait_mean_all: mean time in queue over all arrivals, served or abandoning
             (time unit of the rates).
         utilisation: mean fraction of servers busy, ``E[min(N, c)] / c``.
+        wait_mean_served: mean time in queue of the customers who are served (FCFS:
+            an arrival with ``j`` waiting ahead passes ``j + 1`` stages, the ``k``-th
+            ending at rate ``c mu + (k + 1) theta`` and passed with probability
+            ``(c mu + k theta) / (c mu + (k + 1) theta)``; stage length and outcome are
+            independent). ``1 - P(served)`` so computed equals ``p_abandon``.
     """
 
     p_wait: float
@@ -297,6 +302,7 @@ class ErlangAResult:
     queue_mean: float
     wait_mean_all: float
     utilisation: float
+    wait_mean_served: float = math.nan
 
 
 def _erlang_a_log_weights(lam: float, mu: float, theta: float, c: int, n_max: int) -> np.ndarray:
@@ -397,12 +403,18 @@ def erlang_a(
     p_wait = float(np.sum(p[c:]))
     queue_mean = float(np.dot(np.maximum(states - c, 0.0), p))
     busy_mean = float(np.dot(np.minimum(states, c), p))
+    k = np.arange(len(p) - c, dtype=float)  # customers ahead in queue at arrival
+    stage = c * mu + (k + 1.0) * theta
+    reach = np.cumprod((c * mu + k * theta) / stage)  # P(served | k ahead)
+    p_served = float(np.sum(p[:c]) + np.dot(p[c:], reach))
+    served_wait = float(np.dot(p[c:], reach * np.cumsum(1.0 / stage)))
     return ErlangAResult(
         p_wait=min(1.0, p_wait),
         p_abandon=min(1.0, theta * queue_mean / lam),
         queue_mean=queue_mean,
         wait_mean_all=queue_mean / lam,
         utilisation=min(1.0, busy_mean / c),
+        wait_mean_served=served_wait / p_served if p_served > 0 else math.nan,
     )
 
 
