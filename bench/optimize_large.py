@@ -43,7 +43,7 @@ def large_hall(departments: int = 30, zones: int = 9, seed: int = 7, items: int 
                 "service": {"dist": "lognormal", "mean": round(mean, 2), "cv": 0.6}}
     return scenario_from_dict({
         "name": "large-hall", "hall": {"open": ["08:00-18:00"], "days": 1},
-        "categories": cats, "windows": [{"id": "ALL", "count": 2000, "serves": ["*"]}]}, "bench")
+        "categories": cats, "windows": [{"id": "ALL", "count": 1000, "serves": ["*"]}]}, "bench")
 
 
 def run(solver: str, training_cost: float, time_limit: float, gap: float,

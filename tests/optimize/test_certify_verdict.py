@@ -104,3 +104,19 @@ def test_final_check_of_a_plan_clearly_short_is_its_pilot():
     check = final_check(problem, solve(problem), seed=99, replications=5)
     assert check.pilot == 0 and check.verdict == 5  # no verdict run: nothing to size
     assert any(c.short for c in check.cells)
+
+
+def test_certified_xinglongtai_bounds_are_probabilities_below_their_means(tmp_path):
+    """The issue's case: `certified` once came with 0.667 ±1.434 on a probability."""
+    import json
+
+    from sim.cli.main import main
+
+    out = tmp_path / "PLAN.json"
+    code = main(["optimize", str(ROOT / "scenarios" / "xinglongtai" / "before.yaml"),
+                 "--certify", "-r", "6", "--quiet", "--json", str(out)])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert code in (0, 3) and doc["status"] in ("certified", "not_certified")
+    for cell in doc["service_level"].values():
+        assert 0.0 <= cell["bound"] <= cell["value"] <= 1.0
+        assert cell["met"] == (cell["bound"] >= 0.8)
