@@ -56,19 +56,19 @@ def _run(scenarios, train, test, staffing):
 
 @pytest.mark.parametrize("train, test", [("1999-01", "1999-02"), ("1999-02", "1999-01")])
 def test_with_the_days_own_staffing_the_model_predicts_the_unseen_month(scenarios, train, test):
-    # measured 21-35 % and 2.0-3.0 points; the Erlang A baseline 24-25 %, 2.5-3.2 points
+    # measured (6 replications): 18.9-23.9 % and 1.67-2.41 points; the Erlang A
+    # baseline from the same inputs 18.7-19.4 %, 2.05-2.35 points
     ours, base = _run(scenarios, train, test, "log")
-    assert ours["wait_mape"] < 45 and ours["abandon_mae_points"] < 4.0
-    assert 15 < base["wait_mape"] < 40 and base["abandon_mae_points"] < 4.5
-    # the model is at least as good as Erlang A on abandonment (its patience is not
-    # forced to be exponential), within a point
-    assert ours["abandon_mae_points"] < base["abandon_mae_points"] + 1.0
+    assert ours["wait_mape"] < 30 and ours["abandon_mae_points"] < 3.0
+    assert 10 < base["wait_mape"] < 30 and base["abandon_mae_points"] < 3.0
+    # abandonment: the simulation (fitted patience family) is no worse than Erlang A
+    # (exponential patience) by more than the replications' noise
+    assert ours["abandon_mae_points"] < base["abandon_mae_points"] + 0.5
 
 
 def test_the_fitted_months_average_staffing_predicts_worse_than_the_days_own(scenarios):
     # the bank staffs each day to its demand: one average schedule for every day
-    # overloads busy days (mean waits are convex in load)
+    # overloads the busy days (mean waits are convex in load); measured 36 % against 19 %
     with_log, _ = _run(scenarios, "1999-02", "1999-01", "log")
     with_scenario, _ = _run(scenarios, "1999-02", "1999-01", "scenario")
-    assert with_scenario["wait_mape"] < 60
-    assert with_log["abandon_mae_points"] < with_scenario["abandon_mae_points"] + 0.5
+    assert with_log["wait_mape"] + 8 < with_scenario["wait_mape"]
