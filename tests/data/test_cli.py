@@ -46,6 +46,33 @@ def test_backtest_predicts_an_unseen_replication_within_a_prediction_interval(ex
     assert doc["errors"]["wait_mape"] >= 0 and doc["baseline_erlang_a"]["errors"]["hours"] > 0
 
 
+def test_backtest_with_the_logs_own_staffing_recovers_the_truths_windows(exported, tmp_path):
+    # the truth's log replayed with the staffing inferred from it: the inferred windows on
+    # duty are the truth's (3 + 2 + part-time 1-2 + 1), and the prediction stays in its band
+    scenario = tmp_path / "hall.yaml"
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(scenario), "-q",
+                 "--target", "15"]) == 0
+    unseen = T.export_truth(tmp_path, seed=98)["utf-8-sig"]
+    out = tmp_path / "bt.json"
+    assert main(["backtest", str(scenario), str(unseen), "--json", str(out), "-r", "6", "-q",
+                 "--staffing", "log"]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["staffing"] == "log"
+    servers = [h["servers"] for h in doc["baseline_erlang_a"]["by_hour"].values()]
+    assert min(servers) >= 6.0 and max(servers) <= 8.0
+    f = doc["overall"]["wait_mean"]
+    assert abs(f["observed"] - f["predicted"]) <= f["high"] - f["low"]
+
+
+def test_log_staffing_with_model_arrivals_exits_2_naming_the_option(exported, tmp_path, capsys):
+    scenario = tmp_path / "hall.yaml"
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(scenario), "-q"]) == 0
+    out = tmp_path / "bt.json"
+    rc = main(["backtest", str(scenario), str(exported["utf-8-sig"]), "--json", str(out),
+               "--staffing", "log", "--arrivals", "model", "-q"])
+    assert rc == 2 and "--staffing" in capsys.readouterr().err and not out.exists()
+
+
 @pytest.mark.parametrize("content, column", [
     ("排队号,取号事项,部门,办理窗口,取号时间,呼叫时间,状态\nA1,户籍,公安,1,2024-01-02 09:00:00,"
      "2024-01-02 09:05:00,已办结\n", "办理时间"),
