@@ -28,6 +28,9 @@ class Customers:
     ``arrival`` minutes from the start of day 0; ``category`` index into
     ``names``; ``work`` the service time a specialist needs (minutes);
     ``patience`` minutes the customer waits before leaving (``inf`` = never).
+    ``level`` is each customer's priority level (``None``: all at level 0, or every
+    category at its own level) and ``online`` whether the customer applies online
+    (``None``: nobody does); both drawn at arrival from streams of their own.
     """
 
     names: tuple[str, ...]
@@ -35,6 +38,17 @@ class Customers:
     category: np.ndarray
     work: np.ndarray
     patience: np.ndarray
+    level: np.ndarray | None = None
+    online: np.ndarray | None = None
+
+    def in_hall(self) -> Customers:
+        """The customers who come to the hall (all but the online applicants)."""
+        if self.online is None:
+            return self
+        keep = ~self.online
+        return Customers(self.names, self.arrival[keep], self.category[keep], self.work[keep],
+                         self.patience[keep],
+                         self.level[keep] if self.level is not None else None, None)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -134,6 +148,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
     names = tuple(scenario.categories)
     levels = day_levels(scenario, seed, replication)
     parts_t, parts_c, parts_w, parts_p = [], [], [], []
+    parts_l: list[np.ndarray] = []
+    parts_o: list[np.ndarray] = []
     for index, name in enumerate(names):
         cat = scenario.categories[name]
         times = arrival_times(scenario, cat.arrivals_per_hour,
@@ -150,6 +166,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         parts_c.append(np.full(n, index, dtype=np.int32))
         parts_w.append(work)
         parts_p.append(patience)
+        parts_l.append(priority_levels(scenario, name, n, seed, replication))
+        parts_o.append(online_applicants(scenario, name, n, seed, replication))
     arrival = np.concatenate(parts_t)
     order = np.argsort(arrival, kind="stable")
     return Customers(
@@ -158,4 +176,31 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         category=np.concatenate(parts_c)[order],
         work=np.concatenate(parts_w)[order],
         patience=np.concatenate(parts_p)[order],
+        level=np.concatenate(parts_l)[order] if scenario.has_priorities else None,
+        online=np.concatenate(parts_o)[order] if scenario.has_online else None,
     )
+
+
+def priority_levels(scenario: Scenario, name: str, n: int, seed: int, replication: int
+                    ) -> np.ndarray:
+    """The priority level of each of ``n`` customers of a category: the category's level,
+    or with ``priority_share`` that share's level for a customer whose uniform (one per
+    customer, from the category's own priority stream) falls below the share."""
+    cat = scenario.categories[name]
+    level = np.full(n, cat.level, dtype=np.int8)
+    ps = cat.priority_share
+    if ps is not None and ps.share > 0:
+        u = stream(seed, replication, Purpose.PRIORITY, name).random(n)
+        level[u < ps.share] = ps.priority
+    return level
+
+
+def online_applicants(scenario: Scenario, name: str, n: int, seed: int, replication: int
+                      ) -> np.ndarray:
+    """Which of ``n`` customers of a category apply online: one uniform per customer from
+    the category's own online stream, below the share. Raising the share only moves
+    more of the same customers online (an exact thinning, common random numbers)."""
+    share = scenario.categories[name].online_share
+    if share <= 0:
+        return np.zeros(n, dtype=bool)
+    return stream(seed, replication, Purpose.ONLINE, name).random(n) < share

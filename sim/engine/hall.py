@@ -45,6 +45,7 @@ import simpy
 from sim.engine.arrivals import Customers
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.spec.clock import MINUTES_PER_DAY
+from sim.spec.mechanisms import Breaks
 from sim.spec.scenario import Scenario
 
 Timeout = simpy.Timeout
@@ -67,8 +68,12 @@ class HallLayout:
     speed: np.ndarray  # (groups, categories) service-time factor
     staff_changes: tuple[tuple[float, int, int], ...]  # (minute of day, group, staffed)
     initial_staff: tuple[int, ...]
-    balk_at: tuple[int, ...]  # per category, 0 = never balks
+    balk_at: tuple[int, ...]  # per queue, 0 = never balks
     open_periods: tuple[tuple[float, float], ...] = ((0.0, MINUTES_PER_DAY),)  # of a day
+    # priority classes (None without them: one queue per category, tiers of categories)
+    queue_of: tuple[dict[int, int], ...] | None = None  # per category: level -> queue
+    base_queue: tuple[int, ...] | None = None  # per category: the queue of its own level
+    breaks: tuple[Breaks | None, ...] | None = None  # per group (None: no group has any)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> HallLayout:
@@ -93,9 +98,38 @@ class HallLayout:
         window_group = np.array([gi for gi, g in enumerate(groups) for _ in range(g.count)],
                                 dtype=np.int32)
         balk = tuple(scenario.categories[c].balk_at_queue or 0 for c in cats)
+        queue_of = base = None
+        if scenario.has_priorities:
+            queue_of, base, tiers, balk = _priority_queues(scenario, cats, tiers, balk)
+        breaks = tuple(g.breaks for g in groups) if scenario.has_breaks else None
         return cls(cats, tuple(g.id for g in groups), tuple(g.count for g in groups),
                    window_names, window_group, eligible, tiers, speed,
-                   tuple(sorted(changes)), tuple(initial), balk, scenario.hall.periods)
+                   tuple(sorted(changes)), tuple(initial), balk, scenario.hall.periods,
+                   queue_of, base, breaks)
+
+
+def _priority_queues(scenario: Scenario, cats: tuple[str, ...],
+                     tiers: tuple[tuple[tuple[int, ...], ...], ...], balk: tuple[int, ...]
+                     ) -> tuple[tuple[dict[int, int], ...], tuple[int, ...],
+                                tuple[tuple[tuple[int, ...], ...], ...], tuple[int, ...]]:
+    """One queue per (category, priority level), and each group's call tiers over them:
+    level by level from the highest, and within a level the call rule's tiers."""
+    queue_of: list[dict[int, int]] = []
+    queue_balk: list[int] = []
+    for k, c in enumerate(cats):
+        mine = {}
+        for lv in scenario.categories[c].levels:
+            mine[lv] = len(queue_balk)
+            queue_balk.append(balk[k])
+        queue_of.append(mine)
+    base = tuple(queue_of[k][scenario.categories[c].level] for k, c in enumerate(cats))
+    out = []
+    for group_tiers in tiers:
+        served = {c for tier in group_tiers for c in tier}
+        levels = sorted({lv for c in served for lv in queue_of[c]}, reverse=True)
+        out.append(tuple(sub for lv in levels for tier in group_tiers
+                         if (sub := tuple(queue_of[c][lv] for c in tier if lv in queue_of[c]))))
+    return tuple(queue_of), base, tuple(out), tuple(queue_balk)
 
 
 def _speeds_and_tiers(scenario: Scenario, cats: tuple[str, ...]
@@ -161,12 +195,23 @@ class Tickets:
     """
 
     __slots__ = ("arrival", "category", "work", "deadline", "call", "end", "window",
-                 "outcome", "waiting")
+                 "outcome", "waiting", "queue", "_base_queue")
 
-    def __init__(self, customers: Customers) -> None:
+    def __init__(self, customers: Customers, layout: HallLayout | None = None) -> None:
         n = len(customers)
         self.arrival: list[float] = customers.arrival.tolist()
         self.category: list[int] = customers.category.tolist()
+        # the queue each ticket joins: its category's, or with priority classes the
+        # queue of its category and level (added tickets: the category's own level)
+        self.queue: list[int] = self.category
+        self._base_queue: tuple[int, ...] | None = None
+        if layout is not None and layout.queue_of is not None \
+                and layout.base_queue is not None:
+            queue_of, base = layout.queue_of, layout.base_queue
+            self._base_queue = base
+            self.queue = ([queue_of[c][lv] for c, lv in
+                           zip(self.category, customers.level.tolist())]
+                          if customers.level is not None else [base[c] for c in self.category])
         self.work: list[float] = customers.work.tolist()
         self.deadline: list[float] = (
             [float("inf")] * n if np.isinf(customers.patience).all()
@@ -186,6 +231,8 @@ class Tickets:
         i = len(self.arrival)
         self.arrival.append(t)
         self.category.append(c)
+        if self._base_queue is not None:
+            self.queue.append(self._base_queue[c])
         self.work.append(work)
         self.deadline.append(t + patience)
         self.call.append(float("nan"))
@@ -378,14 +425,16 @@ class Hall:
                  "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
                  "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
-                 "_waiting")
+                 "_waiting", "_queue", "_breaks")
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
         self.layout = layout
         self.env = simpy.Environment()
-        t = self.tickets = Tickets(customers)
+        customers = customers.in_hall()  # online applicants never take a ticket
+        t = self.tickets = Tickets(customers, layout)
         self._arrival, self._category, self._work = t.arrival, t.category, t.work
+        self._queue = t.queue
         self._call, self._end, self._window = t.call, t.end, t.window
         self._outcome, self._waiting = t.outcome, t.waiting
         self._n_first = len(customers)
@@ -545,7 +594,7 @@ class Hall:
             if idle:
                 self._start(idle.popleft(), i, now)
                 return
-        queue = self.queues[c]
+        queue = self.queues[self._queue[i]]
         if queue.balk_at and queue.is_full(now):
             self._balk(i, now)
             return
@@ -593,7 +642,7 @@ class Hall:
         t.waiting[i] = False
         t.outcome[i] = ABANDONED
         t.end[i] = t.deadline[i]
-        self.queues[t.category[i]].waiting -= 1
+        self.queues[t.queue[i]].waiting -= 1
         if self._log:
             self._log((t.deadline[i], "abandon", i, -1))
         if self._flow is not None and self._flow.owns(i):
@@ -635,7 +684,16 @@ class Hall:
             window=np.array(t.window, dtype=np.int32),
             outcome=np.array(t.outcome, dtype=np.int8),
             duty=self._duty.table(),
+            extra=self._extra_columns(),
         )
+
+    def _extra_columns(self) -> dict[str, np.ndarray]:
+        """Record columns of the mechanisms present: ``priority`` (each ticket's level)."""
+        queue_of = self.layout.queue_of
+        if queue_of is None:
+            return {}
+        level_of = {q: lv for levels in queue_of for lv, q in levels.items()}
+        return {"priority": np.array([level_of[q] for q in self.tickets.queue], dtype=np.int8)}
 
 
 def run_hall(layout: HallLayout, customers: Customers, days: int,

@@ -38,6 +38,9 @@ class Purpose(IntEnum):
     JOURNEY = 7
     DAY_LEVEL = 8
     LATE_VISIT = 9
+    PRIORITY = 10
+    ONLINE = 11
+    BREAKS = 12
 
 
 def name_words(name: str) -> tuple[int, ...]:

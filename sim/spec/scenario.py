@@ -50,6 +50,7 @@ from sim.spec.loading import (  # noqa: F401 - re-exported: many modules import 
     scenario_from_dict,
     validation_error_to_input,
 )
+from sim.spec.mechanisms import Breaks, Level, Online, PriorityShare, check_mechanisms
 
 __all__ = [
     "Category", "Hall", "Scenario", "ScenarioError", "Targets", "WindowGroup", "dump_scenario",
@@ -122,6 +123,27 @@ class Category(Frozen):
     backoffice: CaseApproval | None = None
     delivery: Delivery | None = None
     returns: Returns | None = None
+    priority: Level | None = None
+    priority_share: PriorityShare | None = None
+    online: Online | None = None
+
+    @property
+    def level(self) -> int:
+        """The priority level of the category's tickets (0 without ``priority``)."""
+        return self.priority or 0
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        """Every priority level a ticket of this category can have, highest first."""
+        out = {self.level}
+        if self.priority_share is not None and self.priority_share.share > 0:
+            out.add(self.priority_share.priority)
+        return tuple(sorted(out, reverse=True))
+
+    @property
+    def online_share(self) -> float:
+        """Share of the category's customers applying online (0 without ``online``)."""
+        return self.online.share if self.online is not None else 0.0
 
     def service_factor_at(self, minute: np.ndarray) -> np.ndarray:
         """Service-time multiplier of tickets taken at ``minute`` (from day 0's start):
@@ -151,6 +173,7 @@ class WindowGroup(Frozen):
     call_rule: CallRule | None = None
     schedule: dict[str, int] | None = None
     speed: dict[str, Annotated[float, Field(gt=0, le=MAX_SPEED)]] | None = None
+    breaks: Breaks | None = None
 
     def staffing(self) -> tuple[tuple[float, int], ...]:
         """``(minute of day, windows staffed from then on)`` steps, in time order.
@@ -206,9 +229,25 @@ class Scenario(Frozen):
     @model_validator(mode="after")
     def _check_references(self) -> Scenario:
         self._auth = check_scenario(self)
+        check_mechanisms(self)
         return self
 
     # --- queries -----------------------------------------------------------------
+
+    @property
+    def has_priorities(self) -> bool:
+        """Whether tickets differ in priority level (some category sets one)."""
+        return len({lv for c in self.categories.values() for lv in c.levels}) > 1
+
+    @property
+    def has_online(self) -> bool:
+        """Whether some category has customers applying online."""
+        return any(c.online_share > 0 for c in self.categories.values())
+
+    @property
+    def has_breaks(self) -> bool:
+        """Whether some window group takes random breaks."""
+        return any(g.breaks is not None for g in self.windows)
 
     @property
     def authorisation(self) -> Authorisation:

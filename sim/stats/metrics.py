@@ -141,6 +141,13 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     }
     out = {"overall": overall, "by_category": by_category, "by_window": by_window,
            "by_hour": _by_hour(scenario, rec, w0, days)}
+    level = rec.extra.get("priority")
+    if level is not None:  # priority classes: the same figures per level
+        out["by_priority"] = {
+            str(lv): (_counts(outcome[m]) | _waits(wait[m & served], target)
+                      | service_levels(scenario, rec, keep & (level == lv)))
+            for lv in sorted({x for c in scenario.categories.values() for x in c.levels})
+            for m in [level[keep] == lv]}
     if cases is not None:
         _add_case_figures(scenario, cases, w0, horizon, out)
     return out
@@ -365,7 +372,7 @@ def results_document(
         by_hour[hour] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_hour")
                                           if k in ci}}
     extra = {}
-    for block in ("backoffice", "journeys"):
+    for block in ("backoffice", "journeys", "by_priority", "by_channel"):
         if block in summaries[0]:
             extra[block] = {}
             for name in summaries[0][block]:

@@ -87,7 +87,8 @@ def run_replication(scenario: Scenario, seed: int, index: int,
     records = hall.run(scenario.hall.days, flow)
     cases = None
     if flow is not None:
-        records = dataclasses.replace(records, extra=flow.ticket_columns(len(records)))
+        records = dataclasses.replace(records, extra={**records.extra,
+                                                     **flow.ticket_columns(len(records))})
         cases = flow.table(scenario.hall.warmup_days * MINUTES_PER_DAY,
                            scenario.hall.days * MINUTES_PER_DAY)
     summary = summarise(scenario, layout, records, cases)

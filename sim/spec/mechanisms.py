@@ -1,0 +1,102 @@
+"""Optional hall mechanisms of a scenario: priority classes, online applications, breaks.
+
+Each is an optional field with a default that leaves the hall exactly as it is
+without it (see ``docs/scenario-format.md``, "Hall mechanisms"):
+
+- ``categories.X.priority`` and ``categories.X.priority_share``: the priority level
+  of a category's tickets, and optionally of a share of its customers (say the
+  elderly); a window calls the highest level first, then by its call rule;
+- ``categories.X.online``: the share of a category's customers applying online,
+  who skip the windows and go straight to the back office;
+- ``windows[].breaks``: windows of a group going off duty at random, each for a
+  random time, optionally covered by an AB backup clerk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
+
+from sim.spec.base import Frozen
+from sim.spec.distributions import Distribution
+
+if TYPE_CHECKING:
+    from sim.spec.scenario import Scenario
+
+MAX_PRIORITY = 9
+"""Highest priority level (levels are 0 .. MAX_PRIORITY; 0 is the default)."""
+
+Level = Annotated[int, Field(ge=0, le=MAX_PRIORITY, strict=True)]
+"""A priority level: a window calls tickets of a higher level first."""
+
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""A probability or share, 0 to 1."""
+
+
+class PriorityShare(Frozen):
+    """A share of a category's customers with a priority level of their own (e.g. the
+    elderly, the disabled, key projects: 老年人、残疾人、重点项目)."""
+
+    share: Share
+    priority: Level
+    label: str | None = None
+
+
+class Online(Frozen):
+    """The share of a category's customers who apply online (一网通办, 掌上办).
+
+    They never take a ticket: the application enters the back office at the time
+    the customer would have come (``route`` if given, otherwise the category's own
+    route), and the result is posted or collected as ``delivery`` says.
+    """
+
+    share: Share
+    route: str | None = None
+
+
+class Backup(Frozen):
+    """An AB backup post (AB岗): a covering clerk takes over a window on break with
+    probability ``probability``, ``delay`` minutes after the break started."""
+
+    probability: Share
+    delay: Distribution
+
+
+class Breaks(Frozen):
+    """Random absences of a group's windows (each window on its own).
+
+    A window on duty goes on a break after ``every`` minutes (measured from its
+    return), finishing the customer it is serving first; the break lasts
+    ``duration`` minutes, or until the backup clerk takes over if there is one.
+    """
+
+    every: Distribution
+    duration: Distribution
+    backup: Backup | None = None
+
+
+def check_mechanisms(sc: Scenario) -> None:
+    """Cross-references of the mechanisms: online applications go to a back-office route
+    that exists; breaks and backups take time."""
+    from sim.spec.errors import ScenarioError
+
+    for c, cat in sc.categories.items():
+        online = cat.online
+        if online is None:
+            continue
+        path = f"categories.{c}.online"
+        if cat.backoffice is None or sc.backoffice is None:
+            raise ScenarioError(path, "online applications go to the back office: add "
+                                      "'backoffice' to this category")
+        if online.route is not None and online.route not in sc.backoffice.routes:
+            raise ScenarioError(f"{path}.route", f"unknown route '{online.route}' "
+                                                 f"(known: {list(sc.backoffice.routes)})")
+    for g in sc.windows:
+        b = g.breaks
+        if b is None:
+            continue
+        path = f"windows.{g.id}.breaks"
+        for name, dist in (("every", b.every), ("duration", b.duration)):
+            if not dist.mean > 0:
+                raise ScenarioError(f"{path}.{name}", "must have a mean above 0 minutes")
