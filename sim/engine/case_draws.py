@@ -59,6 +59,7 @@ class CategoryDraws:
     collect_work: np.ndarray | None = None
     collect_patience: np.ndarray | None = None
     collect_tod: np.ndarray | None = None
+    online_work: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ class CaseDraws:
 
     Cases are numbered in ticket order of their first ticket: ``first_ticket``,
     ``case_category``, ``case_row`` (row in the category's draws) and
-    ``first_arrival`` are per case.
+    ``first_arrival`` are per case. ``online`` (None when nobody applies online) marks
+    the cases applied for online: they have no ticket (``first_ticket`` -1); the
+    others' ``first_ticket`` is their index among the tickets the hall takes.
     """
 
     scenario: Scenario
@@ -96,6 +99,7 @@ class CaseDraws:
     case_row: np.ndarray
     first_arrival: np.ndarray
     journeys: JourneyDraws
+    online: np.ndarray | None = None
 
     def return_visit(self, k: int, row: int, v: int) -> ReturnVisit:
         """Draws of the ``v``-th visit of case ``row`` of category ``k``: pre-drawn for the
@@ -129,6 +133,15 @@ class CaseDraws:
         bo = self.scenario.categories[name].backoffice
         assert bo is not None and self.scenario.backoffice is not None
         return compile_route(self.scenario.backoffice, bo.route)
+
+    def online_route(self, name: str) -> Node | None:
+        """The compiled back-office route of category ``name``'s online applications
+        (None: they follow the category's own route)."""
+        online = self.scenario.categories[name].online
+        if online is None or online.route is None:
+            return None
+        assert self.scenario.backoffice is not None
+        return compile_route(self.scenario.backoffice, online.route)[0]
 
 
 def route_key(scenario: Scenario, name: str) -> str:
@@ -187,6 +200,13 @@ def _backoffice_draws(scenario: Scenario, name: str, n: int, seed: int, rep: int
             out["collect_work"] = where.service.sample(rng, n)
             out["collect_patience"] = _patience_or_inf(where.patience, rng, (n,))
             out["collect_tod"] = rng.random(n)
+    online = cat.online
+    if online is not None and online.route is not None:
+        # a stream of its own (the name's key with a suffix no category name can have)
+        rng = stream(seed, rep, Purpose.ONLINE, name + "\x00route")
+        occ = compile_route(scenario.backoffice, online.route)[1]
+        out["online_work"] = (np.column_stack([stages[s].service.sample(rng, n) for s in occ])
+                              if occ else np.zeros((n, 0)))
     return out
 
 
@@ -241,9 +261,15 @@ def draw_cases(scenario: Scenario, customers: Customers, seed: int, replication:
         else np.zeros(0, dtype=np.int64)
     order = np.argsort(first, kind="stable")
     first, rows = first[order], rows[order]
+    online = customers.online
+    ticket = first
+    if online is not None:  # online applicants take no ticket: number the hall's tickets
+        hall_index = np.cumsum(~online) - 1
+        ticket = np.where(online[first], -1, hall_index[first])
     return CaseDraws(
         scenario=scenario, seed=seed, replication=replication, names=names,
-        by_category=by_category, first_ticket=first,
+        by_category=by_category, first_ticket=ticket,
+        online=online[first] if online is not None else None,
         case_category=customers.category[first].astype(np.int32),
         case_row=rows.astype(np.int64),
         first_arrival=customers.arrival[first].astype(float),

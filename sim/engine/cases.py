@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import simpy
@@ -73,6 +74,7 @@ class CaseTable:
     j_status: np.ndarray
     journey_names: tuple[str, ...]
     stages: dict[str, dict[str, float]]
+    online: np.ndarray | None = None  # per case: applied online (None: nobody did)
 
 
 def hall_time(hours: WorkingTime, day: int, u: float) -> float:
@@ -107,8 +109,13 @@ class CaseRunner:
         self.status = np.full(n, OPEN, dtype=np.int8)
         self.deficient = np.zeros(n, dtype=bool)
         self.incomplete_before = np.zeros(n, dtype=bool)
+        self.online = draws.online if draws.online is not None else np.zeros(n, dtype=bool)
         for c, i in enumerate(draws.first_ticket.tolist()):
-            owners[i] = (KIND_FIRST, c, 0)
+            if i >= 0:
+                owners[i] = (KIND_FIRST, c, 0)
+            else:  # applied online: no visit, straight to the back office at arrival
+                self.visits[c] = self.tickets[c] = 0
+                self._at(float(self.first[c]), partial(self._applied_online, c))
 
     def visit_done(self, c: int, v: int, now: float) -> None:
         """Visit ``v`` of case ``c`` was served at ``now``: sent away, or accepted."""
@@ -143,6 +150,35 @@ class CaseRunner:
             self._at(ready, lambda: self._enter_backoffice(c, node, works))
         else:
             self._at(ready, lambda: self._result(c, self.env.now, via_backoffice=False))
+
+    def _applied_online(self, c: int) -> None:
+        """Case ``c`` was applied for online now: accepted, and into the back office
+        (its online route if the category has one) or, for an item done at once, done."""
+        now = self.env.now
+        k = int(self.category[c])
+        self.accepted[c] = now
+        bo = self.sc.categories[self.names[k]].backoffice
+        draws = self.draws.by_category[k]
+        row = int(self.draws.case_row[c])
+        if bo is not None and draws.bo_u is not None and draws.bo_u[row] < bo.share:
+            node = self._online_route(k)
+            if node is not None and draws.online_work is not None:
+                self._enter_backoffice(c, node, draws.online_work[row])
+            else:
+                assert draws.stage_work is not None
+                self._enter_backoffice(c, self._route(k), draws.stage_work[row])
+        else:
+            self._result(c, now, via_backoffice=False)
+
+    def _online_route(self, k: int) -> Node | None:
+        name = self.names[k]
+        key = "online@" + name
+        if key not in self.routes:
+            node = self.draws.online_route(name)
+            if node is None:
+                return None
+            self.routes[key] = node
+        return self.routes[key]
 
     def collected(self, c: int, now: float) -> None:
         """The citizen of case ``c`` collected the result at ``now``."""
@@ -310,6 +346,7 @@ class CaseFlow:
             j_visits=np.array([len(d) for d in js.days], dtype=np.int32),
             j_hall_minutes=js.hall_minutes(), j_status=js.status,
             journey_names=js.draws.names, stages=stages,
+            online=cs.online if cs.draws.online is not None else None,
         )
 
     def ticket_columns(self, n_tickets: int) -> dict[str, np.ndarray]:

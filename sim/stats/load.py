@@ -95,6 +95,7 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
     for name, cat in scenario.categories.items():
         cases_per_hour = expected_arrivals(scenario, name) / open_hours
         r = cat.returns
+        walk_in = 1.0 - cat.online_share  # online applications make no return visits
         if r is not None and r.accept_with_deficiency is None and r.incomplete > 0:
             # the first visit is incomplete with probability `incomplete`; every return
             # visit is incomplete again with probability q (after a one-time notice,
@@ -102,7 +103,7 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
             # incomplete / (1 - q) per case. q < 1 for every valid scenario.
             q = r.one_time_notice if r.one_time_notice is not None else r.incomplete
             if q < 1:
-                extra[name] += cases_per_hour * r.incomplete / (1.0 - q)
+                extra[name] += walk_in * cases_per_hour * r.incomplete / (1.0 - q)
         d = cat.delivery
         if cat.backoffice is not None and d is not None and d.collect_at is not None:
             extra[d.collect_at] += cases_per_hour * cat.backoffice.share * (1 - d.post_share)
@@ -111,13 +112,18 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
 
 def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, float]]]:
     """Per category, ``(start, end, tickets per hour)`` segments of one day for every
-    kind of ticket it receives: first tickets, journey steps (at their journey's
-    rate; the time a journey takes is ignored) and return and collection visits
-    (flat over the opening hours). Segments may overlap: rates add up.
+    kind of ticket it receives: first tickets (of the customers who do not apply
+    online), journey steps (at their journey's rate; the time a journey takes is
+    ignored) and return and collection visits (flat over the opening hours).
+    Segments may overlap: rates add up.
     """
     from sim.engine.arrivals import segments_of_rate
 
-    out = {c: list(rate_segments(scenario, c)) for c in scenario.categories}
+    out = {}
+    for c, cat in scenario.categories.items():
+        walk_in = 1.0 - cat.online_share  # online applicants take no ticket
+        out[c] = [(s, e, r * walk_in) if walk_in != 1.0 else (s, e, r)
+                  for s, e, r in rate_segments(scenario, c)]
     for journey in scenario.journeys.values():
         jsegs = segments_of_rate(scenario, journey.arrivals_per_hour)
         for step in journey.steps:

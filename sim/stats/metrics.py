@@ -219,6 +219,11 @@ def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: 
                 bo.promised_days if bo else None, bo.statutory_days if bo else None, horizon)
     if any(c.has_case_flow for c in scenario.categories.values()):
         out["overall"] |= _case_figures(scenario, cases, started, None, None, horizon)
+    if cases.online is not None:  # online applications: case figures by channel
+        out["by_channel"] = {
+            channel: _case_figures(scenario, cases, started & (cases.online == online),
+                                   None, None, horizon)
+            for channel, online in (("hall", False), ("online", True))}
     if cases.stages:
         out["backoffice"] = cases.stages
     if cases.journey_names:
