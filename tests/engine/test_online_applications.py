@@ -92,7 +92,8 @@ def test_customers_are_conserved_across_channels_and_the_back_office_sees_the_sa
                        c1.first[c1.online & ~np.isnan(c1.bo_in)])
     # figures by channel: cases split exactly
     bc = r1.summary["by_channel"]
-    assert bc["hall"]["cases"] + bc["online"]["cases"] == r1.summary["by_category"]["企业开办"]["cases"]
+    cases = r1.summary["by_category"]["企业开办"]["cases"]
+    assert bc["hall"]["cases"] + bc["online"]["cases"] == cases
 
 
 def test_hall_tickets_fall_by_the_share_over_many_days():
