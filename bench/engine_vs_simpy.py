@@ -29,6 +29,12 @@ What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs e
     (mean 10, cv 0.8), exponential patience (mean 60 min) and a time-of-day
     arrival profile. It shows what the features cost.
 
+(d) the featured hall with the optional hall mechanisms present: 10 % of category
+    a's customers with priority, 10 % of category b's applying online (to a one-stage
+    back office with ample reviewers), and every window on random breaks (every 8
+    hours for 15 minutes, half of them covered by an AB backup after 5 minutes).
+    End to end includes the case flow the online share needs.
+
 Why the comparison is fair (and, if anything, favours raw SimPy):
 
 - both run the same model (FCFS M/M/10, rho = 0.9) on the same SimPy event
@@ -115,6 +121,23 @@ def featured_scenario(days: int) -> Scenario:
     })
 
 
+def mechanisms_scenario(days: int) -> Scenario:
+    """The featured hall with priority classes, online applications and breaks."""
+    spec = featured_scenario(days).to_dict()
+    spec["name"] = "mmc10-mechanisms"
+    spec["categories"]["a"]["priority_share"] = {"share": 0.1, "priority": 1}
+    spec["categories"]["b"]["online"] = {"share": 0.1}
+    spec["categories"]["b"]["backoffice"] = {"share": 1.0, "route": ["review"]}
+    spec["backoffice"] = {"stages": {"review": {"count": 20, "service": {
+        "dist": "exponential", "mean": 30}}}}
+    breaks = {"every": {"dist": "exponential", "mean": 480},
+              "duration": {"dist": "exponential", "mean": 15},
+              "backup": {"probability": 0.5, "delay": {"dist": "exponential", "mean": 5}}}
+    for g in spec["windows"]:
+        g["breaks"] = breaks
+    return scenario_from_dict(spec)
+
+
 def raw_simpy_mmc(interarrivals: list[float], services: list[float], c: int) -> list[float]:
     """The textbook SimPy M/M/c: a Resource, an arrival process, a process per customer."""
     env = simpy.Environment()
@@ -181,10 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     print()
 
     plain_sc, rich_sc = mmc_scenario(days), featured_scenario(days)
+    mech_sc = mechanisms_scenario(days)
     plain_layout = HallLayout.from_scenario(plain_sc)
     rich_layout = HallLayout.from_scenario(rich_sc)
+    mech_layout = HallLayout.from_scenario(mech_sc)
     plain_customers = draw_customers(plain_sc, args.seed, 0)
     rich_customers = draw_customers(rich_sc, args.seed, 0)
+    mech_customers = draw_customers(mech_sc, args.seed, 0)
     n = len(plain_customers)
     rng = np.random.default_rng(args.seed)
     interarrivals = rng.exponential(60.0 / ARRIVALS_PER_HOUR, n).tolist()
@@ -196,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         "raw": lambda: raw_simpy_mmc(interarrivals, services, WINDOWS),
         "rich_e2e": lambda: run_replication(rich_sc, args.seed, 0),
         "rich_engine": lambda: run_hall(rich_layout, rich_customers, days),
+        "mech_e2e": lambda: run_replication(mech_sc, args.seed, 0),
+        "mech_engine": lambda: run_hall(mech_layout, mech_customers, days),
     }
     # rounds interleave the measurements, so a burst of load from other processes
     # hits all of them alike; the best round of each is kept
@@ -210,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
              "summary": results["plain_e2e"].summary}
     rich = {"n": len(rich_customers), "e2e": best["rich_e2e"], "engine": best["rich_engine"],
             "summary": results["rich_e2e"].summary}
+    mech = {"n": len(mech_customers), "e2e": best["mech_e2e"], "engine": best["mech_engine"]}
     t_raw = best["raw"]
 
     rows = [
@@ -218,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         ("raw SimPy M/M/c", len(waits), t_raw),
         ("hallsim featured, end to end", rich["n"], rich["e2e"]),
         ("hallsim featured, engine only", rich["n"], rich["engine"]),
+        ("hallsim mechanisms, end to end", mech["n"], mech["e2e"]),
+        ("hallsim mechanisms, engine only", mech["n"], mech["engine"]),
     ]
     print(f"{'measurement':<32}{'customers':>11}{'seconds':>10}{'customers/s':>14}")
     for label, count, secs in rows:
@@ -231,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         ("M/M/c engine only", plain["n"] / plain["engine"]),
         ("featured end to end", rich["n"] / rich["e2e"]),
         ("featured engine only", rich["n"] / rich["engine"]),
+        ("mechanisms end to end", mech["n"] / mech["e2e"]),
+        ("mechanisms engine only", mech["n"] / mech["engine"]),
     ]
     for label, rate in ratios:
         print(f"  {label:<22}{rate / raw_rate:6.2f}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.breaks import BreakPlan, draw_break_plan
 from sim.engine.streams import Purpose, stream
 from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
 from sim.spec.limits import MAX_TICKETS  # noqa: F401 - re-exported: one definition, in spec.limits
@@ -40,6 +41,7 @@ class Customers:
     patience: np.ndarray
     level: np.ndarray | None = None
     online: np.ndarray | None = None
+    breaks: BreakPlan | None = None  # the windows' random breaks (None: no group has any)
 
     def in_hall(self) -> Customers:
         """The customers who come to the hall (all but the online applicants)."""
@@ -48,7 +50,8 @@ class Customers:
         keep = ~self.online
         return Customers(self.names, self.arrival[keep], self.category[keep], self.work[keep],
                          self.patience[keep],
-                         self.level[keep] if self.level is not None else None, None)
+                         self.level[keep] if self.level is not None else None, None,
+                         self.breaks)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -178,6 +181,7 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         patience=np.concatenate(parts_p)[order],
         level=np.concatenate(parts_l)[order] if scenario.has_priorities else None,
         online=np.concatenate(parts_o)[order] if scenario.has_online else None,
+        breaks=draw_break_plan(scenario, seed, replication),
     )
 
 

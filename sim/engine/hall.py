@@ -425,7 +425,7 @@ class Hall:
                  "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
                  "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
-                 "_waiting", "_queue", "_breaks")
+                 "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k")
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
@@ -435,6 +435,10 @@ class Hall:
         t = self.tickets = Tickets(customers, layout)
         self._arrival, self._category, self._work = t.arrival, t.category, t.work
         self._queue = t.queue
+        self._breaks = customers.breaks
+        self._away: list[bool] = []
+        self._pending: list[bool] = []
+        self._break_k: list[int] = []
         self._call, self._end, self._window = t.call, t.end, t.window
         self._outcome, self._waiting = t.outcome, t.waiting
         self._n_first = len(customers)
@@ -471,6 +475,8 @@ class Hall:
         self._flow = flow
         logged = len(self._trace) if self._trace is not None else 0
         self._schedule_hours(days)
+        if self._breaks is not None:
+            self._schedule_breaks()
         for d in range(days):
             for t, gi, target in self.layout.staff_changes:
                 at = d * MINUTES_PER_DAY + t
@@ -580,6 +586,90 @@ class Hall:
         for roster in self.rosters:
             for w in roster.idle:
                 self._duty.end(w, now)
+
+    # --- breaks (windows[].breaks) ---------------------------------------------------
+
+    def _schedule_breaks(self) -> None:
+        """Each window with breaks: its first break due after its first time on duty.
+        Service ends of those windows go through :meth:`_on_end_break` (a window due
+        for a break finishes its customer first)."""
+        plan = self._breaks
+        assert plan is not None
+        n = len(self._current)
+        self._away, self._pending, self._break_k = [False] * n, [False] * n, [0] * n
+        for w in range(n):
+            if plan.up[w] is not None:
+                self._end_callbacks[w] = partial(self._on_end_break, w)
+                self._due_after(w, 0.0)
+
+    def _due_after(self, w: int, now: float) -> None:
+        """Schedule window ``w``'s next break (none beyond the plan's end)."""
+        plan = self._breaks
+        assert plan is not None
+        up = plan.up[w]
+        k = self._break_k[w]
+        assert up is not None
+        if k < len(up) and now + up[k] < plan.until:
+            Timeout(self.env, up[k]).callbacks.append(partial(self._on_break_due, w))
+
+    def _on_break_due(self, w: int, _ev: simpy.Event) -> None:
+        now = self.env.now
+        roster = self.rosters[self._window_group[w]]
+        if self._current[w] >= 0:  # busy: go when this customer is done
+            self._pending[w] = True
+        elif w in roster.idle:
+            roster.idle.remove(w)
+            self._duty.end(w, now)
+            self._go_away(w, now)
+        else:  # off duty by the schedule: no break to take, the next one later
+            self._break_k[w] += 1
+            self._due_after(w, now)
+
+    def _go_away(self, w: int, now: float) -> None:
+        plan = self._breaks
+        assert plan is not None and plan.down[w] is not None
+        self._away[w] = True
+        if self._log:
+            self._log((now, "break", -1, w))
+        down = plan.down[w][self._break_k[w]]  # type: ignore[index]
+        Timeout(self.env, down).callbacks.append(partial(self._on_break_over, w))
+
+    def _on_end_break(self, w: int, ev: simpy.Event) -> None:
+        """A service end at a window with breaks: as :meth:`_on_end`, but a window due
+        for a break goes on it instead of calling the next ticket."""
+        if not self._pending[w]:
+            self._on_end(w, ev)
+            return
+        self._pending[w] = False
+        roster = self.rosters[self._window_group[w]]
+        roster.leaving += 1  # leave after this service: _on_end records and ends duty
+        self._on_end(w, ev)
+        assert roster.off and roster.off[-1] == w
+        roster.off.pop()  # away on a break, not off by the schedule
+        self._go_away(w, self.env.now)
+
+    def _on_break_over(self, w: int, _ev: simpy.Event) -> None:
+        """Window ``w`` is back (its clerk, or the backup): leaves if the schedule has
+        dropped a window meanwhile, else calls the next ticket or waits idle."""
+        now = self.env.now
+        self._away[w] = False
+        self._break_k[w] += 1
+        if self._log:
+            self._log((now, "back", -1, w))
+        gi = self._window_group[w]
+        roster = self.rosters[gi]
+        if roster.leaving:
+            roster.leaving -= 1
+            roster.off.append(w)
+        else:
+            nxt = self._next_for(gi, now)
+            if nxt >= 0:
+                self._start(w, nxt, now)
+            else:
+                roster.idle.append(w)
+                if self._open:
+                    self._duty.begin(w, now)
+        self._due_after(w, now)
 
     # --- steps ------------------------------------------------------------------------
 

@@ -452,3 +452,89 @@ def mm1_sojourn_mean(lam: float, mu: float) -> float:
     if lam >= mu:
         return math.inf
     return 1.0 / (mu - lam)
+
+
+# --------------------------------------------------------------------------- breaks
+
+
+@dataclass(frozen=True)
+class BreaksResult:
+    """Stationary figures of an M/M/c queue whose servers take exponential breaks; see
+    :func:`mmc_with_breaks`.
+
+    Attributes:
+        wait_mean: mean time in queue (Little's law on the mean queue length).
+        on_duty_mean: mean number of servers on duty (not on a break; a server due for a
+            break while serving counts as on duty until its service ends).
+        utilisation: busy servers over servers on duty, ``lam / mu / on_duty_mean``.
+    """
+
+    wait_mean: float
+    on_duty_mean: float
+    utilisation: float
+
+
+def mmc_with_breaks(lam: float, mu: float, c: int, alpha: float, beta: float,
+                    n_max: int = 600) -> BreaksResult:
+    """An M/M/c queue whose servers go on breaks, solved exactly as a Markov chain.
+
+    Each server on duty falls due for a break at rate ``alpha`` (exponential time on
+    duty); an idle server goes at once, a busy one when its current service ends
+    (non-preemptive); a break lasts an exponential time with rate ``beta``. State:
+    (customers ``n``, servers away ``a``, busy servers due for a break ``p``); the
+    chain is a level-dependent quasi-birth-death process (Neuts, *Matrix-Geometric
+    Solutions in Stochastic Models*, 1981), solved here by truncating ``n`` at
+    ``n_max`` (the tail mass there is checked to be negligible) and a sparse solve of
+    ``pi Q = 0``.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+
+    _check_rate("lam", lam)
+    _check_rate("mu", mu)
+    _check_servers(c)
+    states = [(n, a, p) for n in range(n_max + 1) for a in range(c + 1)
+              for p in range(c - a + 1) if p <= min(n, c - a)]
+    index = {s: k for k, s in enumerate(states)}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+
+    def add(src: tuple[int, int, int], dst: tuple[int, int, int], rate: float) -> None:
+        if rate > 0:
+            rows.append(index[src])
+            cols.append(index[dst])
+            vals.append(rate)
+
+    for n, a, p in states:
+        m = c - a
+        busy = min(n, m)
+        if n < n_max:
+            add((n, a, p), (n + 1, a, p), lam)
+        if busy - p > 0:  # an ordinary service ends; the server calls the next if any
+            add((n, a, p), (n - 1, a, p), (busy - p) * mu)
+        if p > 0:  # a server due for a break finishes and goes
+            add((n, a, p), (n - 1, a + 1, p - 1), p * mu)
+        if m - busy > 0:  # an idle server falls due: away at once
+            add((n, a, p), (n, a + 1, p), (m - busy) * alpha)
+        if busy - p > 0:  # a busy server falls due: goes after its service
+            add((n, a, p), (n, a, p + 1), (busy - p) * alpha)
+        if a > 0:
+            add((n, a, p), (n, a - 1, p), a * beta)
+    size = len(states)
+    q = coo_matrix((vals, (rows, cols)), shape=(size, size)).tocsr()
+    q = q - coo_matrix((np.asarray(q.sum(axis=1)).ravel(), (range(size), range(size))),
+                       shape=(size, size)).tocsr()
+    a_t = q.T.tolil()
+    a_t[0, :] = 1.0  # replace one balance equation by the normalisation
+    rhs = np.zeros(size)
+    rhs[0] = 1.0
+    pi = spsolve(a_t.tocsc(), rhs)
+    n_arr = np.array([s[0] for s in states])
+    a_arr = np.array([s[1] for s in states])
+    tail = pi[n_arr >= n_max - 10].sum()
+    if tail > 1e-9:
+        raise ValueError(f"n_max = {n_max} truncates the chain (tail mass {tail:.2g})")
+    queue = float(np.sum(pi * np.maximum(n_arr - (c - a_arr), 0)))
+    on_duty = float(np.sum(pi * (c - a_arr)))
+    return BreaksResult(queue / lam, on_duty, lam / mu / on_duty)
