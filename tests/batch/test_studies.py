@@ -14,6 +14,7 @@ from sim.spec.scenario import load_scenario, read_yaml, scenario_from_dict
 ROOT = Path(__file__).resolve().parents[2]
 STUDIES = {  # place -> patches of after.yaml, in order
     "yumen": ["concentration", "cross_authorisation", "bundling"],
+    "wuqing": ["parallel", "faster_reviews", "one_visit"],
 }
 
 
