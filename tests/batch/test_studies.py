@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STUDIES = {  # place -> patches of after.yaml, in order
     "yumen": ["concentration", "cross_authorisation", "bundling"],
     "wuqing": ["parallel", "faster_reviews", "one_visit"],
+    "tianjin_centre": ["fewer_steps", "fewer_materials", "appointments"],
 }
 
 
