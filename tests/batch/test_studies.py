@@ -17,21 +17,38 @@ STUDIES = {  # place -> patches of after.yaml, in order
     "wuqing": ["parallel", "faster_reviews", "one_visit"],
     "tianjin_centre": ["fewer_steps", "fewer_materials", "appointments"],
 }
+MIDDLE_STEPS = {  # place -> (generated file, its patches)
+    "xinglongtai": ("pooled_31", ["pooling"]),
+}
+
+
+def _as_named_x(data: dict) -> dict:
+    return scenario_from_dict({**data, "name": "x"}).to_dict()
+
+
+def _before_with(place: str, patches: list[str]) -> dict:
+    folder = ROOT / "scenarios" / place
+    data = read_yaml(folder / "before.yaml")
+    for name in patches:
+        data = merge_patch(data, load_change(name, folder / "patches" / f"{name}.yaml").patch)
+    return _as_named_x(data)
 
 
 @pytest.mark.parametrize("place", sorted(STUDIES))
 def test_after_is_before_with_the_patches(place: str) -> None:
-    folder = ROOT / "scenarios" / place
-    data = read_yaml(folder / "before.yaml")
-    for name in STUDIES[place]:
-        data = merge_patch(data, load_change(name, folder / "patches" / f"{name}.yaml").patch)
-    merged = scenario_from_dict({**data, "name": "x"}).to_dict()
-    after = load_scenario(folder / "after.yaml").to_dict()
-    assert {**after, "name": "x"} == merged
+    after = load_scenario(ROOT / "scenarios" / place / "after.yaml").to_dict()
+    assert _as_named_x(after) == _before_with(place, STUDIES[place])
+
+
+@pytest.mark.parametrize("place", sorted(MIDDLE_STEPS))
+def test_a_middle_step_is_before_with_its_patches(place: str) -> None:
+    stem, patches = MIDDLE_STEPS[place]
+    middle = load_scenario(ROOT / "scenarios" / place / f"{stem}.yaml").to_dict()
+    assert _as_named_x(middle) == _before_with(place, patches)
 
 
 STUDY_FILES = sorted(p for place in ("yumen", "cangzhou", "tianjin_hotline", "tianjin_centre",
-                                     "wuqing")
+                                     "wuqing", "xinglongtai")
                      for p in (ROOT / "scenarios" / place).glob("*.yaml"))
 
 
