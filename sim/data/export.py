@@ -3,9 +3,14 @@
 Used to round-trip a simulated hall through :func:`sim.data.hall_export.read_hall_export`
 (and by the benchmark). Simulated day ``d`` becomes the ``d``-th working date of
 the scenario's calendar. A queue system calls a ticket whose holder has gone
-when the queue reaches it: an abandoned ticket is written as called but gone
-(过号) at the call time of the next ticket of its item served that day (the
-moment the queue reached it), or as cancelled (取消) when none was.
+when a window reaches it, at its turn: an abandoned ticket is written as called
+but gone (过号) with the records' ``reached`` time as its call time (the engine
+calls gone tickets as a queue system does: the moment a window would have called
+the customer had they stayed), or as cancelled (取消) when no window reached it
+before the run ended. That call time does not depend on the holder's patience,
+which is what makes the censored fit of :mod:`sim.data.fitting` unbiased; the call
+time of the next ticket served is later than the turn whenever the window found
+the queue empty behind the gone ticket, and biased the fit (docs/calibration.md).
 """
 
 from __future__ import annotations
@@ -39,9 +44,8 @@ def export_frame(records: pd.DataFrame, scenario: Scenario, excel_serial: bool =
     served = (r["outcome"] == "served").to_numpy()
     gone = (r["outcome"] == "abandoned").to_numpy()
     call = r["call"].to_numpy(dtype=float).copy()
-    nxt = pd.Series(np.where(served, call, np.nan)).groupby(
-        [r["category"].astype(str).to_numpy(), r["day"].to_numpy()]).bfill().to_numpy()
-    call[gone] = nxt[gone]
+    if "reached" in r:
+        call[gone] = r["reached"].to_numpy(dtype=float)[gone]
     no_show = gone & ~np.isnan(call)
     keep = served | gone | (r["outcome"] == "balked").to_numpy()
     cal = scenario.calendar or Calendar()

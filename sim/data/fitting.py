@@ -9,9 +9,14 @@ quantiles) is used instead.
 Patience: a served ticket's patience exceeded its wait (right-censored); a
 called-but-gone ticket's was below its wait to the call (left-censored: interval
 ``(0, wait)``); an abandoned ticket with a known leaving time gives it exactly.
-Exponential and lognormal are fitted by censored maximum likelihood (terms
-``logpdf``, ``logsf``, ``logcdf`` of ``scipy.stats``), chosen by AIC; the mean's
-standard error comes from the observed information.
+Exponential, gamma and lognormal are fitted by censored maximum likelihood (terms
+``logpdf``, ``logsf``, ``logcdf`` of ``scipy.stats``). The exponential is kept
+unless the likelihood-ratio test of the gamma against it (nested: shape 1) rejects
+at ``PATIENCE_LRT_ALPHA``; then the better of gamma and lognormal (two parameters
+each) by likelihood. Most patience is censored beyond the longest waits, so a
+second parameter is weakly identified and its fitted mean is an extrapolation: it
+must earn its place by a test, not by AIC's 2 points. The mean's standard error
+comes from the observed information.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ KS_EMPIRICAL = 0.06
 EMPIRICAL_POINTS = 200
 MAX_FIT = 20_000
 MIN_LEFT = 20
+PATIENCE_LRT_ALPHA = 0.01  # level of the gamma-vs-exponential test for patience
 
 
 def thin(x: np.ndarray, limit: int = MAX_FIT) -> np.ndarray:
@@ -49,6 +55,7 @@ class Fit:
     aic: dict[str, float] = field(default_factory=dict)
     mean_se: float = math.nan
     note: str = ""
+    chosen_by: str = "AIC"
 
     def frozen(self) -> Any:
         """The fitted ``scipy.stats`` distribution (None for empirical)."""
@@ -56,7 +63,7 @@ class Fit:
 
     def comment(self) -> str:
         """One line for the YAML comment: sample size, family, goodness of fit."""
-        parts = [f"n={self.n:,}", f"{self.family} by AIC" if self.aic else self.family]
+        parts = [f"n={self.n:,}", f"{self.family} by {self.chosen_by}" if self.aic else self.family]
         if self.aic and len(self.aic) > 1:
             best = min(self.aic.values())
             parts.append("dAIC " + ", ".join(f"{k} {v - best:+.0f}" for k, v in self.aic.items()
@@ -143,13 +150,24 @@ def _censored_nll(dist: Any, exact: np.ndarray, right: np.ndarray, left: np.ndar
 def _make(family: str, theta: np.ndarray) -> Any:
     if family == "exponential":
         return stats.expon(scale=math.exp(theta[0]))
+    if family == "gamma":  # theta: log mean, log shape
+        a = math.exp(theta[1])
+        return stats.gamma(a=a, scale=math.exp(theta[0]) / a)
     return stats.lognorm(s=math.exp(theta[1]), scale=math.exp(theta[0]))
 
 
 def _mean_of(family: str, theta: np.ndarray) -> float:
-    if family == "exponential":
+    if family in ("exponential", "gamma"):
         return math.exp(theta[0])
     return math.exp(theta[0] + math.exp(theta[1]) ** 2 / 2)
+
+
+def _cv_of(family: str, theta: np.ndarray) -> float:
+    if family == "exponential":
+        return 1.0
+    if family == "gamma":
+        return math.exp(-theta[1] / 2)
+    return math.sqrt(math.expm1(math.exp(theta[1]) ** 2))
 
 
 def fit_patience(wait: np.ndarray, outcome: np.ndarray) -> Fit | None:
@@ -183,23 +201,32 @@ def fit_patience(wait: np.ndarray, outcome: np.ndarray) -> Fit | None:
     events = np.concatenate([exact, left])
     guess = math.log(max(float(np.mean(np.concatenate([events, right]))), floor))
     fits: dict[str, tuple[np.ndarray, float]] = {}
-    for family, theta0 in (("exponential", np.array([guess + 1.0])),
-                           ("lognormal", np.array([guess + 0.5, 0.0]))):
-        res = optimize.minimize(lambda t, f=family: nll(f, t), theta0, method="Nelder-Mead",
+
+    def fit(family: str, theta0: np.ndarray) -> None:
+        res = optimize.minimize(lambda t: nll(family, t), theta0, method="Nelder-Mead",
                                 options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 4000})
         fits[family] = (res.x, float(res.fun))
+
+    fit("exponential", np.array([guess + 1.0]))
+    fit("gamma", np.array([fits["exponential"][0][0], 0.0]))  # from the nested exponential
+    fit("lognormal", np.array([guess + 0.5, 0.0]))
     aic = {f: 2 * len(theta) + 2 * val for f, (theta, val) in fits.items()}
-    best = min(aic, key=lambda f: aic[f])
+    lr = max(2.0 * (fits["exponential"][1] - fits["gamma"][1]), 0.0)
+    p_lr = float(stats.chi2.sf(lr, 1))
+    if p_lr < PATIENCE_LRT_ALPHA:
+        best = min(("gamma", "lognormal"), key=lambda f: fits[f][1])
+    else:
+        best = "exponential"
     theta = fits[best][0]
     mean = _mean_of(best, theta)
-    cv = 1.0 if best == "exponential" else math.sqrt(math.expm1(math.exp(theta[1]) ** 2))
+    cv = _cv_of(best, theta)
     se = _mean_se(lambda t: nll(best, t), theta, lambda t: _mean_of(best, t))
     censored = len(right_all)
     note = (f"censored MLE: {n_left:,} left ({int(np.count_nonzero(outcome == 'no_show')):,} "
-            f"called but gone), {censored:,} served (right-censored); mean {mean:.3g} "
-            f"± {1.96 * se:.2g}")
+            f"called but gone), {censored:,} served (right-censored); gamma vs exponential "
+            f"LR test p={p_lr:.2g}; mean {mean:.3g} ± {1.96 * se:.2g}")
     return Fit(_dist(best, mean, cv), best, n_left + censored, mean, cv, aic=aic, mean_se=se,
-               note=note)
+               note=note, chosen_by="likelihood-ratio test")
 
 
 def _mean_se(nll: Any, theta: np.ndarray, mean_of: Any) -> float:

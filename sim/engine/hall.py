@@ -31,6 +31,7 @@ Rules (see ``docs/scenario-format.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections import deque
 from collections.abc import Callable
@@ -43,6 +44,7 @@ import numpy as np
 import simpy
 
 from sim.engine.arrivals import Customers
+from sim.engine.door import Door
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.mechanisms import Breaks
@@ -167,6 +169,16 @@ def _open_intervals(periods: tuple[tuple[float, float], ...], days: int
     return out
 
 
+def _first_tickets(customers: Customers, door: Door) -> Customers:
+    """Each customer's first ticket: taken at its ticket time (after the guide desk);
+    a wrong one queues for its wrong category and takes its first turn-away time."""
+    category = np.where(door.wrong > 0, door.wrong_to, customers.category).astype(np.int32)
+    work = customers.work.copy()
+    for i, times in door.turn_away.items():
+        work[i] = times[0]
+    return dataclasses.replace(customers, arrival=door.ticket, category=category, work=work)
+
+
 class TicketFlow(Protocol):
     """What follows tickets beyond the window (cases, journeys), as the hall sees it."""
 
@@ -180,6 +192,10 @@ class TicketFlow(Protocol):
 
     def left(self, i: int) -> None:
         """Ticket ``i`` abandoned or balked."""
+        ...
+
+    def moved(self, i: int, j: int) -> None:
+        """Wrong ticket ``i`` was turned away; the customer's next ticket is ``j``."""
         ...
 
 
@@ -209,7 +225,7 @@ class Tickets:
                 and layout.base_queue is not None:
             queue_of, base = layout.queue_of, layout.base_queue
             self._base_queue = base
-            self.queue = ([queue_of[c][lv] for c, lv in
+            self.queue = ([queue_of[c].get(lv, base[c]) for c, lv in
                            zip(self.category, customers.level.tolist())]
                           if customers.level is not None else [base[c] for c in self.category])
         self.work: list[float] = customers.work.tolist()
@@ -331,38 +347,37 @@ class DutyLog:
 class CategoryQueue:
     """The tickets of one category waiting to be called, in ticket order.
 
-    Tickets that abandoned stay in the line until a window looks at the front:
-    ``front`` settles them (at their deadline) on the way. A category with a
+    Tickets that abandoned stay in the line until a window reaches them, as a
+    queue system calls a number whose holder has gone (过号): ``take`` settles
+    them (at their deadline) on the way, through ``reach``. A category with a
     balking limit also keeps its waiting tickets' deadlines in a heap, so that
     the count it compares against the limit is exact at every arrival.
     """
 
-    __slots__ = ("line", "waiting", "deadlines", "balk_at", "abandon", "_is_waiting",
+    __slots__ = ("line", "waiting", "deadlines", "balk_at", "abandon", "reach", "_is_waiting",
                  "_deadline")
 
-    def __init__(self, balk_at: int, tickets: Tickets, abandon: Callable[[int], None]) -> None:
+    def __init__(self, balk_at: int, tickets: Tickets, abandon: Callable[[int], None],
+                 reach: Callable[[int], None] | None = None) -> None:
         self.line: deque[int] = deque()
         self.waiting = 0  # tickets in the line still waiting (the balking count)
         self.deadlines: list[tuple[float, int]] = []
         self.balk_at = balk_at
-        self.abandon = abandon
+        self.abandon = abandon  # found gone by the balking count
+        self.reach = reach or abandon  # found gone by a window that reached it
         self._is_waiting = tickets.waiting
         self._deadline = tickets.deadline
 
-    def front(self, now: float) -> int:
-        """The first ticket still waiting at ``now`` (-1 if none)."""
+    def front(self) -> int:
+        """The first ticket in the line not yet settled (-1 if none), gone or not: the
+        number a queue system would call next from this queue."""
         line = self.line
         is_waiting = self._is_waiting
-        deadline = self._deadline
         while line:
             i = line[0]
-            if not is_waiting[i]:
-                line.popleft()
-            elif deadline[i] < now:
-                line.popleft()
-                self.abandon(i)
-            else:
+            if is_waiting[i]:
                 return i
+            line.popleft()
         return -1
 
     def take(self, now: float) -> int:
@@ -379,7 +394,7 @@ class CategoryQueue:
             if not is_waiting[i]:
                 continue
             if deadline[i] < now:
-                self.abandon(i)
+                self.reach(i)
                 continue
             self.waiting -= 1
             return i
@@ -425,13 +440,25 @@ class Hall:
                  "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
                  "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
-                 "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k")
+                 "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k",
+                 "_door", "_wrong", "_customer_of", "_order", "_first",
+                 "_requeued_wrong", "_reached")
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
         self.layout = layout
         self.env = simpy.Environment()
         customers = customers.in_hall()  # online applicants never take a ticket
+        self._first = customers
+        self._door = door = customers.door
+        self._wrong: dict[int, int] = {}  # wrong ticket -> how many the customer took so far
+        self._customer_of: dict[int, int] = {}  # re-queued ticket -> its customer
+        self._requeued_wrong: set[int] = set()  # re-queued tickets that are wrong again
+        self._order: list[int] = []
+        if door is not None:  # tickets taken after the guide desk, maybe a wrong one
+            customers = _first_tickets(customers, door)
+            self._wrong = {i: 1 for i in np.flatnonzero(door.wrong > 0).tolist()}
+            self._order = np.argsort(customers.arrival, kind="stable").tolist()
         t = self.tickets = Tickets(customers, layout)
         self._arrival, self._category, self._work = t.arrival, t.category, t.work
         self._queue = t.queue
@@ -457,14 +484,19 @@ class Hall:
         self._duty = DutyLog(len(self._current))
         self._on_duty_since = self._duty.since
         self._open = any(s <= 0.0 for s, _e in layout.open_periods)
-        self.queues = [CategoryQueue(b, t, self._abandon) for b in layout.balk_at]
+        self._reached: dict[int, float] = {}
+        self.queues = [CategoryQueue(b, t, self._abandon, self._reach) for b in layout.balk_at]
         self.rosters: list[Roster] = []
         first = 0
         for gi, count in enumerate(layout.group_counts):
             windows = list(range(first, first + count))
             self.rosters.append(Roster(windows, layout.initial_staff[gi]))
             first += count
-        if self._n_first:
+        if self._n_first and door is not None:
+            self._arrival_callback = self._on_arrival_door
+            ev = Timeout(self.env, t.arrival[self._order[0]])
+            ev.callbacks.append(self._on_arrival_door)
+        elif self._n_first:
             ev = Timeout(self.env, t.arrival[0])
             ev.callbacks.append(self._on_arrival)
 
@@ -524,6 +556,17 @@ class Hall:
             nxt.callbacks.append(self._arrival_callback)
         self._admit(i, arrival[i])  # the clock may differ from it by a rounding step
 
+    def _on_arrival_door(self, _ev: simpy.Event) -> None:
+        # with a door, customers take their tickets in ticket-time order
+        k = self._next_arrival
+        self._next_arrival = k + 1
+        order, arrival = self._order, self._arrival
+        if k + 1 < self._n_first:
+            nxt = Timeout(self.env, arrival[order[k + 1]] - self.env.now)
+            nxt.callbacks.append(self._arrival_callback)
+        i = order[k]
+        self._admit(i, arrival[i])
+
     def _on_injected(self, ev: simpy.Event) -> None:
         i = cast(int, ev.value)
         self._admit(i, self._arrival[i])
@@ -537,7 +580,9 @@ class Hall:
         if self._log:
             self._log((now, "end", i, w))
         flow = self._flow
-        if flow is not None and flow.owns(i):
+        if self._wrong and i in self._wrong:
+            self._turned_away(i, now)
+        elif flow is not None and flow.owns(i):
             flow.served(i, self._arrival[i], now)
         gi = self._window_group[w]
         roster = self.rosters[gi]
@@ -671,6 +716,33 @@ class Hall:
                     self._duty.begin(w, now)
         self._due_after(w, now)
 
+    # --- wrong tickets (categories.X.wrong_ticket) --------------------------------------
+
+    def _turned_away(self, i: int, now: float) -> None:
+        """Wrong ticket ``i`` was turned away at ``now``: its customer takes the next
+        ticket at once (wrong again while wrong tickets remain, else the right one)."""
+        door = self._door
+        assert door is not None
+        taken = self._wrong.pop(i)
+        cust = self._customer_of.get(i, i)
+        first = self._first
+        patience = float(first.patience[cust])
+        if taken < int(door.wrong[cust]):
+            j = self.tickets.add(now, int(door.wrong_to[cust]),
+                                 door.turn_away[cust][taken], patience)
+            self._wrong[j] = taken + 1
+            self._requeued_wrong.add(j)
+        else:
+            j = self.tickets.add(now, int(first.category[cust]), float(first.work[cust]),
+                                 patience)
+        self._customer_of[j] = cust
+        if self._log:
+            self._log((now, "turned_away", i, -1))
+        flow = self._flow
+        if flow is not None and flow.owns(i):
+            flow.moved(i, j)
+        self._admit(j, now)
+
     # --- steps ------------------------------------------------------------------------
 
     def _admit(self, i: int, now: float) -> None:
@@ -706,7 +778,8 @@ class Hall:
 
     def _next_for(self, gi: int, now: float) -> int:
         """The ticket a window of group ``gi`` calls at ``now`` (-1 if none), taken off its
-        queue: tier by tier, the oldest ticket at the fronts of the tier's queues."""
+        queue: tier by tier, the oldest ticket at the fronts of the tier's queues. A front
+        whose holder has gone is reached (called, nobody comes) and the choice made again."""
         queues = self.queues
         for tier in self._tiers[gi]:
             if len(tier) == 1:
@@ -714,17 +787,29 @@ class Hall:
                 if i >= 0:
                     return i
                 continue
-            arrival = self._arrival
-            best, best_q, best_t = -1, queues[tier[0]], 0.0
-            for c in tier:
-                q = queues[c]
-                i = q.front(now)
-                if i >= 0 and (best < 0 or arrival[i] < best_t):
-                    best, best_q, best_t = i, q, arrival[i]
-            if best >= 0:
+            arrival, deadline = self._arrival, self.tickets.deadline
+            while True:
+                best, best_q, best_t = -1, queues[tier[0]], 0.0
+                for c in tier:
+                    q = queues[c]
+                    i = q.front()
+                    if i >= 0 and (best < 0 or arrival[i] < best_t):
+                        best, best_q, best_t = i, q, arrival[i]
+                if best < 0:
+                    break
+                if deadline[best] < now:
+                    best_q.line.popleft()
+                    self._reach(best)
+                    continue
                 best_q.pop_front()
                 return best
         return -1
+
+    def _reach(self, i: int) -> None:
+        """A window reached ticket ``i``, whose holder had gone: the queue system's
+        called-but-gone (过号) moment, kept as the ``reached`` record column."""
+        self._reached[i] = self.env.now
+        self._abandon(i)
 
     def _abandon(self, i: int) -> None:
         """Ticket ``i`` left at its deadline (found when a window or an arrival looked)."""
@@ -778,12 +863,39 @@ class Hall:
         )
 
     def _extra_columns(self) -> dict[str, np.ndarray]:
-        """Record columns of the mechanisms present: ``priority`` (each ticket's level)."""
+        """Record columns of the mechanisms present: ``priority`` (each ticket's level);
+        with a door, ``customer`` (the customer who came through the door, -1 for
+        other tickets), ``wrong`` (1 for a wrong ticket), ``door`` (the customer's
+        arrival at the door) and ``guide_call`` (when a guide started with them); with
+        patience, ``reached`` (when a window reached an abandoned ticket, NaN otherwise)."""
+        out = {}
+        if self._reached or any(d != float("inf") for d in self.tickets.deadline):
+            reached = np.full(len(self.tickets), np.nan)
+            reached[list(self._reached)] = list(self._reached.values())
+            out["reached"] = reached
         queue_of = self.layout.queue_of
-        if queue_of is None:
-            return {}
-        level_of = {q: lv for levels in queue_of for lv, q in levels.items()}
-        return {"priority": np.array([level_of[q] for q in self.tickets.queue], dtype=np.int8)}
+        if queue_of is not None:
+            level_of = {q: lv for levels in queue_of for lv, q in levels.items()}
+            out["priority"] = np.array([level_of[q] for q in self.tickets.queue], dtype=np.int8)
+        door = self._door
+        if door is not None:
+            n = len(self.tickets)
+            customer = np.full(n, -1, dtype=np.int64)
+            customer[:self._n_first] = np.arange(self._n_first)
+            for j, c in self._customer_of.items():
+                customer[j] = c
+            wrong = np.zeros(n, dtype=np.int8)
+            wrong[:self._n_first] = door.wrong > 0
+            for j in self._customer_of:  # re-queued: wrong if another wrong one was due
+                wrong[j] = j in self._requeued_wrong
+            with_door = customer >= 0
+            out["wrong"] = wrong
+            out["door"] = np.where(with_door, self._first.arrival[np.maximum(customer, 0)],
+                                   np.nan)
+            out["guide_call"] = np.where(with_door, door.guide_call[np.maximum(customer, 0)],
+                                         np.nan)
+            out["customer"] = customer
+        return out
 
 
 def run_hall(layout: HallLayout, customers: Customers, days: int,
