@@ -49,7 +49,12 @@ def test_a_middle_step_is_before_with_its_patches(place: str) -> None:
 
 STUDY_FILES = sorted(p for place in ("yumen", "cangzhou", "tianjin_hotline", "tianjin_centre",
                                      "wuqing", "xinglongtai")
-                     for p in (ROOT / "scenarios" / place).glob("*.yaml"))
+                     for p in (ROOT / "scenarios" / place).glob("*.yaml")
+                     if not p.name.startswith("optimize_"))
+#: optimiser specs of the studies: (spec, the scenario it is read with)
+SPECS = {"yumen/optimize_auto.yaml": "yumen/before.yaml",
+         "yumen/optimize_y11.yaml": "yumen/before.yaml",
+         "tianjin_hotline/optimize_peak.yaml": "tianjin_hotline/peak_day.yaml"}
 
 
 @pytest.mark.parametrize("path", STUDY_FILES, ids=[f"{p.parent.name}/{p.name}"
@@ -62,3 +67,13 @@ def test_every_study_has_a_readme_citing_its_seed() -> None:
     for place in {p.parent.name for p in STUDY_FILES}:
         text = (ROOT / "scenarios" / place / "README.md").read_text(encoding="utf-8")
         assert "seed article 00" in text and "../shared" not in text
+
+
+def test_every_optimiser_spec_of_a_study_loads_with_its_scenario() -> None:
+    from optimize.spec import load_inputs
+
+    found = {f"{p.parent.name}/{p.name}" for p in (ROOT / "scenarios").glob("*/optimize_*.yaml")}
+    assert found == set(SPECS)
+    for spec, scenario in SPECS.items():
+        hall, opt = load_inputs(ROOT / "scenarios" / scenario, ROOT / "scenarios" / spec)
+        assert hall.categories and opt.service_level.alpha > 0.5
