@@ -11,12 +11,14 @@ called-but-gone ticket's was below its wait to the call (left-censored: interval
 ``(0, wait)``); an abandoned ticket with a known leaving time gives it exactly.
 Exponential, gamma and lognormal are fitted by censored maximum likelihood (terms
 ``logpdf``, ``logsf``, ``logcdf`` of ``scipy.stats``). The exponential is kept
-unless the likelihood-ratio test of the gamma against it (nested: shape 1) rejects
-at ``PATIENCE_LRT_ALPHA``; then the better of gamma and lognormal (two parameters
-each) by likelihood. Most patience is censored beyond the longest waits, so a
-second parameter is weakly identified and its fitted mean is an extrapolation: it
-must earn its place by a test, not by AIC's 2 points. The mean's standard error
-comes from the observed information.
+unless the better of gamma and lognormal (two parameters each, by likelihood)
+raises twice the log-likelihood by more than the chi-square(1) quantile at
+``1 - PATIENCE_LRT_ALPHA``: for the gamma (the exponential is its shape 1) that is
+the likelihood-ratio test at that level; the lognormal, which does not contain the
+exponential, must clear the same bar. Most patience is censored beyond the
+longest waits, so a second parameter is weakly identified and the fitted mean is
+an extrapolation: it must earn its place by a test, not by AIC's 2 points. The
+mean's standard error comes from the observed information.
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ class Fit:
         """One line for the YAML comment: sample size, family, goodness of fit."""
         parts = [f"n={self.n:,}", f"{self.family} by {self.chosen_by}" if self.aic else self.family]
         if self.aic and len(self.aic) > 1:
-            best = min(self.aic.values())
-            parts.append("dAIC " + ", ".join(f"{k} {v - best:+.0f}" for k, v in self.aic.items()
+            chosen = self.aic.get(self.family, min(self.aic.values()))
+            parts.append("dAIC " + ", ".join(f"{k} {v - chosen:+.0f}" for k, v in self.aic.items()
                                               if k != self.family))
         if self.ks is not None:
             parts.append(f"KS D={self.ks:.3f}")
@@ -211,20 +213,18 @@ def fit_patience(wait: np.ndarray, outcome: np.ndarray) -> Fit | None:
     fit("gamma", np.array([fits["exponential"][0][0], 0.0]))  # from the nested exponential
     fit("lognormal", np.array([guess + 0.5, 0.0]))
     aic = {f: 2 * len(theta) + 2 * val for f, (theta, val) in fits.items()}
-    lr = max(2.0 * (fits["exponential"][1] - fits["gamma"][1]), 0.0)
+    rival = min(("gamma", "lognormal"), key=lambda f: fits[f][1])
+    lr = max(2.0 * (fits["exponential"][1] - fits[rival][1]), 0.0)
     p_lr = float(stats.chi2.sf(lr, 1))
-    if p_lr < PATIENCE_LRT_ALPHA:
-        best = min(("gamma", "lognormal"), key=lambda f: fits[f][1])
-    else:
-        best = "exponential"
+    best = rival if p_lr < PATIENCE_LRT_ALPHA else "exponential"
     theta = fits[best][0]
     mean = _mean_of(best, theta)
     cv = _cv_of(best, theta)
     se = _mean_se(lambda t: nll(best, t), theta, lambda t: _mean_of(best, t))
     censored = len(right_all)
     note = (f"censored MLE: {n_left:,} left ({int(np.count_nonzero(outcome == 'no_show')):,} "
-            f"called but gone), {censored:,} served (right-censored); gamma vs exponential "
-            f"LR test p={p_lr:.2g}; mean {mean:.3g} ± {1.96 * se:.2g}")
+            f"called but gone), {censored:,} served (right-censored); {rival} vs exponential "
+            f"LR {lr:.1f}, p={p_lr:.2g}; mean {mean:.3g} ± {1.96 * se:.2g}")
     return Fit(_dist(best, mean, cv), best, n_left + censored, mean, cv, aic=aic, mean_se=se,
                note=note, chosen_by="likelihood-ratio test")
 

@@ -44,8 +44,9 @@ def test_had_the_holder_stayed_they_would_have_been_called_at_that_very_moment(h
     for k in r.index[r["outcome"] == "abandoned"]:
         patient = customers.patience.copy()
         patient[k] = math.inf
-        stayed = run_replication(scenario, SEED, 0, keep_records=True, customers=dataclasses.replace(
-            customers, patience=patient)).records.to_frame()
+        stayed = run_replication(scenario, SEED, 0, keep_records=True,
+                                 customers=dataclasses.replace(customers, patience=patient))
+        stayed = stayed.records.to_frame()
         assert stayed.loc[k, "outcome"] == "served"
         assert stayed.loc[k, "call"] == r.loc[k, "reached"], (k, r.loc[k, "category"])
 
