@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.breaks import BreakPlan, draw_break_plan
+from sim.engine.door import Door, DoorDraws, build_door, draw_door
 from sim.engine.streams import Purpose, stream
 from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
 from sim.spec.limits import MAX_TICKETS  # noqa: F401 - re-exported: one definition, in spec.limits
@@ -42,6 +43,7 @@ class Customers:
     level: np.ndarray | None = None
     online: np.ndarray | None = None
     breaks: BreakPlan | None = None  # the windows' random breaks (None: no group has any)
+    door: Door | None = None  # guide desk and wrong tickets (None: neither)
 
     def in_hall(self) -> Customers:
         """The customers who come to the hall (all but the online applicants)."""
@@ -51,7 +53,7 @@ class Customers:
         return Customers(self.names, self.arrival[keep], self.category[keep], self.work[keep],
                          self.patience[keep],
                          self.level[keep] if self.level is not None else None, None,
-                         self.breaks)
+                         self.breaks, self.door.select(keep) if self.door is not None else None)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -153,6 +155,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
     parts_t, parts_c, parts_w, parts_p = [], [], [], []
     parts_l: list[np.ndarray] = []
     parts_o: list[np.ndarray] = []
+    parts_r: list[np.ndarray] = []
+    door: dict[int, DoorDraws] = {}
     for index, name in enumerate(names):
         cat = scenario.categories[name]
         times = arrival_times(scenario, cat.arrivals_per_hour,
@@ -171,17 +175,24 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         parts_p.append(patience)
         parts_l.append(priority_levels(scenario, name, n, seed, replication))
         parts_o.append(online_applicants(scenario, name, n, seed, replication))
+        if scenario.has_door:
+            parts_r.append(np.arange(n))
+            door[index] = draw_door(scenario, name, n, seed, replication)
     arrival = np.concatenate(parts_t)
     order = np.argsort(arrival, kind="stable")
+    category = np.concatenate(parts_c)[order]
+    online = np.concatenate(parts_o)[order] if scenario.has_online else None
     return Customers(
         names=names,
         arrival=arrival[order],
-        category=np.concatenate(parts_c)[order],
+        category=category,
         work=np.concatenate(parts_w)[order],
         patience=np.concatenate(parts_p)[order],
         level=np.concatenate(parts_l)[order] if scenario.has_priorities else None,
-        online=np.concatenate(parts_o)[order] if scenario.has_online else None,
+        online=online,
         breaks=draw_break_plan(scenario, seed, replication),
+        door=build_door(scenario, arrival[order], category, np.concatenate(parts_r)[order],
+                        door, online, seed, replication) if scenario.has_door else None,
     )
 
 

@@ -109,6 +109,7 @@ class CaseRunner:
         self.status = np.full(n, OPEN, dtype=np.int8)
         self.deficient = np.zeros(n, dtype=bool)
         self.incomplete_before = np.zeros(n, dtype=bool)
+        self.incomplete_p = [scenario.incomplete_probabilities(c) for c in self.names]
         self.online = draws.online if draws.online is not None else np.zeros(n, dtype=bool)
         for c, i in enumerate(draws.first_ticket.tolist()):
             if i >= 0:
@@ -125,9 +126,8 @@ class CaseRunner:
         ready = now
         r = cat.returns
         if r is not None:
-            p = r.incomplete
-            if self.incomplete_before[c] and r.one_time_notice is not None:
-                p = r.one_time_notice
+            first, again = self.incomplete_p[k]  # after a guide desk's pre-check
+            p = again if self.incomplete_before[c] else first
             visit = self.draws.return_visit(k, row, v)
             if visit.u < p:
                 self.incomplete_before[c] = True
@@ -306,6 +306,7 @@ class CaseFlow:
         bo_hours = WorkingTime(tuple(parse_period(p) for p in bo.hours) if bo and bo.hours
                                else scenario.hall.periods)
         self.owners: Owners = {}
+        self.turned: dict[int, int] = {}  # wrong tickets turned away -> their case
         self.cases = CaseRunner(scenario, draws, env, inject, self.owners, hall_hours, bo_hours)
         self.journeys = JourneyRunner(scenario, draws.journeys, inject, self.owners, hall_hours)
 
@@ -322,6 +323,15 @@ class CaseFlow:
             self.cases.collected(c, now)
         else:
             self.cases.visit_done(c, v, now)
+
+    def moved(self, i: int, j: int) -> None:
+        """Ticket ``i`` was a wrong ticket (turned away): the customer's next ticket ``j``
+        takes its place in the case (one more ticket, not one more visit)."""
+        kind, c, v = self.owners.pop(i)
+        self.owners[j] = (kind, c, v)
+        self.turned[i] = c
+        if kind != KIND_JOURNEY:
+            self.cases.tickets[c] += 1
 
     def left(self, i: int) -> None:
         """Ticket ``i`` abandoned or balked: its case or journey is lost."""
@@ -360,4 +370,6 @@ class CaseFlow:
                 journey[i] = c
             else:
                 case[i] = c
+        for i, c in self.turned.items():  # wrong tickets: the case's, of no kind
+            case[i] = c
         return {"case": case, "journey": journey, "kind": kind}

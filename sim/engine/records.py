@@ -83,6 +83,8 @@ class Records:
             if name == "kind":
                 labels = np.asarray(("",) + KIND_NAMES, dtype=object)
                 frame[name] = labels[column.astype(int) + 1]
+            elif column.dtype.kind == "f":  # times (door, guide_call): NaN = missing
+                frame[name] = column
             else:  # -1 = not part of a case or journey: missing
                 frame[name] = pd.arrays.IntegerArray(column.astype(np.int64), mask=column < 0)
         # tickets taken later in the run (returns, collections, journey steps) were

@@ -41,6 +41,10 @@ class Purpose(IntEnum):
     PRIORITY = 10
     ONLINE = 11
     BREAKS = 12
+    DOOR = 13
+    GUIDE = 14
+    APPOINTMENT = 15
+    KIOSK = 16
 
 
 def name_words(name: str) -> tuple[int, ...]:

@@ -9,7 +9,10 @@ without it (see ``docs/scenario-format.md``, "Hall mechanisms"):
 - ``categories.X.online``: the share of a category's customers applying online,
   who skip the windows and go straight to the back office;
 - ``windows[].breaks``: windows of a group going off duty at random, each for a
-  random time, optionally covered by an AB backup clerk.
+  random time, optionally covered by an AB backup clerk;
+- ``categories.X.wrong_ticket`` and ``guide``: customers taking a wrong ticket are
+  turned away at the window and queue again (a feedback loop); a guide desk
+  (导引台) in front of the ticket machine lowers that share and pre-checks materials.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pydantic import Field
 
 from sim.spec.base import Frozen
 from sim.spec.distributions import Distribution
+from sim.spec.limits import MAX_WINDOWS_PER_GROUP
 
 if TYPE_CHECKING:
     from sim.spec.scenario import Scenario
@@ -76,6 +80,40 @@ class Breaks(Frozen):
     backup: Backup | None = None
 
 
+MAX_WRONG_SHARE = 0.95
+"""Highest share of wrong tickets (each ticket a customer takes is wrong with this
+probability: 1 / (1 - share) tickets per customer, 20 at the limit)."""
+
+
+class WrongTicket(Frozen):
+    """Customers of a category who take a wrong ticket (取错号) without guidance.
+
+    Each ticket such a customer takes is wrong with probability ``share``: the
+    window it is called to turns the customer away after ``turn_away`` minutes,
+    and the customer takes a new ticket at once (which may be wrong again: a
+    geometric number of wrong tickets, ``share / (1 - share)`` on average). The
+    wrong ticket queues for ``to`` (a category name; default the category itself).
+    """
+
+    share: Annotated[float, Field(ge=0, le=MAX_WRONG_SHARE, allow_inf_nan=False)]
+    turn_away: Distribution
+    to: str | None = None
+
+
+class Guide(Frozen):
+    """A guide desk (导引台) every customer arriving for a first visit passes before
+    taking a ticket: ``count`` guides, first come first served, ``service`` minutes
+    each. Guided customers take a wrong ticket ``wrong_ticket_factor`` times as
+    often, and the guides' pre-check multiplies the probability that materials are
+    incomplete (``returns.incomplete``, ``returns.one_time_notice``) by
+    ``incomplete_factor``."""
+
+    count: int = Field(ge=1, le=MAX_WINDOWS_PER_GROUP, strict=True)
+    service: Distribution
+    wrong_ticket_factor: Share = 1.0
+    incomplete_factor: Share = 1.0
+
+
 def check_mechanisms(sc: Scenario) -> None:
     """Cross-references of the mechanisms: online applications go to a back-office route
     that exists; breaks and backups take time."""
@@ -92,6 +130,13 @@ def check_mechanisms(sc: Scenario) -> None:
         if online.route is not None and online.route not in sc.backoffice.routes:
             raise ScenarioError(f"{path}.route", f"unknown route '{online.route}' "
                                                  f"(known: {list(sc.backoffice.routes)})")
+    for c, cat in sc.categories.items():
+        wrong = cat.wrong_ticket
+        if wrong is not None and wrong.to is not None and wrong.to not in sc.categories:
+            raise ScenarioError(f"categories.{c}.wrong_ticket.to",
+                                f"unknown category '{wrong.to}' (known: {list(sc.categories)})")
+    if sc.guide is not None and not sc.guide.service.mean > 0:
+        raise ScenarioError("guide.service", "must have a mean above 0 minutes")
     for g in sc.windows:
         b = g.breaks
         if b is None:

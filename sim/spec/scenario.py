@@ -50,7 +50,15 @@ from sim.spec.loading import (  # noqa: F401 - re-exported: many modules import 
     scenario_from_dict,
     validation_error_to_input,
 )
-from sim.spec.mechanisms import Breaks, Level, Online, PriorityShare, check_mechanisms
+from sim.spec.mechanisms import (
+    Breaks,
+    Guide,
+    Level,
+    Online,
+    PriorityShare,
+    WrongTicket,
+    check_mechanisms,
+)
 
 __all__ = [
     "Category", "Hall", "Scenario", "ScenarioError", "Targets", "WindowGroup", "dump_scenario",
@@ -126,6 +134,7 @@ class Category(Frozen):
     priority: Level | None = None
     priority_share: PriorityShare | None = None
     online: Online | None = None
+    wrong_ticket: WrongTicket | None = None
 
     @property
     def level(self) -> int:
@@ -223,6 +232,7 @@ class Scenario(Frozen):
     calendar: Calendar | None = None
     backoffice: BackOfficeSpec | None = None
     journeys: dict[str, Journey] = Field(default_factory=dict)
+    guide: Guide | None = None
 
     _auth: Authorisation = PrivateAttr()
 
@@ -248,6 +258,39 @@ class Scenario(Frozen):
     def has_breaks(self) -> bool:
         """Whether some window group takes random breaks."""
         return any(g.breaks is not None for g in self.windows)
+
+    @property
+    def has_wrong_tickets(self) -> bool:
+        """Whether some customers take a wrong ticket (``categories.X.wrong_ticket``)."""
+        return any(self.wrong_share(c) > 0 for c in self.categories)
+
+    @property
+    def has_door(self) -> bool:
+        """Whether customers are followed from the door: a guide desk or wrong tickets."""
+        return self.guide is not None or self.has_wrong_tickets
+
+    def wrong_share(self, category: str) -> float:
+        """Probability that a ticket a customer of ``category`` takes is wrong: the
+        category's ``wrong_ticket.share``, times ``guide.wrong_ticket_factor`` when a
+        guide desk is present (0 without ``wrong_ticket``)."""
+        wrong = self.categories[category].wrong_ticket
+        if wrong is None:
+            return 0.0
+        return wrong.share * (self.guide.wrong_ticket_factor if self.guide else 1.0)
+
+    def incomplete_probabilities(self, category: str) -> tuple[float, float]:
+        """``(first, again)``: the probability that a case's materials are incomplete at
+        its first visit, and at a return visit (``one_time_notice`` if given, else the
+        same), after the guide desk's pre-check (``guide.incomplete_factor``). (0, 0)
+        without ``returns``."""
+        r = self.categories[category].returns
+        if r is None:
+            return 0.0, 0.0
+        again = r.one_time_notice if r.one_time_notice is not None else r.incomplete
+        if self.guide is None or self.guide.incomplete_factor == 1.0:
+            return r.incomplete, again
+        f = self.guide.incomplete_factor
+        return r.incomplete * f, again * f
 
     @property
     def authorisation(self) -> Authorisation:

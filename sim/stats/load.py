@@ -96,14 +96,13 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
         cases_per_hour = expected_arrivals(scenario, name) / open_hours
         r = cat.returns
         walk_in = 1.0 - cat.online_share  # online applications make no return visits
-        if r is not None and r.accept_with_deficiency is None and r.incomplete > 0:
-            # the first visit is incomplete with probability `incomplete`; every return
-            # visit is incomplete again with probability q (after a one-time notice,
-            # `one_time_notice`; else `incomplete` again): a geometric number of returns,
-            # incomplete / (1 - q) per case. q < 1 for every valid scenario.
-            q = r.one_time_notice if r.one_time_notice is not None else r.incomplete
-            if q < 1:
-                extra[name] += walk_in * cases_per_hour * r.incomplete / (1.0 - q)
+        p, q = scenario.incomplete_probabilities(name)  # after a guide's pre-check
+        if r is not None and r.accept_with_deficiency is None and p > 0 and q < 1:
+            # the first visit is incomplete with probability p (`incomplete`); every
+            # return visit is incomplete again with probability q (after a one-time
+            # notice, `one_time_notice`; else `incomplete` again): a geometric number of
+            # returns, p / (1 - q) per case. q < 1 for every valid scenario.
+            extra[name] += walk_in * cases_per_hour * p / (1.0 - q)
         d = cat.delivery
         if cat.backoffice is not None and d is not None and d.collect_at is not None:
             extra[d.collect_at] += cases_per_hour * cat.backoffice.share * (1 - d.post_share)
@@ -114,8 +113,11 @@ def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, fl
     """Per category, ``(start, end, tickets per hour)`` segments of one day for every
     kind of ticket it receives: first tickets (of the customers who do not apply
     online), journey steps (at their journey's rate; the time a journey takes is
-    ignored) and return and collection visits (flat over the opening hours).
-    Segments may overlap: rates add up.
+    ignored), return and collection visits (flat over the opening hours), and the
+    wrong tickets of ``categories.X.wrong_ticket`` (at the customers' arrival times,
+    in the category they queue for). Segments may overlap: rates add up. Rates are in
+    tickets of the category's mean service time: a wrong ticket turned away after
+    2 minutes at a 10-minute item counts 0.2, so rate x mean service is the load.
     """
     from sim.engine.arrivals import segments_of_rate
 
@@ -128,6 +130,16 @@ def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, fl
         jsegs = segments_of_rate(scenario, journey.arrivals_per_hour)
         for step in journey.steps:
             out[step].extend(jsegs)
+    for c, cat in scenario.categories.items():
+        p = scenario.wrong_share(c)  # after a guide desk
+        wrong = cat.wrong_ticket
+        if wrong is None or p <= 0:
+            continue
+        to = wrong.to or c
+        # p / (1 - p) wrong tickets per walk-in customer, turn_away minutes of work each
+        k = (1.0 - cat.online_share) * p / (1.0 - p) * wrong.turn_away.mean \
+            / scenario.categories[to].service.mean
+        out[to].extend((s, e, r * k) for s, e, r in rate_segments(scenario, c))
     for c, rate in extra_visit_rates(scenario).items():
         if rate > 0:
             out[c].extend((s, e, rate) for s, e in scenario.hall.periods)

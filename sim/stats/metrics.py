@@ -89,7 +89,7 @@ def queue_area(start: np.ndarray, stop: np.ndarray, edges: np.ndarray) -> np.nda
     differences.
     """
     def cum_min(points: np.ndarray) -> np.ndarray:
-        s = np.sort(points)
+        s = np.sort(points, kind="stable")  # the same values; linear on the (nearly) sorted times
         csum = np.concatenate(([0.0], np.cumsum(s)))
         k = np.searchsorted(s, edges, side="right")
         return csum[k] + edges * (len(s) - k)
@@ -121,12 +121,15 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     s_mask = (rec.outcome == SERVED) & (rec.arrival >= w0) & (rec.arrival < horizon)
     served_by_group = np.bincount(layout.window_group[rec.window[s_mask]], minlength=n_groups)
 
-    overall = _counts(outcome) | _waits(wait[served], target) | service_levels(scenario, rec, keep)
-    overall["utilisation"] = window.utilisation()
+    tickets = _counts(outcome) | _waits(wait[served], target) | service_levels(scenario, rec, keep)
+    overall = tickets | {"utilisation": window.utilisation()}
 
     by_category = {}
     for k, name in enumerate(rec.category_names):
         m = cat == k
+        if m.all():  # every kept ticket is of this category: the same figures, not recomputed
+            by_category[name] = dict(tickets)
+            continue
         by_category[name] = (_counts(outcome[m]) | _waits(wait[m & served], target)
                              | service_levels(scenario, rec, keep & (rec.category == k)))
 
@@ -148,8 +151,41 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
                       | service_levels(scenario, rec, keep & (level == lv)))
             for lv in sorted({x for c in scenario.categories.values() for x in c.levels})
             for m in [level[keep] == lv]}
+    if "customer" in rec.extra:  # a guide desk or wrong tickets: customers from the door
+        overall |= door_figures(scenario, rec, w0, horizon)
     if cases is not None:
         _add_case_figures(scenario, cases, w0, horizon, out)
+    return out
+
+
+def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
+                 ) -> dict[str, float]:
+    """Figures of the customers who came through the door in ``[w0, horizon)`` (first
+    visits, followed over their wrong tickets): ``customers``, ``tickets_per_customer``
+    (wrong ones included), ``wrong_ticket_share`` (took at least one wrong ticket),
+    ``time_in_hall_mean`` (door to the end of the right ticket's service, served ones),
+    and with a guide desk ``guide_wait_mean`` and ``guide_utilisation`` (guide time of
+    those customers over the guides' open hours of the statistics days)."""
+    x = rec.extra
+    customer, wrong, door, guide_call = x["customer"], x["wrong"], x["door"], x["guide_call"]
+    mine = (customer >= 0) & (door >= w0) & (door < horizon)
+    first = mine & (customer == np.arange(len(rec)))
+    n = int(first.sum())
+    right_served = mine & (wrong == 0) & (rec.outcome == SERVED)
+    had_wrong = np.zeros(len(rec), dtype=bool)
+    had_wrong[customer[mine & (wrong == 1)]] = True
+    nan = math.nan
+    out = {"customers": n,
+           "tickets_per_customer": float(mine.sum() / n) if n else nan,
+           "wrong_ticket_share": float(had_wrong[first].mean()) if n else nan,
+           "time_in_hall_mean": float(np.mean((rec.end - door)[right_served]))
+           if right_served.any() else nan}
+    guide = scenario.guide
+    if guide is not None:
+        hours = (scenario.hall.days - scenario.hall.warmup_days) \
+            * scenario.hall.open_minutes_per_day * guide.count
+        out["guide_wait_mean"] = float(np.mean((guide_call - door)[first])) if n else nan
+        out["guide_utilisation"] = float(np.sum((rec.arrival - guide_call)[first]) / hours)
     return out
 
 

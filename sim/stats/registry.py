@@ -145,13 +145,23 @@ _ALL = (
     # journeys
     _m("journeys", "journeys", "journeys", None, "count", ("journeys",), ci="none"),
     _m("completed", "completed", "journeys", None, "count", ("journeys",), ci="none"),
-    _m("time_in_hall_mean", "mean time in hall", "min", "lower", "time", ("journeys",),
-       compared=True),
+    _m("time_in_hall_mean", "mean time in hall", "min", "lower", "time",
+       ("journeys", "overall"), compared=True),
     _m("tickets_mean", "tickets per journey", "tickets", "lower", "ratio", ("journeys",),
        compared=True),
     _m("visits_mean", "visits per journey", "visits", "lower", "ratio", ("journeys",),
        compared=True),
     _m("one_day_share", "done in one day", "%", "higher", "share", ("journeys",), compared=True),
+    # the door: guide desk and wrong tickets (overall, when the scenario has them)
+    _m("customers", "customers at the door", "customers", None, "count", ("overall",),
+       ci="none"),
+    _m("tickets_per_customer", "tickets per customer", "tickets", "lower", "ratio",
+       ("overall",), compared=True),
+    _m("wrong_ticket_share", "took a wrong ticket", "%", "lower", "share", ("overall",),
+       compared=True),
+    _m("guide_wait_mean", "mean wait at the guide desk", "min", "lower", "time", ("overall",),
+       compared=True),
+    _m("guide_utilisation", "guide utilisation", "%", None, "ratio", ("overall",)),
 )
 
 #: every metric by key, in reporting order

@@ -538,3 +538,17 @@ def mmc_with_breaks(lam: float, mu: float, c: int, alpha: float, beta: float,
     queue = float(np.sum(pi * np.maximum(n_arr - (c - a_arr), 0)))
     on_duty = float(np.sum(pi * (c - a_arr)))
     return BreaksResult(queue / lam, on_duty, lam / mu / on_duty)
+
+
+def mmc_feedback_sojourn_mean(lam: float, p: float, mu: float, c: int) -> float:
+    """Mean time in an M/M/c station with Bernoulli feedback: after each service a
+    customer queues again with probability ``p`` (at the back, a new exponential
+    service). A Jackson network of one station: the total arrival rate is
+    ``lam / (1 - p)``, each visit spends the M/M/c sojourn at that rate, and a
+    customer makes ``1 / (1 - p)`` visits (Jackson 1957; e.g. Kleinrock, *Queueing
+    Systems* I, sec. 4.8)."""
+    _check_rate("mu", mu)
+    if not 0 <= p < 1:
+        raise ValueError(f"feedback probability p must be in [0, 1), got {p}")
+    visits = 1.0 / (1.0 - p)
+    return visits * (mmc_wait_mean(lam * visits, mu, c) + 1.0 / mu)
