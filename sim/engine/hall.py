@@ -347,38 +347,37 @@ class DutyLog:
 class CategoryQueue:
     """The tickets of one category waiting to be called, in ticket order.
 
-    Tickets that abandoned stay in the line until a window looks at the front:
-    ``front`` settles them (at their deadline) on the way. A category with a
+    Tickets that abandoned stay in the line until a window reaches them, as a
+    queue system calls a number whose holder has gone (过号): ``take`` settles
+    them (at their deadline) on the way, through ``reach``. A category with a
     balking limit also keeps its waiting tickets' deadlines in a heap, so that
     the count it compares against the limit is exact at every arrival.
     """
 
-    __slots__ = ("line", "waiting", "deadlines", "balk_at", "abandon", "_is_waiting",
+    __slots__ = ("line", "waiting", "deadlines", "balk_at", "abandon", "reach", "_is_waiting",
                  "_deadline")
 
-    def __init__(self, balk_at: int, tickets: Tickets, abandon: Callable[[int], None]) -> None:
+    def __init__(self, balk_at: int, tickets: Tickets, abandon: Callable[[int], None],
+                 reach: Callable[[int], None] | None = None) -> None:
         self.line: deque[int] = deque()
         self.waiting = 0  # tickets in the line still waiting (the balking count)
         self.deadlines: list[tuple[float, int]] = []
         self.balk_at = balk_at
-        self.abandon = abandon
+        self.abandon = abandon  # found gone by the balking count
+        self.reach = reach or abandon  # found gone by a window that reached it
         self._is_waiting = tickets.waiting
         self._deadline = tickets.deadline
 
-    def front(self, now: float) -> int:
-        """The first ticket still waiting at ``now`` (-1 if none)."""
+    def front(self) -> int:
+        """The first ticket in the line not yet settled (-1 if none), gone or not: the
+        number a queue system would call next from this queue."""
         line = self.line
         is_waiting = self._is_waiting
-        deadline = self._deadline
         while line:
             i = line[0]
-            if not is_waiting[i]:
-                line.popleft()
-            elif deadline[i] < now:
-                line.popleft()
-                self.abandon(i)
-            else:
+            if is_waiting[i]:
                 return i
+            line.popleft()
         return -1
 
     def take(self, now: float) -> int:
@@ -395,7 +394,7 @@ class CategoryQueue:
             if not is_waiting[i]:
                 continue
             if deadline[i] < now:
-                self.abandon(i)
+                self.reach(i)
                 continue
             self.waiting -= 1
             return i
@@ -443,7 +442,7 @@ class Hall:
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k",
                  "_door", "_wrong", "_customer_of", "_order", "_first",
-                 "_requeued_wrong")
+                 "_requeued_wrong", "_reached")
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
@@ -485,7 +484,8 @@ class Hall:
         self._duty = DutyLog(len(self._current))
         self._on_duty_since = self._duty.since
         self._open = any(s <= 0.0 for s, _e in layout.open_periods)
-        self.queues = [CategoryQueue(b, t, self._abandon) for b in layout.balk_at]
+        self._reached: dict[int, float] = {}
+        self.queues = [CategoryQueue(b, t, self._abandon, self._reach) for b in layout.balk_at]
         self.rosters: list[Roster] = []
         first = 0
         for gi, count in enumerate(layout.group_counts):
@@ -778,7 +778,8 @@ class Hall:
 
     def _next_for(self, gi: int, now: float) -> int:
         """The ticket a window of group ``gi`` calls at ``now`` (-1 if none), taken off its
-        queue: tier by tier, the oldest ticket at the fronts of the tier's queues."""
+        queue: tier by tier, the oldest ticket at the fronts of the tier's queues. A front
+        whose holder has gone is reached (called, nobody comes) and the choice made again."""
         queues = self.queues
         for tier in self._tiers[gi]:
             if len(tier) == 1:
@@ -786,17 +787,29 @@ class Hall:
                 if i >= 0:
                     return i
                 continue
-            arrival = self._arrival
-            best, best_q, best_t = -1, queues[tier[0]], 0.0
-            for c in tier:
-                q = queues[c]
-                i = q.front(now)
-                if i >= 0 and (best < 0 or arrival[i] < best_t):
-                    best, best_q, best_t = i, q, arrival[i]
-            if best >= 0:
+            arrival, deadline = self._arrival, self.tickets.deadline
+            while True:
+                best, best_q, best_t = -1, queues[tier[0]], 0.0
+                for c in tier:
+                    q = queues[c]
+                    i = q.front()
+                    if i >= 0 and (best < 0 or arrival[i] < best_t):
+                        best, best_q, best_t = i, q, arrival[i]
+                if best < 0:
+                    break
+                if deadline[best] < now:
+                    best_q.line.popleft()
+                    self._reach(best)
+                    continue
                 best_q.pop_front()
                 return best
         return -1
+
+    def _reach(self, i: int) -> None:
+        """A window reached ticket ``i``, whose holder had gone: the queue system's
+        called-but-gone (过号) moment, kept as the ``reached`` record column."""
+        self._reached[i] = self.env.now
+        self._abandon(i)
 
     def _abandon(self, i: int) -> None:
         """Ticket ``i`` left at its deadline (found when a window or an arrival looked)."""
@@ -853,8 +866,13 @@ class Hall:
         """Record columns of the mechanisms present: ``priority`` (each ticket's level);
         with a door, ``customer`` (the customer who came through the door, -1 for
         other tickets), ``wrong`` (1 for a wrong ticket), ``door`` (the customer's
-        arrival at the door) and ``guide_call`` (when a guide started with them)."""
+        arrival at the door) and ``guide_call`` (when a guide started with them); with
+        patience, ``reached`` (when a window reached an abandoned ticket, NaN otherwise)."""
         out = {}
+        if self._reached or any(d != float("inf") for d in self.tickets.deadline):
+            reached = np.full(len(self.tickets), np.nan)
+            reached[list(self._reached)] = list(self._reached.values())
+            out["reached"] = reached
         queue_of = self.layout.queue_of
         if queue_of is not None:
             level_of = {q: lv for levels in queue_of for lv, q in levels.items()}
