@@ -32,7 +32,9 @@ What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs e
 (d) the featured hall with the optional hall mechanisms present: 10 % of category
     a's customers with priority, 10 % of category b's applying online (to a one-stage
     back office with ample reviewers), and every window on random breaks (every 8
-    hours for 15 minutes, half of them covered by an AB backup after 5 minutes).
+    hours for 15 minutes, half of them covered by an AB backup after 5 minutes), a
+    guide desk (two guides, exponential 0.5 minutes) and wrong tickets (category a:
+    10 % without guidance, halved by the desk, turned away after 1 minute).
     End to end includes the case flow the online share needs.
 
 Why the comparison is fair (and, if anything, favours raw SimPy):
@@ -122,7 +124,8 @@ def featured_scenario(days: int) -> Scenario:
 
 
 def mechanisms_scenario(days: int) -> Scenario:
-    """The featured hall with priority classes, online applications and breaks."""
+    """The featured hall with priority classes, online applications, breaks, a guide desk
+    and wrong tickets."""
     spec = featured_scenario(days).to_dict()
     spec["name"] = "mmc10-mechanisms"
     spec["categories"]["a"]["priority_share"] = {"share": 0.1, "priority": 1}
@@ -135,6 +138,10 @@ def mechanisms_scenario(days: int) -> Scenario:
               "backup": {"probability": 0.5, "delay": {"dist": "exponential", "mean": 5}}}
     for g in spec["windows"]:
         g["breaks"] = breaks
+    spec["categories"]["a"]["wrong_ticket"] = {"share": 0.1, "turn_away": {
+        "dist": "exponential", "mean": 1}}
+    spec["guide"] = {"count": 2, "service": {"dist": "exponential", "mean": 0.5},
+                     "wrong_ticket_factor": 0.5}
     return scenario_from_dict(spec)
 
 
