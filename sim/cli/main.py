@@ -112,21 +112,23 @@ def _warn_results(scenario: Any, doc: dict[str, Any], path: str) -> None:
 
 
 def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = False):
-    from tqdm import tqdm
-
     from sim.stats.replications import simulate
 
-    show = not args.quiet and args.replications > 1
-    with tqdm(total=args.replications, desc=scenario.name, unit="rep", disable=not show or None,
-              file=sys.stderr, leave=False) as bar:
+    def run(progress=None):
         return simulate(scenario, seed=args.seed, replications=args.replications,
-                        workers=args.workers, keep_records=keep_records, progress=bar.update)
+                        workers=args.workers, keep_records=keep_records, progress=progress)
+
+    if args.quiet or args.replications == 1:  # no bar to show: tqdm is not even imported
+        return run()
+    from tqdm import tqdm
+
+    with tqdm(total=args.replications, desc=scenario.name, unit="rep", disable=None,
+              file=sys.stderr, leave=False) as bar:
+        return run(bar.update)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``hallsim run``."""
-    from sim.engine.records import write_records
-    from sim.report.tables import summary_table
     from sim.spec.files import check_output, write_json_atomic
 
     if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
@@ -141,8 +143,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         write_json_atomic(args.json, doc)
     if args.records:
+        from sim.engine.records import write_records
+
         write_records(result.records_frame(), args.records)
-    if not args.quiet:
+    if not args.quiet:  # the table renderer (and wcwidth) only when a table is printed
+        from sim.report.tables import summary_table
+
         print(summary_table(doc))
     return EXIT_OK
 

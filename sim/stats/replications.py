@@ -11,7 +11,6 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +124,9 @@ def simulate(
             reps.append(_run_one(job))
             if progress:
                 progress(1)
-    else:
+    else:  # worker processes only when asked for: a -j 1 run never loads multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
             for rep in pool.map(_run_one, jobs):
                 reps.append(rep)
