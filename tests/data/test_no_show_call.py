@@ -84,3 +84,18 @@ def test_a_hazard_that_falls_with_waiting_is_not_taken_for_exponential():
     outcome = np.where(patience > turn, "served", "no_show").astype(object)
     fit = fit_patience(turn, outcome)
     assert fit.family in ("gamma", "lognormal")
+
+
+def test_a_log_too_large_to_fit_whole_is_fitted_on_a_sample_of_it():
+    # 200,000 tickets: the fit uses every k-th of each kind (the same k), so its test and
+    # interval are those of a sample; weighting thinned kinds back by their factors
+    # would multiply the likelihood ratio k-fold and reject the true exponential
+    for seed in (1, 2, 3):
+        rng = np.random.default_rng(seed)
+        n, mean = 200_000, 25.0
+        turn = rng.exponential(3.0, n)
+        outcome = np.where(rng.exponential(mean, n) > turn, "served", "no_show").astype(object)
+        fit = fit_patience(turn, outcome)
+        assert "fitted on every" in fit.note
+        assert fit.family == "exponential", seed
+        assert abs(fit.mean - mean) <= 2.58 * fit.mean_se, seed
