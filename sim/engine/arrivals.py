@@ -11,12 +11,14 @@ own, so compared scenarios see the same customers.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.engine.breaks import BreakPlan, draw_break_plan
 from sim.engine.door import Door, DoorDraws, build_door, draw_door
+from sim.engine.kiosks import KioskDraws, KioskPlan, build_kiosks, draw_kiosk
 from sim.engine.streams import Purpose, stream
 from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
 from sim.spec.limits import MAX_TICKETS  # noqa: F401 - re-exported: one definition, in spec.limits
@@ -44,16 +46,39 @@ class Customers:
     online: np.ndarray | None = None
     breaks: BreakPlan | None = None  # the windows' random breaks (None: no group has any)
     door: Door | None = None  # guide desk and wrong tickets (None: neither)
+    kiosk: KioskPlan | None = None  # self-service kiosk sessions (None: no kiosk users)
+
+    @property
+    def away(self) -> np.ndarray | None:
+        """Customers who take no ticket for a staffed window: online applicants and kiosk
+        users who finished there (``None``: everybody takes one)."""
+        if self.kiosk is None:
+            return self.online
+        done = self.kiosk.done
+        return done if self.online is None else done | self.online
 
     def in_hall(self) -> Customers:
-        """The customers who come to the hall (all but the online applicants)."""
-        if self.online is None:
+        """The customers who take a ticket for a staffed window (all but the online
+        applicants and the kiosk users who finished there); kiosk users who could not
+        finish take it at the end of their kiosk session (the door's ticket time with
+        a door, else their arrival; no longer in ticket order: the hall sorts them)."""
+        away = self.away
+        if away is None:
             return self
-        keep = ~self.online
-        return Customers(self.names, self.arrival[keep], self.category[keep], self.work[keep],
+        keep = ~away
+        door = self.door.select(keep) if self.door is not None else None
+        arrival = self.arrival[keep]
+        if self.kiosk is not None:
+            end = self.kiosk.end[keep]
+            failed = self.kiosk.group[keep] >= 0
+            if door is not None:
+                door = dataclasses.replace(door, ticket=np.where(failed, end, door.ticket))
+            else:
+                arrival = np.where(failed, end, arrival)
+        return Customers(self.names, arrival, self.category[keep], self.work[keep],
                          self.patience[keep],
                          self.level[keep] if self.level is not None else None, None,
-                         self.breaks, self.door.select(keep) if self.door is not None else None)
+                         self.breaks, door)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -157,6 +182,7 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
     parts_o: list[np.ndarray] = []
     parts_r: list[np.ndarray] = []
     door: dict[int, DoorDraws] = {}
+    kiosk: dict[int, KioskDraws] = {}
     for index, name in enumerate(names):
         cat = scenario.categories[name]
         times = arrival_times(scenario, cat.arrivals_per_hour,
@@ -175,13 +201,23 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         parts_p.append(patience)
         parts_l.append(priority_levels(scenario, name, n, seed, replication))
         parts_o.append(online_applicants(scenario, name, n, seed, replication))
-        if scenario.has_door:
+        if scenario.has_door or scenario.has_kiosks:
             parts_r.append(np.arange(n))
+        if scenario.has_door:
             door[index] = draw_door(scenario, name, n, seed, replication)
+        if cat.kiosk is not None and cat.kiosk.share > 0:
+            kiosk[index] = draw_kiosk(scenario, name, n, seed, replication)
     arrival = np.concatenate(parts_t)
     order = np.argsort(arrival, kind="stable")
     category = np.concatenate(parts_c)[order]
     online = np.concatenate(parts_o)[order] if scenario.has_online else None
+    rows = np.concatenate(parts_r)[order] if parts_r else None
+    built = build_door(scenario, arrival[order], category, rows, door, online, seed,
+                       replication) if scenario.has_door and rows is not None else None
+    kiosks = None
+    if kiosk and rows is not None:  # at the kiosks when they would take a ticket
+        base = built.ticket if built is not None else arrival[order]
+        kiosks = build_kiosks(scenario, base, category, rows, kiosk, online)
     return Customers(
         names=names,
         arrival=arrival[order],
@@ -191,8 +227,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         level=np.concatenate(parts_l)[order] if scenario.has_priorities else None,
         online=online,
         breaks=draw_break_plan(scenario, seed, replication),
-        door=build_door(scenario, arrival[order], category, np.concatenate(parts_r)[order],
-                        door, online, seed, replication) if scenario.has_door else None,
+        door=built,
+        kiosk=kiosks,
     )
 
 

@@ -263,9 +263,10 @@ def draw_cases(scenario: Scenario, customers: Customers, seed: int, replication:
     first, rows = first[order], rows[order]
     online = customers.online
     ticket = first
-    if online is not None:  # online applicants take no ticket: number the hall's tickets
-        hall_index = np.cumsum(~online) - 1
-        ticket = np.where(online[first], -1, hall_index[first])
+    away = customers.away  # online applicants (and kiosk users done there, no cases)
+    if away is not None:  # take no ticket: number the hall's tickets
+        hall_index = np.cumsum(~away) - 1
+        ticket = np.where(away[first], -1, hall_index[first])
     return CaseDraws(
         scenario=scenario, seed=seed, replication=replication, names=names,
         by_category=by_category, first_ticket=ticket,

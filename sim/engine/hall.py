@@ -84,16 +84,16 @@ class HallLayout:
         groups = scenario.windows
         speed, tiers = _speeds_and_tiers(scenario, cats)
         auth = scenario.authorisation
-        eligible = tuple(
-            tuple(gi for gi, g in enumerate(groups) if c in auth.primary(g.id))
+        eligible = tuple(  # kiosk groups are no windows: sessions drawn up front
+            tuple(gi for gi, g in enumerate(groups) if c in auth.primary(g.id) and not g.kiosk)
             + tuple(gi for gi, g in enumerate(groups)
-                    if c in auth.serves(g.id) and c not in auth.primary(g.id))
+                    if c in auth.serves(g.id) and c not in auth.primary(g.id) and not g.kiosk)
             for c in cats)
         changes: list[tuple[float, int, int]] = []
         initial = []
         for gi, g in enumerate(groups):
             steps = g.staffing()
-            initial.append(steps[0][1])
+            initial.append(0 if g.kiosk else steps[0][1])
             if g.schedule:
                 changes.extend((t, gi, n) for t, n in steps)
         window_names = tuple(f"{g.id}-{k + 1}" for g in groups for k in range(g.count))
@@ -442,13 +442,15 @@ class Hall:
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k",
                  "_door", "_wrong", "_customer_of", "_order", "_first",
-                 "_requeued_wrong", "_reached")
+                 "_requeued_wrong", "_reached", "_kiosk")
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
         self.layout = layout
         self.env = simpy.Environment()
-        customers = customers.in_hall()  # online applicants never take a ticket
+        self._kiosk = (customers.kiosk.sessions(customers.arrival, customers.category)
+                       if customers.kiosk is not None else None)
+        customers = customers.in_hall()  # online applicants (kiosk users done) take no ticket
         self._first = customers
         self._door = door = customers.door
         self._wrong: dict[int, int] = {}  # wrong ticket -> how many the customer took so far
@@ -458,6 +460,8 @@ class Hall:
         if door is not None:  # tickets taken after the guide desk, maybe a wrong one
             customers = _first_tickets(customers, door)
             self._wrong = {i: 1 for i in np.flatnonzero(door.wrong > 0).tolist()}
+            self._order = np.argsort(customers.arrival, kind="stable").tolist()
+        elif self._kiosk is not None:  # kiosk users who failed take tickets later
             self._order = np.argsort(customers.arrival, kind="stable").tolist()
         t = self.tickets = Tickets(customers, layout)
         self._arrival, self._category, self._work = t.arrival, t.category, t.work
@@ -492,7 +496,7 @@ class Hall:
             windows = list(range(first, first + count))
             self.rosters.append(Roster(windows, layout.initial_staff[gi]))
             first += count
-        if self._n_first and door is not None:
+        if self._n_first and self._order:
             self._arrival_callback = self._on_arrival_door
             ev = Timeout(self.env, t.arrival[self._order[0]])
             ev.callbacks.append(self._on_arrival_door)
@@ -860,6 +864,7 @@ class Hall:
             outcome=np.array(t.outcome, dtype=np.int8),
             duty=self._duty.table(),
             extra=self._extra_columns(),
+            kiosk=self._kiosk,
         )
 
     def _extra_columns(self) -> dict[str, np.ndarray]:

@@ -16,6 +16,8 @@ import numpy as np
 if TYPE_CHECKING:  # pandas is imported on use: it costs ~0.3 s at start-up
     import pandas as pd
 
+    from sim.engine.kiosks import KioskSessions
+
 SERVED, ABANDONED, BALKED, OPEN = 0, 1, 2, 3
 OUTCOMES = ("served", "abandoned", "balked", "open")
 #: what a ticket is to its case or journey (the ``kind`` column)
@@ -47,6 +49,7 @@ class Records:
     outcome: np.ndarray
     duty: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    kiosk: KioskSessions | None = None  # self-service kiosk sessions (None: no kiosks used)
 
     def __len__(self) -> int:
         return len(self.arrival)

@@ -10,6 +10,8 @@ without it (see ``docs/scenario-format.md``, "Hall mechanisms"):
   who skip the windows and go straight to the back office;
 - ``windows[].breaks``: windows of a group going off duty at random, each for a
   random time, optionally covered by an AB backup clerk;
+- ``windows[].kiosk`` and ``categories.X.kiosk``: self-service kiosks (自助终端)
+  taking a share of a category's customers off the staffed windows;
 - ``categories.X.wrong_ticket`` and ``guide``: customers taking a wrong ticket are
   turned away at the window and queue again (a feedback loop); a guide desk
   (导引台) in front of the ticket machine lowers that share and pre-checks materials.
@@ -114,11 +116,54 @@ class Guide(Frozen):
     incomplete_factor: Share = 1.0
 
 
+class Kiosk(Frozen):
+    """The customers of a category who use a self-service kiosk (自助终端): each is willing
+    with probability ``share``, uses a kiosk of the category's kiosk group for
+    ``service`` minutes, and cannot finish there with probability ``fail`` (then takes
+    a ticket for a staffed window)."""
+
+    share: Share
+    service: Distribution
+    fail: Share = 0.0
+
+
+def _check_kiosks(sc: Scenario) -> None:
+    """A kiosk category has one kiosk group and a staffed window for the customers who
+    cannot finish; kiosks serve simple items (no case flow), take no breaks and have
+    no schedule."""
+    from sim.spec.errors import ScenarioError
+
+    for g in sc.windows:
+        if g.kiosk:
+            for name in ("breaks", "schedule", "speed"):
+                if getattr(g, name) is not None:
+                    raise ScenarioError(f"windows.{g.id}.{name}",
+                                        "kiosks have no staff: no breaks, schedule or speed")
+    for c, cat in sc.categories.items():
+        if cat.kiosk is None:
+            continue
+        path = f"categories.{c}.kiosk"
+        kiosks = [g.id for g in sc.windows if g.kiosk and c in sc.authorisation.serves(g.id)]
+        staffed = [g.id for g in sc.windows if not g.kiosk and c in sc.authorisation.serves(g.id)]
+        if len(kiosks) != 1:
+            raise ScenarioError(path, f"needs exactly one kiosk group (windows with 'kiosk: "
+                                      f"true') serving '{c}', found {kiosks}")
+        if not staffed:
+            raise ScenarioError(path, "customers who cannot finish at a kiosk need a staffed "
+                                      f"window serving '{c}'")
+        if cat.has_case_flow:
+            raise ScenarioError(path, "kiosks serve simple items: not with 'backoffice' or "
+                                      "'returns'")
+        if not cat.kiosk.service.mean > 0:
+            raise ScenarioError(f"{path}.service", "must have a mean above 0 minutes")
+
+
 def check_mechanisms(sc: Scenario) -> None:
     """Cross-references of the mechanisms: online applications go to a back-office route
     that exists; breaks and backups take time."""
     from sim.spec.errors import ScenarioError
 
+    _check_kiosks(sc)
     for c, cat in sc.categories.items():
         online = cat.online
         if online is None:

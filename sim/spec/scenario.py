@@ -53,6 +53,7 @@ from sim.spec.loading import (  # noqa: F401 - re-exported: many modules import 
 from sim.spec.mechanisms import (
     Breaks,
     Guide,
+    Kiosk,
     Level,
     Online,
     PriorityShare,
@@ -135,6 +136,7 @@ class Category(Frozen):
     priority_share: PriorityShare | None = None
     online: Online | None = None
     wrong_ticket: WrongTicket | None = None
+    kiosk: Kiosk | None = None
 
     @property
     def level(self) -> int:
@@ -183,6 +185,7 @@ class WindowGroup(Frozen):
     schedule: dict[str, int] | None = None
     speed: dict[str, Annotated[float, Field(gt=0, le=MAX_SPEED)]] | None = None
     breaks: Breaks | None = None
+    kiosk: bool = False
 
     def staffing(self) -> tuple[tuple[float, int], ...]:
         """``(minute of day, windows staffed from then on)`` steps, in time order.
@@ -258,6 +261,27 @@ class Scenario(Frozen):
     def has_breaks(self) -> bool:
         """Whether some window group takes random breaks."""
         return any(g.breaks is not None for g in self.windows)
+
+    @property
+    def has_kiosks(self) -> bool:
+        """Whether some customers use self-service kiosks (``categories.X.kiosk``)."""
+        return any(c.kiosk is not None and c.kiosk.share > 0 for c in self.categories.values())
+
+    def kiosk_group(self, category: str) -> int:
+        """Index in ``windows`` of the kiosk group serving ``category`` (-1 if none)."""
+        for gi, g in enumerate(self.windows):
+            if g.kiosk and category in self._auth.serves(g.id):
+                return gi
+        return -1
+
+    def window_share(self, category: str) -> float:
+        """Share of a category's customers who take a ticket for a staffed window: all but
+        the online applicants and the kiosk users who finish there,
+        ``(1 - online.share) * (1 - kiosk.share * (1 - kiosk.fail))``."""
+        cat = self.categories[category]
+        walk_in = 1.0 - cat.online_share
+        k = cat.kiosk
+        return walk_in * (1.0 - k.share * (1.0 - k.fail)) if k is not None else walk_in
 
     @property
     def has_wrong_tickets(self) -> bool:

@@ -111,8 +111,9 @@ def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
 
 def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, float]]]:
     """Per category, ``(start, end, tickets per hour)`` segments of one day for every
-    kind of ticket it receives: first tickets (of the customers who do not apply
-    online), journey steps (at their journey's rate; the time a journey takes is
+    kind of ticket it receives: first tickets (of the customers who neither apply
+    online nor finish at a self-service kiosk: :meth:`Scenario.window_share`),
+    journey steps (at their journey's rate; the time a journey takes is
     ignored), return and collection visits (flat over the opening hours), and the
     wrong tickets of ``categories.X.wrong_ticket`` (at the customers' arrival times,
     in the category they queue for). Segments may overlap: rates add up. Rates are in
@@ -122,8 +123,8 @@ def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, fl
     from sim.engine.arrivals import segments_of_rate
 
     out = {}
-    for c, cat in scenario.categories.items():
-        walk_in = 1.0 - cat.online_share  # online applicants take no ticket
+    for c in scenario.categories:
+        walk_in = scenario.window_share(c)  # online applicants, kiosk users done: no ticket
         out[c] = [(s, e, r * walk_in) if walk_in != 1.0 else (s, e, r)
                   for s, e, r in rate_segments(scenario, c)]
     for journey in scenario.journeys.values():
@@ -137,7 +138,7 @@ def ticket_segments(scenario: Scenario) -> dict[str, list[tuple[float, float, fl
             continue
         to = wrong.to or c
         # p / (1 - p) wrong tickets per walk-in customer, turn_away minutes of work each
-        k = (1.0 - cat.online_share) * p / (1.0 - p) * wrong.turn_away.mean \
+        k = scenario.window_share(c) * p / (1.0 - p) * wrong.turn_away.mean \
             / scenario.categories[to].service.mean
         out[to].extend((s, e, r * k) for s, e, r in rate_segments(scenario, c))
     for c, rate in extra_visit_rates(scenario).items():
@@ -206,7 +207,7 @@ def overloads(scenario: Scenario) -> list[Overload]:
         loads = {}
         for c, cat in scenario.categories.items():
             loads[c] = rate_at(segs[c], mid) * factor * cat.service.mean / 60.0
-        staffed = [g.staffed_at(mid) for g in scenario.windows]
+        staffed = [0 if g.kiosk else g.staffed_at(mid) for g in scenario.windows]
         if _spread_utilisation(scenario, loads, staffed) < 1.0:
             continue  # a feasible split is below capacity: no LP needed
         theta, cats = least_max_utilisation(scenario, loads, staffed)

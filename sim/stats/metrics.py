@@ -21,6 +21,7 @@ from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.scenario import Scenario
 from sim.stats import registry
 from sim.stats.ci import mean_ci
+from sim.stats.kiosks import kiosk_by_window
 from sim.stats.service_level import miss_share, target_misses
 from sim.stats.staffing import window_time
 
@@ -142,6 +143,8 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
         }
         for gi, name in enumerate(layout.group_names)
     }
+    if rec.kiosk is not None:  # kiosk groups: figures of their sessions
+        by_window |= kiosk_by_window(scenario, rec, w0, horizon)
     out = {"overall": overall, "by_category": by_category, "by_window": by_window,
            "by_hour": _by_hour(scenario, rec, w0, days)}
     level = rec.extra.get("priority")

@@ -162,6 +162,9 @@ _ALL = (
     _m("guide_wait_mean", "mean wait at the guide desk", "min", "lower", "time", ("overall",),
        compared=True),
     _m("guide_utilisation", "guide utilisation", "%", None, "ratio", ("overall",)),
+    # self-service kiosks (by_window entries of kiosk groups)
+    _m("done_share", "finished at the kiosk", "%", "higher", "share", ("by_window",)),
+    _m("wait_mean_kiosk", "mean wait for a kiosk", "min", "lower", "time", ("by_window",)),
 )
 
 #: every metric by key, in reporting order

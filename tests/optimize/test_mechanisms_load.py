@@ -11,6 +11,9 @@ optimiser's own tables). Then the reforms:
   clerk reads the application before sending the customer to the right window):
   0.25 wrong tickets per customer add 2 minutes of window work each (12 erlangs); a
   guide desk halves the share (10 %: 1/9 wrong tickets per customer, 0.889 minutes);
+- half the customers try a self-service kiosk and 1 in 5 of them cannot finish
+  there: a = (1 - 0.5 x 0.8) x 10 = 6 erlangs at the windows (the kiosks are no
+  windows: the optimiser neither sizes nor counts them);
 - a share of the elderly called first (priority) changes nobody's mean wait over
   the pool: with equal service rates the mean wait over all classes of a
   non-preemptive priority M/M/n equals the FCFS Erlang C wait (Cobham; the
@@ -54,7 +57,9 @@ def department(**category: Any):
         extra["guide"] = guide
     return scenario_from_dict({"name": "人社", "hall": {"open": ["09:00-10:00"], "days": 1},
                                "categories": {"社保": social},
-                               "windows": [{"id": "窗口", "count": 40, "serves": ["*"]}],
+                               "windows": [{"id": "窗口", "count": 40, "serves": ["*"]}]
+                               + ([{"id": "自助终端", "count": 40, "kiosk": True,
+                                    "serves": ["社保"]}] if "kiosk" in category else []),
                                **extra}, "hall.yaml")
 
 
@@ -67,6 +72,7 @@ def sized(scenario) -> int:
 
 
 WRONG = {"share": 0.2, "turn_away": {"dist": "exponential", "mean": 8}}
+KIOSK = {"share": 0.5, "fail": 0.2, "service": {"dist": "exponential", "mean": 3}}
 GUIDE = {"count": 1, "service": {"dist": "exponential", "mean": 1}, "wrong_ticket_factor": 0.5}
 
 
@@ -77,6 +83,7 @@ GUIDE = {"count": 1, "service": {"dist": "exponential", "mean": 1}, "wrong_ticke
     ({"wrong_ticket": WRONG, "guide": GUIDE}, 10.0 + 60 * (0.1 / 0.9) * 8 / 60),
     ({"online": {"share": 0.3}, "wrong_ticket": WRONG, "guide": GUIDE},
      0.7 * (10.0 + 60 * (0.1 / 0.9) * 8 / 60)),
+    ({"kiosk": KIOSK}, 6.0),
 ])
 def test_windows_sized_on_the_load_left_by_the_mechanisms(mechanisms, erlangs):
     assert sized(department(**mechanisms)) == windows_by_hand(erlangs)
@@ -86,6 +93,7 @@ def test_the_mechanisms_change_the_answer():
     """The hand answers differ, so the test above would catch a load left uncounted."""
     loads = (10.0, 7.0, 10 + 0.25 * 8, 10 + 8 / 9, 0.7 * (10 + 8 / 9))
     assert [windows_by_hand(a) for a in loads] == [13, 9, 15, 14, 10]
+    assert windows_by_hand(6.0) == 8  # with kiosks
 
 
 def test_priority_leaves_the_pool_sized_for_its_mean_wait():
