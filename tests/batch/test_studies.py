@@ -77,3 +77,13 @@ def test_every_optimiser_spec_of_a_study_loads_with_its_scenario() -> None:
     for spec, scenario in SPECS.items():
         hall, opt = load_inputs(ROOT / "scenarios" / scenario, ROOT / "scenarios" / spec)
         assert hall.categories and opt.service_level.alpha > 0.5
+
+
+def test_the_unguided_xinglongtai_hall_is_after_with_its_two_patches() -> None:
+    """after_unguided.yaml = after.yaml + wrong tickets + fixed-order calling (generated)."""
+    folder = ROOT / "scenarios" / "xinglongtai"
+    data = read_yaml(folder / "after.yaml")
+    for name in ("wrong_tickets", "fixed_order"):
+        data = merge_patch(data, load_change(name, folder / "patches" / f"{name}.yaml").patch)
+    unguided = load_scenario(folder / "after_unguided.yaml").to_dict()
+    assert _as_named_x(unguided) == _as_named_x(data)
