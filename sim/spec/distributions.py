@@ -71,10 +71,9 @@ class Exponential(_Dist):
         return stats.expon(scale=self.mean_)
 
 
-class LogNormal(_Dist):
-    """Log-normal given by its mean and coefficient of variation."""
+class _MeanCv(_Dist):
+    """A distribution given by its mean and coefficient of variation."""
 
-    dist: Literal["lognormal"]
     mean_: PositiveFloat = Field(alias="mean")
     cv_: PositiveFloat = Field(alias="cv")
 
@@ -87,6 +86,12 @@ class LogNormal(_Dist):
     def variance(self) -> float:
         """Analytic variance (minutes squared)."""
         return (self.mean_ * self.cv_) ** 2
+
+
+class LogNormal(_MeanCv):
+    """Log-normal given by its mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
 
     def _params(self) -> tuple[float, float]:
         sigma2 = math.log1p(self.cv_**2)
@@ -107,22 +112,10 @@ class LogNormal(_Dist):
         return stats.lognorm(s=sigma, scale=math.exp(mu))
 
 
-class Gamma(_Dist):
+class Gamma(_MeanCv):
     """Gamma given by its mean and coefficient of variation (shape = 1/cv²)."""
 
     dist: Literal["gamma"]
-    mean_: PositiveFloat = Field(alias="mean")
-    cv_: PositiveFloat = Field(alias="cv")
-
-    @property
-    def mean(self) -> float:
-        """Analytic mean (minutes)."""
-        return self.mean_
-
-    @property
-    def variance(self) -> float:
-        """Analytic variance (minutes squared)."""
-        return (self.mean_ * self.cv_) ** 2
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Draw ``n`` values (inverse CDF of ``n`` uniforms)."""
