@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.engine.appointments import book
 from sim.engine.breaks import BreakPlan, draw_break_plan
 from sim.engine.door import Door, DoorDraws, build_door, draw_door
 from sim.engine.kiosks import KioskDraws, KioskPlan, build_kiosks, draw_kiosk
@@ -47,6 +48,8 @@ class Customers:
     breaks: BreakPlan | None = None  # the windows' random breaks (None: no group has any)
     door: Door | None = None  # guide desk and wrong tickets (None: neither)
     kiosk: KioskPlan | None = None  # self-service kiosk sessions (None: no kiosk users)
+    booked: np.ndarray | None = None  # booked an appointment (None: nobody did)
+    slot: np.ndarray | None = None  # the booked slot's time (NaN for walk-ins)
 
     @property
     def away(self) -> np.ndarray | None:
@@ -78,7 +81,9 @@ class Customers:
         return Customers(self.names, arrival, self.category[keep], self.work[keep],
                          self.patience[keep],
                          self.level[keep] if self.level is not None else None, None,
-                         self.breaks, door)
+                         self.breaks, door,
+                         booked=self.booked[keep] if self.booked is not None else None,
+                         slot=self.slot[keep] if self.slot is not None else None)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -183,6 +188,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
     parts_r: list[np.ndarray] = []
     door: dict[int, DoorDraws] = {}
     kiosk: dict[int, KioskDraws] = {}
+    parts_b: list[np.ndarray] = []
+    parts_s: list[np.ndarray] = []
     for index, name in enumerate(names):
         cat = scenario.categories[name]
         times = arrival_times(scenario, cat.arrivals_per_hour,
@@ -195,14 +202,28 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
             patience = cat.patience.sample(stream(seed, replication, Purpose.PATIENCE, name), n)
         else:
             patience = np.full(n, np.inf)
+        level = priority_levels(scenario, name, n, seed, replication)
+        applies = online_applicants(scenario, name, n, seed, replication)
+        row = np.arange(n)
+        if scenario.has_appointments:  # booked customers come at their slots, or not at all
+            booked, slot = np.zeros(n, dtype=bool), np.full(n, np.nan)
+            if cat.appointments is not None:
+                b = book(scenario, name, times, seed, replication)
+                level = np.where(b.booked, cat.booked_level, level).astype(np.int8)
+                keep, times, booked, slot = b.comes, b.ticket, b.booked, b.slot
+                times, work, patience, level, applies, row, booked, slot = (
+                    x[keep] for x in (times, work, patience, level, applies, row, booked,
+                                      slot))
+            parts_b.append(booked)
+            parts_s.append(slot)
         parts_t.append(times)
-        parts_c.append(np.full(n, index, dtype=np.int32))
+        parts_c.append(np.full(len(times), index, dtype=np.int32))
         parts_w.append(work)
         parts_p.append(patience)
-        parts_l.append(priority_levels(scenario, name, n, seed, replication))
-        parts_o.append(online_applicants(scenario, name, n, seed, replication))
+        parts_l.append(level)
+        parts_o.append(applies)
         if scenario.has_door or scenario.has_kiosks:
-            parts_r.append(np.arange(n))
+            parts_r.append(row)
         if scenario.has_door:
             door[index] = draw_door(scenario, name, n, seed, replication)
         if cat.kiosk is not None and cat.kiosk.share > 0:
@@ -229,6 +250,8 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         breaks=draw_break_plan(scenario, seed, replication),
         door=built,
         kiosk=kiosks,
+        booked=np.concatenate(parts_b)[order] if parts_b else None,
+        slot=np.concatenate(parts_s)[order] if parts_s else None,
     )
 
 

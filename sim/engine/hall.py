@@ -65,7 +65,8 @@ class HallLayout:
     group_counts: tuple[int, ...]
     window_names: tuple[str, ...]
     window_group: np.ndarray
-    eligible: tuple[tuple[int, ...], ...]  # per category: group indices in routing order
+    # per queue (per category without priority classes): group indices in routing order
+    eligible: tuple[tuple[int, ...], ...]
     tiers: tuple[tuple[tuple[int, ...], ...], ...]  # per group: call tiers of categories
     speed: np.ndarray  # (groups, categories) service-time factor
     staff_changes: tuple[tuple[float, int, int], ...]  # (minute of day, group, staffed)
@@ -103,6 +104,7 @@ class HallLayout:
         queue_of = base = None
         if scenario.has_priorities:
             queue_of, base, tiers, balk = _priority_queues(scenario, cats, tiers, balk)
+            eligible, tiers = _reserved_for_booked(scenario, eligible, tiers, queue_of)
         breaks = tuple(g.breaks for g in groups) if scenario.has_breaks else None
         return cls(cats, tuple(g.id for g in groups), tuple(g.count for g in groups),
                    window_names, window_group, eligible, tiers, speed,
@@ -132,6 +134,28 @@ def _priority_queues(scenario: Scenario, cats: tuple[str, ...],
         out.append(tuple(sub for lv in levels for tier in group_tiers
                          if (sub := tuple(queue_of[c][lv] for c in tier if lv in queue_of[c]))))
     return tuple(queue_of), base, tuple(out), tuple(queue_balk)
+
+
+def _reserved_for_booked(scenario: Scenario, eligible: tuple[tuple[int, ...], ...],
+                         tiers: tuple[tuple[tuple[int, ...], ...], ...],
+                         queue_of: tuple[dict[int, int], ...]
+                         ) -> tuple[tuple[tuple[int, ...], ...],
+                                    tuple[tuple[tuple[int, ...], ...], ...]]:
+    """Per queue, the groups a ticket may go to (a category's, less the groups
+    ``reserved_for_booked`` unless the queue holds booked tickets), and the reserved
+    groups' call tiers cut down to the booked queues."""
+    cats = list(scenario.categories.values())
+    booked = {queue_of[k][c.booked_level] for k, c in enumerate(cats)
+              if c.appointments is not None}
+    reserved = {gi for gi, g in enumerate(scenario.windows) if g.reserved_for_booked}
+    per_queue: list[tuple[int, ...]] = [()] * sum(len(m) for m in queue_of)
+    for k, levels in enumerate(queue_of):
+        for q in levels.values():
+            per_queue[q] = tuple(gi for gi in eligible[k] if gi not in reserved or q in booked)
+    cut = tuple(tuple(sub for tier in group_tiers
+                      if (sub := tuple(q for q in tier if q in booked)))
+                if gi in reserved else group_tiers for gi, group_tiers in enumerate(tiers))
+    return tuple(per_queue), cut
 
 
 def _speeds_and_tiers(scenario: Scenario, cats: tuple[str, ...]
@@ -442,7 +466,7 @@ class Hall:
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k",
                  "_door", "_wrong", "_customer_of", "_order", "_first",
-                 "_requeued_wrong", "_reached", "_kiosk")
+                 "_requeued_wrong", "_reached", "_kiosk", "_booked")
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
@@ -463,6 +487,8 @@ class Hall:
             self._order = np.argsort(customers.arrival, kind="stable").tolist()
         elif self._kiosk is not None:  # kiosk users who failed take tickets later
             self._order = np.argsort(customers.arrival, kind="stable").tolist()
+        self._booked = (customers.booked, customers.slot) if customers.booked is not None \
+            else None
         t = self.tickets = Tickets(customers, layout)
         self._arrival, self._category, self._work = t.arrival, t.category, t.work
         self._queue = t.queue
@@ -751,16 +777,16 @@ class Hall:
 
     def _admit(self, i: int, now: float) -> None:
         """Ticket ``i`` arrives: to an idle window, or into its queue, or it balks."""
-        c = self._category[i]
+        q = self._queue[i]
         if self._log:
             self._log((now, "arrive", i, -1))
         rosters = self.rosters
-        for gi in self._eligible[c]:
+        for gi in self._eligible[q]:
             idle = rosters[gi].idle
             if idle:
                 self._start(idle.popleft(), i, now)
                 return
-        queue = self.queues[self._queue[i]]
+        queue = self.queues[q]
         if queue.balk_at and queue.is_full(now):
             self._balk(i, now)
             return
@@ -872,6 +898,7 @@ class Hall:
         with a door, ``customer`` (the customer who came through the door, -1 for
         other tickets), ``wrong`` (1 for a wrong ticket), ``door`` (the customer's
         arrival at the door) and ``guide_call`` (when a guide started with them); with
+        appointments, ``booked`` (1 for a booked customer's first ticket) and ``slot``; with
         patience, ``reached`` (when a window reached an abandoned ticket, NaN otherwise)."""
         out = {}
         if self._reached or any(d != float("inf") for d in self.tickets.deadline):
@@ -882,6 +909,11 @@ class Hall:
         if queue_of is not None:
             level_of = {q: lv for levels in queue_of for lv, q in levels.items()}
             out["priority"] = np.array([level_of[q] for q in self.tickets.queue], dtype=np.int8)
+        if self._booked is not None:  # appointments: first tickets of booked customers
+            booked = np.zeros(len(self.tickets), dtype=np.int8)
+            slot = np.full(len(self.tickets), np.nan)
+            booked[:self._n_first], slot[:self._n_first] = self._booked
+            out["booked"], out["slot"] = booked, slot
         door = self._door
         if door is not None:
             n = len(self.tickets)

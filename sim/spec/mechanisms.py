@@ -12,6 +12,8 @@ without it (see ``docs/scenario-format.md``, "Hall mechanisms"):
   random time, optionally covered by an AB backup clerk;
 - ``windows[].kiosk`` and ``categories.X.kiosk``: self-service kiosks (自助终端)
   taking a share of a category's customers off the staffed windows;
+- ``categories.X.appointments`` and ``windows[].reserved_for_booked``: booked
+  customers (预约) arriving around their slots, called first or at reserved windows;
 - ``categories.X.wrong_ticket`` and ``guide``: customers taking a wrong ticket are
   turned away at the window and queue again (a feedback loop); a guide desk
   (导引台) in front of the ticket machine lowers that share and pre-checks materials.
@@ -127,6 +129,61 @@ class Kiosk(Frozen):
     fail: Share = 0.0
 
 
+MAX_SLOT_MINUTES = 24 * 60.0
+"""Longest appointment slot, and largest punctuality shift (a day)."""
+
+
+class Punctuality(Frozen):
+    """When booked customers arrive, relative to their slot: ``shift`` minutes (negative
+    = early) plus a ``spread`` draw (minutes, 0 or more; none = exactly ``shift``)."""
+
+    shift: float = Field(default=0.0, ge=-MAX_SLOT_MINUTES, le=MAX_SLOT_MINUTES,
+                         allow_inf_nan=False)
+    spread: Distribution | None = None
+
+
+class Appointments(Frozen):
+    """Appointments (预约) of a category: a ``share`` of its customers book the first slot
+    at or after the time they would have come (slots of ``slot_minutes`` from each
+    opening, ``per_slot`` customers each), arrive as ``punctuality`` says, or not at all
+    (``no_show``); booked tickets have priority level ``priority`` (default: one above
+    the category's), and windows with ``reserved_for_booked`` serve only them."""
+
+    share: Share
+    slot_minutes: float = Field(gt=0, le=MAX_SLOT_MINUTES, allow_inf_nan=False)
+    per_slot: int = Field(ge=1, le=10_000, strict=True)
+    punctuality: Punctuality = Punctuality()
+    no_show: Share = 0.0
+    priority: Level | None = None
+
+
+def _check_appointments(sc: Scenario) -> None:
+    """Booked tickets have a level of their own; appointment items have no case flow;
+    a reserved group serves a category with appointments."""
+    from sim.spec.errors import ScenarioError
+
+    for c, cat in sc.categories.items():
+        a = cat.appointments
+        if a is None:
+            continue
+        path = f"categories.{c}.appointments"
+        if cat.has_case_flow or cat.online is not None:
+            raise ScenarioError(path, "not yet with 'backoffice', 'returns' or 'online'")
+        walk_in = {cat.level} | ({cat.priority_share.priority}
+                                 if cat.priority_share is not None else set())
+        if cat.booked_level in walk_in:
+            raise ScenarioError(f"{path}.priority", f"level {cat.booked_level} is also a "
+                                                    "walk-in level of this category: booked "
+                                                    "tickets need a level of their own")
+    for g in sc.windows:
+        if g.reserved_for_booked and not any(
+                sc.categories[c].appointments is not None for c in sc.authorisation.serves(g.id)):
+            raise ScenarioError(f"windows.{g.id}.reserved_for_booked",
+                                "serves no category with 'appointments'")
+        if g.reserved_for_booked and g.kiosk:
+            raise ScenarioError(f"windows.{g.id}.reserved_for_booked", "not on kiosks")
+
+
 def _check_kiosks(sc: Scenario) -> None:
     """A kiosk category has one kiosk group and a staffed window for the customers who
     cannot finish; kiosks serve simple items (no case flow), take no breaks and have
@@ -164,6 +221,7 @@ def check_mechanisms(sc: Scenario) -> None:
     from sim.spec.errors import ScenarioError
 
     _check_kiosks(sc)
+    _check_appointments(sc)
     for c, cat in sc.categories.items():
         online = cat.online
         if online is None:

@@ -51,6 +51,8 @@ from sim.spec.loading import (  # noqa: F401 - re-exported: many modules import 
     validation_error_to_input,
 )
 from sim.spec.mechanisms import (
+    MAX_PRIORITY,
+    Appointments,
     Breaks,
     Guide,
     Kiosk,
@@ -137,6 +139,7 @@ class Category(Frozen):
     online: Online | None = None
     wrong_ticket: WrongTicket | None = None
     kiosk: Kiosk | None = None
+    appointments: Appointments | None = None
 
     @property
     def level(self) -> int:
@@ -149,7 +152,18 @@ class Category(Frozen):
         out = {self.level}
         if self.priority_share is not None and self.priority_share.share > 0:
             out.add(self.priority_share.priority)
+        if self.appointments is not None:  # (even at share 0: reserved windows idle)
+            out.add(self.booked_level)
         return tuple(sorted(out, reverse=True))
+
+    @property
+    def booked_level(self) -> int:
+        """The priority level of booked tickets: ``appointments.priority``, else one above
+        the category's level (the category's level without ``appointments``)."""
+        a = self.appointments
+        if a is None:
+            return self.level
+        return a.priority if a.priority is not None else min(self.level + 1, MAX_PRIORITY)
 
     @property
     def online_share(self) -> float:
@@ -186,6 +200,7 @@ class WindowGroup(Frozen):
     speed: dict[str, Annotated[float, Field(gt=0, le=MAX_SPEED)]] | None = None
     breaks: Breaks | None = None
     kiosk: bool = False
+    reserved_for_booked: bool = False
 
     def staffing(self) -> tuple[tuple[float, int], ...]:
         """``(minute of day, windows staffed from then on)`` steps, in time order.
@@ -263,6 +278,12 @@ class Scenario(Frozen):
         return any(g.breaks is not None for g in self.windows)
 
     @property
+    def has_appointments(self) -> bool:
+        """Whether some category takes appointments (``categories.X.appointments``, even
+        at share 0: its booked queue exists, and reserved windows wait on it)."""
+        return any(c.appointments is not None for c in self.categories.values())
+
+    @property
     def has_kiosks(self) -> bool:
         """Whether some customers use self-service kiosks (``categories.X.kiosk``)."""
         return any(c.kiosk is not None and c.kiosk.share > 0 for c in self.categories.values())
@@ -276,11 +297,14 @@ class Scenario(Frozen):
 
     def window_share(self, category: str) -> float:
         """Share of a category's customers who take a ticket for a staffed window: all but
-        the online applicants and the kiosk users who finish there,
-        ``(1 - online.share) * (1 - kiosk.share * (1 - kiosk.fail))``."""
+        the online applicants, booked no-shows and the kiosk users who finish there,
+        ``(1 - online.share) * (1 - booked share * no_show) * (1 - kiosk.share * (1 -
+        kiosk.fail))``."""
         cat = self.categories[category]
         walk_in = 1.0 - cat.online_share
-        k = cat.kiosk
+        k, a = cat.kiosk, cat.appointments
+        if a is not None:  # booked no-shows never come
+            walk_in *= 1.0 - a.share * a.no_show
         return walk_in * (1.0 - k.share * (1.0 - k.fail)) if k is not None else walk_in
 
     @property

@@ -154,6 +154,12 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
                       | service_levels(scenario, rec, keep & (level == lv)))
             for lv in sorted({x for c in scenario.categories.values() for x in c.levels})
             for m in [level[keep] == lv]}
+    booked = rec.extra.get("booked")
+    if booked is not None:  # appointments: walk-ins and booked customers apart
+        out["by_booking"] = {
+            name: (_counts(outcome[m]) | _waits(wait[m & served], target)
+                   | service_levels(scenario, rec, keep & (booked == b)))
+            for name, b in (("walk_in", 0), ("booked", 1)) for m in [booked[keep] == b]}
     if "customer" in rec.extra:  # a guide desk or wrong tickets: customers from the door
         overall |= door_figures(scenario, rec, w0, horizon)
     if cases is not None:
@@ -416,7 +422,7 @@ def results_document(
         by_hour[hour] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_hour")
                                           if k in ci}}
     extra = {}
-    for block in ("backoffice", "journeys", "by_priority", "by_channel"):
+    for block in ("backoffice", "journeys", "by_priority", "by_channel", "by_booking"):
         if block in summaries[0]:
             extra[block] = {}
             for name in summaries[0][block]:
