@@ -14,6 +14,8 @@ optimiser's own tables). Then the reforms:
 - half the customers try a self-service kiosk and 1 in 5 of them cannot finish
   there: a = (1 - 0.5 x 0.8) x 10 = 6 erlangs at the windows (the kiosks are no
   windows: the optimiser neither sizes nor counts them);
+- half the customers book an appointment and a fifth of those do not come:
+  a = (1 - 0.5 x 0.2) x 10 = 9 erlangs;
 - a share of the elderly called first (priority) changes nobody's mean wait over
   the pool: with equal service rates the mean wait over all classes of a
   non-preemptive priority M/M/n equals the FCFS Erlang C wait (Cobham; the
@@ -72,6 +74,7 @@ def sized(scenario) -> int:
 
 
 WRONG = {"share": 0.2, "turn_away": {"dist": "exponential", "mean": 8}}
+BOOKED = {"share": 0.5, "slot_minutes": 10, "per_slot": 10, "no_show": 0.2}
 KIOSK = {"share": 0.5, "fail": 0.2, "service": {"dist": "exponential", "mean": 3}}
 GUIDE = {"count": 1, "service": {"dist": "exponential", "mean": 1}, "wrong_ticket_factor": 0.5}
 
@@ -84,6 +87,7 @@ GUIDE = {"count": 1, "service": {"dist": "exponential", "mean": 1}, "wrong_ticke
     ({"online": {"share": 0.3}, "wrong_ticket": WRONG, "guide": GUIDE},
      0.7 * (10.0 + 60 * (0.1 / 0.9) * 8 / 60)),
     ({"kiosk": KIOSK}, 6.0),
+    ({"appointments": BOOKED}, 9.0),
 ])
 def test_windows_sized_on_the_load_left_by_the_mechanisms(mechanisms, erlangs):
     assert sized(department(**mechanisms)) == windows_by_hand(erlangs)
@@ -94,6 +98,7 @@ def test_the_mechanisms_change_the_answer():
     loads = (10.0, 7.0, 10 + 0.25 * 8, 10 + 8 / 9, 0.7 * (10 + 8 / 9))
     assert [windows_by_hand(a) for a in loads] == [13, 9, 15, 14, 10]
     assert windows_by_hand(6.0) == 8  # with kiosks
+    assert windows_by_hand(9.0) == 12  # with appointments
 
 
 def test_priority_leaves_the_pool_sized_for_its_mean_wait():
