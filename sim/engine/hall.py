@@ -12,7 +12,9 @@ Its parts: the ticket table (:class:`Tickets`), one :class:`Roster` per window
 group (idle, off duty, leaving at the end of the current service), one
 :class:`CategoryQueue` per category (lazy reneging and balking), and, when the
 scenario follows cases and journeys, a :class:`TicketFlow` that is told what
-happens to its tickets and may add new ones through :meth:`Hall.inject`.
+happens to its tickets and may add new ones through :meth:`Hall.inject`. The hall
+takes windows on breaks through :class:`~sim.engine.breaks.BreakDuty` and assembles
+its records at the end of a run through :class:`~sim.engine.recording.HallRecording`.
 
 Rules (see ``docs/scenario-format.md``):
 
@@ -44,7 +46,9 @@ import numpy as np
 import simpy
 
 from sim.engine.arrivals import Customers
+from sim.engine.breaks import BreakDuty
 from sim.engine.door import Door
+from sim.engine.recording import HallRecording
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
 from sim.spec.clock import MINUTES_PER_DAY
 from sim.spec.mechanisms import Breaks
@@ -449,7 +453,7 @@ class CategoryQueue:
         self.waiting += 1
 
 
-class Hall:
+class Hall(BreakDuty, HallRecording):
     """One replication of the hall: built, optionally joined by a flow, run once.
 
     The first arrival is scheduled at construction, so that a flow created next
@@ -464,7 +468,7 @@ class Hall:
                  "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
                  "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
-                 "_waiting", "_queue", "_breaks", "_away", "_pending", "_break_k",
+                 "_waiting", "_queue", "_breaks",
                  "_door", "_wrong", "_customer_of", "_order", "_first",
                  "_requeued_wrong", "_reached", "_kiosk", "_booked")
 
@@ -662,90 +666,6 @@ class Hall:
             for w in roster.idle:
                 self._duty.end(w, now)
 
-    # --- breaks (windows[].breaks) ---------------------------------------------------
-
-    def _schedule_breaks(self) -> None:
-        """Each window with breaks: its first break due after its first time on duty.
-        Service ends of those windows go through :meth:`_on_end_break` (a window due
-        for a break finishes its customer first)."""
-        plan = self._breaks
-        assert plan is not None
-        n = len(self._current)
-        self._away, self._pending, self._break_k = [False] * n, [False] * n, [0] * n
-        for w in range(n):
-            if plan.up[w] is not None:
-                self._end_callbacks[w] = partial(self._on_end_break, w)
-                self._due_after(w, 0.0)
-
-    def _due_after(self, w: int, now: float) -> None:
-        """Schedule window ``w``'s next break (none beyond the plan's end)."""
-        plan = self._breaks
-        assert plan is not None
-        up = plan.up[w]
-        k = self._break_k[w]
-        assert up is not None
-        if k < len(up) and now + up[k] < plan.until:
-            Timeout(self.env, up[k]).callbacks.append(partial(self._on_break_due, w))
-
-    def _on_break_due(self, w: int, _ev: simpy.Event) -> None:
-        now = self.env.now
-        roster = self.rosters[self._window_group[w]]
-        if self._current[w] >= 0:  # busy: go when this customer is done
-            self._pending[w] = True
-        elif w in roster.idle:
-            roster.idle.remove(w)
-            self._duty.end(w, now)
-            self._go_away(w, now)
-        else:  # off duty by the schedule: no break to take, the next one later
-            self._break_k[w] += 1
-            self._due_after(w, now)
-
-    def _go_away(self, w: int, now: float) -> None:
-        plan = self._breaks
-        assert plan is not None and plan.down[w] is not None
-        self._away[w] = True
-        if self._log:
-            self._log((now, "break", -1, w))
-        down = plan.down[w][self._break_k[w]]  # type: ignore[index]
-        Timeout(self.env, down).callbacks.append(partial(self._on_break_over, w))
-
-    def _on_end_break(self, w: int, ev: simpy.Event) -> None:
-        """A service end at a window with breaks: as :meth:`_on_end`, but a window due
-        for a break goes on it instead of calling the next ticket."""
-        if not self._pending[w]:
-            self._on_end(w, ev)
-            return
-        self._pending[w] = False
-        roster = self.rosters[self._window_group[w]]
-        roster.leaving += 1  # leave after this service: _on_end records and ends duty
-        self._on_end(w, ev)
-        assert roster.off and roster.off[-1] == w
-        roster.off.pop()  # away on a break, not off by the schedule
-        self._go_away(w, self.env.now)
-
-    def _on_break_over(self, w: int, _ev: simpy.Event) -> None:
-        """Window ``w`` is back (its clerk, or the backup): leaves if the schedule has
-        dropped a window meanwhile, else calls the next ticket or waits idle."""
-        now = self.env.now
-        self._away[w] = False
-        self._break_k[w] += 1
-        if self._log:
-            self._log((now, "back", -1, w))
-        gi = self._window_group[w]
-        roster = self.rosters[gi]
-        if roster.leaving:
-            roster.leaving -= 1
-            roster.off.append(w)
-        else:
-            nxt = self._next_for(gi, now)
-            if nxt >= 0:
-                self._start(w, nxt, now)
-            else:
-                roster.idle.append(w)
-                if self._open:
-                    self._duty.begin(w, now)
-        self._due_after(w, now)
-
     # --- wrong tickets (categories.X.wrong_ticket) --------------------------------------
 
     def _turned_away(self, i: int, now: float) -> None:
@@ -862,77 +782,6 @@ class Hall:
             self._log((now, "balk", i, -1))
         if self._flow is not None and self._flow.owns(i):
             self._flow.left(i)
-
-    def _close_run(self) -> None:
-        """Settle tickets still queued when the calendar ran out: abandoned if they were
-        impatient (their deadline has passed), otherwise open."""
-        t = self.tickets
-        for q in self.queues:
-            for i in q.line:
-                if t.waiting[i]:
-                    if t.deadline[i] != float("inf"):
-                        self._abandon(i)
-                    else:
-                        t.waiting[i] = False  # still waiting when the run stopped: "open"
-
-    def _records(self) -> Records:
-        layout, t = self.layout, self.tickets
-        return Records(
-            category_names=layout.category_names,
-            window_names=layout.window_names,
-            group_names=layout.group_names,
-            window_group=layout.window_group,
-            arrival=np.array(t.arrival),
-            category=np.array(t.category, dtype=np.int32),
-            call=np.array(t.call),
-            end=np.array(t.end),
-            window=np.array(t.window, dtype=np.int32),
-            outcome=np.array(t.outcome, dtype=np.int8),
-            duty=self._duty.table(),
-            extra=self._extra_columns(),
-            kiosk=self._kiosk,
-        )
-
-    def _extra_columns(self) -> dict[str, np.ndarray]:
-        """Record columns of the mechanisms present: ``priority`` (each ticket's level);
-        with a door, ``customer`` (the customer who came through the door, -1 for
-        other tickets), ``wrong`` (1 for a wrong ticket), ``door`` (the customer's
-        arrival at the door) and ``guide_call`` (when a guide started with them); with
-        appointments, ``booked`` (1 for a booked customer's first ticket) and ``slot``; with
-        patience, ``reached`` (when a window reached an abandoned ticket, NaN otherwise)."""
-        out = {}
-        if self._reached or any(d != float("inf") for d in self.tickets.deadline):
-            reached = np.full(len(self.tickets), np.nan)
-            reached[list(self._reached)] = list(self._reached.values())
-            out["reached"] = reached
-        queue_of = self.layout.queue_of
-        if queue_of is not None:
-            level_of = {q: lv for levels in queue_of for lv, q in levels.items()}
-            out["priority"] = np.array([level_of[q] for q in self.tickets.queue], dtype=np.int8)
-        if self._booked is not None:  # appointments: first tickets of booked customers
-            booked = np.zeros(len(self.tickets), dtype=np.int8)
-            slot = np.full(len(self.tickets), np.nan)
-            booked[:self._n_first], slot[:self._n_first] = self._booked
-            out["booked"], out["slot"] = booked, slot
-        door = self._door
-        if door is not None:
-            n = len(self.tickets)
-            customer = np.full(n, -1, dtype=np.int64)
-            customer[:self._n_first] = np.arange(self._n_first)
-            for j, c in self._customer_of.items():
-                customer[j] = c
-            wrong = np.zeros(n, dtype=np.int8)
-            wrong[:self._n_first] = door.wrong > 0
-            for j in self._customer_of:  # re-queued: wrong if another wrong one was due
-                wrong[j] = j in self._requeued_wrong
-            with_door = customer >= 0
-            out["wrong"] = wrong
-            out["door"] = np.where(with_door, self._first.arrival[np.maximum(customer, 0)],
-                                   np.nan)
-            out["guide_call"] = np.where(with_door, door.guide_call[np.maximum(customer, 0)],
-                                         np.nan)
-            out["customer"] = customer
-        return out
 
 
 def run_hall(layout: HallLayout, customers: Customers, days: int,
