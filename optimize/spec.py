@@ -138,6 +138,14 @@ class CertifySpec(_Frozen):
     min_tickets: PositiveFloat = 10.0
     max_replications: PositiveInt = 80
 
+    @model_validator(mode="after")
+    def _bound_needs_a_spread(self) -> CertifySpec:
+        if self.criterion == "lcb" and self.replications < 2:
+            raise ValueError("the lcb criterion needs at least 2 replications (a confidence "
+                             "bound needs their spread): raise replications or use "
+                             "criterion: mean")
+        return self
+
 
 class SolverSpec(_Frozen):
     """MILP solver, time limit (seconds) and relative optimality gap."""

@@ -110,7 +110,12 @@ def _spec_overrides(spec: Any, args: argparse.Namespace) -> Any:
                               ("criterion", getattr(args, "criterion", None)))
             if v is not None}
     if cert:
-        update["certify"] = spec.certify.model_copy(update=cert)
+        merged = spec.certify.model_copy(update=cert)
+        if merged.criterion == "lcb" and merged.replications < 2:
+            raise InputError("", "--replications", "the lcb criterion needs at least 2 "
+                             "replications (a confidence bound needs their spread): raise "
+                             "--replications or use --criterion mean")
+        update["certify"] = merged
     structure = getattr(args, "structure", None)
     if structure:
         names = tuple(s.strip() for s in structure.split(",") if s.strip())

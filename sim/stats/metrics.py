@@ -253,15 +253,15 @@ def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: 
                       out: dict[str, Any]) -> None:
     started = (cases.first >= w0) & (cases.first < horizon)
     names = list(scenario.categories)
-    if len(cases.category):
-        for k, name in enumerate(names):
-            cat = scenario.categories[name]
-            if not cat.has_case_flow:
-                continue
-            bo = cat.backoffice
-            out["by_category"][name] |= _case_figures(
-                scenario, cases, started & (cases.category == k),
-                bo.promised_days if bo else None, bo.statutory_days if bo else None, horizon)
+    # every replication reports the same keys, also one that drew no case of an item
+    for k, name in enumerate(names):
+        cat = scenario.categories[name]
+        if not cat.has_case_flow:
+            continue
+        bo = cat.backoffice
+        out["by_category"][name] |= _case_figures(
+            scenario, cases, started & (cases.category == k),
+            bo.promised_days if bo else None, bo.statutory_days if bo else None, horizon)
     if any(c.has_case_flow for c in scenario.categories.values()):
         out["overall"] |= _case_figures(scenario, cases, started, None, None, horizon)
     if cases.online is not None:  # online applications: case figures by channel
@@ -382,8 +382,8 @@ def warnings_for(scenario: Scenario, doc: dict[str, Any]) -> list[str]:
 
 def combine(figures: Sequence[dict[str, float]]) -> tuple[dict[str, float], dict[str, float]]:
     """Means over replications of every figure, and their 95% half-widths."""
-    keys = figures[0].keys()
-    both = {k: mean_ci([f[k] for f in figures]) for k in keys}
+    keys = list(dict.fromkeys(k for f in figures for k in f))  # a figure missing: NaN
+    both = {k: mean_ci([f.get(k, math.nan) for f in figures]) for k in keys}
     return {k: v[0] for k, v in both.items()}, {k: v[1] for k, v in both.items()}
 
 
