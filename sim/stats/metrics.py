@@ -22,6 +22,7 @@ from sim.spec.scenario import Scenario
 from sim.stats import registry
 from sim.stats.ci import mean_ci
 from sim.stats.kiosks import kiosk_by_window
+from sim.stats.pools import pool_time
 from sim.stats.service_level import miss_share, target_misses
 from sim.stats.staffing import window_time
 
@@ -173,8 +174,8 @@ def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
     visits, followed over their wrong tickets): ``customers``, ``tickets_per_customer``
     (wrong ones included), ``wrong_ticket_share`` (took at least one wrong ticket),
     ``time_in_hall_mean`` (door to the end of the right ticket's service, served ones),
-    and with a guide desk ``guide_wait_mean`` and ``guide_utilisation`` (guide time of
-    those customers over the guides' open hours of the statistics days)."""
+    and with a guide desk ``guide_wait_mean`` and ``guide_utilisation`` (the guides'
+    busy over staffed time in the window, overtime included: :func:`pool_time`)."""
     x = rec.extra
     customer, wrong, door, guide_call = x["customer"], x["wrong"], x["door"], x["guide_call"]
     mine = (customer >= 0) & (door >= w0) & (door < horizon)
@@ -191,10 +192,11 @@ def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
            if right_served.any() else nan}
     guide = scenario.guide
     if guide is not None:
-        hours = (scenario.hall.days - scenario.hall.warmup_days) \
-            * scenario.hall.open_minutes_per_day * guide.count
+        every = (customer >= 0) & (customer == np.arange(len(rec)))
+        busy, staffed = pool_time(scenario, guide_call[every], rec.arrival[every],
+                                  guide.count, w0, horizon)
         out["guide_wait_mean"] = float(np.mean((guide_call - door)[first])) if n else nan
-        out["guide_utilisation"] = float(np.sum((rec.arrival - guide_call)[first]) / hours)
+        out["guide_utilisation"] = busy / staffed if staffed else nan
     return out
 
 
