@@ -27,6 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     cal.add_argument("--target", type=positive_float, default=20.0, metavar="MINUTES",
                      help="targets.wait_minutes of the scenario (default 20)")
     cal.add_argument("--name", default=None, help="scenario name (default: from the first log)")
+    cal.add_argument("--patience-family", choices=("auto", "exponential", "gamma", "lognormal"),
+                     default="auto",
+                     help="patience distribution: chosen by a likelihood-ratio test (auto, "
+                          "default) or imposed (see docs/calibration.md on checking the choice "
+                          "by an in-sample backtest)")
+    cal.add_argument("--no-turnaround", action="store_true",
+                     help="fit services as logged, without the window turnaround estimated "
+                          "from the log")
     cal.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     cal.set_defaults(handler=cmd_calibrate)
 
@@ -68,7 +76,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     name = args.name or f"calibrated from {Path(args.logs[0]).stem}"
     cal = calibrate(log, Options(resolution=args.resolution,
                                  short_service_seconds=args.short_service,
-                                 target_minutes=args.target, name=name))
+                                 target_minutes=args.target, name=name,
+                                 patience_family=args.patience_family,
+                                 turnaround=not args.no_turnaround))
     write_scenario(cal, args.out)
     if args.report:
         from sim.data.report import calibration_report

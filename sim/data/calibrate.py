@@ -39,6 +39,7 @@ from sim.data.staffing import (
     speeds,
 )
 from sim.data.tickets import TicketLog
+from sim.data.turnaround import Turnaround, estimate_turnaround
 from sim.spec.calendar import WEEKDAYS
 from sim.spec.clock import format_hhmm
 from sim.spec.errors import InputError
@@ -55,6 +56,8 @@ class Options:
     target_minutes: float = 20.0
     name: str = "calibrated"
     min_open_share: float = 0.5  # a bin is open if tickets were taken in it on this share of days
+    patience_family: str = "auto"  # "auto" (likelihood-ratio test) or a family to impose
+    turnaround: bool = True  # add the window turnaround estimated from the log to services
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Calibration:
     items: dict[str, ItemFit]
     groups: list[Group]
     day_index: np.ndarray  # per ticket of the (filtered) log
+    turnaround: Turnaround  # added to every fitted service time (0 when not estimated)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -255,6 +259,7 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
     on_duty(groups, frame, day_index, periods, len(days.dates), options.resolution)
     schedules(groups, bins)
     factor = service_factor(groups, served)
+    turn = estimate_turnaround(frame) if options.turnaround else Turnaround(0.0, 0, (math.nan,) * 3)
     items: dict[str, ItemFit] = {}
     weight_days = float(per_day.sum())
     for name in item_order:
@@ -262,7 +267,7 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
         part = frame[mask]
         dept = part["department"].mode()
         sel = (served["item"] == name).to_numpy()
-        x = served["service"].to_numpy()[sel] / factor[sel]
+        x = served["service"].to_numpy()[sel] / factor[sel] + turn.minutes  # window occupancy
         bin_of = np.minimum((served["minute"].to_numpy()[sel] // options.resolution).astype(int),
                             1440 // options.resolution - 1)
         by_time = time_factors(bin_of, x, bins)
@@ -277,7 +282,8 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
             tickets=int(mask.sum()),
             rates=profile_rates(minute[mask], weight_days, bins, options.resolution),
             service=fit_service(x),
-            patience=fit_patience(part["wait"].to_numpy(), part["outcome"].to_numpy(dtype=object)),
+            patience=fit_patience(part["wait"].to_numpy(), part["outcome"].to_numpy(dtype=object),
+                                  options.patience_family),
             left=left,
             no_show_lost=lost,
             by_time=by_time,
@@ -285,7 +291,9 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
     served_items = {i for g in groups for i in g.serves}
     missing = [i for i in items if i not in served_items]
     cal = Calibration(options, log, days, bins, periods, factors, dispersion, items, groups,
-                      day_index)
+                      day_index, turn)
+    if options.turnaround:
+        cal.notes.append(turn.comment())
     for name in missing:  # served too rarely by any one window to be in its set
         best = max(groups, key=lambda g: int(((served["item"] == name)
                                               & served["window"].isin(g.windows)).sum()))

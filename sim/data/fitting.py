@@ -109,6 +109,10 @@ def fit_service(x: np.ndarray) -> Fit:
         value = float(x[0]) if n else 1.0
         return Fit({"dist": "deterministic", "value": _round(value)}, "deterministic", n, value,
                    0.0, note="too few services to fit")
+    if float(np.ptp(x)) <= 1e-9 * float(np.max(x)):  # one duration: no family to fit
+        value = float(np.mean(x))
+        return Fit({"dist": "deterministic", "value": _round(value)}, "deterministic", n, value,
+                   0.0, note="every service took the same time")
     xf = thin(np.sort(x))
     candidates: dict[str, tuple[float, float, Any]] = {}
     m = float(xf.mean())
@@ -172,13 +176,20 @@ def _cv_of(family: str, theta: np.ndarray) -> float:
     return math.sqrt(math.expm1(math.exp(theta[1]) ** 2))
 
 
-def fit_patience(wait: np.ndarray, outcome: np.ndarray) -> Fit | None:
+PATIENCE_FAMILIES = ("auto", "exponential", "gamma", "lognormal")
+
+
+def fit_patience(wait: np.ndarray, outcome: np.ndarray, family: str = "auto") -> Fit | None:
     """Fit patience (minutes) from censored observations; None if fewer than
     ``MIN_LEFT`` tickets left.
 
     ``outcome``: ``served`` (right-censored at ``wait``), ``no_show`` (left-censored),
-    ``abandoned`` (exact); others are ignored.
+    ``abandoned`` (exact); others are ignored. ``family``: ``auto`` chooses by the
+    likelihood-ratio test (module doc); a family name imposes that family (the
+    other fits are still reported in the comment).
     """
+    if family not in PATIENCE_FAMILIES:
+        raise ValueError(f"patience family must be one of {', '.join(PATIENCE_FAMILIES)}")
     wait = np.asarray(wait, dtype=float)
     outcome = np.asarray(outcome, dtype=object)
     floor = 1.0 / 60.0  # a wait of 0 is recorded to the second
@@ -216,6 +227,9 @@ def fit_patience(wait: np.ndarray, outcome: np.ndarray) -> Fit | None:
     lr = max(2.0 * (fits["exponential"][1] - fits[rival][1]), 0.0)
     p_lr = float(stats.chi2.sf(lr, 1))
     best = rival if p_lr < PATIENCE_LRT_ALPHA else "exponential"
+    chosen_by = "likelihood-ratio test"
+    if family != "auto":
+        best, chosen_by = family, "--patience-family"
     theta = fits[best][0]
     mean = _mean_of(best, theta)
     cv = _cv_of(best, theta)
@@ -226,7 +240,7 @@ def fit_patience(wait: np.ndarray, outcome: np.ndarray) -> Fit | None:
             f"called but gone), {censored:,} served (right-censored){sub}; {rival} vs exponential "
             f"LR {lr:.1f}, p={p_lr:.2g}; mean {mean:.3g} ± {1.96 * se:.2g}")
     return Fit(_dist(best, mean, cv), best, n_left + censored, mean, cv, aic=aic, mean_se=se,
-               note=note, chosen_by="likelihood-ratio test")
+               note=note, chosen_by=chosen_by)
 
 
 def _mean_se(nll: Any, theta: np.ndarray, mean_of: Any) -> float:

@@ -59,7 +59,9 @@ def calibration_report(cal: Calibration, out: str | Path) -> Path:
         body.append(f"<h2>{html.escape(name)}</h2><p>service: {html.escape(it.service.comment())}"
                     f"<br>patience: {html.escape(it.patience.comment() if it.patience else 'none')}"
                     "</p>")
-        x = np.sort(f.loc[served & (f["item"] == name), "service"].to_numpy())
+        # the fit is of the window's occupancy: the logged service plus the turnaround
+        x = np.sort(f.loc[served & (f["item"] == name), "service"].to_numpy()
+                    + cal.turnaround.minutes)
         fig, ax = plt.subplots(1, 3, figsize=(13, 3.4))
         if len(x):
             ax[0].step(x, np.arange(1, len(x) + 1) / len(x), label="observed")
@@ -69,7 +71,8 @@ def calibration_report(cal: Calibration, out: str | Path) -> Path:
                 p = (np.arange(1, len(x) + 1) - 0.5) / len(x)
                 ax[1].plot(d.ppf(p), x, ".", ms=2)
                 ax[1].axline((0, 0), slope=1, color="grey")
-            ax[0].set_xlabel("service (min)")
+            ax[0].set_xlabel("service + turnaround (min)" if cal.turnaround.minutes > 0
+                             else "service (min)")
             ax[0].legend()
             ax[1].set_title("QQ: fitted vs observed quantiles")
         minute = cal.log.minute[(f["item"] == name).to_numpy()]

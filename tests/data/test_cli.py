@@ -29,6 +29,21 @@ def test_calibrate_writes_a_runnable_commented_scenario_and_a_report(exported, t
     assert "tickets kept" in capsys.readouterr().out
 
 
+def test_a_planner_can_impose_the_patience_family_and_fit_services_as_logged(exported, tmp_path):
+    out = tmp_path / "hall.yaml"
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(out), "-q",
+                 "--patience-family", "lognormal", "--no-turnaround"]) == 0
+    text = out.read_text(encoding="utf-8")
+    patience = [ln for ln in text.splitlines() if ln.strip().startswith("patience:")]
+    assert patience and all("dist: lognormal" in ln and "by --patience-family" in ln
+                            for ln in patience)
+    assert "window turnaround" not in text
+    default = tmp_path / "default.yaml"
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(default), "-q"]) == 0
+    # the simulated hall calls the next ticket the instant a service ends
+    assert "window turnaround 0 s added" in default.read_text(encoding="utf-8")
+
+
 def test_backtest_predicts_an_unseen_replication_within_a_prediction_interval(exported,
                                                                              tmp_path):
     scenario = tmp_path / "hall.yaml"
