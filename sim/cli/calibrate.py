@@ -120,6 +120,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
               f"{e['wait_mape']:.1f} % (Erlang A baseline {b['wait_mape']:.1f} %), "
               f"abandonment MAE {e['abandon_mae_points']:.2f} points (baseline "
               f"{b['abandon_mae_points']:.2f})", file=sys.stdout)
+        nf = e["noise_floor"]
+        print(f"noise floor (a model without error, {nf['replications']} replications): "
+              f"MAPE {nf['wait_mape']:.1f} %, abandonment MAE {nf['abandon_mae_points']:.2f} "
+              "points")
         out = doc["outside_band"]
         if out["hours"] or out["items"]:
             print(f"observed outside the simulated 95% band: hours {', '.join(out['hours'])}; "

@@ -342,6 +342,32 @@ def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
             "hours": int(ok.sum())}
 
 
+def noise_floor(reps: list[pd.DataFrame], hours: list[int], n_days: int) -> dict[str, float]:
+    """The errors a model without any error would score against an observation as
+    random as the hall's: each replication in turn taken as the observation and the
+    mean of the others as the prediction (leave-one-out), the errors averaged over
+    replications and scaled by ``sqrt((R - 1) / R)`` (the leave-one-out prediction,
+    a mean of ``R - 1`` replications, adds its own variance ``sigma^2 / (R - 1)``).
+
+    With ``--arrivals log`` the replications vary what the log's own day varies
+    given its tickets (services and patience), so this is the part of the error
+    measures that no model of service, patience and queueing could remove.
+    """
+    r = len(reps)
+    if r < 2:
+        return {"wait_mape": math.nan, "abandon_mae_points": math.nan, "replications": r}
+    pooled = [rep.xs("*", level="item").reindex(hours) for rep in reps]
+    errs = []
+    for k, obs in enumerate(pooled):
+        rest = pd.concat([p for j, p in enumerate(pooled) if j != k]).groupby(level=0).mean()
+        errs.append(_errors(obs, rest["wait_mean"], rest["abandon_share"], n_days))
+    scale = math.sqrt((r - 1) / r)
+    return {"wait_mape": scale * float(np.mean([e["wait_mape"] for e in errs])),
+            "abandon_mae_points": scale * float(np.mean([e["abandon_mae_points"]
+                                                          for e in errs])),
+            "replications": r}
+
+
 def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replications: int = 20,
              seed: int = 1, options: Options | None = None,
              staffing: str = "scenario") -> dict[str, Any]:
@@ -443,6 +469,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         p = mean.xs(it, level="item").loc[it_hours]
         item_errors[it] = _errors(o, p["wait_mean"], p["abandon_share"], n_days)
     doc["errors"]["by_item"] = item_errors
+    doc["errors"]["noise_floor"] = noise_floor(reps, hours, n_days)
     doc["outside_band"] = {
         "hours": [h for h in doc["by_hour"] if doc["by_hour"][h]["wait_mean"]["inside_band"]
                   is False and bool(enough_served(pd.Series(

@@ -54,8 +54,12 @@ def _run(scenarios, train, test, staffing, family="exponential"):
     ours, base = doc["errors"], doc["baseline_erlang_a"]["errors"]
     print(f"{train} -> {test} ({family} patience, {staffing} staffing): MAPE "
           f"{ours['wait_mape']:.1f} % (Erlang A {base['wait_mape']:.1f} %), abandonment MAE "
-          f"{ours['abandon_mae_points']:.2f} points (Erlang A {base['abandon_mae_points']:.2f})")
+          f"{ours['abandon_mae_points']:.2f} points (Erlang A {base['abandon_mae_points']:.2f}); "
+          f"noise floor {ours['noise_floor']['wait_mape']:.1f} %, "
+          f"{ours['noise_floor']['abandon_mae_points']:.2f} points")
     assert math.isfinite(ours["wait_mape"]) and ours["hours"] >= 15
+    # a month of hourly figures is random enough to cost any model ~0.8 points
+    assert 0.4 < ours["noise_floor"]["abandon_mae_points"] < ours["abandon_mae_points"]
     return ours, base
 
 
