@@ -97,7 +97,7 @@ class BreakDuty:
     _away: list[bool]
     _pending: list[bool]
     _break_k: list[int]
-    _end_callbacks: list[Callable[[simpy.Event], None]]
+    _end_callbacks: list[list[Callable[[simpy.Event], None]]]
     _window_group: list[int]
     _duty: DutyLog
     _log: Callable[[TraceRow], None] | None
@@ -118,7 +118,7 @@ class BreakDuty:
         self._away, self._pending, self._break_k = [False] * n, [False] * n, [0] * n
         for w in range(n):
             if plan.up[w] is not None:
-                self._end_callbacks[w] = partial(self._on_end_break, w)
+                self._end_callbacks[w] = [partial(self._on_end_break, w)]
                 self._due_after(w, 0.0)
 
     def _due_after(self, w: int, now: float) -> None:

@@ -4,7 +4,10 @@ The engine is built from a compiled :class:`HallLayout` and a table of
 :class:`~sim.engine.arrivals.Customers`; it returns :class:`~sim.engine.records.Records`
 and does no I/O. Customers are not SimPy processes: each ticket costs one
 arrival event and, if served, one service-end event, both plain callbacks on
-the SimPy environment. Reneging is settled lazily and exactly: a window that
+the SimPy environment. Those events are not made anew: the arrival event and each
+window's service-end event are scheduled again (``Environment.schedule``, with the
+priority and delay a new ``Timeout`` would get, so the calendar's order is the same)
+once they have been processed. Reneging is settled lazily and exactly: a window that
 calls at time ``t`` skips (and records as abandoned, at their deadline) the
 tickets whose patience ran out before ``t``, which is when they would have left.
 
@@ -44,6 +47,7 @@ from typing import Protocol, cast
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from sim.engine.arrivals import Customers
 from sim.engine.breaks import BreakDuty
@@ -55,6 +59,8 @@ from sim.spec.mechanisms import Breaks
 from sim.spec.scenario import Scenario
 
 Timeout = simpy.Timeout
+#: the ``callbacks`` list of an event the hall schedules again and again
+Callbacks = list[Callable[[simpy.Event], None]]
 
 #: ``trace`` rows: (time, event, ticket, window)
 TraceRow = tuple[float, str, int, int]
@@ -235,11 +241,12 @@ class Tickets:
     """The ticket table of one run: growable parallel lists (columns, not objects).
 
     ``waiting`` is True until the ticket is called, abandons, balks or the run
-    ends; ``deadline`` is ticket time plus patience.
+    ends; ``deadline`` is ticket time plus patience; ``impatient`` tells whether any
+    ticket has a finite one.
     """
 
     __slots__ = ("arrival", "category", "work", "deadline", "call", "end", "window",
-                 "outcome", "waiting", "queue", "_base_queue")
+                 "outcome", "waiting", "queue", "_base_queue", "impatient")
 
     def __init__(self, customers: Customers, layout: HallLayout | None = None) -> None:
         n = len(customers)
@@ -257,9 +264,10 @@ class Tickets:
                            zip(self.category, customers.level.tolist())]
                           if customers.level is not None else [base[c] for c in self.category])
         self.work: list[float] = customers.work.tolist()
+        self.impatient = not np.isinf(customers.patience).all()
         self.deadline: list[float] = (
-            [float("inf")] * n if np.isinf(customers.patience).all()
-            else (customers.arrival + customers.patience).tolist())
+            (customers.arrival + customers.patience).tolist() if self.impatient
+            else [float("inf")] * n)
         nan = float("nan")
         self.call: list[float] = [nan] * n
         self.end: list[float] = [nan] * n
@@ -279,6 +287,7 @@ class Tickets:
             self.queue.append(self._base_queue[c])
         self.work.append(work)
         self.deadline.append(t + patience)
+        self.impatient = self.impatient or t + patience != float("inf")
         self.call.append(float("nan"))
         self.end.append(float("nan"))
         self.window.append(-1)
@@ -465,8 +474,9 @@ class Hall(BreakDuty, HallRecording):
 
     __slots__ = ("layout", "env", "tickets", "queues", "rosters", "_n_first", "_trace", "_log",
                  "_flow",
-                 "_speed", "_window_group", "_end_callbacks", "_next_arrival", "_arrival_callback",
-                 "_eligible", "_tiers", "_current", "_duty", "_on_duty_since", "_open",
+                 "_window_speed", "_window_group", "_end_callbacks", "_end_events",
+                 "_next_arrival", "_arrival_callbacks", "_schedule", "_idle_of", "_single",
+                 "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_breaks",
                  "_door", "_wrong", "_customer_of", "_order", "_first",
@@ -506,15 +516,20 @@ class Hall(BreakDuty, HallRecording):
         self._trace = trace
         self._log = trace.append if trace is not None else None
         self._flow: TicketFlow | None = None
-        self._speed: list[list[float]] = layout.speed.tolist()
         self._window_group: list[int] = layout.window_group.tolist()
-        self._eligible = layout.eligible
+        speed: list[list[float]] = layout.speed.tolist()
+        # per window: its group's service-time factors by category
+        self._window_speed = [speed[g] for g in self._window_group]
         self._tiers = layout.tiers
         self._current = [-1] * len(self._window_group)
-        # one service-end callback per window, so the event needs no value
-        self._end_callbacks = [partial(self._on_end, w) for w in range(len(self._current))]
+        # one service-end callback per window, so the event needs no value; each window's
+        # service-end event is made once and scheduled again for every service
+        self._end_callbacks: list[Callbacks] = [[partial(self._on_end, w)]
+                                                for w in range(len(self._current))]
+        self._end_events: list[simpy.Event | None] = [None] * len(self._current)
+        self._schedule = self.env.schedule
         self._next_arrival = 0
-        self._arrival_callback = self._on_arrival
+        self._arrival_callbacks: Callbacks = [self._on_arrival]
         self._duty = DutyLog(len(self._current))
         self._on_duty_since = self._duty.since
         self._open = any(s <= 0.0 for s, _e in layout.open_periods)
@@ -526,13 +541,19 @@ class Hall(BreakDuty, HallRecording):
             windows = list(range(first, first + count))
             self.rosters.append(Roster(windows, layout.initial_staff[gi]))
             first += count
-        if self._n_first and self._order:
-            self._arrival_callback = self._on_arrival_door
-            ev = Timeout(self.env, t.arrival[self._order[0]])
-            ev.callbacks.append(self._on_arrival_door)
+        # per queue: the idle windows of its eligible groups, in routing order
+        self._idle_of = tuple(tuple(self.rosters[gi].idle for gi in groups)
+                              for groups in layout.eligible)
+        # per window: the one queue its group calls from, if it has a single one
+        # (a window that frees up takes its next ticket straight from there)
+        single = [self.queues[tiers[0][0]] if len(tiers) == 1 and len(tiers[0]) == 1
+                  else None for tiers in layout.tiers]
+        self._single = [single[g] for g in self._window_group]
+        if self._n_first and self._order:  # one arrival event, scheduled again for the next
+            self._arrival_callbacks = [self._on_arrival_door]
+            Timeout(self.env, t.arrival[self._order[0]]).callbacks = self._arrival_callbacks
         elif self._n_first:
-            ev = Timeout(self.env, t.arrival[0])
-            ev.callbacks.append(self._on_arrival)
+            Timeout(self.env, t.arrival[0]).callbacks = self._arrival_callbacks
 
     # --- run --------------------------------------------------------------------------
 
@@ -579,25 +600,25 @@ class Hall(BreakDuty, HallRecording):
 
     # --- events -----------------------------------------------------------------------
 
-    def _on_arrival(self, _ev: simpy.Event) -> None:
-        # drawn customers arrive in ticket order, each scheduling the next
+    def _on_arrival(self, ev: simpy.Event) -> None:
+        # drawn customers arrive in ticket order, each scheduling the next (on the same
+        # event: it is done with, and scheduled again exactly as a new Timeout would be)
         i = self._next_arrival
         self._next_arrival = i + 1
         arrival = self._arrival
         if i + 1 < self._n_first:
-            env = self.env
-            nxt = Timeout(env, arrival[i + 1] - env.now)
-            nxt.callbacks.append(self._arrival_callback)
+            ev.callbacks = self._arrival_callbacks
+            self._schedule(ev, NORMAL, arrival[i + 1] - self.env.now)
         self._admit(i, arrival[i])  # the clock may differ from it by a rounding step
 
-    def _on_arrival_door(self, _ev: simpy.Event) -> None:
+    def _on_arrival_door(self, ev: simpy.Event) -> None:
         # with a door, customers take their tickets in ticket-time order
         k = self._next_arrival
         self._next_arrival = k + 1
         order, arrival = self._order, self._arrival
         if k + 1 < self._n_first:
-            nxt = Timeout(self.env, arrival[order[k + 1]] - self.env.now)
-            nxt.callbacks.append(self._arrival_callback)
+            ev.callbacks = self._arrival_callbacks
+            self._schedule(ev, NORMAL, arrival[order[k + 1]] - self.env.now)
         i = order[k]
         self._admit(i, arrival[i])
 
@@ -623,7 +644,8 @@ class Hall(BreakDuty, HallRecording):
         if roster.leaving and roster.leaves_after_service(w):
             self._duty.end(w, now)
             return
-        nxt = self._next_for(gi, now)
+        queue = self._single[w]
+        nxt = queue.take(now) if queue is not None else self._next_for(gi, now)
         if nxt >= 0:
             self._start(w, nxt, now)
         else:
@@ -700,9 +722,7 @@ class Hall(BreakDuty, HallRecording):
         q = self._queue[i]
         if self._log:
             self._log((now, "arrive", i, -1))
-        rosters = self.rosters
-        for gi in self._eligible[q]:
-            idle = rosters[gi].idle
+        for idle in self._idle_of[q]:
             if idle:
                 self._start(idle.popleft(), i, now)
                 return
@@ -720,9 +740,13 @@ class Hall(BreakDuty, HallRecording):
         self._current[w] = i
         if self._on_duty_since[w] < 0:  # serving while the hall is closed
             self._duty.begin(w, now)
-        ev = Timeout(self.env,
-                           self._work[i] * self._speed[self._window_group[w]][self._category[i]])
-        ev.callbacks.append(self._end_callbacks[w])
+        delay = self._work[i] * self._window_speed[w][self._category[i]]
+        ev = self._end_events[w]
+        if ev is None:  # the window's first service: its event is made
+            ev = self._end_events[w] = Timeout(self.env, delay)
+        else:  # the window's event is done with (its service ended): scheduled again
+            self._schedule(ev, NORMAL, delay)
+        ev.callbacks = self._end_callbacks[w]
         if self._log:
             self._log((now, "call", i, w))
 

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from sim.engine.kiosks import KioskSessions
 
 
+def _column(values: list[float] | list[int], dtype: type) -> np.ndarray:
+    """A ticket column as a numpy array (``fromiter``: faster than ``np.array`` on a list)."""
+    return np.fromiter(values, dtype=dtype, count=len(values))
+
+
 class HallRecording:
     """The hall's part that closes a run and assembles its :class:`Records`.
 
@@ -64,12 +69,12 @@ class HallRecording:
             window_names=layout.window_names,
             group_names=layout.group_names,
             window_group=layout.window_group,
-            arrival=np.array(t.arrival),
-            category=np.array(t.category, dtype=np.int32),
-            call=np.array(t.call),
-            end=np.array(t.end),
-            window=np.array(t.window, dtype=np.int32),
-            outcome=np.array(t.outcome, dtype=np.int8),
+            arrival=_column(t.arrival, np.float64),
+            category=_column(t.category, np.int32),
+            call=_column(t.call, np.float64),
+            end=_column(t.end, np.float64),
+            window=_column(t.window, np.int32),
+            outcome=_column(t.outcome, np.int8),
             duty=self._duty.table(),
             extra=self._extra_columns(),
             kiosk=self._kiosk,
@@ -83,7 +88,7 @@ class HallRecording:
         appointments, ``booked`` (1 for a booked customer's first ticket) and ``slot``; with
         patience, ``reached`` (when a window reached an abandoned ticket, NaN otherwise)."""
         out = {}
-        if self._reached or any(d != float("inf") for d in self.tickets.deadline):
+        if self._reached or self.tickets.impatient:
             reached = np.full(len(self.tickets), np.nan)
             reached[list(self._reached)] = list(self._reached.values())
             out["reached"] = reached

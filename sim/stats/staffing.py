@@ -76,13 +76,12 @@ def minutes_by_bin(start: np.ndarray, end: np.ndarray, key: np.ndarray, n_keys: 
     own (no long cumulative sums), so the sums are exact to rounding.
     """
     n_bins = max(0, math.ceil((w_to - w_from) / width))
-    out = np.zeros((n_keys, n_bins))
     s = np.maximum(np.asarray(start, dtype=float), w_from)
     e = np.minimum(np.asarray(end, dtype=float), w_to)
     keep = e > s
     s, e, key = s[keep], e[keep], np.asarray(key)[keep].astype(np.int64)
     if not len(s):
-        return out
+        return np.zeros((n_keys, n_bins))
     first = np.floor((s - w_from) / width).astype(np.int64)
     last = np.minimum(np.ceil((e - w_from) / width).astype(np.int64) - 1, n_bins - 1)
     count = last - first + 1
@@ -91,8 +90,10 @@ def minutes_by_bin(start: np.ndarray, end: np.ndarray, key: np.ndarray, n_keys: 
     bins = first[piece] + offset
     lo = np.maximum(s[piece], w_from + bins * width)
     hi = np.minimum(e[piece], w_from + (bins + 1) * width)
-    np.add.at(out, (key[piece], bins), np.maximum(hi - lo, 0.0))
-    return out
+    # summed piece by piece in order into each (key, bin) cell, as np.add.at would
+    flat = np.bincount(key[piece] * n_bins + bins, weights=np.maximum(hi - lo, 0.0),
+                       minlength=n_keys * n_bins)
+    return flat.reshape(n_keys, n_bins)
 
 
 def window_time(rec: Records, w_from: float, w_to: float) -> WindowTime:
