@@ -4,7 +4,6 @@ back to the log's days to check it (docs/calibration.md)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from sim.cli.args import EXIT_OK, nonneg_int, positive_float, positive_int
 
@@ -81,7 +80,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                                  turnaround=not args.no_turnaround))
     write_scenario(cal, args.out)
     if args.report:
-        from sim.data.report import calibration_report
+        from sim.report.calibration import calibration_report
 
         calibration_report(cal, args.report)
     if not args.quiet:
@@ -111,21 +110,27 @@ def cmd_backtest(args: argparse.Namespace) -> int:
                                    target_minutes=scenario.targets.wait_minutes))
     write_json_atomic(args.json, doc)
     if args.report:
-        from sim.data.report import backtest_report
+        from sim.report.calibration import backtest_report
 
         backtest_report(doc, args.report)
     if not args.quiet:
         e, b = doc["errors"], doc["baseline_erlang_a"]["errors"]
-        print(f"{doc['days']} days, {doc['rows']['kept']:,} tickets; hourly mean-wait MAPE "
-              f"{e['wait_mape']:.1f} % (Erlang A baseline {b['wait_mape']:.1f} %), "
-              f"abandonment MAE {e['abandon_mae_points']:.2f} points (baseline "
-              f"{b['abandon_mae_points']:.2f})", file=sys.stdout)
         nf = e["noise_floor"]
+        print(f"{doc['days']} days, {doc['rows']['kept']:,} tickets; hourly mean-wait MAPE "
+              f"{_fig(e['wait_mape'], ' %', 1)} "
+              f"(Erlang A baseline {_fig(b['wait_mape'], ' %', 1)}), "
+              f"abandonment MAE {_fig(e['abandon_mae_points'], ' points')} (baseline "
+              f"{_fig(b['abandon_mae_points'], '')})")
         print(f"noise floor (a model without error, {nf['replications']} replications): "
-              f"MAPE {nf['wait_mape']:.1f} %, abandonment MAE {nf['abandon_mae_points']:.2f} "
-              "points")
+              f"MAPE {_fig(nf['wait_mape'], ' %', 1)}, abandonment MAE "
+              f"{_fig(nf['abandon_mae_points'], ' points')}")
         out = doc["outside_band"]
         if out["hours"] or out["items"]:
             print(f"observed outside the simulated 95% band: hours {', '.join(out['hours'])}; "
                   f"items {', '.join(out['items'])}")
     return EXIT_OK
+
+
+def _fig(x: float | None, unit: str, digits: int = 2) -> str:
+    """A figure of the backtest document for the terminal (``n/a`` where undefined)."""
+    return "n/a" if x is None else f"{x:.{digits}f}{unit}"

@@ -42,6 +42,7 @@ from sim.spec.calendar import WEEKDAYS
 from sim.spec.clock import format_hhmm
 from sim.spec.errors import InputError
 from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.stats.metrics import clean
 from sim.stats.replications import run_replication
 from sim.stats.service_level import target_misses
 from sim.stats.theory import erlang_a
@@ -331,9 +332,13 @@ def enough_served(n_served: pd.Series, n_days: int) -> pd.Series:
 
 
 def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
-            n_days: int) -> dict[str, float]:
-    enough = enough_served(obs["n_served"], n_days)
-    ok = enough & (obs["wait_mean"] > 0) & pred.notna()
+            n_days: int, judged: pd.DataFrame | None = None) -> dict[str, float]:
+    """MAPE of the hourly mean wait and MAE (points) of the hourly abandonment share of
+    ``pred`` against ``obs``, over the hours ``judged`` (default ``obs``) has enough
+    served tickets for (:func:`enough_served`)."""
+    judged = obs if judged is None else judged
+    enough = enough_served(judged["n_served"], n_days)
+    ok = enough & (judged["wait_mean"] > 0) & (obs["wait_mean"] > 0) & pred.notna()
     ape = (pred[ok] - obs["wait_mean"][ok]).abs() / obs["wait_mean"][ok]
     ok_ab = obs["abandon_share"].notna() & pred_ab.notna() & enough
     ae = (pred_ab[ok_ab] - obs["abandon_share"][ok_ab]).abs() * 100
@@ -342,26 +347,34 @@ def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
             "hours": int(ok.sum())}
 
 
-def noise_floor(reps: list[pd.DataFrame], hours: list[int], n_days: int) -> dict[str, float]:
-    """The errors a model without any error would score against an observation as
-    random as the hall's: each replication in turn taken as the observation and the
-    mean of the others as the prediction (leave-one-out), the errors averaged over
-    replications and scaled by ``sqrt((R - 1) / R)`` (the leave-one-out prediction,
-    a mean of ``R - 1`` replications, adds its own variance ``sigma^2 / (R - 1)``).
+def noise_floor(reps: list[pd.DataFrame], hours: list[int], n_days: int,
+                observed: pd.DataFrame) -> dict[str, Any]:
+    """The errors a model without any error would score in this backtest, whose
+    observation is one random draw and whose prediction is a mean of ``R`` replications.
 
-    With ``--arrivals log`` the replications vary what the log's own day varies
-    given its tickets (services and patience), so this is the part of the error
-    measures that no model of service, patience and queueing could remove.
+    Each replication in turn is taken as the observation and the mean of the others as
+    the prediction (leave-one-out), over the hours the real observation is judged on
+    (``observed``: the log's figures, indexed by item and hour like each replication's).
+    The difference then has variance
+    ``sigma^2 R / (R - 1)``, while a perfect model's prediction (a mean of ``R``
+    replications) differs from the observation by ``sigma^2 (R + 1) / R``: the
+    averaged errors are scaled by the ratio of the standard deviations,
+    ``sqrt(1 - 1 / R^2)``. With ``--arrivals log`` the replications vary what the
+    log's days vary given their tickets (services and patience), so this is the part
+    of the error measures that no model of service, patience and queueing could
+    remove, as far as the fitted model's own randomness is the hall's: a hall more
+    variable than its model has a higher floor.
     """
     r = len(reps)
     if r < 2:
-        return {"wait_mape": math.nan, "abandon_mae_points": math.nan, "replications": r}
+        return {"wait_mape": None, "abandon_mae_points": None, "replications": r}
     pooled = [rep.xs("*", level="item").reindex(hours) for rep in reps]
+    judged = observed.xs("*", level="item").reindex(hours)
     errs = []
     for k, obs in enumerate(pooled):
         rest = pd.concat([p for j, p in enumerate(pooled) if j != k]).groupby(level=0).mean()
-        errs.append(_errors(obs, rest["wait_mean"], rest["abandon_share"], n_days))
-    scale = math.sqrt((r - 1) / r)
+        errs.append(_errors(obs, rest["wait_mean"], rest["abandon_share"], n_days, judged))
+    scale = math.sqrt(1.0 - 1.0 / r**2)
     return {"wait_mape": scale * float(np.mean([e["wait_mape"] for e in errs])),
             "abandon_mae_points": scale * float(np.mean([e["abandon_mae_points"]
                                                           for e in errs])),
@@ -420,8 +433,8 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         for m in METRICS:
             o, p, lo, hi = (obs.at[key, m], mean.at[key, m], low.at[key, m], high.at[key, m])
             inside = bool(lo <= o <= hi) if not any(map(pd.isna, (o, lo, hi))) else None
-            out[m] = {"observed": _clean(o), "predicted": _clean(p), "low": _clean(lo),
-                      "high": _clean(hi), "inside_band": inside}
+            out[m] = {"observed": clean(o), "predicted": clean(p), "low": clean(lo),
+                      "high": clean(hi), "inside_band": inside}
         out["served_tickets"] = int(obs.at[key, "n_served"]) if pd.notna(
             obs.at[key, "n_served"]) else 0
         return out
@@ -437,7 +450,8 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
     base_wait = pd.Series({h: v["wait_mean"] for h, v in base.items()}).reindex(hours)
     base_ab = pd.Series({h: v["abandon_share"] for h, v in base.items()}).reindex(hours)
     doc: dict[str, Any] = {
-        "scenario": scenario.name, "logs": list(log.files), "arrivals": arrivals,
+        "scenario": scenario.name, "logs": list(log.files), "credits": list(log.credits),
+        "arrivals": arrivals,
         "staffing": staffing,
         "replications": replications, "seed": seed, "days": n_days,
         "first_day": str(dates[0].date()), "last_day": str(dates[-1].date()),
@@ -450,7 +464,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
                           mean.xs("*", level="item").loc[hours, "abandon_share"], n_days),
         "baseline_erlang_a": {
             "errors": _errors(pooled_obs, base_wait, base_ab, n_days),
-            "by_hour": {str(h): {k: _clean(v) for k, v in base[h].items()} for h in base},
+            "by_hour": {str(h): {k: clean(v) for k, v in base[h].items()} for h in base},
             "note": "per day and bin: Erlang A (M/M/c+M) with the bin's tickets, the windows "
                     "on duty the simulation used (pooled), the arrival-weighted mean service "
                     "time and patience rate (an exponential leaving at the fitted patience's "
@@ -469,7 +483,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         p = mean.xs(it, level="item").loc[it_hours]
         item_errors[it] = _errors(o, p["wait_mean"], p["abandon_share"], n_days)
     doc["errors"]["by_item"] = item_errors
-    doc["errors"]["noise_floor"] = noise_floor(reps, hours, n_days)
+    doc["errors"]["noise_floor"] = noise_floor(reps, hours, n_days, obs)
     doc["outside_band"] = {
         "hours": [h for h in doc["by_hour"] if doc["by_hour"][h]["wait_mean"]["inside_band"]
                   is False and bool(enough_served(pd.Series(
@@ -478,10 +492,4 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
                   if doc["by_item"][i]["overall"]["wait_mean"]["inside_band"] is False
                   or doc["by_item"][i]["overall"]["abandon_share"]["inside_band"] is False],
     }
-    return doc
-
-
-def _clean(x: Any) -> Any:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)) or pd.isna(x):
-        return None
-    return round(float(x), 6)
+    return clean(doc)  # undefined figures (an item with no hour to judge) are null

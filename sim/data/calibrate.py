@@ -30,6 +30,7 @@ from sim.data.demand import (
 )
 from sim.data.fitting import Fit, TimeFactors, fit_patience, fit_service, time_factors
 from sim.data.staffing import (
+    MIN_WINDOW_TICKETS,
     Group,
     authorisation_sets,
     make_groups,
@@ -73,6 +74,8 @@ class ItemFit:
     left: int
     no_show_lost: float | None = None  # mean minutes a window spent on called-but-gone
     by_time: TimeFactors | None = None  # service-time factors by time of day
+    fitted: np.ndarray | None = None  # the occupancies the service was fitted to (net of
+    # speed and time-of-day factors; service + turnaround): what the report plots
 
 
 @dataclass
@@ -225,6 +228,9 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
     options = options or Options()
     if 1440 % options.resolution:
         raise InputError("", "--resolution", "must divide a day (e.g. 15, 30, 60)")
+    # every call a window made, before any rule drops one (a skipped short service is
+    # still a call: leaving it out would merge two gaps and its service into one)
+    turn = estimate_turnaround(log.frame) if options.turnaround else Turnaround.none()
     prepare(log, options)
     counts = log.frame["item"].value_counts()
     rare = counts[counts < MIN_ITEM_TICKETS].index
@@ -252,14 +258,22 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
     expected = days.counts.mean() * per_day
     dispersion = day_level(days.counts, expected, len(days.weekdays))
     frame = log.frame.assign(minute=minute)
+    # a served ticket occupies its window for the service and the turnaround: speeds,
+    # time-of-day factors and fits all work on that occupancy
     served = frame[frame["outcome"] == "served"]
+    served = served.assign(service=served["service"] + turn.minutes)
     item_order = list(frame["item"].value_counts().index)
     groups = make_groups(authorisation_sets(served), served, item_order)
+    if not groups:
+        raise InputError(", ".join(log.files), "window",
+                         "no window served enough tickets to be kept (each needs "
+                         f"{MIN_WINDOW_TICKETS} services naming it in the window column, "
+                         "办理窗口 by default): the windows and their authorisation sets "
+                         "cannot be inferred")
     speeds(groups, served)
     on_duty(groups, frame, day_index, periods, len(days.dates), options.resolution)
     schedules(groups, bins)
     factor = service_factor(groups, served)
-    turn = estimate_turnaround(frame) if options.turnaround else Turnaround(0.0, 0, (math.nan,) * 3)
     items: dict[str, ItemFit] = {}
     weight_days = float(per_day.sum())
     for name in item_order:
@@ -267,7 +281,7 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
         part = frame[mask]
         dept = part["department"].mode()
         sel = (served["item"] == name).to_numpy()
-        x = served["service"].to_numpy()[sel] / factor[sel] + turn.minutes  # window occupancy
+        x = served["service"].to_numpy()[sel] / factor[sel]
         bin_of = np.minimum((served["minute"].to_numpy()[sel] // options.resolution).astype(int),
                             1440 // options.resolution - 1)
         by_time = time_factors(bin_of, x, bins)
@@ -287,6 +301,7 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
             left=left,
             no_show_lost=lost,
             by_time=by_time,
+            fitted=x,
         )
     served_items = {i for g in groups for i in g.serves}
     missing = [i for i in items if i not in served_items]

@@ -18,6 +18,7 @@ scenario's ``service`` is the window's occupancy per ticket (docs/calibration.md
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,55 +35,70 @@ class Turnaround:
     gaps: int  # gaps observed while an eligible ticket was waiting
     quartiles: tuple[float, float, float]  # of those gaps, in seconds (NaN without)
 
+    @classmethod
+    def none(cls, gaps: int = 0) -> Turnaround:
+        """No estimate (too few gaps, or not asked for): services are used as logged."""
+        return cls(0.0, gaps, (math.nan, math.nan, math.nan))
+
     def comment(self) -> str:
         """One line for the scenario's comments."""
         if self.gaps < MIN_GAPS:
             return (f"window turnaround: not estimated ({self.gaps} gaps with a ticket waiting, "
                     f"fewer than {MIN_GAPS}): services are used as logged")
         q1, q2, q3 = self.quartiles
-        return (f"window turnaround {self.minutes * 60:.3g} s added to every service time: median "
+        return (f"window turnaround {q2:.3g} s added to every service time: median "
                 f"gap from a service's end to the window's next call while a ticket it serves "
                 f"was waiting, over {self.gaps:,} gaps "
                 f"(quartiles {q1:.3g} / {q2:.3g} / {q3:.3g} s)")
 
 
 def _waiting_at(start: np.ndarray, stop: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """How many of the intervals ``[start, stop)`` (each sorted) hold each time ``t``."""
-    return np.searchsorted(start, t, side="right") - np.searchsorted(stop, t, side="right")
+    """How many tickets were waiting just before each time ``t``: taken before ``t`` and
+    not called (or gone) before it (``start < t <= stop``; both arrays sorted). A ticket
+    called at the very moment a service ends was waiting for that window."""
+    return np.searchsorted(start, t, side="left") - np.searchsorted(stop, t, side="left")
 
 
 def estimate_turnaround(frame: pd.DataFrame) -> Turnaround:
     """The turnaround of a tidy ticket log (columns ``item``, ``window``, ``ticket_time``,
-    ``wait``, ``service``, ``outcome``; waits and services in minutes)."""
-    t0 = ((frame["ticket_time"] - frame["ticket_time"].min()).dt.total_seconds()
-          / 60.0).to_numpy()
-    wait = frame["wait"].to_numpy(dtype=float)
+    ``wait``, ``service``, ``outcome``; waits and services in minutes).
+
+    Every call a window made enters its sequence: served tickets, and called-but-gone
+    ones whose window is named (their service, if logged, is the time the window spent
+    on them); a served ticket without a service time is left out. Times are taken in
+    seconds and gaps rounded to 0.1 s (logs keep whole seconds; a gap of exactly 0
+    must not come out as -1e-11 and be dropped as an overlap).
+    """
+    t0 = np.round((frame["ticket_time"] - frame["ticket_time"].min()).dt.total_seconds()
+                  .to_numpy(dtype=float), 3)
+    wait = frame["wait"].to_numpy(dtype=float) * 60.0
+    service = frame["service"].to_numpy(dtype=float) * 60.0
     item = frame["item"].to_numpy()
-    queued = wait > 0
-    waits = {it: (np.sort(t0[queued & (item == it)]), np.sort((t0 + wait)[queued & (item == it)]))
-             for it in pd.unique(item[queued])}
-    served = (frame["outcome"] == "served").to_numpy() & frame["window"].notna().to_numpy()
-    served &= frame["window"].astype(str).str.len().to_numpy() > 0
-    call = t0 + wait
-    end = call + frame["service"].fillna(0.0).to_numpy(dtype=float)
+    outcome = frame["outcome"].to_numpy()
     window = frame["window"].to_numpy()
+    call = np.round(t0 + wait, 3)  # to the millisecond: equal times compare equal
+    end = np.round(call + np.where(np.isfinite(service), service, 0.0), 3)
+    queued = np.isfinite(wait) & (wait > 0)
+    waits = {it: (np.sort(t0[queued & (item == it)]), np.sort(call[queued & (item == it)]))
+             for it in pd.unique(item[queued])}
+    named = (window != "") & pd.notna(window) & np.isfinite(wait)
+    called = named & (((outcome == "served") & np.isfinite(service)) | (outcome == "no_show"))
     gaps: list[np.ndarray] = []
-    for w in pd.unique(window[served]):
-        mine = served & (window == w)
+    for w in pd.unique(window[called]):
+        mine = called & (window == w)
+        if int(mine.sum()) < 2:
+            continue
         order = np.argsort(call[mine], kind="stable")
         c, e = call[mine][order], end[mine][order]
-        if len(c) < 2:
-            continue
         ends = e[:-1]
         waiting = np.zeros(len(ends), dtype=np.int64)
-        for it in pd.unique(item[mine]):
+        for it in pd.unique(item[mine & (outcome == "served")]):
             if it in waits:
                 waiting += _waiting_at(*waits[it], ends)
-        gap = c[1:] - ends
+        gap = np.round(c[1:] - ends, 1)
         gaps.append(gap[(waiting > 0) & (gap >= 0)])
-    all_gaps = np.concatenate(gaps) if gaps else np.empty(0)
-    if len(all_gaps) < MIN_GAPS:
-        return Turnaround(0.0, len(all_gaps), (float("nan"),) * 3)
-    q1, q2, q3 = (float(v) for v in np.percentile(all_gaps * 60.0, [25, 50, 75]))
-    median = round(float(np.median(all_gaps)) * 60.0, 1) / 60.0  # to 0.1 s: logs keep seconds
-    return Turnaround(median, len(all_gaps), (q1, q2, q3))
+    seconds = np.concatenate(gaps) if gaps else np.empty(0)
+    if len(seconds) < MIN_GAPS:
+        return Turnaround.none(len(seconds))
+    q1, q2, q3 = (float(v) for v in np.percentile(seconds, [25, 50, 75]))
+    return Turnaround(q2 / 60.0, len(seconds), (q1, q2, q3))

@@ -29,108 +29,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.report.fonts import CSS_FONT_STACK, WEB_FAMILY, needs_cjk, write_font_subset
-from sim.report.i18n import language, metric_label, tr
-from sim.report.tables import cell, difference_row, path_heading, point_table, summary_blocks
+from sim.report.i18n import metric_label, tr
+from sim.report.page import Page
+from sim.report.tables import difference_row, path_heading, point_table, summary_blocks
 from sim.spec.errors import InputError
 from sim.version import VERSION
-
-#: file name of the CJK font subset written beside ``index.html``
-FONT_FILE = "cjk-subset.otf"
-
-_CSS = """
-body{font-family:%(stack)s;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;
-     margin-top:2em}h3{font-size:1.05em;margin-top:1.4em}
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
-td,th{border:1px solid #ddd;padding:.2em .5em;text-align:right}
-th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
-img{max-width:100%%;margin:.5em 0;border:1px solid #eee}
-.note{color:#555;font-size:.9em}.meta td{text-align:left}
-.sig{font-weight:bold;color:#b00}
-"""
-
-
-class _Page:
-    """Accumulates HTML and saves figures beside it."""
-
-    def __init__(self, out: Path, svg: bool) -> None:
-        self.out = out
-        self.svg = svg
-        self.parts: list[str] = []
-        self.files: list[Path] = []
-
-    def add(self, text: str) -> None:
-        """Append raw HTML."""
-        self.parts.append(text)
-
-    def h2(self, text: str) -> None:
-        """Append a section heading."""
-        self.add(f"<h2>{html.escape(text)}</h2>")
-
-    def h3(self, text: str) -> None:
-        """Append a sub-section heading."""
-        self.add(f"<h3>{html.escape(text)}</h3>")
-
-    def note(self, text: str) -> None:
-        """Append a note paragraph."""
-        self.add(f'<p class="note">{html.escape(text)}</p>')
-
-    def figure(self, fig: Any, name: str, alt: str) -> None:
-        """Save a figure as PNG (and SVG if asked) beside the page and show it."""
-        from sim.spec.files import atomic_path
-
-        png = self.out / f"{name}.png"
-        with atomic_path(png) as tmp:
-            fig.savefig(tmp, format="png")
-        self.files.append(png)
-        if self.svg:
-            svg = self.out / f"{name}.svg"
-            with atomic_path(svg) as tmp:
-                fig.savefig(tmp, format="svg")
-            self.files.append(svg)
-        self.add(f'<img src="{html.escape(png.name)}" alt="{html.escape(alt)}">')
-
-    def rows(self, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-             raw: bool = False) -> None:
-        """Append a table; cells are escaped text unless ``raw`` (trusted HTML)."""
-        cell = (lambda v: str(v)) if raw else (lambda v: html.escape(str(v)))
-        head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
-                       for row in rows)
-        self.add(f"<table><tr>{head}</tr>{body}</table>")
-
-    def table(self, frame: pd.DataFrame, headings: Mapping[str, str] | None = None) -> None:
-        """Append a table of a DataFrame, cells by :func:`sim.report.tables.cell` (the
-        terminal's), ``headings`` naming columns (others by name)."""
-        self.rows([(headings or {}).get(str(c), str(c)) for c in frame.columns],
-                  [[cell(v) for v in row] for row in frame.itertuples(index=False)])
-
-    def write(self, title: str) -> Path:
-        """Write ``index.html`` atomically (with the CJK font subset it needs) and
-        return its path."""
-        from sim.spec.files import write_text_atomic
-
-        body = f"<h1>{html.escape(title)}</h1>" + "\n".join(self.parts)
-        face = ""
-        if write_font_subset(needs_cjk([title, body]), self.out / FONT_FILE):
-            face = (f'@font-face{{font-family:"{WEB_FAMILY}";src:local("Noto Sans CJK SC"),'
-                    f'url("{FONT_FILE}") format("opentype")}}')
-        lang = "zh-CN" if language() == "zh" else "en"
-        doc = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-               f"<title>{html.escape(title)}</title>"
-               f"<style>{face}{_CSS % {'stack': CSS_FONT_STACK}}</style></head><body>"
-               f"{body}</body></html>\n")
-        index = self.out / "index.html"
-        write_text_atomic(index, doc)
-        return index
 
 
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)[:60]
 
 
-def _meta_table(page: _Page, rows: Sequence[tuple[str, Any]]) -> None:
+def _meta_table(page: Page, rows: Sequence[tuple[str, Any]]) -> None:
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
                    for k, v in rows)
     page.add(f'<table class="meta">{body}</table>')
@@ -138,7 +48,7 @@ def _meta_table(page: _Page, rows: Sequence[tuple[str, Any]]) -> None:
 
 # --- summary tables ----------------------------------------------------------------
 
-def summary_tables(page: _Page, doc: Mapping[str, Any]) -> None:
+def summary_tables(page: Page, doc: Mapping[str, Any]) -> None:
     """Overall, by-category and by-window-group tables of one results document: the
     very tables ``hallsim run`` prints (:func:`sim.report.tables.summary_blocks`)."""
     for title, headings, rows in summary_blocks(dict(doc)):
@@ -158,7 +68,7 @@ def _diff_rows(block: Mapping[str, Any], baseline: str, name: str,
     return rows
 
 
-def difference_tables(page: _Page, baseline: str, name: str, diff: Mapping[str, Any]) -> None:
+def difference_tables(page: Page, baseline: str, name: str, diff: Mapping[str, Any]) -> None:
     """Paired differences of one candidate against the baseline, with 95% CIs and a
     significance mark (✱: the interval excludes 0)."""
     paired = diff.get("paired", True)
@@ -190,7 +100,7 @@ def utilisation_table(profiles: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return table[sorted(table.columns, key=int)]
 
 
-def _point_figures(page: _Page, doc: dict[str, Any], profiles: list[dict[str, Any]] | None,
+def _point_figures(page: Page, doc: dict[str, Any], profiles: list[dict[str, Any]] | None,
                    key: str, label: str) -> None:
     """By hour, heatmap and categories for one results document."""
     from sim.report.plots import plot_by_hour, plot_categories, plot_utilisation_heatmap
@@ -310,7 +220,7 @@ def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool) -
         raise InputError(str(path), "--records", f"{len(records)} --records file(s) for "
                                                  f"{len(docs)} scenario(s) in the document")
     tables = [read_records(r) for r in records]  # every file checked before any figure
-    page = _Page(out, svg)
+    page = Page(out, svg)
     first = next(iter(docs.values()))
     _meta_table(page, [
         (tr("source"), str(path)), (tr("scenarios"), ", ".join(docs)),
@@ -403,7 +313,7 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
     meta, tidy, points, runs = data.meta, data.tidy, data.points, data.runs
     summaries, profiles, facs = data.summaries, data.profiles, data.facs
     counts = runs["status"].value_counts().to_dict()
-    page = _Page(out, svg)
+    page = Page(out, svg)
     title = tr("hallsim report: {name}").format(name=meta["experiment_name"])
     _meta_table(page, [
         (tr("experiment"), meta["experiment_name"]), (tr("store"), str(path)),

@@ -68,7 +68,9 @@ def _errbars(mean: np.ndarray, half: np.ndarray, low: float = 0.0,
     return np.vstack([np.maximum(mean - lo, 0.0), np.maximum(hi - mean, 0.0)])
 
 
-def _new_figure(**kwargs: Any) -> Figure:
+def new_figure(**kwargs: Any) -> Figure:
+    """A figure (no pyplot state) whose text may be Chinese: the CJK fallback font is
+    registered first."""
     use_cjk_fonts()
     return Figure(dpi=110, layout="constrained", **kwargs)
 
@@ -77,7 +79,7 @@ def _figure(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> tuple[Fi
     use_cjk_fonts()
     if ax is not None:
         return ax.figure, ax  # type: ignore[return-value]
-    fig = _new_figure(figsize=size)
+    fig = new_figure(figsize=size)
     return fig, fig.add_subplot()
 
 
@@ -158,7 +160,7 @@ def plot_by_hour(by_hour: Mapping[str, Mapping[str, Any]], axes: Sequence[Axes] 
     several scenarios can share the axes.
     """
     if axes is None:
-        fig = _new_figure(figsize=(9.0, 3.8))
+        fig = new_figure(figsize=(9.0, 3.8))
         axes = fig.subplots(1, 2)
     else:
         use_cjk_fonts()
@@ -227,7 +229,7 @@ def plot_categories(by_category: Mapping[str, Mapping[str, Any]], target: float 
     within the target), per category, with 95% CIs clipped to 0-100 %."""
     names = list(by_category)
     if axes is None:
-        fig = _new_figure(figsize=(9.0, 1.4 + 0.32 * len(names)))
+        fig = new_figure(figsize=(9.0, 1.4 + 0.32 * len(names)))
         axes = fig.subplots(1, 2, sharey=True)
     else:
         use_cjk_fonts()
@@ -265,7 +267,7 @@ def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
     ylabel, scale = metric_label(metric)
     low, high = valid_range(metric)
     if axes is None:
-        fig = _new_figure(figsize=(min(4.2 * max(1, len(factors)), 13.0), 3.8))
+        fig = new_figure(figsize=(min(4.2 * max(1, len(factors)), 13.0), 3.8))
         axes = np.atleast_1d(fig.subplots(1, max(1, len(factors)), sharey=True)).tolist()
     else:
         use_cjk_fonts()

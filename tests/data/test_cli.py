@@ -25,7 +25,14 @@ def test_calibrate_writes_a_runnable_commented_scenario_and_a_report(exported, t
     scenario = load_scenario(out)
     assert set(scenario.categories) == set(T.RATES)
     assert "lognormal by AIC" in text and "censored MLE" in text and "KS D=" in text
-    assert (tmp_path / "rep" / "index.html").stat().st_size > 10_000
+    page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    # the reports' one page template: Chinese item names as headings, in the CJK font
+    # stack, with the subset of the font they need shipped beside the page
+    assert all(f"<h2>{name}</h2>" in page for name in T.RATES)
+    assert "Noto Sans CJK SC" in page and (tmp_path / "rep" / "cjk-subset.otf").is_file()
+    figures = sorted(p.name for p in (tmp_path / "rep").glob("*.png"))
+    assert figures == sorted([f"item-{k}.png" for k in range(len(T.RATES))] + ["staffing.png"])
+    assert all(f'src="{name}"' in page for name in figures)
     assert "tickets kept" in capsys.readouterr().out
 
 
@@ -44,6 +51,19 @@ def test_a_planner_can_impose_the_patience_family_and_fit_services_as_logged(exp
     assert "window turnaround 0 s added" in default.read_text(encoding="utf-8")
 
 
+def test_the_calibration_report_speaks_chinese_on_request(exported, tmp_path, monkeypatch):
+    from sim.report.i18n import set_language
+
+    monkeypatch.setenv("HALLSIM_LANG", "zh")
+    try:
+        assert main(["calibrate", str(exported["gbk"]), "--out", str(tmp_path / "h.yaml"), "-q",
+                     "--report", str(tmp_path / "rep")]) == 0
+    finally:
+        set_language("en")
+    page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    assert "按时段推断的在岗窗口数" in page and 'lang="zh-CN"' in page
+
+
 def test_backtest_predicts_an_unseen_replication_within_a_prediction_interval(exported,
                                                                              tmp_path):
     scenario = tmp_path / "hall.yaml"
@@ -59,6 +79,8 @@ def test_backtest_predicts_an_unseen_replication_within_a_prediction_interval(ex
         assert abs(f["observed"] - f["predicted"]) <= f["high"] - f["low"], key
     assert set(doc["by_item"]) == set(T.RATES)
     assert doc["errors"]["wait_mape"] >= 0 and doc["baseline_erlang_a"]["errors"]["hours"] > 0
+    report = (tmp_path / "btrep" / "index.html").read_text(encoding="utf-8")
+    assert "noise floor" in report and (tmp_path / "btrep" / "by-hour.png").is_file()
 
 
 def test_backtest_with_the_logs_own_staffing_recovers_the_truths_windows(exported, tmp_path):
@@ -105,6 +127,20 @@ def test_a_bad_export_exits_2_naming_file_and_column_and_writes_nothing(tmp_path
     err = capsys.readouterr().err
     assert "导出.csv" in err and column in err
     assert not out.exists() and list(tmp_path.iterdir()) == [log]
+
+
+def test_an_export_that_never_names_the_window_exits_2_naming_the_column(tmp_path, capsys):
+    rows = ["排队号,取号事项,部门,办理窗口,取号时间,呼叫时间,办理时间,状态"]
+    for k in range(40):
+        rows.append(f"A{k},户籍,公安,,2024-01-02 09:{k:02d}:00,2024-01-02 09:{k:02d}:30,"
+                    "00:04:00,已办结")
+    log = tmp_path / "导出.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    assert main(["calibrate", str(log), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "导出.csv" in err and "办理窗口" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_an_unreadable_encoding_exits_2(tmp_path, capsys):

@@ -60,22 +60,37 @@ def test_a_window_is_not_held_to_the_queue_of_an_item_it_does_not_serve():
 
 
 def test_too_few_gaps_give_no_estimate():
-    frame = pd.DataFrame(_rows("窗口1", "社保登记", MIN_GAPS, service=4.0, turn=0.5,
-                               first_call=0.0))
-    assert estimate_turnaround(frame).minutes == 0.0  # MIN_GAPS - 1 gaps
+    few = pd.DataFrame(_rows("窗口1", "社保登记", MIN_GAPS, service=4.0, turn=0.5,
+                             first_call=0.0))
+    assert estimate_turnaround(few).minutes == 0.0  # MIN_GAPS - 1 gaps
+    enough = pd.DataFrame(_rows("窗口1", "社保登记", MIN_GAPS + 1, service=4.0, turn=0.5,
+                                first_call=0.0))
+    assert estimate_turnaround(enough).minutes == pytest.approx(0.5)
+
+
+def test_a_clerk_who_calls_the_next_at_once_has_no_turnaround():
+    # whole-second log times: a gap of exactly 0 s must count as 0, not be lost to
+    # float rounding as an "overlap"; 60 % of the gaps are 0 and 40 % are 10 s
+    rows, call = [], 0.0
+    for k in range(100):
+        rows.append({"item": "社保登记", "department": "", "window": "窗口1",
+                     "ticket_time": START, "wait": call, "service": 3.0 + 7 / 60,
+                     "outcome": "served"})
+        call += 3.0 + 7 / 60 + (10 / 60 if k % 5 in (0, 1) else 0.0)
+    found = estimate_turnaround(pd.DataFrame(rows))
+    assert found.gaps == 99 and found.minutes == 0.0 and found.quartiles[0] == 0.0
 
 
 def test_calibration_adds_the_turnaround_to_the_fitted_service_and_says_so():
-    rng = np.random.default_rng(11)
     rows = []
     for day in range(3):  # three mornings of a full queue: 4-minute services, 30 s between
         for r in _rows("窗口1", "社保登记", 50, service=4.0, turn=0.5, first_call=0.0):
-            r["ticket_time"] += pd.Timedelta(days=day, seconds=float(rng.integers(0, 50)))
+            r["ticket_time"] += pd.Timedelta(days=day)
             rows.append(r)
     frame = pd.DataFrame(rows)
     log = TicketLog(frame.assign(source="test.csv"), files=("test.csv",))
     with_turn = calibrate(log, Options(target_minutes=5.0))
-    assert with_turn.turnaround.minutes > 0.3
+    assert with_turn.turnaround.minutes == pytest.approx(0.5)
     assert with_turn.items["社保登记"].service.mean == pytest.approx(
         4.0 + with_turn.turnaround.minutes, rel=1e-3)
     assert any("window turnaround" in note for note in with_turn.notes)
