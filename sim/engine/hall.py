@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+from array import array
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -237,12 +238,22 @@ class TicketFlow(Protocol):
 Inject = Callable[[float, int, float, float], int]
 
 
-class Tickets:
-    """The ticket table of one run: growable parallel lists (columns, not objects).
+def _floats(x: np.ndarray) -> array[float]:
+    return array("d", np.ascontiguousarray(x, dtype=np.float64).tobytes())
 
-    ``waiting`` is True until the ticket is called, abandons, balks or the run
-    ends; ``deadline`` is ticket time plus patience; ``impatient`` tells whether any
-    ticket has a finite one.
+
+def _ints(x: np.ndarray) -> array[int]:
+    return array("i", np.ascontiguousarray(x, dtype=np.intc).tobytes())
+
+
+class Tickets:
+    """The ticket table of one run: growable parallel columns (not objects).
+
+    The columns are typed arrays (:mod:`array`): they hold machine numbers, not Python
+    objects, so the garbage collector never walks them and the records are copies of
+    their buffers. ``waiting`` is 1 until the ticket is called, abandons, balks or
+    the run ends; ``deadline`` is ticket time plus patience; ``impatient`` tells
+    whether any ticket has a finite one.
     """
 
     __slots__ = ("arrival", "category", "work", "deadline", "call", "end", "window",
@@ -250,30 +261,29 @@ class Tickets:
 
     def __init__(self, customers: Customers, layout: HallLayout | None = None) -> None:
         n = len(customers)
-        self.arrival: list[float] = customers.arrival.tolist()
-        self.category: list[int] = customers.category.tolist()
+        self.arrival = _floats(customers.arrival)
+        self.category = _ints(customers.category)
         # the queue each ticket joins: its category's, or with priority classes the
         # queue of its category and level (added tickets: the category's own level)
-        self.queue: list[int] = self.category
+        self.queue = self.category
         self._base_queue: tuple[int, ...] | None = None
         if layout is not None and layout.queue_of is not None \
                 and layout.base_queue is not None:
             queue_of, base = layout.queue_of, layout.base_queue
             self._base_queue = base
-            self.queue = ([queue_of[c].get(lv, base[c]) for c, lv in
-                           zip(self.category, customers.level.tolist())]
-                          if customers.level is not None else [base[c] for c in self.category])
-        self.work: list[float] = customers.work.tolist()
+            self.queue = array("i", [queue_of[c].get(lv, base[c]) for c, lv in
+                                     zip(self.category, customers.level.tolist())]
+                               if customers.level is not None
+                               else [base[c] for c in self.category])
+        self.work = _floats(customers.work)
         self.impatient = not np.isinf(customers.patience).all()
-        self.deadline: list[float] = (
-            (customers.arrival + customers.patience).tolist() if self.impatient
-            else [float("inf")] * n)
-        nan = float("nan")
-        self.call: list[float] = [nan] * n
-        self.end: list[float] = [nan] * n
-        self.window: list[int] = [-1] * n
-        self.outcome: list[int] = [OPEN] * n
-        self.waiting: list[bool] = [True] * n
+        self.deadline = (_floats(customers.arrival + customers.patience) if self.impatient
+                         else array("d", [float("inf")]) * n)
+        self.call = array("d", [float("nan")]) * n
+        self.end = array("d", [float("nan")]) * n
+        self.window = array("i", [-1]) * n
+        self.outcome = array("b", [OPEN]) * n
+        self.waiting = array("b", [1]) * n
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -292,7 +302,7 @@ class Tickets:
         self.end.append(float("nan"))
         self.window.append(-1)
         self.outcome.append(OPEN)
-        self.waiting.append(True)
+        self.waiting.append(1)
         return i
 
 

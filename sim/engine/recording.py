@@ -7,6 +7,7 @@ ticket table, the duty log and the mechanisms' bookkeeping into
 
 from __future__ import annotations
 
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
     from sim.engine.kiosks import KioskSessions
 
 
-def _column(values: list[float] | list[int], dtype: type) -> np.ndarray:
-    """A ticket column as a numpy array (``fromiter``: faster than ``np.array`` on a list)."""
-    return np.fromiter(values, dtype=dtype, count=len(values))
+def _column(values: array[float] | array[int], dtype: type) -> np.ndarray:
+    """A ticket column (a typed array) as a numpy array: a copy of its buffer."""
+    return np.array(values, dtype=dtype)
 
 
 class HallRecording:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,30 @@ def _waits(wait: np.ndarray, target: float) -> dict[str, float]:
     }
 
 
-def service_levels(scenario: Scenario, rec: Records, keep: np.ndarray) -> dict[str, float]:
+@dataclass(frozen=True)
+class Misses:
+    """Every ticket of a replication judged once by the one service-level rule
+    (:func:`sim.stats.service_level.target_misses`, ticket by ticket): counted and
+    missed at the target ``targets.wait_minutes`` and at 0 minutes."""
+
+    counted: np.ndarray
+    missed: np.ndarray
+    counted0: np.ndarray
+    missed0: np.ndarray
+
+    @classmethod
+    def of(cls, scenario: Scenario, rec: Records) -> Misses:
+        """Judge the tickets of ``rec`` (the horizon is the end of the simulated days)."""
+        target = scenario.targets.wait_minutes
+        short = float(getattr(scenario.targets, "short_abandon_minutes", 0.0) or 0.0)
+        horizon = scenario.hall.days * MINUTES_PER_DAY
+        cols = rec.arrival, rec.call, rec.end, rec.outcome
+        return cls(*target_misses(*cols, target, short, horizon),
+                   *target_misses(*cols, 0.0, short, horizon))
+
+
+def service_levels(scenario: Scenario, rec: Records, keep: np.ndarray,
+                   misses: Misses | None = None) -> dict[str, float]:
     """Service-level figures of the tickets selected by ``keep``.
 
     - ``p_wait_over_target``: share of counted tickets not called within
@@ -54,17 +78,17 @@ def service_levels(scenario: Scenario, rec: Records, keep: np.ndarray) -> dict[s
       not called at once (Erlang C's P(wait > 0));
     - ``p_served_wait_over_target``: the share of *served* tickets that waited
       more than the target (the former, served-only figure).
+
+    ``misses``: the tickets already judged (:meth:`Misses.of`), if at hand.
     """
     target = scenario.targets.wait_minutes
-    short = float(getattr(scenario.targets, "short_abandon_minutes", 0.0) or 0.0)
-    horizon = scenario.hall.days * MINUTES_PER_DAY
-    cols = rec.arrival[keep], rec.call[keep], rec.end[keep], rec.outcome[keep]
-    served = cols[3] == SERVED
-    wait = (cols[1] - cols[0])[served]
+    m = misses if misses is not None else Misses.of(scenario, rec)
+    served = rec.outcome[keep] == SERVED
+    wait = (rec.call[keep] - rec.arrival[keep])[served]
     return {
-        "p_wait_over_target": miss_share(*target_misses(*cols, target, short, horizon)),
+        "p_wait_over_target": miss_share(m.counted[keep], m.missed[keep]),
         "p_served_wait_over_target": float(np.mean(wait > target)) if len(wait) else math.nan,
-        "p_wait_positive": miss_share(*target_misses(*cols, 0.0, short, horizon)),
+        "p_wait_positive": miss_share(m.counted0[keep], m.missed0[keep]),
     }
 
 
@@ -120,10 +144,15 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     busy, staffed = window.busy, window.staffed
     group_util = window.group_utilisation()
     n_groups = len(layout.group_names)
-    s_mask = (rec.outcome == SERVED) & (rec.arrival >= w0) & (rec.arrival < horizon)
+    s_mask = (rec.outcome == SERVED) & keep
     served_by_group = np.bincount(layout.window_group[rec.window[s_mask]], minlength=n_groups)
 
-    tickets = _counts(outcome) | _waits(wait[served], target) | service_levels(scenario, rec, keep)
+    misses = Misses.of(scenario, rec)  # every ticket judged once; figures read subsets
+
+    def levels(mask: np.ndarray) -> dict[str, float]:
+        return service_levels(scenario, rec, mask, misses)
+
+    tickets = _counts(outcome) | _waits(wait[served], target) | levels(keep)
     overall = tickets | {"utilisation": window.utilisation()}
 
     by_category = {}
@@ -133,7 +162,7 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
             by_category[name] = dict(tickets)
             continue
         by_category[name] = (_counts(outcome[m]) | _waits(wait[m & served], target)
-                             | service_levels(scenario, rec, keep & (rec.category == k)))
+                             | levels(keep & (rec.category == k)))
 
     by_window = {
         name: {
@@ -147,19 +176,19 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     if rec.kiosk is not None:  # kiosk groups: figures of their sessions
         by_window |= kiosk_by_window(scenario, rec, w0, horizon)
     out = {"overall": overall, "by_category": by_category, "by_window": by_window,
-           "by_hour": _by_hour(scenario, rec, w0, days)}
+           "by_hour": _by_hour(scenario, rec, w0, days, keep, misses)}
     level = rec.extra.get("priority")
     if level is not None:  # priority classes: the same figures per level
         out["by_priority"] = {
             str(lv): (_counts(outcome[m]) | _waits(wait[m & served], target)
-                      | service_levels(scenario, rec, keep & (level == lv)))
+                      | levels(keep & (level == lv)))
             for lv in sorted({x for c in scenario.categories.values() for x in c.levels})
             for m in [level[keep] == lv]}
     booked = rec.extra.get("booked")
     if booked is not None:  # appointments: walk-ins and booked customers apart
         out["by_booking"] = {
             name: (_counts(outcome[m]) | _waits(wait[m & served], target)
-                   | service_levels(scenario, rec, keep & (booked == b)))
+                   | levels(keep & (booked == b)))
             for name, b in (("walk_in", 0), ("booked", 1)) for m in [booked[keep] == b]}
     if "customer" in rec.extra:  # a guide desk or wrong tickets: customers from the door
         overall |= door_figures(scenario, rec, w0, horizon)
@@ -294,26 +323,25 @@ def _add_case_figures(scenario: Scenario, cases: CaseTable, w0: float, horizon: 
         out["journeys"] = journeys
 
 
-def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int) -> dict[str, Any]:
-    """Per hour of day, over tickets taken within the statistics window (after the
-    warm-up, before the horizon): tickets per day, mean wait of those served, the
+def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.ndarray,
+             misses: Misses) -> dict[str, Any]:
+    """Per hour of day, over tickets taken within the statistics window (``keep``: after
+    the warm-up, before the horizon): tickets per day, mean wait of those served, the
     service level (``p_wait_over_target``) and P(wait > 0) by the one rule of
-    :mod:`sim.stats.service_level`, and the mean number waiting."""
+    :mod:`sim.stats.service_level` (``misses``), and the mean number waiting."""
     stat_days = days - scenario.hall.warmup_days
     horizon = days * MINUTES_PER_DAY
-    target = scenario.targets.wait_minutes
-    short = float(getattr(scenario.targets, "short_abandon_minutes", 0.0) or 0.0)
     leave = np.where(np.isnan(rec.call), rec.end, rec.call)
     leave = np.where(np.isnan(leave), horizon, leave)
     edges = w0 + 60.0 * np.arange(stat_days * 24 + 1)
     area = queue_area(rec.arrival, leave, edges).reshape(stat_days, 24).sum(axis=0)
-    keep = (rec.arrival >= w0) & (rec.arrival < horizon)
-    cols = rec.arrival[keep], rec.call[keep], rec.end[keep], rec.outcome[keep]
-    hour = ((cols[0] % MINUTES_PER_DAY) // 60).astype(int)
-    wait = cols[1] - cols[0]
-    served = cols[3] == SERVED
-    counted, missed = target_misses(*cols, target, short, horizon)
-    counted0, missed0 = target_misses(*cols, 0.0, short, horizon)
+    arrival, call, outcome = rec.arrival[keep], rec.call[keep], rec.outcome[keep]
+    # hour of day: floor(t / 60) mod 24, exact (floor division of floats is)
+    hour = (arrival // 60.0).astype(int) % 24
+    wait = call - arrival
+    served = outcome == SERVED
+    counted, missed = misses.counted[keep], misses.missed[keep]
+    counted0, missed0 = misses.counted0[keep], misses.missed0[keep]
     arrivals = np.bincount(hour, minlength=24)
     n_served = np.bincount(hour[served], minlength=24)
     wait_sum = np.bincount(hour[served], weights=wait[served], minlength=24)
