@@ -486,6 +486,7 @@ class Hall(BreakDuty, HallRecording):
                  "_flow",
                  "_window_speed", "_window_group", "_end_callbacks", "_end_events",
                  "_next_arrival", "_arrival_callbacks", "_schedule", "_idle_of", "_single",
+                 "_roster_of", "_followed",
                  "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_breaks",
@@ -559,6 +560,8 @@ class Hall(BreakDuty, HallRecording):
         single = [self.queues[tiers[0][0]] if len(tiers) == 1 and len(tiers[0]) == 1
                   else None for tiers in layout.tiers]
         self._single = [single[g] for g in self._window_group]
+        self._roster_of = [self.rosters[g] for g in self._window_group]
+        self._followed = True  # until run() knows better
         if self._n_first and self._order:  # one arrival event, scheduled again for the next
             self._arrival_callbacks = [self._on_arrival_door]
             Timeout(self.env, t.arrival[self._order[0]]).callbacks = self._arrival_callbacks
@@ -580,6 +583,8 @@ class Hall(BreakDuty, HallRecording):
                 if at > 0:
                     ev = Timeout(self.env, at, (gi, target))
                     ev.callbacks.append(self._on_staff)
+        # a service end needs more than the next call only with a trace, a door or a flow
+        self._followed = self._log is not None or self._door is not None or flow is not None
         self.env.run()
         for w in range(len(self._current)):  # nothing left to do: every window goes home
             self._duty.end(w, self.env.now)
@@ -642,6 +647,25 @@ class Hall(BreakDuty, HallRecording):
         self._end[i] = now
         self._outcome[i] = SERVED
         self._current[w] = -1
+        if self._followed:
+            self._after_service(i, w, now)
+        roster = self._roster_of[w]
+        if roster.leaving and roster.leaves_after_service(w):
+            self._duty.end(w, now)
+            return
+        queue = self._single[w]
+        nxt = queue.take(now) if queue is not None \
+            else self._next_for(self._window_group[w], now)
+        if nxt >= 0:
+            self._start(w, nxt, now)
+        else:
+            roster.idle.append(w)
+            if not self._open:
+                self._duty.end(w, now)
+
+    def _after_service(self, i: int, w: int, now: float) -> None:
+        """What follows ticket ``i``'s service at window ``w``: the trace row, a wrong
+        ticket turned away, the flow told."""
         if self._log:
             self._log((now, "end", i, w))
         flow = self._flow
@@ -649,19 +673,6 @@ class Hall(BreakDuty, HallRecording):
             self._turned_away(i, now)
         elif flow is not None and flow.owns(i):
             flow.served(i, self._arrival[i], now)
-        gi = self._window_group[w]
-        roster = self.rosters[gi]
-        if roster.leaving and roster.leaves_after_service(w):
-            self._duty.end(w, now)
-            return
-        queue = self._single[w]
-        nxt = queue.take(now) if queue is not None else self._next_for(gi, now)
-        if nxt >= 0:
-            self._start(w, nxt, now)
-        else:
-            roster.idle.append(w)
-            if not self._open:
-                self._duty.end(w, now)
 
     def _on_staff(self, ev: simpy.Event) -> None:
         gi, target = cast(tuple[int, int], ev.value)
