@@ -486,7 +486,7 @@ class Hall(BreakDuty, HallRecording):
                  "_flow",
                  "_window_speed", "_window_group", "_end_callbacks", "_end_events",
                  "_next_arrival", "_arrival_callbacks", "_schedule", "_idle_of", "_single",
-                 "_roster_of", "_followed",
+                 "_roster_of", "_followed", "_arrival_clock",
                  "_tiers", "_current", "_duty", "_on_duty_since", "_open",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_breaks",
@@ -562,11 +562,16 @@ class Hall(BreakDuty, HallRecording):
         self._single = [single[g] for g in self._window_group]
         self._roster_of = [self.rosters[g] for g in self._window_group]
         self._followed = True  # until run() knows better
-        if self._n_first and self._order:  # one arrival event, scheduled again for the next
+        # one arrival event, scheduled again for the next; ``_arrival_clock`` is the time
+        # it is due, computed as the calendar does (now + delay), so that the arrival
+        # handlers need not ask the environment for it
+        first_arrival = t.arrival[self._order[0] if self._order else 0] if self._n_first else 0.0
+        self._arrival_clock = self.env.now + first_arrival
+        if self._n_first and self._order:
             self._arrival_callbacks = [self._on_arrival_door]
-            Timeout(self.env, t.arrival[self._order[0]]).callbacks = self._arrival_callbacks
+            Timeout(self.env, first_arrival).callbacks = self._arrival_callbacks
         elif self._n_first:
-            Timeout(self.env, t.arrival[0]).callbacks = self._arrival_callbacks
+            Timeout(self.env, first_arrival).callbacks = self._arrival_callbacks
 
     # --- run --------------------------------------------------------------------------
 
@@ -623,7 +628,10 @@ class Hall(BreakDuty, HallRecording):
         arrival = self._arrival
         if i + 1 < self._n_first:
             ev.callbacks = self._arrival_callbacks
-            self._schedule(ev, NORMAL, arrival[i + 1] - self.env.now)
+            clock = self._arrival_clock  # now: the time this event was scheduled for
+            delay = arrival[i + 1] - clock
+            self._arrival_clock = clock + delay  # as the calendar computes it
+            self._schedule(ev, NORMAL, delay)
         self._admit(i, arrival[i])  # the clock may differ from it by a rounding step
 
     def _on_arrival_door(self, ev: simpy.Event) -> None:
@@ -633,7 +641,10 @@ class Hall(BreakDuty, HallRecording):
         order, arrival = self._order, self._arrival
         if k + 1 < self._n_first:
             ev.callbacks = self._arrival_callbacks
-            self._schedule(ev, NORMAL, arrival[order[k + 1]] - self.env.now)
+            clock = self._arrival_clock
+            delay = arrival[order[k + 1]] - clock
+            self._arrival_clock = clock + delay
+            self._schedule(ev, NORMAL, delay)
         i = order[k]
         self._admit(i, arrival[i])
 
@@ -748,10 +759,13 @@ class Hall(BreakDuty, HallRecording):
                 self._start(idle.popleft(), i, now)
                 return
         queue = self.queues[q]
-        if queue.balk_at and queue.is_full(now):
+        if not queue.balk_at:  # no balking limit: the line and its count are all there is
+            queue.line.append(i)
+            queue.waiting += 1
+        elif queue.is_full(now):
             self._balk(i, now)
-            return
-        queue.push(i)
+        else:
+            queue.push(i)
 
     def _start(self, w: int, i: int, now: float) -> None:
         """Window ``w`` calls ticket ``i`` at ``now``."""
