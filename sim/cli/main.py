@@ -286,13 +286,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         set_language(lang)
         handler = handlers.get(args.verb) or args.handler
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except InputError as exc:
         print(f"hallsim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("hallsim: interrupted; nothing was written half", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of stdout went away (``hallsim ... | head``): stop quietly, as Unix
+        # tools do; point stdout at devnull so the interpreter's final flush cannot fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the shell's status for a killed pipe writer
     except Exception as exc:  # noqa: BLE001 - exit 1 with a message, traceback on request
         if os.environ.get("HALLSIM_DEBUG"):
             traceback.print_exc()

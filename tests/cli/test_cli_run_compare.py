@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -158,3 +159,20 @@ def test_replications_above_the_limit_exit_2_naming_the_option_before_any_work(
 
     args = build_parser().parse_args([verb, *files, "-r", str(MAX_REPLICATIONS)])
     assert args.replications == MAX_REPLICATIONS
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly(tmp_path):
+    # `hallsim run S | head -1`: head exits before the table is printed; the command
+    # must not print a BrokenPipeError, and says so by the shell's SIGPIPE status
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli.main", "run",
+                             "scenarios/quickstart.yaml", "-r", "3"],
+                            cwd=Path(__file__).resolve().parents[2],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "BrokenPipe" not in err and "Traceback" not in err
