@@ -11,8 +11,9 @@ One module for every interval hallsim reports:
   gains.
 
 NaN values (a figure undefined in some replication) are left out. With fewer
-than two values, or no spread, the half-width is 0: the results-document
-contract gives ``ci95 = 0`` when there is a single replication.
+than two values, or no spread (equal up to floating-point noise), the half-width
+is 0: the results-document contract gives ``ci95 = 0`` when there is a single
+replication.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return x[~np.isnan(x)]
 
 
+def _no_spread(x: np.ndarray) -> bool:
+    """Whether the values are equal up to floating-point noise (relative 1e-12): their
+    interval is a point, and scipy would only warn of catastrophic cancellation."""
+    return bool(np.ptp(x) <= 1e-12 * max(1.0, float(np.max(np.abs(x)))))
+
+
 def _half(ci: object, centre: float) -> float:
     high = float(ci.high)  # type: ignore[attr-defined]
     return 0.0 if math.isnan(high) else high - centre
@@ -45,7 +52,7 @@ def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple
     if len(x) == 0:
         return math.nan, 0.0
     mean = float(x.mean())
-    if len(x) < 2 or np.ptp(x) == 0:
+    if len(x) < 2 or _no_spread(x):
         return mean, 0.0
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
@@ -62,7 +69,7 @@ def lower_bound(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> f
     x = _clean(values)
     if len(x) == 0:
         return math.nan
-    if len(x) < 2 or np.ptp(x) == 0:
+    if len(x) < 2 or _no_spread(x):
         return float(x.mean())
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
@@ -83,7 +90,7 @@ def paired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
         return math.nan, math.nan
     d = y - x
     diff = float(d.mean())
-    if len(d) < 2 or np.ptp(d) == 0:
+    if len(d) < 2 or _no_spread(d):
         return diff, 0.0
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
@@ -97,8 +104,14 @@ def unpaired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray
     if len(x) == 0 or len(y) == 0:
         return math.nan, math.nan
     diff = float(y.mean() - x.mean())
-    if len(x) < 2 or len(y) < 2 or (np.ptp(x) == 0 and np.ptp(y) == 0):
+    if len(x) < 2 or len(y) < 2 or (_no_spread(x) and _no_spread(y)):
         return diff, 0.0
+    # one sample without spread (a figure every replication of one scenario shares):
+    # Welch's interval is then exactly the other sample's one-sample t interval
+    # (variance 0, Welch-Satterthwaite degrees of freedom n - 1), which scipy's two-
+    # sample test would compute with a "catastrophic cancellation" warning
+    if _no_spread(x) or _no_spread(y):
+        return diff, mean_ci(y if _no_spread(x) else x, level)[1]
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
     return diff, _half(stats.ttest_ind(y, x, equal_var=False).confidence_interval(level), diff)

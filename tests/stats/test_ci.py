@@ -59,3 +59,33 @@ def test_paired_difference_drops_pairs_with_a_missing_side():
     diff, half = paired_ci([1.0, math.nan, 3.0], [2.0, 5.0, 4.0])
     assert diff == pytest.approx(1.0) and half == 0.0
     assert math.isnan(paired_ci([math.nan], [1.0])[0])
+
+
+def test_differences_equal_up_to_rounding_are_a_point_without_a_warning():
+    # two scenarios that agree on a figure up to floating-point noise (a journey's time
+    # summed in another order): the paired interval is a point, and scipy's
+    # "catastrophic cancellation" warning never reaches the planner
+    import warnings
+
+    from sim.stats.ci import mean_ci, paired_ci
+
+    a = np.array([10.0, 12.5, 9.75, 11.0, 10.25])
+    b = a + 3.0 + np.array([0.0, 1.8e-15, -1.8e-15, 0.0, 3.6e-15])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        diff, half = paired_ci(a, b)
+        mean, spread = mean_ci(np.full(4, 7.3) + np.array([0, 8.9e-16, 0, -8.9e-16]))
+    assert diff == pytest.approx(3.0) and half == 0.0
+    assert mean == pytest.approx(7.3) and spread == 0.0
+
+
+def test_welch_against_a_constant_sample_is_the_other_samples_t_interval():
+    import warnings
+
+    varied = np.array([1.0276, 1.0196, 1.0568, 1.0372, 1.0490])
+    constant = np.ones(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        diff, half = unpaired_ci(constant, varied)
+    expected = stats.t.ppf(0.975, 4) * varied.std(ddof=1) / math.sqrt(5)
+    assert diff == pytest.approx(varied.mean() - 1.0) and half == pytest.approx(expected)
