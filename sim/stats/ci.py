@@ -11,9 +11,10 @@ One module for every interval hallsim reports:
   gains.
 
 NaN values (a figure undefined in some replication) are left out. With fewer
-than two values, or no spread (equal up to floating-point noise), the half-width
-is 0: the results-document contract gives ``ci95 = 0`` when there is a single
-replication.
+than two values, or identical values, the half-width is 0: the results-document
+contract gives ``ci95 = 0`` when there is a single replication. Values equal up
+to floating-point noise (relative 1e-12) get an interval that spans them, without
+asking scipy (whose moment calculation would warn of catastrophic cancellation).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def _no_spread(x: np.ndarray) -> bool:
     return bool(np.ptp(x) <= 1e-12 * max(1.0, float(np.max(np.abs(x)))))
 
 
+def _noise_half(x: np.ndarray, centre: float) -> float:
+    """Half-width of values equal up to rounding noise: the noise itself (the interval
+    spans every value), 0 for identical values."""
+    return float(max(np.max(x) - centre, centre - np.min(x), 0.0))
+
+
 def _half(ci: object, centre: float) -> float:
     high = float(ci.high)  # type: ignore[attr-defined]
     return 0.0 if math.isnan(high) else high - centre
@@ -52,8 +59,10 @@ def mean_ci(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple
     if len(x) == 0:
         return math.nan, 0.0
     mean = float(x.mean())
-    if len(x) < 2 or _no_spread(x):
+    if len(x) < 2:
         return mean, 0.0
+    if _no_spread(x):
+        return mean, _noise_half(x, mean)
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
     return mean, _half(stats.ttest_1samp(x, 0.0).confidence_interval(level), mean)
@@ -90,8 +99,10 @@ def paired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray,
         return math.nan, math.nan
     d = y - x
     diff = float(d.mean())
-    if len(d) < 2 or _no_spread(d):
+    if len(d) < 2:
         return diff, 0.0
+    if _no_spread(d):
+        return diff, _noise_half(d, diff)
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
     return diff, _half(stats.ttest_rel(y, x).confidence_interval(level), diff)
@@ -104,14 +115,17 @@ def unpaired_ci(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray
     if len(x) == 0 or len(y) == 0:
         return math.nan, math.nan
     diff = float(y.mean() - x.mean())
-    if len(x) < 2 or len(y) < 2 or (_no_spread(x) and _no_spread(y)):
+    if len(x) < 2 or len(y) < 2:
         return diff, 0.0
+    if _no_spread(x) and _no_spread(y):
+        return diff, _noise_half(x, float(x.mean())) + _noise_half(y, float(y.mean()))
     # one sample without spread (a figure every replication of one scenario shares):
     # Welch's interval is then exactly the other sample's one-sample t interval
     # (variance 0, Welch-Satterthwaite degrees of freedom n - 1), which scipy's two-
     # sample test would compute with a "catastrophic cancellation" warning
     if _no_spread(x) or _no_spread(y):
-        return diff, mean_ci(y if _no_spread(x) else x, level)[1]
+        const, other = (x, y) if _no_spread(x) else (y, x)
+        return diff, mean_ci(other, level)[1] + _noise_half(const, float(const.mean()))
     from scipy import stats  # on use: importing scipy.stats slows start-up
 
     return diff, _half(stats.ttest_ind(y, x, equal_var=False).confidence_interval(level), diff)
