@@ -264,11 +264,12 @@ def _exit_without_final_collection() -> None:
 
     At exit, Python walks every object still tracked by the garbage collector, which
     after pydantic, numpy and a run is some 0.05-0.1 s spent just before the process
-    ends. Freezing them (:func:`gc.freeze`, registered with :mod:`atexit` so that it
-    runs after every other exit handler) leaves them out of that collection; the
-    process exits as it would otherwise (buffers flushed, handlers run). Done only
-    when ``main`` is the process's entry point and for this module's verbs, whose
-    outputs are written and closed before they return.
+    ends. Freezing them (:func:`gc.freeze`, an :mod:`atexit` handler; handlers run
+    last in, first out, so this one runs before those registered earlier) leaves them
+    out of that collection: buffers are still flushed and the other handlers run, but
+    objects caught in reference cycles are not finalised. Done only when ``main`` is
+    the process's entry point and for this module's verbs, whose outputs are written
+    and closed (atomically) before they return.
     """
     gc.freeze()
 

@@ -39,7 +39,7 @@ from sim.engine.arrivals import Customers, segments_of_rate
 from sim.engine.records import ABANDONED, BALKED, SERVED
 from sim.engine.streams import Purpose, stream
 from sim.spec.calendar import WEEKDAYS
-from sim.spec.clock import format_hhmm
+from sim.spec.clock import format_hhmm, hour_of_day
 from sim.spec.errors import InputError
 from sim.spec.scenario import Scenario, scenario_from_dict
 from sim.stats.metrics import clean
@@ -64,7 +64,7 @@ def figures(arrival: np.ndarray, item: np.ndarray, outcome: np.ndarray, wait: np
     call = np.where(served, arrival + wait, np.nan)
     end = np.where(served, np.nan, arrival + wait)
     counted, missed = target_misses(arrival, call, end, outcome, target)
-    hour = ((arrival % 1440.0) // 60).astype(int)
+    hour = hour_of_day(arrival)
     frame = pd.DataFrame({
         "item": np.asarray(items, dtype=object)[item], "hour": hour,
         "ticket": 1.0, "served": served.astype(float),

@@ -251,9 +251,9 @@ class Tickets:
 
     The columns are typed arrays (:mod:`array`): they hold machine numbers, not Python
     objects, so the garbage collector never walks them and the records are copies of
-    their buffers. ``waiting`` is 1 until the ticket is called, abandons, balks or
-    the run ends; ``deadline`` is ticket time plus patience; ``impatient`` tells
-    whether any ticket has a finite one.
+    their buffers. ``waiting`` is 1 (true) until the ticket is called, abandons, balks
+    or the run ends, then 0 (``False`` is stored as 0); ``deadline`` is ticket time
+    plus patience; ``impatient`` tells whether any ticket has a finite one.
     """
 
     __slots__ = ("arrival", "category", "work", "deadline", "call", "end", "window",
@@ -463,7 +463,8 @@ class CategoryQueue:
         return self.waiting >= self.balk_at
 
     def push(self, i: int) -> None:
-        """Ticket ``i`` joins the queue."""
+        """Ticket ``i`` joins the queue (the hall's ``_admit`` appends directly to a queue
+        without a balking limit; this keeps deadlines for ``is_full``)."""
         if self.balk_at:
             d = self._deadline[i]
             if d != float("inf"):
@@ -629,7 +630,8 @@ class Hall(BreakDuty, HallRecording):
         if i + 1 < self._n_first:
             ev.callbacks = self._arrival_callbacks
             clock = self._arrival_clock  # now: the time this event was scheduled for
-            delay = arrival[i + 1] - clock
+            # (at least 0: the clock may lie a rounding step past a tied ticket time)
+            delay = max(arrival[i + 1] - clock, 0.0)
             self._arrival_clock = clock + delay  # as the calendar computes it
             self._schedule(ev, NORMAL, delay)
         self._admit(i, arrival[i])  # the clock may differ from it by a rounding step
@@ -642,7 +644,7 @@ class Hall(BreakDuty, HallRecording):
         if k + 1 < self._n_first:
             ev.callbacks = self._arrival_callbacks
             clock = self._arrival_clock
-            delay = arrival[order[k + 1]] - clock
+            delay = max(arrival[order[k + 1]] - clock, 0.0)
             self._arrival_clock = clock + delay
             self._schedule(ev, NORMAL, delay)
         i = order[k]

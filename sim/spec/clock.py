@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 MINUTES_PER_DAY = 1440.0
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -48,3 +50,9 @@ def parse_period(text: str) -> tuple[float, float]:
     if start >= MINUTES_PER_DAY:
         raise ValueError(f"opening period '{text}' starts at 24:00")
     return start, end
+
+
+def hour_of_day(minute: np.ndarray) -> np.ndarray:
+    """The hour of day (0-23) of times in minutes from day 0's start: ``floor(t / 60)``
+    mod 24, exact (floor division of floats is)."""
+    return (np.asarray(minute, dtype=float) // 60.0).astype(int) % 24

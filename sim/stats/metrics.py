@@ -18,7 +18,7 @@ from sim.engine.cases import COMPLETE, LOST, CaseTable
 from sim.engine.cases import OPEN as OPEN_CASE
 from sim.engine.hall import HallLayout
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
-from sim.spec.clock import MINUTES_PER_DAY
+from sim.spec.clock import MINUTES_PER_DAY, hour_of_day
 from sim.spec.scenario import Scenario
 from sim.stats import registry
 from sim.stats.ci import mean_ci
@@ -67,7 +67,7 @@ class Misses:
 
 
 def service_levels(scenario: Scenario, rec: Records, keep: np.ndarray,
-                   misses: Misses | None = None) -> dict[str, float]:
+                   misses: Misses) -> dict[str, float]:
     """Service-level figures of the tickets selected by ``keep``.
 
     - ``p_wait_over_target``: share of counted tickets not called within
@@ -79,10 +79,10 @@ def service_levels(scenario: Scenario, rec: Records, keep: np.ndarray,
     - ``p_served_wait_over_target``: the share of *served* tickets that waited
       more than the target (the former, served-only figure).
 
-    ``misses``: the tickets already judged (:meth:`Misses.of`), if at hand.
+    ``misses``: every ticket of ``rec`` judged once (:meth:`Misses.of`).
     """
     target = scenario.targets.wait_minutes
-    m = misses if misses is not None else Misses.of(scenario, rec)
+    m = misses
     served = rec.outcome[keep] == SERVED
     wait = (rec.call[keep] - rec.arrival[keep])[served]
     return {
@@ -336,8 +336,7 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.nd
     edges = w0 + 60.0 * np.arange(stat_days * 24 + 1)
     area = queue_area(rec.arrival, leave, edges).reshape(stat_days, 24).sum(axis=0)
     arrival, call, outcome = rec.arrival[keep], rec.call[keep], rec.outcome[keep]
-    # hour of day: floor(t / 60) mod 24, exact (floor division of floats is)
-    hour = (arrival // 60.0).astype(int) % 24
+    hour = hour_of_day(arrival)
     wait = call - arrival
     served = outcome == SERVED
     counted, missed = misses.counted[keep], misses.missed[keep]

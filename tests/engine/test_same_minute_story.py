@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.arrivals import Customers
-from sim.engine.hall import HallLayout, run_hall
+from sim.engine.hall import Hall, HallLayout, run_hall
 from sim.spec.scenario import scenario_from_dict
 
 
@@ -71,3 +71,28 @@ def test_a_window_serving_back_to_back_ends_and_calls_in_the_same_minute():
         (0, "call", 0, "窗口A-1"), (2, "end", 0, "窗口A-1"), (2, "call", 1, "窗口A-1"),
         (4, "end", 1, "窗口A-1"), (4, "call", 2, "窗口A-1"), (6, "end", 2, "窗口A-1"),
     ]
+
+
+def test_tickets_taken_at_the_same_odd_moment_never_turn_the_clock_back():
+    # a replayed log can hold two tickets at the same non-integer minute; the calendar's
+    # clock (63.297... + (219.066... - 63.297...)) lies one rounding step past 219.066...,
+    # so the second ticket is due "in the past": it arrives at once, and the simulation
+    # clock never runs backwards
+    c, a = 63.29716774213772, 219.06610094689714
+    assert c + (a - c) > a  # the rounding step this story is about
+    scenario = one_window_hall()
+    customers = Customers(names=("社保",), arrival=np.array([c, a, a]),
+                          category=np.zeros(3, dtype=np.int32), work=np.ones(3),
+                          patience=np.full(3, np.inf))
+    hall = Hall(HallLayout.from_scenario(scenario), customers)
+    clock: list[float] = []
+    step = hall.env.step
+
+    def watched_step() -> None:
+        step()
+        clock.append(hall.env.now)
+
+    hall.env.step = watched_step  # type: ignore[method-assign]
+    rec = hall.run(scenario.hall.days)
+    assert clock == sorted(clock)
+    assert list(rec.call[:2]) == [c, a] and abs(rec.call[2] - (a + 1.0)) < 1e-9
