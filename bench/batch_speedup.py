@@ -41,7 +41,7 @@ from sim.batch.executors import InlineExecutor, LocalExecutor
 from sim.batch.experiment import load_experiment, run_experiment
 from sim.batch.store import Store
 from sim.engine.arrivals import expected_arrivals
-from sim.spec.scenario import load_scenario
+from sim.scenario.model import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

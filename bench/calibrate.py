@@ -1,6 +1,6 @@
 """Benchmark: calibrate a hall export of about 1,000,000 tickets; time and peak memory.
 
-Simulates the known-truth hall of tests/data/truth.py over enough days (with its
+Simulates the known-truth hall of tests/calibration/truth.py over enough days (with its
 rates scaled up), writes the log as a UTF-8 CSV export, then times
 ``hallsim calibrate`` on it in a fresh process and reports its peak RSS.
 
@@ -25,10 +25,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=1_000_000)
     args = parser.parse_args()
-    from sim.data.export import export_frame, write_export
-    from sim.spec.scenario import scenario_from_dict
-    from sim.stats.replications import simulate
-    from tests.data.truth import truth
+    from sim.calibration.export import export_frame, write_export
+    from sim.run.replications import simulate
+    from sim.scenario.model import scenario_from_dict
+    from tests.calibration.truth import truth
 
     base = truth().to_dict()
     scale = 4  # 4x the rates and windows: about 1,350 tickets a day

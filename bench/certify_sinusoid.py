@@ -26,7 +26,7 @@ from optimize.plan import staffed_scenario, window_hours
 from optimize.problem import Problem, build_problem
 from optimize.solve import Solution, solve
 from optimize.spec import load_inputs
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
 
 HERE = Path(__file__).resolve().parents[1] / "scenarios" / "optimize"
 #: seeds of the independent runs (never used by the certification: its seeds are

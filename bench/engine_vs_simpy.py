@@ -8,7 +8,7 @@ What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs e
     an hour, exponential service with mean 10 minutes), run for as many days as
     gives about ``--customers`` expected tickets (1,296 a day):
 
-    - *end to end*: ``sim.stats.replications.run_replication(scenario, seed, 0)``, i.e. what
+    - *end to end*: ``sim.run.replications.run_replication(scenario, seed, 0)``, i.e. what
       ``hallsim run`` does for one replication: compile the layout, draw every
       customer (numpy), run the engine, summarise the records into the figures
       of the results document;
@@ -70,8 +70,8 @@ import simpy
 
 from sim.engine.arrivals import draw_customers
 from sim.engine.hall import HallLayout, run_hall
-from sim.spec.scenario import Scenario, scenario_from_dict
-from sim.stats.replications import run_replication
+from sim.run.replications import run_replication
+from sim.scenario.model import Scenario, scenario_from_dict
 from sim.stats.theory import mmc_wait_mean
 
 WINDOWS = 10

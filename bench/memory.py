@@ -6,7 +6,7 @@ A child process (``python -c``, a fresh interpreter, so nothing the parent has
 imported or allocated counts) runs one replication of the continuous M/M/10
 hall at utilisation 0.9 (54 arrivals an hour, exponential service of mean 10
 minutes; 1,296 expected tickets a day, so 772 days for a million), exactly as
-``hallsim run -r 1`` does: ``sim.stats.replications.simulate(scenario, seed, replications=1)``
+``hallsim run -r 1`` does: ``sim.run.replications.simulate(scenario, seed, replications=1)``
 (draw customers, run the engine, summarise; records are not kept).
 
 Reported:
@@ -37,8 +37,8 @@ PER_DAY = 54 * 24  # expected tickets a day of the M/M/10 hall at rho = 0.9
 
 CHILD = r"""
 import json, resource, sys, time
-from sim.stats.replications import simulate
-from sim.spec.scenario import scenario_from_dict
+from sim.run.replications import simulate
+from sim.scenario.model import scenario_from_dict
 after_imports_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 days, seed = int(sys.argv[1]), int(sys.argv[2])
 scenario = scenario_from_dict({

@@ -23,7 +23,7 @@ import numpy as np
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import spec_from_dict
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 
 
 def large_hall(departments: int = 30, zones: int = 9, seed: int = 7, items: int = 5):

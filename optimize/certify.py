@@ -68,15 +68,15 @@ from typing import Any
 
 import numpy as np
 
-from optimize.model import Cut
+from optimize.milp import Cut
 from optimize.plan import headcount, staffed_scenario
 from optimize.problem import Problem, day_factor
 from optimize.solve import Solution, solve
 from sim.engine.records import SERVED
-from sim.spec.clock import MINUTES_PER_DAY
-from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.run.replications import RunResult, simulate
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.model import Scenario, scenario_from_dict
 from sim.stats.ci import lower_bound
-from sim.stats.replications import RunResult, simulate
 from sim.stats.service_level import target_misses
 
 #: offset between the search seed and the seeds of final checks

@@ -34,9 +34,9 @@ from optimize.spec import OptimizeSpec
 from optimize.structures import WindowType, generate
 from sim.engine.arrivals import expected_arrivals
 from sim.report.tables import pct, text_table
-from sim.spec.scenario import Scenario, scenario_from_dict
-from sim.stats.compare import compare_runs
-from sim.stats.replications import RunResult, simulate
+from sim.run.compare import compare_runs
+from sim.run.replications import RunResult, simulate
+from sim.scenario.model import Scenario, scenario_from_dict
 
 METRICS = ("wait_mean", "wait_p90", "p_wait_over_target")
 DEFAULT_SLOWDOWNS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
@@ -276,7 +276,7 @@ def consolidation_figure(doc: dict[str, Any], path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sim.spec.files import atomic_path
+    from sim.files.atomic import atomic_path
 
     names = [s for s in doc["structures"] if doc["structures"][s]["today"]]
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))

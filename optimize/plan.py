@@ -12,8 +12,8 @@ from typing import Any
 
 from optimize.problem import Problem
 from optimize.solve import Solution
-from sim.spec.clock import format_hhmm
-from sim.spec.scenario import Scenario, scenario_from_dict
+from sim.scenario.clock import format_hhmm
+from sim.scenario.model import Scenario, scenario_from_dict
 
 
 def headcount(problem: Problem, solution: Solution) -> int:

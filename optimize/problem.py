@@ -25,8 +25,8 @@ from optimize.queueing import Target, pool_table, windows_needed
 from optimize.rosters import Roster, make_rosters
 from optimize.spec import OptimizeSpec
 from optimize.structures import WindowType, window_types
-from sim.spec.clock import format_hhmm
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import format_hhmm
+from sim.scenario.model import Scenario
 from sim.stats.load import ticket_segments
 
 

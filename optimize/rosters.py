@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimize.spec import OptimizeSpec, ShiftSpec
-from sim.spec.clock import format_hhmm, parse_hhmm
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import format_hhmm, parse_hhmm
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from optimize.model import Cut, Model, build_model
+from optimize.milp import Cut, Model, build_model
 from optimize.problem import Problem
 from optimize.rosters import covers
 from optimize.start import period_start
@@ -270,7 +270,7 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
     blocks: list[tuple[int, ...] | None] = \
         [None] if coupled(problem) else [(p,) for p in range(n_periods)]
     if lp_path is not None:
-        from sim.spec.files import atomic_path
+        from sim.files.atomic import atomic_path
 
         with atomic_path(lp_path) as tmp:
             build_model(problem, cuts).lp.writeLP(str(tmp))

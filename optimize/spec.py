@@ -3,7 +3,7 @@
 A spec is the ``optimize:`` section of a scenario file or a separate YAML file
 (``--spec``); ``docs/optimize.md`` documents every field. It is validated
 with pydantic into immutable objects; :func:`load_inputs` returns the hall
-scenario and the spec, and raises :class:`sim.spec.errors.InputError` naming the
+scenario and the spec, and raises :class:`sim.files.errors.InputError` naming the
 file, the field path (``optimize.types.T1.serves[0]``) and the problem.
 """
 
@@ -23,13 +23,13 @@ from pydantic import (
     model_validator,
 )
 
-from sim.spec.base import Frozen as _Frozen
-from sim.spec.clock import format_hhmm, parse_hhmm
-from sim.spec.errors import InputError
-from sim.spec.scenario import (
+from sim.files.errors import InputError
+from sim.files.yaml_reader import read_yaml
+from sim.scenario.base import Frozen as _Frozen
+from sim.scenario.clock import format_hhmm, parse_hhmm
+from sim.scenario.model import (
     Scenario,
     ScenarioError,
-    read_yaml,
     scenario_from_dict,
     validation_error_to_input,
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimize.model import Cut, Model
+from optimize.milp import Cut, Model
 from optimize.problem import Problem
 from optimize.queueing import windows_needed
 

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, replace
 
 from optimize.spec import OptimizeSpec
-from sim.spec.scenario import Scenario
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ The public API, importable from ``sim`` directly (loaded on first use, so that
 - :func:`compare` pairs two results run on the same seeds (common random numbers);
 - :class:`InputError` is what bad input raises (the command line's exit 2).
 
-The layers below are ``sim.spec`` (scenario model) → ``sim.engine`` (the hall)
+The layers below are ``sim.scenario`` (scenario model) → ``sim.engine`` (the hall)
 → ``sim.stats`` (metrics, replications, comparison) → ``sim.batch`` /
 ``sim.report`` → ``sim.cli``; see ``docs/architecture.md``.
 """
@@ -23,20 +23,20 @@ from typing import TYPE_CHECKING, Any
 from sim.version import VERSION as __version__
 
 if TYPE_CHECKING:
-    from sim.spec.errors import InputError
-    from sim.spec.scenario import Scenario, load_scenario, scenario_from_dict
-    from sim.stats.compare import compare_runs as compare
-    from sim.stats.replications import Replication, RunResult, simulate
+    from sim.files.errors import InputError
+    from sim.run.compare import compare_runs as compare
+    from sim.run.replications import Replication, RunResult, simulate
+    from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 
 _PUBLIC = {
-    "load_scenario": ("sim.spec.scenario", "load_scenario"),
-    "scenario_from_dict": ("sim.spec.scenario", "scenario_from_dict"),
-    "Scenario": ("sim.spec.scenario", "Scenario"),
-    "InputError": ("sim.spec.errors", "InputError"),
-    "simulate": ("sim.stats.replications", "simulate"),
-    "RunResult": ("sim.stats.replications", "RunResult"),
-    "Replication": ("sim.stats.replications", "Replication"),
-    "compare": ("sim.stats.compare", "compare_runs"),
+    "load_scenario": ("sim.scenario.model", "load_scenario"),
+    "scenario_from_dict": ("sim.scenario.model", "scenario_from_dict"),
+    "Scenario": ("sim.scenario.model", "Scenario"),
+    "InputError": ("sim.files.errors", "InputError"),
+    "simulate": ("sim.run.replications", "simulate"),
+    "RunResult": ("sim.run.replications", "RunResult"),
+    "Replication": ("sim.run.replications", "Replication"),
+    "compare": ("sim.run.compare", "compare_runs"),
 }
 
 __all__ = [

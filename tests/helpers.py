@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.spec.scenario import Scenario, scenario_from_dict
-from sim.stats.replications import RunResult, simulate
+from sim.run.replications import RunResult, simulate
+from sim.scenario.model import Scenario, scenario_from_dict
 
 
 def continuous(categories: dict[str, Any], windows: list[dict[str, Any]], days: int = 60,

@@ -50,7 +50,7 @@ def run_profile(scenario: Any, records: Any) -> dict[str, Any]:
       after the warm-up.
     """
     from sim.engine.records import SERVED
-    from sim.spec.clock import MINUTES_PER_DAY
+    from sim.scenario.clock import MINUTES_PER_DAY
 
     w0 = scenario.hall.warmup_days * MINUTES_PER_DAY
     keep = (records.arrival >= w0) & (records.outcome == SERVED)
@@ -71,7 +71,7 @@ def utilisation_by_hour(scenario: Any, records: Any) -> dict[str, dict[str, floa
     after the warm-up, from :func:`sim.stats.staffing.window_time` (the one staffed-time
     source, closing overtime included). Hours in which the hall is open or some
     window is on duty are listed; NaN where the group has no staffed time then."""
-    from sim.spec.clock import MINUTES_PER_DAY
+    from sim.scenario.clock import MINUTES_PER_DAY
 
     hall = scenario.hall
     wt = window_time(records, hall.warmup_days * MINUTES_PER_DAY,

@@ -44,8 +44,9 @@ import numpy as np
 
 from sim.batch.analysis import DEFAULT_METRICS as DEFAULT_HEADLINE
 from sim.batch.experiment import DesignPoint, Experiment
-from sim.spec.errors import InputError
-from sim.spec.scenario import Scenario, load_scenario, read_yaml, scenario_from_dict
+from sim.files.errors import InputError
+from sim.files.yaml_reader import read_yaml
+from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 from sim.stats import registry
 from sim.stats.ci import mean_ci
 

@@ -24,7 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from sim.spec.errors import InputError
+from sim.files.errors import InputError
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -33,13 +33,13 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, ValidationError
 
-from sim.spec.base import Frozen as _Model
-from sim.spec.errors import InputError
-from sim.spec.limits import MAX_REPLICATIONS
-from sim.spec.scenario import (
+from sim.files.errors import InputError
+from sim.files.limits import MAX_REPLICATIONS
+from sim.files.yaml_reader import read_yaml
+from sim.scenario.base import Frozen as _Model
+from sim.scenario.model import (
     Scenario,
     load_scenario,
-    read_yaml,
     scenario_from_dict,
     validation_error_to_input,
 )
@@ -493,12 +493,12 @@ class Outcome:
 def run_task(task: Task) -> Outcome:
     """Run one task in whatever process it lands in; exceptions become a failed outcome.
 
-    The summary is :func:`sim.stats.replications.run_replication`'s; the profile (wait
+    The summary is :func:`sim.run.replications.run_replication`'s; the profile (wait
     quantiles and utilisation by hour, see :func:`sim.batch.analysis.run_profile`)
     feeds the report's figures.
     """
     from sim.batch.analysis import run_profile
-    from sim.stats.replications import run_replication
+    from sim.run.replications import run_replication
 
     started = time.perf_counter()
     worker = f"{os.uname().nodename}:{os.getpid()}" if hasattr(os, "uname") else str(os.getpid())

@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.spec.errors import InputError
+from sim.files.errors import InputError
 from sim.version import VERSION
 
 SCHEMA = "hallsim-store/2"
@@ -356,7 +356,7 @@ def export(store: Store, out: str | Path, table: str = "metrics") -> int:
     Returns the number of rows written. ``wide`` has one row per run and one
     column per metric.
     """
-    from sim.spec.files import atomic_path
+    from sim.files.atomic import atomic_path
 
     out = Path(out)
     suffix = out.suffix.lower()

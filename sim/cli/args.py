@@ -31,8 +31,8 @@ def positive_int(text: str) -> int:
 
 def replications(text: str) -> int:
     """An argparse type: a number of replications, 1 to
-    :data:`~sim.spec.limits.MAX_REPLICATIONS` (checked before any work)."""
-    from sim.spec.limits import MAX_REPLICATIONS
+    :data:`~sim.files.limits.MAX_REPLICATIONS` (checked before any work)."""
+    from sim.files.limits import MAX_REPLICATIONS
 
     value = positive_int(text)
     if value > MAX_REPLICATIONS:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli.args import EXIT_ERROR, EXIT_INPUT, EXIT_OK, nonneg_int, positive_int, replications
-from sim.spec.errors import InputError
+from sim.files.errors import InputError
 from sim.version import VERSION
 
 
@@ -78,14 +78,15 @@ def _extension_registrars():
     with ``set_defaults``; modules are imported only to build the parser, and
     must import their heavy dependencies inside their handlers.
     """
-    from sim.cli import batch, calibrate, decompose, optimize
+    from sim.cli import batch_cmd, calibrate_cmd, decompose_cmd, optimize_cmd
 
-    return [optimize.register, batch.register, decompose.register, calibrate.register]
+    return [optimize_cmd.register, batch_cmd.register, decompose_cmd.register,
+            calibrate_cmd.register]
 
 
 def _load(path: str, days: int | None):
     from sim.engine.arrivals import MAX_TICKETS, expected_tickets
-    from sim.spec.scenario import load_scenario
+    from sim.scenario.model import load_scenario
 
     scenario = load_scenario(path)
     if days is not None:
@@ -114,7 +115,7 @@ def _warn_results(scenario: Any, doc: dict[str, Any], path: str) -> None:
 
 
 def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = False):
-    from sim.stats.replications import simulate
+    from sim.run.replications import simulate
 
     def run(progress=None):
         return simulate(scenario, seed=args.seed, replications=args.replications,
@@ -131,7 +132,7 @@ def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = Fals
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``hallsim run``."""
-    from sim.spec.files import check_output, write_json_atomic
+    from sim.files.atomic import check_output, write_json_atomic
 
     if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
         raise InputError(args.records, "", "records file must end in .csv, .csv.gz or .parquet")
@@ -157,9 +158,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``hallsim compare``."""
+    from sim.files.atomic import check_output, write_json_atomic
     from sim.report.tables import comparison_table, summary_table
-    from sim.spec.files import check_output, write_json_atomic
-    from sim.stats.compare import compare_runs
+    from sim.run.compare import compare_runs
 
     if len(args.scenarios) < 2:
         raise InputError("", "", "compare needs at least two scenario files")
@@ -202,7 +203,7 @@ def _labels(paths: list[str], names: list[str]) -> list[str]:
 
 def _validate_optimize_section(path: str) -> None:
     """Check a scenario file's ``optimize:`` section, if it has one (``optimize`` installed)."""
-    from sim.spec.scenario import read_yaml
+    from sim.files.yaml_reader import read_yaml
 
     raw = read_yaml(path)
     if isinstance(raw, dict) and "optimize" in raw:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.streams import Purpose, stream
-from sim.spec.clock import MINUTES_PER_DAY
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

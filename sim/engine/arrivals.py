@@ -21,9 +21,9 @@ from sim.engine.breaks import BreakPlan, draw_break_plan
 from sim.engine.door import Door, DoorDraws, build_door, draw_door
 from sim.engine.kiosks import KioskDraws, KioskPlan, build_kiosks, draw_kiosk
 from sim.engine.streams import Purpose, stream
-from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
-from sim.spec.limits import MAX_TICKETS  # noqa: F401 - re-exported: one definition, in spec.limits
-from sim.spec.scenario import Scenario
+from sim.files.limits import MAX_TICKETS  # noqa: F401 - re-exported: one definition, in spec.limits
+from sim.scenario.clock import MINUTES_PER_DAY, parse_hhmm
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

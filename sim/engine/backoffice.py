@@ -1,4 +1,5 @@
-"""The back office at run time: stages of reviewers on a working-day calendar.
+"""The back office at run time (the engine side of :mod:`sim.scenario.backoffice`, which
+describes it): stages of reviewers on a working-day calendar.
 
 Each stage is a pool of ``count`` reviewers serving cases first come, first
 served. A reviewer's work is measured in working minutes of the back office's
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from sim.spec.backoffice import BackOfficeSpec, RouteItem, fold_route
-from sim.spec.calendar import WorkingTime
+from sim.scenario.backoffice import BackOfficeSpec, RouteItem, fold_route
+from sim.scenario.calendar import WorkingTime
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ import numpy as np
 import simpy
 
 from sim.engine.streams import Purpose, stream
-from sim.spec.clock import MINUTES_PER_DAY
-from sim.spec.mechanisms import Breaks
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.mechanisms import Breaks
+from sim.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from sim.engine.hall import DutyLog, Roster, TraceRow

@@ -19,7 +19,7 @@ import numpy as np
 from sim.engine.arrivals import Customers, arrival_times
 from sim.engine.backoffice import Node, compile_route
 from sim.engine.streams import Purpose, stream, visit_stream
-from sim.spec.scenario import Scenario
+from sim.scenario.model import Scenario
 
 #: return visits drawn up front per case; later ones (rare) get streams of their own
 PREDRAWN_VISITS = 4

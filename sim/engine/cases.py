@@ -36,9 +36,9 @@ from sim.engine.backoffice import BackOffice, Node
 from sim.engine.case_draws import CaseDraws, JourneyDraws, route_key
 from sim.engine.hall import Inject
 from sim.engine.records import KIND_COLLECT, KIND_FIRST, KIND_JOURNEY, KIND_NAMES, KIND_RETURN
-from sim.spec.calendar import WorkingTime
-from sim.spec.clock import MINUTES_PER_DAY, parse_period
-from sim.spec.scenario import Scenario
+from sim.scenario.calendar import WorkingTime
+from sim.scenario.clock import MINUTES_PER_DAY, parse_period
+from sim.scenario.model import Scenario
 
 __all__ = ["CASE_STATUS", "COMPLETE", "KIND_NAMES", "LOST", "OPEN", "CaseFlow", "CaseRunner",
            "CaseTable", "JourneyRunner"]

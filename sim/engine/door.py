@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.streams import Purpose, stream, stream_key
-from sim.spec.scenario import Scenario
+from sim.scenario.model import Scenario
 
 #: turn-away times drawn up front per customer; later ones (rare) from a stream of their own
 PREDRAWN_WRONG = 3

@@ -55,9 +55,9 @@ from sim.engine.breaks import BreakDuty
 from sim.engine.door import Door
 from sim.engine.recording import HallRecording
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
-from sim.spec.clock import MINUTES_PER_DAY
-from sim.spec.mechanisms import Breaks
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.mechanisms import Breaks
+from sim.scenario.model import Scenario
 
 Timeout = simpy.Timeout
 #: the ``callbacks`` list of an event the hall schedules again and again

@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.engine.door import fcfs_pool
 from sim.engine.streams import Purpose, stream
-from sim.spec.scenario import Scenario
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

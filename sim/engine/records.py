@@ -101,7 +101,7 @@ class Records:
 
 def write_records(frame: pd.DataFrame, path: str | Path) -> None:
     """Write a records table as CSV or Parquet (by extension), atomically."""
-    from sim.spec.files import atomic_path
+    from sim.files.atomic import atomic_path
 
     path = Path(path)
     suffix = path.suffix.lower()

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from sim.data.calibrate import Calibration
+from sim.calibration.calibrate import Calibration
 from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
 from sim.report.plots import new_figure

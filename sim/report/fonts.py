@@ -89,7 +89,7 @@ def write_font_subset(chars: str, out: Path) -> bool:
         return False
     from fontTools import subset
 
-    from sim.spec.files import atomic_path
+    from sim.files.atomic import atomic_path
 
     options = subset.Options()
     options.name_IDs = ["*"]

@@ -29,10 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.files.errors import InputError
 from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
 from sim.report.tables import difference_row, path_heading, point_table, summary_blocks
-from sim.spec.errors import InputError
 from sim.version import VERSION
 
 
@@ -176,7 +176,7 @@ def records_profiles(frame: pd.DataFrame, doc: Mapping[str, Any]
     the figures use every ticket and the caller warns.
     """
     from sim.batch.analysis import wait_quantiles
-    from sim.spec.clock import MINUTES_PER_DAY
+    from sim.scenario.clock import MINUTES_PER_DAY
 
     days = int(doc.get("days") or 1)
     horizon = days * MINUTES_PER_DAY
@@ -307,7 +307,7 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
                 data: _StoreData) -> Path:
     from sim.batch.analysis import DEFAULT_METRICS, main_effects
     from sim.report.plots import plot_metric_vs_factors, plot_wait_cdf, pooled_quantiles
-    from sim.spec.scenario import scenario_from_dict
+    from sim.scenario.model import scenario_from_dict
     from sim.stats.metrics import results_document
 
     meta, tidy, points, runs = data.meta, data.tidy, data.points, data.runs

@@ -23,7 +23,7 @@ import gettext
 import os
 from pathlib import Path
 
-from sim.spec.errors import InputError
+from sim.files.errors import InputError
 
 #: languages hallsim speaks: code -> name
 LANGUAGES = {"en": "English", "zh": "简体中文"}

@@ -62,7 +62,7 @@ class Page:
 
     def figure(self, fig: Any, name: str, alt: str) -> None:
         """Save a figure as PNG (and SVG if asked) beside the page and show it."""
-        from sim.spec.files import atomic_path
+        from sim.files.atomic import atomic_path
 
         png = self.out / f"{name}.png"
         with atomic_path(png) as tmp:
@@ -93,7 +93,7 @@ class Page:
     def write(self, title: str) -> Path:
         """Write ``index.html`` atomically (with the CJK font subset it needs) and
         return its path."""
-        from sim.spec.files import write_text_atomic
+        from sim.files.atomic import write_text_atomic
 
         body = f"<h1>{html.escape(title)}</h1>" + "\n".join(self.parts)
         face = ""

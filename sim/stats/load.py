@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.arrivals import rate_segments
-from sim.spec.clock import format_hhmm, parse_hhmm
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import format_hhmm, parse_hhmm
+from sim.scenario.model import Scenario
 
 
 @dataclass(frozen=True)

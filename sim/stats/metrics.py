@@ -18,11 +18,11 @@ from sim.engine.cases import COMPLETE, LOST, CaseTable
 from sim.engine.cases import OPEN as OPEN_CASE
 from sim.engine.hall import HallLayout
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
-from sim.spec.clock import MINUTES_PER_DAY, hour_of_day
-from sim.spec.scenario import Scenario
+from sim.scenario.clock import MINUTES_PER_DAY, hour_of_day
+from sim.scenario.model import Scenario
 from sim.stats import registry
 from sim.stats.ci import mean_ci
-from sim.stats.kiosks import kiosk_by_window
+from sim.stats.kiosk_figures import kiosk_by_window
 from sim.stats.pools import pool_time
 from sim.stats.service_level import miss_share, target_misses
 from sim.stats.staffing import window_time

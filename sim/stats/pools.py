@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.spec.calendar import WorkingTime
-from sim.spec.scenario import Scenario
+from sim.scenario.calendar import WorkingTime
+from sim.scenario.model import Scenario
 
 
 def pool_time(scenario: Scenario, start: np.ndarray, end: np.ndarray, servers: int,

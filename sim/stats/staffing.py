@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.records import SERVED, Records
-from sim.spec.clock import MINUTES_PER_DAY
+from sim.scenario.clock import MINUTES_PER_DAY
 
 HOURS_PER_DAY = 24
 

@@ -52,7 +52,7 @@ def test_a_finished_batch_leaves_no_lock_file(tmp_path):
 
 
 def test_a_second_writer_is_refused_while_the_first_holds_the_store(tmp_path):
-    from sim.spec.errors import InputError
+    from sim.files.errors import InputError
 
     class _Exp:
         name, hash, definition, source = "e", "h" * 64, {}, "e.yaml"

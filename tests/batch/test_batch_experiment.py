@@ -11,7 +11,7 @@ import yaml
 
 from sim.batch.experiment import apply_factors, load_experiment, set_path
 from sim.cli.main import main
-from sim.spec.errors import InputError
+from sim.files.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = str(ROOT / "scenarios" / "quickstart.yaml")

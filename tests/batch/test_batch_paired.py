@@ -17,7 +17,7 @@ from sim.batch.analysis import main_effects, paired_comparison, point_summary, w
 from sim.batch.executors import InlineExecutor
 from sim.batch.experiment import load_experiment, run_experiment
 from sim.batch.store import Store
-from sim.stats.compare import paired_difference
+from sim.run.compare import paired_difference
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -45,7 +45,7 @@ from sim.batch.decompose import (
 from sim.batch.executors import InlineExecutor
 from sim.batch.experiment import run_experiment
 from sim.batch.store import Store
-from sim.cli.decompose import _colour
+from sim.cli.decompose_cmd import _colour
 from sim.cli.main import main
 from sim.stats import registry
 from sim.stats.theory import mmc_wait_mean

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sim.batch.decompose import load_change, merge_patch
-from sim.spec.scenario import load_scenario, read_yaml, scenario_from_dict
+from sim.files.yaml_reader import read_yaml
+from sim.scenario.model import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDIES = {  # place -> patches of after.yaml, in order

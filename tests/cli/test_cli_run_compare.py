@@ -141,7 +141,7 @@ def test_compare_shows_a_ci_with_a_unit_for_every_difference(tmp_path, capsys):
 @pytest.mark.parametrize("verb", ["run", "compare"])
 def test_replications_above_the_limit_exit_2_naming_the_option_before_any_work(
         verb, monkeypatch, capsys):
-    from sim.spec.limits import MAX_REPLICATIONS
+    from sim.files.limits import MAX_REPLICATIONS
     from sim.stats import replications
 
     def never(*args, **kwargs):

@@ -8,9 +8,9 @@ import pytest
 from sim.engine.arrivals import Customers, draw_customers, expected_arrivals
 from sim.engine.hall import HallLayout, run_hall
 from sim.engine.records import SERVED
-from sim.spec.scenario import scenario_from_dict
+from sim.run.replications import simulate
+from sim.scenario.model import scenario_from_dict
 from sim.stats.metrics import summarise
-from sim.stats.replications import simulate
 
 HALL = {"open": ["08:30-12:00", "13:30-17:00"], "days": 200}
 

@@ -11,7 +11,7 @@ import numpy as np
 from sim.engine.arrivals import Customers
 from sim.engine.hall import HallLayout, run_hall
 from sim.engine.records import SERVED
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 
 
 def hall(call_rule: str = "oldest_first", **extra_b):

@@ -19,7 +19,7 @@ import pytest
 from sim.engine.arrivals import draw_customers
 from sim.engine.case_draws import draw_cases
 from sim.engine.streams import Purpose, name_words, stream_key, visit_stream
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 
 SERVICES = {
     "exponential": {"dist": "exponential", "mean": 12},

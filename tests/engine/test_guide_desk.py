@@ -19,7 +19,7 @@ import pytest
 
 from sim.engine.arrivals import draw_customers
 from sim.engine.door import wrong_counts
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 from sim.stats.load import extra_visit_rates, ticket_segments
 from sim.stats.theory import mm1_sojourn_mean, mmc_feedback_sojourn_mean
 from tests.helpers import assert_matches_theory, continuous, exp, per_rep, run

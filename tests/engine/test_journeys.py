@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 from tests.helpers import assert_matches_theory, exp, per_rep, run
 
 STEPS = {"licence": 20.0, "seal": 10.0, "tax": 15.0, "social_insurance": 10.0, "bank": 15.0}
@@ -51,7 +51,7 @@ def test_a_journey_that_outlasts_the_day_continues_the_next_morning():
 
 
 def test_compare_reports_paired_journey_differences():
-    from sim.stats.compare import compare_runs
+    from sim.run.compare import compare_runs
 
     steps = {k: {"arrivals_per_hour": 0, "service": exp(m)} for k, m in STEPS.items()}
     bundle = {"bundle": {"arrivals_per_hour": 0,

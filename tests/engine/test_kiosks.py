@@ -21,10 +21,10 @@ import pytest
 
 from sim.engine.arrivals import draw_customers
 from sim.engine.records import SERVED
-from sim.spec.errors import InputError
-from sim.spec.scenario import scenario_from_dict
+from sim.files.errors import InputError
+from sim.run.replications import run_replication
+from sim.scenario.model import scenario_from_dict
 from sim.stats.load import ticket_segments
-from sim.stats.replications import run_replication
 from sim.stats.theory import mmc_wait_mean
 from tests.helpers import assert_matches_theory, continuous, exp, per_rep, run
 

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from sim.engine.arrivals import draw_customers
-from sim.spec.scenario import scenario_from_dict
+from sim.run.replications import run_replication
+from sim.scenario.model import scenario_from_dict
 from sim.stats.load import ticket_segments
-from sim.stats.replications import run_replication
 
 SHARE = 0.3
 RATE = 12.0

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from sim.engine.arrivals import draw_customers
 from sim.engine.records import ABANDONED, BALKED, OPEN, SERVED, Records
-from sim.spec.clock import MINUTES_PER_DAY, parse_hhmm
-from sim.spec.scenario import Scenario, scenario_from_dict
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
+from sim.scenario.clock import MINUTES_PER_DAY, parse_hhmm
+from sim.scenario.model import Scenario, scenario_from_dict
 
 SPLIT = ("08:30-12:00", "13:30-17:00")
 CONTINUOUS = ("00:00-24:00",)

@@ -9,8 +9,8 @@ import numpy as np
 
 from sim.cli.main import main
 from sim.engine.arrivals import draw_customers
-from sim.spec.scenario import load_scenario, scenario_from_dict
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
+from sim.scenario.model import load_scenario, scenario_from_dict
 
 
 def without_meta(doc):

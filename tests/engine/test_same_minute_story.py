@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.engine.arrivals import Customers
 from sim.engine.hall import Hall, HallLayout, run_hall
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 
 
 def one_window_hall():

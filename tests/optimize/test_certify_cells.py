@@ -14,8 +14,8 @@ from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import spec_from_dict
 from sim.cli.main import main
-from sim.spec.scenario import scenario_from_dict
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
+from sim.scenario.model import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 

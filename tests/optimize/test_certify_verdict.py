@@ -18,7 +18,7 @@ from optimize.certify import CellLevel, cell_levels, certify, final_check, simul
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import load_inputs, spec_from_dict
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 PEAK = ROOT / "scenarios" / "optimize" / "peak_long_service.yaml"

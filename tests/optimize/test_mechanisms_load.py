@@ -32,7 +32,7 @@ import pytest
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import spec_from_dict
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 from sim.stats.theory import mmc_priority_wait_means, mmc_wait_mean
 
 RATE, SERVICE, TARGET = 60.0, 10.0, 2.0

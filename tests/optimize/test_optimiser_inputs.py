@@ -20,8 +20,8 @@ from optimize.problem import build_problem
 from optimize.queueing import Target, erlang_c_vec, windows_needed
 from optimize.solve import solve
 from optimize.spec import check_spec, spec_from_dict
-from sim.spec.errors import InputError
-from sim.spec.scenario import scenario_from_dict
+from sim.files.errors import InputError
+from sim.scenario.model import scenario_from_dict
 from sim.stats.theory import mmc_servers_for_service_level
 
 

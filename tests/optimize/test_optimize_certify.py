@@ -19,7 +19,7 @@ from optimize.plan import staffed_scenario
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import load_inputs
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
 from sim.stats.service_level import miss_share, target_misses
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "optimize" / \

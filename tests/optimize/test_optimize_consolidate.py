@@ -12,7 +12,7 @@ import json
 from optimize.consolidate import consolidate, consolidation_table
 from optimize.spec import spec_from_dict
 from sim.cli.main import main
-from sim.spec.scenario import dump_scenario, scenario_from_dict
+from sim.scenario.model import dump_scenario, scenario_from_dict
 
 
 def balanced_hall(windows_per_department: int = 2, rho: float = 0.85, days: int = 10):

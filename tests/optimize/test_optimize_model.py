@@ -22,7 +22,7 @@ from scipy.optimize import linprog
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import spec_from_dict
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 from sim.stats.theory import mmc_servers_for_service_level
 
 

@@ -21,7 +21,7 @@ from optimize.plan import staffed_scenario, window_hours
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import load_inputs
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
 
 HERE = Path(__file__).resolve().parents[2] / "scenarios" / "optimize"
 INDEPENDENT_SEED = 987_654  # never used by certification (1, 1 + 1,000,003 i, + 7,919)

@@ -18,7 +18,7 @@ from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import spec_from_dict
 from sim.cli.main import main
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -161,7 +161,7 @@ def test_a_solve_prints_nothing_on_stdout(solver):
         "from optimize.problem import build_problem\n"
         "from optimize.solve import solve\n"
         "from optimize.spec import spec_from_dict\n"
-        "from sim.spec.scenario import scenario_from_dict\n"
+        "from sim.scenario.model import scenario_from_dict\n"
         f"hall = yaml.safe_load({yaml.safe_dump(HALL, allow_unicode=True)!r})\n"
         "p = build_problem(scenario_from_dict(hall, 'h'), "
         f"spec_from_dict({{'solver': {{'name': {solver!r}}}}}, 's'))\n"

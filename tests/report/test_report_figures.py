@@ -21,8 +21,8 @@ from sim.report.plots import (
     plot_wait_cdf,
     pooled_quantiles,
 )
-from sim.spec.scenario import load_scenario
-from sim.stats.replications import run_replication, simulate
+from sim.run.replications import run_replication, simulate
+from sim.scenario.model import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
@@ -77,7 +77,7 @@ def test_report_from_a_results_document(tmp_path: Path, capsys) -> None:
         "wait_cdf.png", "quickstart_by_hour.png", "quickstart_categories.png"}
 
     # with the run's records the CDF is the runs' own; the engine is not run again
-    import sim.stats.replications as replications
+    import sim.run.replications as replications
 
     def no_engine(*args, **kwargs):
         raise AssertionError("a report ran the engine")

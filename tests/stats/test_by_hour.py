@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.spec.scenario import load_scenario
+from sim.scenario.model import load_scenario
 from sim.stats.metrics import CENSORED_WARNING_SHARE, warnings_for
 from tests.helpers import per_rep, run
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.spec.scenario import load_scenario, scenario_from_dict
+from sim.scenario.model import load_scenario, scenario_from_dict
 from sim.stats import load as L
 
 ROOT = Path(__file__).resolve().parents[2]

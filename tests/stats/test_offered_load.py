@@ -9,9 +9,9 @@ from scipy import stats
 
 from optimize.problem import build_problem
 from optimize.spec import spec_from_dict
-from sim.spec.scenario import scenario_from_dict
+from sim.run.replications import simulate
+from sim.scenario.model import scenario_from_dict
 from sim.stats.load import extra_visit_rates
-from sim.stats.replications import simulate
 
 
 def test_journey_and_return_tickets_are_offered_load():

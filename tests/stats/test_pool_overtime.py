@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.spec.scenario import scenario_from_dict
+from sim.scenario.model import scenario_from_dict
 from sim.stats.pools import pool_time
 from tests.helpers import per_rep, run
 

@@ -3,8 +3,8 @@ the same case figures, so the document neither crashes nor drops them."""
 
 from __future__ import annotations
 
-from sim.spec.scenario import scenario_from_dict
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
+from sim.scenario.model import scenario_from_dict
 
 RARE = {
     "name": "稀有事项",

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from sim.engine.records import OPEN
-from sim.spec.clock import MINUTES_PER_DAY
+from sim.scenario.clock import MINUTES_PER_DAY
 from sim.stats.theory import erlang_a, erlang_c
 from tests.helpers import continuous, exp, per_rep, run
 

@@ -15,9 +15,9 @@ from hypothesis import given
 
 from sim.batch.analysis import utilisation_by_hour
 from sim.engine.records import SERVED
-from sim.spec.clock import MINUTES_PER_DAY
-from sim.spec.scenario import scenario_from_dict
-from sim.stats.replications import simulate
+from sim.run.replications import simulate
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.model import scenario_from_dict
 from sim.stats.staffing import minutes_by_bin, window_time
 from tests.engine.test_properties import SETTINGS, hall_dicts, seeds
 from tests.helpers import continuous, exp

@@ -1,0 +1,57 @@
+"""Read ticket logs of any supported format into one tidy :class:`TicketLog`.
+
+The format is recognised from the file: ``.parquet`` is hallsim records;
+``.xlsx`` a hall export; a text file by its header line (the bank log's
+``vru+line``, hallsim records' ``category,...,outcome``, else a hall export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.calibration.bank import is_bank_header, read_bank
+from sim.calibration.hall_export import Mapping, detect_encoding, read_hall_export
+from sim.calibration.records_log import is_records_header, read_records_log
+from sim.calibration.tickets import TicketLog, combine
+from sim.files.errors import InputError
+
+
+def log_format(path: Path) -> str:
+    """``bank``, ``records`` or ``hall`` for a log file."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return "records"
+    if suffix in (".xlsx", ".xlsm"):
+        return "hall"
+    if not path.is_file():
+        raise InputError(str(path), "", "file not found")
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        raise InputError(str(path), "", "the file is empty")
+    first = head.split(b"\n", 1)[0].decode("latin-1")
+    if is_bank_header(first):
+        return "bank"
+    if is_records_header(first):
+        return "records"
+    detect_encoding(path)  # fails early, naming the file, on an unreadable encoding
+    return "hall"
+
+
+def read_log(path: str | Path, mapping: Mapping | None = None) -> TicketLog:
+    """Read one log file of any supported format."""
+    path = Path(path)
+    kind = log_format(path)
+    if kind == "bank":
+        return read_bank(path)
+    if kind == "records":
+        return read_records_log(path)
+    return read_hall_export(path, mapping)
+
+
+def read_logs(paths: Sequence[str | Path], mapping: Mapping | None = None) -> TicketLog:
+    """Read and stack several log files (sorted by ticket time)."""
+    if not paths:
+        raise InputError("", "", "no log file given")
+    return combine([read_log(p, mapping) for p in paths])

@@ -1,0 +1,259 @@
+"""The ``hallsim decompose`` verb (registered by :mod:`sim.cli.main`)::
+
+    hallsim decompose BASE.yaml --change NAME=PATCH.yaml [--change ...]
+                      [--replications R] [--seed N] [--days D] [--metric M ...]
+                      [--json OUT] [--figure OUT.png] [--store STORE] [-j N] [--quiet]
+
+Splits the effect of a reform (the base plus every change) between its changes:
+Shapley values per replication on common random numbers, with Student-t 95 %
+intervals over the paired replications, and the interaction terms of the full
+factorial (docs/decompose.md). Runs on the batch layer: with ``--store`` an
+interrupted decomposition resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sim.cli.args import EXIT_OK, nonneg_int, positive_int, replications
+
+#: metric drawn in the waterfall when no --metric is given
+FIGURE_METRIC = "overall.wait_mean"
+
+
+def register(sub: Any) -> None:
+    """Add the ``decompose`` verb to the ``hallsim`` subparsers."""
+    p = sub.add_parser(
+        "decompose", help="split a reform's effect between its changes (Shapley, CRN)",
+        description="Run every combination of the changes (2^k scenarios, common random "
+                    "numbers) and attribute the total effect on each metric to each change "
+                    "(Shapley values per replication, 95%% CIs), with the interaction terms "
+                    "of the full factorial. A patch is a partial scenario merged into the "
+                    "base (docs/decompose.md).")
+    p.add_argument("base", help="base scenario YAML file")
+    p.add_argument("--change", "-c", action="append", required=True, metavar="NAME=PATCH.yaml",
+                   help="a named change: a partial scenario merged into the base (repeat; "
+                        "applied in the order given)")
+    p.add_argument("--replications", "-r", type=replications, default=10,
+                   help="paired replications per combination (default 10)")
+    p.add_argument("--seed", type=nonneg_int, default=1, help="master seed (default 1)")
+    p.add_argument("--days", type=positive_int, default=None,
+                   help="days per replication (default: the base's hall.days)")
+    p.add_argument("--permutations", type=positive_int, default=None,
+                   help="random orders (each with its reverse) of a sampled design, used "
+                        "above 6 changes (default 16)")
+    p.add_argument("--metric", "-m", action="append", metavar="METRIC",
+                   help="metric to decompose by dotted path, e.g. overall.wait_mean or "
+                        "by_category.不动产登记.wait_mean; '*' matches any key (repeatable; "
+                        "default: mean wait, P(wait > target), abandonment, visits per case, "
+                        "lead time, time in hall, window-hours, where produced)")
+    p.add_argument("--json", metavar="OUT", help="write the decomposition document here")
+    p.add_argument("--figure", metavar="OUT.png", help="write a waterfall figure here (.png, "
+                                                       ".svg or .pdf)")
+    p.add_argument("--store", metavar="STORE",
+                   help="results store (SQLite) to record runs in and resume from "
+                        "(default: a temporary one)")
+    p.add_argument("--workers", "-j", type=nonneg_int, default=1,
+                   help="local worker processes (0 = all cores; default 1); results do not "
+                        "depend on it")
+    p.add_argument("--quiet", "-q", action="store_true", help="no table, no progress bar")
+    p.set_defaults(handler=cmd_decompose)
+
+
+def cmd_decompose(args: argparse.Namespace) -> int:
+    """``hallsim decompose``."""
+    from tqdm import tqdm
+
+    from sim.batch.decompose import (
+        DEFAULT_PERMUTATIONS,
+        TOTALS,
+        load_change,
+        parse_change,
+        plan_decomposition,
+        run_decomposition,
+    )
+    from sim.batch.executors import make_executor
+    from sim.cli.batch_cmd import check_metric_names
+    from sim.files.atomic import check_output, write_json_atomic
+    from sim.files.errors import InputError
+
+    check_metric_names([m for m in args.metric or [] if m not in TOTALS])
+    check_output(args.json, "--json")
+    check_output(args.figure, "--figure")
+    if args.figure and Path(args.figure).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InputError(args.figure, "--figure", "figure file must end in .png, .svg or .pdf")
+    changes = [load_change(*parse_change(text)) for text in args.change]
+    plan = plan_decomposition(args.base, changes, args.replications, seed=args.seed,
+                              days=args.days,
+                              permutations=args.permutations or DEFAULT_PERMUTATIONS)
+    exp = plan.experiment
+    if not args.quiet:
+        print(f"{exp.name}: {plan.k} changes, {len(plan.masks)} combinations "
+              f"({plan.design} design) x {exp.replications} replications = {exp.runs} runs",
+              file=sys.stderr)
+    executor = make_executor(workers=args.workers or None, inline=args.workers == 1)
+    try:
+        with tempfile.TemporaryDirectory(prefix="hallsim-decompose-") as tmp:
+            store = args.store or str(Path(tmp) / "store.sqlite")
+            with tqdm(total=exp.runs, unit="run", file=sys.stderr, disable=args.quiet or None,
+                      desc="decompose", leave=False) as bar:
+                doc = run_decomposition(plan, store, executor, metrics=args.metric,
+                                        progress=bar.update)
+    finally:
+        executor.close()
+    if args.json:
+        write_json_atomic(args.json, doc)
+    if args.figure:
+        metrics = [m for m in (args.metric or []) if m in doc["metrics"]]
+        metric = metrics[0] if metrics else (
+            FIGURE_METRIC if FIGURE_METRIC in doc["metrics"] else next(iter(doc["metrics"])))
+        save_waterfall(doc, metric, args.figure)
+    if not args.quiet:
+        print(decomposition_table(doc))
+    return EXIT_OK
+
+
+def _pm(metric: str, entry: Mapping[str, Any], sign: bool = False) -> str:
+    """A level or an effect of ``metric`` in its display unit, ``± half-width``."""
+    from sim.report.tables import fmt_metric
+
+    return fmt_metric(metric, entry["mean"], entry.get("ci"), digits=2, sign=sign)
+
+
+def _scale_key(metric: str) -> str:
+    """The registry key whose display scale ``metric`` takes."""
+    from sim.batch.decompose import TOTALS
+
+    return TOTALS.get(metric, metric)
+
+
+def decomposition_table(doc: Mapping[str, Any]) -> str:
+    """The terminal table: per metric, base, after, total and each change's share (headings
+    in the language in use)."""
+    from sim.report.i18n import tr, tr_unit
+    from sim.report.tables import fmt, text_table
+
+    lines = [tr("decomposition of {base} ({design} design, {combinations} combinations x "
+                "{replications} replications, seed {seed}; 95% CIs over paired replications)")
+             .format(base=doc["base"], design=tr(doc["design"]),
+                     combinations=doc["combinations"], replications=doc["replications"],
+                     seed=doc["seed"])]
+    for metric, d in doc["metrics"].items():
+        key = _scale_key(metric)
+        rows = [[tr("base"), _pm(key, d["base"]), ""],
+                [tr("all changes"), _pm(key, d["all_changes"]), ""],
+                [tr("total effect"), _pm(key, d["total_effect"], sign=True), "100%"]]
+        for name, entry in d["shapley"].items():
+            share = d["shapley_share"][name]
+            rows.append(["  " + tr("Shapley {name}").format(name=name),
+                         _pm(key, entry, sign=True),
+                         "-" if fmt(share) == "-" else f"{100 * share:.0f}%"])
+        for name, entry in d.get("alone", {}).items():
+            rows.append(["  " + tr("alone {name}").format(name=name),
+                         _pm(key, entry, sign=True), ""])
+        for name, entry in d.get("interactions", {}).items():
+            rows.append(["  " + tr("interaction {name}").format(name=name),
+                         _pm(key, entry, sign=True), ""])
+        unit = tr("%; effects in percentage points") if d["unit"] == "%" else tr_unit(d["unit"])
+        title = f"{_label(metric, d)} [{metric}]" + (f" ({unit})" if unit else "")
+        lines.append("\n" + text_table(["", tr("mean ± 95% CI"), tr("share")], rows,
+                                        title=title))
+    return "\n".join(lines)
+
+
+def _label(metric: str, d: Mapping[str, Any]) -> str:
+    """The document's label of ``metric`` in the language in use (the registry label
+    through the catalogue; the item's name as it is)."""
+    from sim.batch.decompose import TOTALS
+    from sim.report.i18n import tr
+    from sim.stats.registry import METRICS
+
+    english = d["label"]
+    base = METRICS[TOTALS.get(metric, metric.rsplit(".", 1)[-1])].label
+    return tr(base) + english[len(base):] if english.startswith(base) else english
+
+
+_BETTER, _WORSE, _NEUTRAL = "tab:green", "tab:red", "tab:blue"
+
+
+def _colour(step: float, direction: str | None) -> str:
+    """Green for a step that improves the metric (by the registry's direction), red
+    for one that worsens it, blue where neither direction is better."""
+    if direction is None or step == 0:
+        return _NEUTRAL
+    return _BETTER if (step < 0) == (direction == "lower") else _WORSE
+
+
+def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
+    """Waterfall of one metric: base, each change's Shapley value (with its 95 % CI), after.
+
+    Returns the matplotlib figure. Chinese change names render through the
+    report's CJK fonts when available.
+    """
+    import matplotlib.pyplot as plt
+
+    try:
+        from sim.report.fonts import use_cjk_fonts
+
+        use_cjk_fonts()
+    except ImportError:  # pragma: no cover - older report package
+        pass
+    from sim.report.i18n import tr, tr_unit
+    from sim.stats.registry import display
+
+    d = doc["metrics"][metric]
+    scale = display(_scale_key(metric), 1.0) or 1.0
+    names = list(d["shapley"])
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(1.6 + 1.3 * (len(names) + 2), 4.2))
+    else:
+        fig = ax.figure
+    base, after = d["base"]["mean"] * scale, d["all_changes"]["mean"] * scale
+    level = base
+    tops = [base, after]
+    ax.bar(0, base, color="0.55")
+    for j, name in enumerate(names, start=1):
+        step = d["shapley"][name]["mean"] * scale
+        half = d["shapley"][name]["ci"] * scale
+        ax.bar(j, step, bottom=level, color=_colour(step, d.get("direction")))
+        ax.errorbar(j, level + step, yerr=0 if math.isnan(half) else half, color="k",
+                    capsize=4, lw=1)
+        ax.plot([j - 1.4, j + 0.4], [level, level], color="0.3", lw=0.6, ls=":")
+        level += step
+        tops += [level, level - step]
+    ax.bar(len(names) + 1, after, color="0.3")
+    low, high = min(0.0, *tops), max(0.0, *tops)
+    ax.set_ylim(low - 0.08 * (high - low) * (low < 0), high + 0.08 * (high - low))
+    ax.set_xticks(range(len(names) + 2), [tr("base"), *names, tr("all changes")])
+    unit = d["unit"]
+    label = _label(metric, d)
+    ax.set_ylabel(label + (f" ({tr_unit(unit)})" if unit else ""))
+    ax.set_title(tr("{metric}: Shapley attribution, 95% CI over {n} paired replications")
+                 .format(metric=label, n=d["replications_used"]), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def save_waterfall(doc: Mapping[str, Any], metric: str, out: str) -> None:
+    """Write :func:`waterfall` of ``metric`` to ``out`` atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.files.atomic import atomic_path
+
+    fig = waterfall(doc, metric)
+    with atomic_path(Path(out)) as tmp:
+        fig.savefig(tmp, dpi=130, format=Path(out).suffix.lstrip(".").lower())
+    plt.close(fig)
+
+
+__all__: Sequence[str] = ["register", "cmd_decompose", "decomposition_table", "waterfall",
+                          "save_waterfall"]

@@ -1,0 +1,70 @@
+"""Atomic file output: write to a temporary file beside the target, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path; on success it replaces ``path``, on error it is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def check_output(path: str | Path | None, option: str) -> None:
+    """Refuse, before any work is done, an output path that cannot be written.
+
+    Raises :class:`sim.files.errors.InputError` (exit 2) naming the option when the
+    path is a directory or its folder cannot be created or written.
+    """
+    from sim.files.errors import InputError
+
+    if path is None:
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(str(path), option, "is a directory; give a file name")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        if not folder.is_dir():
+            raise OSError(f"'{folder}' is not a folder")
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InputError(str(path), option, f"cannot write a file here ({exc})") from None
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write text to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_json_atomic(path: str | Path, document: Any) -> None:
+    """Write a JSON document (indented, keys in insertion order) atomically."""
+    write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,135 @@
+"""Run replications of a scenario: ``simulate(scenario, seed, ...) -> RunResult``.
+
+Each replication draws its own customers from the seed tree (see
+:mod:`sim.engine.streams`), runs the hall engine and summarises its records. Results
+do not depend on how replications are spread over worker processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sim.engine.arrivals import Customers, draw_customers
+from sim.engine.case_draws import draw_cases
+from sim.engine.cases import CaseFlow, CaseTable
+from sim.engine.hall import Hall, HallLayout
+from sim.engine.records import Records
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.model import Scenario
+from sim.stats.metrics import results_document, summarise
+from sim.version import VERSION
+
+if TYPE_CHECKING:  # pandas is imported on use: it costs ~0.3 s at start-up
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Replication:
+    """One replication: its index, its summary and (if kept) its records."""
+
+    index: int
+    summary: dict[str, Any]
+    records: Records | None = None
+    cases: CaseTable | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Replications of one scenario, with the seed and the wall time they took."""
+
+    scenario: Scenario
+    seed: int
+    replications: tuple[Replication, ...]
+    wall_seconds: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def document(self) -> dict[str, Any]:
+        """The results document (the contract in docs/results.md)."""
+        meta = {"hallsim_version": VERSION, "wall_seconds": round(self.wall_seconds, 3)}
+        return results_document(self.scenario, self.seed,
+                                [r.summary for r in self.replications], meta | self.meta)
+
+    def records_frame(self) -> pd.DataFrame:
+        """One row per ticket of every kept replication (column ``replication`` first)."""
+        import pandas as pd
+
+        frames = [r.records.to_frame(replication=r.index) for r in self.replications
+                  if r.records is not None]
+        if not frames:
+            raise ValueError("records were not kept (simulate with keep_records=True)")
+        return pd.concat(frames, ignore_index=True)
+
+
+def has_case_flow(scenario: Scenario) -> bool:
+    """Whether the scenario follows cases or journeys beyond the window."""
+    return bool(scenario.journeys) or any(c.has_case_flow for c in scenario.categories.values())
+
+
+def run_replication(scenario: Scenario, seed: int, index: int,
+                    keep_records: bool = False, customers: Customers | None = None) -> Replication:
+    """Simulate replication ``index`` of ``scenario`` under ``seed``.
+
+    ``customers``, if given, are used instead of drawing them from the scenario
+    (trace-driven simulation: ticket times and items replayed from a log).
+    """
+    layout = HallLayout.from_scenario(scenario)
+    if customers is None:
+        customers = draw_customers(scenario, seed, index)
+    hall = Hall(layout, customers)
+    flow = CaseFlow(scenario, draw_cases(scenario, customers, seed, index), hall.env,
+                    hall.inject) if has_case_flow(scenario) else None
+    records = hall.run(scenario.hall.days, flow)
+    cases = None
+    if flow is not None:
+        records = dataclasses.replace(records, extra={**records.extra,
+                                                     **flow.ticket_columns(len(records))})
+        cases = flow.table(scenario.hall.warmup_days * MINUTES_PER_DAY,
+                           scenario.hall.days * MINUTES_PER_DAY)
+    summary = summarise(scenario, layout, records, cases)
+    return Replication(index, summary, records if keep_records else None,
+                       cases if keep_records else None)
+
+
+def _run_one(args: tuple[Scenario, int, int, bool]) -> Replication:
+    return run_replication(*args)
+
+
+def simulate(
+    scenario: Scenario,
+    seed: int = 1,
+    replications: int = 10,
+    workers: int = 1,
+    keep_records: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Run ``replications`` replications, in ``workers`` processes (0 = all cores).
+
+    ``progress`` is called with 1 after each finished replication. The result is
+    the same whatever the number of workers.
+    """
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    started = time.perf_counter()
+    jobs = [(scenario, seed, r, keep_records) for r in range(replications)]
+    reps: list[Replication] = []
+    if workers <= 1 or replications == 1:
+        for job in jobs:
+            reps.append(_run_one(job))
+            if progress:
+                progress(1)
+    else:  # worker processes only when asked for: a -j 1 run never loads multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+            for rep in pool.map(_run_one, jobs):
+                reps.append(rep)
+                if progress:
+                    progress(1)
+    return RunResult(scenario, seed, tuple(reps), time.perf_counter() - started)
