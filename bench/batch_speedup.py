@@ -113,7 +113,7 @@ def main() -> None:
             wall, coord, runs = measure(exp, tmp / f"{name[:7]}{len(rows)}.sqlite", make())
             rows.append((name, runs, wall, runs / wall, coord / runs))
         print(f"one-day hall x{args.scale} ({tickets:,.0f} expected tickets, "
-              f"{sum(g.count for g in hall.windows)} windows), {rows[0][1]} runs per batch, "
+              f"{hall.window_count} windows), {rows[0][1]} runs per batch, "
               f"{os.cpu_count()} CPUs")
         print(f"{'executor':<18}{'runs':>6}{'seconds':>10}{'runs/s':>10}{'coord ms/run':>14}")
         for name, runs, wall, rate, coord in rows:

@@ -44,7 +44,7 @@ DEFAULT_SLOWDOWNS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
 
 def today_headcount(scenario: Scenario) -> int:
     """Windows the hall has today: the sum of its window groups' counts."""
-    return sum(g.count for g in scenario.windows)
+    return scenario.window_count
 
 
 def redistribute(scenario: Scenario, types: list[WindowType], total: int) -> dict[str, int]:

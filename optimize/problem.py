@@ -196,6 +196,6 @@ def hall_desks(scenario: Scenario, spec: OptimizeSpec) -> tuple[int | None, str]
     if spec.desks == "none":
         return None, "none"
     if spec.desks == "hall":
-        return sum(g.count for g in scenario.windows if not g.kiosk), "hall"
+        return scenario.staffed_window_count, "hall"
     return int(spec.desks), "spec"
 

@@ -223,7 +223,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _validate_optimize_section(path)
         _warn(scenario, path)
         per_day = expected_tickets(scenario, day=0)
-        windows = sum(g.count for g in scenario.windows)
+        windows = scenario.window_count
         print(f"{path}: ok ({scenario.name}: {len(scenario.categories)} categories, "
               f"{len(scenario.windows)} window groups with {windows} windows, "
               f"{per_day:,.0f} expected tickets on day 1)")

@@ -43,7 +43,7 @@ def check_windows(sc: Scenario) -> Authorisation:
             raise ScenarioError(f"{path}.id", f"duplicate window id '{g.id}'")
         groups[g.id] = authorise_group(g, sc.categories, path)
         check_schedule(g, sc.hall, path)
-    total = sum(g.count for g in sc.windows)
+    total = sc.window_count
     if total > MAX_WINDOWS:
         raise ScenarioError("windows", f"{total:,} windows in all, more than the limit of "
                                        f"{MAX_WINDOWS:,} (see 'Limits' in docs/scenario-format.md)")

@@ -262,6 +262,17 @@ class Scenario(Frozen):
     # --- queries -----------------------------------------------------------------
 
     @property
+    def window_count(self) -> int:
+        """Windows of the hall in all: the sum of its window groups' counts (kiosk
+        groups included)."""
+        return sum(g.count for g in self.windows)
+
+    @property
+    def staffed_window_count(self) -> int:
+        """Windows a clerk staffs: the window total without the self-service kiosk groups."""
+        return sum(g.count for g in self.windows if not g.kiosk)
+
+    @property
     def has_priorities(self) -> bool:
         """Whether tickets differ in priority level (some category sets one)."""
         return len({lv for c in self.categories.values() for lv in c.levels}) > 1
