@@ -142,7 +142,7 @@ def test_compare_shows_a_ci_with_a_unit_for_every_difference(tmp_path, capsys):
 def test_replications_above_the_limit_exit_2_naming_the_option_before_any_work(
         verb, monkeypatch, capsys):
     from sim.files.limits import MAX_REPLICATIONS
-    from sim.stats import replications
+    from sim.run import replications
 
     def never(*args, **kwargs):
         raise AssertionError("simulated although the option was refused")
