@@ -43,6 +43,7 @@ from sim.scenario.calendar import Calendar
 from sim.scenario.checks import check_scenario
 from sim.scenario.clock import parse_hhmm, parse_period, parse_periods
 from sim.scenario.distributions import Distribution
+from sim.scenario.layout import Layout, check_layout
 from sim.scenario.loading import (  # noqa: F401 - re-exported: many modules import them from here
     dump_scenario,
     load_scenario,
@@ -250,6 +251,7 @@ class Scenario(Frozen):
     backoffice: BackOfficeSpec | None = None
     journeys: dict[str, Journey] = Field(default_factory=dict)
     guide: Guide | None = None
+    layout: Layout | None = None
 
     _auth: Authorisation = PrivateAttr()
 
@@ -257,6 +259,7 @@ class Scenario(Frozen):
     def _check_references(self) -> Scenario:
         self._auth = check_scenario(self)
         check_mechanisms(self)
+        check_layout(self)
         return self
 
     # --- queries -----------------------------------------------------------------
