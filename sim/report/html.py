@@ -306,6 +306,7 @@ def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | Non
 def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None, bar: Any,
                 data: _StoreData) -> Path:
     from sim.batch.analysis import DEFAULT_METRICS, main_effects
+    from sim.report.floorplan import floorplan_svg
     from sim.report.plots import plot_metric_vs_factors, plot_wait_cdf, pooled_quantiles
     from sim.scenario.model import scenario_from_dict
     from sim.stats.metrics import results_document
@@ -369,12 +370,14 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
             if q is not None:
                 curves[str(labels[p]).split(": ", 1)[-1] if facs else f"P{p}"] = q
         ref = baseline if baseline in mine else mine[0]
-        doc = results_document(scenario_from_dict(data.scen_data[ref]), seed,
-                               [s for _, s in summaries[ref]],
+        scenario = scenario_from_dict(data.scen_data[ref])
+        doc = results_document(scenario, seed, [s for _, s in summaries[ref]],
                                {"hallsim_version": meta["hallsim_version"]})
         page.add(f"<p>{html.escape(tr('Reference point'))}: "
                  f"<b>{html.escape(str(labels[ref]))}</b></p>")
         summary_tables(page, doc)
+        page.h3(tr("Floor plan, windows coloured by utilisation"))
+        page.add(floorplan_svg(scenario, doc))
         target = (doc.get("targets") or {}).get("wait_minutes")
         if curves:
             page.figure(plot_wait_cdf(curves, target,

@@ -372,7 +372,7 @@ def automatic_layout(sc: Scenario) -> Layout:
         entrances={"entrance": Entrance(at=(mid, 0.0))},
         ticket_machines={"ticket_machine": Spot(at=(mid, 2.0))},
         guide_desk=Spot(at=(mid + 3.0, 2.0)) if sc.guide is not None else None,
-        waiting_areas={"waiting": WaitingArea(
+        waiting_areas={"waiting_area": WaitingArea(
             at=(_MARGIN - 1.0, _DEPTH - 4.0 - _AREA_DEPTH),
             size=(width - 2 * (_MARGIN - 1.0), _AREA_DEPTH),
             seats=_SEATS_PER_WINDOW * total)},

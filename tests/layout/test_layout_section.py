@@ -120,7 +120,7 @@ def test_without_a_layout_each_zone_gets_a_row_of_windows_along_the_back_wall() 
     assert [(w.group, w.x) for w in placed] == [("不动产", 3), ("不动产", 5.5), ("不动产", 8),
                                                 ("社保", 12), ("社保", 14.5)]
     assert {w.y for w in placed} == {19}
-    area = lay.waiting_areas["waiting"]
+    area = lay.waiting_areas["waiting_area"]
     assert area.seats == 30 and area.at[1] + area.size[1] < 19  # in front of the windows
 
 

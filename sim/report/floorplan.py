@@ -1,0 +1,285 @@
+"""The floor-plan figure: an SVG of a hall's layout, windows coloured by a figure.
+
+Drawn from :func:`sim.scenario.layout.layout_of` (the scenario's own ``layout``, else
+the automatic one), in metres scaled to pixels with y pointing away from the front
+wall (the front is at the bottom of the drawing). Every element has a stable id:
+``window-<group>-<n>`` for window ``n`` (1-based) of a group, ``area-<name>`` for a
+waiting area, ``entrance-<name>``, ``machine-<name>``, ``guide-desk`` and ``outline``;
+a window element carries its layout position in metres as ``data-x`` / ``data-y``.
+
+Colours come from a results document (``hallsim run --json``), read, never computed
+(:data:`COLOUR_BY`): a window group's ``utilisation`` or ``served`` from ``by_window``,
+or a zone's mean wait (``wait_mean``): the served-weighted mean of its items'
+``by_category`` mean waits, the mean wait of the zone's served tickets.
+Text uses the CJK font stack of the reports and embeds the subset of the CJK font
+its labels need, so Chinese names read the same on any machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.files.errors import InputError
+from sim.report.fonts import CSS_FONT_STACK, WEB_FAMILY, needs_cjk, write_font_subset
+from sim.report.i18n import metric_heading, tr
+from sim.scenario.layout import (
+    Layout,
+    PlacedWindow,
+    layout_of,
+    window_positions,
+    zone_of_group,
+)
+from sim.scenario.model import Scenario
+
+#: figures a plan can be coloured by: key -> (results section, what is coloured)
+COLOUR_BY: dict[str, tuple[str, str]] = {
+    "utilisation": ("by_window", "group"),
+    "served": ("by_window", "group"),
+    "wait_mean": ("by_category", "zone"),
+}
+#: pixels per metre and the margin around the outline, pixels
+SCALE, PAD = 24.0, 36.0
+#: a window's drawn size, metres
+WINDOW_W, WINDOW_D = 1.6, 1.0
+#: colour of a low and a high value, and of a window without one
+LOW, HIGH, NONE = (255, 243, 205), (198, 40, 40), "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """The map from layout metres to SVG pixels (front wall at the bottom)."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    legend: float = 48.0
+
+    @classmethod
+    def of(cls, layout: Layout) -> Canvas:
+        """The canvas fitting the layout's outline."""
+        return cls(*layout.bounds())
+
+    def px(self, x: float, y: float) -> tuple[float, float]:
+        """Pixel position of a layout point."""
+        return (round(PAD + (x - self.xmin) * SCALE, 2), round(PAD + (self.ymax - y) * SCALE, 2))
+
+    @property
+    def width(self) -> float:
+        """Width of the drawing, pixels."""
+        return round(2 * PAD + (self.xmax - self.xmin) * SCALE, 2)
+
+    @property
+    def plan_height(self) -> float:
+        """Height of the plan without the legend, pixels."""
+        return round(2 * PAD + (self.ymax - self.ymin) * SCALE, 2)
+
+    @property
+    def height(self) -> float:
+        """Height of the drawing with the legend strip, pixels."""
+        return self.plan_height + self.legend
+
+
+def colour(value: float | None, low: float, high: float) -> str:
+    """Hex colour of ``value`` on the scale from ``low`` (pale) to ``high`` (deep red)."""
+    if value is None:
+        return NONE
+    t = 0.0 if high <= low else min(1.0, max(0.0, (value - low) / (high - low)))
+    r, g, b = (round(a + (c - a) * t) for a, c in zip(LOW, HIGH))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def group_values(sc: Scenario, doc: Mapping[str, Any] | None,
+                 colour_by: str) -> dict[str, float]:
+    """The figure of every window group read from ``doc`` (empty without a document).
+
+    ``wait_mean`` gives each group its zone's mean wait (see the module's docstring).
+    Raises :class:`InputError` for an unknown figure or a document that names none of
+    the scenario's groups or items.
+    """
+    if colour_by not in COLOUR_BY:
+        raise InputError("", "--colour-by", f"unknown figure '{colour_by}' (known: "
+                                            f"{', '.join(COLOUR_BY)})")
+    if doc is None:
+        return {}
+    section, _ = COLOUR_BY[colour_by]
+    block = doc.get(section)
+    if not isinstance(block, Mapping):
+        raise InputError("", "--results", f"the document has no '{section}' section: give a "
+                                          "results document of 'hallsim run --json'")
+    if section == "by_window":
+        out = {g.id: float(block[g.id][colour_by]) for g in sc.windows
+               if isinstance(block.get(g.id), Mapping) and block[g.id].get(colour_by) is not None}
+    else:
+        out = _zone_waits(sc, block)
+    if not out:
+        raise InputError("", "--results", f"the document has no '{colour_by}' of any window "
+                                          f"group or item of scenario '{sc.name}'")
+    return out
+
+
+def _zone_waits(sc: Scenario, by_category: Mapping[str, Any]) -> dict[str, float]:
+    zone_sum: dict[str, float] = {}
+    zone_n: dict[str, float] = {}
+    zone = {g.id: zone_of_group(sc, g.id) for g in sc.windows}
+    items: dict[str, set[str]] = {}
+    for g in sc.windows:
+        items.setdefault(zone[g.id], set()).update(sc.serves(g.id))
+    for z, cats in items.items():
+        for c in cats:
+            entry = by_category.get(c)
+            if not isinstance(entry, Mapping) or entry.get("wait_mean") is None:
+                continue
+            n = float(entry.get("served") or 0)
+            zone_sum[z] = zone_sum.get(z, 0.0) + n * float(entry["wait_mean"])
+            zone_n[z] = zone_n.get(z, 0.0) + n
+    return {gid: zone_sum[z] / zone_n[z] for gid, z in zone.items() if zone_n.get(z, 0) > 0}
+
+
+def embedded_font_css(texts: list[str]) -> str:
+    """An ``@font-face`` rule carrying the CJK font subset the texts need as a data URI
+    (empty when the texts need none or no CJK font is installed)."""
+    chars = needs_cjk(texts)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "subset.otf"
+        if not write_font_subset(chars, path):
+            return ""
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (f'@font-face{{font-family:"{WEB_FAMILY}";src:local("Noto Sans CJK SC"),'
+            f'url(data:font/otf;base64,{data}) format("opentype")}}')
+
+
+def label(name: str) -> str:
+    """The drawn label of a named spot: the name, in the reader's language when it is one
+    of the automatic layout's (``entrance``, ``ticket_machine``, ``waiting_area``)."""
+    return tr(name.replace("_", " "))
+
+
+def _text(x: float, y: float, text: str, cls: str = "", anchor: str = "middle") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return (f'<text x="{x}" y="{y}" text-anchor="{anchor}"{klass}>{html.escape(text)}</text>')
+
+
+def plan_elements(sc: Scenario, layout: Layout, canvas: Canvas,
+                  fills: Mapping[str, str] | None = None,
+                  titles: Mapping[str, str] | None = None) -> list[str]:
+    """SVG elements of the plan: outline, waiting areas, entrances, machines, guide desk,
+    windows (filled per group by ``fills``, grey when absent) and labels."""
+    fills = fills or {}
+    titles = titles or {}
+    pts = " ".join(f"{x},{y}" for x, y in (canvas.px(*p) for p in layout.outline))
+    out = [f'<polygon id="outline" points="{pts}" class="wall"/>']
+    for name, area in layout.waiting_areas.items():
+        x, y = canvas.px(area.at[0], area.at[1] + area.size[1])
+        w, h = round(area.size[0] * SCALE, 2), round(area.size[1] * SCALE, 2)
+        out.append(f'<rect id="area-{html.escape(name)}" x="{x}" y="{y}" width="{w}" '
+                   f'height="{h}" class="area"/>')
+        out.append(_text(round(x + 6, 2), round(y + 16, 2),
+                         f"{label(name)} · {area.seats} {tr('seats')}", "label", "start"))
+    for name, spot in layout.entrances.items():
+        x, y = canvas.px(*spot.at)
+        out.append(f'<rect id="entrance-{html.escape(name)}" x="{x - 18}" y="{y - 4}" '
+                   f'width="36" height="8" class="door"/>')
+        out.append(_text(x, round(y + 20, 2), label(name), "small"))
+    for name, spot in layout.ticket_machines.items():
+        x, y = canvas.px(*spot.at)
+        out.append(f'<rect id="machine-{html.escape(name)}" x="{x - 6}" y="{y - 6}" '
+                   f'width="12" height="12" class="machine"/>')
+        out.append(_text(round(x - 10, 2), round(y + 4, 2), label(name), "small",
+                         "end"))
+    if layout.guide_desk is not None:
+        x, y = canvas.px(*layout.guide_desk.at)
+        out.append(f'<rect id="guide-desk" x="{x - 14}" y="{y - 7}" width="28" height="14" '
+                   f'class="guide"/>')
+        out.append(_text(round(x + 18, 2), round(y + 4, 2), tr("guide desk"), "small", "start"))
+    placed = window_positions(layout, sc)
+    for w in placed:
+        out.append(_window(w, canvas, fills.get(w.group, NONE), titles.get(w.group)))
+    out.extend(_group_labels(placed, layout, canvas))
+    return out
+
+
+def _window(w: PlacedWindow, canvas: Canvas, fill: str, title: str | None) -> str:
+    x, y = canvas.px(w.x, w.y)
+    ww, dd = WINDOW_W * SCALE, WINDOW_D * SCALE
+    tip = f"<title>{html.escape(title)}</title>" if title else ""
+    return (f'<g id="{html.escape(w.element_id)}" data-group="{html.escape(w.group)}" '
+            f'data-x="{w.x:g}" data-y="{w.y:g}"><rect x="{round(x - ww / 2, 2)}" '
+            f'y="{round(y - dd / 2, 2)}" width="{ww:g}" height="{dd:g}" fill="{fill}" '
+            f'class="window"/>{tip}{_text(x, round(y + 4, 2), str(w.number), "num")}</g>')
+
+
+def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canvas) -> list[str]:
+    xmin, ymin, xmax, ymax = layout.bounds()
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    out = []
+    for gid in dict.fromkeys(w.group for w in placed):
+        ws = [w for w in placed if w.group == gid]
+        mx, my = sum(w.x for w in ws) / len(ws), sum(w.y for w in ws) / len(ws)
+        horizontal = max(w.y for w in ws) - min(w.y for w in ws) <= \
+            max(w.x for w in ws) - min(w.x for w in ws)
+        if horizontal:  # label on the hall's side of the row
+            lx, ly = mx, my + (1.4 if my < cy else -1.4)
+        else:
+            lx, ly = mx + (1.6 if mx < cx else -1.6), my
+        x, y = canvas.px(lx, ly)
+        out.append(_text(x, round(y + 4, 2), gid, "group"))
+    return out
+
+
+CSS = (".wall{fill:#fafafa;stroke:#444;stroke-width:3}"
+       ".area{fill:#e8f1fb;stroke:#7aa7d8;stroke-dasharray:4 3}"
+       ".door{fill:#2e7d32}.machine{fill:#1565c0}.guide{fill:#ef6c00}"
+       ".window{stroke:#333;stroke-width:1}"
+       "text{font-family:%s;fill:#222}.label{font-size:13px}.small{font-size:11px}"
+       ".num{font-size:10px}.group{font-size:13px;font-weight:bold}.legend{font-size:12px}")
+
+
+def floorplan_svg(sc: Scenario, doc: Mapping[str, Any] | None = None,
+                  colour_by: str = "utilisation") -> str:
+    """The floor plan of a scenario as a standalone SVG document, windows coloured by
+    ``colour_by`` from the results document ``doc`` (all grey without one)."""
+    values = group_values(sc, doc, colour_by)
+    layout = layout_of(sc)
+    canvas = Canvas.of(layout)
+    fills, titles, legend = {}, {}, []
+    heading = metric_heading(f"{COLOUR_BY[colour_by][0]}.{colour_by}")
+    if values:
+        low, high = 0.0, max(max(values.values()), 1.0 if colour_by == "utilisation" else 0.0)
+        shown = _shown(colour_by)
+        fills = {g: colour(v, low, high) for g, v in values.items()}
+        titles = {g: f"{g}: {heading} {shown(v)}" for g, v in values.items()}
+        legend = _legend(canvas, heading, low, high, shown)
+    body = plan_elements(sc, layout, canvas, fills, titles) + legend
+    style = embedded_font_css(body) + CSS % CSS_FONT_STACK
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width}" '
+            f'height="{canvas.height}" viewBox="0 0 {canvas.width} {canvas.height}">'
+            f'<title>{html.escape(sc.name)}</title><style>{style}</style>'
+            + "".join(body) + "</svg>\n")
+
+
+def _shown(colour_by: str) -> Any:
+    if colour_by == "utilisation":
+        return lambda v: f"{100 * v:.0f}%"
+    if colour_by == "served":
+        return lambda v: f"{v:,.0f}"
+    return lambda v: f"{v:.1f}"
+
+
+def _legend(canvas: Canvas, heading: str, low: float, high: float, shown: Any) -> list[str]:
+    y = canvas.plan_height + 8
+    x0, w = PAD, 160.0
+    stops = "".join(f'<stop offset="{t}" stop-color="{colour(low + t * (high - low), low, high)}"/>'
+                    for t in (0, 0.5, 1))
+    return [f'<defs><linearGradient id="scale">{stops}</linearGradient></defs>',
+            f'<rect id="legend" x="{x0}" y="{y}" width="{w}" height="12" fill="url(#scale)" '
+            'stroke="#999"/>',
+            _text(x0, y + 28, shown(low), "legend", "start"),
+            _text(x0 + w, y + 28, shown(high), "legend", "end"),
+            _text(x0 + w + 12, y + 11, heading, "legend", "start")]
