@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optimize.problem import Problem
-from optimize.queueing import windows_needed
 from optimize.rosters import Roster, covers
+from sim.stats.sizing import windows_needed
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from optimize.queueing import Target, pool_table, windows_needed
 from optimize.rosters import Roster, make_rosters
 from optimize.spec import OptimizeSpec
 from optimize.structures import WindowType, window_types
 from sim.scenario.clock import format_hhmm
 from sim.scenario.model import Scenario
 from sim.stats.load import ticket_segments
+from sim.stats.sizing import Target, pool_table, windows_needed
 
 
 @dataclass(frozen=True)

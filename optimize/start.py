@@ -16,7 +16,7 @@ from typing import Any
 
 from optimize.milp import Cut, Model
 from optimize.problem import Problem
-from optimize.queueing import windows_needed
+from sim.stats.sizing import windows_needed
 
 
 def _plan(problem: Problem, p: int, pick: Any) -> dict[int, list[int]]:

@@ -27,7 +27,9 @@ __all__ = [
     "ErlangAResult",
     "erlang_a",
     "erlang_b",
+    "erlang_b_vec",
     "erlang_c",
+    "erlang_c_vec",
     "fork_join_two_exp_mean",
     "mm1_sojourn_mean",
     "mmc_priority_wait_means",
@@ -85,6 +87,40 @@ def _check_servers(c: int, name: str = "c") -> int:
 # --------------------------------------------------------------------------- Erlang B / C
 
 
+def erlang_b_vec(n: np.ndarray | float, a: np.ndarray | float) -> np.ndarray:
+    """Erlang B blocking probability for arrays of server counts ``n >= 1`` and loads ``a >= 0``.
+
+    The one implementation of Erlang B (and through it of Erlang C) in hallsim: the
+    Poisson ratio ``P(N = n) / P(N <= n)`` for ``N ~ Poisson(a)``, in logs
+    (``scipy.stats.poisson``): stable for thousands of servers, and one vector
+    operation for a whole staffing table. ``a = 0`` gives 0. Arguments are not checked
+    (see :func:`erlang_b` for the checked scalar form).
+    """
+    from scipy import stats  # imported here: a plain simulation run never needs scipy.stats
+
+    n = np.asarray(n, dtype=float)
+    a = np.asarray(a, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = np.exp(stats.poisson.logpmf(n, a) - stats.poisson.logcdf(n, a))
+    return np.where(a > 0, b, 0.0)
+
+
+def erlang_c_vec(n: np.ndarray | float, a: np.ndarray | float) -> np.ndarray:
+    """Erlang C ``P(wait > 0)`` for arrays of server counts ``n >= 1`` and loads ``a >= 0``.
+
+    ``C = n B / (n - a (1 - B))`` from :func:`erlang_b_vec`; 1.0 where ``a >= n``
+    (unstable: everyone eventually waits). Arguments are not checked (see
+    :func:`erlang_c` for the checked scalar form); the optimiser's staffing tables
+    (:mod:`sim.stats.sizing`) evaluate it over whole tables at once.
+    """
+    n = np.asarray(n, dtype=float)
+    a = np.asarray(a, dtype=float)
+    b = erlang_b_vec(n, a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = n * b / (n - a * (1.0 - b))
+    return np.where(a >= n, 1.0, np.clip(c, 0.0, 1.0))
+
+
 def erlang_b(c: int, a: float) -> float:
     """Erlang B blocking probability of an M/M/c/c loss system (also valid for M/G/c/c).
 
@@ -93,18 +129,12 @@ def erlang_b(c: int, a: float) -> float:
         a: offered load in erlangs, ``a = lam / mu`` (finite, >= 0; ``a = 0`` gives 0).
 
     Returns:
-        Probability that an arriving customer finds all ``c`` servers busy and is lost.
-
-    Uses the recursion ``B(0) = 1``, ``B(k) = a B(k-1) / (k + a B(k-1))``, which stays in
-    [0, 1] and neither overflows nor underflows for thousands of servers and loads.
+        Probability that an arriving customer finds all ``c`` servers busy and is lost
+        (:func:`erlang_b_vec` of the checked arguments).
     """
     c = _check_servers(c)
     a = _check_nonneg("a (offered load)", a)
-    b = 1.0
-    for k in range(1, c + 1):
-        ab = a * b
-        b = ab / (k + ab)
-    return b
+    return float(erlang_b_vec(c, a))
 
 
 def erlang_c(c: int, a: float) -> float:
@@ -115,16 +145,14 @@ def erlang_c(c: int, a: float) -> float:
         a: offered load in erlangs, ``a = lam / mu`` (finite, >= 0).
 
     Returns:
-        ``P(Wq > 0)``; ``1.0`` when ``a >= c`` (unstable: everyone eventually waits).
-
-    Computed from Erlang B as ``C = c B / (c - a (1 - B))`` for numerical stability.
+        ``P(Wq > 0)``; ``1.0`` when ``a >= c`` (unstable: everyone eventually waits)
+        (:func:`erlang_c_vec` of the checked arguments).
     """
     c = _check_servers(c)
     a = _check_nonneg("a (offered load)", a)
     if a >= c:
         return 1.0
-    b = erlang_b(c, a)
-    return min(1.0, c * b / (c - a * (1.0 - b)))
+    return float(erlang_c_vec(c, a))
 
 
 # --------------------------------------------------------------------------- M/M/c

@@ -17,12 +17,12 @@ import pytest
 
 from optimize.plan import plan_document, plan_table
 from optimize.problem import build_problem
-from optimize.queueing import Target, erlang_c_vec, windows_needed
 from optimize.solve import solve
 from optimize.spec import check_spec, spec_from_dict
 from sim.files.errors import InputError
 from sim.scenario.model import scenario_from_dict
-from sim.stats.theory import mmc_servers_for_service_level
+from sim.stats.sizing import Target, windows_needed
+from sim.stats.theory import erlang_c_vec, mmc_servers_for_service_level
 
 
 def hall(categories: dict[str, Any], open_: list[str], count: int = 100, **extra: Any):
