@@ -78,10 +78,17 @@ def _extension_registrars():
     with ``set_defaults``; modules are imported only to build the parser, and
     must import their heavy dependencies inside their handlers.
     """
-    from sim.cli import batch_cmd, calibrate_cmd, decompose_cmd, layout_cmd, optimize_cmd
+    from sim.cli import (
+        batch_cmd,
+        calibrate_cmd,
+        decompose_cmd,
+        layout_cmd,
+        optimize_cmd,
+        serve_cmd,
+    )
 
     return [optimize_cmd.register, batch_cmd.register, decompose_cmd.register,
-            calibrate_cmd.register, layout_cmd.register]
+            calibrate_cmd.register, serve_cmd.register, layout_cmd.register]
 
 
 def _load(path: str, days: int | None):

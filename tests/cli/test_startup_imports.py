@@ -1,7 +1,8 @@
 """Story: a clerk types ``hallsim --help`` or a one-day ``hallsim run`` and the command
 starts at once, because each verb imports only what it needs. Checked by what is
 imported (never by timing): neither loads pandas, scipy.stats, scipy.optimize or
-matplotlib, which together cost seconds at start-up; a quiet run on one worker loads
+matplotlib, which together cost seconds at start-up, nor the web application
+(nicegui, sim.web: an optional extra); a quiet run on one worker loads
 no progress bar, no table renderer and no worker pool; and one replication of a hall
 whose times are all exponential does not load scipy at all (its inverse CDF is numpy's;
 intervals over two or more replications take scipy.stats)."""
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("pandas", "scipy.stats", "scipy.optimize", "matplotlib")
+HEAVY = ("pandas", "scipy.stats", "scipy.optimize", "matplotlib", "nicegui", "sim.web")
 
 
 def heavy_modules_after(argv: list[str], heavy: tuple[str, ...] = HEAVY) -> list[str]:

@@ -1,0 +1,101 @@
+"""The web application: the page, its tabs, and starting the server.
+
+:func:`create_app` registers the page ``/`` (header with the language switch, and one
+tab per area: workspace, import, hall editor, run, compare, optimise, export, jobs),
+the workspace's report files and the token gate; :func:`serve` runs it with uvicorn.
+Each area lives in its own module (``sim/web/<area>.py``) with a function
+``panel(ctx)`` that builds it, so areas can grow independently.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nicegui import app, ui
+
+from sim.report.i18n import normalise
+from sim.web import jobs_panel, workspace_panel
+from sim.web.common import Context, tid
+from sim.web.jobs import JobManager
+from sim.web.security import TokenGate
+from sim.web.workspace import Workspace
+
+#: tabs in order: (key, English title, the area's builder)
+TABS = (
+    ("workspace", "Workspace", workspace_panel.panel),
+    ("jobs", "Jobs", jobs_panel.panel),
+)
+
+
+@dataclass
+class Server:
+    """What the page needs from the server: the workspace and the job manager."""
+
+    workspace: Workspace
+    jobs: JobManager
+
+
+_server: Server | None = None
+
+
+def server() -> Server:
+    """The running server's workspace and jobs."""
+    if _server is None:
+        raise RuntimeError("create_app() was not called")
+    return _server
+
+
+def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
+    """The application's one page (query: ``lang``, ``scenario``, ``tab``)."""
+    srv = server()
+    code = normalise(lang) or "zh"
+    names = srv.workspace.scenarios()
+    ctx = Context(code, srv.workspace, srv.jobs, scenario if scenario in names else None,
+                  tab if tab in {k for k, _, _ in TABS} else "workspace")
+    ui.page_title(ctx.t("hallsim: service hall planner"))
+    with ui.header().classes("items-center justify-between px-4 py-1"):
+        tid(ui.label(ctx.t("hallsim: service hall planner")).classes("text-lg font-medium"),
+            "app-title")
+        tid(ui.label(ctx.t("Open scenario: {name}").format(name=ctx.scenario)
+                     if ctx.scenario else ctx.t("No scenario open")), "open-scenario")
+        other = "en" if ctx.lang == "zh" else "zh"
+        tid(ui.button("English" if other == "en" else "中文",
+                      on_click=lambda: ui.navigate.to(ctx.url(lang=other)))
+            .props("flat color=white"), "lang-switch")
+    with ui.tabs(on_change=lambda e: setattr(ctx, "tab", e.value)).classes("w-full") as tabs:
+        for key, title, _ in TABS:
+            tid(ui.tab(key, label=ctx.t(title)), f"tab-{key}")
+    tabs.value = ctx.tab
+    with ui.tab_panels(tabs, value=ctx.tab).classes("w-full"):
+        for key, _, build in TABS:
+            with ui.tab_panel(key):
+                build(ctx)
+
+
+def create_app(workspace: str | Path, token: str | None = None, workers: int = 1) -> Server:
+    """Register the page, the report files and (with ``token``) the token gate."""
+    global _server
+    ws = Workspace(workspace)
+    _server = Server(ws, JobManager(workers))
+    ui.page("/")(page)
+    app.add_static_files("/files/reports", ws.root / "reports")
+    if token:
+        app.add_middleware(TokenGate, token=token)
+    app.on_startup(_server.jobs.start)
+    app.on_shutdown(_server.jobs.shutdown)
+    return _server
+
+
+def serve(host: str, port: int, workspace: str | Path, token: str | None,
+          workers: int = 1) -> None:
+    """Run the application until interrupted."""
+    create_app(workspace, token, workers)
+    base = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    link = f"{base}?token={token}" if token else base
+    print(f"hallsim serve: workspace {Path(workspace).resolve()}\n"
+          f"hallsim serve: open {link}", flush=True)
+    ui.run(host=host, port=port, title="hallsim", reload=False, show=False,
+           language="zh-CN", favicon="🏛", uvicorn_logging_level=os.environ.get(
+               "HALLSIM_WEB_LOG", "warning"), show_welcome_message=False)

@@ -1,0 +1,145 @@
+"""What every page area shares: the tab's context, test ids, messages and job polling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from nicegui import ui
+
+from sim.files.errors import InputError
+from sim.report.i18n import set_language, tr
+from sim.web.jobs import DONE, FAILED, Job, JobManager
+from sim.web.workspace import Workspace
+
+
+@dataclass
+class Context:
+    """One browser tab: its language, the open scenario, the workspace and the jobs."""
+
+    lang: str
+    workspace: Workspace
+    jobs: JobManager
+    scenario: str | None = None
+    tab: str = "workspace"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def t(self, text: str) -> str:
+        """``text`` (English message id) in this tab's language."""
+        set_language(self.lang)
+        return tr(text)
+
+    def url(self, **changes: str | None) -> str:
+        """This page's address with ``changes`` (lang, scenario, tab)."""
+        params = {"lang": self.lang, "scenario": self.scenario, "tab": self.tab} | changes
+        return "/?" + urlencode({k: v for k, v in params.items() if v})
+
+    def open_scenario(self, name: str, tab: str = "editor") -> None:
+        """Make ``name`` the open scenario and show ``tab``."""
+        ui.navigate.to(self.url(scenario=name, tab=tab))
+
+
+def tid(element: Any, name: str) -> Any:
+    """Give ``element`` the stable test id ``name`` (``data-testid`` for browsers, a
+    marker for NiceGUI's test client)."""
+    return element.props(f'data-testid="{name}"').mark(name)
+
+
+class Message:
+    """A line that shows the last error (the command line's exit-2 words) or note."""
+
+    def __init__(self, name: str) -> None:
+        self.label = tid(ui.label("").classes("whitespace-pre-wrap"), name)
+        self.label.set_visibility(False)
+
+    def error(self, text: str) -> None:
+        """Show ``text`` as an error."""
+        self.label.text = text
+        self.label.classes(replace="whitespace-pre-wrap text-negative")
+        self.label.set_visibility(True)
+
+    def info(self, text: str) -> None:
+        """Show ``text`` as a note."""
+        self.label.text = text
+        self.label.classes(replace="whitespace-pre-wrap text-positive")
+        self.label.set_visibility(True)
+
+    def clear(self) -> None:
+        """Hide the message."""
+        self.label.text = ""
+        self.label.set_visibility(False)
+
+    def guard(self, action: Callable[[], Any]) -> Any:
+        """Run ``action``; show an :class:`InputError` as the command line would print it."""
+        try:
+            out = action()
+        except InputError as exc:
+            self.error(f"hallsim: error: {exc}")
+            return None
+        self.clear()
+        return out
+
+
+class JobView:
+    """A progress bar, a cancel button and the job's state; calls ``on_done(job)`` once."""
+
+    def __init__(self, ctx: Context, name: str, on_done: Callable[[Job], None]) -> None:
+        self.ctx, self.on_done, self.job = ctx, on_done, None
+        with ui.row().classes("items-center w-full gap-2"):
+            self.bar = tid(ui.linear_progress(value=0, show_value=False).classes("w-64"),
+                           f"{name}-progress")
+            self.state = tid(ui.label(""), f"{name}-state")
+            self.cancel = tid(ui.button(ctx.t("Cancel"), on_click=self._cancel)
+                              .props("flat color=negative"), f"{name}-cancel")
+        self.message = Message(f"{name}-error")
+        self.bar.set_visibility(False)
+        self.cancel.set_visibility(False)
+        self.timer = ui.timer(0.25, self._poll)
+
+    def follow(self, job: Job) -> None:
+        """Show ``job``'s progress from now on."""
+        self.job = job
+        self.message.clear()
+        self.bar.set_visibility(True)
+        self.cancel.set_visibility(True)
+        self._poll()
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.ctx.jobs.cancel(self.job.id)
+
+    def _poll(self) -> None:
+        job = self.job
+        if job is None:
+            return
+        self.bar.value = job.fraction
+        progress = f" {job.done}/{job.total}" if job.total and job.active else ""
+        self.state.text = self.ctx.t(job.state) + progress
+        if job.active:
+            return
+        self.job = None
+        self.cancel.set_visibility(False)
+        if job.state == FAILED:
+            self.message.error(f"hallsim: error: {job.error}")
+        elif job.state == DONE:
+            self.on_done(job)
+
+
+def columns(headings: list[str]) -> list[dict[str, Any]]:
+    """``ui.table`` columns for string rows keyed ``c0``, ``c1``, ..."""
+    return [{"name": f"c{k}", "label": h, "field": f"c{k}",
+             "align": "left" if k == 0 else "right"} for k, h in enumerate(headings)]
+
+
+def rows(cells: list[list[str]]) -> list[dict[str, str]]:
+    """``ui.table`` rows for :func:`columns`."""
+    return [{f"c{k}": v for k, v in enumerate(r)} for r in cells]
+
+
+def table(headings: list[str], cells: list[list[str]], name: str, title: str = "") -> Any:
+    """A plain table of strings (every figure already formatted with unit and CI)."""
+    t = ui.table(columns=columns(headings), rows=rows(cells), title=title or None,
+                 row_key="c0").props("dense flat bordered wrap-cells").classes("w-full")
+    return tid(t, name)

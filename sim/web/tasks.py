@@ -1,0 +1,224 @@
+"""The work the web page hands to worker processes: the same functions as the verbs.
+
+Each task takes plain arguments (paths, numbers) and a ``progress(done, total)``
+callback, writes its outputs into the workspace atomically, and returns plain data
+(JSON-able) for the page. Bad input raises :class:`~sim.files.errors.InputError`, whose
+message the page shows as the command line would print it (exit 2). Figures come
+from the functions the command line uses: ``simulate`` → ``RunResult.document()``
+(``hallsim run``), ``compare_runs`` (``hallsim compare``), ``calibrate`` (``hallsim
+calibrate``), the optimiser's ``build_problem``/``certify``/``plan_document``
+(``hallsim optimize``), ``backtest`` (``hallsim backtest``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sim.files.errors import InputError
+
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def _warnings(scenario: Any, doc: dict[str, Any] | None = None) -> list[str]:
+    """The warnings ``hallsim run`` prints (capacity, then validity of the results)."""
+    from sim.stats.load import overloads
+    from sim.stats.metrics import warnings_for
+
+    out = [o.message() for o in overloads(scenario)]
+    if doc is not None:
+        out += list(warnings_for(scenario, doc))
+    return out
+
+
+def run_scenario(path: str, seed: int, replications: int, days: int | None, out: str,
+                 progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim run PATH --seed --replications --days --json OUT``: the results document."""
+    from sim.cli.main import _load
+    from sim.files.atomic import write_json_atomic
+    from sim.run.replications import simulate
+
+    scenario = _load(path, days)
+    done = [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        progress(done[0], replications)
+
+    doc = simulate(scenario, seed=seed, replications=replications, progress=step).document()
+    write_json_atomic(out, doc)
+    return {"document": doc, "path": out, "warnings": _warnings(scenario, doc)}
+
+
+def compare_scenarios(paths: list[str], seed: int, replications: int, days: int | None,
+                      out: str, progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim compare PATHS... --json OUT``: documents and paired differences."""
+    from sim.cli.main import _labels, _load
+    from sim.files.atomic import write_json_atomic
+    from sim.run.compare import compare_runs
+    from sim.run.replications import simulate
+
+    if len(paths) < 2:
+        raise InputError("", "", "compare needs at least two scenario files")
+    scenarios = [_load(p, days) for p in paths]
+    labels = _labels(paths, [s.name for s in scenarios])
+    total, done = replications * len(paths), [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        progress(done[0], total)
+
+    results = [simulate(s, seed=seed, replications=replications, progress=step)
+               for s in scenarios]
+    docs = {label: r.document() for label, r in zip(labels, results)}
+    diffs = {label: compare_runs(results[0], r) for label, r in zip(labels[1:], results[1:])}
+    doc = {"baseline": labels[0], "seed": seed, "replications": replications,
+           "scenarios": docs, "differences": diffs}
+    write_json_atomic(out, doc)
+    return doc | {"path": out}
+
+
+def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dict[str, Any]:
+    """The first rows of a ticket log and the column each field is read from."""
+    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping, detect_encoding
+    from sim.calibration.readers import log_format
+
+    p = Path(path)
+    kind = log_format(p)
+    if kind != "hall":
+        return {"format": kind, "columns": [], "rows": [], "mapping": {}}
+    import pandas as pd
+
+    try:
+        if p.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(p, nrows=rows, dtype=str)
+        else:
+            frame = pd.read_csv(p, nrows=rows, dtype=str, encoding=detect_encoding(p))
+    except InputError:
+        raise
+    except Exception as exc:  # a broken file: the reader's own words
+        raise InputError(str(p), "", f"cannot be read as a ticket log ({exc})") from None
+    m = Mapping.model_validate(mapping or {})
+    guessed = {f: (m.column(f) if m.column(f) in frame.columns else "") for f in DEFAULT_COLUMNS}
+    return {"format": kind, "columns": [str(c) for c in frame.columns],
+            "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed}
+
+
+def _mapping(columns: dict[str, str] | None) -> Any:
+    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping
+
+    changed = {f: c for f, c in (columns or {}).items() if c and c != DEFAULT_COLUMNS.get(f)}
+    return Mapping.model_validate({"columns": changed}) if changed else None
+
+
+def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, out: str,
+                  report_dir: str, target: float = 20.0,
+                  progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim calibrate LOGS --out OUT --report DIR``: the calibrated scenario."""
+    from sim.calibration.calibrate import Options, calibrate, write_scenario
+    from sim.calibration.readers import read_logs
+    from sim.report.calibration import calibration_report
+
+    progress(0, 3)
+    log = read_logs(paths, _mapping(columns))
+    progress(1, 3)
+    cal = calibrate(log, Options(target_minutes=target, name=name))
+    write_scenario(cal, out)
+    progress(2, 3)
+    calibration_report(cal, report_dir)
+    progress(3, 3)
+    items = [{"item": f.name, "department": f.department, "tickets": f.tickets,
+              "service": f.service.comment(), "service_mean": f.service.mean,
+              "patience": f.patience.comment() if f.patience else ""}
+             for f in cal.items.values()]
+    groups = [{"group": g.id, "serves": list(g.serves), "windows": len(g.windows),
+               "tickets": g.tickets} for g in cal.groups]
+    return {"summary": log.summary_lines(), "kept": len(log), "skipped": dict(log.skipped),
+            "items": items, "groups": groups, "scenario": out,
+            "report": str(Path(report_dir) / "index.html"), "notes": list(cal.notes)}
+
+
+def backtest_log(scenario_path: str, paths: list[str], columns: dict[str, str] | None,
+                 out: str, replications: int = 5, seed: int = 1,
+                 progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim backtest SCENARIO LOGS --json OUT``: predicted against observed."""
+    from sim.calibration.backtest import backtest
+    from sim.calibration.calibrate import Options
+    from sim.calibration.readers import read_logs
+    from sim.files.atomic import write_json_atomic
+    from sim.scenario.model import load_scenario
+
+    progress(0, 1)
+    scenario = load_scenario(scenario_path)
+    log = read_logs(paths, _mapping(columns))
+    doc = backtest(scenario, log, replications=replications, seed=seed,
+                   options=Options(target_minutes=scenario.targets.wait_minutes))
+    write_json_atomic(out, doc)
+    progress(1, 1)
+    return doc
+
+
+def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario: str,
+                      replications: int | None = None,
+                      progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim optimize PATH [--certify] --json PLAN --scenario-out STAFFED``."""
+    from optimize.certify import certify
+    from optimize.plan import plan_document, staffed_scenario
+    from optimize.problem import build_problem
+    from optimize.solve import solve
+    from optimize.spec import load_inputs
+    from sim.cli.optimize_cmd import _spec_overrides
+    from sim.files.atomic import write_json_atomic, write_text_atomic
+    from sim.scenario.model import dump_scenario
+
+    scenario, spec = load_inputs(path)
+    spec = _spec_overrides(spec, argparse.Namespace(replications=replications))
+    problem = build_problem(scenario, spec)
+    total = spec.certify.max_iterations + 1 if certify_plan else 1
+    progress(0, total)
+    if certify_plan:
+        cert = certify(problem, report=lambda rec: progress(int(rec["iteration"]), total))
+        solution = cert.solution
+        doc = plan_document(problem, solution, cert.status, cert.service_level,
+                            cert.iterations, cert.short_cells)
+    else:
+        solution = solve(problem)
+        doc = plan_document(problem, solution)
+    progress(total, total)
+    write_json_atomic(out_plan, doc)
+    if solution.cost is None:
+        raise InputError(path, "", f"no staffing plan meets the service level: "
+                                   f"{solution.diagnosis}")
+    staffed = staffed_scenario(problem, solution)
+    write_text_atomic(out_scenario, f"# Staffed by hallsim optimize from {Path(path).name} "
+                                    f"(status {doc['status']}, cost {doc['cost']:.2f}).\n"
+                      + dump_scenario(staffed))
+    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario}
+
+
+def warm_up() -> dict[str, Any]:
+    """Import what a run needs, so a worker's first run starts at once."""
+    import scipy.stats  # noqa: F401  intervals over replications
+
+    import sim.run.compare  # noqa: F401
+    import sim.run.replications  # noqa: F401
+
+    return {}
+
+
+#: tasks by name (what the job manager sends to a worker)
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "run": run_scenario,
+    "compare": compare_scenarios,
+    "preview": preview_log,
+    "calibrate": calibrate_log,
+    "backtest": backtest_log,
+    "optimise": optimise_scenario,
+    "warm_up": warm_up,
+}

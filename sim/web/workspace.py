@@ -1,0 +1,142 @@
+"""The planner's workspace: a directory of scenarios, results, logs and reports.
+
+Layout (created on first use)::
+
+    WORKSPACE/scenarios/NAME.yaml     scenarios (``hallsim run`` reads them as they are)
+    WORKSPACE/results/NAME.json       results documents (``hallsim run --json``), comparisons
+    WORKSPACE/logs/NAME               uploaded ticket logs
+    WORKSPACE/reports/NAME/           HTML reports (calibration, run)
+    WORKSPACE/plans/NAME.json         optimiser plans
+
+Every name a planner types or uploads goes through :func:`safe_name`, which refuses
+anything that could leave its directory (``../x``, absolute paths, drive letters,
+backslashes, Windows device names such as ``CON`` or ``LPT1``) with an
+:class:`~sim.files.errors.InputError`. Files are written atomically
+(:mod:`sim.files.atomic`), so a crash never leaves half a file, and two browser
+tabs see the same files.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.files.atomic import write_text_atomic
+from sim.files.errors import InputError
+
+#: largest upload accepted, in bytes (a month of a busy hall's log is ~20 MB as CSV)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: longest name, in characters
+MAX_NAME = 100
+#: subdirectories of a workspace, by kind
+KINDS = ("scenarios", "results", "logs", "reports", "plans")
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)),
+                    *(f"lpt{k}" for k in range(1, 10))}
+_FORBIDDEN = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
+
+
+def safe_name(name: str, field: str = "name") -> str:
+    """``name`` stripped, if it is a plain file name that stays in its directory.
+
+    Raises :class:`InputError` naming ``field`` for an empty name, a path (``/``,
+    ``\\``, ``..``), a drive or stream (``:``), a leading dot, a trailing dot or
+    space, control characters, a Windows device name (``CON``, ``nul.txt``, ``LPT1``)
+    or more than :data:`MAX_NAME` characters. Chinese names are welcome.
+    """
+    text = (name or "").strip()
+    if not text:
+        raise InputError("", field, "a name is needed")
+    if len(text) > MAX_NAME:
+        raise InputError("", field, f"name longer than {MAX_NAME} characters")
+    if _FORBIDDEN.search(text) or text.startswith(".") or text.endswith((".", " ")):
+        raise InputError("", field, f"'{text}' is not a plain file name: use letters, digits, "
+                                    "Chinese characters, '-', '_' and '.' inside the name, "
+                                    "no '/', '\\', ':' or leading dot")
+    if text.split(".")[0].strip().lower() in _WINDOWS_DEVICES:
+        raise InputError("", field, f"'{text}' is a reserved device name on Windows")
+    return text
+
+
+def stem_of(name: str) -> str:
+    """A scenario's file stem from a name typed or uploaded (``.yaml``/``.yml`` dropped)."""
+    text = safe_name(name)
+    for suffix in (".yaml", ".yml"):
+        if text.lower().endswith(suffix):
+            text = text[: -len(suffix)]
+    return safe_name(text)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file of the workspace: its name (stem), path and modification time."""
+
+    name: str
+    path: Path
+    modified: float
+
+
+class Workspace:
+    """A workspace directory (created if missing)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).resolve()
+        for kind in KINDS:
+            (self.root / kind).mkdir(parents=True, exist_ok=True)
+
+    def path(self, kind: str, name: str, suffix: str = "") -> Path:
+        """Path of ``name`` (+ ``suffix``) in subdirectory ``kind``; never outside it."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown workspace kind {kind!r}")
+        folder = self.root / kind
+        path = (folder / (safe_name(name) + suffix)).resolve()
+        if path.parent != folder:  # belt and braces: safe_name already refuses paths
+            raise InputError("", "name", f"'{name}' leaves the workspace")
+        return path
+
+    def entries(self, kind: str, suffix: str = "") -> list[Entry]:
+        """Files (or report directories) of ``kind``, newest first."""
+        folder = self.root / kind
+        out = []
+        for p in folder.iterdir():
+            if p.name.startswith(".") or (suffix and not p.name.endswith(suffix)):
+                continue
+            stem = p.name[: -len(suffix)] if suffix else p.name
+            out.append(Entry(stem, p, p.stat().st_mtime))
+        return sorted(out, key=lambda e: (-e.modified, e.name))
+
+    def scenarios(self) -> list[str]:
+        """Names of the workspace's scenarios, alphabetically."""
+        return sorted(e.name for e in self.entries("scenarios", ".yaml"))
+
+    def scenario_path(self, name: str) -> Path:
+        """Path of scenario ``name`` (``scenarios/NAME.yaml``)."""
+        return self.path("scenarios", stem_of(name), ".yaml")
+
+    def read_scenario(self, name: str) -> str:
+        """YAML text of scenario ``name``."""
+        path = self.scenario_path(name)
+        if not path.is_file():
+            raise InputError(str(path), "", "no such scenario in the workspace")
+        return path.read_text(encoding="utf-8")
+
+    def write_scenario(self, name: str, text: str) -> Path:
+        """Write scenario ``name`` atomically; returns its path."""
+        path = self.scenario_path(name)
+        write_text_atomic(path, text)
+        return path
+
+    def free_name(self, kind: str, stem: str, suffix: str) -> str:
+        """``stem`` or ``stem-2``, ``stem-3``, ... : the first name not yet taken in ``kind``."""
+        stem = safe_name(stem)
+        name, k = stem, 1
+        while self.path(kind, name, suffix).exists():
+            k += 1
+            name = f"{stem}-{k}"
+        return name
+
+    def result_name(self, scenario: str) -> str:
+        """A new results name for a run of ``scenario`` (scenario, date and time)."""
+        return self.free_name("results", f"{scenario}-{time.strftime('%Y%m%d-%H%M%S')}",
+                              ".json")

@@ -1,0 +1,84 @@
+"""The workspace tab: the planner's scenarios and the bundled ones, to open or copy."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+from nicegui import ui
+
+from sim.files.errors import InputError
+from sim.scenario.loading import load_scenario
+from sim.web.bundled import bundled_scenarios
+from sim.web.common import Context, Message, tid
+from sim.web.workspace import stem_of
+
+
+def copy_bundled(ctx: Context, label: str) -> str:
+    """Copy bundled scenario ``label`` into the workspace (under a free name); its name."""
+    source = bundled_scenarios().get(label)
+    if source is None:
+        raise InputError(label, "", "no such bundled scenario")
+    load_scenario(source)  # refuse a broken file here, not later in a run
+    name = ctx.workspace.free_name("scenarios", label.replace("/", "-"), ".yaml")
+    shutil.copyfile(source, ctx.workspace.scenario_path(name))
+    return name
+
+
+def panel(ctx: Context) -> None:
+    """Build the workspace tab."""
+    msg = Message("workspace-error")
+    ui.label(ctx.t("Workspace: {path}").format(path=ctx.workspace.root)).classes(
+        "text-caption")
+    with ui.row().classes("w-full items-start gap-8"):
+        with ui.column().classes("min-w-[320px]"):
+            ui.label(ctx.t("My scenarios")).classes("text-h6")
+            names = ctx.workspace.scenarios()
+            if not names:
+                ui.label(ctx.t("No scenario yet: open a bundled one or import a ticket log."))
+            for name in names:
+                path = ctx.workspace.scenario_path(name)
+                stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+                with ui.row().classes("items-center gap-2"):
+                    tid(ui.button(name, on_click=lambda n=name: ctx.open_scenario(n))
+                        .props("flat no-caps"), f"open-{name}")
+                    ui.label(stamp).classes("text-caption text-grey")
+        with ui.column().classes("min-w-[320px]"):
+            ui.label(ctx.t("Bundled scenarios")).classes("text-h6")
+            bundled = sorted(bundled_scenarios())
+            if not bundled:
+                ui.label(ctx.t("The bundled scenarios were not found (set HALLSIM_SCENARIOS)."))
+            select = tid(ui.select(bundled, label=ctx.t("Bundled scenario"),
+                                   with_input=True).classes("w-80"), "bundled-select")
+
+            def open_bundled() -> None:
+                if not select.value:
+                    msg.error(ctx.t("Choose a bundled scenario first."))
+                    return
+                name = msg.guard(lambda: copy_bundled(ctx, select.value))
+                if name:
+                    ctx.open_scenario(name)
+
+            tid(ui.button(ctx.t("Open a copy"), on_click=open_bundled), "bundled-open")
+            ui.label(ctx.t("New scenario from the open one")).classes("text-h6 mt-4")
+            new_name = tid(ui.input(ctx.t("Name")).classes("w-80"), "copy-name")
+
+            def copy_open() -> None:
+                if not ctx.scenario:
+                    msg.error(ctx.t("Open a scenario first."))
+                    return
+
+                def do() -> str:
+                    name = stem_of(new_name.value)
+                    target = ctx.workspace.scenario_path(name)
+                    if target.exists():
+                        raise InputError(name, "name", "a scenario of that name exists")
+                    ctx.workspace.write_scenario(name, ctx.workspace.read_scenario(
+                        ctx.scenario or ""))
+                    return name
+
+                name = msg.guard(do)
+                if name:
+                    ctx.open_scenario(name)
+
+            tid(ui.button(ctx.t("Save a copy"), on_click=copy_open), "copy-save")

@@ -1,0 +1,50 @@
+"""Story: a planner opens the page (Chinese by default), switches to English and back,
+opens a copy of a bundled study scenario, and finds it in the workspace after a reload."""
+
+from __future__ import annotations
+
+from nicegui.testing.user import User
+
+from sim.report.i18n import set_language, tr
+
+
+def zh(text: str) -> str:
+    set_language("zh")
+    return tr(text)
+
+
+def test_the_page_speaks_chinese_by_default_and_english_on_request(story) -> None:
+    async def play(user: User) -> None:
+        await user.open("/")
+        await user.should_see(zh("hallsim: service hall planner"))
+        await user.open("/?lang=en")
+        await user.should_see("hallsim: service hall planner")
+        await user.should_see("Bundled scenarios")
+
+    story(play)
+
+
+def test_a_bundled_scenario_opens_as_a_copy_in_the_workspace(story, tmp_path) -> None:
+    async def play(user: User) -> None:
+        await user.open("/?lang=en")
+        user.find("bundled-select").elements.pop().value = "quickstart"
+        user.find("bundled-open").click()
+        await user.should_see("Open scenario: quickstart")
+        await user.open("/?lang=en")
+        await user.should_see(marker="open-quickstart")
+
+    story(play)
+    assert (tmp_path / "workspace" / "scenarios" / "quickstart.yaml").is_file()
+
+
+def test_a_copy_under_a_name_that_leaves_the_workspace_is_refused_in_the_page(story) -> None:
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&scenario=none")
+        user.find("bundled-select").elements.pop().value = "quickstart"
+        user.find("bundled-open").click()
+        await user.should_see("Open scenario: quickstart")
+        user.find("copy-name").type("../../etc/x")
+        user.find("copy-save").click()
+        await user.should_see("is not a plain file name")
+
+    story(play)

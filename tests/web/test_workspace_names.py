@@ -1,0 +1,46 @@
+"""Story: a planner types names for scenarios and uploads files; whatever the name, the
+file lands inside the workspace or the page says why not (exit-2 words)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.files.errors import InputError
+from sim.web.workspace import Workspace, safe_name, stem_of
+
+
+@pytest.mark.parametrize("name", [
+    "../x", "..", "a/../../b", "/etc/passwd", "C:\\Windows\\x", "C:x", "\\\\server\\share",
+    "CON", "con.yaml", "Lpt1", "nul.txt", "COM9.csv", ".hidden", "name.", "name. ", "",
+    "   ", "a\x00b", "a:b", "x" * 101,
+])
+def test_names_that_would_leave_the_workspace_or_break_windows_are_refused(name: str) -> None:
+    with pytest.raises(InputError) as err:
+        safe_name(name)
+    assert "field 'name'" in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["武清区行政审批局", "quickstart-2", "a.b", "调整后 方案_1"])
+def test_chinese_and_plain_names_are_kept(name: str) -> None:
+    assert safe_name(name) == name
+
+
+def test_a_scenario_name_loses_its_yaml_suffix_and_lands_in_scenarios(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path)
+    path = ws.write_scenario("窗口方案.yaml", "name: x\n")
+    assert path == tmp_path.resolve() / "scenarios" / "窗口方案.yaml"
+    assert ws.scenarios() == ["窗口方案"]
+    assert stem_of("b.yml") == "b"
+
+
+def test_free_names_count_up_instead_of_overwriting(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path)
+    ws.write_scenario("快速上手", "name: x\n")
+    assert ws.free_name("scenarios", "快速上手", ".yaml") == "快速上手-2"
+
+
+def test_reading_a_missing_scenario_is_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such scenario"):
+        Workspace(tmp_path).read_scenario("没有")
