@@ -1,0 +1,11 @@
+"""A compiled fast path for the hall engine: the same records as the SimPy engine.
+
+:func:`run_fast` (numba, cached on disk) runs the scenarios :func:`unsupported` accepts;
+:func:`available` tells whether numba is installed. The same-time event order both
+engines follow is in ``docs/engine-order.md``.
+"""
+
+from sim.engine.fast.engine import run_fast
+from sim.engine.fast.support import available, unsupported
+
+__all__ = ["available", "run_fast", "unsupported"]

@@ -1,0 +1,101 @@
+"""The fast engine's entry point: :func:`run_fast` takes what the SimPy engine takes and
+returns the same :class:`~sim.engine.records.Records`, bit for bit.
+
+The customers are the ones :func:`~sim.engine.arrivals.draw_customers` drew (same streams,
+same numpy code); online applicants and kiosk users who finished there take no ticket
+(:meth:`~sim.engine.arrivals.Customers.in_hall`), as in the SimPy engine. The compiled loop
+(:mod:`sim.engine.fast.loop`) fills the ticket columns and the duty intervals; the record
+columns of the mechanisms it covers (``reached``, ``priority``, ``booked``, ``slot``) are
+assembled here as the SimPy engine assembles them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.arrivals import Customers
+from sim.engine.fast.tables import FastTables
+from sim.engine.layout import HallLayout
+from sim.engine.records import Records
+
+
+def ticket_queues(layout: HallLayout, customers: Customers) -> np.ndarray:
+    """The queue each ticket joins: its category's, or with priority classes the queue of
+    its category and its level (a level the category lacks: the category's own)."""
+    category = customers.category.astype(np.int64)
+    if layout.queue_of is None or layout.base_queue is None:
+        return category
+    base = np.array(layout.base_queue, dtype=np.int64)
+    if customers.level is None:
+        return base[category]
+    top = max([int(customers.level.max(initial=0))] + [lv for m in layout.queue_of for lv in m])
+    lookup = np.repeat(base[:, None], top + 1, axis=1)
+    for c, levels in enumerate(layout.queue_of):
+        for lv, q in levels.items():
+            lookup[c, lv] = q
+    return lookup[category, customers.level.astype(np.int64)]
+
+
+def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
+                   reached: np.ndarray, impatient: bool) -> dict[str, np.ndarray]:
+    """The mechanisms' record columns, in the SimPy engine's order."""
+    out: dict[str, np.ndarray] = {}
+    if impatient:
+        out["reached"] = reached
+    if layout.queue_of is not None:
+        level_of = np.zeros(int(queue.max(initial=0)) + 1, dtype=np.int8)
+        for levels in layout.queue_of:
+            for lv, q in levels.items():
+                if q < len(level_of):
+                    level_of[q] = lv
+        out["priority"] = level_of[queue]
+    if hall.booked is not None:
+        out["booked"] = hall.booked.astype(np.int8)
+        out["slot"] = np.array(hall.slot, dtype=np.float64)
+    return out
+
+
+def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
+    """Simulate one replication of the hall alone on the compiled loop (no door, breaks,
+    cases or journeys: see :func:`sim.engine.fast.unsupported`)."""
+    from sim.engine.fast.loop import run_loop
+
+    if customers.door is not None or customers.breaks is not None:
+        raise ValueError("the fast engine runs no guide desk, wrong tickets or breaks")
+    kiosk = (customers.kiosk.sessions(customers.arrival, customers.category)
+             if customers.kiosk is not None else None)
+    hall = customers.in_hall()
+    n = len(hall)
+    arrival = np.ascontiguousarray(hall.arrival, dtype=np.float64)
+    # kiosk users who could not finish take their tickets later: in ticket-time order
+    order = (np.argsort(arrival, kind="stable") if kiosk is not None
+             else np.arange(n)).astype(np.int64)
+    queue = ticket_queues(layout, hall)
+    impatient = not np.isinf(hall.patience).all()
+    deadline = (np.ascontiguousarray(hall.arrival + hall.patience, dtype=np.float64)
+                if impatient else np.full(n, np.inf))
+    tables = FastTables.from_layout(layout, days)
+    n_queues = len(layout.balk_at)
+    q_off = np.zeros(n_queues + 1, dtype=np.int64)
+    q_off[1:] = np.cumsum(np.bincount(queue, minlength=n_queues))
+    call, end, window, outcome, reached, dw, ds, de = run_loop(
+        arrival, np.ascontiguousarray(hall.category, dtype=np.int32),
+        np.ascontiguousarray(hall.work, dtype=np.float64), deadline, queue, order,
+        tables.window_group, tables.speed, tables.group_first, tables.group_count,
+        tables.initial_staff, tables.tier_ptr, tables.tier_q_ptr, tables.tier_q,
+        tables.elig_ptr, tables.elig, tables.balk_at, q_off, tables.static_time,
+        tables.static_kind, tables.static_arg, tables.staff_group, tables.staff_target,
+        tables.open_at_start)
+    rows = np.lexsort((de, ds, dw))
+    duty = np.column_stack((dw[rows].astype(np.float64), ds[rows], de[rows])).reshape(-1, 3)
+    return Records(
+        category_names=layout.category_names,
+        window_names=layout.window_names,
+        group_names=layout.group_names,
+        window_group=layout.window_group,
+        arrival=arrival.copy(),
+        category=np.array(hall.category, dtype=np.int32),
+        call=call, end=end, window=window, outcome=outcome, duty=duty,
+        extra=_extra_columns(layout, hall, queue, reached, impatient),
+        kiosk=kiosk,
+    )

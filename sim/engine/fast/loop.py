@@ -1,0 +1,424 @@
+"""The compiled event loop of the fast engine (numba, ``cache=True``).
+
+One function, :func:`run_loop`, runs a replication of the hall over flat arrays (see
+:class:`~sim.engine.fast.tables.FastTables`) and fills the record columns. It follows the
+SimPy engine step for step (``docs/engine-order.md``): its calendar is a binary heap
+ordered by ``(time, sequence number)``, the number counting every scheduling in the
+order the SimPy engine schedules (SimPy orders by time, priority and insertion id, and
+every event of the hall has the same priority); the arrival event and the service ends
+are scheduled again with the same arithmetic (``now + delay``), so every time is the
+same double. Queues are segments of one array (a ticket joins at most one queue once),
+rosters are ring buffers (idle windows, longest idle first) and stacks (off duty).
+
+This module imports numba: it is imported only when the fast engine runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+#: event kinds on the calendar (``arg``: the window, the staff change's row, unused)
+EV_ARRIVAL, EV_END, EV_STAFF, EV_OPEN, EV_CLOSE = 0, 1, 2, 3, 4
+#: ticket outcomes (the values of :mod:`sim.engine.records`)
+SERVED, ABANDONED, BALKED = 0, 1, 2
+
+
+@njit(cache=True)
+def _push(ht, hs, hk, ha, ctr, t, kind, arg):
+    """Schedule an event at time ``t`` (sequence number: the next one)."""
+    seq = ctr[0]
+    ctr[0] = seq + 1
+    k = ctr[1]
+    ctr[1] = k + 1
+    while k > 0:
+        p = (k - 1) >> 1
+        if ht[p] < t or (ht[p] == t and hs[p] < seq):
+            break
+        ht[k], hs[k], hk[k], ha[k] = ht[p], hs[p], hk[p], ha[p]
+        k = p
+    ht[k], hs[k], hk[k], ha[k] = t, seq, kind, arg
+
+
+@njit(cache=True)
+def _pop(ht, hs, hk, ha, ctr):
+    """Remove the first event; return ``(time, kind, arg)``."""
+    t0, k0, a0 = ht[0], hk[0], ha[0]
+    size = ctr[1] - 1
+    ctr[1] = size
+    if size > 0:
+        t, s, kind, arg = ht[size], hs[size], hk[size], ha[size]
+        k = 0
+        while True:
+            c = 2 * k + 1
+            if c >= size:
+                break
+            r = c + 1
+            if r < size and (ht[r] < ht[c] or (ht[r] == ht[c] and hs[r] < hs[c])):
+                c = r
+            if t < ht[c] or (t == ht[c] and s < hs[c]):
+                break
+            ht[k], hs[k], hk[k], ha[k] = ht[c], hs[c], hk[c], ha[c]
+            k = c
+        ht[k], hs[k], hk[k], ha[k] = t, s, kind, arg
+    return t0, k0, a0
+
+
+@njit(cache=True)
+def _abandon(i, deadline, waiting, outcome, end, queue, q_waiting):
+    """Ticket ``i`` left at its deadline (found when a window or an arrival looked)."""
+    waiting[i] = 0
+    outcome[i] = ABANDONED
+    end[i] = deadline[i]
+    q_waiting[queue[i]] -= 1
+
+
+@njit(cache=True)
+def _take(q, now, line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting,
+          reached):
+    """Call the first ticket of queue ``q`` still waiting at ``now`` (-1 if none); gone
+    ones on the way are reached (过号) at ``now``."""
+    while q_head[q] < q_tail[q]:
+        i = line[q_head[q]]
+        q_head[q] += 1
+        if not waiting[i]:
+            continue
+        if deadline[i] < now:
+            reached[i] = now
+            _abandon(i, deadline, waiting, outcome, end, queue, q_waiting)
+            continue
+        q_waiting[q] -= 1
+        return i
+    return -1
+
+
+@njit(cache=True)
+def _front(q, line, q_head, q_tail, waiting):
+    """The first ticket of queue ``q`` not yet settled (-1 if none), gone or not."""
+    while q_head[q] < q_tail[q]:
+        i = line[q_head[q]]
+        if waiting[i]:
+            return i
+        q_head[q] += 1
+    return -1
+
+
+@njit(cache=True)
+def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tail, waiting,
+              deadline, outcome, end, queue, q_waiting, reached):
+    """The ticket a window of group ``g`` calls at ``now`` (-1 if none), off its queue:
+    tier by tier, the oldest ticket at the fronts of the tier's queues."""
+    for tier in range(tier_ptr[g], tier_ptr[g + 1]):
+        lo, hi = tier_q_ptr[tier], tier_q_ptr[tier + 1]
+        if hi - lo == 1:
+            i = _take(tier_q[lo], now, line, q_head, q_tail, waiting, deadline, outcome, end,
+                      queue, q_waiting, reached)
+            if i >= 0:
+                return i
+            continue
+        while True:
+            best, best_q, best_t = -1, -1, 0.0
+            for k in range(lo, hi):
+                q = tier_q[k]
+                i = _front(q, line, q_head, q_tail, waiting)
+                if i >= 0 and (best < 0 or arrival[i] < best_t):
+                    best, best_q, best_t = i, q, arrival[i]
+            if best < 0:
+                break
+            q_head[best_q] += 1
+            if deadline[best] < now:
+                reached[best] = now
+                _abandon(best, deadline, waiting, outcome, end, queue, q_waiting)
+                continue
+            q_waiting[best_q] -= 1
+            return best
+    return -1
+
+
+@njit(cache=True)
+def _duty_begin(w, now, since):
+    if since[w] < 0:
+        since[w] = now
+
+
+@njit(cache=True)
+def _duty_end(w, now, since, dw, ds, de, dn):
+    start = since[w]
+    if start >= 0:
+        if now > start:
+            k = dn[0]
+            dw[k], ds[k], de[k] = w, start, now
+            dn[0] = k + 1
+        since[w] = -1.0
+
+
+@njit(cache=True)
+def _room(dw, ds, de, dn, need):
+    """The duty row arrays with room for ``need`` more rows (doubled when short)."""
+    if dn[0] + need <= dw.shape[0]:
+        return dw, ds, de
+    m = dn[0]
+    grow = 2 * dw.shape[0] + need
+    dw2, ds2, de2 = np.empty(grow, dtype=np.int64), np.empty(grow), np.empty(grow)
+    dw2[:m], ds2[:m], de2[:m] = dw[:m], ds[:m], de[:m]
+    return dw2, ds2, de2
+
+
+@njit(cache=True)
+def _heap_push_deadline(q, d, i, q_off, h_time, h_tick, h_size):
+    """Keep ticket ``i``'s deadline in queue ``q``'s heap (ordered by deadline, ticket)."""
+    base = q_off[q]
+    k = h_size[q]
+    h_size[q] = k + 1
+    while k > 0:
+        p = (k - 1) >> 1
+        if h_time[base + p] < d or (h_time[base + p] == d and h_tick[base + p] < i):
+            break
+        h_time[base + k], h_tick[base + k] = h_time[base + p], h_tick[base + p]
+        k = p
+    h_time[base + k], h_tick[base + k] = d, i
+
+
+@njit(cache=True)
+def _heap_pop_deadline(q, q_off, h_time, h_tick, h_size):
+    """Remove the earliest deadline of queue ``q``'s heap; return its ticket."""
+    base = q_off[q]
+    i0 = h_tick[base]
+    size = h_size[q] - 1
+    h_size[q] = size
+    if size > 0:
+        d, i = h_time[base + size], h_tick[base + size]
+        k = 0
+        while True:
+            c = 2 * k + 1
+            if c >= size:
+                break
+            r = c + 1
+            if r < size and (h_time[base + r] < h_time[base + c] or (
+                    h_time[base + r] == h_time[base + c] and h_tick[base + r] < h_tick[base + c])):
+                c = r
+            if d < h_time[base + c] or (d == h_time[base + c] and i < h_tick[base + c]):
+                break
+            h_time[base + k], h_tick[base + k] = h_time[base + c], h_tick[base + c]
+            k = c
+        h_time[base + k], h_tick[base + k] = d, i
+    return i0
+
+
+@njit(cache=True)
+def run_loop(arrival, category, work, deadline, queue, order,
+             window_group, speed, group_first, group_count, initial_staff,
+             tier_ptr, tier_q_ptr, tier_q, elig_ptr, elig, balk_at, q_off,
+             static_time, static_kind, static_arg, staff_group, staff_target,
+             open_at_start):
+    """Run one replication; return ``(call, end, window, outcome, reached, duty window,
+    duty start, duty end, final clock)`` (duty rows unsorted)."""
+    n = arrival.shape[0]
+    n_windows = window_group.shape[0]
+    n_groups = group_count.shape[0]
+    n_queues = balk_at.shape[0]
+    call = np.full(n, np.nan)
+    end = np.full(n, np.nan)
+    window = np.full(n, -1, dtype=np.int32)
+    outcome = np.full(n, 3, dtype=np.int8)  # open
+    reached = np.full(n, np.nan)
+    waiting = np.ones(n, dtype=np.int8)
+    # queues: segments of one array, ticket order; deadline heaps alongside
+    line = np.empty(max(n, 1), dtype=np.int64)
+    q_head = q_off[:n_queues].copy()
+    q_tail = q_off[:n_queues].copy()
+    q_waiting = np.zeros(n_queues, dtype=np.int64)
+    any_balk = False
+    for q in range(n_queues):
+        if balk_at[q] > 0:
+            any_balk = True
+    h_time = np.empty(max(n, 1) if any_balk else 1)
+    h_tick = np.empty(max(n, 1) if any_balk else 1, dtype=np.int64)
+    h_size = np.zeros(n_queues, dtype=np.int64)
+    # rosters: idle windows (ring buffer, longest idle first) and off-duty ones (a stack)
+    idle = np.empty(n_windows, dtype=np.int64)
+    idle_head = np.zeros(n_groups, dtype=np.int64)
+    idle_len = np.zeros(n_groups, dtype=np.int64)
+    off = np.empty(n_windows, dtype=np.int64)
+    off_len = np.zeros(n_groups, dtype=np.int64)
+    leaving = np.zeros(n_groups, dtype=np.int64)
+    staffed = np.zeros(n_groups, dtype=np.int64)
+    for g in range(n_groups):
+        first, count, on = group_first[g], group_count[g], initial_staff[g]
+        for k in range(on):
+            idle[first + k] = first + k
+        idle_len[g] = on
+        for k in range(count - on):
+            off[first + k] = first + count - 1 - k
+        off_len[g] = count - on
+        staffed[g] = on
+    current = np.full(n_windows, -1, dtype=np.int64)
+    since = np.full(n_windows, -1.0)
+    cap = 4 * n_windows + 16
+    dw = np.empty(cap, dtype=np.int64)
+    ds = np.empty(cap)
+    de = np.empty(cap)
+    dn = np.zeros(1, dtype=np.int64)
+    # the calendar
+    n_static = static_time.shape[0]
+    size = n_static + n_windows + 2
+    ht = np.empty(size)
+    hs = np.empty(size, dtype=np.int64)
+    hk = np.empty(size, dtype=np.int8)
+    ha = np.empty(size, dtype=np.int64)
+    ctr = np.zeros(2, dtype=np.int64)  # next sequence number, heap size
+    clock = 0.0  # the arrival event's due time, as the calendar computes it
+    if n > 0:
+        clock = 0.0 + arrival[order[0]]
+        _push(ht, hs, hk, ha, ctr, clock, EV_ARRIVAL, 0)
+    is_open = open_at_start
+    if is_open:
+        for g in range(n_groups):
+            for k in range(idle_len[g]):
+                _duty_begin(idle[group_first[g] + (idle_head[g] + k) % group_count[g]], 0.0,
+                            since)
+    for k in range(n_static):
+        _push(ht, hs, hk, ha, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
+    next_arrival = 0
+    env_now = 0.0
+    while ctr[1] > 0:
+        dw, ds, de = _room(dw, ds, de, dn, n_windows)  # every row one event may add
+        env_now, kind, arg = _pop(ht, hs, hk, ha, ctr)
+        # what becomes of one ticket: (ticket, group to call for, window to start)
+        if kind == EV_ARRIVAL:
+            k = next_arrival
+            next_arrival = k + 1
+            if k + 1 < n:
+                delay = arrival[order[k + 1]] - clock
+                if delay < 0.0:
+                    delay = 0.0
+                clock = clock + delay
+                _push(ht, hs, hk, ha, ctr, env_now + delay, EV_ARRIVAL, 0)
+            i = order[k]
+            now = arrival[i]
+            q = queue[i]
+            w = -1
+            for e in range(elig_ptr[q], elig_ptr[q + 1]):
+                g = elig[e]
+                if idle_len[g] > 0:
+                    w = idle[group_first[g] + idle_head[g]]
+                    idle_head[g] = (idle_head[g] + 1) % group_count[g]
+                    idle_len[g] -= 1
+                    break
+            if w < 0:
+                if balk_at[q] == 0:
+                    line[q_tail[q]] = i
+                    q_tail[q] += 1
+                    q_waiting[q] += 1
+                    continue
+                while h_size[q] > 0 and h_time[q_off[q]] < now:
+                    j = _heap_pop_deadline(q, q_off, h_time, h_tick, h_size)
+                    if waiting[j]:
+                        _abandon(j, deadline, waiting, outcome, end, queue, q_waiting)
+                if q_waiting[q] >= balk_at[q]:
+                    waiting[i] = 0
+                    outcome[i] = BALKED
+                    end[i] = now
+                else:
+                    d = deadline[i]
+                    if d != np.inf:
+                        _heap_push_deadline(q, d, i, q_off, h_time, h_tick, h_size)
+                    line[q_tail[q]] = i
+                    q_tail[q] += 1
+                    q_waiting[q] += 1
+                continue
+        elif kind == EV_END:
+            w = arg
+            now = env_now
+            i = current[w]
+            end[i] = now
+            outcome[i] = SERVED
+            current[w] = -1
+            g = window_group[w]
+            if leaving[g] > 0:
+                leaving[g] -= 1
+                off[group_first[g] + off_len[g]] = w
+                off_len[g] += 1
+                _duty_end(w, now, since, dw, ds, de, dn)
+                continue
+            i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tail,
+                          waiting, deadline, outcome, end, queue, q_waiting, reached)
+            if i < 0:
+                idle[group_first[g] + (idle_head[g] + idle_len[g]) % group_count[g]] = w
+                idle_len[g] += 1
+                if not is_open:
+                    _duty_end(w, now, since, dw, ds, de, dn)
+                continue
+        elif kind == EV_STAFF:
+            now = env_now
+            g, target = staff_group[arg], staff_target[arg]
+            have = staffed[g]
+            staffed[g] = target
+            coming = 0
+            if target < have:
+                drop = have - target
+                while drop > 0 and idle_len[g] > 0:
+                    idle_len[g] -= 1
+                    w = idle[group_first[g] + (idle_head[g] + idle_len[g]) % group_count[g]]
+                    off[group_first[g] + off_len[g]] = w
+                    off_len[g] += 1
+                    _duty_end(w, now, since, dw, ds, de, dn)
+                    drop -= 1
+                leaving[g] += drop
+            else:
+                add = target - have
+                kept = min(add, leaving[g])
+                leaving[g] -= kept
+                coming = add - kept
+            for _ in range(coming):
+                off_len[g] -= 1
+                w = off[group_first[g] + off_len[g]]
+                i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head,
+                              q_tail, waiting, deadline, outcome, end, queue, q_waiting,
+                              reached)
+                if i >= 0:
+                    waiting[i] = 0
+                    call[i] = now
+                    window[i] = w
+                    current[w] = i
+                    _duty_begin(w, now, since)
+                    _push(ht, hs, hk, ha, ctr,
+                          env_now + work[i] * speed[window_group[w], category[i]], EV_END, w)
+                else:
+                    idle[group_first[g] + (idle_head[g] + idle_len[g]) % group_count[g]] = w
+                    idle_len[g] += 1
+                    if is_open:
+                        _duty_begin(w, now, since)
+            continue
+        else:  # the hall opens (idle windows come on duty) or closes (they go off)
+            is_open = kind == EV_OPEN
+            for g in range(n_groups):
+                for k in range(idle_len[g]):
+                    w = idle[group_first[g] + (idle_head[g] + k) % group_count[g]]
+                    if is_open:
+                        _duty_begin(w, env_now, since)
+                    else:
+                        _duty_end(w, env_now, since, dw, ds, de, dn)
+            continue
+        # window w calls ticket i at now (the service ends at the calendar's now + delay)
+        waiting[i] = 0
+        call[i] = now
+        window[i] = w
+        current[w] = i
+        _duty_begin(w, now, since)
+        _push(ht, hs, hk, ha, ctr, env_now + work[i] * speed[window_group[w], category[i]],
+              EV_END, w)
+    dw, ds, de = _room(dw, ds, de, dn, n_windows)
+    for w in range(n_windows):  # nothing left to do: every window goes home
+        _duty_end(w, env_now, since, dw, ds, de, dn)
+    # tickets still queued: abandoned if impatient, else open
+    for q in range(n_queues):
+        for k in range(q_head[q], q_tail[q]):
+            i = line[k]
+            if waiting[i]:
+                if deadline[i] != np.inf:
+                    _abandon(i, deadline, waiting, outcome, end, queue, q_waiting)
+                else:
+                    waiting[i] = 0
+    m = dn[0]
+    return call, end, window, outcome, reached, dw[:m], ds[:m], de[:m]
