@@ -13,7 +13,7 @@ journey may need, up front and from streams of their own, so two scenarios
 that differ only in windows or stages see the same citizens (common random
 numbers); :class:`CaseRunner` and :class:`JourneyRunner` play them out on the
 hall's event calendar; :class:`CaseFlow` is the hall's view of both (a
-:class:`~sim.engine.hall.TicketFlow`) and hands back the :class:`CaseTable`.
+:class:`~sim.engine.core.TicketFlow`) and hands back the :class:`CaseTable`.
 
 Simplifications (documented in ``docs/scenario-format.md``): a citizen who
 abandons or balks at any visit ends the case (``lost``); return and collection
@@ -34,7 +34,7 @@ import simpy
 
 from sim.engine.backoffice import BackOffice, Node
 from sim.engine.case_draws import CaseDraws, JourneyDraws, route_key
-from sim.engine.hall import Inject
+from sim.engine.core import Inject
 from sim.engine.records import KIND_COLLECT, KIND_FIRST, KIND_JOURNEY, KIND_NAMES, KIND_RETURN
 from sim.scenario.calendar import WorkingTime
 from sim.scenario.clock import MINUTES_PER_DAY, parse_period

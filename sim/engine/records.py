@@ -7,6 +7,7 @@ where not reached; ``window`` -1 where not served).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,10 @@ class Records:
 
     def __len__(self) -> int:
         return len(self.arrival)
+
+    def with_columns(self, columns: dict[str, np.ndarray]) -> Records:
+        """These records with more ``extra`` columns (after the ones they have)."""
+        return dataclasses.replace(self, extra={**self.extra, **columns})
 
     @property
     def day(self) -> np.ndarray:

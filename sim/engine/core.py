@@ -1,0 +1,518 @@
+"""The hall core: tickets, queues and windows on a SimPy event calendar, and the
+interface through which the hall's mechanisms plug in.
+
+The core is built from a compiled :class:`~sim.engine.layout.HallLayout`, the first
+tickets (a table of :class:`~sim.engine.arrivals.Customers`) and a list of
+:class:`Mechanism` parts; it returns :class:`~sim.engine.records.Records` and does no
+I/O. Customers are not SimPy processes: each ticket costs one arrival event and, if
+served, one service-end event, both plain callbacks on the SimPy environment. Those
+events are not made anew: the arrival event and each window's service-end event are
+scheduled again (``Environment.schedule``, with the priority and delay a new
+``Timeout`` would get, so the calendar's order is the same) once they have been
+processed. Reneging is settled lazily and exactly: a window that calls at time ``t``
+skips (and records as abandoned, at their deadline) the tickets whose patience ran
+out before ``t``, which is when they would have left.
+
+Its parts: the ticket table (:class:`~sim.engine.tickets.Tickets`), one
+:class:`~sim.engine.rosters.Roster` per window group, one
+:class:`~sim.engine.queues.CategoryQueue` per queue, the
+:class:`~sim.engine.rosters.DutyLog`, and, when the scenario follows cases and journeys,
+a :class:`TicketFlow` that is told what happens to its tickets and may add new ones
+through :meth:`HallCore.inject`. Breaks, the door, kiosks, appointments and the extra
+record columns are :class:`Mechanism` parts (see :mod:`sim.engine.parts`); the core
+knows none of them, only the hooks.
+
+Rules (see ``docs/scenario-format.md``):
+
+- an arriving ticket goes to an idle eligible window if there is one: the first
+  eligible group in order (groups for which the category is primary first, then
+  file order) with an idle window, and there the window idle longest;
+- otherwise it joins its category's queue (or balks, if ``balk_at_queue`` of its
+  category are already waiting);
+- a window that frees up calls by its call rule: ``oldest_first`` takes the
+  longest-waiting ticket among all categories it serves; ``own_first`` looks at
+  its primary categories first and at the rest only when those are empty;
+- service time = the customer's draw x the group's speed factor for the category;
+- staffing follows each group's ``schedule``; a window taken off duty finishes
+  its customer first; windows on duty at a closing serve the tickets still held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+from operator import itemgetter
+from typing import Protocol, cast
+
+import numpy as np
+import simpy
+from simpy.events import NORMAL
+
+from sim.engine.arrivals import Customers
+from sim.engine.layout import HallLayout, open_intervals
+from sim.engine.queues import CategoryQueue
+from sim.engine.recording import assemble_records
+from sim.engine.records import ABANDONED, BALKED, SERVED, Records
+from sim.engine.rosters import DutyLog, Roster
+from sim.engine.tickets import Tickets
+from sim.scenario.clock import MINUTES_PER_DAY
+
+Timeout = simpy.Timeout
+#: the ``callbacks`` list of an event the hall schedules again and again
+Callbacks = list[Callable[[simpy.Event], None]]
+
+#: ``trace`` rows: (time, event, ticket, window)
+TraceRow = tuple[float, str, int, int]
+
+#: ``inject(time, category, work, patience) -> ticket index``: a ticket added during the run
+Inject = Callable[[float, int, float, float], int]
+
+
+class TicketFlow(Protocol):
+    """What follows tickets beyond the window (cases, journeys), as the hall sees it."""
+
+    def owns(self, i: int) -> bool:
+        """Whether ticket ``i`` belongs to the flow."""
+        ...
+
+    def served(self, i: int, arrival: float, now: float) -> None:
+        """A window finished serving ticket ``i`` (taken at ``arrival``) at ``now``."""
+        ...
+
+    def left(self, i: int) -> None:
+        """Ticket ``i`` abandoned or balked."""
+        ...
+
+    def moved(self, i: int, j: int) -> None:
+        """Wrong ticket ``i`` was turned away; the customer's next ticket is ``j``."""
+        ...
+
+
+class Mechanism:
+    """A part of the hall that acts at a few points of a run (breaks, the door, ...).
+
+    A part overrides only the hooks it needs; the hall calls a hook only if some part
+    overrides it, so a hook nobody uses costs nothing. Hooks run in the order the parts
+    are registered (:data:`sim.engine.parts.PARTS`). ``docs/architecture.md`` ("The
+    engine's mechanisms") shows how to add one.
+    """
+
+    __slots__ = ()
+
+    def tickets(self, first: Customers) -> Customers:
+        """The first tickets the hall takes (the customers who take one); a part may
+        change them (e.g. a wrong category). Called before the hall is built."""
+        return first
+
+    def attach(self, hall: HallCore) -> None:
+        """The hall is built (its tickets, queues and rosters exist): keep what is used."""
+
+    def begin(self) -> None:
+        """The run begins: the hall's openings and closings are on the calendar, its
+        staff changes come next. A part schedules its own events here."""
+
+    def lead(self, w: int, i: int, now: float) -> float:
+        """Minutes from window ``w``'s call of ticket ``i`` at ``now`` to the start of the
+        service (the window is occupied meanwhile); the service ends that much later."""
+        return 0.0
+
+    def served(self, i: int, w: int, now: float) -> bool:
+        """Window ``w`` finished serving ticket ``i`` at ``now``. True if the part takes
+        the customer on (the ticket's flow is then not told it was served)."""
+        return False
+
+    def freed(self, w: int, now: float) -> bool:
+        """Window ``w`` is free after a service at ``now``. True if the part holds the
+        window (it then neither leaves by the schedule nor calls nor idles)."""
+        return False
+
+    def reached(self, i: int, now: float) -> None:
+        """A window reached ticket ``i`` at ``now`` whose holder had gone (过号)."""
+
+    def finish(self, records: Records) -> Records:
+        """The run is over: the records, with whatever the part adds to them."""
+        return records
+
+
+def _hooks(parts: Sequence[Mechanism], name: str) -> list[Callable[..., object]]:
+    """The bound ``name`` hooks of the parts that override it, in order."""
+    default = getattr(Mechanism, name)
+    return [getattr(p, name) for p in parts if getattr(type(p), name) is not default]
+
+
+class HallCore:
+    """One replication of the hall: built, optionally joined by a flow, run once.
+
+    The first arrival is scheduled at construction, so that a flow created next
+    (which may inject tickets through :meth:`inject` on ``env``) finds the event
+    calendar in the same order whatever it injects. The event handlers read the
+    ticket columns through attributes of their own (``_arrival``, ``_call``, ...):
+    they run once or twice per ticket and are the engine's hot path.
+
+    What parts may use: ``env``, ``layout``, ``tickets``, ``rosters``, ``roster_of``
+    (per window), ``serving`` (per window: the ticket at it, -1 if none), ``duty``,
+    ``log`` (append a trace row, ``None`` without a trace), ``flow`` (during the run),
+    :meth:`admit`, :meth:`come_on_duty` and :meth:`inject`.
+    """
+
+    __slots__ = ("layout", "env", "tickets", "queues", "rosters", "roster_of", "serving",
+                 "duty", "log", "flow", "_parts", "_n_first", "_trace",
+                 "_window_speed", "_window_group", "_end_callbacks", "_end_events",
+                 "_next_arrival", "_arrival_callbacks", "_schedule", "_idle_of", "_single",
+                 "_followed", "_arrival_clock", "_tiers", "_on_duty_since", "_open",
+                 "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
+                 "_waiting", "_queue", "_order", "_start", "_served_hooks", "_freed_hooks",
+                 "_reached_hooks", "_lead_hooks")
+
+    def __init__(self, layout: HallLayout, first: Customers, parts: Sequence[Mechanism] = (),
+                 trace: list[TraceRow] | None = None) -> None:
+        self.layout = layout
+        self.env = simpy.Environment()
+        t = self.tickets = Tickets(first, layout)
+        self._arrival, self._category, self._work = t.arrival, t.category, t.work
+        self._queue = t.queue
+        self._call, self._end, self._window = t.call, t.end, t.window
+        self._outcome, self._waiting = t.outcome, t.waiting
+        self._n_first = len(first)
+        # tickets are taken in ticket-time order (a door or kiosks may leave them unsorted)
+        ordered = bool(np.all(first.arrival[1:] >= first.arrival[:-1]))
+        self._order: list[int] = [] if ordered else \
+            np.argsort(first.arrival, kind="stable").tolist()
+        self._trace = trace
+        self.log = trace.append if trace is not None else None
+        self.flow: TicketFlow | None = None
+        self._window_group: list[int] = layout.window_group.tolist()
+        speed: list[list[float]] = layout.speed.tolist()
+        # per window: its group's service-time factors by category
+        self._window_speed = [speed[g] for g in self._window_group]
+        self._tiers = layout.tiers
+        self.serving = [-1] * len(self._window_group)
+        # one service-end callback per window, so the event needs no value; each window's
+        # service-end event is made once and scheduled again for every service
+        self._end_callbacks: list[Callbacks] = [[partial(self._on_end, w)]
+                                                for w in range(len(self.serving))]
+        self._end_events: list[simpy.Event | None] = [None] * len(self.serving)
+        self._schedule = self.env.schedule
+        self._next_arrival = 0
+        self.duty = DutyLog(len(self.serving))
+        self._on_duty_since = self.duty.since
+        self._open = any(s <= 0.0 for s, _e in layout.open_periods)
+        self.queues = [CategoryQueue(b, t, self._abandon, self._reach) for b in layout.balk_at]
+        self.rosters: list[Roster] = []
+        first_window = 0
+        for gi, count in enumerate(layout.group_counts):
+            windows = list(range(first_window, first_window + count))
+            self.rosters.append(Roster(windows, layout.initial_staff[gi]))
+            first_window += count
+        # per queue: the idle windows of its eligible groups, in routing order
+        self._idle_of = tuple(tuple(self.rosters[gi].idle for gi in groups)
+                              for groups in layout.eligible)
+        # per window: the one queue its group calls from, if it has a single one
+        # (a window that frees up takes its next ticket straight from there)
+        single = [self.queues[tiers[0][0]] if len(tiers) == 1 and len(tiers[0]) == 1
+                  else None for tiers in layout.tiers]
+        self._single = [single[g] for g in self._window_group]
+        self.roster_of = [self.rosters[g] for g in self._window_group]
+        self._parts = tuple(parts)
+        self._served_hooks = _hooks(parts, "served")
+        self._freed_hooks = _hooks(parts, "freed")
+        self._reached_hooks = _hooks(parts, "reached")
+        self._lead_hooks = _hooks(parts, "lead")
+        # a call with lead time (walking to the window) only where a part adds it
+        self._start = self._start_after_lead if self._lead_hooks else self._start_service
+        self._followed = True  # until run() knows better
+        for part in parts:
+            part.attach(self)
+        self._schedule_first_arrival()
+
+    def _schedule_first_arrival(self) -> None:
+        """One arrival event, scheduled again for the next; ``_arrival_clock`` is the time
+        it is due, computed as the calendar does (now + delay), so that the arrival
+        handlers need not ask the environment for it."""
+        self._arrival_callbacks: Callbacks = [
+            self._on_arrival_in_order if self._order else self._on_arrival]
+        if not self._n_first:
+            self._arrival_clock = self.env.now
+            return
+        first_arrival = self._arrival[self._order[0] if self._order else 0]
+        self._arrival_clock = self.env.now + first_arrival
+        Timeout(self.env, first_arrival).callbacks = self._arrival_callbacks
+
+    # --- run --------------------------------------------------------------------------
+
+    def run(self, days: int, flow: TicketFlow | None = None) -> Records:
+        """Run to the end of the event calendar (past ``days`` until the hall empties)."""
+        self.flow = flow
+        logged = len(self._trace) if self._trace is not None else 0
+        self._schedule_hours(days)
+        for part in self._parts:
+            part.begin()
+        for d in range(days):
+            for t, gi, target in self.layout.staff_changes:
+                at = d * MINUTES_PER_DAY + t
+                if at > 0:
+                    ev = Timeout(self.env, at, (gi, target))
+                    ev.callbacks.append(self._on_staff)
+        # a service end needs more than the next call only with a trace, a flow or a part
+        # that acts on it
+        self._followed = self.log is not None or flow is not None \
+            or bool(self._served_hooks) or bool(self._freed_hooks)
+        self.env.run()
+        for w in range(len(self.serving)):  # nothing left to do: every window goes home
+            self.duty.end(w, self.env.now)
+        self._settle_queued()
+        if self._trace is not None:
+            # abandonments are logged when found, at their (earlier) deadline: put
+            # every row in time order (stable: same-time rows keep the event order)
+            self._trace[logged:] = sorted(self._trace[logged:], key=itemgetter(0))
+        records = assemble_records(self.layout, self.tickets, self.duty.table())
+        for part in self._parts:
+            records = part.finish(records)
+        return records
+
+    def inject(self, t: float, c: int, work: float, patience: float) -> int:
+        """Add a ticket of category ``c`` taken at time ``t`` (>= now); return its index."""
+        i = self.tickets.add(t, c, work, patience)
+        ev = Timeout(self.env, t - self.env.now, i)
+        ev.callbacks.append(self._on_injected)
+        return i
+
+    def _schedule_hours(self, days: int) -> None:
+        """Openings and closings of the hall over ``days`` (windows on duty at the start)."""
+        if self._open:
+            for roster in self.rosters:
+                for w in roster.idle:
+                    self.duty.begin(w, 0.0)
+        for start, end in open_intervals(self.layout.open_periods, days):
+            if start > 0:
+                Timeout(self.env, start).callbacks.append(self._on_opening)
+            Timeout(self.env, end).callbacks.append(self._on_closing)
+
+    def _settle_queued(self) -> None:
+        """Settle tickets still queued when the calendar ran out: abandoned if they were
+        impatient (their deadline has passed), otherwise open."""
+        t = self.tickets
+        for q in self.queues:
+            for i in q.line:
+                if t.waiting[i]:
+                    if t.deadline[i] != float("inf"):
+                        self._abandon(i)
+                    else:
+                        t.waiting[i] = False  # still waiting when the run stopped: "open"
+
+    # --- events -----------------------------------------------------------------------
+
+    def _on_arrival(self, ev: simpy.Event) -> None:
+        # drawn customers arrive in ticket order, each scheduling the next (on the same
+        # event: it is done with, and scheduled again exactly as a new Timeout would be)
+        i = self._next_arrival
+        self._next_arrival = i + 1
+        arrival = self._arrival
+        if i + 1 < self._n_first:
+            ev.callbacks = self._arrival_callbacks
+            clock = self._arrival_clock  # now: the time this event was scheduled for
+            # (at least 0: the clock may lie a rounding step past a tied ticket time)
+            delay = max(arrival[i + 1] - clock, 0.0)
+            self._arrival_clock = clock + delay  # as the calendar computes it
+            self._schedule(ev, NORMAL, delay)
+        self.admit(i, arrival[i])  # the clock may differ from it by a rounding step
+
+    def _on_arrival_in_order(self, ev: simpy.Event) -> None:
+        # tickets not taken in index order (a door, kiosks): in ticket-time order
+        k = self._next_arrival
+        self._next_arrival = k + 1
+        order, arrival = self._order, self._arrival
+        if k + 1 < self._n_first:
+            ev.callbacks = self._arrival_callbacks
+            clock = self._arrival_clock
+            delay = max(arrival[order[k + 1]] - clock, 0.0)
+            self._arrival_clock = clock + delay
+            self._schedule(ev, NORMAL, delay)
+        i = order[k]
+        self.admit(i, arrival[i])
+
+    def _on_injected(self, ev: simpy.Event) -> None:
+        i = cast(int, ev.value)
+        self.admit(i, self._arrival[i])
+
+    def _on_end(self, w: int, _ev: simpy.Event) -> None:
+        now = self.env.now
+        i = self.serving[w]
+        self._end[i] = now
+        self._outcome[i] = SERVED
+        self.serving[w] = -1
+        if self._followed and self._after_service(i, w, now):
+            return
+        roster = self.roster_of[w]
+        if roster.leaving and roster.leaves_after_service(w):
+            self.duty.end(w, now)
+            return
+        queue = self._single[w]
+        nxt = queue.take(now) if queue is not None \
+            else self._next_for(self._window_group[w], now)
+        if nxt >= 0:
+            self._start(w, nxt, now)
+        else:
+            roster.idle.append(w)
+            if not self._open:
+                self.duty.end(w, now)
+
+    def _after_service(self, i: int, w: int, now: float) -> bool:
+        """What follows ticket ``i``'s service at window ``w``: the trace row, the parts
+        told (one may take the customer on), else the flow told; True if a part now
+        holds the window."""
+        if self.log:
+            self.log((now, "end", i, w))
+        for served in self._served_hooks:
+            if served(i, w, now):
+                break
+        else:
+            flow = self.flow
+            if flow is not None and flow.owns(i):
+                flow.served(i, self._arrival[i], now)
+        for freed in self._freed_hooks:  # noqa: SIM110 - no generator made per service
+            if freed(w, now):
+                return True
+        return False
+
+    def _on_staff(self, ev: simpy.Event) -> None:
+        gi, target = cast(tuple[int, int], ev.value)
+        now = self.env.now
+        if self.log:
+            self.log((now, "staff", -1, target))
+        roster = self.rosters[gi]
+        gone, coming = roster.restaff(target)
+        for w in gone:
+            self.duty.end(w, now)
+        for _ in range(coming):
+            self.come_on_duty(roster.bring_on(), now)
+
+    def _on_opening(self, _ev: simpy.Event) -> None:
+        """The hall opens: its idle staffed windows come on duty."""
+        now = self.env.now
+        self._open = True
+        for roster in self.rosters:
+            for w in roster.idle:
+                self.duty.begin(w, now)
+
+    def _on_closing(self, _ev: simpy.Event) -> None:
+        """The hall closes: idle windows go off duty; busy ones stay until they idle."""
+        now = self.env.now
+        self._open = False
+        for roster in self.rosters:
+            for w in roster.idle:
+                self.duty.end(w, now)
+
+    # --- steps ------------------------------------------------------------------------
+
+    def come_on_duty(self, w: int, now: float) -> None:
+        """Window ``w`` (off duty, or back from a break) comes on at ``now``: it calls the
+        next ticket, or waits idle (on duty while the hall is open)."""
+        i = self._next_for(self._window_group[w], now)
+        if i >= 0:
+            self._start(w, i, now)
+        else:
+            self.roster_of[w].idle.append(w)
+            if self._open:
+                self.duty.begin(w, now)
+
+    def admit(self, i: int, now: float) -> None:
+        """Ticket ``i`` arrives: to an idle window, or into its queue, or it balks."""
+        q = self._queue[i]
+        if self.log:
+            self.log((now, "arrive", i, -1))
+        for idle in self._idle_of[q]:
+            if idle:
+                self._start(idle.popleft(), i, now)
+                return
+        queue = self.queues[q]
+        if not queue.balk_at:  # no balking limit: the line and its count are all there is
+            queue.line.append(i)
+            queue.waiting += 1
+        elif queue.is_full(now):
+            self._balk(i, now)
+        else:
+            queue.push(i)
+
+    def _start_service(self, w: int, i: int, now: float, lead: float = 0.0) -> None:
+        """Window ``w`` calls ticket ``i`` at ``now``; the service starts ``lead`` later."""
+        self._waiting[i] = False
+        self._call[i] = now
+        self._window[i] = w
+        self.serving[w] = i
+        if self._on_duty_since[w] < 0:  # serving while the hall is closed
+            self.duty.begin(w, now)
+        delay = self._work[i] * self._window_speed[w][self._category[i]] + lead
+        ev = self._end_events[w]
+        if ev is None:  # the window's first service: its event is made
+            ev = self._end_events[w] = Timeout(self.env, delay)
+        else:  # the window's event is done with (its service ended): scheduled again
+            self._schedule(ev, NORMAL, delay)
+        ev.callbacks = self._end_callbacks[w]
+        if self.log:
+            self.log((now, "call", i, w))
+
+    def _start_after_lead(self, w: int, i: int, now: float) -> None:
+        """:meth:`_start_service` with the parts' lead time between call and service."""
+        lead = 0.0
+        for hook in self._lead_hooks:
+            lead += cast(float, hook(w, i, now))
+        self._start_service(w, i, now, lead)
+
+    def _next_for(self, gi: int, now: float) -> int:
+        """The ticket a window of group ``gi`` calls at ``now`` (-1 if none), taken off its
+        queue: tier by tier, the oldest ticket at the fronts of the tier's queues. A front
+        whose holder has gone is reached (called, nobody comes) and the choice made again."""
+        queues = self.queues
+        for tier in self._tiers[gi]:
+            if len(tier) == 1:
+                i = queues[tier[0]].take(now)
+                if i >= 0:
+                    return i
+                continue
+            arrival, deadline = self._arrival, self.tickets.deadline
+            while True:
+                best, best_q, best_t = -1, queues[tier[0]], 0.0
+                for c in tier:
+                    q = queues[c]
+                    i = q.front()
+                    if i >= 0 and (best < 0 or arrival[i] < best_t):
+                        best, best_q, best_t = i, q, arrival[i]
+                if best < 0:
+                    break
+                if deadline[best] < now:
+                    best_q.line.popleft()
+                    self._reach(best)
+                    continue
+                best_q.pop_front()
+                return best
+        return -1
+
+    def _reach(self, i: int) -> None:
+        """A window reached ticket ``i``, whose holder had gone: the queue system's
+        called-but-gone (过号) moment; the parts are told, the ticket abandoned."""
+        for reached in self._reached_hooks:
+            reached(i, self.env.now)
+        self._abandon(i)
+
+    def _abandon(self, i: int) -> None:
+        """Ticket ``i`` left at its deadline (found when a window or an arrival looked)."""
+        t = self.tickets
+        t.waiting[i] = False
+        t.outcome[i] = ABANDONED
+        t.end[i] = t.deadline[i]
+        self.queues[t.queue[i]].waiting -= 1
+        if self.log:
+            self.log((t.deadline[i], "abandon", i, -1))
+        if self.flow is not None and self.flow.owns(i):
+            self.flow.left(i)
+
+    def _balk(self, i: int, now: float) -> None:
+        t = self.tickets
+        t.waiting[i] = False
+        t.outcome[i] = BALKED
+        t.end[i] = now
+        if self.log:
+            self.log((now, "balk", i, -1))
+        if self.flow is not None and self.flow.owns(i):
+            self.flow.left(i)
