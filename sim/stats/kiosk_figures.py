@@ -6,8 +6,9 @@ in the statistics days, finished there or not), ``busy_hours`` (session time
 inside the statistics window), ``staffed_hours`` (the kiosks' opening hours over
 the statistics days plus the overtime spent finishing a queue held at a closing:
 :func:`~sim.stats.pools.pool_time`) and ``utilisation`` (busy over staffed, at
-most 1), plus ``done_share`` (share of sessions finished at the kiosk) and
-``wait_mean_kiosk`` (minutes waiting for a free kiosk).
+most 1; all three from :class:`~sim.stats.staffing.Usage`), plus ``done_share``
+(share of sessions finished at the kiosk) and ``wait_mean_kiosk`` (minutes waiting
+for a free kiosk).
 """
 
 from __future__ import annotations
@@ -35,9 +36,8 @@ def kiosk_by_window(scenario: Scenario, rec: Records, w0: float, horizon: float
         m = (s.group == gi) & (s.arrival >= w0) & (s.arrival < horizon)
         n = int(m.sum())
         mine = s.group == gi
-        busy, staffed = pool_time(scenario, s.start[mine], s.end[mine], g.count, w0, horizon)
-        out[g.id] = {"served": n, "utilisation": busy / staffed if staffed else math.nan,
-                     "busy_hours": busy / 60.0, "staffed_hours": staffed / 60.0,
+        usage = pool_time(scenario, s.start[mine], s.end[mine], g.count, w0, horizon)
+        out[g.id] = {"served": n, **usage.figures(),
                      "done_share": float(s.done[m].mean()) if n else math.nan,
                      "wait_mean_kiosk": float(np.mean((s.start - s.arrival)[m])) if n else math.nan}
     return out

@@ -141,8 +141,6 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     # Staffed and busy window time: one source (sim.stats.staffing), the engine's
     # on-duty intervals and the services, clipped to [warm-up end, horizon).
     window = window_time(rec, w0, horizon)
-    busy, staffed = window.busy, window.staffed
-    group_util = window.group_utilisation()
     n_groups = len(layout.group_names)
     s_mask = (rec.outcome == SERVED) & keep
     served_by_group = np.bincount(layout.window_group[rec.window[s_mask]], minlength=n_groups)
@@ -167,9 +165,7 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     by_window = {
         name: {
             "served": int(served_by_group[gi]),
-            "utilisation": float(group_util[gi]),
-            "busy_hours": float(busy[gi] / 60.0),
-            "staffed_hours": float(staffed[gi] / 60.0),
+            **window.group_usage(gi).figures(),
         }
         for gi, name in enumerate(layout.group_names)
     }
@@ -222,10 +218,10 @@ def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
     guide = scenario.guide
     if guide is not None:
         every = (customer >= 0) & (customer == np.arange(len(rec)))
-        busy, staffed = pool_time(scenario, guide_call[every], rec.arrival[every],
-                                  guide.count, w0, horizon)
+        usage = pool_time(scenario, guide_call[every], rec.arrival[every], guide.count, w0,
+                          horizon)
         out["guide_wait_mean"] = float(np.mean((guide_call - door)[first])) if n else nan
-        out["guide_utilisation"] = busy / staffed if staffed else nan
+        out["guide_utilisation"] = usage.utilisation
     return out
 
 

@@ -14,11 +14,12 @@ import numpy as np
 
 from sim.scenario.calendar import WorkingTime
 from sim.scenario.model import Scenario
+from sim.stats.staffing import Usage
 
 
 def pool_time(scenario: Scenario, start: np.ndarray, end: np.ndarray, servers: int,
-              w0: float, horizon: float) -> tuple[float, float]:
-    """``(busy, staffed)`` minutes in ``[w0, horizon)`` of a pool of ``servers`` whose
+              w0: float, horizon: float) -> Usage:
+    """Busy and staffed minutes in ``[w0, horizon)`` of a pool of ``servers`` whose
     sessions run from ``start`` to ``end`` (NaN rows ignored): busy is the session
     time inside the window; staffed is ``servers`` times the opening minutes of the
     window plus the busy time outside opening hours (overtime)."""
@@ -29,4 +30,4 @@ def pool_time(scenario: Scenario, start: np.ndarray, end: np.ndarray, servers: i
     busy = float(np.sum(e - s))
     busy_open = float(np.sum(hours.minutes_before_many(e) - hours.minutes_before_many(s)))
     opening = hours.minutes_before(horizon) - hours.minutes_before(w0)
-    return busy, servers * opening + (busy - busy_open)
+    return Usage(busy, servers * opening + (busy - busy_open))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,9 +47,9 @@ class WindowTime:
         """Busy over staffed window time, all groups and hours (NaN if never staffed)."""
         return ratio(float(self.busy.sum()), float(self.staffed.sum()))
 
-    def group_utilisation(self) -> np.ndarray:
-        """Busy over staffed time per group (NaN where never staffed)."""
-        return _ratios(self.busy, self.staffed)
+    def group_usage(self, group: int) -> Usage:
+        """Busy and staffed minutes of group number ``group``."""
+        return Usage(float(self.busy[group]), float(self.staffed[group]))
 
     def hourly_utilisation(self) -> np.ndarray:
         """Busy over staffed time per group and hour of day, (groups, 24); NaN where the
@@ -59,6 +60,25 @@ class WindowTime:
 def ratio(busy: float, staffed: float) -> float:
     """``busy / staffed``, NaN when nothing was staffed."""
     return busy / staffed if staffed > 0 else math.nan
+
+
+class Usage(NamedTuple):
+    """Busy and staffed minutes of a window group or a pool, and what they give: the
+    utilisation and the ``by_window`` figures. Every utilisation hallsim reports is
+    made here (windows, kiosk groups, the guide desk)."""
+
+    busy: float
+    staffed: float
+
+    @property
+    def utilisation(self) -> float:
+        """Busy over staffed time (NaN if never staffed)."""
+        return ratio(self.busy, self.staffed)
+
+    def figures(self) -> dict[str, float]:
+        """``utilisation``, ``busy_hours`` and ``staffed_hours``, as ``by_window`` reports them."""
+        return {"utilisation": self.utilisation, "busy_hours": self.busy / 60.0,
+                "staffed_hours": self.staffed / 60.0}
 
 
 def _ratios(busy: np.ndarray, staffed: np.ndarray) -> np.ndarray:
