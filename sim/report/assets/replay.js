@@ -1,0 +1,145 @@
+/* hallsim replay of a simulated day (sim/report/replay.py; docs/layout.md).
+ * hallsimReplay(root, data) draws tickets as dots on the floor plan inside `root` and
+ * returns {seek, play, pause, state}. seek(t) is pure: the view at minute t of the day
+ * depends on t and the data only; play() advances t with requestAnimationFrame and calls
+ * seek. A ticket (arrival a, call c, start s, end e) waits in its item's waiting area on
+ * [a, c) (an abandoned one on [a, e), an open one from a on), walks to its window on
+ * [c, s) and is at the window on [s, e); its window is busy on [c, e). */
+"use strict";
+function hallsimReplay(root, data) {
+  const NS = "http://www.w3.org/2000/svg";
+  const q = (sel) => root.querySelector(sel);
+  const T = data.tickets, n = T.a.length;
+  const A = Float64Array.from(T.a), C = Float64Array.from(T.c, (v) => v ?? NaN);
+  const S = Float64Array.from(T.s, (v) => v ?? NaN);
+  const E = Float64Array.from(T.e, (v) => v ?? Infinity);
+  const W = Int32Array.from(T.w), I = Int32Array.from(T.i), O = Int8Array.from(T.o);
+  const nWin = data.windows.length;
+  const dotsLayer = q(".hs-dots");
+  const dots = new Array(n), phase = new Int8Array(n).fill(-1);
+  const px = new Float64Array(n).fill(NaN), py = new Float64Array(n).fill(NaN);
+  const CLASS = ["dot", "dot waiting", "dot walking", "dot serving", "dot", "dot"];
+  for (let k = 0; k < n; k++) {
+    const d = document.createElementNS(NS, "circle");
+    d.setAttribute("r", data.radius);
+    d.setAttribute("fill", data.colours[I[k]]);
+    d.setAttribute("class", "dot");
+    d.style.display = "none";
+    dotsLayer.appendChild(d);
+    dots[k] = d;
+  }
+  const winEls = data.windows.map((w) => root.querySelector(`[id="${w.id}"]`));
+  const winBusy = new Uint8Array(nWin);
+  const areaOf = Int32Array.from(data.itemArea);
+  const fill = new Int32Array(data.areas.length);
+  const counters = {};
+  for (const key of ["waiting", "walking", "serving", "gone", "served", "busy"]) {
+    counters[key] = q(`.hs-n-${key}`);
+  }
+  const slider = q(".hs-slider"), clock = q(".hs-clock"), cursor = q(".hs-cursor");
+  const playBtn = q(".hs-play"), speedSel = q(".hs-speed");
+  const state = { t: data.t0, playing: false, frameTimes: [], counts: null };
+
+  function place(k, ph, x, y) {
+    const d = dots[k];
+    if (phase[k] !== ph) {
+      const shown = ph >= 1 && ph <= 3;
+      if (shown !== (phase[k] >= 1 && phase[k] <= 3)) d.style.display = shown ? "" : "none";
+      d.setAttribute("class", CLASS[ph]);
+      phase[k] = ph;
+    }
+    if (ph >= 1 && ph <= 3 && (px[k] !== x || py[k] !== y)) {
+      d.setAttribute("cx", x); d.setAttribute("cy", y);
+      px[k] = x; py[k] = y;
+    }
+  }
+
+  function seat(area, slot) {
+    const cols = area.cols;
+    return [area.x + area.pad + (slot % cols) * area.pitch,
+            area.y + area.top + Math.floor(slot / cols) * area.pitch];
+  }
+
+  function clockText(t) {
+    const s = Math.max(0, Math.floor(t * 60));
+    const hh = Math.floor(s / 3600), mm = Math.floor(s / 60) % 60, ss = s % 60;
+    return `${String(hh).padStart(2, "0")}:${String(mm).padStart(2, "0")}:${String(ss).padStart(2, "0")}`;
+  }
+
+  /** Set the view at minute t of the day; returns the counts shown. */
+  function seek(t) {
+    state.t = t;
+    fill.fill(0);
+    winBusy.fill(0);
+    let waiting = 0, walking = 0, serving = 0, gone = 0, served = 0, busy = 0;
+    for (let k = 0; k < n; k++) {
+      const a = A[k];
+      if (a > t) { place(k, 0, 0, 0); continue; }
+      const c = C[k], e = E[k];
+      const called = !Number.isNaN(c);
+      if (called ? t < c : t < e) {  // waiting in the item's area
+        const ai = areaOf[I[k]];
+        const [x, y] = seat(data.areas[ai], fill[ai]++);
+        place(k, 1, x, y);
+        waiting++;
+        continue;
+      }
+      if (t >= e) {  // left: served, or gone without service
+        if (O[k] === 0) { served++; place(k, 4, 0, 0); } else { gone++; place(k, 5, 0, 0); }
+        continue;
+      }
+      const w = W[k], win = data.windows[w], s = S[k];
+      if (!winBusy[w]) { winBusy[w] = 1; busy++; }
+      if (t < s) {  // walking from the area's centre to the window
+        const from = data.areas[areaOf[I[k]]];
+        const f = (t - c) / (s - c);
+        place(k, 2, from.cx + (win.x - from.cx) * f, from.cy + (win.y - from.cy) * f);
+        walking++;
+      } else {
+        place(k, 3, win.x, win.y);
+        serving++;
+      }
+    }
+    for (let w = 0; w < nWin; w++) {
+      const el = winEls[w];
+      if (el) el.classList.toggle("busy", winBusy[w] === 1);
+    }
+    const counts = { waiting, walking, serving, gone, served, busy };
+    for (const key in counts) if (counters[key]) counters[key].textContent = counts[key];
+    clock.textContent = clockText(t);
+    if (Number(slider.value) !== t) slider.value = t;
+    const cx = data.chart.x0 + (t - data.chart.t0) * data.chart.scale;
+    cursor.setAttribute("x1", cx); cursor.setAttribute("x2", cx);
+    state.counts = counts;
+    return counts;
+  }
+
+  let last = null;
+  function frame(now) {
+    if (!state.playing) return;
+    state.frameTimes.push(now);
+    if (last !== null) {
+      const minutes = ((now - last) / 1000) * Number(speedSel.value) / 60;
+      const t = Math.min(data.t1, state.t + minutes);
+      seek(t);
+      if (t >= data.t1) { pause(); return; }
+    }
+    last = now;
+    requestAnimationFrame(frame);
+  }
+  function play() {
+    if (state.playing) return;
+    if (state.t >= data.t1) seek(data.t0);
+    state.playing = true; last = null;
+    playBtn.textContent = data.labels.pause;
+    requestAnimationFrame(frame);
+  }
+  function pause() {
+    state.playing = false;
+    playBtn.textContent = data.labels.play;
+  }
+  playBtn.addEventListener("click", () => (state.playing ? pause() : play()));
+  slider.addEventListener("input", () => seek(Number(slider.value)));
+  seek(data.t0);
+  return { seek, play, pause, state };
+}

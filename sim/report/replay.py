@@ -1,0 +1,282 @@
+"""Replay of a simulated day: tickets as dots on the hall's floor plan.
+
+:func:`replay_html` writes one self-contained HTML page (inline CSS, JavaScript and
+data; the CJK font subset it needs embedded; nothing fetched from a network): the
+floor plan of :mod:`sim.report.floorplan` with a dot per ticket, coloured by item,
+waiting in its item's waiting area, walking to the window that called it, and at its
+window; a clock, play/pause, a speed, a slider to scrub the day, counters (waiting,
+walking, being served, gone so far, served so far, busy windows) and the mean
+queue length by hour with a cursor following the clock.
+
+The replay reads records only (``hallsim run --records``): ``arrival``, ``call``,
+``end``, ``window``, ``outcome`` and, when present, ``start`` (service start, after
+walking to the window; ``start`` = ``call`` without it). A ticket is *waiting* on
+[arrival, call) (abandoned: [arrival, end); open: from arrival on), *walking* on
+[call, start), *being served* on [start, end); its window is *busy* on [call, end).
+*Gone so far* counts abandoned and balked tickets whose ``end`` has passed, *served so
+far* served tickets whose service has ended. The JavaScript ``seek(t)`` sets the view
+at minute ``t`` of the day from these rules alone; playing calls it.
+
+The web application embeds the same view: :func:`replay_fragment` gives the markup,
+:data:`REPLAY_JS` / :data:`REPLAY_CSS` the code and style, :func:`replay_data` the
+data; ``hallsimReplay(element, data)`` starts it (docs/layout.md).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.files.errors import InputError
+from sim.report.floorplan import SCALE, Canvas, embedded_font_css, plan_elements
+from sim.report.fonts import CSS_FONT_STACK
+from sim.report.i18n import language, tr
+from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.layout import layout_of, waiting_area_of, window_positions
+from sim.scenario.model import Scenario
+from sim.stats.metrics import queue_area
+
+_ASSETS = resources.files("sim.report") / "assets"
+#: the replay's JavaScript (defines ``hallsimReplay(root, data)``) and its style
+REPLAY_JS = (_ASSETS / "replay.js").read_text(encoding="utf-8")
+REPLAY_CSS = (_ASSETS / "replay.css").read_text(encoding="utf-8")
+
+#: columns a records file needs for a replay
+NEEDED = ("arrival", "call", "end", "window", "outcome")
+#: outcome codes in the data: served, abandoned, balked, open
+OUTCOME_CODES = {"served": 0, "abandoned": 1, "balked": 2, "open": 3}
+#: item colours (a qualitative palette; cycled past its length)
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31",
+           "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363")
+#: seat pitch of the waiting dots and their radius, pixels
+PITCH, RADIUS = 11.0, 4.0
+#: metres a customer stands in front of the window's counter
+STAND_OFF = 0.9
+#: replay speeds offered (simulated seconds per real second) and the default
+SPEEDS, DEFAULT_SPEED = (60, 300, 600, 1800, 3600), 600
+
+
+def day_of_records(path: str | Path, day: int, replication: int | None = None) -> pd.DataFrame:
+    """The tickets of one day (``day`` column) of one replication (default: the first)
+    of a records file; :class:`InputError` naming the file and option otherwise."""
+    from sim.report.html import read_records
+
+    frame = read_records(path)
+    name = str(path)
+    for column in NEEDED:
+        if column not in frame.columns:
+            raise InputError(name, column, "missing column: a replay needs the columns "
+                                           f"{', '.join(NEEDED)} (hallsim run --records)")
+    reps = sorted(int(r) for r in frame["replication"].unique())
+    rep = reps[0] if replication is None else replication
+    if rep not in reps:
+        raise InputError(name, "--replication", f"no replication {rep} in the file "
+                                                f"(it holds {reps[0]}..{reps[-1]})")
+    frame = frame[frame["replication"] == rep]
+    days = frame["day"] if "day" in frame.columns else frame["arrival"] // MINUTES_PER_DAY
+    chosen = frame[days.to_numpy() == day]
+    if chosen.empty:
+        known = sorted(int(d) for d in days.unique())
+        raise InputError(name, "--day", f"no ticket on day {day} (days in the file: "
+                                        f"{known[0]}..{known[-1]})" if known else
+                         "the file holds no ticket")
+    out = chosen.reset_index(drop=True)
+    out.attrs["day"] = day
+    return out
+
+
+def _times(day: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Ticket times in minutes of the day: arrival, call, start, end (NaN = missing)."""
+    origin = MINUTES_PER_DAY * float(day.attrs.get("day", 0))
+    a = day["arrival"].to_numpy(dtype=float) - origin
+    c = pd.to_numeric(day["call"], errors="coerce").to_numpy(dtype=float) - origin
+    e = pd.to_numeric(day["end"], errors="coerce").to_numpy(dtype=float) - origin
+    s = (pd.to_numeric(day["start"], errors="coerce").to_numpy(dtype=float) - origin
+         if "start" in day.columns else c.copy())
+    s = np.where(np.isnan(s), c, s)
+    return {"a": a, "c": c, "s": s, "e": e}
+
+
+def counts_at(day: pd.DataFrame, t: float) -> dict[str, int]:
+    """What the replay shows at minute ``t`` of the day (the rules of the module's
+    docstring): waiting, walking, serving, gone, served tickets and busy windows."""
+    x = _times(day)
+    a, c, s, e = x["a"], x["c"], x["s"], x["e"]
+    e = np.where(np.isnan(e), np.inf, e)
+    outcome = day["outcome"].astype(str).to_numpy()
+    here = a <= t
+    called = ~np.isnan(c)
+    waiting = here & np.where(called, t < c, t < e)
+    at_window = here & called & (t >= c) & (t < e)
+    left = here & ~waiting & (t >= e)
+    windows = day["window"].astype(str).to_numpy()
+    return {"waiting": int(waiting.sum()),
+            "walking": int((at_window & (t < s)).sum()),
+            "serving": int((at_window & (t >= s)).sum()),
+            "gone": int((left & (outcome != "served")).sum()),
+            "served": int((left & (outcome == "served")).sum()),
+            "busy": len(set(windows[at_window]))}
+
+
+def hourly_queue(day: pd.DataFrame, hours: range) -> list[float]:
+    """Mean number waiting in each hour of ``hours`` (time average; the rule of
+    ``by_hour.queue_mean``: from ticket to call, else to leaving, else to midnight)."""
+    x = _times(day)
+    leave = np.where(np.isnan(x["c"]), x["e"], x["c"])
+    leave = np.where(np.isnan(leave), MINUTES_PER_DAY, leave)
+    edges = 60.0 * np.arange(hours.start, hours.stop + 1, dtype=float)
+    return [round(float(v) / 60.0, 4) for v in queue_area(x["a"], leave, edges)]
+
+
+def _stand(x: float, y: float, bounds: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Where a customer stands at a window at (x, y): ``STAND_OFF`` metres from it, away
+    from the nearest wall of the outline's bounding box."""
+    xmin, ymin, xmax, ymax = bounds
+    gaps = {(0, 1): y - ymin, (0, -1): ymax - y, (1, 0): x - xmin, (-1, 0): xmax - x}
+    dx, dy = min(gaps, key=lambda k: gaps[k])
+    return x + dx * STAND_OFF, y + dy * STAND_OFF
+
+
+def replay_data(sc: Scenario, day: pd.DataFrame) -> dict[str, Any]:
+    """The data the replay's JavaScript reads: geometry in pixels, tickets, chart."""
+    layout = layout_of(sc)
+    canvas = Canvas.of(layout)
+    placed = {f"{w.group}-{w.number}": w for w in window_positions(layout, sc)}
+    names = list(placed)
+    index = {n: k for k, n in enumerate(names)}
+    bounds = layout.bounds()
+    windows = []
+    for n in names:
+        w = placed[n]
+        x, y = canvas.px(*_stand(w.x, w.y, bounds))
+        windows.append({"id": w.element_id, "x": x, "y": y})
+    area_names = list(layout.waiting_areas)
+    areas = []
+    for name in area_names:
+        area = layout.waiting_areas[name]
+        x, y = canvas.px(area.at[0], area.at[1] + area.size[1])
+        w = area.size[0] * SCALE
+        cx, cy = canvas.px(*area.centre)
+        areas.append({"x": x, "y": y, "pad": PITCH / 2 + 2, "top": 26.0, "pitch": PITCH,
+                      "cols": max(1, int((w - PITCH) // PITCH)), "cx": cx, "cy": cy})
+    items = list(sc.categories)
+    item_of = {c: k for k, c in enumerate(items)}
+    where = waiting_area_of(layout, sc)
+    unknown = sorted(set(day["category"].astype(str)) - set(items))
+    if unknown:
+        raise InputError("", "--records", f"items {unknown[:5]} are not in scenario "
+                                          f"'{sc.name}': give the scenario the records came from")
+    win = day["window"].fillna("").astype(str).to_numpy()
+    missing = sorted(set(win[win != ""]) - set(names))
+    if missing:
+        raise InputError("", "--records", f"windows {missing[:5]} are not in scenario "
+                                          f"'{sc.name}': give the scenario the records came from")
+    x = _times(day)
+    order = np.argsort(x["a"], kind="stable")
+
+    def col(v: np.ndarray) -> list[float | None]:
+        return [None if math.isnan(t) else round(float(t), 4) for t in v[order]]
+
+    outcome = day["outcome"].astype(str).to_numpy()[order]
+    last = np.nanmax(np.concatenate([x["a"], x["e"], x["c"]]))
+    opening = min(s for s, _ in sc.hall.periods)
+    t0 = float(min(opening, np.nanmin(x["a"])))
+    t1 = float(max(last, t0 + 1.0))
+    hours = range(int(t0 // 60), int(math.ceil(t1 / 60)))
+    chart = {"x0": 34.0, "t0": 60.0 * hours.start, "width": 320.0, "height": 110.0,
+             "hours": list(hours), "queue": hourly_queue(day, hours)}
+    chart["scale"] = chart["width"] / (60.0 * len(hours))
+    return {
+        "day": int(day.attrs.get("day", 0)), "t0": round(t0, 4), "t1": round(t1, 4),
+        "radius": RADIUS, "windows": windows, "areas": areas,
+        "itemArea": [area_names.index(where[c]) for c in items],
+        "items": items, "colours": [PALETTE[k % len(PALETTE)] for k in range(len(items))],
+        "tickets": {"a": col(x["a"]), "c": col(x["c"]), "s": col(x["s"]), "e": col(x["e"]),
+                    "w": [index.get(v, -1) for v in win[order]],
+                    "i": [item_of[c] for c in day["category"].astype(str).to_numpy()[order]],
+                    "o": [OUTCOME_CODES.get(v, 3) for v in outcome]},
+        "chart": chart,
+        "labels": {"play": tr("play"), "pause": tr("pause")},
+    }
+
+
+def _chart_svg(chart: dict[str, Any]) -> str:
+    w, h, x0 = chart["width"], chart["height"], chart["x0"]
+    top = max(chart["queue"] + [1.0])
+    bw = w / len(chart["hours"])
+    parts = [f'<svg class="hs-chart" width="{x0 + w + 8}" height="{h + 34}">',
+             f'<text x="{x0}" y="12">{html.escape(tr("queue length by hour"))}</text>',
+             f'<text x="{x0 - 4}" y="24" text-anchor="end">{top:.0f}</text>',
+             f'<text x="{x0 - 4}" y="{h + 18}" text-anchor="end">0</text>']
+    for k, (hour, v) in enumerate(zip(chart["hours"], chart["queue"])):
+        bh = round((h - 16) * v / top, 2)
+        x = round(x0 + k * bw, 2)
+        parts.append(f'<rect class="barq" x="{x + 1}" y="{round(h + 18 - bh - 2, 2)}" '
+                     f'width="{round(bw - 2, 2)}" height="{bh}"><title>{hour:02d}:00 '
+                     f'{v:.1f}</title></rect>')
+        parts.append(f'<text x="{round(x + bw / 2, 2)}" y="{h + 30}" '
+                     f'text-anchor="middle">{hour:02d}</text>')
+    parts.append(f'<line class="hs-cursor" x1="{x0}" x2="{x0}" y1="16" y2="{h + 18}"/>')
+    return "".join(parts) + "</svg>"
+
+
+def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-replay") -> str:
+    """The replay's markup (no script, no style): a ``<div>`` with id ``root_id`` to hand
+    to ``hallsimReplay(element, data)``."""
+    layout = layout_of(sc)
+    canvas = Canvas.of(layout)
+    plan = "".join(plan_elements(sc, layout, canvas))
+    h = canvas.plan_height
+    counters = "".join(
+        f'<span>{html.escape(tr(label))} <b class="hs-n-{key}">0</b></span>'
+        for key, label in (("waiting", "waiting now"), ("walking", "walking now"),
+                           ("serving", "being served"), ("gone", "gone so far"),
+                           ("served", "served so far"), ("busy", "busy windows")))
+    speeds = "".join(f'<option value="{s}"{" selected" if s == DEFAULT_SPEED else ""}>'
+                     f"×{s}</option>" for s in SPEEDS)
+    legend = "".join(f'<span><i style="background:{c}"></i>{html.escape(name)}</span>'
+                     for name, c in zip(data["items"], data["colours"]))
+    return (
+        f'<div class="hs-replay" id="{html.escape(root_id)}">'
+        f'<div class="hs-bar"><button class="hs-play">{html.escape(tr("play"))}</button>'
+        f'<label>{html.escape(tr("speed"))} <select class="hs-speed">{speeds}</select></label>'
+        f'<span class="hs-clock">00:00:00</span>'
+        f'<input class="hs-slider" type="range" min="{data["t0"]}" max="{data["t1"]}" '
+        f'step="0.05" value="{data["t0"]}"></div>'
+        f'<div class="hs-counters">{counters}</div>'
+        f'<svg class="hs-plan" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas.width} '
+        f'{h}" width="{canvas.width}" height="{h}">{plan}<g class="hs-dots"></g></svg>'
+        f'<div class="hs-bottom">{_chart_svg(data["chart"])}'
+        f'<div class="hs-legend">{legend}</div></div>'
+        f'<p class="hs-note">{html.escape(tr(_NOTE))}</p></div>')
+
+
+_NOTE = ("Dots are tickets, coloured by item: in the waiting area, walking to the window "
+         "that called them, at their window.")
+
+
+def replay_html(sc: Scenario, day: pd.DataFrame) -> str:
+    """The whole self-contained replay page of one day's records."""
+    data = replay_data(sc, day)
+    title = tr("Replay of day {day}: {scenario}").format(day=data["day"], scenario=sc.name)
+    body = replay_fragment(sc, data)
+    font = embedded_font_css([title, body])
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    lang = "zh-CN" if language() == "zh" else "en"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>{font}"
+            f":root{{--hs-font:{CSS_FONT_STACK}}}body{{margin:1em 2em}}"
+            f"h1{{font-size:1.3em;font-family:var(--hs-font)}}{REPLAY_CSS}</style></head>"
+            f"<body><h1>{html.escape(title)}</h1>{body}"
+            f'<script id="hs-replay-data" type="application/json">{payload}</script>'
+            f"<script>{REPLAY_JS}\nwindow.replay = hallsimReplay(document.getElementById("
+            f"'hs-replay'), JSON.parse(document.getElementById('hs-replay-data')"
+            f".textContent));</script></body></html>\n")
