@@ -87,6 +87,7 @@ class ExperimentSpec(_Model):
     seed: int = Field(default=1, ge=0, le=MAX_SEED)
     baseline: dict[str, Any] | None = None
     on_invalid: Literal["stop", "record"] = "stop"
+    engine: Literal["auto", "fast", "simpy"] | None = None  # same records: not hashed
 
 
 # --- expanded experiment -----------------------------------------------------------
@@ -126,6 +127,7 @@ class Experiment:
     on_invalid: str
     baseline: int
     definition: dict[str, Any] = field(repr=False)
+    engine: str | None = None  # hall engine (None: --engine's); results do not depend on it
 
     @property
     def hash(self) -> str:
@@ -439,7 +441,7 @@ def load_experiment(path: str | Path) -> Experiment:
         "on_invalid": spec.on_invalid,
     }
     return Experiment(spec.name, source, tuple(names), tuple(points), spec.replications,
-                      spec.seed, kind, spec.on_invalid, baseline, definition)
+                      spec.seed, kind, spec.on_invalid, baseline, definition, spec.engine)
 
 
 def _factor_path(kind: str, names: list[str], row: int, sub: str) -> str:
@@ -473,6 +475,7 @@ class Task:
     replication: int
     seed: int
     scenario: Scenario
+    engine: str | None = None  # fast or simpy (None: the process's choice)
 
 
 @dataclass(frozen=True)
@@ -503,7 +506,8 @@ def run_task(task: Task) -> Outcome:
     started = time.perf_counter()
     worker = f"{os.uname().nodename}:{os.getpid()}" if hasattr(os, "uname") else str(os.getpid())
     try:
-        rep = run_replication(task.scenario, task.seed, task.replication, keep_records=True)
+        rep = run_replication(task.scenario, task.seed, task.replication, keep_records=True,
+                              engine=task.engine)
         assert rep.records is not None
         profile = run_profile(task.scenario, rep.records)
         return Outcome(task.point, task.replication, task.seed, "ok", None, rep.summary,
@@ -515,10 +519,14 @@ def run_task(task: Task) -> Outcome:
 
 
 def tasks_of(experiment: Experiment, skip: Iterable[tuple[int, int]] = ()) -> list[Task]:
-    """Runnable tasks (valid points only) not in ``skip``, point by point."""
+    """Runnable tasks (valid points only) not in ``skip``, point by point; each point's
+    engine is chosen (and announced) here, once, not in the workers."""
+    from sim.run.replications import resolve_engine
+
     done = set(skip)
-    return [Task(p.point, r, experiment.seed, p.scenario)
+    return [Task(p.point, r, experiment.seed, p.scenario, engine)
             for p in experiment.points if p.scenario is not None
+            for engine in (resolve_engine(p.scenario, experiment.engine),)
             for r in range(experiment.replications) if (p.point, r) not in done]
 
 

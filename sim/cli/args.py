@@ -64,3 +64,26 @@ def nonneg_float(text: str) -> float:
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must not be negative (got {value:g})")
     return value
+
+
+def add_engine_option(p: argparse.ArgumentParser, default: str | None = "auto") -> None:
+    """``--engine fast|simpy|auto``: which hall engine runs the replications (both give the
+    same records; docs/engine-order.md)."""
+    p.add_argument("--engine", choices=("auto", "fast", "simpy"), default=default,
+                   help="hall engine: fast (compiled, the [fast] extra), simpy (the "
+                        "reference) or auto (default: fast where it runs the scenario)")
+
+
+def use_engine_option(args: argparse.Namespace) -> None:
+    """Run the engine ``--engine`` names (if the verb has the option), saying on stderr which
+    engine runs and why unless ``--quiet``."""
+    if not hasattr(args, "engine"):
+        return
+    import sys
+
+    from sim.run.replications import use_engine
+
+    def say(line: str) -> None:
+        print(f"hallsim: {line}", file=sys.stderr)
+
+    use_engine(args.engine or "auto", None if getattr(args, "quiet", False) else say)

@@ -3,7 +3,7 @@
 ::
 
     hallsim batch run EXPERIMENT.yaml --store STORE [--workers N]
-                      [--scheduler ADDRESS | --cluster local] [--quiet]
+                      [--scheduler ADDRESS | --cluster local] [--engine E] [--quiet]
     hallsim batch export STORE --out FILE.{csv,parquet} [--table metrics|runs|wide]
     hallsim batch summary STORE [--metric M ...] [--baseline P]
     hallsim batch status STORE
@@ -15,10 +15,11 @@ Heavy modules (Dask, matplotlib) are imported inside the handlers.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_int
+from sim.cli.args import EXIT_OK, add_engine_option, nonneg_int
 
 
 def register(sub: Any) -> None:
@@ -51,6 +52,7 @@ def register(sub: Any) -> None:
     where.add_argument("--inline", action="store_true",
                        help="run in this process, one at a time (debugging)")
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary")
+    add_engine_option(run, default=None)  # absent: the experiment file's engine, else auto
     run.set_defaults(handler=cmd_batch_run)
 
     exp = bsub.add_parser("export", help="write the tidy results table (CSV or Parquet)",
@@ -106,6 +108,8 @@ def cmd_batch_run(args: argparse.Namespace) -> int:
     from sim.batch.experiment import load_experiment
 
     experiment = load_experiment(args.experiment)
+    if args.engine:  # --engine overrides the experiment file's engine
+        experiment = dataclasses.replace(experiment, engine=args.engine)
     # the executor first: an unreachable --scheduler is bad input, and no store is made
     executor = make_executor(workers=args.workers or None, scheduler=args.scheduler,
                              cluster=args.cluster, inline=args.inline)

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_int, positive_int, replications
+from sim.cli.args import EXIT_OK, add_engine_option, nonneg_int, positive_int, replications
 
 #: metric drawn in the waterfall when no --metric is given
 FIGURE_METRIC = "overall.wait_mean"
@@ -63,6 +63,7 @@ def register(sub: Any) -> None:
                    help="local worker processes (0 = all cores; default 1); results do not "
                         "depend on it")
     p.add_argument("--quiet", "-q", action="store_true", help="no table, no progress bar")
+    add_engine_option(p)
     p.set_defaults(handler=cmd_decompose)
 
 

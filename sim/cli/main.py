@@ -15,7 +15,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_ERROR, EXIT_INPUT, EXIT_OK, nonneg_int, positive_int, replications
+from sim.cli.args import (
+    EXIT_ERROR,
+    EXIT_INPUT,
+    EXIT_OK,
+    add_engine_option,
+    nonneg_int,
+    positive_int,
+    replications,
+    use_engine_option,
+)
 from sim.files.errors import InputError
 from sim.version import VERSION
 
@@ -38,6 +47,7 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                         "results do not depend on it")
     p.add_argument("--json", metavar="OUT", help="write the results document (JSON) here")
     p.add_argument("--quiet", "-q", action="store_true", help="no table, no progress bar")
+    add_engine_option(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         atexit.register(_exit_without_final_collection)
     try:
         set_language(lang)
+        use_engine_option(args)
         handler = handlers.get(args.verb) or args.handler
         code = handler(args)
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit

@@ -10,7 +10,14 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_float, nonneg_int, positive_float, positive_int
+from sim.cli.args import (
+    EXIT_OK,
+    add_engine_option,
+    nonneg_float,
+    nonneg_int,
+    positive_float,
+    positive_int,
+)
 from sim.files.errors import InputError
 
 #: ``hallsim optimize --certify``: the plan did not pass certification
@@ -70,6 +77,7 @@ def register(subparsers: Any) -> None:
     opt.add_argument("--workers", "-j", type=nonneg_int, default=1,
                      help="worker processes for certification runs (0 = all cores)")
     opt.add_argument("--quiet", "-q", action="store_true", help="no table")
+    add_engine_option(opt)
     opt.set_defaults(handler=cmd_optimize)
 
     con = subparsers.add_parser(
@@ -92,6 +100,7 @@ def register(subparsers: Any) -> None:
     con.add_argument("--json", metavar="OUT", help="write the study (JSON) here")
     con.add_argument("--figure", metavar="OUT.png", help="write a figure (PNG) here")
     con.add_argument("--quiet", "-q", action="store_true", help="no table")
+    add_engine_option(con)
     con.set_defaults(handler=cmd_consolidate)
 
 

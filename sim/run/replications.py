@@ -70,20 +70,53 @@ def has_case_flow(scenario: Scenario) -> bool:
     return bool(scenario.journeys) or any(c.has_case_flow for c in scenario.categories.values())
 
 
+#: the engine :func:`simulate` runs when not told (set by the command line's ``--engine``)
+#: and where it reports its choice; see :func:`use_engine`
+_ENGINE: dict[str, Any] = {"requested": "auto", "announce": None, "said": set()}
+
+
+def use_engine(requested: str, announce: Callable[[str], None] | None = None) -> None:
+    """Run ``requested`` (``auto``, ``fast`` or ``simpy``) where no engine is given, and pass
+    each distinct engine choice (one line: which and why) to ``announce`` once."""
+    _ENGINE.update(requested=requested, announce=announce, said=set())
+
+
+def resolve_engine(scenario: Scenario, engine: str | None = None) -> str:
+    """The engine that runs ``scenario`` (``fast`` or ``simpy``) under ``engine`` (``None``:
+    the one :func:`use_engine` set); the choice is announced once if asked for."""
+    from sim.engine.fast import choose_engine
+
+    choice = choose_engine(scenario, engine or _ENGINE["requested"])
+    announce, said = _ENGINE["announce"], _ENGINE["said"]
+    if announce is not None and choice.line() not in said:
+        said.add(choice.line())
+        announce(choice.line())
+    return choice.engine
+
+
 def run_replication(scenario: Scenario, seed: int, index: int,
-                    keep_records: bool = False, customers: Customers | None = None) -> Replication:
+                    keep_records: bool = False, customers: Customers | None = None,
+                    engine: str | None = None) -> Replication:
     """Simulate replication ``index`` of ``scenario`` under ``seed``.
 
     ``customers``, if given, are used instead of drawing them from the scenario
-    (trace-driven simulation: ticket times and items replayed from a log).
+    (trace-driven simulation: ticket times and items replayed from a log). ``engine``:
+    ``auto``, ``fast`` or ``simpy`` (``None``: as :func:`use_engine` set); both engines
+    give the same records.
     """
     layout = HallLayout.from_scenario(scenario)
     if customers is None:
         customers = draw_customers(scenario, seed, index)
-    hall = Hall(layout, customers)
-    flow = CaseFlow(scenario, draw_cases(scenario, customers, seed, index), hall.env,
-                    hall.inject) if has_case_flow(scenario) else None
-    records = hall.run(scenario.hall.days, flow)
+    flow = None
+    if resolve_engine(scenario, engine) == "fast":
+        from sim.engine.fast import run_fast
+
+        records = run_fast(layout, customers, scenario.hall.days)
+    else:
+        hall = Hall(layout, customers)
+        flow = CaseFlow(scenario, draw_cases(scenario, customers, seed, index), hall.env,
+                        hall.inject) if has_case_flow(scenario) else None
+        records = hall.run(scenario.hall.days, flow)
     cases = None
     if flow is not None:
         records = dataclasses.replace(records, extra={**records.extra,
@@ -95,8 +128,9 @@ def run_replication(scenario: Scenario, seed: int, index: int,
                        cases if keep_records else None)
 
 
-def _run_one(args: tuple[Scenario, int, int, bool]) -> Replication:
-    return run_replication(*args)
+def _run_one(args: tuple[Scenario, int, int, bool, str]) -> Replication:
+    scenario, seed, index, keep, engine = args
+    return run_replication(scenario, seed, index, keep, engine=engine)
 
 
 def simulate(
@@ -106,18 +140,21 @@ def simulate(
     workers: int = 1,
     keep_records: bool = False,
     progress: Callable[[int], None] | None = None,
+    engine: str | None = None,
 ) -> RunResult:
     """Run ``replications`` replications, in ``workers`` processes (0 = all cores).
 
     ``progress`` is called with 1 after each finished replication. The result is
-    the same whatever the number of workers.
+    the same whatever the number of workers, and whichever ``engine`` runs (``auto``,
+    ``fast`` or ``simpy``; ``None``: as :func:`use_engine` set).
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
     if workers == 0:
         workers = os.cpu_count() or 1
     started = time.perf_counter()
-    jobs = [(scenario, seed, r, keep_records) for r in range(replications)]
+    chosen = resolve_engine(scenario, engine)  # decided (and announced) here, not per worker
+    jobs = [(scenario, seed, r, keep_records, chosen) for r in range(replications)]
     reps: list[Replication] = []
     if workers <= 1 or replications == 1:
         for job in jobs:

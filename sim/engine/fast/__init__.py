@@ -6,6 +6,12 @@ engines follow is in ``docs/engine-order.md``.
 """
 
 from sim.engine.fast.engine import run_fast
-from sim.engine.fast.support import available, unsupported
+from sim.engine.fast.support import (
+    ENGINES,
+    EngineChoice,
+    available,
+    choose_engine,
+    unsupported,
+)
 
-__all__ = ["available", "run_fast", "unsupported"]
+__all__ = ["ENGINES", "EngineChoice", "available", "choose_engine", "run_fast", "unsupported"]

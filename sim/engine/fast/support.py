@@ -12,11 +12,15 @@ beyond the window (back office cases, returns, journeys).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+from dataclasses import dataclass
 
+from sim.files.errors import InputError
 from sim.scenario.model import Scenario
 
 
+@functools.cache
 def available() -> bool:
     """Whether numba can be imported (the ``[fast]`` extra is installed)."""
     return importlib.util.find_spec("numba") is not None
@@ -39,3 +43,44 @@ def unsupported(scenario: Scenario) -> str | None:
     if scenario.journeys:
         return "journeys"
     return None
+
+
+#: the values of ``--engine`` and of an experiment's ``engine:``
+ENGINES = ("auto", "fast", "simpy")
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """The engine that runs a scenario (``fast`` or ``simpy``) and why."""
+
+    engine: str
+    reason: str
+
+    def line(self) -> str:
+        """The one line the command line prints about it."""
+        return f"engine: {self.engine} ({self.reason})"
+
+
+def choose_engine(scenario: Scenario, requested: str = "auto") -> EngineChoice:
+    """The engine for ``scenario`` under ``--engine requested``: ``auto`` runs the fast engine
+    where it is installed and runs every field of the scenario, the SimPy engine otherwise.
+    ``fast`` where it cannot run raises :class:`~sim.files.errors.InputError` (exit 2)."""
+    if requested not in ENGINES:
+        raise InputError("", "--engine", f"unknown engine '{requested}' "
+                         f"(use one of {', '.join(ENGINES)})")
+    if requested == "simpy":
+        return EngineChoice("simpy", "asked for")
+    if not available():
+        if requested == "fast":
+            raise InputError("", "--engine", "the fast engine needs numba: install the [fast] "
+                             "extra (pip install 'hallsim[fast]')")
+        return EngineChoice("simpy", "numba is not installed: install the [fast] extra "
+                            "for the fast engine")
+    field = unsupported(scenario)
+    if field is not None:
+        if requested == "fast":
+            raise InputError("", "--engine", f"the fast engine does not run '{field}' of "
+                             f"scenario '{scenario.name}' (use --engine auto or simpy)")
+        return EngineChoice("simpy", f"the fast engine does not run '{field}'")
+    return EngineChoice("fast", "asked for" if requested == "fast"
+                        else "it runs every field of the scenario")
