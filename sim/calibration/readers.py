@@ -15,18 +15,18 @@ from sim.calibration.hall_export import Mapping, detect_encoding, read_hall_expo
 from sim.calibration.records_log import is_records_header, read_records_log
 from sim.calibration.tickets import TicketLog, combine
 from sim.files.errors import InputError
+from sim.files.reading import check_input_file
 
 
 def log_format(path: Path) -> str:
     """``bank``, ``records`` or ``hall`` for a log file."""
+    check_input_file(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return "records"
     if suffix in (".xlsx", ".xlsm"):
         return "hall"
-    if not path.is_file():
-        raise InputError(str(path), "", "file not found")
-    with open(path, "rb") as fh:
+    with open(check_input_file(path), "rb") as fh:
         head = fh.read(4096)
     if not head.strip():
         raise InputError(str(path), "", "the file is empty")

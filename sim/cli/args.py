@@ -66,6 +66,96 @@ def nonneg_float(text: str) -> float:
     return value
 
 
+class PathArg(str):
+    """A path given on the command line, tagged with the option that named it and its
+    role: ``input`` (a file the verb reads), ``output`` (a file it writes) or ``folder``
+    (a folder it writes into). :func:`check_paths` reads the tags."""
+
+    option: str
+    role: str
+
+
+def _path_type(option: str, role: str, suffixes: tuple[str, ...] = ()):
+    def parse(text: str) -> PathArg:
+        if suffixes and not text.lower().endswith(suffixes):
+            raise argparse.ArgumentTypeError(
+                f"'{text}': the file name must end in {' or '.join(suffixes)}")
+        value = PathArg(text)
+        value.option, value.role = option, role
+        return value
+    parse.__name__ = "path"  # argparse names the type in its messages
+    return parse
+
+
+def input_file(option: str):
+    """An argparse type: a file the verb reads (``option`` names it in messages)."""
+    return _path_type(option, "input")
+
+
+def output_file(option: str, suffixes: tuple[str, ...] = ()):
+    """An argparse type: a file the verb writes, checked by :func:`check_paths`; with
+    ``suffixes``, its name must end in one of them (the format follows the name)."""
+    return _path_type(option, "output", suffixes)
+
+
+#: file names a figure may have: matplotlib writes the format its name ends in
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def output_folder(option: str):
+    """An argparse type: a folder the verb writes into, checked by :func:`check_paths`."""
+    return _path_type(option, "folder")
+
+
+def _paths(args: argparse.Namespace) -> list[PathArg]:
+    found: list[PathArg] = []
+    for value in vars(args).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, PathArg):
+                found.append(item)
+    return found
+
+
+def _same(a: str, b: str) -> bool:
+    import os
+
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, outputs that would overwrite an input or another output,
+    and outputs that cannot be written (a folder given for a file, a file for a folder,
+    a place where nothing can be written). Raises :class:`~sim.files.errors.InputError`
+    (exit 2) naming the option."""
+    from sim.files.atomic import check_folder, check_output
+    from sim.files.errors import InputError
+
+    paths = _paths(args)
+    inputs = [p for p in paths if p.role == "input"]
+    outputs = [p for p in paths if p.role != "input"]
+    for k, out in enumerate(outputs):
+        for other in inputs:
+            if _same(out, other):
+                raise InputError(str(out), out.option,
+                                 f"is also the input {other.option}: writing it would overwrite "
+                                 "the input; choose another file")
+        for other in outputs[:k]:
+            if _same(out, other):
+                raise InputError(str(out), out.option,
+                                 f"is also given to {other.option}: one output would overwrite "
+                                 "the other; choose two files")
+    for out in outputs:
+        if out.role == "folder":
+            check_folder(out, out.option)
+        else:
+            check_output(out, out.option)
+
+
 def add_engine_option(p: argparse.ArgumentParser, default: str | None = "auto") -> None:
     """``--engine fast|simpy|auto``: which hall engine runs the replications (both give the
     same records; docs/engine-order.md)."""

@@ -19,7 +19,14 @@ import dataclasses
 import sys
 from typing import Any
 
-from sim.cli.args import EXIT_OK, add_engine_option, nonneg_int
+from sim.cli.args import (
+    EXIT_OK,
+    add_engine_option,
+    input_file,
+    nonneg_int,
+    output_file,
+    output_folder,
+)
 
 
 def register(sub: Any) -> None:
@@ -37,9 +44,10 @@ def register(sub: Any) -> None:
                     "finished run in STORE. Re-running the same command resumes: runs already "
                     "recorded as ok are skipped. Results do not depend on the executor or the "
                     "number of workers.")
-    run.add_argument("experiment", help="experiment YAML file")
-    run.add_argument("--store", required=True, help="results store (SQLite file; created, or "
-                                                    "resumed if it holds the same experiment)")
+    run.add_argument("experiment", type=input_file("EXPERIMENT"), help="experiment YAML file")
+    run.add_argument("--store", required=True, type=output_file("--store"),
+                     help="results store (SQLite file; created, or "
+                          "resumed if it holds the same experiment)")
     run.add_argument("--workers", "-j", type=nonneg_int, default=0,
                      help="local worker processes, or LocalCluster workers with --cluster local "
                           "(0 = all cores; default 0)")
@@ -57,8 +65,9 @@ def register(sub: Any) -> None:
 
     exp = bsub.add_parser("export", help="write the tidy results table (CSV or Parquet)",
                           description="Write the results of a store as a table.")
-    exp.add_argument("store", help="results store")
-    exp.add_argument("--out", required=True, help="output file, .csv or .parquet")
+    exp.add_argument("store", type=input_file("STORE"), help="results store")
+    exp.add_argument("--out", required=True, type=output_file("--out"),
+                     help="output file, .csv or .parquet")
     exp.add_argument("--table", choices=["metrics", "runs", "wide"], default="metrics",
                      help="metrics: one row per run and metric (tidy, default); runs: one row "
                           "per run with status, error, wall time; wide: one row per run, one "
@@ -89,9 +98,10 @@ def register(sub: Any) -> None:
                     "by hour, window utilisation heatmap, abandonment and share over target "
                     "by category, and (for a store) metrics against each factor. Reports read "
                     "results and records; they never run the simulation.")
-    rep.add_argument("source", help="results document (hallsim run/compare --json) or store")
-    rep.add_argument("--out", required=True, help="output directory")
-    rep.add_argument("--records", action="append", metavar="FILE",
+    rep.add_argument("source", type=input_file("SOURCE"),
+                     help="results document (hallsim run/compare --json) or store")
+    rep.add_argument("--out", required=True, type=output_folder("--out"), help="output directory")
+    rep.add_argument("--records", action="append", type=input_file("--records"), metavar="FILE",
                      help="records of a results document's runs (hallsim run --records: "
                           ".parquet, .csv, .csv.gz) for the waiting-time CDF; repeat, in the "
                           "document's order, for a compare document")

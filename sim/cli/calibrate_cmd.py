@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import argparse
 
-from sim.cli.args import EXIT_OK, nonneg_int, positive_float, positive_int
+from sim.cli.args import (
+    EXIT_OK,
+    input_file,
+    nonneg_int,
+    output_file,
+    output_folder,
+    positive_float,
+    positive_int,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,10 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                          description="Read ticket logs (hall export CSV/XLSX, hallsim records, "
                                      "the Anonymous Bank log) and write a scenario whose every "
                                      "estimated field carries its basis as a comment.")
-    cal.add_argument("logs", nargs="+", metavar="LOG", help="ticket log files")
-    cal.add_argument("--out", required=True, metavar="SCENARIO.yaml", help="scenario to write")
-    cal.add_argument("--report", metavar="DIR", help="write an HTML calibration report here")
-    cal.add_argument("--mapping", metavar="MAP.yaml",
+    cal.add_argument("logs", nargs="+", type=input_file("LOG"), metavar="LOG",
+                     help="ticket log files")
+    cal.add_argument("--out", required=True, type=output_file("--out"), metavar="SCENARIO.yaml",
+                     help="scenario to write")
+    cal.add_argument("--report", type=output_folder("--report"), metavar="DIR",
+                     help="write an HTML calibration report here")
+    cal.add_argument("--mapping", type=input_file("--mapping"), metavar="MAP.yaml",
                      help="column names and status words of a vendor's export")
     cal.add_argument("--resolution", type=positive_int, default=30,
                      help="minutes per arrival-profile and schedule step (default 30)")
@@ -41,16 +52,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                         description="Simulate the days of logs the scenario was not fitted on "
                                     "and set predicted beside observed waits, P(wait > target), "
                                     "abandonment and tickets served, per hour and item.")
-    bt.add_argument("scenario", help="scenario YAML (e.g. from hallsim calibrate)")
-    bt.add_argument("logs", nargs="+", metavar="LOG", help="ticket log files")
-    bt.add_argument("--json", required=True, metavar="OUT", help="write the comparison here")
-    bt.add_argument("--report", metavar="DIR", help="write an HTML backtest report here")
+    bt.add_argument("scenario", type=input_file("SCENARIO"),
+                    help="scenario YAML (e.g. from hallsim calibrate)")
+    bt.add_argument("logs", nargs="+", type=input_file("LOG"), metavar="LOG",
+                    help="ticket log files")
+    bt.add_argument("--json", required=True, type=output_file("--json"), metavar="OUT",
+                    help="write the comparison here")
+    bt.add_argument("--report", type=output_folder("--report"), metavar="DIR",
+                    help="write an HTML backtest report here")
     bt.add_argument("--arrivals", choices=("log", "model"), default="log",
                     help="replay the log's tickets (default) or draw them from the scenario")
     bt.add_argument("--staffing", choices=("scenario", "log"), default="scenario",
                     help="staff every day with the scenario's schedule (default) or with each "
                          "day's windows on duty inferred from the log (needs --arrivals log)")
-    bt.add_argument("--mapping", metavar="MAP.yaml", help="as for calibrate")
+    bt.add_argument("--mapping", type=input_file("--mapping"), metavar="MAP.yaml",
+                    help="as for calibrate")
     bt.add_argument("--short-service", type=positive_float, default=10.0, metavar="SECONDS",
                     help="as for calibrate (default 10 s)")
     bt.add_argument("--replications", "-r", type=positive_int, default=20,
@@ -67,9 +83,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.calibrate import Options, calibrate, write_scenario
     from sim.calibration.hall_export import load_mapping
     from sim.calibration.readers import read_logs
-    from sim.files.atomic import check_output
-
-    check_output(args.out, "--out")
     mapping = load_mapping(args.mapping)
     log = read_logs(args.logs, mapping)
     name = args.name or f"calibrated from {Path(args.logs[0]).stem}"
@@ -98,10 +111,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from sim.calibration.calibrate import Options
     from sim.calibration.hall_export import load_mapping
     from sim.calibration.readers import read_logs
-    from sim.files.atomic import check_output, write_json_atomic
+    from sim.files.atomic import write_json_atomic
     from sim.scenario.model import load_scenario
 
-    check_output(args.json, "--json")
     scenario = load_scenario(args.scenario)
     log = read_logs(args.logs, load_mapping(args.mapping))
     doc = backtest(scenario, log, arrivals=args.arrivals, replications=args.replications,

@@ -21,7 +21,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_OK, add_engine_option, nonneg_int, positive_int, replications
+from sim.cli.args import (
+    EXIT_OK,
+    FIGURE_SUFFIXES,
+    add_engine_option,
+    input_file,
+    nonneg_int,
+    output_file,
+    positive_int,
+    replications,
+)
 
 #: metric drawn in the waterfall when no --metric is given
 FIGURE_METRIC = "overall.wait_mean"
@@ -36,7 +45,7 @@ def register(sub: Any) -> None:
                     "(Shapley values per replication, 95%% CIs), with the interaction terms "
                     "of the full factorial. A patch is a partial scenario merged into the "
                     "base (docs/decompose.md).")
-    p.add_argument("base", help="base scenario YAML file")
+    p.add_argument("base", type=input_file("BASE"), help="base scenario YAML file")
     p.add_argument("--change", "-c", action="append", required=True, metavar="NAME=PATCH.yaml",
                    help="a named change: a partial scenario merged into the base (repeat; "
                         "applied in the order given)")
@@ -53,10 +62,12 @@ def register(sub: Any) -> None:
                         "by_category.不动产登记.wait_mean; '*' matches any key (repeatable; "
                         "default: mean wait, P(wait > target), abandonment, visits per case, "
                         "lead time, time in hall, window-hours, where produced)")
-    p.add_argument("--json", metavar="OUT", help="write the decomposition document here")
-    p.add_argument("--figure", metavar="OUT.png", help="write a waterfall figure here (.png, "
-                                                       ".svg or .pdf)")
-    p.add_argument("--store", metavar="STORE",
+    p.add_argument("--json", metavar="OUT", type=output_file("--json"),
+                   help="write the decomposition document here")
+    p.add_argument("--figure", metavar="OUT.png", type=output_file("--figure", FIGURE_SUFFIXES),
+                   help="write a waterfall figure here (.png, "
+                        ".svg or .pdf)")
+    p.add_argument("--store", metavar="STORE", type=output_file("--store"),
                    help="results store (SQLite) to record runs in and resume from "
                         "(default: a temporary one)")
     p.add_argument("--workers", "-j", type=nonneg_int, default=1,
@@ -81,14 +92,9 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     )
     from sim.batch.executors import make_executor
     from sim.cli.batch_cmd import check_metric_names
-    from sim.files.atomic import check_output, write_json_atomic
-    from sim.files.errors import InputError
+    from sim.files.atomic import write_json_atomic
 
     check_metric_names([m for m in args.metric or [] if m not in TOTALS])
-    check_output(args.json, "--json")
-    check_output(args.figure, "--figure")
-    if args.figure and Path(args.figure).suffix.lower() not in (".png", ".svg", ".pdf"):
-        raise InputError(args.figure, "--figure", "figure file must end in .png, .svg or .pdf")
     changes = [load_change(*parse_change(text)) for text in args.change]
     plan = plan_decomposition(args.base, changes, args.replications, seed=args.seed,
                               days=args.days,

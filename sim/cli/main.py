@@ -20,7 +20,10 @@ from sim.cli.args import (
     EXIT_INPUT,
     EXIT_OK,
     add_engine_option,
+    check_paths,
+    input_file,
     nonneg_int,
+    output_file,
     positive_int,
     replications,
     use_engine_option,
@@ -45,7 +48,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", "-j", type=nonneg_int, default=1,
                    help="worker processes for replications (0 = all cores; default 1); "
                         "results do not depend on it")
-    p.add_argument("--json", metavar="OUT", help="write the results document (JSON) here")
+    p.add_argument("--json", metavar="OUT", type=output_file("--json"),
+                   help="write the results document (JSON) here")
     p.add_argument("--quiet", "-q", action="store_true", help="no table, no progress bar")
     add_engine_option(p)
 
@@ -61,16 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate one scenario and summarise waits",
                          description="Simulate a scenario; print a summary table.")
-    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("scenario", type=input_file("SCENARIO"), help="scenario YAML file")
     _add_run_options(run)
-    run.add_argument("--records", metavar="OUT",
+    run.add_argument("--records", metavar="OUT", type=output_file("--records"),
                      help="write one row per ticket (.csv, .csv.gz or .parquet)")
 
     cmp_ = sub.add_parser("compare", help="compare scenarios on the same seeds",
                           description="Run every scenario with the same seeds (common random "
                                       "numbers) and print paired differences against the first.")
-    cmp_.add_argument("scenarios", nargs="+", help="two or more scenario YAML files; the first "
-                                                   "is the baseline")
+    cmp_.add_argument("scenarios", nargs="+", type=input_file("SCENARIO"),
+                      help="two or more scenario YAML files; the first "
+                           "is the baseline")
     _add_run_options(cmp_)
 
     val = sub.add_parser("validate", help="check a scenario file and print capacity warnings",
@@ -149,12 +154,10 @@ def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = Fals
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``hallsim run``."""
-    from sim.files.atomic import check_output, write_json_atomic
+    from sim.files.atomic import write_json_atomic
 
     if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
         raise InputError(args.records, "", "records file must end in .csv, .csv.gz or .parquet")
-    check_output(args.json, "--json")
-    check_output(args.records, "--records")
     scenario = _load(args.scenario, args.days)
     _warn(scenario, args.scenario)
     result = _simulate(scenario, args, keep_records=bool(args.records))
@@ -175,13 +178,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """``hallsim compare``."""
-    from sim.files.atomic import check_output, write_json_atomic
+    from sim.files.atomic import write_json_atomic
     from sim.report.tables import comparison_table, summary_table
     from sim.run.compare import compare_runs
 
     if len(args.scenarios) < 2:
         raise InputError("", "", "compare needs at least two scenario files")
-    check_output(args.json, "--json")
     scenarios = [_load(p, args.days) for p in args.scenarios]
     labels = _labels(args.scenarios, [s.name for s in scenarios])
     for s, p in zip(scenarios, args.scenarios):
@@ -304,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         atexit.register(_exit_without_final_collection)
     try:
         set_language(lang)
+        check_paths(args)
         use_engine_option(args)
         handler = handlers.get(args.verb) or args.handler
         code = handler(args)

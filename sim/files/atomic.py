@@ -34,6 +34,23 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
+def _check_writable(path: Path, option: str, what: str) -> None:
+    """Refuse a place where no ``what`` (file or folder) can be made: its nearest existing
+    folder must be a folder this process can write in."""
+    from sim.files.errors import InputError
+
+    folder = path.parent if what == "file" else path
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        if not folder.is_dir():
+            raise OSError(f"'{folder}' is not a folder")
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InputError(str(path), option, f"cannot write a {what} here ({exc})") from None
+
+
 def check_output(path: str | Path | None, option: str) -> None:
     """Refuse, before any work is done, an output path that cannot be written.
 
@@ -47,16 +64,23 @@ def check_output(path: str | Path | None, option: str) -> None:
     path = Path(path)
     if path.is_dir():
         raise InputError(str(path), option, "is a directory; give a file name")
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    try:
-        if not folder.is_dir():
-            raise OSError(f"'{folder}' is not a folder")
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise InputError(str(path), option, f"cannot write a file here ({exc})") from None
+    _check_writable(path, option, "file")
+
+
+def check_folder(path: str | Path | None, option: str) -> None:
+    """Refuse, before any work is done, an output folder that cannot be written: an
+    existing file of that name, or a place where no folder can be made.
+
+    Raises :class:`sim.files.errors.InputError` (exit 2) naming the option.
+    """
+    from sim.files.errors import InputError
+
+    if path is None:
+        return
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InputError(str(path), option, "is a file; give a folder name")
+    _check_writable(path, option, "folder")
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -19,6 +19,7 @@ import yaml
 
 from sim.files.errors import InputError
 from sim.files.limits import MAX_FILE_BYTES, MAX_NESTING, MAX_VALUES
+from sim.files.reading import read_bytes_limited
 
 
 class _TooDeep(yaml.YAMLError):
@@ -120,17 +121,9 @@ def read_yaml(path: str | Path) -> Any:
     """Parse a YAML file safely; unreadable files, bad YAML and data beyond the limits
     (size, nesting, values, NaN and infinity) raise :class:`InputError`."""
     source = str(path)
+    raw = read_bytes_limited(path, MAX_FILE_BYTES, "'Limits' in docs/scenario-format.md")
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(source, "", f"file of {size:,} bytes, larger than the limit of "
-                                         f"{MAX_FILE_BYTES:,} (see 'Limits' in "
-                                         "docs/scenario-format.md)")
-        text = _decode(Path(path).read_bytes())
-    except FileNotFoundError:
-        raise InputError(source, "", "file not found") from None
-    except OSError as exc:
-        raise InputError(source, "", f"cannot read file ({exc})") from None
+        text = _decode(raw)
     except UnicodeDecodeError:
         raise InputError(source, "", "cannot read file: its text is neither UTF-8 nor "
                                      "GBK/GB18030") from None

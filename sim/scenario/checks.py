@@ -65,6 +65,9 @@ def check_categories(sc: Scenario, auth: Authorisation) -> None:
     """Every category is served by some window group and has a valid arrival profile."""
     served = auth.served()
     for c, cat in sc.categories.items():
+        if not c.strip() or c != c.strip():
+            raise ScenarioError(f"categories.{c}", f"category name '{c}' is empty or begins or "
+                                "ends with spaces: give the item's name")
         if c not in served:
             raise ScenarioError(f"categories.{c}", f"no window serves category '{c}'")
         if isinstance(cat.arrivals_per_hour, dict):

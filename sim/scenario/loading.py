@@ -36,6 +36,9 @@ def _describe(err: Any) -> tuple[str, str]:
     elif err["type"] == "union_tag_not_found":
         msg = f"missing field 'dist' (choose one of {', '.join(DIST_NAMES)})" \
             if ctx.get("discriminator") == "'dist'" else msg
+    elif err["type"] in ("float_parsing", "int_parsing") and err.get("input") in ("true",
+                                                                                  "false"):
+        msg = f"a number is expected, not {err['input']}"
     elif err["type"] == "extra_forbidden":
         msg = "unknown field"
     elif err["type"] == "missing":

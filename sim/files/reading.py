@@ -1,0 +1,49 @@
+"""Opening input files safely: only regular files, never more than a documented size.
+
+A path given as input may be a folder, a named pipe (FIFO) that blocks until someone
+writes to it, or a device such as ``/dev/zero`` that never ends. :func:`check_input_file`
+refuses all of them before anything is opened, and :func:`read_bytes_limited` reads at
+most ``limit`` bytes, so an input can neither hang a command nor exhaust memory.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from sim.files.errors import InputError
+
+
+def check_input_file(path: str | Path) -> Path:
+    """The path, if it names a regular file that exists; otherwise an
+    :class:`InputError` saying what it is instead (missing, a folder, a pipe, a device)."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(str(path), "", "file not found") from None
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot read file ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(str(path), "", "is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else \
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+        raise InputError(str(path), "", f"is {kind}, not a regular file; give a file")
+    return path
+
+
+def read_bytes_limited(path: str | Path, limit: int, limit_name: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (``limit_name`` says where
+    the limit is documented); larger files, and files that grow past it while being
+    read, raise :class:`InputError`."""
+    path = check_input_file(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(str(path), "", f"cannot read file ({exc.strerror})") from None
+    if len(data) > limit:
+        raise InputError(str(path), "", f"file larger than the limit of {limit:,} bytes "
+                                        f"(see {limit_name})")
+    return data
