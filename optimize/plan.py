@@ -1,9 +1,10 @@
-"""Staffing plans: the plan document (PLAN.json / PLAN.yaml), the staffed scenario, a table.
+"""Staffing plans: the plan document (PLAN.json / PLAN.yaml) and the staffed scenario.
 
 A plan says how many windows of each type are open in each period. Applied to
 the hall it becomes a runnable scenario: one window group per staffed type, with
 ``count`` = the most windows it opens at once and a ``schedule`` of windows per
-period start, its staff's ``speed`` factors and its authorisation set.
+period start, its staff's ``speed`` factors and its authorisation set. The
+terminal table of a plan document is :func:`sim.report.staffing_plan.plan_table`.
 """
 
 from __future__ import annotations
@@ -165,70 +166,3 @@ def desks_report(problem: Problem, solution: Solution) -> dict[str, Any]:
             if sum(v[p] for v in solution.open.values()) >= limit:
                 binding.append(per.label)
     return {"limit": limit, "source": problem.desks_source, "binding": binding}
-
-
-def plan_table(doc: dict[str, Any]) -> str:
-    """A readable terminal report: status, windows per type and period (columns:
-    period start), totals, and the certification's iterations and cells; tables by
-    :func:`sim.report.tables.text_table` (aligned by display width)."""
-    from sim.report.tables import text_table
-
-    head = (f"{doc['scenario']}: status {doc['status']}, cost {_num(doc['cost'])}, "
-            f"headcount {doc['headcount']}, window-hours {_num(doc['window_hours'])}")
-    if doc.get("bound") is not None:
-        head += (f"\nlower bound {_num(doc['bound'])} (LP relaxation {_num(doc['lp_bound'])}), "
-                 f"gap {100 * (doc['gap'] or 0.0):.2f}%")
-    if doc["status"] in ("infeasible", "time_limit"):
-        return head + "\n" + doc.get("diagnosis", "")
-    desks = doc.get("desks") or {}
-    if desks.get("binding"):
-        head += (f"\nthe desk limit binds: all {desks['limit']} desks "
-                 f"({'the hall' if desks['source'] == 'hall' else 'spec'}) open at "
-                 + ", ".join(desks["binding"][:8]) + (" ..." if len(desks["binding"]) > 8 else ""))
-    labels = doc["periods"]
-    types = list(doc["windows"])
-    rows = [[t, *(str(doc["windows"][t]["per_period"][lab]) for lab in labels),
-             str(doc["windows"][t]["max"])] for t in types]
-    totals = [sum(doc["windows"][t]["per_period"][lab] for t in types) for lab in labels]
-    rows.append(["total", *map(str, totals), str(max(totals, default=0))])
-    parts = [head, text_table(["type", *labels, "max"], rows,
-                              "windows open per period (columns: period start):")]
-    if doc.get("shifts"):
-        parts.append("shifts: " + "; ".join(f"{t}: " + ", ".join(f"{j} x{n}" for j, n in v.items())
-                                            for t, v in doc["shifts"].items()))
-    if doc.get("iterations"):
-        parts.append(text_table(
-            ["#", "kind", "replications", "cost", "headcount", "cells short",
-             "worst shortfall", "worst cell", "seed"],
-            [[str(it["iteration"]), it["kind"], _reps(it), _num(it["cost"]),
-              str(it["headcount"]), str(it["cells_short"]), f"{it['worst_shortfall']:.3f}",
-              _where(it.get("worst")), str(it["seed"])] for it in doc["iterations"]],
-            "certification iterations:"))
-    if doc.get("service_level"):
-        parts.append(text_table(
-            ["item", "period", "day factor", "mean", "bound", "target", "replications",
-             "verdict"],
-            [[c, v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
-              f"{v['bound']:.3f}", v["target"], str(v["replications"]),
-              "met" if v["met"] else "SHORT"] for c, v in doc["service_level"].items()],
-            "simulated service level (worst cell per item: mean, one-sided 95% bound):"))
-    if doc.get("short_cells"):
-        parts.append(text_table(
-            ["item", "period", "day factor", "mean", "bound", "target"],
-            [[v["item"], v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
-              f"{v['bound']:.3f}", v["target"]] for v in doc["short_cells"]],
-            "short cells (not certified):"))
-    return "\n".join(parts)
-
-
-def _reps(it: dict[str, Any]) -> str:
-    pilot = it.get("pilot_replications")
-    return f"{pilot}+{it['replications']}" if pilot else str(it["replications"])
-
-
-def _where(worst: dict[str, Any] | None) -> str:
-    return f"{worst['item']} at {worst['period']}" if worst else "-"
-
-
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:,.2f}"

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
-from optimize.plan import plan_document, plan_table
+from optimize.plan import plan_document
 from optimize.problem import build_problem
 from optimize.solve import solve
 from optimize.spec import check_spec, spec_from_dict
 from sim.files.errors import InputError
+from sim.report.staffing_plan import plan_table
 from sim.scenario.model import scenario_from_dict
 from sim.stats.sizing import Target, windows_needed
 from sim.stats.theory import erlang_c_vec, mmc_servers_for_service_level

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from optimize.consolidate import consolidate, consolidation_table
+from optimize.consolidate import consolidate
 from optimize.spec import spec_from_dict
 from sim.cli.main import main
+from sim.report.consolidation import consolidation_table
 from sim.scenario.model import dump_scenario, scenario_from_dict
 
 

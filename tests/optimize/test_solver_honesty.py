@@ -146,7 +146,8 @@ def test_the_plan_reports_the_lp_bound_the_bound_and_the_gap():
     assert sol.lp_bound is not None and sol.bound is not None
     assert sol.lp_bound <= sol.bound + 1e-6 <= sol.cost + 2e-6
     assert sol.gap == pytest.approx(0.0, abs=1e-6)
-    from optimize.plan import plan_document, plan_table
+    from optimize.plan import plan_document
+    from sim.report.staffing_plan import plan_table
 
     doc = plan_document(p, sol)
     assert doc["gap"] == pytest.approx(0.0, abs=1e-6) and doc["lp_bound"] <= doc["cost"]
