@@ -10,7 +10,16 @@ import argparse
 import sys
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_float, nonneg_int, positive_float, positive_int
+from sim.cli.args import (
+    EXIT_OK,
+    add_engine_option,
+    input_file,
+    nonneg_float,
+    nonneg_int,
+    output_file,
+    positive_float,
+    positive_int,
+)
 from sim.files.errors import InputError
 
 #: ``hallsim optimize --certify``: the plan did not pass certification
@@ -37,8 +46,10 @@ def register(subparsers: Any) -> None:
                     "every item meets its service level (spec: docs/optimize.md); with "
                     "--certify, simulate the plan and add cuts until it passes.",
         epilog=OPTIMIZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    opt.add_argument("scenario", help="scenario YAML file (may hold an optimize: section)")
-    opt.add_argument("--spec", help="optimisation spec YAML (instead of the optimize: section)")
+    opt.add_argument("scenario", type=input_file("SCENARIO"),
+                     help="scenario YAML file (may hold an optimize: section)")
+    opt.add_argument("--spec", type=input_file("--spec"),
+                     help="optimisation spec YAML (instead of the optimize: section)")
     opt.add_argument("--structure", help="override the spec's window types: one or more of "
                                          "dedicated,chain,zone,full,auto (comma-separated)")
     opt.add_argument("--certify", action="store_true",
@@ -62,14 +73,18 @@ def register(subparsers: Any) -> None:
                      help="solver time limit in seconds (default: spec, 120)")
     opt.add_argument("--gap", type=nonneg_float, default=None,
                      help="relative optimality gap (default: spec, 0)")
-    opt.add_argument("--lp", metavar="FILE", help="write the MILP in LP format here")
-    opt.add_argument("--out", metavar="PLAN.yaml", help="write the plan (YAML) here")
-    opt.add_argument("--json", metavar="PLAN.json", help="write the plan (JSON) here")
-    opt.add_argument("--scenario-out", metavar="STAFFED.yaml",
+    opt.add_argument("--lp", metavar="FILE", type=output_file("--lp"),
+                     help="write the MILP in LP format here")
+    opt.add_argument("--out", metavar="PLAN.yaml", type=output_file("--out"),
+                     help="write the plan (YAML) here")
+    opt.add_argument("--json", metavar="PLAN.json", type=output_file("--json"),
+                     help="write the plan (JSON) here")
+    opt.add_argument("--scenario-out", metavar="STAFFED.yaml", type=output_file("--scenario-out"),
                      help="write the staffed hall as a runnable scenario here")
     opt.add_argument("--workers", "-j", type=nonneg_int, default=1,
                      help="worker processes for certification runs (0 = all cores)")
     opt.add_argument("--quiet", "-q", action="store_true", help="no table")
+    add_engine_option(opt)
     opt.set_defaults(handler=cmd_optimize)
 
     con = subparsers.add_parser(
@@ -77,8 +92,9 @@ def register(subparsers: Any) -> None:
         description="Waits at today's headcount redistributed over each structure's windows "
                     "(paired CIs against dedicated), the least cost meeting the service "
                     "level, and a speed sweep of chain against full.")
-    con.add_argument("scenario", help="scenario YAML file (may hold an optimize: section)")
-    con.add_argument("--spec", help="optimisation spec YAML")
+    con.add_argument("scenario", type=input_file("SCENARIO"),
+                     help="scenario YAML file (may hold an optimize: section)")
+    con.add_argument("--spec", type=input_file("--spec"), help="optimisation spec YAML")
     con.add_argument("--structures", default="dedicated,chain,zone,full",
                      help="comma-separated structures (default: dedicated,chain,zone,full)")
     con.add_argument("--slowdowns", default="1.0,1.1,1.2,1.3,1.4,1.5",
@@ -89,9 +105,12 @@ def register(subparsers: Any) -> None:
     con.add_argument("--seed", type=nonneg_int, default=1, help="master seed (default 1)")
     con.add_argument("--workers", "-j", type=nonneg_int, default=1,
                      help="worker processes (0 = all cores)")
-    con.add_argument("--json", metavar="OUT", help="write the study (JSON) here")
-    con.add_argument("--figure", metavar="OUT.png", help="write a figure (PNG) here")
+    con.add_argument("--json", metavar="OUT", type=output_file("--json"),
+                     help="write the study (JSON) here")
+    con.add_argument("--figure", metavar="OUT.png", type=output_file("--figure", (".png",)),
+                     help="write a figure (PNG) here")
     con.add_argument("--quiet", "-q", action="store_true", help="no table")
+    add_engine_option(con)
     con.set_defaults(handler=cmd_consolidate)
 
 
@@ -146,13 +165,10 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from optimize.problem import build_problem
     from optimize.solve import solve
     from optimize.spec import load_inputs
-    from sim.files.atomic import check_output, write_json_atomic, write_text_atomic
+    from sim.files.atomic import write_json_atomic, write_text_atomic
     from sim.report.staffing_plan import plan_table
     from sim.scenario.model import dump_scenario
 
-    for path, option in ((args.out, "--out"), (args.json, "--json"),
-                         (args.scenario_out, "--scenario-out"), (args.lp, "--lp")):
-        check_output(path, option)
     scenario, spec = load_inputs(args.scenario, args.spec)
     spec = _spec_overrides(spec, args)
     _check_solver(spec.solver.name)
@@ -215,11 +231,9 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     """``hallsim consolidate``: the consolidation study."""
     from optimize.consolidate import consolidate
     from optimize.spec import STRUCTURES, load_inputs
-    from sim.files.atomic import check_output, write_json_atomic
+    from sim.files.atomic import write_json_atomic
     from sim.report.consolidation import consolidation_figure, consolidation_table
 
-    check_output(args.json, "--json")
-    check_output(args.figure, "--figure")
     structures = tuple(s.strip() for s in args.structures.split(",") if s.strip())
     bad = [s for s in structures if s not in STRUCTURES]
     if bad or not structures:
