@@ -16,7 +16,7 @@ from pathlib import Path
 from nicegui import app, ui
 
 from sim.report.i18n import normalise
-from sim.web import jobs_panel, workspace_panel
+from sim.web import editor, jobs_panel, results, workspace_panel
 from sim.web.common import Context, tid
 from sim.web.jobs import JobManager
 from sim.web.security import TokenGate
@@ -25,6 +25,8 @@ from sim.web.workspace import Workspace
 #: tabs in order: (key, English title, the area's builder)
 TABS = (
     ("workspace", "Workspace", workspace_panel.panel),
+    ("editor", "Hall editor", editor.panel),
+    ("run", "Run", results.panel),
     ("jobs", "Jobs", jobs_panel.panel),
 )
 

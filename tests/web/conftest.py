@@ -28,6 +28,24 @@ def run_story(workspace: Path, story: Callable[[User], Awaitable[None]]) -> None
     asyncio.run(play())
 
 
+def visible(user: User, marker: str) -> bool:
+    """Whether an element with ``marker`` is on the page and visible."""
+    try:
+        user.find(marker)
+    except AssertionError:
+        return False
+    return True
+
+
+async def wait_for(user: User, marker: str, seconds: float = 90) -> None:
+    """Wait until an element with ``marker`` shows (a job's result), at most ``seconds``."""
+    for _ in range(int(seconds * 10)):
+        if visible(user, marker):
+            return
+        await asyncio.sleep(0.1)
+    await user.should_see(marker=marker)
+
+
 @pytest.fixture
 def story(tmp_path: Path) -> Callable[[Callable[[User], Awaitable[None]]], None]:
     """``story(fn)`` plays ``fn(user)`` against a fresh workspace in ``tmp_path``."""

@@ -1,0 +1,140 @@
+"""ECharts options of the page's figures, built from results documents.
+
+Pure functions (no UI): every value is read from a results document or a
+comparison (``RunResult.document()``, ``compare_runs``) and shown in its display
+unit from the metric registry (:func:`sim.stats.registry.display`: shares in
+percent); axis names are the registry's labels with units, in the language in use
+(:func:`sim.report.i18n.metric_heading`). A 95 % interval is drawn as a band
+(a transparent lower series and the band's height stacked on it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sim.report.i18n import metric_heading, tr
+from sim.stats import registry
+
+#: series colours (ECharts' default palette, first entries)
+COLOURS = ("#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452")
+
+
+def _shown(key: str, value: Any) -> float | None:
+    x = registry.display(key, value)
+    return None if x is None or x != x else round(float(x), 3)
+
+
+def hour_labels(by_hour: Mapping[str, Any]) -> list[str]:
+    """``"08:00"``, ... for the hours of a document's ``by_hour``."""
+    return [f"{h}:00" for h in by_hour]
+
+
+def band_series(name: str, key: str, rows: Sequence[Mapping[str, Any]], colour: str,
+                stack: str) -> list[dict[str, Any]]:
+    """A line of ``key`` over ``rows`` with its 95 % band: three ECharts series."""
+    mean = [_shown(key, r.get(key)) for r in rows]
+    half = [_shown(key, (r.get("ci95") or {}).get(key)) for r in rows]
+    low = [None if m is None else max(0.0, m - (h or 0.0)) for m, h in zip(mean, half)]
+    high = [None if m is None else m + (h or 0.0) for m, h in zip(mean, half)]
+    height = [None if lo is None or hi is None else round(hi - lo, 3)
+              for lo, hi in zip(low, high)]
+    band = f"{name} 95% CI"
+    return [
+        {"name": band, "type": "line", "data": low, "stack": stack, "symbol": "none",
+         "lineStyle": {"opacity": 0}, "tooltip": {"show": False}, "silent": True},
+        {"name": band, "type": "line", "data": height, "stack": stack, "symbol": "none",
+         "lineStyle": {"opacity": 0}, "areaStyle": {"color": colour, "opacity": 0.2},
+         "tooltip": {"show": False}, "silent": True},
+        {"name": name, "type": "line", "data": mean, "color": colour, "symbolSize": 6},
+    ]
+
+
+def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, Any]:
+    """Metric ``key`` by hour of day for one or more documents, each with its band."""
+    first = next(iter(docs.values()))
+    hours = list(first.get("by_hour") or {})
+    series: list[dict[str, Any]] = []
+    for k, (label, doc) in enumerate(docs.items()):
+        by_hour = doc.get("by_hour") or {}
+        rows = [by_hour.get(h, {}) for h in hours]
+        series += band_series(label, key, rows, COLOURS[k % len(COLOURS)], f"band{k}")
+    return {
+        "title": {"text": metric_heading(key) + " · " + tr("by hour"), "left": "center",
+                  "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": list(docs), "bottom": 0},
+        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50},
+        "xAxis": {"type": "category", "data": [f"{h}:00" for h in hours]},
+        "yAxis": {"type": "value", "name": metric_heading(key), "min": 0,
+                  "nameTextStyle": {"align": "left"}},
+        "series": series,
+    }
+
+
+def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[Any]],
+              key: str) -> dict[str, Any]:
+    """Bars of metric ``key`` per name (one bar series per entry of ``values``)."""
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": list(values), "bottom": 0} if len(values) > 1 else {"show": False},
+        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60, "containLabel": True},
+        "xAxis": {"type": "category", "data": list(names), "axisLabel": {"interval": 0,
+                                                                         "rotate": 20}},
+        "yAxis": {"type": "value", "name": metric_heading(key), "min": 0},
+        "series": [{"name": label, "type": "bar", "data": [_shown(key, v) for v in vals],
+                    "color": COLOURS[k % len(COLOURS)]}
+                   for k, (label, vals) in enumerate(values.items())],
+    }
+
+
+def category_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, Any]:
+    """Metric ``key`` per item (category) for one or more documents."""
+    names = list(next(iter(docs.values())).get("by_category") or {})
+    values = {label: [(d.get("by_category") or {}).get(n, {}).get(key) for n in names]
+              for label, d in docs.items()}
+    return bar_chart(metric_heading(key) + " · " + tr("by category"), names, values, key)
+
+
+def window_chart(docs: Mapping[str, Mapping[str, Any]], key: str = "utilisation"
+                 ) -> dict[str, Any]:
+    """Metric ``key`` per window group for one or more documents."""
+    names: list[str] = []
+    for d in docs.values():
+        names += [w for w in d.get("by_window") or {} if w not in names]
+    values = {label: [(d.get("by_window") or {}).get(n, {}).get(key) for n in names]
+              for label, d in docs.items()}
+    return bar_chart(metric_heading(key) + " · " + tr("by window group"), names, values, key)
+
+
+def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str
+                    ) -> dict[str, Any]:
+    """A waterfall: the first and last steps as totals, the others as changes."""
+    names, base, up, down = [], [], [], []
+    level = 0.0
+    for k, (name, value) in enumerate(steps):
+        names.append(name)
+        if k == 0 or k == len(steps) - 1:
+            base.append(0.0)
+            up.append(round(value, 3))
+            down.append(0.0)
+            level = value
+        else:
+            start, level = level, level + value
+            base.append(round(min(start, level), 3))
+            up.append(round(value, 3) if value >= 0 else 0.0)
+            down.append(round(-value, 3) if value < 0 else 0.0)
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60, "containLabel": True},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 20}},
+        "yAxis": {"type": "value", "name": unit},
+        "series": [
+            {"type": "bar", "stack": "w", "data": base, "itemStyle": {"color": "transparent"},
+             "tooltip": {"show": False}, "silent": True},
+            {"name": "+", "type": "bar", "stack": "w", "data": up, "color": COLOURS[3]},
+            {"name": "-", "type": "bar", "stack": "w", "data": down, "color": COLOURS[1]},
+        ],
+    }

@@ -1,0 +1,424 @@
+"""The hall editor: window groups, the item x window-group authorisation grid,
+schedules and demand as grids by time of day, service and patience, targets.
+
+The editor works on the scenario file's data (as read from YAML) and validates it
+after every change with the scenario model the command line uses
+(:func:`sim.scenario.loading.scenario_from_dict`, and the ``optimize:`` section with
+the optimiser's spec when there is one, as ``hallsim validate`` does). An invalid
+field is marked in place with the message ``hallsim validate`` prints (file, field
+path, problem); nothing invalid can be saved. Saving writes the data back as YAML
+(comments of the original file are not kept).
+
+Grids by time of day have a column at every whole hour the hall is open and at
+every key the file already has, so a half-hourly profile is kept exactly: a cell
+shows the value in force from its time until the next column.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+from nicegui import ui
+
+from sim.files.errors import InputError
+from sim.files.yaml_reader import read_yaml
+from sim.scenario.clock import format_hhmm, parse_hhmm, parse_periods
+from sim.scenario.loading import scenario_from_dict
+from sim.scenario.model import Scenario
+from sim.web.common import Context, Message, tid
+
+#: service and patience parameters offered for editing, when the distribution has them
+PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
+
+
+def validate(data: Any, source: str) -> Scenario:
+    """The scenario of ``data``, validated as ``hallsim validate`` does (raises InputError)."""
+    if not isinstance(data, dict):
+        return scenario_from_dict(data, source)
+    hall = dict(data)
+    section = hall.pop("optimize", None)
+    scenario = scenario_from_dict(hall, source)
+    if section is not None:
+        from optimize.spec import check_spec, spec_from_dict
+
+        check_spec(spec_from_dict(section, source), scenario, source)
+    return scenario
+
+
+def grid_times(data: dict[str, Any], profiles: list[Any]) -> list[str]:
+    """Columns of a time-of-day grid: whole hours the hall is open, and every key of
+    ``profiles`` (mappings ``HH:MM -> value``), as ``HH:MM`` in order."""
+    times: set[float] = set()
+    for start, end in parse_periods(list(data["hall"]["open"])):
+        times.add(start)
+        t = (start // 60 + 1) * 60
+        while t < end:
+            times.add(t)
+            t += 60
+    for p in profiles:
+        if isinstance(p, dict):
+            times.update(parse_hhmm(k) for k in p)
+    return [format_hhmm(t) for t in sorted(times)]
+
+
+def value_at(profile: Any, time: str) -> float:
+    """The value a profile (a number, or ``HH:MM -> value``) holds at ``time``."""
+    if not isinstance(profile, dict):
+        return float(profile)
+    t = parse_hhmm(time)
+    keys = sorted(profile, key=parse_hhmm)
+    current = profile[keys[0]]
+    for k in keys:
+        if parse_hhmm(k) <= t:
+            current = profile[k]
+    return float(current)
+
+
+def scaled(rate: Any, factor: float) -> Any:
+    """An arrival rate (number or profile) multiplied by ``factor``."""
+    if isinstance(rate, dict):
+        return {k: round(float(v) * factor, 4) for k, v in rate.items()}
+    return round(float(rate) * factor, 4)
+
+
+def with_serves(scenario: Scenario, group: str, item: str, on: bool) -> list[str]:
+    """Items group ``group`` serves after (un)ticking ``item``: explicit names, the
+    present order kept (the first stays primary), new items last."""
+    items = [c for c in scenario.serves(group) if c != item]
+    if on:
+        items.append(item)
+    return items
+
+
+def set_serves(group: dict[str, Any], serves: list[str]) -> None:
+    """Give a window group (file data) ``serves``; speed factors and primary items of
+    items it no longer serves are dropped with them."""
+    group["serves"] = serves
+    for key in ("speed", "primary"):
+        value = group.get(key)
+        if isinstance(value, dict):
+            kept: Any = {k: v for k, v in value.items() if k in serves}
+        elif isinstance(value, list):
+            kept = [v for v in value if v in serves]
+        else:
+            continue
+        if kept:
+            group[key] = kept
+        else:
+            group.pop(key)
+
+
+class Editor:
+    """The open scenario's data, its validation and its fields on the page."""
+
+    def __init__(self, ctx: Context, name: str) -> None:
+        self.ctx, self.name = ctx, name
+        self.path = ctx.workspace.scenario_path(name)
+        self.data: dict[str, Any] = read_yaml(self.path)
+        self.saved = copy.deepcopy(self.data)
+        self.fields: dict[str, Any] = {}
+        self.scenario: Scenario | None = None
+        self.error: InputError | None = None
+        self.message: Message | None = None
+        self.save_button: Any = None
+
+    # --- validation ------------------------------------------------------------------
+
+    def check(self) -> bool:
+        """Validate the data; mark the field at fault (or clear the marks)."""
+        for element in self.fields.values():
+            element.props(remove="error error-message")
+        try:
+            self.scenario = validate(self.data, str(self.path))
+            self.error = None
+        except InputError as exc:
+            self.error = exc
+            element = self._field_of(exc.path)
+            if element is not None:
+                element.props(f'error error-message="{_attr(exc.problem)}"')
+        if self.message is not None:
+            if self.error is None:
+                self.message.clear()
+            else:
+                self.message.error(f"hallsim: error: {self.error}")
+        if self.save_button is not None:
+            self.save_button.set_enabled(self.error is None)
+        return self.error is None
+
+    def _field_of(self, path: str) -> Any:
+        parts = path.split(".")
+        while parts:
+            element = self.fields.get(".".join(parts))
+            if element is not None:
+                return element
+            parts.pop()
+        return None
+
+    def field(self, path: str, element: Any) -> Any:
+        """Register ``element`` as the input of field ``path`` (its test id too)."""
+        self.fields[path] = element
+        return tid(element, "field-" + path)
+
+    # --- changes ---------------------------------------------------------------------
+
+    def change(self, apply: Any) -> None:
+        """Apply a change to the data and validate."""
+        apply(self.data)
+        self.check()
+
+    def save(self, as_name: str | None = None) -> str | None:
+        """Write the data as YAML (under ``as_name`` if given); None when invalid."""
+        if not self.check():
+            return None
+        name = as_name or self.name
+        text = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True)
+        self.ctx.workspace.write_scenario(name, text)
+        self.saved = copy.deepcopy(self.data)
+        return name
+
+
+def _attr(text: str) -> str:
+    return text.replace('"', "'")
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return None if value is None or value == "" else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int_or_float(x: float | None) -> Any:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else x
+
+
+def _general(ed: Editor) -> None:
+    t = ed.ctx.t
+    with ui.row().classes("items-end gap-4"):
+        def set_name(e: Any) -> None:
+            ed.change(lambda d: d.__setitem__("name", e.value))
+
+        ed.field("name", ui.input(t("Scenario name"), value=ed.data.get("name", ""),
+                                  on_change=set_name).classes("w-72"))
+
+        def set_target(e: Any) -> None:
+            ed.change(lambda d: d.setdefault("targets", {}).__setitem__(
+                "wait_minutes", _int_or_float(_num(e.value))))
+
+        ed.field("targets.wait_minutes", ui.number(
+            t("Target wait (min)"), value=(ed.data.get("targets") or {}).get("wait_minutes", 20),
+            on_change=set_target).classes("w-40"))
+
+        def set_days(e: Any) -> None:
+            ed.change(lambda d: d["hall"].__setitem__("days", _int_or_float(_num(e.value))))
+
+        ed.field("hall.days", ui.number(t("Days per replication"),
+                                        value=ed.data["hall"].get("days", 5), precision=0,
+                                        on_change=set_days).classes("w-40"))
+
+
+def _groups(ed: Editor, body: Any) -> None:
+    t = ed.ctx.t
+    ui.label(t("Window groups")).classes("text-h6")
+    for k, group in enumerate(ed.data["windows"]):
+        gid = str(group["id"])
+        with ui.row().classes("items-end gap-4"):
+            def rename(e: Any, k: int = k) -> None:
+                ed.change(lambda d: d["windows"][k].__setitem__("id", e.value))
+
+            ed.field(f"windows.{gid}.id", ui.input(t("Window group"), value=gid,
+                                                   on_change=rename).classes("w-48"))
+
+            def recount(e: Any, k: int = k) -> None:
+                ed.change(lambda d: d["windows"][k].__setitem__(
+                    "count", _int_or_float(_num(e.value))))
+
+            ed.field(f"windows.{gid}.count", ui.number(t("Windows"), value=group.get("count"),
+                                                       precision=0, on_change=recount)
+                     .classes("w-28"))
+
+            def remove(k: int = k) -> None:
+                ed.change(lambda d: d["windows"].pop(k))
+                body.refresh()
+
+            tid(ui.button(t("Remove"), on_click=remove).props("flat dense color=negative"),
+                f"group-remove-{gid}")
+
+    def add() -> None:
+        ids = {str(g["id"]) for g in ed.data["windows"]}
+        k = len(ids) + 1
+        while f"G{k}" in ids:
+            k += 1
+        first = next(iter(ed.data["categories"]))
+        ed.change(lambda d: d["windows"].append({"id": f"G{k}", "count": 1, "serves": [first]}))
+        body.refresh()
+
+    tid(ui.button(t("Add a window group"), on_click=add).props("flat"), "group-add")
+
+
+def _authorisations(ed: Editor) -> None:
+    t = ed.ctx.t
+    ui.label(t("Authorisations (item x window group)")).classes("text-h6")
+    scenario = ed.scenario
+    if scenario is None:
+        ui.label(t("Fix the error above to edit authorisations."))
+        return
+    groups = [g.id for g in scenario.windows]
+    with ui.grid(columns=len(groups) + 1).classes("gap-x-6 gap-y-0 items-center"):
+        ui.label(t("item"))
+        for g in groups:
+            ui.label(g).classes("font-medium")
+        for item in scenario.categories:
+            ui.label(item)
+            for k, g in enumerate(groups):
+                def tick(e: Any, g: str = g, item: str = item, k: int = k) -> None:
+                    if ed.scenario is None:
+                        return
+                    serves = with_serves(ed.scenario, g, item, bool(e.value))
+                    ed.change(lambda d: set_serves(d["windows"][k], serves))
+
+                tid(ui.checkbox(value=item in scenario.serves(g), on_change=tick).props("dense"),
+                    f"auth-{item}-{g}")
+
+
+def _time_grid(ed: Editor, title: str, times: list[str],
+               rows: list[tuple[str, str, Any, Any]]) -> None:
+    """A grid: one row per (label, field path, profile, setter(profile))."""
+    ui.label(title).classes("text-h6")
+    with ui.element("div").classes("w-full overflow-x-auto"), \
+            ui.grid(columns=len(times) + 1).classes("gap-1 items-center").style(
+                "min-width: max-content"):
+        ui.label("")
+        for time in times:
+            ui.label(time).classes("text-caption text-center")
+        for label, path, profile, setter in rows:
+            ui.label(label).classes("whitespace-nowrap pr-2")
+            values = {time: value_at(profile, time) for time in times}
+            for time in times:
+                def edit(e: Any, time: str = time, values: dict = values,
+                         setter: Any = setter) -> None:
+                    values[time] = _int_or_float(_num(e.value))
+                    setter({k: v for k, v in values.items()})
+
+                ed.field(f"{path}.{time}", ui.number(value=_int_or_float(values[time]),
+                                                     on_change=edit)
+                         .props("dense outlined input-class=text-center")
+                         .classes("w-16"))
+
+
+def _schedules(ed: Editor) -> None:
+    groups = ed.data["windows"]
+    times = grid_times(ed.data, [g.get("schedule") for g in groups])
+    rows = []
+    for k, g in enumerate(groups):
+        profile = g.get("schedule") or g.get("count", 0)
+
+        def setter(p: dict[str, Any], k: int = k) -> None:
+            ed.change(lambda d: d["windows"][k].__setitem__("schedule", p))
+
+        rows.append((str(g["id"]), f"windows.{g['id']}.schedule", profile, setter))
+    _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows)
+
+
+def _demand(ed: Editor, body: Any) -> None:
+    t = ed.ctx.t
+    cats = ed.data["categories"]
+    times = grid_times(ed.data, [c.get("arrivals_per_hour") for c in cats.values()])
+    rows = []
+    for item, c in cats.items():
+        def setter(p: dict[str, Any], item: str = item) -> None:
+            ed.change(lambda d: d["categories"][item].__setitem__("arrivals_per_hour", p))
+
+        rows.append((item, f"categories.{item}.arrivals_per_hour", c["arrivals_per_hour"],
+                     setter))
+    _time_grid(ed, t("Demand: tickets per hour by time of day"), times, rows)
+    with ui.row().classes("items-end gap-2"):
+        pct = tid(ui.number(t("Scale demand by (%)"), value=0, step=5).classes("w-48"),
+                  "demand-scale")
+
+        def apply() -> None:
+            factor = 1 + float(pct.value or 0) / 100
+
+            def scale(d: dict[str, Any]) -> None:
+                for c in d["categories"].values():
+                    c["arrivals_per_hour"] = scaled(c["arrivals_per_hour"], factor)
+
+            ed.change(scale)
+            body.refresh()
+
+        tid(ui.button(t("Apply"), on_click=apply).props("flat"), "demand-scale-apply")
+
+
+def _services(ed: Editor) -> None:
+    t = ed.ctx.t
+    ui.label(t("Service and patience (minutes)")).classes("text-h6")
+    for item, c in ed.data["categories"].items():
+        with ui.row().classes("items-end gap-3"):
+            ui.label(item).classes("w-40")
+            for part in ("service", "patience"):
+                dist = c.get(part)
+                if not isinstance(dist, dict):
+                    continue
+                ui.label(f"{t(part)}: {dist.get('dist', '')}").classes("text-caption")
+                for key in PARAMETERS:
+                    if key not in dist:
+                        continue
+
+                    def edit(e: Any, item: str = item, part: str = part, key: str = key) -> None:
+                        ed.change(lambda d: d["categories"][item][part].__setitem__(
+                            key, _int_or_float(_num(e.value))))
+
+                    ed.field(f"categories.{item}.{part}.{key}",
+                             ui.number(key, value=dist[key], on_change=edit).classes("w-24"))
+
+
+def panel(ctx: Context) -> None:
+    """Build the hall editor tab."""
+    if not ctx.scenario:
+        ui.label(ctx.t("Open a scenario first (workspace tab)."))
+        return
+    msg = Message("editor-error")
+    try:
+        ed = Editor(ctx, ctx.scenario)
+    except InputError as exc:
+        msg.error(f"hallsim: error: {exc}")
+        return
+    ed.message = msg
+    if not isinstance(ed.data, dict) or not {"hall", "categories", "windows"} <= set(ed.data):
+        ed.check()
+        return
+    note = Message("editor-note")
+
+    @ui.refreshable
+    def body() -> None:
+        ed.fields.clear()
+        ed.check()
+        _general(ed)
+        _groups(ed, body)
+        _authorisations(ed)
+        _schedules(ed)
+        _demand(ed, body)
+        _services(ed)
+        ed.check()  # again, now that the fields are there to be marked
+
+    with ui.row().classes("items-end gap-4"):
+        ed.save_button = tid(ui.button(ctx.t("Save")), "editor-save")
+        save_as = tid(ui.input(ctx.t("or save as")).classes("w-64"), "editor-save-as-name")
+        tid(ui.button(ctx.t("Save as"), on_click=lambda: saved(msg.guard(
+            lambda: ed.save(save_as.value or "")) if save_as.value else None)).props("flat"),
+            "editor-save-as")
+
+    def saved(name: str | None) -> None:
+        if name is None:
+            return
+        if name != ctx.scenario:
+            ctx.open_scenario(name)
+        else:
+            note.info(ctx.t("Saved {path}").format(path=ed.path))
+
+    ed.save_button.on_click(lambda: saved(ed.save()))
+    body()

@@ -1,0 +1,147 @@
+"""The run tab: precision, run in a worker, progress, and the results as charts with
+the table beside each.
+
+A run is ``hallsim run`` in a worker process (:func:`sim.web.tasks.run_scenario`):
+its results document is saved in the workspace (``results/``) and shown here.
+Tables are the command line's own (:func:`sim.report.tables.summary_blocks`), so the
+page shows the figures ``hallsim run --seed S -r R`` prints, as printed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nicegui import ui
+
+from sim.report.i18n import metric_heading, tr
+from sim.report.tables import fmt_metric, summary_blocks
+from sim.web import charts
+from sim.web.common import Context, JobView, table, tid
+
+#: precision choices: English label -> (replications, days; None = the scenario's)
+PRECISION = {
+    "quick": (3, 1),
+    "standard": (10, None),
+    "precise": (30, None),
+}
+#: hourly figures shown, in order
+HOUR_KEYS = ("wait_mean", "p_wait_over_target", "p_wait_positive", "queue_mean")
+
+
+def hour_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows of the hourly table (each figure ± its 95 % half-width)."""
+    by_hour = doc.get("by_hour") or {}
+    heads = [tr("hour"), metric_heading("arrivals_per_day")] + \
+        [metric_heading(k) for k in HOUR_KEYS]
+    out = []
+    for h, row in by_hour.items():
+        ci = row.get("ci95") or {}
+        out.append([f"{h}:00", fmt_metric("arrivals_per_day", row.get("arrivals_per_day"))]
+                   + [fmt_metric(k, row.get(k), ci.get(k)) for k in HOUR_KEYS])
+    return heads, out
+
+
+def show_document(ctx: Context, doc: dict[str, Any], warnings: list[str] = ()) -> None:
+    """The results of one run: charts with their tables, in the tab's language."""
+    ctx.t("")  # sets the tab's language for the labels below
+    for w in warnings:
+        ui.label(f"hallsim: warning: {w}").classes("text-warning")
+    blocks = summary_blocks(doc)
+    head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
+              "Figures are means per replication; ± = 95% CI half-width over replications; "
+              "min = minutes, % = share of tickets").format(
+        scenario=doc["scenario"], seed=doc["seed"],
+        replications=int(doc.get("replications", 1)), days=doc["days"])
+    tid(ui.label(head).classes("text-body2"), "results-head")
+    docs = {doc["scenario"]: doc}
+    with ui.row().classes("w-full no-wrap items-start gap-4"):
+        with ui.column().classes("w-1/3"):
+            title, heads, cells = blocks[0]
+            table(heads, cells, "table-overall", title)
+        with ui.column().classes("w-2/3"):
+            for key in ("wait_mean", "p_wait_over_target"):
+                tid(ui.echart(charts.by_hour_chart(docs, key)).classes("w-full h-64"),
+                    f"chart-hour-{key}")
+    heads, cells = hour_rows(doc)
+    table(heads, cells, "table-hours", tr("By hour"))
+    with ui.row().classes("w-full no-wrap items-start gap-4"):
+        with ui.column().classes("w-1/2"):
+            tid(ui.echart(charts.category_chart(docs, "wait_mean")).classes("w-full h-64"),
+                "chart-category-wait")
+        with ui.column().classes("w-1/2"):
+            tid(ui.echart(charts.category_chart(docs, "abandon_share")).classes("w-full h-64"),
+                "chart-category-abandon")
+    if len(blocks) > 1:
+        title, heads, cells = blocks[1]
+        table(heads, cells, "table-categories", title)
+    if len(blocks) > 2:
+        with ui.row().classes("w-full no-wrap items-start gap-4"):
+            with ui.column().classes("w-1/2"):
+                tid(ui.echart(charts.window_chart(docs)).classes("w-full h-64"),
+                    "chart-window-utilisation")
+            with ui.column().classes("w-1/2"):
+                title, heads, cells = blocks[2]
+                table(heads, cells, "table-windows", title)
+
+
+def panel(ctx: Context) -> None:
+    """Build the run tab."""
+    if not ctx.scenario:
+        ui.label(ctx.t("Open a scenario first (workspace tab)."))
+        return
+    name = ctx.scenario
+    with ui.row().classes("items-end gap-4"):
+        precision = tid(ui.toggle({k: ctx.t(k) for k in PRECISION}, value="standard"),
+                        "run-precision")
+        reps = tid(ui.number(ctx.t("Replications"), value=10, min=1, max=10000, precision=0)
+                   .classes("w-32"), "run-replications")
+        days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=None, min=1,
+                             precision=0).classes("w-56"), "run-days")
+        seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
+                   "run-seed")
+        run_button = tid(ui.button(ctx.t("Run")), "run-start")
+
+    def choose(e: Any) -> None:
+        r, d = PRECISION[e.value]
+        reps.value, days.value = r, d
+
+    precision.on_value_change(choose)
+
+    def done(job: Any) -> None:
+        out.clear()
+        with out:
+            show_document(ctx, job.result["document"], job.result.get("warnings", []))
+
+    view = JobView(ctx, "run", done)
+    out = ui.column().classes("w-full")
+
+    def start() -> None:
+        path = ctx.workspace.scenario_path(name)
+        result = ctx.workspace.path("results", ctx.workspace.result_name(name), ".json")
+        job = ctx.jobs.submit("run", f"{ctx.t('Run')} {name}", "run", path=str(path),
+                              seed=int(seed.value or 0), replications=int(reps.value or 1),
+                              days=int(days.value) if days.value else None, out=str(result))
+        view.follow(job)
+
+    run_button.on_click(start)
+    earlier = [e for e in ctx.workspace.entries("results", ".json")
+               if e.name.startswith(name + "-") and _is_run(e.path)]
+    if earlier:
+        def show_earlier(e: Any) -> None:
+            out.clear()
+            with out:
+                show_document(ctx, json.loads(ctx.workspace.path(
+                    "results", e.value, ".json").read_text(encoding="utf-8")))
+
+        tid(ui.select([e.name for e in earlier], label=ctx.t("Earlier results"),
+                      on_change=show_earlier).classes("w-96"), "run-earlier")
+
+
+def _is_run(path: Any) -> bool:
+    """Whether a results file is one run's document (not a comparison)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and "overall" in doc

@@ -1,0 +1,89 @@
+"""Story: a planner edits the quickstart hall in the page. An invalid count is marked in
+place with the words ``hallsim validate`` prints, and cannot be saved; taking social
+insurance away from the tax windows (C) and saving writes a scenario the command line
+loads, with explicit item lists."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from nicegui.testing.user import User
+
+from sim.files.errors import InputError
+from sim.scenario.loading import load_scenario
+from sim.web.editor import grid_times, scaled, validate, value_at, with_serves
+
+ROOT = Path(__file__).resolve().parents[2]
+QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
+
+
+def _workspace_with_quickstart(tmp_path: Path) -> Path:
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(QUICKSTART, ws / "快速上手.yaml")
+    return ws / "快速上手.yaml"
+
+
+def test_grid_columns_are_whole_open_hours_and_every_existing_key() -> None:
+    data = {"hall": {"open": ["08:30-12:00", "13:30-17:00"]}}
+    times = grid_times(data, [{"08:30": 2, "09:30": 3, "13:30": 2}])
+    assert times == ["08:30", "09:00", "09:30", "10:00", "11:00", "13:30", "14:00", "15:00",
+                     "16:00"]
+    assert value_at({"08:30": 2, "09:30": 3, "13:30": 2}, "11:00") == 3
+    assert value_at(27, "14:00") == 27
+
+
+def test_scaling_demand_by_ten_percent_scales_every_rate() -> None:
+    assert scaled(20, 1.1) == 22.0
+    assert scaled({"08:30": 10, "10:00": 20}, 1.1) == {"08:30": 11.0, "10:00": 22.0}
+
+
+def test_unticking_an_item_keeps_the_primary_first() -> None:
+    s = load_scenario(QUICKSTART)
+    assert with_serves(s, "C", "social_insurance", False) == ["tax"]
+    assert with_serves(s, "A", "tax", True) == ["business_registration", "tax"]
+
+
+def test_validation_gives_the_command_lines_field_path() -> None:
+    import yaml
+
+    data = yaml.safe_load(QUICKSTART.read_text(encoding="utf-8"))
+    data["windows"][0]["count"] = 0
+    with pytest.raises(InputError) as err:
+        validate(data, "hall.yaml")
+    assert str(err.value).startswith("hall.yaml: field 'windows")
+
+
+def test_an_invalid_count_is_marked_and_not_saved(story, tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+    before = path.read_text(encoding="utf-8")
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=editor&scenario=快速上手")
+        count = user.find("field-windows.A.count").elements.pop()
+        count.value = 0
+        await user.should_see(marker="editor-error")
+        assert "field 'windows" in user.find("editor-error").elements.pop().text
+        assert "error" in count.props
+        user.find("editor-save").click()
+
+    story(play)
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_taking_an_authorisation_away_is_saved_as_a_runnable_scenario(story,
+                                                                       tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=editor&scenario=快速上手")
+        user.find("auth-social_insurance-C").elements.pop().value = False
+        user.find("editor-save").click()
+        await user.should_see("Saved")
+
+    story(play)
+    s = load_scenario(path)
+    assert s.serves("C") == ("tax",)
+    assert s.serves("B") == ("social_insurance", "certificate_pickup")

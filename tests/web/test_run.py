@@ -1,0 +1,85 @@
+"""Story: a planner runs the quickstart hall for one day, three replications, seed 1,
+from the page. The run goes to a worker process; the page shows the overall table with
+the very figures ``hallsim run`` prints for the same scenario and seed, and keeps the
+results document in the workspace. A job can be cancelled, and a job that fails shows
+its message while the next one runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nicegui.testing.user import User
+
+from sim.web.jobs import CANCELLED, DONE, FAILED, JobManager
+from tests.web.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli_overall(*args: str) -> dict[str, str]:
+    """The overall block ``hallsim run`` prints: label -> value text."""
+    out = subprocess.run([sys.executable, "-m", "sim.cli.main", "run", *args], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    block = out.split("\n\n")[1].splitlines()[2:]
+    return {line[:-12].strip(): line[-12:].strip() for line in block}
+
+
+def test_a_run_in_the_page_shows_what_the_command_line_prints(story, tmp_path: Path) -> None:
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=run&scenario=quickstart")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await wait_for(user, "table-overall")
+        table = user.find("table-overall").elements.pop()
+        shown.update({r["c0"]: r["c1"] for r in table.rows})
+
+    story(play)
+    assert shown == cli_overall("scenarios/quickstart.yaml", "--days", "1", "-r", "3",
+                                "--seed", "1")
+    saved = list((tmp_path / "workspace" / "results").glob("quickstart-*.json"))
+    assert len(saved) == 1 and json.loads(saved[0].read_text())["replications"] == 3
+
+
+def _wait(manager: JobManager, job_id: int, seconds: float = 60) -> str:
+    import time
+
+    end = time.time() + seconds
+    while time.time() < end:
+        job = manager.get(job_id)
+        if job is not None and not job.active:
+            return job.state
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_a_cancelled_job_stops_and_a_failed_one_says_why(tmp_path: Path) -> None:
+    manager = JobManager(1)
+    try:
+        long = manager.submit("run", "长跑", "run", path=str(ROOT / "scenarios/quickstart.yaml"),
+                              seed=1, replications=10_000, days=5,
+                              out=str(tmp_path / "long.json"))
+        while manager.get(long.id).state != "running":
+            import time
+
+            time.sleep(0.05)
+        assert manager.cancel(long.id)
+        assert _wait(manager, long.id) == CANCELLED
+        bad = manager.submit("run", "坏文件", "run", path=str(tmp_path / "没有.yaml"), seed=1,
+                             replications=1, days=None, out=str(tmp_path / "x.json"))
+        assert _wait(manager, bad.id) == FAILED
+        assert "没有.yaml" in manager.get(bad.id).error
+        good = manager.submit("run", "好", "run", path=str(ROOT / "scenarios/quickstart.yaml"),
+                              seed=1, replications=1, days=1, out=str(tmp_path / "ok.json"))
+        assert _wait(manager, good.id) == DONE
+        assert not (tmp_path / "long.json").exists()
+    finally:
+        manager.shutdown()
