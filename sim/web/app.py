@@ -16,7 +16,7 @@ from pathlib import Path
 from nicegui import app, ui
 
 from sim.report.i18n import normalise
-from sim.web import editor, jobs_panel, results, workspace_panel
+from sim.web import compare, editor, jobs_panel, results, workspace_panel
 from sim.web.common import Context, tid
 from sim.web.jobs import JobManager
 from sim.web.security import TokenGate
@@ -27,6 +27,7 @@ TABS = (
     ("workspace", "Workspace", workspace_panel.panel),
     ("editor", "Hall editor", editor.panel),
     ("run", "Run", results.panel),
+    ("compare", "Compare", compare.panel),
     ("jobs", "Jobs", jobs_panel.panel),
 )
 

@@ -1,0 +1,101 @@
+"""The compare tab: two or more scenarios on the same seeds (common random numbers),
+paired differences with 95 % CIs against the first, charts by hour side by side.
+
+The work is ``hallsim compare`` in a worker (:func:`sim.web.tasks.compare_scenarios`:
+``simulate`` and ``compare_runs``); the difference tables are the command line's rows
+(:func:`sim.report.tables.difference_row`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from sim.report.i18n import tr
+from sim.report.tables import difference_row
+from sim.web import charts
+from sim.web.common import Context, JobView, table, tid
+
+
+def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """``(title, headings, rows)`` of each candidate's differences against the baseline:
+    overall, then each shared item."""
+    base = doc["baseline"]
+    out = []
+    for name, diff in doc["differences"].items():
+        heads = [tr("metric"), base, name, tr("difference ± 95% CI"), tr("significant"),
+                 tr("better")]
+        how = tr("paired over replications") if diff.get("paired", True) else \
+            tr("NOT paired: the scenarios share no category; Welch intervals")
+        blocks = [(tr("overall"), diff.get("overall") or {})]
+        blocks += [(tr("category {name}").format(name=c), d)
+                   for c, d in (diff.get("by_category") or {}).items()]
+        for title, block in blocks:
+            if block:
+                out.append((f"{name} vs {base}, {title} ({how})", heads,
+                            [difference_row(k, d, base, name) for k, d in block.items()]))
+    return out
+
+
+def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
+    """Charts by hour side by side, then the difference tables."""
+    ctx.t("")
+    docs = doc["scenarios"]
+    with ui.row().classes("w-full no-wrap gap-4"):
+        for key in ("wait_mean", "p_wait_over_target"):
+            tid(ui.echart(charts.by_hour_chart(docs, key)).classes("w-1/2 h-72"),
+                f"compare-chart-{key}")
+    with ui.row().classes("w-full no-wrap gap-4"):
+        tid(ui.echart(charts.category_chart(docs, "wait_mean")).classes("w-1/2 h-72"),
+            "compare-chart-category")
+        tid(ui.echart(charts.window_chart(docs)).classes("w-1/2 h-72"), "compare-chart-window")
+    for k, (title, heads, cells) in enumerate(difference_blocks(doc)):
+        table(heads, cells, "compare-table" if k == 0 else f"compare-table-{k}", title)
+
+
+def panel(ctx: Context) -> None:
+    """Build the compare tab."""
+    names = ctx.workspace.scenarios()
+    if len(names) < 2:
+        ui.label(ctx.t("Compare needs two or more scenarios in the workspace."))
+        return
+    first = [ctx.scenario] if ctx.scenario else []
+    with ui.row().classes("items-end gap-4"):
+        pick = tid(ui.select(names, multiple=True, value=first,
+                             label=ctx.t("Scenarios (the first is the baseline)"))
+                   .props("use-chips").classes("min-w-[420px]"), "compare-select")
+        reps = tid(ui.number(ctx.t("Replications"), value=10, min=2, precision=0)
+                   .classes("w-32"), "compare-replications")
+        days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=None, min=1,
+                             precision=0).classes("w-56"), "compare-days")
+        seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
+                   "compare-seed")
+        go = tid(ui.button(ctx.t("Compare")), "compare-start")
+
+    def done(job: Any) -> None:
+        out.clear()
+        with out:
+            show_comparison(ctx, job.result)
+
+    view = JobView(ctx, "compare", done)
+    out = ui.column().classes("w-full")
+
+    def start() -> None:
+        chosen = list(pick.value or [])
+        if len(chosen) < 2:
+            view.message.error(ctx.t("Choose two or more scenarios."))
+            return
+        paths = [str(ctx.workspace.scenario_path(n)) for n in chosen]
+        result = ctx.workspace.free_name("results", "compare-" + "-".join(chosen)[:60], ".json")
+        job = ctx.jobs.submit("compare", f"{ctx.t('Compare')} {' / '.join(chosen)}", "compare",
+                              paths=paths, seed=int(seed.value or 0),
+                              replications=int(reps.value or 2),
+                              days=int(days.value) if days.value else None,
+                              out=str(ctx.workspace.path("results", result, ".json")))
+        view.follow(job)
+
+    go.on_click(start)
+    ui.label(ctx.t("Differences are candidate minus baseline, paired over replications "
+                   "(common random numbers), with 95% confidence intervals; differences of "
+                   "shares in percentage points (pp).")).classes("text-caption")
