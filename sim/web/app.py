@@ -16,7 +16,7 @@ from pathlib import Path
 from nicegui import app, ui
 
 from sim.report.i18n import normalise
-from sim.web import compare, editor, jobs_panel, results, workspace_panel
+from sim.web import compare, editor, export, jobs_panel, results, workspace_panel
 from sim.web.common import Context, tid
 from sim.web.jobs import JobManager
 from sim.web.security import TokenGate
@@ -28,6 +28,7 @@ TABS = (
     ("editor", "Hall editor", editor.panel),
     ("run", "Run", results.panel),
     ("compare", "Compare", compare.panel),
+    ("export", "Export", export.panel),
     ("jobs", "Jobs", jobs_panel.panel),
 )
 

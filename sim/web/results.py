@@ -14,10 +14,11 @@ from typing import Any
 
 from nicegui import ui
 
-from sim.report.i18n import metric_heading, tr
-from sim.report.tables import fmt_metric, summary_blocks
+from sim.report.i18n import tr
+from sim.report.tables import summary_blocks
 from sim.web import charts
 from sim.web.common import Context, JobView, table, tid
+from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
 PRECISION = {
@@ -25,21 +26,6 @@ PRECISION = {
     "standard": (10, None),
     "precise": (30, None),
 }
-#: hourly figures shown, in order
-HOUR_KEYS = ("wait_mean", "p_wait_over_target", "p_wait_positive", "queue_mean")
-
-
-def hour_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Headings and rows of the hourly table (each figure ± its 95 % half-width)."""
-    by_hour = doc.get("by_hour") or {}
-    heads = [tr("hour"), metric_heading("arrivals_per_day")] + \
-        [metric_heading(k) for k in HOUR_KEYS]
-    out = []
-    for h, row in by_hour.items():
-        ci = row.get("ci95") or {}
-        out.append([f"{h}:00", fmt_metric("arrivals_per_day", row.get("arrivals_per_day"))]
-                   + [fmt_metric(k, row.get(k), ci.get(k)) for k in HOUR_KEYS])
-    return heads, out
 
 
 def show_document(ctx: Context, doc: dict[str, Any], warnings: list[str] = ()) -> None:

@@ -13,6 +13,7 @@ calibrate``), the optimiser's ``build_problem``/``certify``/``plan_document``
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,27 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario}
 
 
+def export_results(result: str, lang: str, out_dir: str, xlsx: str,
+                   progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX, and
+    a ZIP of the report to download."""
+    import shutil
+
+    from sim.report.html import write_report
+    from sim.report.i18n import set_language
+    from sim.web.xlsx import write_xlsx
+
+    set_language(lang)
+    progress(0, 2)
+    doc = json.loads(Path(result).read_text(encoding="utf-8"))
+    write_xlsx(doc, xlsx)
+    progress(1, 2)
+    index = write_report(result, out_dir)
+    archive = shutil.make_archive(str(Path(out_dir)), "zip", root_dir=out_dir)
+    progress(2, 2)
+    return {"report": str(index), "zip": archive, "xlsx": xlsx}
+
+
 def warm_up() -> dict[str, Any]:
     """Import what a run needs, so a worker's first run starts at once."""
     import scipy.stats  # noqa: F401  intervals over replications
@@ -220,5 +242,6 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "calibrate": calibrate_log,
     "backtest": backtest_log,
     "optimise": optimise_scenario,
+    "export": export_results,
     "warm_up": warm_up,
 }

@@ -1,0 +1,29 @@
+"""The difference tables of a comparison (``hallsim compare --json``), as the page and the
+XLSX show them: the command line's rows (:func:`sim.report.tables.difference_row`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.report.i18n import tr
+from sim.report.tables import difference_row
+
+
+def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """``(title, headings, rows)`` of each candidate's differences against the baseline:
+    overall, then each shared item."""
+    base = doc["baseline"]
+    out = []
+    for name, diff in doc["differences"].items():
+        heads = [tr("metric"), base, name, tr("difference ± 95% CI"), tr("significant"),
+                 tr("better")]
+        how = tr("paired over replications") if diff.get("paired", True) else \
+            tr("NOT paired: the scenarios share no category; Welch intervals")
+        blocks = [(tr("overall"), diff.get("overall") or {})]
+        blocks += [(tr("category {name}").format(name=c), d)
+                   for c, d in (diff.get("by_category") or {}).items()]
+        for title, block in blocks:
+            if block:
+                out.append((f"{name} vs {base}, {title} ({how})", heads,
+                            [difference_row(k, d, base, name) for k, d in block.items()]))
+    return out

@@ -1,0 +1,62 @@
+"""The export tab: the open scenario's YAML, and for a saved result its HTML report
+(``hallsim report``, in the page's language, as a ZIP and to view) and its tables as
+XLSX (Chinese headings under the Chinese page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from sim.web.common import Context, JobView, tid
+
+
+def report_url(name: str) -> str:
+    """Address of a report in the workspace's ``reports/`` (served by the app)."""
+    return f"/files/reports/{name}/index.html"
+
+
+def panel(ctx: Context) -> None:
+    """Build the export tab."""
+    if ctx.scenario:
+        path = ctx.workspace.scenario_path(ctx.scenario)
+        ui.label(ctx.t("Scenario")).classes("text-h6")
+        tid(ui.button(ctx.t("Download {name}").format(name=path.name),
+                      on_click=lambda: ui.download.file(path)), "export-yaml")
+    ui.label(ctx.t("Results")).classes("text-h6 mt-4")
+    results = [e.name for e in ctx.workspace.entries("results", ".json")]
+    if not results:
+        ui.label(ctx.t("No results yet: run a scenario first."))
+        return
+    pick = tid(ui.select(results, value=results[0], label=ctx.t("Results document"))
+               .classes("w-[480px]"), "export-select")
+    links = ui.row().classes("items-center gap-4")
+    chosen: dict[str, str] = {}
+
+    def done(job: Any) -> None:
+        links.clear()
+        res, name = job.result, chosen["name"]
+        with links:
+            tid(ui.button(ctx.t("Download the tables (XLSX)"),
+                          on_click=lambda: ui.download.file(res["xlsx"])), "export-xlsx")
+            tid(ui.button(ctx.t("Download the HTML report (ZIP)"),
+                          on_click=lambda: ui.download.file(res["zip"])), "export-zip")
+            tid(ui.link(ctx.t("Open the HTML report"), report_url(name),
+                        new_tab=True), "export-report-link")
+
+    tid(ui.button(ctx.t("Make the report and tables"), on_click=lambda: start()),
+        "export-start")
+    view = JobView(ctx, "export", done)
+
+    def start() -> None:
+        if not pick.value:
+            return
+        result = ctx.workspace.path("results", pick.value, ".json")
+        name = f"{pick.value}-{ctx.lang}"
+        chosen["name"] = name
+        out_dir = ctx.workspace.path("reports", name)
+        xlsx = ctx.workspace.path("reports", name, ".xlsx")
+        job = ctx.jobs.submit("export", f"{ctx.t('Export')} {pick.value}", "export",
+                              result=str(result), lang=ctx.lang, out_dir=str(out_dir),
+                              xlsx=str(xlsx))
+        view.follow(job)

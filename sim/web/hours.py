@@ -1,0 +1,24 @@
+"""The hourly table of a results document (``by_hour``), as the page and the XLSX show it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.report.i18n import metric_heading, tr
+from sim.report.tables import fmt_metric
+
+#: hourly figures shown, in order
+HOUR_KEYS = ("wait_mean", "p_wait_over_target", "p_wait_positive", "queue_mean")
+
+
+def hour_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Headings and rows of the hourly table (each figure ± its 95 % half-width)."""
+    by_hour = doc.get("by_hour") or {}
+    heads = [tr("hour"), metric_heading("arrivals_per_day")] + \
+        [metric_heading(k) for k in HOUR_KEYS]
+    out = []
+    for h, row in by_hour.items():
+        ci = row.get("ci95") or {}
+        out.append([f"{h}:00", fmt_metric("arrivals_per_day", row.get("arrivals_per_day"))]
+                   + [fmt_metric(k, row.get(k), ci.get(k)) for k in HOUR_KEYS])
+    return heads, out
