@@ -18,13 +18,13 @@ Adding an engine (Ray, an HPC queue ...) means writing one class with
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from sim.files.errors import InputError
+from sim.run.pool import ignore_sigint, stop_pool
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,8 +45,9 @@ class Executor(Protocol):
         """Run ``fn`` on every item; yield ``(item, result, exception)`` as each finishes."""
         ...
 
-    def close(self) -> None:
-        """Release workers and connections."""
+    def close(self, abort: bool = False) -> None:
+        """Release workers and connections; with ``abort`` (the run was interrupted or
+        failed), at once, without waiting for the items in flight."""
         ...
 
 
@@ -54,14 +55,14 @@ class _Base:
     name = "base"
     workers = 1
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         """Release workers and connections (nothing to do here)."""
 
     def __enter__(self) -> Any:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(abort=kind is not None)
 
 
 class InlineExecutor(_Base):
@@ -77,11 +78,6 @@ class InlineExecutor(_Base):
                 yield item, fn(item), None
             except Exception as exc:  # noqa: BLE001 - reported to the coordinator
                 yield item, None, exc
-
-
-def _ignore_sigint() -> None:
-    """Worker initialiser: Ctrl-C is the coordinator's to handle."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class LocalExecutor(_Base):
@@ -101,7 +97,7 @@ class LocalExecutor(_Base):
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=ignore_sigint)
 
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]
                       ) -> Iterator[tuple[T, R | None, BaseException | None]]:
@@ -129,7 +125,7 @@ class LocalExecutor(_Base):
             except BrokenProcessPool as exc:
                 broken = exc
                 pending.extend(reversed(list(running.values())))
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(self._pool)
                 self._pool = None
             if broken is not None:
                 restarts += 1
@@ -139,10 +135,15 @@ class LocalExecutor(_Base):
             else:
                 break
 
-    def close(self) -> None:
-        """Shut the pool down, cancelling what has not started."""
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down, cancelling what has not started; with ``abort``, also end
+        the items in flight by terminating the workers (:func:`~sim.run.pool.stop_pool`:
+        a second Ctrl-C cannot leave the command waiting on them)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if abort:
+                stop_pool(self._pool)
+            else:
+                self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
 
@@ -236,8 +237,9 @@ class DaskExecutor(_Base):
                 owner[new.key] = nxt
                 done.add(new)
 
-    def close(self) -> None:
-        """Disconnect; stop the ``LocalCluster`` if this executor started it."""
+    def close(self, abort: bool = False) -> None:
+        """Disconnect; stop the ``LocalCluster`` if this executor started it (at once
+        either way: the scheduler cancels the futures of a client that leaves)."""
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()

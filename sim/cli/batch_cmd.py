@@ -123,10 +123,8 @@ def cmd_batch_run(args: argparse.Namespace) -> int:
     # the executor first: an unreachable --scheduler is bad input, and no store is made
     executor = make_executor(workers=args.workers or None, scheduler=args.scheduler,
                              cluster=args.cluster, inline=args.inline)
-    try:
+    with executor:  # an interrupt or error ends the workers at once (close(abort=True))
         return _run_into_store(args, experiment, executor)
-    finally:
-        executor.close()
 
 
 def _run_into_store(args: argparse.Namespace, experiment: Any, executor: Any) -> int:
@@ -145,7 +143,14 @@ def _run_into_store(args: argparse.Namespace, experiment: Any, executor: Any) ->
                   f"hash {experiment.hash[:12]}", file=sys.stderr)
         with tqdm(total=experiment.runs, initial=done, unit="run", file=sys.stderr,
                   disable=args.quiet or None, desc=experiment.name, smoothing=0.1) as bar:
-            report = run_experiment(experiment, store, executor, progress=bar.update)
+            try:
+                report = run_experiment(experiment, store, executor, progress=bar.update)
+            except KeyboardInterrupt:
+                kept = len(store.finished())
+                print(f"\nhallsim: batch interrupted: {kept} of {experiment.runs} runs are "
+                      f"finished and kept in {args.store}; run the same command again to "
+                      "resume (finished runs are not run again)", file=sys.stderr)
+                raise
         counts = store.counts()
     if not args.quiet:
         print(f"{report.line()}; store {args.store}: "

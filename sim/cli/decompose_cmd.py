@@ -105,15 +105,12 @@ def cmd_decompose(args: argparse.Namespace) -> int:
               f"({plan.design} design) x {exp.replications} replications = {exp.runs} runs",
               file=sys.stderr)
     executor = make_executor(workers=args.workers or None, inline=args.workers == 1)
-    try:
-        with tempfile.TemporaryDirectory(prefix="hallsim-decompose-") as tmp:
-            store = args.store or str(Path(tmp) / "store.sqlite")
-            with tqdm(total=exp.runs, unit="run", file=sys.stderr, disable=args.quiet or None,
-                      desc="decompose", leave=False) as bar:
-                doc = run_decomposition(plan, store, executor, metrics=args.metric,
-                                        progress=bar.update)
-    finally:
-        executor.close()
+    with executor, tempfile.TemporaryDirectory(prefix="hallsim-decompose-") as tmp:
+        store = args.store or str(Path(tmp) / "store.sqlite")
+        with tqdm(total=exp.runs, unit="run", file=sys.stderr, disable=args.quiet or None,
+                  desc="decompose", leave=False) as bar:
+            doc = run_decomposition(plan, store, executor, metrics=args.metric,
+                                    progress=bar.update)
     if args.json:
         write_json_atomic(args.json, doc)
     if args.figure:

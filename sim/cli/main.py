@@ -10,6 +10,7 @@ import argparse
 import atexit
 import gc
 import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -316,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hallsim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
+        # a further Ctrl-C while the interpreter winds down must not turn the exit
+        # status into a death by signal: the command has already stopped its workers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("hallsim: interrupted; nothing was written half", file=sys.stderr)
         return 130
     except BrokenPipeError:

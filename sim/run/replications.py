@@ -162,9 +162,9 @@ def simulate(
             if progress:
                 progress(1)
     else:  # worker processes only when asked for: a -j 1 run never loads multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from sim.run.pool import worker_pool
 
-        with ProcessPoolExecutor(max_workers=min(workers, replications)) as pool:
+        with worker_pool(min(workers, replications)) as pool:
             for rep in pool.map(_run_one, jobs):
                 reps.append(rep)
                 if progress:

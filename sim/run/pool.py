@@ -1,0 +1,59 @@
+"""Worker processes that a Ctrl-C ends at once.
+
+A ``ProcessPoolExecutor`` left by an exception waits for its workers to finish the jobs
+they hold, and at interpreter exit ``concurrent.futures`` joins its manager threads: a
+second Ctrl-C while a worker is stuck on its job queue then hangs the command for good.
+:func:`worker_pool` gives workers that ignore SIGINT (the coordinator alone handles it)
+and, when the block it guards is left by any exception (KeyboardInterrupt included),
+:func:`stop_pool` cancels what has not started and terminates the workers, so the
+command ends with its own exit code (130 for an interrupt) however often Ctrl-C is hit.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+#: seconds a terminated worker gets to exit before it is killed
+STOP_GRACE = 5.0
+
+
+def ignore_sigint() -> None:
+    """Worker initialiser: Ctrl-C is the coordinator's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End ``pool`` now: cancel queued jobs, terminate the workers (stuck ones included)
+    and wait for them, with further Ctrl-C ignored while this runs (it is quick)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # the executor has no public list of its processes before Python 3.14's
+        # terminate_workers(); the mapping it keeps is read as it is
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in processes:
+            proc.join(STOP_GRACE)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes that ignore SIGINT; shut down normally when the
+    block ends, stopped at once (:func:`stop_pool`) when it is left by an exception."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=ignore_sigint)
+    try:
+        yield pool
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
