@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.layout import walk_to_window_minutes
 from sim.scenario.mechanisms import Breaks
 from sim.scenario.model import Scenario
 
@@ -37,6 +38,9 @@ class HallLayout:
     queue_of: tuple[dict[int, int], ...] | None = None  # per category: level -> queue
     base_queue: tuple[int, ...] | None = None  # per category: the queue of its own level
     breaks: tuple[Breaks | None, ...] | None = None  # per group (None: no group has any)
+    # minutes a called customer walks to the window: per category, per window (None: no
+    # walking; sim.scenario.layout.walk_to_window_minutes)
+    walk: tuple[tuple[float, ...], ...] | None = None
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> HallLayout:
@@ -69,7 +73,7 @@ class HallLayout:
         return cls(cats, tuple(g.id for g in groups), tuple(g.count for g in groups),
                    window_names, window_group, eligible, tiers, speed,
                    tuple(sorted(changes)), tuple(initial), balk, scenario.hall.periods,
-                   queue_of, base, breaks)
+                   queue_of, base, breaks, walk_to_window_minutes(scenario))
 
 
 def _priority_queues(scenario: Scenario, cats: tuple[str, ...],

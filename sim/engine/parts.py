@@ -18,6 +18,7 @@ from sim.engine.door_tickets import DoorTickets
 from sim.engine.layout import HallLayout
 from sim.engine.reached import ReachedTickets
 from sim.engine.ticket_priority import TicketPriority
+from sim.engine.walking import Walking
 
 #: ``factory(layout, customers) -> part or None``
 PartFactory = Callable[[HallLayout, Customers], Mechanism | None]
@@ -28,6 +29,7 @@ PARTS: tuple[PartFactory, ...] = (
     TicketPriority.build,
     BookedTickets.build,
     DoorTickets.build,
+    Walking.build,
 )
 
 

@@ -383,3 +383,99 @@ def automatic_layout(sc: Scenario) -> Layout:
 def layout_of(sc: Scenario) -> Layout:
     """The scenario's own ``layout``, else :func:`automatic_layout`."""
     return sc.layout if sc.layout is not None else automatic_layout(sc)
+
+
+# --- walking ---------------------------------------------------------------------------
+
+#: metres between the points at which a walking path is checked to stay inside the walls
+_PATH_STEP = 0.25
+
+
+def _leg_inside(outline: tuple[tuple[float, float], ...], p: tuple[float, float],
+                q: tuple[float, float]) -> bool:
+    """Whether the straight segment p-q stays inside the outline (checked every 25 cm)."""
+    steps = max(1, math.ceil(math.dist(p, q) / _PATH_STEP))
+    return all(inside(outline, (p[0] + (q[0] - p[0]) * k / steps,
+                                p[1] + (q[1] - p[1]) * k / steps)) for k in range(steps + 1))
+
+
+def _l_path_inside(outline: tuple[tuple[float, float], ...], p: tuple[float, float],
+                   q: tuple[float, float]) -> bool:
+    """Whether one of the two axis-parallel L-shaped paths from p to q stays inside."""
+    return any(_leg_inside(outline, p, corner) and _leg_inside(outline, corner, q)
+               for corner in ((q[0], p[1]), (p[0], q[1])))
+
+
+def path_metres(outline: tuple[tuple[float, float], ...], p: tuple[float, float],
+                q: tuple[float, float]) -> float:
+    """Walking distance from p to q inside the hall: the Manhattan distance ``|dx| + |dy|``
+    when an axis-parallel L-shaped path stays inside the outline (always, in a
+    rectangular hall), else the shortest chain of such L-paths through the outline's
+    corners (around an inner corner of an L-shaped hall)."""
+    if _l_path_inside(outline, p, q):
+        return abs(p[0] - q[0]) + abs(p[1] - q[1])
+    nodes = [p, q, *outline]
+    best = {0: 0.0}
+    done: set[int] = set()
+    while True:
+        open_ = [k for k in best if k not in done]
+        if not open_:
+            return math.inf
+        k = min(open_, key=lambda j: best[j])
+        if k == 1:
+            return best[k]
+        done.add(k)
+        for j, node in enumerate(nodes):
+            if j in done or j == k or not _l_path_inside(outline, nodes[k], node):
+                continue
+            d = best[k] + abs(nodes[k][0] - node[0]) + abs(nodes[k][1] - node[1])
+            if d < best.get(j, math.inf):
+                best[j] = d
+
+
+def _minutes(metres: float, lay: Layout) -> float:
+    speed = lay.walking.speed if lay.walking is not None else DEFAULT_WALKING_SPEED
+    return metres / speed / 60.0
+
+
+def walk_to_window_minutes(sc: Scenario) -> tuple[tuple[float, ...], ...] | None:
+    """Minutes a called customer of each item (rows, in the order of ``categories``) walks
+    from the middle of the item's waiting area to each window (columns, group by group);
+    None when the scenario's layout does not turn walking on."""
+    lay = sc.layout
+    if lay is None or not lay.walking_on:
+        return None
+    area = waiting_area_of(lay, sc)
+    placed = window_positions(lay, sc)
+    rows: dict[str, tuple[float, ...]] = {}
+    for name, a in lay.waiting_areas.items():
+        rows[name] = tuple(_minutes(path_metres(lay.outline, a.centre, (w.x, w.y)), lay)
+                           for w in placed)
+    return tuple(rows[area[c]] for c in sc.categories)
+
+
+def walk_in_minutes(sc: Scenario) -> float:
+    """Minutes from the door to the ticket machine (to the guide desk, when the scenario
+    has one), averaged over the entrances by their shares; each entrance's customers
+    go to the nearest machine. 0 unless the layout turns walking on."""
+    lay = sc.layout
+    if lay is None or not lay.walking_on:
+        return 0.0
+    targets = ([lay.guide_desk.at] if sc.guide is not None and lay.guide_desk is not None
+               else [m.at for m in lay.ticket_machines.values()])
+    given = [e.share for e in lay.entrances.values() if e.share is not None]
+    rest = len(lay.entrances) - len(given)
+    each = (1.0 - sum(given)) / rest if rest else 0.0
+    return sum((e.share if e.share is not None else each)
+               * min(_minutes(path_metres(lay.outline, e.at, t), lay) for t in targets)
+               for e in lay.entrances.values())
+
+
+def walk_out_minutes(sc: Scenario) -> tuple[float, ...]:
+    """Minutes from each window (group by group) to the nearest entrance, the way out;
+    zeros unless the layout turns walking on."""
+    lay = sc.layout
+    if lay is None or not lay.walking_on:
+        return tuple(0.0 for g in sc.windows for _ in range(g.count))
+    return tuple(min(_minutes(path_metres(lay.outline, (w.x, w.y), e.at), lay)
+                     for e in lay.entrances.values()) for w in window_positions(lay, sc))

@@ -26,6 +26,7 @@ from sim.stats.kiosk_figures import kiosk_by_window
 from sim.stats.pools import pool_time
 from sim.stats.service_level import miss_share, target_misses
 from sim.stats.staffing import window_time
+from sim.stats.walking_figures import walking_figures
 
 WAIT_KEYS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max")
 
@@ -188,6 +189,8 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
             for name, b in (("walk_in", 0), ("booked", 1)) for m in [booked[keep] == b]}
     if "customer" in rec.extra:  # a guide desk or wrong tickets: customers from the door
         overall |= door_figures(scenario, rec, w0, horizon)
+    if "walking" in rec.extra:  # the layout turns walking on
+        overall |= walking_figures(scenario, rec, w0, horizon)
     if cases is not None:
         _add_case_figures(scenario, cases, w0, horizon, out)
     return out

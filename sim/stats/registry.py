@@ -152,6 +152,11 @@ _ALL = (
     _m("visits_mean", "visits per journey", "visits", "lower", "ratio", ("journeys",),
        compared=True),
     _m("one_day_share", "done in one day", "%", "higher", "share", ("journeys",), compared=True),
+    # walking (overall, when the layout turns it on: sim.stats.walking_figures)
+    _m("walking_mean", "mean walk to the window", "min", "lower", "time", ("overall",)),
+    _m("standing_max", "most standing in a waiting area", "customers", "lower", "count",
+       ("overall",)),
+    _m("standing_share", "waiting time spent standing", "%", "lower", "share", ("overall",)),
     # the door: guide desk and wrong tickets (overall, when the scenario has them)
     _m("customers", "customers at the door", "customers", None, "count", ("overall",),
        ci="none"),

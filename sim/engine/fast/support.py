@@ -42,6 +42,8 @@ def unsupported(scenario: Scenario) -> str | None:
             return f"categories.{name}.returns"
     if scenario.journeys:
         return "journeys"
+    if scenario.layout is not None and scenario.layout.walking_on:
+        return "layout.walking"
     return None
 
 
