@@ -2,12 +2,16 @@
 prediction beside observation per hour of day and per item.
 
 Figures (the same function computes them from the log and from each
-replication): tickets, tickets served per day, mean wait of served tickets,
-P(wait > target) (:func:`sim.stats.service_level.target_misses`, the one
-definition) and the abandonment share. The prediction is the mean over
+replication) are the metric registry's ``backtest`` figures
+(:data:`sim.stats.registry.BACKTEST`; keys, labels and units from there): tickets
+and tickets served per day, mean wait of served tickets, P(wait > target)
+(:func:`sim.stats.service_level.target_misses`, the one definition) and
+``left_share``, the share of tickets that left without service (abandoned or
+balked: a log tells only served tickets from the others, so this is not the
+registry's ``abandon_share``). The prediction is the mean over
 replications, the band the 2.5 and 97.5 percentiles of the replications'
 figures. Errors: MAPE of the hourly mean wait, mean absolute error of the
-hourly abandonment share in points, overall and per item; the same errors of
+hourly ``left_share`` in points, overall and per item; the same errors of
 a fitted Erlang A baseline (per hour: the scenario's arrival rate, its staffing,
 its mean service time and patience) for comparison.
 
@@ -44,13 +48,14 @@ from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.clock import format_hhmm, hour_of_day
 from sim.scenario.model import Scenario, scenario_from_dict
 from sim.stats.metrics import clean
+from sim.stats.registry import BACKTEST, in_section
 from sim.stats.service_level import target_misses
 from sim.stats.theory import erlang_a
 
 MIN_SERVED = 20  # an hour (or item-hour) needs this many served tickets to enter the errors
 MIN_SERVED_PER_DAY = 2.0  # ... and this many per day on average (a mean of fewer is noise)
-METRICS = ("tickets_per_day", "served_per_day", "wait_mean", "p_wait_over_target",
-           "abandon_share")
+#: the registry keys of the figures a backtest reports, in the registry's order
+FIGURES = tuple(m.key for m in in_section(BACKTEST))
 
 
 def figures(arrival: np.ndarray, item: np.ndarray, outcome: np.ndarray, wait: np.ndarray,
@@ -83,11 +88,11 @@ def figures(arrival: np.ndarray, item: np.ndarray, outcome: np.ndarray, wait: np
     s = pd.concat([by_item, pooled, all_items, total])
     with np.errstate(divide="ignore", invalid="ignore"):
         out = pd.DataFrame({
-            "tickets_per_day": s["ticket"] / n_days,
+            "arrivals_per_day": s["ticket"] / n_days,
             "served_per_day": s["served"] / n_days,
             "wait_mean": s["wait_served"] / s["served"],
             "p_wait_over_target": s["missed"] / s["counted"],
-            "abandon_share": s["left"] / s["ticket"],
+            "left_share": s["left"] / s["ticket"],
             "n_served": s["served"],
         })
     return out
@@ -287,8 +292,9 @@ def erlang_a_baseline(scenario: Scenario, counts: pd.DataFrame, staffing: np.nda
     the windows on duty the simulation used (``staffing``: days x bins, all groups
     pooled), ``mu`` one over the arrival-weighted mean service time of the bin's items,
     ``theta`` the arrival-weighted :func:`erlang_a_theta` of their patience. The
-    hour's mean wait of served tickets and abandonment share weight the bins by
-    their served and arriving tickets (the observation's weights).
+    hour's mean wait of served tickets and ``left_share`` (Erlang A's abandonment
+    probability: nobody balks in M/M/c+M) weight the bins by their served and
+    arriving tickets (the observation's weights).
     """
     cats = [scenario.categories[c] for c in scenario.categories]
     service = np.array([c.service.mean for c in cats])  # x the bin's service_by_time factor
@@ -320,7 +326,7 @@ def erlang_a_baseline(scenario: Scenario, counts: pd.DataFrame, staffing: np.nda
     for h, (sv, sw, n, ab) in sorted(sums.items()):
         c_mean = float(np.mean([staffing[d, pos[bb]] for d in range(staffing.shape[0])
                                 for bb in pos if bb * resolution // 60 == h]))
-        out[h] = {"wait_mean": sw / sv if sv > 0 else math.nan, "abandon_share": ab / n,
+        out[h] = {"wait_mean": sw / sv if sv > 0 else math.nan, "left_share": ab / n,
                   "servers": c_mean, "arrivals_per_hour": n / n_days}
     return out
 
@@ -333,15 +339,15 @@ def enough_served(n_served: pd.Series, n_days: int) -> pd.Series:
 
 def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
             n_days: int, judged: pd.DataFrame | None = None) -> dict[str, float]:
-    """MAPE of the hourly mean wait and MAE (points) of the hourly abandonment share of
+    """MAPE of the hourly mean wait and MAE (points) of the hourly ``left_share`` of
     ``pred`` against ``obs``, over the hours ``judged`` (default ``obs``) has enough
     served tickets for (:func:`enough_served`)."""
     judged = obs if judged is None else judged
     enough = enough_served(judged["n_served"], n_days)
     ok = enough & (judged["wait_mean"] > 0) & (obs["wait_mean"] > 0) & pred.notna()
     ape = (pred[ok] - obs["wait_mean"][ok]).abs() / obs["wait_mean"][ok]
-    ok_ab = obs["abandon_share"].notna() & pred_ab.notna() & enough
-    ae = (pred_ab[ok_ab] - obs["abandon_share"][ok_ab]).abs() * 100
+    ok_ab = obs["left_share"].notna() & pred_ab.notna() & enough
+    ae = (pred_ab[ok_ab] - obs["left_share"][ok_ab]).abs() * 100
     return {"wait_mape": float(ape.mean() * 100) if len(ape) else math.nan,
             "abandon_mae_points": float(ae.mean()) if len(ae) else math.nan,
             "hours": int(ok.sum())}
@@ -373,7 +379,7 @@ def noise_floor(reps: list[pd.DataFrame], hours: list[int], n_days: int,
     errs = []
     for k, obs in enumerate(pooled):
         rest = pd.concat([p for j, p in enumerate(pooled) if j != k]).groupby(level=0).mean()
-        errs.append(_errors(obs, rest["wait_mean"], rest["abandon_share"], n_days, judged))
+        errs.append(_errors(obs, rest["wait_mean"], rest["left_share"], n_days, judged))
     scale = math.sqrt(1.0 - 1.0 / r**2)
     return {"wait_mape": scale * float(np.mean([e["wait_mape"] for e in errs])),
             "abandon_mae_points": scale * float(np.mean([e["abandon_mae_points"]
@@ -430,7 +436,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
 
     def row(key: tuple[str, int]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for m in METRICS:
+        for m in FIGURES:
             o, p, lo, hi = (obs.at[key, m], mean.at[key, m], low.at[key, m], high.at[key, m])
             inside = bool(lo <= o <= hi) if not any(map(pd.isna, (o, lo, hi))) else None
             out[m] = {"observed": clean(o), "predicted": clean(p), "low": clean(lo),
@@ -448,7 +454,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         base = erlang_a_baseline(sc, expected_counts(sc, bins, options.resolution),
                                  pooled_staff[:1], bins, options.resolution, 1)
     base_wait = pd.Series({h: v["wait_mean"] for h, v in base.items()}).reindex(hours)
-    base_ab = pd.Series({h: v["abandon_share"] for h, v in base.items()}).reindex(hours)
+    base_ab = pd.Series({h: v["left_share"] for h, v in base.items()}).reindex(hours)
     doc: dict[str, Any] = {
         "scenario": scenario.name, "logs": list(log.files), "credits": list(log.credits),
         "arrivals": arrivals,
@@ -461,7 +467,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
         "by_hour": {str(h): row(("*", h)) for h in hours},
         "by_item": {},
         "errors": _errors(pooled_obs, mean.xs("*", level="item").loc[hours, "wait_mean"],
-                          mean.xs("*", level="item").loc[hours, "abandon_share"], n_days),
+                          mean.xs("*", level="item").loc[hours, "left_share"], n_days),
         "baseline_erlang_a": {
             "errors": _errors(pooled_obs, base_wait, base_ab, n_days),
             "by_hour": {str(h): {k: clean(v) for k, v in base[h].items()} for h in base},
@@ -481,7 +487,7 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
                               "by_hour": {str(h): row((it, h)) for h in it_hours}}
         o = obs.xs(it, level="item").loc[it_hours]
         p = mean.xs(it, level="item").loc[it_hours]
-        item_errors[it] = _errors(o, p["wait_mean"], p["abandon_share"], n_days)
+        item_errors[it] = _errors(o, p["wait_mean"], p["left_share"], n_days)
     doc["errors"]["by_item"] = item_errors
     doc["errors"]["noise_floor"] = noise_floor(reps, hours, n_days, obs)
     doc["outside_band"] = {
@@ -490,6 +496,6 @@ def backtest(scenario: Scenario, log: TicketLog, arrivals: str = "log", replicat
                       [doc["by_hour"][h]["served_tickets"]]), n_days).iloc[0])],
         "items": [i for i in doc["by_item"]
                   if doc["by_item"][i]["overall"]["wait_mean"]["inside_band"] is False
-                  or doc["by_item"][i]["overall"]["abandon_share"]["inside_band"] is False],
+                  or doc["by_item"][i]["overall"]["left_share"]["inside_band"] is False],
     }
     return clean(doc)  # undefined figures (an item with no hour to judge) are null

@@ -121,7 +121,7 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
     ])
     hours = [int(h) for h in doc["by_hour"]]
     fig = new_figure(figsize=(12, 3.6))
-    for a, m in zip(fig.subplots(1, 2), ("wait_mean", "abandon_share")):
+    for a, m in zip(fig.subplots(1, 2), ("wait_mean", "left_share")):  # registry keys
         rows = [doc["by_hour"][str(h)][m] for h in hours]
 
         def get(key: str, rows: list[dict[str, Any]] = rows) -> np.ndarray:

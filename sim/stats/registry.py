@@ -37,6 +37,9 @@ CiKind = Literal["t", "none"]
 
 #: sections of a summary (and of the results document) that hold figures
 SECTIONS = ("overall", "by_category", "by_window", "by_hour", "backoffice", "cases", "journeys")
+#: the figures a backtest sets beside a ticket log (``hallsim backtest``; not a summary
+#: section: each appears overall, per hour and per item of the backtest document)
+BACKTEST = "backtest"
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,15 @@ _CASES = ("cases",)
 
 _ALL = (
     # waits of served tickets
-    _m("wait_mean", "mean wait", "min", "lower", "time", (*_HALL, "by_hour"), compared=True),
+    _m("wait_mean", "mean wait", "min", "lower", "time", (*_HALL, "by_hour", BACKTEST),
+       compared=True),
     _m("wait_p50", "P50 wait", "min", "lower", "time", _HALL),
     _m("wait_p90", "P90 wait", "min", "lower", "time", _HALL, compared=True),
     _m("wait_p95", "P95 wait", "min", "lower", "time", _HALL, compared=True),
     _m("wait_max", "max wait", "min", "lower", "time", _HALL),
     # the service level (sim.stats.service_level)
     _m("p_wait_over_target", "not called within target", "%", "lower", "share",
-       (*_HALL, "by_hour"), compared=True),
+       (*_HALL, "by_hour", BACKTEST), compared=True),
     _m("p_served_wait_over_target", "served, waited over target", "%", "lower", "share",
        _HALL),
     _m("p_wait_positive", "waited at all", "%", "lower", "share", (*_HALL, "by_hour")),
@@ -122,7 +126,7 @@ _ALL = (
     _m("balked", "balked", "tickets", "lower", "count", _HALL, ci="none"),
     _m("open", "still open", "tickets", None, "count", _HALL, ci="none"),
     # by hour of day
-    _m("arrivals_per_day", "tickets per day", "tickets", None, "count", ("by_hour",)),
+    _m("arrivals_per_day", "tickets per day", "tickets", None, "count", ("by_hour", BACKTEST)),
     _m("queue_mean", "mean queue", "waiting", "lower", "count", ("by_hour",)),
     # back office
     _m("jobs", "jobs started", "jobs", None, "count", ("backoffice",), ci="none"),
@@ -170,6 +174,9 @@ _ALL = (
     # self-service kiosks (by_window entries of kiosk groups)
     _m("done_share", "finished at the kiosk", "%", "higher", "share", ("by_window",)),
     _m("wait_mean_kiosk", "mean wait for a kiosk", "min", "lower", "time", ("by_window",)),
+    # a backtest against a ticket log, which tells only served tickets from the others
+    _m("served_per_day", "served per day", "tickets", None, "count", (BACKTEST,)),
+    _m("left_share", "left without service", "%", "lower", "share", (BACKTEST,)),
 )
 
 #: every metric by key, in reporting order

@@ -74,7 +74,7 @@ def test_backtest_predicts_an_unseen_replication_within_a_prediction_interval(ex
     assert main(["backtest", str(scenario), str(unseen), "--json", str(out), "-r", "8", "-q",
                  "--report", str(tmp_path / "btrep")]) == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
-    for key in ("wait_mean", "abandon_share"):
+    for key in ("wait_mean", "left_share"):
         f = doc["overall"][key]  # band = 95% of replications: ~3.9 sd wide
         assert abs(f["observed"] - f["predicted"]) <= f["high"] - f["low"], key
     assert set(doc["by_item"]) == set(T.RATES)

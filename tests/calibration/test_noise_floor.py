@@ -20,7 +20,7 @@ def _replication(rng: np.random.Generator, wait_sd: float, abandon_sd: float) ->
     index = pd.MultiIndex.from_product([["*"], HOURS], names=["item", "hour"])
     return pd.DataFrame({
         "wait_mean": 2.0 + rng.normal(0.0, wait_sd, len(HOURS)),
-        "abandon_share": 0.10 + rng.normal(0.0, abandon_sd, len(HOURS)),
+        "left_share": 0.10 + rng.normal(0.0, abandon_sd, len(HOURS)),
         "n_served": np.full(len(HOURS), 1000.0),
     }, index=index)
 
@@ -41,7 +41,7 @@ def test_the_floor_counts_the_hours_the_real_observation_is_judged_on():
     rng = np.random.default_rng(9)
     reps = [_replication(rng, 0.1, 0.01) for _ in range(20)]
     for rep in reps:  # a wild hour the log does not judge
-        rep.loc[("*", 8), "abandon_share"] = rng.uniform(0.0, 1.0)
+        rep.loc[("*", 8), "left_share"] = rng.uniform(0.0, 1.0)
     log = reps[0].copy()
     log.loc[("*", 8), "n_served"] = 3.0
     judged = noise_floor(reps, HOURS, n_days=20, observed=log)["abandon_mae_points"]
