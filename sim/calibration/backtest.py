@@ -39,9 +39,8 @@ from scipy import integrate
 from sim.calibration.calibrate import Options, prepare
 from sim.calibration.inferred_windows import MIN_WINDOW_TICKETS, Group, daily_schedules, on_duty
 from sim.calibration.tickets import TicketLog
-from sim.engine.arrivals import Customers, segments_of_rate
+from sim.engine.arrivals import Customers, draw_customer_attributes, segments_of_rate
 from sim.engine.records import ABANDONED, BALKED, SERVED
-from sim.engine.streams import Purpose, stream
 from sim.files.errors import InputError
 from sim.run.replications import run_replication
 from sim.scenario.calendar import WEEKDAYS
@@ -155,14 +154,8 @@ def replay(scenario: Scenario, arrival: np.ndarray, item: np.ndarray, seed: int,
     patience = np.full(len(arrival), np.inf)
     for k, name in enumerate(names):
         mask = item == k
-        n = int(mask.sum())
-        cat = scenario.categories[name]
-        work[mask] = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
-        if cat.service_by_time:
-            work[mask] *= cat.service_factor_at(arrival[mask])
-        if cat.patience is not None:
-            patience[mask] = cat.patience.sample(
-                stream(seed, replication, Purpose.PATIENCE, name), n)
+        work[mask], patience[mask] = draw_customer_attributes(scenario, name, arrival[mask],
+                                                              seed, replication)
     order = np.argsort(arrival, kind="stable")
     return Customers(names, arrival[order], item[order].astype(np.int32), work[order],
                      patience[order])

@@ -178,6 +178,24 @@ def arrival_times(scenario: Scenario, rate: float | dict[str, float],
     return times
 
 
+def draw_customer_attributes(scenario: Scenario, name: str, times: np.ndarray, seed: int,
+                             replication: int) -> tuple[np.ndarray, np.ndarray]:
+    """The service draw (a specialist's minutes, times the item's time-of-day factor at
+    each ticket time) and the patience (``inf``: never leaves) of the customers of
+    category ``name`` who take tickets at ``times``, from the category's own service and
+    patience streams (the k-th customer gets the k-th draw)."""
+    cat = scenario.categories[name]
+    n = len(times)
+    work = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
+    if cat.service_by_time:
+        work = work * cat.service_factor_at(times)
+    if cat.patience is not None:
+        patience = cat.patience.sample(stream(seed, replication, Purpose.PATIENCE, name), n)
+    else:
+        patience = np.full(n, np.inf)
+    return work, patience
+
+
 def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers:
     """Draw every customer of one replication (exact, reproducible, CRN by category name)."""
     names = tuple(scenario.categories)
@@ -195,13 +213,7 @@ def draw_customers(scenario: Scenario, seed: int, replication: int) -> Customers
         times = arrival_times(scenario, cat.arrivals_per_hour,
                               stream(seed, replication, Purpose.ARRIVALS, name), levels)
         n = len(times)
-        work = cat.service.sample(stream(seed, replication, Purpose.SERVICE, name), n)
-        if cat.service_by_time:
-            work = work * cat.service_factor_at(times)
-        if cat.patience is not None:
-            patience = cat.patience.sample(stream(seed, replication, Purpose.PATIENCE, name), n)
-        else:
-            patience = np.full(n, np.inf)
+        work, patience = draw_customer_attributes(scenario, name, times, seed, replication)
         level = priority_levels(scenario, name, n, seed, replication)
         applies = online_applicants(scenario, name, n, seed, replication)
         row = np.arange(n)

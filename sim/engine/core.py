@@ -15,8 +15,10 @@ out before ``t``, which is when they would have left.
 
 Its parts: the ticket table (:class:`~sim.engine.tickets.Tickets`), one
 :class:`~sim.engine.rosters.Roster` per window group, one
-:class:`~sim.engine.queues.CategoryQueue` per queue, the
-:class:`~sim.engine.rosters.DutyLog`, and, when the scenario follows cases and journeys,
+:class:`~sim.engine.queues.CategoryQueue` per queue, the call rule
+(:class:`~sim.engine.call_rule.CallRule`), the opening hours and staff changes
+(:class:`~sim.engine.timetable.Timetable`), the :class:`~sim.engine.rosters.DutyLog`,
+and, when the scenario follows cases and journeys,
 a :class:`TicketFlow` that is told what happens to its tickets and may add new ones
 through :meth:`HallCore.inject`. Breaks, the door, kiosks, appointments and the extra
 record columns are :class:`Mechanism` parts (see :mod:`sim.engine.parts`); the core
@@ -49,13 +51,14 @@ import simpy
 from simpy.events import NORMAL
 
 from sim.engine.arrivals import Customers
-from sim.engine.layout import HallLayout, open_intervals
+from sim.engine.call_rule import CallRule
+from sim.engine.layout import HallLayout
 from sim.engine.queues import CategoryQueue
 from sim.engine.recording import assemble_records
 from sim.engine.records import ABANDONED, BALKED, SERVED, Records
 from sim.engine.rosters import DutyLog, Roster
 from sim.engine.tickets import Tickets
-from sim.scenario.clock import MINUTES_PER_DAY
+from sim.engine.timetable import Timetable
 
 Timeout = simpy.Timeout
 #: the ``callbacks`` list of an event the hall schedules again and again
@@ -159,7 +162,7 @@ class HallCore:
                  "duty", "log", "flow", "_parts", "_n_first", "_trace",
                  "_window_speed", "_window_group", "_end_callbacks", "_end_events",
                  "_next_arrival", "_arrival_callbacks", "_schedule", "_idle_of", "_single",
-                 "_followed", "_arrival_clock", "_tiers", "_on_duty_since", "_open",
+                 "_followed", "_arrival_clock", "_on_duty_since", "_timetable", "_next_for",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
                  "_waiting", "_queue", "_order", "_start", "_served_hooks", "_freed_hooks",
                  "_reached_hooks", "_lead_hooks")
@@ -185,7 +188,6 @@ class HallCore:
         speed: list[list[float]] = layout.speed.tolist()
         # per window: its group's service-time factors by category
         self._window_speed = [speed[g] for g in self._window_group]
-        self._tiers = layout.tiers
         self.serving = [-1] * len(self._window_group)
         # one service-end callback per window, so the event needs no value; each window's
         # service-end event is made once and scheduled again for every service
@@ -196,8 +198,8 @@ class HallCore:
         self._next_arrival = 0
         self.duty = DutyLog(len(self.serving))
         self._on_duty_since = self.duty.since
-        self._open = any(s <= 0.0 for s, _e in layout.open_periods)
         self.queues = [CategoryQueue(b, t, self._abandon, self._reach) for b in layout.balk_at]
+        self._next_for = CallRule(self.queues, layout.tiers, t, self._reach).next_for
         self.rosters: list[Roster] = []
         first_window = 0
         for gi, count in enumerate(layout.group_counts):
@@ -213,6 +215,8 @@ class HallCore:
                   else None for tiers in layout.tiers]
         self._single = [single[g] for g in self._window_group]
         self.roster_of = [self.rosters[g] for g in self._window_group]
+        self._timetable = Timetable(self.env, layout, self.rosters, self.duty, self.log,
+                                    self.come_on_duty)
         self._parts = tuple(parts)
         self._served_hooks = _hooks(parts, "served")
         self._freed_hooks = _hooks(parts, "freed")
@@ -244,15 +248,10 @@ class HallCore:
         """Run to the end of the event calendar (past ``days`` until the hall empties)."""
         self.flow = flow
         logged = len(self._trace) if self._trace is not None else 0
-        self._schedule_hours(days)
+        self._timetable.schedule_hours(days)
         for part in self._parts:
             part.begin()
-        for d in range(days):
-            for t, gi, target in self.layout.staff_changes:
-                at = d * MINUTES_PER_DAY + t
-                if at > 0:
-                    ev = Timeout(self.env, at, (gi, target))
-                    ev.callbacks.append(self._on_staff)
+        self._timetable.schedule_staff(days)
         # a service end needs more than the next call only with a trace, a flow or a part
         # that acts on it
         self._followed = self.log is not None or flow is not None \
@@ -276,17 +275,6 @@ class HallCore:
         ev = Timeout(self.env, t - self.env.now, i)
         ev.callbacks.append(self._on_injected)
         return i
-
-    def _schedule_hours(self, days: int) -> None:
-        """Openings and closings of the hall over ``days`` (windows on duty at the start)."""
-        if self._open:
-            for roster in self.rosters:
-                for w in roster.idle:
-                    self.duty.begin(w, 0.0)
-        for start, end in open_intervals(self.layout.open_periods, days):
-            if start > 0:
-                Timeout(self.env, start).callbacks.append(self._on_opening)
-            Timeout(self.env, end).callbacks.append(self._on_closing)
 
     def _settle_queued(self) -> None:
         """Settle tickets still queued when the calendar ran out: abandoned if they were
@@ -354,7 +342,7 @@ class HallCore:
             self._start(w, nxt, now)
         else:
             roster.idle.append(w)
-            if not self._open:
+            if not self._timetable.open:
                 self.duty.end(w, now)
 
     def _after_service(self, i: int, w: int, now: float) -> bool:
@@ -375,34 +363,6 @@ class HallCore:
                 return True
         return False
 
-    def _on_staff(self, ev: simpy.Event) -> None:
-        gi, target = cast(tuple[int, int], ev.value)
-        now = self.env.now
-        if self.log:
-            self.log((now, "staff", -1, target))
-        roster = self.rosters[gi]
-        gone, coming = roster.restaff(target)
-        for w in gone:
-            self.duty.end(w, now)
-        for _ in range(coming):
-            self.come_on_duty(roster.bring_on(), now)
-
-    def _on_opening(self, _ev: simpy.Event) -> None:
-        """The hall opens: its idle staffed windows come on duty."""
-        now = self.env.now
-        self._open = True
-        for roster in self.rosters:
-            for w in roster.idle:
-                self.duty.begin(w, now)
-
-    def _on_closing(self, _ev: simpy.Event) -> None:
-        """The hall closes: idle windows go off duty; busy ones stay until they idle."""
-        now = self.env.now
-        self._open = False
-        for roster in self.rosters:
-            for w in roster.idle:
-                self.duty.end(w, now)
-
     # --- steps ------------------------------------------------------------------------
 
     def come_on_duty(self, w: int, now: float) -> None:
@@ -413,7 +373,7 @@ class HallCore:
             self._start(w, i, now)
         else:
             self.roster_of[w].idle.append(w)
-            if self._open:
+            if self._timetable.open:
                 self.duty.begin(w, now)
 
     def admit(self, i: int, now: float) -> None:
@@ -458,35 +418,6 @@ class HallCore:
         for hook in self._lead_hooks:
             lead += cast(float, hook(w, i, now))
         self._start_service(w, i, now, lead)
-
-    def _next_for(self, gi: int, now: float) -> int:
-        """The ticket a window of group ``gi`` calls at ``now`` (-1 if none), taken off its
-        queue: tier by tier, the oldest ticket at the fronts of the tier's queues. A front
-        whose holder has gone is reached (called, nobody comes) and the choice made again."""
-        queues = self.queues
-        for tier in self._tiers[gi]:
-            if len(tier) == 1:
-                i = queues[tier[0]].take(now)
-                if i >= 0:
-                    return i
-                continue
-            arrival, deadline = self._arrival, self.tickets.deadline
-            while True:
-                best, best_q, best_t = -1, queues[tier[0]], 0.0
-                for c in tier:
-                    q = queues[c]
-                    i = q.front()
-                    if i >= 0 and (best < 0 or arrival[i] < best_t):
-                        best, best_q, best_t = i, q, arrival[i]
-                if best < 0:
-                    break
-                if deadline[best] < now:
-                    best_q.line.popleft()
-                    self._reach(best)
-                    continue
-                best_q.pop_front()
-                return best
-        return -1
 
     def _reach(self, i: int) -> None:
         """A window reached ticket ``i``, whose holder had gone: the queue system's
