@@ -10,11 +10,8 @@ from the scenario in :mod:`sim.engine.layout`.
 
 from __future__ import annotations
 
-import dataclasses
-
 from sim.engine.arrivals import Customers
 from sim.engine.core import HallCore, Inject, TicketFlow, TraceRow
-from sim.engine.kiosks import KioskSessions
 from sim.engine.layout import HallLayout
 from sim.engine.parts import build_parts
 from sim.engine.records import Records
@@ -26,20 +23,12 @@ class Hall(HallCore):
     """One replication of the hall with its mechanisms: built, optionally joined by a
     flow, run once (see :class:`~sim.engine.core.HallCore`)."""
 
-    __slots__ = ("_kiosk",)
+    __slots__ = ()
 
     def __init__(self, layout: HallLayout, customers: Customers,
                  trace: list[TraceRow] | None = None) -> None:
-        self._kiosk: KioskSessions | None = (
-            customers.kiosk.sessions(customers.arrival, customers.category)
-            if customers.kiosk is not None else None)
         parts, first = build_parts(layout, customers)
         super().__init__(layout, first, parts, trace)
-
-    def run(self, days: int, flow: TicketFlow | None = None) -> Records:
-        """Run to the end of the event calendar (past ``days`` until the hall empties)."""
-        records = super().run(days, flow)
-        return dataclasses.replace(records, kiosk=self._kiosk) if self._kiosk else records
 
 
 def run_hall(layout: HallLayout, customers: Customers, days: int,

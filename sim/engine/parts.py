@@ -15,6 +15,7 @@ from sim.engine.booked_tickets import BookedTickets
 from sim.engine.break_duty import BreakDuty
 from sim.engine.core import Mechanism
 from sim.engine.door_tickets import DoorTickets
+from sim.engine.kiosk_users import KioskUsers
 from sim.engine.layout import HallLayout
 from sim.engine.reached import ReachedTickets
 from sim.engine.ticket_priority import TicketPriority
@@ -29,6 +30,7 @@ PARTS: tuple[PartFactory, ...] = (
     TicketPriority.build,
     BookedTickets.build,
     DoorTickets.build,
+    KioskUsers.build,
     Walking.build,
 )
 
