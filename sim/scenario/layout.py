@@ -399,11 +399,28 @@ def _leg_inside(outline: tuple[tuple[float, float], ...], p: tuple[float, float]
                                 p[1] + (q[1] - p[1]) * k / steps)) for k in range(steps + 1))
 
 
+def convex(outline: tuple[tuple[float, float], ...]) -> bool:
+    """Whether the outline is a convex polygon (a rectangle, say)."""
+    n = len(outline)
+    signs = set()
+    for i in range(n):
+        (ax, ay), (bx, by), (cx, cy) = outline[i], outline[(i + 1) % n], outline[(i + 2) % n]
+        cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx)
+        if abs(cross) > 1e-9:
+            signs.add(cross > 0)
+    return len(signs) <= 1
+
+
 def _l_path_inside(outline: tuple[tuple[float, float], ...], p: tuple[float, float],
                    q: tuple[float, float]) -> bool:
-    """Whether one of the two axis-parallel L-shaped paths from p to q stays inside."""
+    """Whether one of the two axis-parallel L-shaped paths from p to q stays inside (in a
+    convex hall: whether its corner does, the legs then join points inside)."""
+    corners = ((q[0], p[1]), (p[0], q[1]))
+    if convex(outline):
+        return inside(outline, p) and inside(outline, q) and \
+            any(inside(outline, c) for c in corners)
     return any(_leg_inside(outline, p, corner) and _leg_inside(outline, corner, q)
-               for corner in ((q[0], p[1]), (p[0], q[1])))
+               for corner in corners)
 
 
 def path_metres(outline: tuple[tuple[float, float], ...], p: tuple[float, float],
