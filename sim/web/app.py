@@ -16,7 +16,15 @@ from pathlib import Path
 from nicegui import app, ui
 
 from sim.report.i18n import normalise
-from sim.web import compare, editor, export, jobs_panel, results, workspace_panel
+from sim.web import (
+    compare,
+    editor,
+    export,
+    importlog,
+    jobs_panel,
+    results,
+    workspace_panel,
+)
 from sim.web.common import Context, tid
 from sim.web.jobs import JobManager
 from sim.web.security import TokenGate
@@ -25,6 +33,7 @@ from sim.web.workspace import Workspace
 #: tabs in order: (key, English title, the area's builder)
 TABS = (
     ("workspace", "Workspace", workspace_panel.panel),
+    ("import", "Import log", importlog.panel),
     ("editor", "Hall editor", editor.panel),
     ("run", "Run", results.panel),
     ("compare", "Compare", compare.panel),

@@ -103,7 +103,10 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
             frame = pd.read_csv(p, nrows=rows, dtype=str, encoding=detect_encoding(p))
     except InputError:
         raise
-    except Exception as exc:  # a broken file: the reader's own words
+    except Exception as exc:  # a broken file: the command line's reader says why
+        from sim.calibration.readers import read_log
+
+        read_log(p, Mapping.model_validate(mapping or {}))  # raises the CLI's InputError
         raise InputError(str(p), "", f"cannot be read as a ticket log ({exc})") from None
     m = Mapping.model_validate(mapping or {})
     guessed = {f: (m.column(f) if m.column(f) in frame.columns else "") for f in DEFAULT_COLUMNS}

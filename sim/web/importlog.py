@@ -1,0 +1,168 @@
+"""The import tab: a queue system's ticket log in, a calibrated scenario out.
+
+Upload an export (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX) or pick the bundled
+sample; the page previews the first rows with the column each field is read from
+(the reader's defaults, :data:`sim.calibration.hall_export.DEFAULT_COLUMNS`), lets the
+planner change that mapping, and runs ``hallsim calibrate`` in a worker
+(:func:`sim.web.tasks.calibrate_log`). The report shows rows kept and skipped with
+their reasons, the fitted items and the inferred window groups, and the calibration
+report (fits, arrival profile, staffing) itself; the calibrated hall is saved as a
+scenario of the workspace. Uploads over :data:`~sim.web.workspace.MAX_UPLOAD_BYTES`
+are refused (by the browser, and again by the server).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from nicegui import run, ui
+
+from sim.files.errors import InputError
+from sim.web.bundled import sample_logs
+from sim.web.common import Context, JobView, Message, table, tid
+from sim.web.tasks import preview_log
+from sim.web.workspace import MAX_UPLOAD_BYTES, safe_name, stem_of
+
+#: fields of a hall export, in the reader's order, with their English labels
+FIELDS = {
+    "ticket": "ticket number", "item": "item", "department": "department",
+    "window": "window", "clerk": "clerk", "ticket_time": "ticket time",
+    "call_time": "call time", "wait": "wait", "service": "service duration",
+    "status": "status",
+}
+
+
+def check_upload(name: str, size: int) -> str:
+    """The workspace name of an uploaded log, or InputError (bad name, too large)."""
+    clean = safe_name(name, "upload")
+    if size > MAX_UPLOAD_BYTES:
+        raise InputError(clean, "", f"{size / 1e6:.1f} MB is over the upload limit of "
+                                    f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if size == 0:
+        raise InputError(clean, "", "the file is empty")
+    return clean
+
+
+def panel(ctx: Context) -> None:
+    """Build the import tab."""
+    msg = Message("import-error")
+    state: dict[str, Any] = {"log": None, "mapping": {}}
+    with ui.row().classes("items-start gap-8 w-full"):
+        with ui.column():
+            ui.label(ctx.t("Upload a ticket log (CSV or XLSX, at most {mb} MB)").format(
+                mb=MAX_UPLOAD_BYTES // (1024 * 1024))).classes("text-h6")
+
+            async def uploaded(e: Any) -> None:
+                try:
+                    name = check_upload(e.file.name, e.file.size())
+                    target = ctx.workspace.path("logs", name)
+                    await e.file.save(target)
+                except InputError as exc:
+                    msg.error(f"hallsim: error: {exc}")
+                    return
+                await choose(target)
+
+            tid(ui.upload(on_upload=uploaded, auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
+                          on_rejected=lambda: msg.error(ctx.t(
+                              "hallsim: error: the file is over the upload limit of {mb} MB")
+                              .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))))
+                .props('accept=".csv,.xlsx,.txt,.tsv"').classes("w-96"), "import-upload")
+        with ui.column():
+            ui.label(ctx.t("Or take the bundled sample")).classes("text-h6")
+            samples = sample_logs()
+            sample = tid(ui.select(list(samples), value=next(iter(samples), None),
+                                   label=ctx.t("Sample log")).classes("w-96"),
+                         "import-sample")
+
+            async def take_sample() -> None:
+                if not sample.value:
+                    return
+                target = ctx.workspace.path("logs", sample.value)
+                shutil.copyfile(samples[sample.value], target)
+                await choose(target)
+
+            tid(ui.button(ctx.t("Use this sample"), on_click=take_sample), "import-sample-use")
+    preview_box = ui.column().classes("w-full")
+
+    async def choose(path: Path) -> None:
+        msg.clear()
+        try:
+            preview = await run.io_bound(preview_log, str(path), None)
+        except InputError as exc:
+            msg.error(f"hallsim: error: {exc}")
+            return
+        state["log"], state["mapping"] = path, dict(preview["mapping"])
+        preview_box.clear()
+        with preview_box:
+            show_preview(ctx, preview, path, state)
+
+    def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
+                     state: dict[str, Any]) -> None:
+        ui.label(ctx.t("Log {name}: first rows").format(name=path.name)).classes("text-h6")
+        if preview["columns"]:
+            table(preview["columns"], preview["rows"], "import-preview")
+            ui.label(ctx.t("Columns read (change where the reader guessed wrong)")).classes(
+                "text-subtitle1")
+            options = {"": "-"} | {c: c for c in preview["columns"]}
+            with ui.row().classes("gap-2"):
+                for field, label in FIELDS.items():
+                    def remap(e: Any, field: str = field) -> None:
+                        state["mapping"][field] = e.value or ""
+
+                    tid(ui.select(options, value=state["mapping"].get(field, ""),
+                                  label=ctx.t(label), on_change=remap).classes("w-36"),
+                        f"import-map-{field}")
+        else:
+            ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
+                kind=preview["format"]))
+        with ui.row().classes("items-end gap-4"):
+            name = tid(ui.input(ctx.t("Scenario name"), value=f"calibrated-{path.stem}")
+                       .classes("w-72"), "import-name")
+            target = tid(ui.number(ctx.t("Target wait (min)"), value=20, min=1).classes("w-40"),
+                         "import-target")
+            go = tid(ui.button(ctx.t("Calibrate")), "import-calibrate")
+        view = JobView(ctx, "calibrate", lambda job: show_report(job.result))
+        report_box = ui.column().classes("w-full")
+
+        def start() -> None:
+            try:
+                stem = stem_of(name.value or "")
+            except InputError as exc:
+                view.message.error(f"hallsim: error: {exc}")
+                return
+            out = ctx.workspace.scenario_path(stem)
+            job = ctx.jobs.submit("calibrate", f"{ctx.t('Calibrate')} {path.name}", "calibrate",
+                                  paths=[str(path)], columns=state["mapping"], name=stem,
+                                  out=str(out), report_dir=str(ctx.workspace.path(
+                                      "reports", f"calibration-{stem}")),
+                                  target=float(target.value or 20))
+            state["scenario"] = stem
+            view.follow(job)
+
+        go.on_click(start)
+
+        def show_report(res: dict[str, Any]) -> None:
+            report_box.clear()
+            with report_box:
+                show_calibration(ctx, res, state["scenario"])
+
+    def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
+        tid(ui.label("\n".join(res["summary"])).classes("whitespace-pre-wrap"),
+            "calibrate-summary")
+        table([ctx.t("item"), ctx.t("department"), ctx.t("tickets"), ctx.t("service"),
+               ctx.t("patience")],
+              [[i["item"], i["department"], f"{i['tickets']:,}", i["service"], i["patience"]]
+               for i in res["items"]], "calibrate-items", ctx.t("Items"))
+        table([ctx.t("window group"), ctx.t("serves"), ctx.t("windows"), ctx.t("tickets")],
+              [[g["group"], ", ".join(g["serves"]), str(g["windows"]), f"{g['tickets']:,}"]
+               for g in res["groups"]], "calibrate-groups", ctx.t("Window groups inferred"))
+        with ui.row().classes("items-center gap-4"):
+            tid(ui.button(ctx.t("Open the calibrated scenario"),
+                          on_click=lambda: ctx.open_scenario(scenario)), "calibrate-open")
+            report = Path(res["report"]).parent.name
+            tid(ui.link(ctx.t("Calibration report"), f"/files/reports/{report}/index.html",
+                        new_tab=True), "calibrate-report-link")
+        ui.element("iframe").props(f'src="/files/reports/{report}/index.html"').classes(
+            "w-full").style("height: 600px; border: 1px solid #ddd")

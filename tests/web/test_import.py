@@ -1,0 +1,77 @@
+"""Story: a planner imports a ticket log. The bundled Chinese sample previews with the
+columns the reader guessed, calibrates in a worker, shows rows kept and skipped, the
+fitted items and the inferred window groups, and leaves a scenario the command line
+runs. A broken XLSX, a GBK log, a name that would leave the workspace and an oversized
+upload each get a message in the page; the page keeps serving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
+from nicegui.testing.user import User
+
+from sim.files.errors import InputError
+from sim.scenario.loading import load_scenario
+from sim.web.bundled import sample_logs
+from sim.web.importlog import check_upload
+from sim.web.tasks import preview_log
+from sim.web.workspace import MAX_UPLOAD_BYTES
+from tests.web.conftest import wait_for
+
+SAMPLE = next(iter(sample_logs().values()))
+
+
+def test_the_sample_previews_with_every_default_column_found() -> None:
+    p = preview_log(str(SAMPLE), None)
+    assert p["format"] == "hall" and p["mapping"]["item"] == "取号事项"
+    assert all(p["mapping"].values()) and len(p["rows"]) == 8
+
+
+def test_a_gbk_log_previews_like_the_utf8_one(tmp_path: Path) -> None:
+    gbk = tmp_path / "日志.csv"
+    gbk.write_bytes(SAMPLE.read_text(encoding="utf-8-sig").encode("gbk"))
+    assert preview_log(str(gbk), None)["rows"] == preview_log(str(SAMPLE), None)["rows"]
+
+
+def test_oversized_empty_and_escaping_uploads_are_refused() -> None:
+    with pytest.raises(InputError, match="upload limit"):
+        check_upload("log.csv", MAX_UPLOAD_BYTES + 1)
+    with pytest.raises(InputError, match="empty"):
+        check_upload("log.csv", 0)
+    with pytest.raises(InputError, match="upload"):
+        check_upload("..\\..\\x.csv", 10)
+
+
+def test_the_bundled_sample_calibrates_into_a_runnable_scenario(story, tmp_path: Path) -> None:
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=import")
+        user.find("import-sample-use").click()
+        await wait_for(user, "import-preview")
+        user.find("import-name").elements.pop().value = "示例大厅校准"
+        user.find("import-calibrate").click()
+        await wait_for(user, "calibrate-summary", 120)
+        await user.should_see("tickets kept from 1 file(s)")
+        groups = user.find("calibrate-groups").elements.pop().rows
+        assert len(groups) == 3
+
+    story(play)
+    scenario = load_scenario(tmp_path / "workspace" / "scenarios" / "示例大厅校准.yaml")
+    assert set(scenario.categories) == {"企业开办", "税务登记", "社保办理", "不动产登记"}
+
+
+def test_a_broken_xlsx_shows_the_readers_message_and_the_page_goes_on(story) -> None:
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=import")
+        upload = user.find("import-upload").elements.pop()
+        assert isinstance(upload, ui.upload)
+        await upload.handle_uploads([SmallFileUpload("坏.xlsx", "application/zip",
+                                                     b"PK\x03\x04 not really a workbook")])
+        await user.should_see("hallsim: error: ")
+        await user.should_see("坏.xlsx")
+        await user.open("/?lang=en&tab=workspace")
+        await user.should_see("Bundled scenarios")
+
+    story(play)
