@@ -10,7 +10,9 @@ are scheduled again with the same arithmetic (``now + delay``), so every time is
 same double. Queues are segments of one array (a ticket joins at most one queue once),
 rosters are ring buffers (idle windows, longest idle first) and stacks (off duty).
 
-This module imports numba: it is imported only when the fast engine runs.
+The helpers are inlined into :func:`run_loop` (``inline="always"``): called functions
+would pay for their array arguments on every event. This module imports numba: it is
+imported only when the fast engine runs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ EV_ARRIVAL, EV_END, EV_STAFF, EV_OPEN, EV_CLOSE = 0, 1, 2, 3, 4
 SERVED, ABANDONED, BALKED = 0, 1, 2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _push(ht, hs, hk, ha, ctr, t, kind, arg):
     """Schedule an event at time ``t`` (sequence number: the next one)."""
     seq = ctr[0]
@@ -40,7 +42,7 @@ def _push(ht, hs, hk, ha, ctr, t, kind, arg):
     ht[k], hs[k], hk[k], ha[k] = t, seq, kind, arg
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _pop(ht, hs, hk, ha, ctr):
     """Remove the first event; return ``(time, kind, arg)``."""
     t0, k0, a0 = ht[0], hk[0], ha[0]
@@ -64,7 +66,7 @@ def _pop(ht, hs, hk, ha, ctr):
     return t0, k0, a0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _abandon(i, deadline, waiting, outcome, end, queue, q_waiting):
     """Ticket ``i`` left at its deadline (found when a window or an arrival looked)."""
     waiting[i] = 0
@@ -73,7 +75,7 @@ def _abandon(i, deadline, waiting, outcome, end, queue, q_waiting):
     q_waiting[queue[i]] -= 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _take(q, now, line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting,
           reached):
     """Call the first ticket of queue ``q`` still waiting at ``now`` (-1 if none); gone
@@ -92,7 +94,7 @@ def _take(q, now, line, q_head, q_tail, waiting, deadline, outcome, end, queue, 
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _front(q, line, q_head, q_tail, waiting):
     """The first ticket of queue ``q`` not yet settled (-1 if none), gone or not."""
     while q_head[q] < q_tail[q]:
@@ -103,7 +105,7 @@ def _front(q, line, q_head, q_tail, waiting):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tail, waiting,
               deadline, outcome, end, queue, q_waiting, reached):
     """The ticket a window of group ``g`` calls at ``now`` (-1 if none), off its queue:
@@ -135,13 +137,23 @@ def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tai
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _ring(first, head, k, count):
+    """Where the ``k``-th idle window of a group sits in its ring buffer (``k <= count``;
+    no division)."""
+    x = head + k
+    if x >= count:
+        x -= count
+    return first + x
+
+
+@njit(cache=True, inline="always")
 def _duty_begin(w, now, since):
     if since[w] < 0:
         since[w] = now
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _duty_end(w, now, since, dw, ds, de, dn):
     start = since[w]
     if start >= 0:
@@ -152,7 +164,7 @@ def _duty_end(w, now, since, dw, ds, de, dn):
         since[w] = -1.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _room(dw, ds, de, dn, need):
     """The duty row arrays with room for ``need`` more rows (doubled when short)."""
     if dn[0] + need <= dw.shape[0]:
@@ -164,7 +176,7 @@ def _room(dw, ds, de, dn, need):
     return dw2, ds2, de2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _heap_push_deadline(q, d, i, q_off, h_time, h_tick, h_size):
     """Keep ticket ``i``'s deadline in queue ``q``'s heap (ordered by deadline, ticket)."""
     base = q_off[q]
@@ -179,7 +191,7 @@ def _heap_push_deadline(q, d, i, q_off, h_time, h_tick, h_size):
     h_time[base + k], h_tick[base + k] = d, i
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _heap_pop_deadline(q, q_off, h_time, h_tick, h_size):
     """Remove the earliest deadline of queue ``q``'s heap; return its ticket."""
     base = q_off[q]
@@ -275,14 +287,15 @@ def run_loop(arrival, category, work, deadline, queue, order,
     if is_open:
         for g in range(n_groups):
             for k in range(idle_len[g]):
-                _duty_begin(idle[group_first[g] + (idle_head[g] + k) % group_count[g]], 0.0,
+                _duty_begin(idle[_ring(group_first[g], idle_head[g], k, group_count[g])], 0.0,
                             since)
     for k in range(n_static):
         _push(ht, hs, hk, ha, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
     next_arrival = 0
     env_now = 0.0
     while ctr[1] > 0:
-        dw, ds, de = _room(dw, ds, de, dn, n_windows)  # every row one event may add
+        if dn[0] + n_windows > dw.shape[0]:  # room for every row one event may add
+            dw, ds, de = _room(dw, ds, de, dn, n_windows)
         env_now, kind, arg = _pop(ht, hs, hk, ha, ctr)
         # what becomes of one ticket: (ticket, group to call for, window to start)
         if kind == EV_ARRIVAL:
@@ -302,7 +315,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 g = elig[e]
                 if idle_len[g] > 0:
                     w = idle[group_first[g] + idle_head[g]]
-                    idle_head[g] = (idle_head[g] + 1) % group_count[g]
+                    idle_head[g] = _ring(0, idle_head[g], 1, group_count[g])
                     idle_len[g] -= 1
                     break
             if w < 0:
@@ -344,7 +357,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
             i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tail,
                           waiting, deadline, outcome, end, queue, q_waiting, reached)
             if i < 0:
-                idle[group_first[g] + (idle_head[g] + idle_len[g]) % group_count[g]] = w
+                idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
                 idle_len[g] += 1
                 if not is_open:
                     _duty_end(w, now, since, dw, ds, de, dn)
@@ -359,7 +372,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 drop = have - target
                 while drop > 0 and idle_len[g] > 0:
                     idle_len[g] -= 1
-                    w = idle[group_first[g] + (idle_head[g] + idle_len[g]) % group_count[g]]
+                    w = idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])]
                     off[group_first[g] + off_len[g]] = w
                     off_len[g] += 1
                     _duty_end(w, now, since, dw, ds, de, dn)
@@ -385,7 +398,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     _push(ht, hs, hk, ha, ctr,
                           env_now + work[i] * speed[window_group[w], category[i]], EV_END, w)
                 else:
-                    idle[group_first[g] + (idle_head[g] + idle_len[g]) % group_count[g]] = w
+                    idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
                     idle_len[g] += 1
                     if is_open:
                         _duty_begin(w, now, since)
@@ -394,7 +407,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
             is_open = kind == EV_OPEN
             for g in range(n_groups):
                 for k in range(idle_len[g]):
-                    w = idle[group_first[g] + (idle_head[g] + k) % group_count[g]]
+                    w = idle[_ring(group_first[g], idle_head[g], k, group_count[g])]
                     if is_open:
                         _duty_begin(w, env_now, since)
                     else:
