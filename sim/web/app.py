@@ -22,6 +22,7 @@ from sim.web import (
     export,
     importlog,
     jobs_panel,
+    optimise,
     results,
     workspace_panel,
 )
@@ -37,6 +38,7 @@ TABS = (
     ("editor", "Hall editor", editor.panel),
     ("run", "Run", results.panel),
     ("compare", "Compare", compare.panel),
+    ("optimise", "Optimise", optimise.panel),
     ("export", "Export", export.panel),
     ("jobs", "Jobs", jobs_panel.panel),
 )

@@ -169,9 +169,17 @@ def backtest_log(scenario_path: str, paths: list[str], columns: dict[str, str] |
 
 
 def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario: str,
-                      replications: int | None = None,
+                      out_spec: str, replications: int | None = None,
+                      desks: int | str | None = None,
                       progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim optimize PATH [--certify] --json PLAN --scenario-out STAFFED``."""
+    """``hallsim optimize PATH --spec SPEC [--certify] --json PLAN --scenario-out STAFFED``.
+
+    The spec is the scenario's ``optimize:`` section (or the defaults) with ``desks``
+    when given; it is written to ``out_spec`` so that the command line can repeat the
+    run: ``hallsim optimize PATH --spec OUT_SPEC [--certify -r R]``.
+    """
+    import yaml
+
     from optimize.certify import certify
     from optimize.plan import plan_document, staffed_scenario
     from optimize.problem import build_problem
@@ -182,6 +190,11 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     from sim.scenario.model import dump_scenario
 
     scenario, spec = load_inputs(path)
+    if desks is not None:
+        spec = spec.model_copy(update={"desks": desks})
+    write_text_atomic(out_spec, yaml.safe_dump(spec.model_dump(mode="json",
+                                                               exclude_defaults=True) or {},
+                                               allow_unicode=True, sort_keys=False))
     spec = _spec_overrides(spec, argparse.Namespace(replications=replications))
     problem = build_problem(scenario, spec)
     total = spec.certify.max_iterations + 1 if certify_plan else 1
@@ -196,6 +209,8 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
         doc = plan_document(problem, solution)
     progress(total, total)
     write_json_atomic(out_plan, doc)
+    if solution.status == "time_limit":
+        raise InputError(path, "", f"time limit: {solution.diagnosis}")
     if solution.cost is None:
         raise InputError(path, "", f"no staffing plan meets the service level: "
                                    f"{solution.diagnosis}")
@@ -203,7 +218,7 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     write_text_atomic(out_scenario, f"# Staffed by hallsim optimize from {Path(path).name} "
                                     f"(status {doc['status']}, cost {doc['cost']:.2f}).\n"
                       + dump_scenario(staffed))
-    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario}
+    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
 
 
 def export_results(result: str, lang: str, out_dir: str, xlsx: str,
