@@ -13,7 +13,8 @@ processed. Reneging is settled lazily and exactly: a window that calls at time `
 skips (and records as abandoned, at their deadline) the tickets whose patience ran
 out before ``t``, which is when they would have left.
 
-Its parts: the ticket table (:class:`~sim.engine.tickets.Tickets`), one
+Its parts: the ticket table (:class:`~sim.engine.tickets.Tickets`), the ticket machine
+(:class:`~sim.engine.dispenser.TicketDispenser`), one
 :class:`~sim.engine.rosters.Roster` per window group, one
 :class:`~sim.engine.queues.CategoryQueue` per queue, the call rule
 (:class:`~sim.engine.call_rule.CallRule`), the opening hours and staff changes
@@ -46,12 +47,12 @@ from functools import partial
 from operator import itemgetter
 from typing import Protocol, cast
 
-import numpy as np
 import simpy
 from simpy.events import NORMAL
 
 from sim.engine.arrivals import Customers
 from sim.engine.call_rule import CallRule
+from sim.engine.dispenser import TicketDispenser
 from sim.engine.layout import HallLayout
 from sim.engine.queues import CategoryQueue
 from sim.engine.recording import assemble_records
@@ -159,12 +160,12 @@ class HallCore:
     """
 
     __slots__ = ("layout", "env", "tickets", "queues", "rosters", "roster_of", "serving",
-                 "duty", "log", "flow", "_parts", "_n_first", "_trace",
+                 "duty", "log", "flow", "_parts", "_trace",
                  "_window_speed", "_window_group", "_end_callbacks", "_end_events",
-                 "_next_arrival", "_arrival_callbacks", "_schedule", "_idle_of", "_single",
-                 "_followed", "_arrival_clock", "_on_duty_since", "_timetable", "_next_for",
+                 "_schedule", "_idle_of", "_single",
+                 "_followed", "_on_duty_since", "_timetable", "_next_for",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
-                 "_waiting", "_queue", "_order", "_start", "_served_hooks", "_freed_hooks",
+                 "_waiting", "_queue", "_start", "_served_hooks", "_freed_hooks",
                  "_reached_hooks", "_lead_hooks")
 
     def __init__(self, layout: HallLayout, first: Customers, parts: Sequence[Mechanism] = (),
@@ -176,11 +177,6 @@ class HallCore:
         self._queue = t.queue
         self._call, self._end, self._window = t.call, t.end, t.window
         self._outcome, self._waiting = t.outcome, t.waiting
-        self._n_first = len(first)
-        # tickets are taken in ticket-time order (a door or kiosks may leave them unsorted)
-        ordered = bool(np.all(first.arrival[1:] >= first.arrival[:-1]))
-        self._order: list[int] = [] if ordered else \
-            np.argsort(first.arrival, kind="stable").tolist()
         self._trace = trace
         self.log = trace.append if trace is not None else None
         self.flow: TicketFlow | None = None
@@ -195,7 +191,6 @@ class HallCore:
                                                 for w in range(len(self.serving))]
         self._end_events: list[simpy.Event | None] = [None] * len(self.serving)
         self._schedule = self.env.schedule
-        self._next_arrival = 0
         self.duty = DutyLog(len(self.serving))
         self._on_duty_since = self.duty.since
         self.queues = [CategoryQueue(b, t, self._abandon, self._reach) for b in layout.balk_at]
@@ -227,20 +222,8 @@ class HallCore:
         self._followed = True  # until run() knows better
         for part in parts:
             part.attach(self)
-        self._schedule_first_arrival()
-
-    def _schedule_first_arrival(self) -> None:
-        """One arrival event, scheduled again for the next; ``_arrival_clock`` is the time
-        it is due, computed as the calendar does (now + delay), so that the arrival
-        handlers need not ask the environment for it."""
-        self._arrival_callbacks: Callbacks = [
-            self._on_arrival_in_order if self._order else self._on_arrival]
-        if not self._n_first:
-            self._arrival_clock = self.env.now
-            return
-        first_arrival = self._arrival[self._order[0] if self._order else 0]
-        self._arrival_clock = self.env.now + first_arrival
-        Timeout(self.env, first_arrival).callbacks = self._arrival_callbacks
+        # the first arrival is scheduled last (see the class's text)
+        TicketDispenser(self.env, t.arrival, first.arrival, self.admit)
 
     # --- run --------------------------------------------------------------------------
 
@@ -289,35 +272,6 @@ class HallCore:
                         t.waiting[i] = False  # still waiting when the run stopped: "open"
 
     # --- events -----------------------------------------------------------------------
-
-    def _on_arrival(self, ev: simpy.Event) -> None:
-        # drawn customers arrive in ticket order, each scheduling the next (on the same
-        # event: it is done with, and scheduled again exactly as a new Timeout would be)
-        i = self._next_arrival
-        self._next_arrival = i + 1
-        arrival = self._arrival
-        if i + 1 < self._n_first:
-            ev.callbacks = self._arrival_callbacks
-            clock = self._arrival_clock  # now: the time this event was scheduled for
-            # (at least 0: the clock may lie a rounding step past a tied ticket time)
-            delay = max(arrival[i + 1] - clock, 0.0)
-            self._arrival_clock = clock + delay  # as the calendar computes it
-            self._schedule(ev, NORMAL, delay)
-        self.admit(i, arrival[i])  # the clock may differ from it by a rounding step
-
-    def _on_arrival_in_order(self, ev: simpy.Event) -> None:
-        # tickets not taken in index order (a door, kiosks): in ticket-time order
-        k = self._next_arrival
-        self._next_arrival = k + 1
-        order, arrival = self._order, self._arrival
-        if k + 1 < self._n_first:
-            ev.callbacks = self._arrival_callbacks
-            clock = self._arrival_clock
-            delay = max(arrival[order[k + 1]] - clock, 0.0)
-            self._arrival_clock = clock + delay
-            self._schedule(ev, NORMAL, delay)
-        i = order[k]
-        self.admit(i, arrival[i])
 
     def _on_injected(self, ev: simpy.Event) -> None:
         i = cast(int, ev.value)
