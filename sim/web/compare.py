@@ -76,5 +76,5 @@ def panel(ctx: Context) -> None:
 
     go.on_click(start)
     ui.label(ctx.t("Differences are candidate minus baseline, paired over replications "
-                   "(common random numbers), with 95% confidence intervals; differences of "
+                   "(common random numbers), with their 95% CIs; differences of "
                    "shares in percentage points (pp).")).classes("text-caption")
