@@ -2,12 +2,19 @@
 
 Each replication draws its own customers from the seed tree (see
 :mod:`sim.engine.streams`), runs the hall engine and summarises its records. Results
-do not depend on how replications are spread over worker processes.
+do not depend on how replications are spread over worker processes. As desmod's
+``simulate(config) -> result``, the result records what was run (:class:`RunConfig`:
+the scenario's name and content hash, seed, replications, days, workers, engine, start
+time), the wall time, and the error that stopped the run if it was asked not to raise
+(``reraise=False``); the results document carries them under ``meta``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -39,18 +46,62 @@ class Replication:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    """What a run was asked to do: enough to run it again and to tell two runs apart.
+
+    ``scenario_sha256`` is the SHA-256 of the scenario's plain data (its
+    :meth:`~sim.scenario.model.Scenario.to_dict`, keys sorted): equal for two files
+    that define the same hall. ``workers`` is the number of processes that ran the
+    replications (1 inline), ``engine`` the engine that ran them (``fast`` or
+    ``simpy``), ``started_utc`` the start time (ISO 8601, seconds).
+    """
+
+    scenario: str
+    scenario_sha256: str
+    seed: int
+    replications: int
+    days: int
+    warmup_days: int
+    workers: int
+    engine: str
+    started_utc: str
+
+    @classmethod
+    def of(cls, scenario: Scenario, seed: int, replications: int, workers: int,
+           engine: str) -> RunConfig:
+        """The configuration of a run of ``scenario`` starting now."""
+        plain = json.dumps(scenario.to_dict(), sort_keys=True, ensure_ascii=False)
+        started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        return cls(scenario.name, hashlib.sha256(plain.encode("utf-8")).hexdigest(), seed,
+                   replications, scenario.hall.days, scenario.hall.warmup_days, workers,
+                   engine, started)
+
+
+@dataclass(frozen=True)
 class RunResult:
-    """Replications of one scenario, with the seed and the wall time they took."""
+    """Replications of one scenario, with the seed, the wall time they took, the run's
+    configuration and, when ``simulate(..., reraise=False)`` met one, the error that
+    stopped it (the replications finished before it are kept)."""
 
     scenario: Scenario
     seed: int
     replications: tuple[Replication, ...]
     wall_seconds: float
     meta: dict[str, Any] = field(default_factory=dict)
+    config: RunConfig | None = None
+    error: str | None = None
 
     def document(self) -> dict[str, Any]:
-        """The results document (the contract in docs/results.md)."""
-        meta = {"hallsim_version": VERSION, "wall_seconds": round(self.wall_seconds, 3)}
+        """The results document (the contract in docs/results.md); ``meta`` holds the
+        version, the wall time, the run's configuration (``run``) and any ``error``."""
+        if not self.replications:
+            raise ValueError(f"no replication finished ({self.error or 'none was run'})")
+        meta: dict[str, Any] = {"hallsim_version": VERSION,
+                                "wall_seconds": round(self.wall_seconds, 3)}
+        if self.config is not None:
+            meta["run"] = dataclasses.asdict(self.config)
+        if self.error is not None:
+            meta["error"] = self.error
         return results_document(self.scenario, self.seed,
                                 [r.summary for r in self.replications], meta | self.meta)
 
@@ -141,12 +192,16 @@ def simulate(
     keep_records: bool = False,
     progress: Callable[[int], None] | None = None,
     engine: str | None = None,
+    reraise: bool = True,
 ) -> RunResult:
     """Run ``replications`` replications, in ``workers`` processes (0 = all cores).
 
     ``progress`` is called with 1 after each finished replication. The result is
     the same whatever the number of workers, and whichever ``engine`` runs (``auto``,
-    ``fast`` or ``simpy``; ``None``: as :func:`use_engine` set).
+    ``fast`` or ``simpy``; ``None``: as :func:`use_engine` set). It records its
+    :class:`RunConfig`. With ``reraise=False`` an error in a replication does not
+    propagate: the result keeps the replications finished before it and the error
+    (``"TypeName: message"``) in :attr:`RunResult.error`.
     """
     if replications < 1:
         raise ValueError("replications must be at least 1")
@@ -155,18 +210,28 @@ def simulate(
     started = time.perf_counter()
     chosen = resolve_engine(scenario, engine)  # decided (and announced) here, not per worker
     jobs = [(scenario, seed, r, keep_records, chosen) for r in range(replications)]
+    inline = workers <= 1 or replications == 1
+    config = RunConfig.of(scenario, seed, replications, 1 if inline else
+                          min(workers, replications), chosen)
     reps: list[Replication] = []
-    if workers <= 1 or replications == 1:
-        for job in jobs:
-            reps.append(_run_one(job))
-            if progress:
-                progress(1)
-    else:  # worker processes only when asked for: a -j 1 run never loads multiprocessing
-        from sim.run.pool import worker_pool
-
-        with worker_pool(min(workers, replications)) as pool:
-            for rep in pool.map(_run_one, jobs):
-                reps.append(rep)
+    error = None
+    try:
+        if inline:
+            for job in jobs:
+                reps.append(_run_one(job))
                 if progress:
                     progress(1)
-    return RunResult(scenario, seed, tuple(reps), time.perf_counter() - started)
+        else:  # worker processes only when asked for: a -j 1 run never loads multiprocessing
+            from sim.run.pool import worker_pool
+
+            with worker_pool(config.workers) as pool:
+                for rep in pool.map(_run_one, jobs):
+                    reps.append(rep)
+                    if progress:
+                        progress(1)
+    except Exception as exc:
+        if reraise:
+            raise
+        error = f"{type(exc).__name__}: {exc}"
+    return RunResult(scenario, seed, tuple(reps), time.perf_counter() - started,
+                     config=config, error=error)
