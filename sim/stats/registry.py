@@ -18,6 +18,7 @@ Public API::
     ci_keys(section)             # keys that carry a ci95 in a section
     label(key) / axis_label(key) # "mean wait", "mean wait (min)"
     display(key, value)          # value in display units (shares as percent)
+    in_section(BACKTEST)         # the figures a backtest sets beside a ticket log
 
 Keys are the names of the summary fields (the results-document contract); a
 key has one meaning in every section where it appears (``wait_mean`` is the
@@ -57,7 +58,8 @@ class Metric:
       (:mod:`sim.stats.ci`), "none" for figures shown without one;
     - ``compared``: whether ``compare`` and batch summaries pair it;
     - ``sections``: where it appears ("cases" = overall and per-category case
-      figures of scenarios that follow cases).
+      figures of scenarios that follow cases; :data:`BACKTEST` = the figures of
+      ``hallsim backtest``).
     """
 
     key: str
