@@ -370,12 +370,18 @@ def _base_scenarios(spec: ExperimentSpec, path: Path) -> dict[str, tuple[str, Sc
     out: dict[str, tuple[str, Scenario]] = {}
     for k, (label, rel) in enumerate(items):
         file = Path(rel) if Path(rel).is_absolute() else path.parent / rel
-        scenario = load_scenario(file)
+        where = f"scenarios.{label}" if label else f"scenarios[{k}]"
+        try:
+            scenario = load_scenario(file)
+        except InputError as exc:  # the experiment and its field first, then the scenario's
+            raise InputError(str(path), where, f"base scenario {exc}") from None
         if spec.days is not None:
-            scenario = scenario.with_days(spec.days)
+            try:
+                scenario = scenario.with_days(spec.days)
+            except InputError as exc:
+                raise InputError(str(path), "days", exc.problem) from None
         name = label or scenario.name
         if name in out:
-            where = f"scenarios.{name}" if label else f"scenarios[{k}]"
             raise InputError(str(path), where, f"two base scenarios are called '{name}'; "
                              "give them labels (scenarios: {label: file, ...})")
         out[name] = (str(file), scenario)

@@ -240,7 +240,16 @@ class Store:
         self.conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the connection and release the writer's lock."""
+        """Close the connection and release the writer's lock.
+
+        The writer leaves the file in rollback-journal mode (WAL only while it runs): a
+        read-only reader of a WAL file (export, summary, report) makes ``-wal`` and
+        ``-shm`` files beside it that it may not remove, so a store at rest is kept
+        as one file. A reader still open keeps WAL mode; the next writer's close ends it.
+        """
+        if self._lock is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.close()
         _release_lock(self._lock)
         self._lock = None

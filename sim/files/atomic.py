@@ -34,6 +34,34 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; on success its files take their places in
+    ``path`` (made if missing; same-named files and folders there are replaced, others
+    kept), on error it is removed: a failed report leaves neither an empty folder nor half
+    of its files."""
+    import shutil
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    try:
+        yield tmp
+        if not path.exists():
+            os.replace(tmp, path)
+            return
+        for entry in tmp.iterdir():
+            dest = path / entry.name
+            if dest.is_dir() and not dest.is_symlink():
+                shutil.rmtree(dest)
+            os.replace(entry, dest)
+        tmp.rmdir()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _check_writable(path: Path, option: str, what: str) -> None:
     """Refuse a place where no ``what`` (file or folder) can be made: its nearest existing
     folder must be a folder this process can write in."""

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.files.atomic import atomic_folder
 from sim.files.errors import InputError
 from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
@@ -406,10 +407,24 @@ def write_report(source: str | Path, out: str | Path, records: Sequence[str] = (
         raise InputError(str(source), "", "file not found")
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "", "exists and is not a directory")
-    out.mkdir(parents=True, exist_ok=True)
-    if is_store(source):
-        if records:
-            raise InputError(str(source), "--records", "--records is for results documents; "
-                                                       "a store holds its runs' figures")
-        return _store_report(source, out, svg, metrics)
-    return _document_report(source, out, records, svg)
+    store = is_store(source)
+    if store and records:
+        raise InputError(str(source), "--records", "--records is for results documents; "
+                                                   "a store holds its runs' figures")
+    with atomic_folder(out) as tmp:  # a report that fails leaves nothing behind
+        index = _store_report(source, tmp, svg, metrics) if store else \
+            _readable_document_report(source, tmp, records, svg)
+    return out / index.relative_to(tmp)
+
+
+def _readable_document_report(path: Path, out: Path, records: Sequence[str], svg: bool
+                              ) -> Path:
+    """:func:`_document_report`, with a document whose parts have the wrong shape (a
+    number where a table belongs, a missing figure) refused as bad input, naming the
+    part, rather than failing half-way through the page."""
+    try:
+        return _document_report(path, out, records, svg)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        what = f"no '{exc.args[0]}'" if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise InputError(str(path), "", "not a results document hallsim can report on "
+                                        f"(hallsim run/compare --json): {what}") from None
