@@ -128,10 +128,9 @@ def cmd_batch_run(args: argparse.Namespace) -> int:
 
 
 def _run_into_store(args: argparse.Namespace, experiment: Any, executor: Any) -> int:
-    from tqdm import tqdm
-
     from sim.batch.experiment import run_experiment
     from sim.batch.store import Store
+    from sim.cli.progress import progress_bar
 
     with Store.for_experiment(args.store, experiment) as store:
         done = len(store.finished())
@@ -141,8 +140,8 @@ def _run_into_store(args: argparse.Namespace, experiment: Any, executor: Any) ->
                   f"{experiment.replications} replications = {experiment.runs} runs "
                   f"({done} already done{f', {invalid} invalid points' if invalid else ''}); "
                   f"hash {experiment.hash[:12]}", file=sys.stderr)
-        with tqdm(total=experiment.runs, initial=done, unit="run", file=sys.stderr,
-                  disable=args.quiet or None, desc=experiment.name, smoothing=0.1) as bar:
+        with progress_bar(experiment.runs, experiment.name, "run", args.quiet, initial=done,
+                          smoothing=0.1) as bar:
             try:
                 report = run_experiment(experiment, store, executor, progress=bar.update)
             except KeyboardInterrupt:

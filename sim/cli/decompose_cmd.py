@@ -80,8 +80,6 @@ def register(sub: Any) -> None:
 
 def cmd_decompose(args: argparse.Namespace) -> int:
     """``hallsim decompose``."""
-    from tqdm import tqdm
-
     from sim.batch.decompose import (
         DEFAULT_PERMUTATIONS,
         TOTALS,
@@ -92,6 +90,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     )
     from sim.batch.executors import make_executor
     from sim.cli.batch_cmd import check_metric_names
+    from sim.cli.progress import progress_bar
     from sim.files.atomic import write_json_atomic
 
     check_metric_names([m for m in args.metric or [] if m not in TOTALS])
@@ -107,8 +106,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     executor = make_executor(workers=args.workers or None, inline=args.workers == 1)
     with executor, tempfile.TemporaryDirectory(prefix="hallsim-decompose-") as tmp:
         store = args.store or str(Path(tmp) / "store.sqlite")
-        with tqdm(total=exp.runs, unit="run", file=sys.stderr, disable=args.quiet or None,
-                  desc="decompose", leave=False) as bar:
+        with progress_bar(exp.runs, "decompose", "run", args.quiet, leave=False) as bar:
             doc = run_decomposition(plan, store, executor, metrics=args.metric,
                                     progress=bar.update)
     if args.json:

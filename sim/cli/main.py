@@ -146,10 +146,9 @@ def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = Fals
 
     if args.quiet or args.replications == 1:  # no bar to show: tqdm is not even imported
         return run()
-    from tqdm import tqdm
+    from sim.cli.progress import progress_bar
 
-    with tqdm(total=args.replications, desc=scenario.name, unit="rep", disable=None,
-              file=sys.stderr, leave=False) as bar:
+    with progress_bar(args.replications, scenario.name, "rep", leave=False) as bar:
         return run(bar.update)
 
 

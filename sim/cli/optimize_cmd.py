@@ -251,12 +251,11 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         import os
 
         args.workers = os.cpu_count() or 1
-    from tqdm import tqdm
-
     from optimize.consolidate import stages
+    from sim.cli.progress import progress_bar
 
-    bar = tqdm(total=stages(scenario, spec, structures, slowdowns), desc="consolidate",
-               unit="stage", file=sys.stderr, disable=args.quiet, leave=False)
+    bar = progress_bar(stages(scenario, spec, structures, slowdowns), "consolidate", "stage",
+                       args.quiet, leave=False)
     started = [False]
 
     def say(message: str) -> None:
