@@ -429,26 +429,26 @@ def clean(value: Any, digits: int = 6) -> Any:
     return value
 
 
+def _combined_section(summaries: Sequence[dict[str, Any]], section: str
+                      ) -> dict[str, dict[str, Any]]:
+    """Each item of ``section`` combined over replications, with the ``ci95`` of the
+    section's registry keys (:func:`sim.stats.registry.ci_keys`)."""
+    keys = registry.ci_keys(section)
+    out = {}
+    for name in summaries[0][section]:
+        point, ci = combine([s[section][name] for s in summaries])
+        out[name] = point | {"ci95": {k: ci[k] for k in keys if k in ci}}
+    return out
+
+
 def results_document(
     scenario: Scenario, seed: int, summaries: Sequence[dict[str, Any]], meta: dict[str, Any]
 ) -> dict[str, Any]:
     """The results document (docs/results.md) from per-replication summaries."""
     overall, half = combine([s["overall"] for s in summaries])
-    by_category = {}
-    for name in summaries[0]["by_category"]:
-        point, ci = combine([s["by_category"][name] for s in summaries])
-        by_category[name] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_category")
-                                              if k in ci}}
-    by_window = {}
-    for name in summaries[0]["by_window"]:
-        point, ci = combine([s["by_window"][name] for s in summaries])
-        by_window[name] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_window")
-                                            if k in ci}}
-    by_hour = {}
-    for hour in summaries[0]["by_hour"]:
-        point, ci = combine([s["by_hour"][hour] for s in summaries])
-        by_hour[hour] = point | {"ci95": {k: ci[k] for k in registry.ci_keys("by_hour")
-                                          if k in ci}}
+    by_category = _combined_section(summaries, "by_category")
+    by_window = _combined_section(summaries, "by_window")
+    by_hour = _combined_section(summaries, "by_hour")
     extra = {}
     for block in ("backoffice", "journeys", "by_priority", "by_channel", "by_booking"):
         if block in summaries[0]:
