@@ -59,6 +59,7 @@ class Options:
     min_open_share: float = 0.5  # a bin is open if tickets were taken in it on this share of days
     patience_family: str = "auto"  # "auto" (likelihood-ratio test) or a family to impose
     turnaround: bool = True  # add the window turnaround estimated from the log to services
+    walk_minutes: float = 0.0  # the walk to the window a layout explains: off the turnaround
 
 
 @dataclass
@@ -230,14 +231,17 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
         raise InputError("", "--resolution", "must divide a day (e.g. 15, 30, 60)")
     # every call a window made, before any rule drops one (a skipped short service is
     # still a call: leaving it out would merge two gaps and its service into one)
-    turn = estimate_turnaround(log.frame) if options.turnaround else Turnaround.none()
+    turn = (estimate_turnaround(log.frame).net_of_walking(options.walk_minutes)
+            if options.turnaround else Turnaround.none())
     prepare(log, options)
     counts = log.frame["item"].value_counts()
     rare = counts[counts < MIN_ITEM_TICKETS].index
     log.skip(log.frame["item"].isin(rare).to_numpy(),
              f"item with fewer than {MIN_ITEM_TICKETS} tickets")
     if not len(log):
-        raise InputError(", ".join(log.files), "", "no usable ticket left to calibrate on")
+        why = "; ".join(f"{n:,} {reason}" for reason, n in log.skipped.most_common(6))
+        raise InputError(", ".join(log.files), "", "no usable ticket left to calibrate on"
+                         + (f" (rows skipped: {why})" if why else " (the log holds no ticket)"))
     days = working_days(log.date)
     date = log.date
     day_pos = pd.Series(np.arange(len(days.dates)), index=days.dates)

@@ -19,7 +19,7 @@ scenario's ``service`` is the window's occupancy per ticket (docs/calibration.md
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -31,9 +31,19 @@ MIN_GAPS = 30
 class Turnaround:
     """The estimated turnaround and its basis."""
 
-    minutes: float  # the median gap (0 without an estimate)
+    minutes: float  # the median gap (0 without an estimate), less ``walking``
     gaps: int  # gaps observed while an eligible ticket was waiting
     quartiles: tuple[float, float, float]  # of those gaps, in seconds (NaN without)
+    walking: float = 0.0  # minutes of it a layout's walk to the window explains
+
+    def net_of_walking(self, walk: float) -> Turnaround:
+        """The turnaround less the walk to the window a layout explains (``walk``
+        minutes, at most the whole estimate): the model with that layout walks it, so it
+        must not also sit in every service time (docs/layout.md)."""
+        if self.gaps < MIN_GAPS or walk <= 0:
+            return self
+        taken = min(walk, self.minutes)
+        return replace(self, minutes=self.minutes - taken, walking=taken)
 
     @classmethod
     def none(cls, gaps: int = 0) -> Turnaround:
@@ -46,10 +56,12 @@ class Turnaround:
             return (f"window turnaround: not estimated ({self.gaps} gaps with a ticket waiting, "
                     f"fewer than {MIN_GAPS}): services are used as logged")
         q1, q2, q3 = self.quartiles
-        return (f"window turnaround {q2:.3g} s added to every service time: median "
-                f"gap from a service's end to the window's next call while a ticket it serves "
-                f"was waiting, over {self.gaps:,} gaps "
-                f"(quartiles {q1:.3g} / {q2:.3g} / {q3:.3g} s)")
+        walked = (f"; less {60 * self.walking:.3g} s of it, the walk to the window the layout "
+                  "explains (the model walks it: layout.walking)" if self.walking else "")
+        return (f"window turnaround {60 * self.minutes:.3g} s added to every service time: "
+                f"median gap from a service's end to the window's next call while a ticket it "
+                f"serves was waiting, over {self.gaps:,} gaps "
+                f"(quartiles {q1:.3g} / {q2:.3g} / {q3:.3g} s){walked}")
 
 
 def _waiting_at(start: np.ndarray, stop: np.ndarray, t: np.ndarray) -> np.ndarray:

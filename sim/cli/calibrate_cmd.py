@@ -45,6 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     cal.add_argument("--no-turnaround", action="store_true",
                      help="fit services as logged, without the window turnaround estimated "
                           "from the log")
+    cal.add_argument("--layout", metavar="SCENARIO.yaml",
+                     help="a scenario of this hall whose layout turns walking on: its mean "
+                          "walk from the seats to a window is taken off the turnaround (the "
+                          "model walks it instead; docs/layout.md)")
     cal.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
     cal.set_defaults(handler=cmd_calibrate)
 
@@ -76,6 +80,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     bt.set_defaults(handler=cmd_backtest)
 
 
+def _layout_walk(path: str | None) -> float:
+    """The mean walk to the window of the scenario at ``path`` (0 without one)."""
+    if path is None:
+        return 0.0
+    from sim.files.errors import InputError
+    from sim.scenario.layout import mean_walk_to_window
+    from sim.scenario.model import load_scenario
+    from sim.stats.load import ticket_segments
+
+    scenario = load_scenario(path)
+    if scenario.layout is None or not scenario.layout.walking_on:
+        raise InputError(path, "layout.walking", "--layout needs a scenario whose layout "
+                                                 "turns walking on (layout.walking)")
+    calls = {c: sum((e - s) * r for s, e, r in segs) / 60.0  # a day, as sim.stats.load counts
+             for c, segs in ticket_segments(scenario).items()}
+    return mean_walk_to_window(scenario, calls)
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """``hallsim calibrate``."""
     from pathlib import Path
@@ -84,13 +106,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.hall_export import load_mapping
     from sim.calibration.readers import read_logs
     mapping = load_mapping(args.mapping)
+    walk = _layout_walk(args.layout)  # a bad --layout exits before the logs are read
     log = read_logs(args.logs, mapping)
     name = args.name or f"calibrated from {Path(args.logs[0]).stem}"
     cal = calibrate(log, Options(resolution=args.resolution,
                                  short_service_seconds=args.short_service,
                                  target_minutes=args.target, name=name,
                                  patience_family=args.patience_family,
-                                 turnaround=not args.no_turnaround))
+                                 turnaround=not args.no_turnaround,
+                                 walk_minutes=walk))
     write_scenario(cal, args.out)
     if args.report:
         from sim.report.calibration import calibration_report

@@ -496,3 +496,23 @@ def walk_out_minutes(sc: Scenario) -> tuple[float, ...]:
         return tuple(0.0 for g in sc.windows for _ in range(g.count))
     return tuple(min(_minutes(path_metres(lay.outline, (w.x, w.y), e.at), lay)
                      for e in lay.entrances.values()) for w in window_positions(lay, sc))
+
+
+
+def mean_walk_to_window(sc: Scenario, calls: Mapping[str, float]) -> float:
+    """The mean walk to the window a call costs, minutes: over the items weighted by
+    ``calls`` (calls a day, or any weight), the mean over the windows authorised for
+    each item; 0 unless the layout turns walking on. What calibration takes off a log's
+    turnaround."""
+    walk = walk_to_window_minutes(sc)
+    if walk is None:
+        return 0.0
+    groups = [g.id for g in sc.windows for _ in range(g.count)]
+    total = weight = 0.0
+    for row, name in zip(walk, sc.categories):
+        mine = [w for w, gid in zip(row, groups) if name in sc.serves(gid)]
+        n = calls.get(name, 0.0)
+        if mine and n > 0:
+            total += n * sum(mine) / len(mine)
+            weight += n
+    return total / weight if weight else 0.0
