@@ -93,27 +93,47 @@ def minutes_by_bin(start: np.ndarray, end: np.ndarray, key: np.ndarray, n_keys: 
     bin of ``width`` minutes from ``w_from``: an array (keys, bins).
 
     Each interval is cut at the bin edges and every piece is measured on its
-    own (no long cumulative sums), so the sums are exact to rounding.
+    own (no long cumulative sums), so the sums are exact to rounding. Long inputs are
+    taken :data:`CHUNK` intervals at a time, each chunk's pieces added into the same
+    cells in the same order (``np.add.at`` continues what ``np.bincount`` began: the
+    same sums, bit for bit), so the temporaries stay small.
     """
     n_bins = max(0, math.ceil((w_to - w_from) / width))
+    flat = np.zeros(n_keys * n_bins)
+    for lo in range(0, len(start), CHUNK):
+        hi = lo + CHUNK
+        _add_minutes(flat, start[lo:hi], end[lo:hi], key[lo:hi], n_bins, w_from, w_to, width,
+                     first=lo == 0)
+    return flat.reshape(n_keys, n_bins)
+
+
+#: intervals :func:`minutes_by_bin` cuts into pieces at a time
+CHUNK = 1 << 16
+
+
+def _add_minutes(flat: np.ndarray, start: np.ndarray, end: np.ndarray, key: np.ndarray,
+                 n_bins: int, w_from: float, w_to: float, width: float, first: bool) -> None:
+    """Add the minutes of one chunk of intervals into ``flat`` (keys x bins, flattened)."""
     s = np.maximum(np.asarray(start, dtype=float), w_from)
     e = np.minimum(np.asarray(end, dtype=float), w_to)
     keep = e > s
     s, e, key = s[keep], e[keep], np.asarray(key)[keep].astype(np.int64)
     if not len(s):
-        return np.zeros((n_keys, n_bins))
-    first = np.floor((s - w_from) / width).astype(np.int64)
+        return
+    first_bin = np.floor((s - w_from) / width).astype(np.int64)
     last = np.minimum(np.ceil((e - w_from) / width).astype(np.int64) - 1, n_bins - 1)
-    count = last - first + 1
+    count = last - first_bin + 1
     piece = np.repeat(np.arange(len(s)), count)
     offset = np.arange(len(piece)) - np.repeat(np.cumsum(count) - count, count)
-    bins = first[piece] + offset
+    bins = first_bin[piece] + offset
     lo = np.maximum(s[piece], w_from + bins * width)
     hi = np.minimum(e[piece], w_from + (bins + 1) * width)
-    # summed piece by piece in order into each (key, bin) cell, as np.add.at would
-    flat = np.bincount(key[piece] * n_bins + bins, weights=np.maximum(hi - lo, 0.0),
-                       minlength=n_keys * n_bins)
-    return flat.reshape(n_keys, n_bins)
+    cell, minutes = key[piece] * n_bins + bins, np.maximum(hi - lo, 0.0)
+    # summed piece by piece in order into each (key, bin) cell
+    if first:
+        flat += np.bincount(cell, weights=minutes, minlength=len(flat))
+    else:
+        np.add.at(flat, cell, minutes)
 
 
 def window_time(rec: Records, w_from: float, w_to: float) -> WindowTime:
