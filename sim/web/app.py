@@ -79,7 +79,7 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
         tid(ui.button("English" if other == "en" else "中文",
                       on_click=lambda: ui.navigate.to(ctx.url(lang=other)))
             .props("flat color=white"), "lang-switch")
-    with ui.tabs(on_change=lambda e: setattr(ctx, "tab", e.value)).classes("w-full") as tabs:
+    with ui.tabs(on_change=lambda e: ctx.shown(e.value)).classes("w-full") as tabs:
         for key, title, _ in TABS:
             tid(ui.tab(key, label=ctx.t(title)), f"tab-{key}")
     tabs.value = ctx.tab

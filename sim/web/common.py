@@ -25,6 +25,14 @@ class Context:
     scenario: str | None = None
     tab: str = "workspace"
     extra: dict[str, Any] = field(default_factory=dict)
+    #: callbacks run when a tab is shown (to refresh lists other tabs changed), by tab
+    on_show: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
+
+    def shown(self, tab: str) -> None:
+        """The planner switched to ``tab``: run its callbacks."""
+        self.tab = tab
+        for callback in self.on_show.get(tab, []):
+            callback()
 
     def t(self, text: str) -> str:
         """``text`` (English message id) in this tab's language."""

@@ -51,6 +51,8 @@ def panel(ctx: Context) -> None:
         seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
                    "compare-seed")
         go = tid(ui.button(ctx.t("Compare")), "compare-start")
+    ctx.on_show.setdefault("compare", []).append(
+        lambda: pick.set_options(ctx.workspace.scenarios(), value=pick.value))
 
     def done(job: Any) -> None:
         out.clear()

@@ -24,39 +24,44 @@ def panel(ctx: Context) -> None:
         tid(ui.button(ctx.t("Download {name}").format(name=path.name),
                       on_click=lambda: ui.download.file(path)), "export-yaml")
     ui.label(ctx.t("Results")).classes("text-h6 mt-4")
-    results = [e.name for e in ctx.workspace.entries("results", ".json")]
-    if not results:
-        ui.label(ctx.t("No results yet: run a scenario first."))
-        return
-    pick = tid(ui.select(results, value=results[0], label=ctx.t("Results document"))
-               .classes("w-[480px]"), "export-select")
-    links = ui.row().classes("items-center gap-4")
-    chosen: dict[str, str] = {}
 
-    def done(job: Any) -> None:
-        links.clear()
-        res, name = job.result, chosen["name"]
-        with links:
-            tid(ui.button(ctx.t("Download the tables (XLSX)"),
-                          on_click=lambda: ui.download.file(res["xlsx"])), "export-xlsx")
-            tid(ui.button(ctx.t("Download the HTML report (ZIP)"),
-                          on_click=lambda: ui.download.file(res["zip"])), "export-zip")
-            tid(ui.link(ctx.t("Open the HTML report"), report_url(name),
-                        new_tab=True), "export-report-link")
-
-    tid(ui.button(ctx.t("Make the report and tables"), on_click=lambda: start()),
-        "export-start")
-    view = JobView(ctx, "export", done)
-
-    def start() -> None:
-        if not pick.value:
+    @ui.refreshable
+    def results() -> None:
+        names = [e.name for e in ctx.workspace.entries("results", ".json")]
+        if not names:
+            ui.label(ctx.t("No results yet: run a scenario first."))
             return
-        result = ctx.workspace.path("results", pick.value, ".json")
-        name = f"{pick.value}-{ctx.lang}"
-        chosen["name"] = name
-        out_dir = ctx.workspace.path("reports", name)
-        xlsx = ctx.workspace.path("reports", name, ".xlsx")
-        job = ctx.jobs.submit("export", f"{ctx.t('Export')} {pick.value}", "export",
-                              result=str(result), lang=ctx.lang, out_dir=str(out_dir),
-                              xlsx=str(xlsx))
-        view.follow(job)
+        own = [n for n in names if ctx.scenario and n.startswith(ctx.scenario + "-")]
+        pick = tid(ui.select(names, value=(own or names)[0], label=ctx.t("Results document"))
+                   .classes("w-[480px]"), "export-select")
+        links = ui.row().classes("items-center gap-4")
+        chosen: dict[str, str] = {}
+
+        def done(job: Any) -> None:
+            links.clear()
+            res, name = job.result, chosen["name"]
+            with links:
+                tid(ui.button(ctx.t("Download the tables (XLSX)"),
+                              on_click=lambda: ui.download.file(res["xlsx"])), "export-xlsx")
+                tid(ui.button(ctx.t("Download the HTML report (ZIP)"),
+                              on_click=lambda: ui.download.file(res["zip"])), "export-zip")
+                tid(ui.link(ctx.t("Open the HTML report"), report_url(name),
+                            new_tab=True), "export-report-link")
+
+        def start() -> None:
+            if not pick.value:
+                return
+            result = ctx.workspace.path("results", pick.value, ".json")
+            name = f"{pick.value}-{ctx.lang}"
+            chosen["name"] = name
+            job = ctx.jobs.submit("export", f"{ctx.t('Export')} {pick.value}", "export",
+                                  result=str(result), lang=ctx.lang,
+                                  out_dir=str(ctx.workspace.path("reports", name)),
+                                  xlsx=str(ctx.workspace.path("reports", name, ".xlsx")))
+            view.follow(job)
+
+        tid(ui.button(ctx.t("Make the report and tables"), on_click=start), "export-start")
+        view = JobView(ctx, "export", done)
+
+    results()
+    ctx.on_show.setdefault("export", []).append(results.refresh)

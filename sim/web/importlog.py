@@ -137,7 +137,7 @@ def panel(ctx: Context) -> None:
                                   paths=[str(path)], columns=state["mapping"], name=stem,
                                   out=str(out), report_dir=str(ctx.workspace.path(
                                       "reports", f"calibration-{stem}")),
-                                  target=float(target.value or 20))
+                                  target=float(target.value or 20), lang=ctx.lang)
             state["scenario"] = stem
             view.follow(job)
 

@@ -122,13 +122,16 @@ def _mapping(columns: dict[str, str] | None) -> Any:
 
 
 def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, out: str,
-                  report_dir: str, target: float = 20.0,
+                  report_dir: str, target: float = 20.0, lang: str = "en",
                   progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim calibrate LOGS --out OUT --report DIR``: the calibrated scenario."""
+    """``hallsim --lang LANG calibrate LOGS --out OUT --report DIR``: the calibrated
+    scenario."""
     from sim.calibration.calibrate import Options, calibrate, write_scenario
     from sim.calibration.readers import read_logs
     from sim.report.calibration import calibration_report
+    from sim.report.i18n import set_language
 
+    set_language(lang)
     progress(0, 3)
     log = read_logs(paths, _mapping(columns))
     progress(1, 3)

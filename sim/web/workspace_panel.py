@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import time
 
@@ -12,6 +14,14 @@ from sim.scenario.loading import load_scenario
 from sim.web.bundled import bundled_scenarios
 from sim.web.common import Context, Message, tid
 from sim.web.workspace import stem_of
+
+
+def renamed(text: str, name: str) -> str:
+    """Scenario YAML ``text`` with its top-level ``name:`` set to ``name`` (comments kept),
+    so that the copy is told apart from its original in comparisons."""
+    line = "name: " + json.dumps(name, ensure_ascii=False)
+    new, n = re.subn(r"^name:.*$", lambda _: line, text, count=1, flags=re.M)
+    return new if n else f"{line}\n{text}"
 
 
 def copy_bundled(ctx: Context, label: str) -> str:
@@ -73,8 +83,8 @@ def panel(ctx: Context) -> None:
                     target = ctx.workspace.scenario_path(name)
                     if target.exists():
                         raise InputError(name, "name", "a scenario of that name exists")
-                    ctx.workspace.write_scenario(name, ctx.workspace.read_scenario(
-                        ctx.scenario or ""))
+                    ctx.workspace.write_scenario(name, renamed(ctx.workspace.read_scenario(
+                        ctx.scenario or ""), name))
                     return name
 
                 name = msg.guard(do)

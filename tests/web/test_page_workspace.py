@@ -48,3 +48,12 @@ def test_a_copy_under_a_name_that_leaves_the_workspace_is_refused_in_the_page(st
         await user.should_see("is not a plain file name")
 
     story(play)
+
+
+def test_a_copy_takes_its_new_name_and_keeps_the_comments() -> None:
+    from sim.web.workspace_panel import renamed
+
+    text = "# 武清大厅\nname: before  # 原方案\nhall: {open: ['08:30-12:00']}\n"
+    assert renamed(text, "调整后") == \
+        '# 武清大厅\nname: "调整后"\nhall: {open: [\'08:30-12:00\']}\n'
+    assert renamed("hall: {}\n", "新") == 'name: "新"\nhall: {}\n'
