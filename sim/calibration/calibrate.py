@@ -332,9 +332,14 @@ def write_scenario(cal: Calibration, out: str | Path) -> str:
         tmp.write_text(text, encoding="utf-8")
         try:
             load_scenario(tmp)
-        except InputError as exc:  # a bug, not bad input: say so
-            raise RuntimeError(f"calibrated scenario does not validate: {exc.problem} "
-                               f"(field {exc.path})") from None
+        except InputError as exc:
+            # the estimates of a degenerate log (every ticket in the same second, say)
+            # can lie beyond what any hall holds: the log is the bad input, named here
+            raise InputError(", ".join(cal.log.files), "",
+                             "the hall estimated from this log is not a valid scenario "
+                             f"(field '{exc.path}': {exc.problem}); check that its ticket "
+                             "times are real (not one time repeated) and cover the opening "
+                             "hours") from None
     return text
 
 

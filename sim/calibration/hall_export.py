@@ -128,7 +128,9 @@ def read_table(path: Path) -> pd.DataFrame:
 def parse_times(col: pd.Series) -> pd.Series:
     """Timestamps from text (``YYYY-MM-DD HH:MM:SS`` or ``/``), datetimes or Excel serials."""
     if pd.api.types.is_datetime64_any_dtype(col):
-        return pd.to_datetime(col)
+        return pd.to_datetime(col, errors="coerce")
+    if col.dtype == object:  # datetime cells of a spreadsheet, any year (9999 included)
+        col = col.map(lambda v: v.isoformat(sep=" ") if hasattr(v, "isoformat") else v)
     num = pd.to_numeric(col, errors="coerce")
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     serial = num.notna() & (num > 1) & (num < 200_000)
@@ -137,7 +139,11 @@ def parse_times(col: pd.Series) -> pd.Series:
     rest = ~serial & col.notna()
     if rest.any():
         text = col[rest].astype(str).str.strip().str.replace("/", "-", regex=False)
-        out[rest] = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        if parsed.dtype != out.dtype:  # a year pandas cannot hold (9999): unreadable
+            held = (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
+            parsed = parsed.where(held).astype(out.dtype)
+        out[rest] = parsed
     return out
 
 
