@@ -294,6 +294,18 @@ def _exit_without_final_collection() -> None:
     gc.freeze()
 
 
+#: characters of a bad-input message printed; a message quoting a huge bad value (a
+#: 100 KB line of random bytes read as a name) is cut to one readable paragraph
+MAX_MESSAGE = 1_000
+
+
+def _shortened(message: str) -> str:
+    """``message``, cut to :data:`MAX_MESSAGE` characters with a note of what was left out."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}… ({len(message) - MAX_MESSAGE:,} more characters left out)"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hallsim`` console script; returns the exit code."""
     from sim.report.i18n import set_language
@@ -313,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
     except InputError as exc:
-        print(f"hallsim: error: {exc}", file=sys.stderr)
+        print(f"hallsim: error: {_shortened(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         # a further Ctrl-C while the interpreter winds down must not turn the exit
