@@ -1,0 +1,152 @@
+"""Stories: which engine runs a scenario, and what the planner is told.
+
+``--engine auto`` (the default) runs the fast engine where it runs every field of the
+scenario and the SimPy engine otherwise, naming the first field it does not run;
+``--engine fast`` where it cannot run is bad input (exit 2). Without numba, ``auto``
+falls back with a reason and ``fast`` asks for the ``[fast]`` extra. These stories need
+no numba (the missing-numba ones pretend it is missing); the few that run the fast
+engine skip without it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import sim.engine.fast.support as support
+from sim.batch.experiment import load_experiment, tasks_of
+from sim.cli.main import main
+from sim.engine.fast import available, choose_engine, unsupported
+from sim.files.errors import InputError
+from sim.run.replications import simulate, use_engine
+from sim.scenario.model import load_scenario
+from tests.helpers import continuous, exp
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+QUICKSTART = SCENARIOS / "quickstart.yaml"
+needs_numba = pytest.mark.skipif(not available(), reason="numba (the [fast] extra) is missing")
+
+
+@pytest.fixture(autouse=True)
+def _auto_engine():
+    """Each story starts from the default choice and leaves it so."""
+    use_engine("auto")
+    yield
+    use_engine("auto")
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("mechanisms/breaks_ab_backup.yaml", "windows[0].breaks"),
+    ("mechanisms/guide_desk.yaml", "guide"),
+    ("mechanisms/guide_none.yaml", "categories.社保.wrong_ticket"),
+    ("mechanisms/online_30.yaml", "categories.企业开办.backoffice"),
+    ("reforms/journey_bundle.yaml", "journeys"),
+    ("tianjin_centre/before.yaml", "categories.企业设立.returns"),
+])
+def test_the_first_field_the_fast_engine_does_not_run_is_named(path: str, field: str):
+    assert unsupported(load_scenario(SCENARIOS / path)) == field
+
+
+@pytest.mark.parametrize("path", ["quickstart.yaml", "mechanisms/kiosk_4.yaml",
+                                  "mechanisms/appointments_50.yaml",
+                                  "mechanisms/priority_elderly.yaml", "optimize/sinusoid.yaml"])
+def test_kiosks_appointments_priorities_and_schedules_are_within_the_fast_engine(path: str):
+    assert unsupported(load_scenario(SCENARIOS / path)) is None
+
+
+@needs_numba
+def test_auto_runs_the_fast_engine_on_a_plain_hall_and_says_why():
+    hall = continuous({"社保": {"arrivals_per_hour": 27, "service": exp(10)}},
+                      [{"id": "窗口A", "count": 5, "serves": ["社保"]}], days=4)
+    choice = choose_engine(hall)
+    assert choice.engine == "fast"
+    assert choice.line() == "engine: fast (it runs every field of the scenario)"
+
+
+def test_auto_falls_back_to_simpy_naming_the_field():
+    choice = choose_engine(load_scenario(SCENARIOS / "mechanisms/guide_desk.yaml"), "auto")
+    assert choice.engine == "simpy"
+    assert "does not run 'guide'" in choice.line()
+
+
+def test_asking_for_the_fast_engine_where_it_cannot_run_is_bad_input():
+    with pytest.raises(InputError, match="does not run 'windows\\[0\\].breaks'"):
+        choose_engine(load_scenario(SCENARIOS / "mechanisms/breaks_ab_backup.yaml"), "fast")
+
+
+def test_without_numba_auto_falls_back_and_fast_asks_for_the_extra(monkeypatch):
+    monkeypatch.setattr(support, "available", lambda: False)
+    scenario = load_scenario(QUICKSTART)
+    choice = choose_engine(scenario, "auto")
+    assert choice.engine == "simpy" and "install the [fast] extra" in choice.line()
+    with pytest.raises(InputError, match=r"install the \[fast\] extra"):
+        choose_engine(scenario, "fast")
+    assert choose_engine(scenario, "simpy").engine == "simpy"
+
+
+def test_without_numba_hallsim_run_still_works(monkeypatch, capsys):
+    monkeypatch.setattr(support, "available", lambda: False)
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1"]) == 0
+    assert "engine: simpy (numba is not installed" in capsys.readouterr().err
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "--engine", "fast"]) == 2
+    assert "install the [fast] extra" in capsys.readouterr().err
+
+
+@needs_numba
+def test_both_engines_give_the_same_results_document(tmp_path):
+    docs = {}
+    for engine in ("fast", "simpy"):
+        out = tmp_path / f"{engine}.json"
+        assert main(["run", str(QUICKSTART), "-r", "3", "-q", "--engine", engine,
+                     "--json", str(out)]) == 0
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        doc["meta"].pop("wall_seconds")
+        run = doc["meta"].get("run", {})
+        run.pop("started_utc", None)
+        assert run.pop("engine", engine) == engine  # the results say which engine ran
+        docs[engine] = doc
+    assert docs["fast"] == docs["simpy"]
+
+
+@needs_numba
+def test_the_command_line_says_which_engine_ran_unless_quiet(capsys):
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1"]) == 0
+    assert "hallsim: engine: fast (it runs every field of the scenario)" in \
+        capsys.readouterr().err
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "-q"]) == 0
+    assert "engine" not in capsys.readouterr().err
+    guide = SCENARIOS / "mechanisms/guide_desk.yaml"
+    assert main(["run", str(guide), "-r", "1", "--days", "1", "--engine", "fast"]) == 2
+    assert "does not run 'guide'" in capsys.readouterr().err
+
+
+@needs_numba
+def test_simulate_results_do_not_depend_on_the_engine_or_the_workers():
+    scenario = load_scenario(SCENARIOS / "mechanisms/kiosk_4.yaml")
+    fast = simulate(scenario, seed=3, replications=2, engine="fast")
+    slow = simulate(scenario, seed=3, replications=2, workers=2, engine="simpy")
+    def text(run):  # NaN (a figure with nothing to measure) equals NaN here
+        return json.dumps([r.summary for r in run.replications], sort_keys=True)
+
+    assert text(fast) == text(slow)
+
+
+def test_an_experiment_file_names_its_engine_and_each_point_is_decided_once(tmp_path):
+    spec = tmp_path / "实验.yaml"
+    spec.write_text(f"name: 两个大厅\nscenarios: [{QUICKSTART}, "
+                    f"{SCENARIOS / 'mechanisms/guide_desk.yaml'}]\nreplications: 2\n"
+                    "engine: simpy\n", encoding="utf-8")
+    experiment = load_experiment(spec)
+    assert experiment.engine == "simpy"
+    assert {t.engine for t in tasks_of(experiment)} == {"simpy"}
+    spec.write_text(spec.read_text(encoding="utf-8").replace("engine: simpy\n", ""),
+                    encoding="utf-8")
+    said: list[str] = []
+    use_engine("auto", said.append)
+    engines = [t.engine for t in tasks_of(load_experiment(spec))]
+    assert engines[-2:] == ["simpy", "simpy"]  # the guide desk runs on SimPy
+    assert any("does not run 'guide'" in line for line in said)
+    assert len(said) == len(set(said)) == 2 if available() else len(said) == 1
