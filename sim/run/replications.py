@@ -132,16 +132,18 @@ def use_engine(requested: str, announce: Callable[[str], None] | None = None) ->
     _ENGINE.update(requested=requested, announce=announce, said=set())
 
 
-def resolve_engine(scenario: Scenario, engine: str | None = None) -> str:
+def resolve_engine(scenario: Scenario, engine: str | None = None, announce: bool = True) -> str:
     """The engine that runs ``scenario`` (``fast`` or ``simpy``) under ``engine`` (``None``:
-    the one :func:`use_engine` set); the choice is announced once if asked for."""
+    the one :func:`use_engine` set); the choice is announced once if asked for (and
+    ``announce``: a replication run with an engine already chosen says nothing)."""
     from sim.engine.fast import choose_engine
 
     choice = choose_engine(scenario, engine or _ENGINE["requested"])
-    announce, said = _ENGINE["announce"], _ENGINE["said"]
-    if announce is not None and choice.line() not in said:
+    said = _ENGINE["said"]
+    say = _ENGINE["announce"]
+    if announce and say is not None and choice.line() not in said:
         said.add(choice.line())
-        announce(choice.line())
+        say(choice.line())
     return choice.engine
 
 
@@ -159,7 +161,7 @@ def run_replication(scenario: Scenario, seed: int, index: int,
     if customers is None:
         customers = draw_customers(scenario, seed, index)
     flow = None
-    if resolve_engine(scenario, engine) == "fast":
+    if resolve_engine(scenario, engine, announce=engine is None) == "fast":
         from sim.engine.fast import run_fast
 
         records = run_fast(layout, customers, scenario.hall.days)

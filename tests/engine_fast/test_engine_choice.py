@@ -66,12 +66,14 @@ def test_auto_runs_the_fast_engine_on_a_plain_hall_and_says_why():
     assert choice.line() == "engine: fast (it runs every field of the scenario)"
 
 
+@needs_numba
 def test_auto_falls_back_to_simpy_naming_the_field():
     choice = choose_engine(load_scenario(SCENARIOS / "mechanisms/guide_desk.yaml"), "auto")
     assert choice.engine == "simpy"
     assert "does not run 'guide'" in choice.line()
 
 
+@needs_numba
 def test_asking_for_the_fast_engine_where_it_cannot_run_is_bad_input():
     with pytest.raises(InputError, match="does not run 'windows\\[0\\].breaks'"):
         choose_engine(load_scenario(SCENARIOS / "mechanisms/breaks_ab_backup.yaml"), "fast")
@@ -134,6 +136,7 @@ def test_simulate_results_do_not_depend_on_the_engine_or_the_workers():
     assert text(fast) == text(slow)
 
 
+@needs_numba
 def test_an_experiment_file_names_its_engine_and_each_point_is_decided_once(tmp_path):
     spec = tmp_path / "实验.yaml"
     spec.write_text(f"name: 两个大厅\nscenarios: [{QUICKSTART}, "
@@ -149,4 +152,4 @@ def test_an_experiment_file_names_its_engine_and_each_point_is_decided_once(tmp_
     engines = [t.engine for t in tasks_of(load_experiment(spec))]
     assert engines[-2:] == ["simpy", "simpy"]  # the guide desk runs on SimPy
     assert any("does not run 'guide'" in line for line in said)
-    assert len(said) == len(set(said)) == 2 if available() else len(said) == 1
+    assert len(said) == len(set(said)) == 2
