@@ -89,6 +89,7 @@ function hallsimReplay(root, data) {
         continue;
       }
       const w = W[k], win = data.windows[w], s = S[k];
+      if (win === undefined) { place(k, 0, 0, 0); continue; }  // no window on the plan
       if (!winBusy[w]) { winBusy[w] = 1; busy++; }
       if (t < s) {  // walking from the area's centre to the window
         const from = data.areas[areaOf[I[k]]];
