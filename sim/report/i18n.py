@@ -94,12 +94,26 @@ def metric_label(key: str) -> str:
     return tr(label(key))
 
 
-def metric_heading(key: str) -> str:
+def metric_name(key: str, target: float | None = None) -> str:
+    """The translated label of a registry metric, naming the wait target when it is
+    given and the figure is judged against it ("not called within 20 min"); the
+    registry's one name for the figure (:attr:`~sim.stats.registry.Metric.target_label`)."""
+    from sim.stats.registry import METRICS
+
+    m = METRICS.get(key.rsplit(".", 1)[-1])
+    if m is None:
+        return metric_label(key)
+    if target is None or m.target_label is None:
+        return tr(m.label)
+    return tr(m.target_label).format(minutes=f"{target:g}")
+
+
+def metric_heading(key: str, target: float | None = None) -> str:
     """Label with unit ("mean wait (min)", "平均等待 (分钟)") of a registry metric."""
     from sim.stats.registry import METRICS
 
-    name = key.rsplit(".", 1)[-1]
-    m = METRICS.get(name)
+    m = METRICS.get(key.rsplit(".", 1)[-1])
     if m is None:
         return metric_label(key)
-    return f"{tr(m.label)} ({tr_unit(m.unit)})" if m.unit else tr(m.label)
+    name = metric_name(key, target)
+    return f"{name} ({tr_unit(m.unit)})" if m.unit else name

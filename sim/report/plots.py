@@ -242,10 +242,7 @@ def plot_categories(by_category: Mapping[str, Mapping[str, Any]], target: float 
                         for n in names]) * 100
         ax.barh(y, vals, xerr=_errbars(vals, err, 0.0, 100.0), color=color, alpha=0.85,
                 capsize=2, error_kw={"lw": 0.8})
-        label = metric_heading(key)
-        if key == "p_wait_over_target" and target is not None:
-            label = tr("not called within {minutes} min (%)").format(minutes=f"{target:g}")
-        ax.set_xlabel(label)
+        ax.set_xlabel(metric_heading(key, target))
         ax.grid(axis="x", alpha=0.3)
         ax.set_xlim(left=0)
     axes[0].set_yticks(y)

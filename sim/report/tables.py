@@ -25,7 +25,7 @@ from typing import Any
 
 from wcwidth import wcswidth
 
-from sim.report.i18n import tr, tr_unit
+from sim.report.i18n import metric_name, tr, tr_unit
 from sim.stats import registry
 
 # --- the renderer ------------------------------------------------------------------
@@ -113,11 +113,7 @@ def column(key: str, target: float | None = None) -> str:
     """Column heading of metric ``key`` with its unit ("mean wait min", "abandoned %"),
     in the language in use. The service level names its target."""
     m = registry.metric(key)
-    name = tr(m.label)
-    if key == "p_wait_over_target" and target is not None:
-        name = tr("not called in {minutes} min").format(minutes=f"{target:g}")
-    elif key == "p_served_wait_over_target" and target is not None:
-        name = tr("served, wait > {minutes} min").format(minutes=f"{target:g}")
+    name = metric_name(key, target)
     unit = tr_unit(m.unit)
     return name if m.label == m.unit or not m.unit else f"{name} {unit}"
 

@@ -59,7 +59,10 @@ class Metric:
     - ``compared``: whether ``compare`` and batch summaries pair it;
     - ``sections``: where it appears ("cases" = overall and per-category case
       figures of scenarios that follow cases; :data:`BACKTEST` = the figures of
-      ``hallsim backtest``).
+      ``hallsim backtest``);
+    - ``target_label``: for a figure judged against ``targets.wait_minutes``, its
+      label with the target in minutes (``{minutes}``), used wherever the target is
+      known, so that tables, figures and reports call one measure by one name.
     """
 
     key: str
@@ -70,6 +73,7 @@ class Metric:
     ci: CiKind
     compared: bool
     sections: frozenset[str]
+    target_label: str | None = None
 
     @property
     def scale(self) -> float:
@@ -92,8 +96,10 @@ class Metric:
 
 
 def _m(key: str, label: str, unit: str, direction: Direction, kind: Kind,
-       sections: Iterable[str], ci: CiKind = "t", compared: bool = False) -> Metric:
-    return Metric(key, label, unit, direction, kind, ci, compared, frozenset(sections))
+       sections: Iterable[str], ci: CiKind = "t", compared: bool = False,
+       target_label: str | None = None) -> Metric:
+    return Metric(key, label, unit, direction, kind, ci, compared, frozenset(sections),
+                  target_label)
 
 
 _HALL = ("overall", "by_category")
@@ -109,9 +115,10 @@ _ALL = (
     _m("wait_max", "max wait", "min", "lower", "time", _HALL),
     # the service level (sim.stats.service_level)
     _m("p_wait_over_target", "not called within target", "%", "lower", "share",
-       (*_HALL, "by_hour", BACKTEST), compared=True),
+       (*_HALL, "by_hour", BACKTEST), compared=True,
+       target_label="not called within {minutes} min"),
     _m("p_served_wait_over_target", "served, waited over target", "%", "lower", "share",
-       _HALL),
+       _HALL, target_label="served, waited over {minutes} min"),
     _m("p_wait_positive", "waited at all", "%", "lower", "share", (*_HALL, "by_hour")),
     _m("abandon_share", "abandoned", "%", "lower", "share", _HALL, compared=True),
     _m("balk_share", "balked", "%", "lower", "share", _HALL, compared=True),

@@ -108,7 +108,7 @@ def test_run_table_shows_means_that_add_up_and_names_every_unit(tmp_path, capsys
     assert shown[0] == pytest.approx(sum(shown[1:]), abs=1e-9)
     assert shown[0] == pytest.approx(o["arrivals"], abs=1e-9)
     for heading in ("mean wait min", "abandoned %", "staffed h / rep", "utilisation %",
-                    "not called in 20 min %"):
+                    "not called within 20 min %"):
         assert heading in out
     assert "% left" not in out and "staffed h " not in out.replace("staffed h / rep", "")
     # every figure with a CI shows it: the P50 and P95 too, not only the P90

@@ -50,6 +50,7 @@ def texts_asked_for() -> set[str]:
 def test_catalogue_covers_every_registry_label_and_unit() -> None:
     zh = catalogue()
     wanted = {m.label for m in METRICS.values()} | {m.unit for m in METRICS.values() if m.unit}
+    wanted |= {m.target_label for m in METRICS.values() if m.target_label}
     missing = sorted(w for w in wanted if not zh.get(w))
     assert not missing, f"untranslated registry labels/units: {missing}"
 
@@ -86,7 +87,7 @@ def test_english_is_the_default_and_chinese_on_request(monkeypatch) -> None:
     assert set_language() == "en" and metric_heading("wait_mean") == "mean wait (min)"
     assert set_language("zh") == "zh"
     assert tr("mean wait") == "平均等待" and metric_heading("wait_mean") == "平均等待 (分钟)"
-    assert tr(METRICS["p_wait_over_target"].label) == "等待超过目标比例"
+    assert tr(METRICS["p_wait_over_target"].label) == "未在目标时间内叫号"
     assert tr(METRICS["abandon_share"].label).startswith("放弃")
     assert tr(METRICS["utilisation"].label) == "窗口利用率"
     assert metric_heading("arrivals") == "取号数 (号)"  # a word that is label and unit
@@ -112,7 +113,7 @@ def test_a_chinese_report_for_the_director(tmp_path: Path) -> None:
     assert main(["--lang", "zh", "report", str(doc), "--out", str(tmp_path / "zh")]) == 0
     page = (tmp_path / "zh" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in page
-    for heading in ("平均等待", "等待超过目标比例", "放弃", "窗口利用率", "按事项", "按窗口组",
+    for heading in ("平均等待", "未在目标时间内叫号", "放弃", "窗口利用率", "按事项", "按窗口组",
                     "与基准的差值"):
         assert heading in page, heading
     # the English page has none of them
