@@ -11,11 +11,21 @@ the certification never used): it must meet P(wait > 0) <= 0.2 in all 24 hours
 show how often such a check passes (the acceptance is itself a noisy test).
 
     python bench/certify_sinusoid.py [--replications 20] [--workers 2] [--blocks 10]
+    python bench/certify_sinusoid.py --engines simpy,fast [--workers 2]
+
+``--engines`` (issue 21) instead times, on each engine in turn and in one run: the
+certification above (same seeds, so the same plan; checked) and a bundled
+decomposition, ``hallsim decompose scenarios/xinglongtai/before.yaml -c
+分区通办=scenarios/xinglongtai/patches/pooling.yaml -r 20`` (2 combinations x 20
+replications of a 31-window hall; its JSON checked equal across engines). Without
+``--engines`` the script runs on the default engine (``auto``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +36,7 @@ from optimize.plan import staffed_scenario, window_hours
 from optimize.problem import Problem, build_problem
 from optimize.solve import Solution, solve
 from optimize.spec import load_inputs
-from sim.run.replications import simulate
+from sim.run.replications import simulate, use_engine
 
 HERE = Path(__file__).resolve().parents[1] / "scenarios" / "optimize"
 #: seeds of the independent runs (never used by the certification: its seeds are
@@ -63,6 +73,44 @@ def hours_short(problem: Problem, solution: Solution, seed: int, replications: i
             for c in cell_levels(problem, run, "mean") if c.short]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+#: the bundled decomposition timed by ``--engines``
+DECOMPOSITION = ["decompose", str(ROOT / "scenarios/xinglongtai/before.yaml"), "-c",
+                 f"分区通办={ROOT / 'scenarios/xinglongtai/patches/pooling.yaml'}", "-r", "20",
+                 "--seed", "1", "-q"]
+
+
+def engines_before_after(engines: list[str], workers: int) -> None:
+    """Certification and the bundled decomposition on each engine: seconds and checks."""
+    from sim.cli.main import main as hallsim
+
+    plans, docs = {}, {}
+    for engine in engines:
+        use_engine(engine)
+        problem = sinusoid_problem()
+        t0 = time.perf_counter()
+        cert = certify(problem, seed=1, workers=workers)
+        t_cert = time.perf_counter() - t0
+        plans[engine] = (cert.status, window_hours(problem, cert.solution))
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "d.json"
+            t0 = time.perf_counter()
+            code = hallsim([*DECOMPOSITION, "-j", str(workers), "--engine", engine,
+                            "--json", str(out)])
+            t_dec = time.perf_counter() - t0
+            doc = json.loads(out.read_text(encoding="utf-8"))
+        doc.pop("meta", None)
+        docs[engine] = json.dumps(doc, sort_keys=True)
+        print(f"{engine:>6}: certification {t_cert:6.1f} s (status {cert.status}, "
+              f"{plans[engine][1]:,.0f} window-hours); decomposition {t_dec:6.1f} s "
+              f"(exit {code})")
+    use_engine("auto")
+    first = engines[0]
+    for engine in engines[1:]:
+        print(f"{engine} vs {first}: same certified plan: {plans[engine] == plans[first]}; "
+              f"same decomposition figures: {docs[engine] == docs[first]}")
+
+
 def main() -> None:
     """SIPP, certification, the independent check and its pass rate over blocks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -70,7 +118,13 @@ def main() -> None:
                         help="search and pilot replications (default: the spec's, 20)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--blocks", type=int, default=10)
+    parser.add_argument("--engines", default=None,
+                        help="comma-separated engines to time certification and a bundled "
+                             "decomposition on, before and after (e.g. simpy,fast)")
     args = parser.parse_args()
+    if args.engines:
+        engines_before_after([e.strip() for e in args.engines.split(",")], args.workers)
+        return
     problem = sinusoid_problem(args.replications)
     started = time.perf_counter()
     sipp = solve(problem)

@@ -132,13 +132,15 @@ def use_engine(requested: str, announce: Callable[[str], None] | None = None) ->
     _ENGINE.update(requested=requested, announce=announce, said=set())
 
 
-def resolve_engine(scenario: Scenario, engine: str | None = None, announce: bool = True) -> str:
-    """The engine that runs ``scenario`` (``fast`` or ``simpy``) under ``engine`` (``None``:
-    the one :func:`use_engine` set); the choice is announced once if asked for (and
-    ``announce``: a replication run with an engine already chosen says nothing)."""
+def resolve_engine(scenario: Scenario, engine: str | None = None, announce: bool = True,
+                   replications: int = 1) -> str:
+    """The engine that runs ``replications`` replications of ``scenario`` (``fast`` or
+    ``simpy``) under ``engine`` (``None``: the one :func:`use_engine` set); the choice is
+    announced once if asked for (and ``announce``: a replication run with an engine
+    already chosen says nothing)."""
     from sim.engine.fast import choose_engine
 
-    choice = choose_engine(scenario, engine or _ENGINE["requested"])
+    choice = choose_engine(scenario, engine or _ENGINE["requested"], replications)
     said = _ENGINE["said"]
     say = _ENGINE["announce"]
     if announce and say is not None and choice.line() not in said:
@@ -210,7 +212,8 @@ def simulate(
     if workers == 0:
         workers = os.cpu_count() or 1
     started = time.perf_counter()
-    chosen = resolve_engine(scenario, engine)  # decided (and announced) here, not per worker
+    # decided (and announced) here, not per worker
+    chosen = resolve_engine(scenario, engine, replications=replications)
     jobs = [(scenario, seed, r, keep_records, chosen) for r in range(replications)]
     inline = workers <= 1 or replications == 1
     config = RunConfig.of(scenario, seed, replications, 1 if inline else

@@ -58,12 +58,18 @@ def test_kiosks_appointments_priorities_and_schedules_are_within_the_fast_engine
 
 
 @needs_numba
-def test_auto_runs_the_fast_engine_on_a_plain_hall_and_says_why():
+def test_auto_runs_the_fast_engine_on_a_big_plain_run_and_says_why():
+    """648 tickets a day for 20 days, 10 replications: 129,600 expected tickets."""
     hall = continuous({"社保": {"arrivals_per_hour": 27, "service": exp(10)}},
-                      [{"id": "窗口A", "count": 5, "serves": ["社保"]}], days=4)
-    choice = choose_engine(hall)
+                      [{"id": "窗口A", "count": 5, "serves": ["社保"]}], days=20)
+    choice = choose_engine(hall, "auto", replications=10)
     assert choice.engine == "fast"
     assert choice.line() == "engine: fast (it runs every field of the scenario)"
+    small = choose_engine(hall, "auto", replications=1)
+    assert small.engine == "simpy"
+    assert small.line() == ("engine: simpy (a small run of 12,960 expected tickets: the fast "
+                            "engine pays for its loading from 100,000)")
+    assert choose_engine(hall, "fast", replications=1).engine == "fast"
 
 
 @needs_numba
@@ -116,9 +122,11 @@ def test_both_engines_give_the_same_results_document(tmp_path):
 @needs_numba
 def test_the_command_line_says_which_engine_ran_unless_quiet(capsys):
     assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1"]) == 0
-    assert "hallsim: engine: fast (it runs every field of the scenario)" in \
-        capsys.readouterr().err
-    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "-q"]) == 0
+    assert "hallsim: engine: simpy (a small run of" in capsys.readouterr().err
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "--engine", "fast"]) == 0
+    assert "hallsim: engine: fast (asked for)" in capsys.readouterr().err
+    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "-q", "--engine",
+                 "fast"]) == 0
     assert "engine" not in capsys.readouterr().err
     guide = SCENARIOS / "mechanisms/guide_desk.yaml"
     assert main(["run", str(guide), "-r", "1", "--days", "1", "--engine", "fast"]) == 2

@@ -1,10 +1,9 @@
 """Stories: queueing theory holds on both hall engines (Erlang C, Erlang A, pooling, the
 long chain, own_first as a priority queue).
 
-Where numba is installed, the theory tests of ``tests/engine`` and ``tests/optimize`` run
-on the fast engine (``auto`` picks it for their halls: ``test_engine_choice.py``); here they
-run again, with the same parameters, on the SimPy engine, chosen as ``--engine simpy`` does
-(:func:`use_engine`). Without numba this module skips and those tests run on SimPy.
+The theory tests of ``tests/engine`` and ``tests/optimize`` run here again, with the same
+parameters, once on each engine, chosen as ``--engine`` does (:func:`use_engine`). Without
+numba this module skips and those tests run on the SimPy engine where they are.
 """
 
 from __future__ import annotations
@@ -20,9 +19,9 @@ from tests.engine import test_engine_theory as theory  # noqa: E402
 from tests.optimize import test_optimize_consolidate as consolidation  # noqa: E402
 
 
-@pytest.fixture(params=["simpy"])
+@pytest.fixture(params=["fast", "simpy"])
 def engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every ``simulate`` of the test runs on this engine (the fast one runs the originals)."""
+    """Every ``simulate`` of the test runs on this engine."""
     use_engine(request.param)
     yield request.param
     use_engine("auto")

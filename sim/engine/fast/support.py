@@ -49,6 +49,10 @@ def unsupported(scenario: Scenario) -> str | None:
 
 #: the values of ``--engine`` and of an experiment's ``engine:``
 ENGINES = ("auto", "fast", "simpy")
+#: expected tickets of a run (all replications) from which ``auto`` runs the fast engine:
+#: loading it (numba and its compiled code from the disk cache) takes about 0.5 to 1 s,
+#: in which the SimPy engine handles some 100,000 to 200,000 tickets
+FAST_FROM_TICKETS = 100_000
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,13 @@ class EngineChoice:
         return f"engine: {self.engine} ({self.reason})"
 
 
-def choose_engine(scenario: Scenario, requested: str = "auto") -> EngineChoice:
-    """The engine for ``scenario`` under ``--engine requested``: ``auto`` runs the fast engine
-    where it is installed and runs every field of the scenario, the SimPy engine otherwise.
-    ``fast`` where it cannot run raises :class:`~sim.files.errors.InputError` (exit 2)."""
+def choose_engine(scenario: Scenario, requested: str = "auto", replications: int = 1
+                  ) -> EngineChoice:
+    """The engine for ``replications`` replications of ``scenario`` under ``--engine
+    requested``: ``auto`` runs the fast engine where it is installed, runs every field of
+    the scenario and the run is big enough to pay for loading it (:data:`FAST_FROM_TICKETS`
+    expected tickets), the SimPy engine otherwise. ``fast`` where it cannot run raises
+    :class:`~sim.files.errors.InputError` (exit 2)."""
     if requested not in ENGINES:
         raise InputError("", "--engine", f"unknown engine '{requested}' "
                          f"(use one of {', '.join(ENGINES)})")
@@ -84,5 +91,12 @@ def choose_engine(scenario: Scenario, requested: str = "auto") -> EngineChoice:
             raise InputError("", "--engine", f"the fast engine does not run '{field}' of "
                              f"scenario '{scenario.name}' (use --engine auto or simpy)")
         return EngineChoice("simpy", f"the fast engine does not run '{field}'")
-    return EngineChoice("fast", "asked for" if requested == "fast"
-                        else "it runs every field of the scenario")
+    if requested == "fast":
+        return EngineChoice("fast", "asked for")
+    from sim.engine.arrivals import expected_tickets
+
+    tickets = expected_tickets(scenario) * replications
+    if tickets < FAST_FROM_TICKETS:
+        return EngineChoice("simpy", f"a small run of {tickets:,.0f} expected tickets: the "
+                            f"fast engine pays for its loading from {FAST_FROM_TICKETS:,}")
+    return EngineChoice("fast", "it runs every field of the scenario")
