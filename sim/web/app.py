@@ -10,6 +10,7 @@ Each area lives in its own module (``sim/web/<area>.py``) with a function
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,18 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
                 build(ctx)
 
 
+#: seconds after start-up before the worker processes are started and warmed (so that
+#: they do not compete with the first page for the processor); a job submitted
+#: earlier starts them at once
+WORKER_DELAY = 3.0
+
+
+def _start_workers_soon(jobs: JobManager) -> None:
+    timer = threading.Timer(WORKER_DELAY, jobs.start)
+    timer.daemon = True
+    timer.start()
+
+
 def create_app(workspace: str | Path, token: str | None = None, workers: int = 1) -> Server:
     """Register the page, the report files and (with ``token``) the token gate."""
     global _server
@@ -98,7 +111,7 @@ def create_app(workspace: str | Path, token: str | None = None, workers: int = 1
     app.add_static_files("/files/reports", ws.root / "reports")
     if token:
         app.add_middleware(TokenGate, token=token)
-    app.on_startup(_server.jobs.start)
+    app.on_startup(lambda: _start_workers_soon(_server.jobs))
     app.on_shutdown(_server.jobs.shutdown)
     return _server
 

@@ -113,10 +113,11 @@ class JobManager:
         self.listeners: list[Callable[[Job], None]] = []
 
     def start(self) -> None:
-        """Start the workers (warming them up) and the dispatcher."""
-        if self._started:
-            return
-        self._started = True
+        """Start the workers (warming them up) and the dispatcher (once)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
         for _ in range(self._size):
             self._idle.put(self._new_worker())
         threading.Thread(target=self._dispatch, name="hallsim-jobs", daemon=True).start()
