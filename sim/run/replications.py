@@ -167,6 +167,7 @@ def run_replication(scenario: Scenario, seed: int, index: int,
         from sim.engine.fast import run_fast
 
         records = run_fast(layout, customers, scenario.hall.days)
+        del customers  # nothing below needs them: their memory goes before the summary
     else:
         hall = Hall(layout, customers)
         flow = CaseFlow(scenario, draw_cases(scenario, customers, seed, index), hall.env,

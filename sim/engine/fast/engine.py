@@ -69,7 +69,7 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     arrival = np.ascontiguousarray(hall.arrival, dtype=np.float64)
     # kiosk users who could not finish take their tickets later: in ticket-time order
     order = (np.argsort(arrival, kind="stable") if kiosk is not None
-             else np.arange(n)).astype(np.int64)
+             else np.arange(n)).astype(np.int32)
     queue = ticket_queues(layout, hall)
     impatient = not np.isinf(hall.patience).all()
     deadline = (np.ascontiguousarray(hall.arrival + hall.patience, dtype=np.float64)
@@ -93,8 +93,9 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
         window_names=layout.window_names,
         group_names=layout.group_names,
         window_group=layout.window_group,
-        arrival=arrival.copy(),
-        category=np.array(hall.category, dtype=np.int32),
+        # the customers' own columns where their type fits (no copy: nobody writes them)
+        arrival=arrival,
+        category=np.asarray(hall.category, dtype=np.int32),
         call=call, end=end, window=window, outcome=outcome, duty=duty,
         extra=_extra_columns(layout, hall, queue, reached, impatient),
         kiosk=kiosk,
