@@ -24,9 +24,10 @@ from pydantic import (
 )
 
 from sim.files.errors import InputError
+from sim.files.limits import MAX_WINDOWS
 from sim.files.yaml_reader import read_yaml
 from sim.scenario.base import Frozen as _Frozen
-from sim.scenario.clock import format_hhmm, parse_hhmm
+from sim.scenario.clock import MINUTES_PER_DAY, format_hhmm, parse_hhmm
 from sim.scenario.model import (
     Scenario,
     ScenarioError,
@@ -100,7 +101,7 @@ class DaySpec(_Frozen):
     """One day of a week model: its arrival factor and a floor on windows open."""
 
     factor: NonNegativeFloat = 1.0
-    min_windows: NonNegativeInt = 0
+    min_windows: NonNegativeInt = Field(default=0, le=MAX_WINDOWS)
 
 
 class PatternSpec(_Frozen):
@@ -160,7 +161,7 @@ class OptimizeSpec(_Frozen):
 
     structure: Structure | tuple[Structure, ...] = "auto"
     types: dict[str, TypeSpec] | None = None
-    period_minutes: PositiveInt = 30
+    period_minutes: PositiveInt = Field(default=30, le=MINUTES_PER_DAY)
     cost_per_window_hour: NonNegativeFloat = 1.0
     training_cost: NonNegativeFloat = 0.0
     cross_speed: PositiveFloat = 1.0
@@ -168,7 +169,7 @@ class OptimizeSpec(_Frozen):
     categories: dict[str, ServiceLevel] = Field(default_factory=dict)
     desks: PositiveInt | Literal["hall", "none"] = "hall"
     week: WeekSpec | None = None
-    min_windows: NonNegativeInt = 0
+    min_windows: NonNegativeInt = Field(default=0, le=MAX_WINDOWS)
     shifts: dict[str, ShiftSpec] | None = None
     day_factor: Literal["max", "mean"] | PositiveFloat = "max"
     certify: CertifySpec = CertifySpec()

@@ -42,6 +42,15 @@ def replications(text: str) -> int:
     return value
 
 
+def period_minutes(text: str) -> int:
+    """An argparse type: a period length in minutes, 1 to a day (1,440)."""
+    value = positive_int(text)
+    if value > 1440:
+        raise argparse.ArgumentTypeError(f"{value:,} minutes: a period is at most a day "
+                                         "(1,440 minutes)")
+    return value
+
+
 def nonneg_int(text: str) -> int:
     """An argparse type: a whole number of at least 0."""
     value = _whole(text)

@@ -17,6 +17,7 @@ from sim.cli.args import (
     nonneg_float,
     nonneg_int,
     output_file,
+    period_minutes,
     positive_float,
     positive_int,
 )
@@ -65,7 +66,7 @@ def register(subparsers: Any) -> None:
                      help="certification: a cell passes when the one-sided 95%% lower "
                           "confidence bound of its service level meets the target (lcb, "
                           "default), or its point estimate does (mean)")
-    opt.add_argument("--period-minutes", type=positive_int, default=None,
+    opt.add_argument("--period-minutes", type=period_minutes, default=None,
                      help="length of staffing periods (default: spec, 30)")
     opt.add_argument("--solver", choices=("cbc", "highs"), default=None,
                      help="MILP solver (default: spec, cbc)")
