@@ -69,17 +69,18 @@ def wait_quantiles(waits: np.ndarray) -> list[float] | None:
 def utilisation_by_hour(scenario: Any, records: Any) -> dict[str, dict[str, float]]:
     """Busy / staffed window time per group and hour of day (``"08"``), over the days
     after the warm-up, from :func:`sim.stats.staffing.window_time` (the one staffed-time
-    source, closing overtime included). Hours in which the hall is open or some
-    window is on duty are listed; NaN where the group has no staffed time then."""
+    source, closing overtime included). Only hours in which the hall is open are listed:
+    an hour when it is closed holds nothing but overtime spent finishing held tickets,
+    busy all of its staffed time by definition, which a heatmap would show as a
+    misleading 100 % (that overtime still counts in the overall and per-group figures).
+    NaN where the group has no staffed time in an open hour."""
     from sim.scenario.clock import MINUTES_PER_DAY
 
     hall = scenario.hall
     wt = window_time(records, hall.warmup_days * MINUTES_PER_DAY,
                        hall.days * MINUTES_PER_DAY)
     util = wt.hourly_utilisation()
-    staffed_any = wt.staffed_by_hour.sum(axis=0) > 0
-    hours = [h for h in range(24)
-             if staffed_any[h] or any(hall.is_open_at(60 * h + m) for m in range(0, 60, 5))]
+    hours = [h for h in range(24) if any(hall.is_open_at(60 * h + m) for m in range(0, 60, 5))]
     return {name: {f"{h:02d}": float(util[gi, h]) for h in hours}
             for gi, name in enumerate(records.group_names)}
 

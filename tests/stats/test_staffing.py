@@ -113,3 +113,20 @@ def test_utilisation_is_busy_over_staffed_and_at_most_one_in_every_view(data, se
                                                      rel=1e-5, abs=1e-6)
     for hours in utilisation_by_hour(scenario, rec).values():
         assert all(v <= 1.0 + TOLERANCE for v in hours.values() if not math.isnan(v)), hours
+
+
+def test_the_heatmap_leaves_out_the_lunch_break_and_the_evening():
+    """Open 08:00-12:00 and 13:00-17:00, overloaded: windows finish the held tickets in
+    the lunch hour and after 17:00. That overtime is busy all of its staffed time, so a
+    heatmap listing those hours showed a closed hall at 100 %; only open hours appear."""
+    scenario = scenario_from_dict({
+        "name": "午休", "hall": {"open": ["08:00-12:00", "13:00-17:00"], "days": 2},
+        "categories": {"社保": {"arrivals_per_hour": 14,
+                              "service": {"dist": "deterministic", "value": 10}}},
+        "windows": [{"id": "综合窗口", "count": 2, "serves": ["社保"]}],
+    })
+    rep, _doc = one_run(scenario)
+    assert rep.records.end.max() % MINUTES_PER_DAY > 17 * 60, "overtime after closing"
+    heat = utilisation_by_hour(scenario, rep.records)["综合窗口"]
+    assert sorted(heat) == ["08", "09", "10", "11", "13", "14", "15", "16"]
+
