@@ -19,6 +19,7 @@ from nicegui import app, ui
 from sim.report.i18n import normalise
 from sim.web import (
     compare,
+    decompose,
     editor,
     export,
     importlog,
@@ -41,6 +42,7 @@ TABS = (
     ("compare", "Compare", compare.panel),
     ("optimise", "Optimise", optimise.panel),
     ("export", "Export", export.panel),
+    ("decompose", "Decompose", decompose.panel),
     ("jobs", "Jobs", jobs_panel.panel),
 )
 

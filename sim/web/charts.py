@@ -138,3 +138,35 @@ def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str
             {"name": "-", "type": "bar", "stack": "w", "data": down, "color": COLOURS[1]},
         ],
     }
+
+
+def backtest_chart(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """Observed against predicted ``key`` by hour of a backtest, with the simulated 95 %
+    band of the prediction."""
+    hours = list(doc.get("by_hour") or {})
+    rows = [(doc["by_hour"][h].get(key) or {}) for h in hours]
+    low = [_shown(key, r.get("low")) for r in rows]
+    high = [_shown(key, r.get("high")) for r in rows]
+    height = [None if lo is None or hi is None else round(hi - lo, 3)
+              for lo, hi in zip(low, high)]
+    band = tr("simulated 95% band")
+    return {
+        "title": {"text": metric_heading(key) + " · " + tr("by hour"), "left": "center",
+                  "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [tr("observed"), tr("predicted")], "bottom": 0},
+        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50},
+        "xAxis": {"type": "category", "data": [f"{int(h):02d}:00" for h in hours]},
+        "yAxis": {"type": "value", "name": metric_heading(key), "min": 0},
+        "series": [
+            {"name": band, "type": "line", "data": low, "stack": "b", "symbol": "none",
+             "lineStyle": {"opacity": 0}, "silent": True, "tooltip": {"show": False}},
+            {"name": band, "type": "line", "data": height, "stack": "b", "symbol": "none",
+             "lineStyle": {"opacity": 0}, "areaStyle": {"color": COLOURS[0], "opacity": 0.2},
+             "silent": True, "tooltip": {"show": False}},
+            {"name": tr("predicted"), "type": "line", "color": COLOURS[0],
+             "data": [_shown(key, r.get("predicted")) for r in rows]},
+            {"name": tr("observed"), "type": "line", "color": COLOURS[3],
+             "data": [_shown(key, r.get("observed")) for r in rows]},
+        ],
+    }

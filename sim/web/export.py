@@ -27,7 +27,8 @@ def panel(ctx: Context) -> None:
 
     @ui.refreshable
     def results() -> None:
-        names = [e.name for e in ctx.workspace.entries("results", ".json")]
+        names = [e.name for e in ctx.workspace.entries("results", ".json")
+                 if not e.name.startswith("decompose-")]
         if not names:
             ui.label(ctx.t("No results yet: run a scenario first."))
             return

@@ -20,6 +20,7 @@ from typing import Any
 from nicegui import run, ui
 
 from sim.files.errors import InputError
+from sim.web import charts
 from sim.web.bundled import sample_logs
 from sim.web.common import Context, JobView, Message, table, tid
 from sim.web.tasks import preview_log
@@ -32,6 +33,10 @@ FIELDS = {
     "call_time": "call time", "wait": "wait", "service": "service duration",
     "status": "status",
 }
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
 
 
 def check_upload(name: str, size: int) -> str:
@@ -164,5 +169,32 @@ def panel(ctx: Context) -> None:
             report = Path(res["report"]).parent.name
             tid(ui.link(ctx.t("Calibration report"), f"/files/reports/{report}/index.html",
                         new_tab=True), "calibrate-report-link")
+        tid(ui.button(ctx.t("Backtest on this log"), on_click=lambda: backtest())
+            .props("outline"), "backtest-start")
+        bt_view = JobView(ctx, "backtest", lambda job: show_backtest(job.result))
+        bt_box = ui.column().classes("w-full")
+
+        def backtest() -> None:
+            out = ctx.workspace.path("results", ctx.workspace.free_name(
+                "results", f"backtest-{scenario}", ".json"), ".json")
+            job = ctx.jobs.submit("backtest", f"{ctx.t('Backtest')} {scenario}", "backtest",
+                                  scenario_path=str(ctx.workspace.scenario_path(scenario)),
+                                  paths=res["logs"], columns=res["columns"], out=str(out))
+            bt_view.follow(job)
+
+        def show_backtest(doc: dict[str, Any]) -> None:
+            ctx.t("")
+            bt_box.clear()
+            e = doc["errors"]
+            with bt_box:
+                tid(ui.label(ctx.t("In-sample backtest over {days} days: hourly mean-wait MAPE "
+                                   "{mape} %, abandonment MAE {mae} points").format(
+                    days=doc["days"], mape=_num(e.get("wait_mape")),
+                    mae=_num(e.get("abandon_mae_points")))), "backtest-summary")
+                with ui.row().classes("w-full no-wrap gap-4"):
+                    for key in ("wait_mean", "p_wait_over_target"):
+                        tid(ui.echart(charts.backtest_chart(doc, key)).classes("w-1/2 h-72"),
+                            f"backtest-chart-{key}")
+
         ui.element("iframe").props(f'src="/files/reports/{report}/index.html"').classes(
             "w-full").style("height: 600px; border: 1px solid #ddd")

@@ -147,6 +147,7 @@ def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, o
     groups = [{"group": g.id, "serves": list(g.serves), "windows": len(g.windows),
                "tickets": g.tickets} for g in cal.groups]
     return {"summary": log.summary_lines(), "kept": len(log), "skipped": dict(log.skipped),
+            "logs": list(paths), "columns": dict(columns or {}),
             "items": items, "groups": groups, "scenario": out,
             "report": str(Path(report_dir) / "index.html"), "notes": list(cal.notes)}
 
@@ -245,6 +246,31 @@ def export_results(result: str, lang: str, out_dir: str, xlsx: str,
     return {"report": str(index), "zip": archive, "xlsx": xlsx}
 
 
+def decompose_study(base: str, changes: list[tuple[str, str]], replications: int, seed: int,
+                    days: int | None, out: str,
+                    progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim decompose BASE --change NAME=PATCH ... -r R --seed S --days D --json OUT``."""
+    import tempfile
+
+    from sim.batch.decompose import load_change, plan_decomposition, run_decomposition
+    from sim.batch.executors import make_executor
+    from sim.files.atomic import write_json_atomic
+
+    plan = plan_decomposition(base, [load_change(n, p) for n, p in changes], replications,
+                              seed=seed, days=days)
+    total, done = plan.experiment.runs, [0]
+
+    def step(n: int = 1) -> None:
+        done[0] += n
+        progress(done[0], total)
+
+    with make_executor(inline=True) as executor, \
+            tempfile.TemporaryDirectory(prefix="hallsim-web-decompose-") as tmp:
+        doc = run_decomposition(plan, str(Path(tmp) / "store.sqlite"), executor, progress=step)
+    write_json_atomic(out, doc)
+    return doc
+
+
 def warm_up() -> dict[str, Any]:
     """Import what a run needs, so a worker's first run starts at once."""
     import scipy.stats  # noqa: F401  intervals over replications
@@ -264,5 +290,6 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "backtest": backtest_log,
     "optimise": optimise_scenario,
     "export": export_results,
+    "decompose": decompose_study,
     "warm_up": warm_up,
 }

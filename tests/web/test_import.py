@@ -1,7 +1,7 @@
 """Story: a planner imports a ticket log. The bundled Chinese sample previews with the
 columns the reader guessed, calibrates in a worker, shows rows kept and skipped, the
 fitted items and the inferred window groups, and leaves a scenario the command line
-runs. A broken XLSX, a GBK log, a name that would leave the workspace and an oversized
+runs, and its backtest against the same log. A broken XLSX, a GBK log, a name that would leave the workspace and an oversized
 upload each get a message in the page; the page keeps serving."""
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def test_the_bundled_sample_calibrates_into_a_runnable_scenario(story, tmp_path:
         await user.should_see("tickets kept from 1 file(s)")
         groups = user.find("calibrate-groups").elements.pop().rows
         assert len(groups) == 3
+        user.find("backtest-start").click()
+        await wait_for(user, "backtest-summary", 120)
+        await user.should_see("In-sample backtest over 10 days")
 
     story(play)
     scenario = load_scenario(tmp_path / "workspace" / "scenarios" / "示例大厅校准.yaml")

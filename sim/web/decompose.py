@@ -1,0 +1,102 @@
+"""The decompose tab (for the researcher): how much of a bundled study's reform each
+change makes, as a waterfall.
+
+The work is ``hallsim decompose`` in a worker (:func:`sim.web.tasks.decompose_study`:
+``plan_decomposition`` and ``run_decomposition``, every combination of the study's
+patches on common random numbers, Shapley values with 95 % CIs). The page draws the
+waterfall of the chosen metric (base, each change's Shapley value, all changes) and
+prints the command line's own table (:func:`sim.cli.decompose_cmd.decomposition_table`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nicegui import ui
+
+from sim.cli.decompose_cmd import decomposition_table
+from sim.report.i18n import tr
+from sim.stats import registry
+from sim.web import charts
+from sim.web.bundled import scenarios_dir
+from sim.web.common import Context, JobView, tid
+
+
+def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
+    """Bundled studies with patches: name -> (base scenario, [(change, patch)])."""
+    root = scenarios_dir()
+    out: dict[str, tuple[Path, list[tuple[str, Path]]]] = {}
+    if root is None:
+        return out
+    for folder in sorted(p for p in root.iterdir() if (p / "patches").is_dir()):
+        base = folder / "before.yaml"
+        patches = sorted((folder / "patches").glob("*.yaml"))
+        if base.is_file() and patches:
+            out[folder.name] = (base, [(p.stem, p) for p in patches])
+    return out
+
+
+def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
+    """ECharts waterfall of ``metric``: base, each change's Shapley value, all changes."""
+    from sim.batch.decompose import TOTALS
+
+    d = doc["metrics"][metric]
+    key = TOTALS.get(metric, metric.rsplit(".", 1)[-1])
+
+    def shown(x: float) -> float:
+        return float(registry.display(key, x) or 0.0)
+
+    steps = [(tr("base"), shown(d["base"]["mean"]))]
+    steps += [(name, shown(e["mean"])) for name, e in d["shapley"].items()]
+    steps.append((tr("all changes"), shown(d["all_changes"]["mean"])))
+    unit = registry.metric(key).unit
+    return charts.waterfall_chart(f"{tr(d['label'])} [{metric}]", steps, unit)
+
+
+def panel(ctx: Context) -> None:
+    """Build the decompose tab."""
+    found = studies()
+    if not found:
+        ui.label(ctx.t("The bundled studies were not found (set HALLSIM_SCENARIOS)."))
+        return
+    with ui.row().classes("items-end gap-4"):
+        study = tid(ui.select(list(found), value=next(iter(found)), label=ctx.t("Study"))
+                    .classes("w-64"), "decompose-study")
+        reps = tid(ui.number(ctx.t("Replications"), value=5, min=2, precision=0)
+                   .classes("w-32"), "decompose-replications")
+        days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=1, min=1,
+                             precision=0).classes("w-56"), "decompose-days")
+        go = tid(ui.button(ctx.t("Decompose")), "decompose-start")
+    view = JobView(ctx, "decompose", lambda job: show(job.result))
+    out = ui.column().classes("w-full")
+
+    def show(doc: dict[str, Any]) -> None:
+        ctx.t("")
+        out.clear()
+        with out:
+            metrics = list(doc["metrics"])
+            chart = tid(ui.echart(waterfall(doc, metrics[0])).classes("w-full h-80"),
+                        "decompose-chart")
+
+            def pick(e: Any) -> None:
+                chart.options.clear()
+                chart.options.update(waterfall(doc, e.value))
+                chart.update()
+
+            tid(ui.select(metrics, value=metrics[0], label=ctx.t("Metric"), on_change=pick)
+                .classes("w-96"), "decompose-metric")
+            tid(ui.code(decomposition_table(doc), language="text").classes("w-full"),
+                "decompose-table")
+
+    def start() -> None:
+        base, changes = found[study.value]
+        name = ctx.workspace.free_name("results", f"decompose-{study.value}", ".json")
+        job = ctx.jobs.submit("decompose", f"{ctx.t('Decompose')} {study.value}", "decompose",
+                              base=str(base), changes=[(n, str(p)) for n, p in changes],
+                              replications=int(reps.value or 2), seed=1,
+                              days=int(days.value) if days.value else None,
+                              out=str(ctx.workspace.path("results", name, ".json")))
+        view.follow(job)
+
+    go.on_click(start)

@@ -1,0 +1,54 @@
+"""Story: a researcher checks the calibrated sample hall against its own log (backtest:
+observed and predicted waits by hour) and splits the Yumen reform's effect between its
+three changes (decompose: a waterfall and the command line's table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nicegui.testing.user import User
+
+from sim.web import charts
+from sim.web.decompose import studies, waterfall
+from tests.web.conftest import wait_for
+
+
+def test_the_bundled_studies_with_patches_are_offered() -> None:
+    found = studies()
+    assert {"yumen", "wuqing"} <= set(found)
+    base, changes = found["yumen"]
+    assert base.name == "before.yaml"
+    assert [n for n, _ in changes] == ["bundling", "concentration", "cross_authorisation"]
+
+
+def test_a_waterfall_starts_at_the_base_and_ends_at_all_changes() -> None:
+    ci = {"ci": 0.1, "low": 0, "high": 0, "n": 2}
+    doc = {"metrics": {"overall.wait_mean": {
+        "label": "mean wait", "base": {"mean": 4.0, **ci}, "all_changes": {"mean": 1.0, **ci},
+        "shapley": {"集中": {"mean": -2.5, **ci}, "交叉授权": {"mean": -0.5, **ci}}}}}
+    option = waterfall(doc, "overall.wait_mean")
+    base, up, down = (s["data"] for s in option["series"])
+    assert option["xAxis"]["data"][1:3] == ["集中", "交叉授权"]
+    assert up[0] == 4.0 and up[-1] == 1.0
+    assert down[1:3] == [2.5, 0.5] and base[1:3] == [1.5, 1.0]
+
+
+def test_backtest_chart_shows_observed_predicted_and_the_band() -> None:
+    doc = {"by_hour": {"9": {"wait_mean": {"observed": 2.0, "predicted": 2.5, "low": 2.0,
+                                           "high": 3.0}}}}
+    option = charts.backtest_chart(doc, "wait_mean")
+    low, height, predicted, observed = (s["data"] for s in option["series"])
+    assert option["xAxis"]["data"] == ["09:00"]
+    assert (low, height, predicted, observed) == ([2.0], [1.0], [2.5], [2.0])
+
+
+def test_the_yumen_reform_is_decomposed_in_the_page(story, tmp_path: Path) -> None:
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=decompose")
+        user.find("decompose-study").elements.pop().value = "yumen"
+        user.find("decompose-replications").elements.pop().value = 2
+        user.find("decompose-start").click()
+        await wait_for(user, "decompose-chart", 120)
+        assert "Shapley concentration" in user.find("decompose-table").elements.pop().content
+
+    story(play)
