@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sim.report.i18n import metric_name
 from sim.report.tables import pct, text_table
 
 
@@ -17,8 +18,8 @@ def consolidation_table(doc: dict[str, Any]) -> str:
     head = (f"{doc['scenario']}: today's {doc['headcount_today']} windows redistributed per "
             f"structure; {doc['replications']} replications, seed {doc['seed']}; waits in "
             f"minutes, ± = 95% CI; diff = paired difference vs {doc['baseline']}")
-    cols = ["structure", "types", "mean wait", "P90", f"% > {t:g}", "diff mean wait",
-            "least cost", "headcount", "status"]
+    cols = ["structure", "types", "mean wait", "P90", f"{metric_name('p_wait_over_target', t)} %",
+            "diff mean wait", "least cost", "headcount", "status"]
     rows = []
     for s, e in doc["structures"].items():
         today = e["today"] or {"wait_mean": None, "wait_p90": None, "p_wait_over_target": None,
@@ -27,13 +28,19 @@ def consolidation_table(doc: dict[str, Any]) -> str:
         ci = today["ci95"]
         d = e.get(f"vs_{doc['baseline']}", {}).get("wait_mean")
         o = e["optimised"]
-        rows.append([s, str(e["types"]), _pm(today["wait_mean"], ci["wait_mean"]),
+        rows.append([f"{s} *" if s == "dedicated" else s, str(e["types"]),
+                     _pm(today["wait_mean"], ci["wait_mean"]),
                      _pm(today["wait_p90"], ci["wait_p90"]),
                      _pm(pct(today["p_wait_over_target"]), pct(ci["p_wait_over_target"])),
                      _pm(d["diff"], d["ci95"]) if d else "-",
                      "-" if o["cost"] is None else f"{o['cost']:.1f}",
                      "-" if o["headcount"] is None else str(o["headcount"]), o["status"]])
-    lines = [head, text_table(cols, rows), "",
+    lines = [head, text_table(cols, rows),
+             f"* dedicated: one window type per department, today's "
+             f"{doc['headcount_today']} windows shared out in proportion to each "
+             "department's workload and open all day: the reference structure, not today's "
+             "window groups and schedules as they are (run the scenario itself for those)",
+             "",
              "speed sweep (cross-authorised service-time factor; today's headcount):"]
     sweep = doc["speed_sweep"]
     srows = []

@@ -69,6 +69,9 @@ def test_consolidate_cli_writes_json_and_figure(tmp_path, capsys):
     assert list(doc["structures"]) == ["dedicated", "zone", "full"]
     assert fig.stat().st_size > 10_000
     assert "least cost" in captured.out
+    # the reference row says what it is, and the service level has its one name
+    assert "dedicated *" in captured.out and "* dedicated: one window type per" in captured.out
+    assert "not called within 20 min %" in captured.out
     assert "\r" not in captured.err  # no bar when stderr is not a terminal (a log)
     code = main(["consolidate", str(path), "--structures", "dedicated,ring"])
     assert code == 2
