@@ -190,7 +190,8 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
     if "customer" in rec.extra:  # a guide desk or wrong tickets: customers from the door
         overall |= door_figures(scenario, rec, w0, horizon)
     if "walking" in rec.extra:  # the layout turns walking on
-        overall |= walking_figures(scenario, rec, w0, horizon)
+        walking, out["by_area"] = walking_figures(scenario, rec, w0, horizon)
+        overall |= walking
     if cases is not None:
         _add_case_figures(scenario, cases, w0, horizon, out)
     return out
@@ -450,7 +451,8 @@ def results_document(
     by_window = _combined_section(summaries, "by_window")
     by_hour = _combined_section(summaries, "by_hour")
     extra = {}
-    for block in ("backoffice", "journeys", "by_priority", "by_channel", "by_booking"):
+    for block in ("backoffice", "journeys", "by_priority", "by_channel", "by_booking",
+                  "by_area"):
         if block in summaries[0]:
             extra[block] = {}
             for name in summaries[0][block]:

@@ -37,7 +37,8 @@ Kind = Literal["share", "time", "count", "ratio"]
 CiKind = Literal["t", "none"]
 
 #: sections of a summary (and of the results document) that hold figures
-SECTIONS = ("overall", "by_category", "by_window", "by_hour", "backoffice", "cases", "journeys")
+SECTIONS = ("overall", "by_category", "by_window", "by_hour", "backoffice", "cases", "journeys",
+            "by_area")
 #: the figures a backtest sets beside a ticket log (``hallsim backtest``; not a summary
 #: section: each appears overall, per hour and per item of the backtest document)
 BACKTEST = "backtest"
@@ -168,8 +169,14 @@ _ALL = (
     # walking (overall, when the layout turns it on: sim.stats.walking_figures)
     _m("walking_mean", "mean walk to the window", "min", "lower", "time", ("overall",)),
     _m("standing_max", "most standing in a waiting area", "customers", "lower", "count",
-       ("overall",)),
-    _m("standing_share", "waiting time spent standing", "%", "lower", "share", ("overall",)),
+       ("overall", "by_area")),
+    _m("standing_share", "waiting time spent standing", "%", "lower", "share",
+       ("overall", "by_area")),
+    _m("seats", "seats", "seats", None, "count", ("by_area",), ci="none"),
+    _m("occupancy_mean", "mean waiting in the area", "customers", "lower", "count",
+       ("by_area",)),
+    _m("occupancy_max", "most waiting in the area", "customers", "lower", "count",
+       ("by_area",)),
     # the door: guide desk and wrong tickets (overall, when the scenario has them)
     _m("customers", "customers at the door", "customers", None, "count", ("overall",),
        ci="none"),

@@ -1,7 +1,8 @@
 """Figures of a hall whose layout turns walking on (issue 18; docs/layout.md).
 
 Read from the records' ``walking`` column (:mod:`sim.engine.walking`) and the layout
-(:mod:`sim.scenario.layout`), over the tickets taken in the statistics window:
+(:mod:`sim.scenario.layout`), over the tickets taken in the statistics window.
+Overall:
 
 - ``walking_mean``: minutes a called customer walks from the seats to the window;
 - ``time_in_hall_mean`` (without a guide desk or wrong tickets, whose door figures
@@ -13,24 +14,28 @@ Read from the records' ``walking`` column (:mod:`sim.engine.walking`) and the la
   area beyond its seats at once, and the share of all waiting customer-minutes spent
   standing (a customer waits in the item's area from the ticket to the call, or to
   leaving).
+
+And per waiting area (``by_area``): ``seats``, ``occupancy_mean`` (waiting
+customer-minutes over the open minutes of the statistics window), ``occupancy_max``,
+``standing_max``, ``standing_share``.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from sim.engine.records import SERVED, Records
+from sim.scenario.clock import MINUTES_PER_DAY
 from sim.scenario.layout import waiting_area_of, walk_in_minutes, walk_out_minutes
 from sim.scenario.model import Scenario
 
 
 def walking_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
-                    ) -> dict[str, float]:
-    """The walking figures of one replication (module docstring)."""
-    lay = scenario.layout
-    assert lay is not None  # the records have a walking column only with a layout
+                    ) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """``(overall figures, by_area)`` of one replication (module docstring)."""
     keep = (rec.arrival >= w0) & (rec.arrival < horizon)
     walking = rec.extra["walking"]
     called = keep & ~np.isnan(walking)
@@ -41,23 +46,41 @@ def walking_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
         stay = rec.end[served] - rec.arrival[served] + walk_out[rec.window[served]]
         out["time_in_hall_mean"] = (float(walk_in_minutes(scenario) + stay.mean())
                                     if served.any() else math.nan)
+    by_area, standing, waiting = {}, 0.0, 0.0
+    open_minutes = scenario.hall.open_minutes_per_day * (horizon - w0) / MINUTES_PER_DAY
+    for name, (seats, most, stood, waited) in _areas(scenario, rec, w0, horizon).items():
+        by_area[name] = {"seats": seats,
+                         "occupancy_mean": waited / open_minutes if open_minutes else 0.0,
+                         "occupancy_max": float(most),
+                         "standing_max": float(max(0, most - seats)),
+                         "standing_share": stood / waited if waited > 0 else 0.0}
+        standing, waiting = standing + stood, waiting + waited
+    out["standing_max"] = max(a["standing_max"] for a in by_area.values())
+    out["standing_share"] = standing / waiting if waiting > 0 else 0.0
+    return out, by_area
+
+
+def _areas(scenario: Scenario, rec: Records, w0: float, horizon: float
+           ) -> dict[str, tuple[int, int, float, float]]:
+    """Per waiting area: ``(seats, most waiting at once, standing customer-minutes,
+    waiting customer-minutes)`` within ``[w0, horizon)``."""
+    lay = scenario.layout
+    assert lay is not None  # the records have a walking column only with a layout
     leave = np.where(np.isnan(rec.call), rec.end, rec.call)
     leave = np.where(np.isnan(leave), horizon, leave)
     area_of = waiting_area_of(lay, scenario)
     names = list(scenario.categories)
-    most, standing, waiting = 0, 0.0, 0.0
+    out = {}
     for name, area in lay.waiting_areas.items():
         mine = np.isin(rec.category, [k for k, c in enumerate(names) if area_of[c] == name])
-        m, s, w = _over_seats(rec.arrival[mine], leave[mine], area.seats, w0, horizon)
-        most, standing, waiting = max(most, m), standing + s, waiting + w
-    out["standing_max"] = float(most)
-    out["standing_share"] = standing / waiting if waiting > 0 else 0.0
+        out[name] = (area.seats, *_over_seats(rec.arrival[mine], leave[mine], area.seats, w0,
+                                              horizon))
     return out
 
 
 def _over_seats(start: np.ndarray, stop: np.ndarray, seats: int, w0: float,
                 horizon: float) -> tuple[int, float, float]:
-    """``(most standing at once, standing customer-minutes, waiting customer-minutes)`` of
+    """``(most waiting at once, standing customer-minutes, waiting customer-minutes)`` of
     customers waiting on ``[start, stop)`` in an area of ``seats`` seats, within
     ``[w0, horizon)``."""
     if len(start) == 0:
@@ -66,10 +89,9 @@ def _over_seats(start: np.ndarray, stop: np.ndarray, seats: int, w0: float,
     step = np.concatenate([np.ones(len(start)), -np.ones(len(stop))])
     order = np.lexsort((step, times))  # at a tie, leaving before arriving
     times, count = times[order], np.cumsum(step[order])
-    span = np.clip(np.diff(times), 0, None)
     lo, hi = np.clip(times[:-1], w0, horizon), np.clip(times[1:], w0, horizon)
-    inside = np.clip(hi - lo, 0, None) * (span > 0)
+    inside = np.clip(hi - lo, 0, None)
     over = np.clip(count[:-1] - seats, 0, None)
     seen = (times[:-1] >= w0) & (times[:-1] < horizon)
-    return (int(over[seen].max()) if seen.any() else 0, float((over * inside).sum()),
+    return (int(count[:-1][seen].max()) if seen.any() else 0, float((over * inside).sum()),
             float((count[:-1] * inside).sum()))

@@ -95,8 +95,14 @@ def test_a_waiting_area_with_too_few_seats_has_people_standing() -> None:
     layout["waiting_areas"]["等候区"]["seats"] = 2
     sc = continuous(cats, [{"id": "综合", "count": 4, "serves": ["社保"]}], days=5,
                     warmup=1, layout=layout)
-    doc = simulate(sc, seed=2, replications=2).document()["overall"]
+    full = simulate(sc, seed=2, replications=2).document()
+    doc, area = full["overall"], full["by_area"]["等候区"]
     assert doc["standing_max"] >= 1 and 0 < doc["standing_share"] < 1
+    assert area["seats"] == 2 and area["standing_max"] == doc["standing_max"]
+    assert area["occupancy_max"] >= area["standing_max"] + 2
+    # Little's law: the mean number waiting is the arrival rate times the mean wait
+    per_minute = doc["arrivals"] / (4 * 1440)
+    assert area["occupancy_mean"] == pytest.approx(per_minute * doc["wait_mean"], rel=0.02)
     roomy = scenario_from_dict(sc.to_dict() | {"layout": {**layout, "waiting_areas": {
         "等候区": {"at": [9.5, 9.5], "size": [1, 1], "seats": 10_000}}}})
     doc = simulate(roomy, seed=2, replications=2).document()["overall"]
