@@ -137,3 +137,14 @@ def test_every_bundled_scenario_gets_an_automatic_layout_that_passes_the_checks(
         assert len(window_positions(again.layout, again)) == sum(g.count for g in sc.windows)
         checked += 1
     assert checked >= 20
+
+
+def test_the_xinglongtai_floor_plans_fit_the_ten_window_hall() -> None:
+    from sim.batch.decompose import load_change, merge_patch
+
+    base = load_scenario("scenarios/xinglongtai/after.yaml")
+    for name in ("rows", "across"):
+        patch = load_change(name, f"scenarios/xinglongtai/layouts/{name}.yaml").patch
+        sc = scenario_from_dict(merge_patch(base.to_dict(), patch), source=name)
+        assert sc.layout is not None and sc.layout.walking_on
+        assert len(window_positions(sc.layout, sc)) == 10
