@@ -39,6 +39,7 @@ from sim.calibration.inferred_windows import (
     service_factor,
     speeds,
 )
+from sim.calibration.staffing_relation import learn as learn_staffing
 from sim.calibration.tickets import TicketLog
 from sim.calibration.turnaround import Turnaround, estimate_turnaround
 from sim.files.errors import InputError
@@ -313,6 +314,8 @@ def calibrate(log: TicketLog, options: Options | None = None) -> Calibration:
                       day_index, turn)
     if options.turnaround:
         cal.notes.append(turn.comment())
+    # the log has no roster: how the clerks seen per hour relate to the windows on duty
+    cal.notes.append(learn_staffing(groups, frame, day_index, bins, options.resolution).comment())
     for name in missing:  # served too rarely by any one window to be in its set
         best = max(groups, key=lambda g: int(((served["item"] == name)
                                               & served["window"].isin(g.windows)).sum()))

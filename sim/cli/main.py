@@ -98,13 +98,15 @@ def _extension_registrars():
         batch_cmd,
         calibrate_cmd,
         decompose_cmd,
+        forecast_cmd,
         layout_cmd,
         optimize_cmd,
         serve_cmd,
     )
 
     return [optimize_cmd.register, batch_cmd.register, decompose_cmd.register,
-            calibrate_cmd.register, serve_cmd.register, layout_cmd.register]
+            calibrate_cmd.register, forecast_cmd.register, serve_cmd.register,
+            layout_cmd.register]
 
 
 def _load(path: str, days: int | None):

@@ -1,0 +1,346 @@
+"""A calibrated hall carried to a coming period: ``hallsim forecast``.
+
+``forecast(CALIBRATED, plan)`` writes the calibrated scenario with what the plan
+(:mod:`sim.calibration.plan`) gives replaced, and everything else carried:
+
+- **tickets** per hour replace ``arrivals_per_hour``: a total is carried to the
+  items by the calibrated mix of that hour, and within the hour to its bins by the
+  calibrated shape (an item's own figure keeps only the shape); a plan by weekday
+  sets ``day_factors`` from the weekdays' totals and the profile from their mean;
+- **mean service** per hour (as a log shows it) scales the hour's
+  ``service_by_time`` factors of the items concerned, so that the hour's
+  ticket-weighted mean occupancy is the plan's mean plus the calibrated window
+  turnaround (the scenario's services hold it); families and CVs are carried;
+- **staff** per hour replaces the groups' ``schedule``: windows as given, or clerks
+  seen converted by the relation the calibration recorded
+  (:mod:`sim.calibration.staffing_relation`); a total is shared among the groups
+  as the calibrated schedule shares that hour, and a fractional hour is kept over
+  the day by carrying the rounding remainder from bin to bin.
+
+Hours, items and fields the plan does not give are carried. Bad plans
+(hours outside the opening, unknown items or groups, weekdays off the calendar,
+staff that differs within one hour) raise :class:`InputError` with row and column.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.calibration.inferred_windows import round_across
+from sim.calibration.plan import Plan
+from sim.calibration.staffing_relation import PREFIX as RELATION_PREFIX
+from sim.calibration.staffing_relation import StaffingRelation, parse
+from sim.files.errors import InputError
+from sim.scenario.calendar import WEEKDAYS
+from sim.scenario.clock import format_hhmm, parse_hhmm
+from sim.scenario.loading import load_scenario, scenario_from_dict
+from sim.scenario.model import Scenario
+
+_TURNAROUND = re.compile(r"window turnaround ([0-9.]+) s added")
+_CARRIED_COMMENTS = ("# Data source:", "# window turnaround", f"# {RELATION_PREFIX}")
+
+
+@dataclass
+class Forecast:
+    """The forecast scenario's text and what it carried and replaced."""
+
+    text: str
+    replaced: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Hall:
+    """The calibrated scenario on a grid of bins (minutes) over its opening."""
+
+    scenario: Scenario
+    data: dict
+    starts: np.ndarray  # open bin starts, minutes
+    step: int
+
+    @property
+    def hours(self) -> np.ndarray:
+        """Each open bin's hour of day."""
+        return self.starts // 60
+
+    def counts(self) -> np.ndarray:
+        """Calibrated expected tickets per item and bin on an average day (items x bins)."""
+        return np.array([[_rate_at(cat.arrivals_per_hour, t) * self.step / 60.0
+                          for t in self.starts] for cat in self.scenario.categories.values()])
+
+
+def _rate_at(rate: object, minute: float) -> float:
+    if isinstance(rate, (int, float)):
+        return float(rate)
+    steps = sorted((parse_hhmm(k), float(v)) for k, v in dict(rate).items())  # type: ignore[arg-type]
+    value = steps[0][1]
+    for t, v in steps:
+        if t <= minute:
+            value = v
+    return value
+
+
+def _grid(scenario: Scenario) -> _Hall:
+    """Open bins on the coarsest grid that holds every key and opening bound (and hours)."""
+    points = [60]
+    for s, e in scenario.hall.periods:
+        points += [int(s), int(e)]
+    for cat in scenario.categories.values():
+        for d in (cat.arrivals_per_hour, cat.service_by_time):
+            if isinstance(d, dict):
+                points += [int(parse_hhmm(k)) for k in d]
+    for g in scenario.windows:
+        points += [int(t) for t, _ in g.staffing()]
+    step = reduce(math.gcd, [p for p in points if p > 0], 60)
+    starts = [t for s, e in scenario.hall.periods for t in range(int(s), int(e), step)]
+    return _Hall(scenario, scenario.to_dict(), np.array(sorted(starts), dtype=int), step)
+
+
+def _turnaround_minutes(text: str) -> float:
+    m = _TURNAROUND.search(text)
+    return float(m.group(1)) / 60.0 if m else 0.0
+
+
+def _check(plan: Plan, hall: _Hall) -> None:
+    """The plan's cells against the scenario (hours, items, weekdays, groups)."""
+    sc = hall.scenario
+    open_hours = set(int(h) for h in hall.hours)
+    col = plan.columns
+    opening = ", ".join(f"{format_hhmm(s)}-{format_hhmm(e) if e < 1440 else '24:00'}"
+                        for s, e in sc.hall.periods)
+    weekends = sc.calendar.weekends if sc.calendar else ("sat", "sun")
+    for r in plan.rows.itertuples():
+        if r.hour not in open_hours:
+            raise InputError(plan.path, f"row {r.row}, column '{col['hour']}'",
+                             f"hour {r.hour:02d}:00 is outside the opening hours ({opening})")
+        if r.item and r.item not in sc.categories:
+            raise InputError(plan.path, f"row {r.row}, column '{col['item']}'",
+                             f"unknown item {r.item!r} (the scenario's items: "
+                             f"{', '.join(sc.categories)})")
+        if r.weekday >= 0 and WEEKDAYS[r.weekday] in weekends:
+            raise InputError(plan.path, f"row {r.row}, column '{col['weekday']}'",
+                             f"{WEEKDAYS[r.weekday]} is not a working day of the scenario "
+                             f"(weekends: {', '.join(weekends)})")
+    ids = [g.id for g in sc.windows]
+    for g in plan.groups:
+        if g not in ids:
+            raise InputError(plan.path, f"column '{col['group:' + g]}'",
+                             f"staff for window group {g!r}, but the scenario has no such "
+                             f"group (groups: {', '.join(ids)})")
+    if "weekday" in col:
+        working = [w for w in range(7) if WEEKDAYS[w] not in weekends]
+        missing = [WEEKDAYS[w] for w in working if w not in set(plan.rows["weekday"])]
+        if missing:
+            raise InputError(plan.path, f"column '{col['weekday']}'",
+                             f"no row for the working day(s) {', '.join(missing)}: a plan by "
+                             "weekday gives every working day")
+
+
+def _one_per_hour(plan: Plan, name: str) -> pd.Series:
+    """A per-hour figure (staff) given on item and weekday rows: the same on each."""
+    rows = plan.rows[plan.rows[name].notna()]
+    for _, part in rows.groupby("hour"):
+        values = part[name].to_numpy()
+        if np.ptp(values) > 0:
+            bad = part.iloc[int(np.argmax(values != values[0]))]
+            raise InputError(plan.path, f"row {int(bad['row'])}, column '{plan.columns[name]}'",
+                             f"staff at {int(bad['hour']):02d}:00 differs from another row of "
+                             "that hour (a scenario has one schedule for every day and item: "
+                             "write one plan per day type)")
+    return rows.groupby("hour")[name].first()
+
+
+def _weekday_factors(plan: Plan, sc: Scenario) -> list[float] | None:
+    """Day factors from the plan's weekday totals, in the scenario's calendar order."""
+    if "weekday" not in plan.columns:
+        return None
+    totals = plan.rows.groupby("weekday")["tickets"].sum()
+    weekends = sc.calendar.weekends if sc.calendar else ("sat", "sun")
+    working = [w for w in range(7) if WEEKDAYS[w] not in weekends]
+    start = sc.calendar.start.weekday() if sc.calendar and sc.calendar.start else working[0]
+    first = working.index(start) if start in working else 0
+    order = working[first:] + working[:first]
+    mean = float(totals.reindex(order).mean())
+    return [round(float(totals[w]) / mean, 4) for w in order]
+
+
+def _tickets(plan: Plan, hall: _Hall, counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """New expected tickets per item and bin (items x bins) and the items replaced."""
+    rows = plan.rows
+    n_weekdays = max(1, rows["weekday"].nunique())
+    per = rows.groupby(["item", "hour"])["tickets"].sum() / n_weekdays
+    new = counts.copy()
+    names = list(hall.scenario.categories)
+    touched: set[str] = set()
+    for (item, h), total in per.items():
+        in_hour = hall.hours == h
+        idx = list(range(len(names))) if item == "" else [names.index(item)]
+        block = counts[np.ix_(idx, in_hour)]
+        if block.sum() <= 0:  # nothing calibrated in that hour: the day's mix, evenly
+            mix = counts[idx].sum(axis=1)
+            mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(idx), 1 / len(idx))
+            block = np.outer(mix, np.full(int(in_hour.sum()), 1.0))
+        new[np.ix_(idx, in_hour)] = total * block / block.sum()
+        touched.update(names[i] for i in idx)
+    return new, [n for n in names if n in touched]
+
+
+def _service(plan: Plan, hall: _Hall, counts: np.ndarray, turnaround: float) -> list[str]:
+    """Scale ``service_by_time`` so each planned hour's mean occupancy is the plan's
+    mean service plus the turnaround; return the items changed."""
+    if not plan.has("mean_service"):
+        return []
+    rows = plan.rows[plan.rows["mean_service"].notna()]
+    per = rows.groupby(["item", "hour"]).apply(
+        lambda p: float(np.average(p["mean_service"], weights=p["tickets"] + 1e-12)),
+        include_groups=False)
+    cats = list(hall.scenario.categories.values())
+    names = list(hall.scenario.categories)
+    factor = np.array([c.service_factor_at(hall.starts.astype(float)) for c in cats])
+    mean = np.array([c.service.mean for c in cats])
+    changed: set[str] = set()
+    for (item, h), m in per.items():
+        in_hour = hall.hours == h
+        idx = list(range(len(names))) if item == "" else [names.index(item)]
+        w = counts[np.ix_(idx, in_hour)]
+        occ = mean[idx, None] * factor[np.ix_(idx, in_hour)]
+        model = float((w * occ).sum() / w.sum()) if w.sum() > 0 else float(occ.mean())
+        factor[np.ix_(idx, in_hour)] *= (m + turnaround) / model
+        changed.update(names[i] for i in idx)
+    for i, name in enumerate(names):
+        if name in changed:
+            hall.data["categories"][name]["service_by_time"] = {
+                format_hhmm(t): round(float(f), 4) for t, f in zip(hall.starts, factor[i])}
+    return [n for n in names if n in changed]
+
+
+def _carry_down(x: np.ndarray) -> np.ndarray:
+    """Whole windows per bin keeping the running total of ``x`` (error diffusion)."""
+    cum = np.rint(np.cumsum(x) + 1e-9)
+    return np.diff(np.r_[0.0, cum]).astype(int)
+
+
+def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
+    """Replace the groups' schedules for the planned hours; a description, or ``""``."""
+    sc = hall.scenario
+    groups = list(sc.windows)
+    current = np.array([[g.staffed_at(float(t)) for t in hall.starts] for g in groups],
+                       dtype=float)
+    planned = np.zeros(len(hall.starts), dtype=bool)
+    if plan.groups:
+        new = current.copy()
+        for gid in plan.groups:
+            per = _one_per_hour(plan, f"group:{gid}")
+            gi = [g.id for g in groups].index(gid)
+            row = new[gi].copy()
+            mask = np.isin(hall.hours, per.index)
+            row[mask] = per.reindex(hall.hours[mask]).to_numpy()
+            new[gi] = np.where(mask, _carry_down(np.where(mask, row, 0.0)), new[gi])
+            planned |= mask
+        how = "per group as given"
+    else:
+        name = "windows" if plan.has("windows") else "clerks_seen" if plan.has("clerks_seen") \
+            else ""
+        if not name:
+            return ""
+        per = _one_per_hour(plan, name)
+        if name == "clerks_seen":
+            if relation is None:
+                raise InputError(plan.path, f"column '{plan.columns[name]}'",
+                                 "clerks seen need the clerks-to-windows relation a calibration "
+                                 "records in the scenario's comments (hallsim calibrate writes "
+                                 "it); give windows instead")
+            per = pd.Series(relation.windows(per.to_numpy()), index=per.index)
+            how = (f"from clerks seen by windows = {relation.intercept:.3f} + "
+                   f"{relation.slope:.4f} x clerks seen (the calibration's relation)")
+        else:
+            how = "as given"
+        planned = np.isin(hall.hours, per.index)
+        total = np.where(planned, per.reindex(hall.hours).fillna(0.0).to_numpy(), 0.0)
+        whole = _carry_down(total)
+        share = current.copy()
+        empty = share.sum(axis=0) == 0
+        share[:, empty] = np.array([g.count for g in groups], dtype=float)[:, None]
+        share = share / share.sum(axis=0)
+        split = round_across(share * whole, np.full(len(groups), 10**6))
+        new = np.where(planned, split, current)
+    for gi, g in enumerate(groups):
+        entry = next(x for x in hall.data["windows"] if x["id"] == g.id)
+        entry["schedule"] = {format_hhmm(t): int(v) for t, v in zip(hall.starts, new[gi])}
+        entry["count"] = max(int(g.count), int(new[gi].max()))
+    hours = sorted(set(int(h) for h in hall.hours[planned]))
+    return (f"windows[].schedule at {_hours_text(hours)} ({how}; a total shared among the "
+            "groups as the calibrated schedule shares the hour)")
+
+
+def _hours_text(hours: list[int]) -> str:
+    if not hours:
+        return "no hour"
+    runs, start = [], hours[0]
+    for a, b in zip(hours, hours[1:] + [None]):
+        if b != a + 1:
+            runs.append(f"{start:02d}-{a + 1:02d}h" if a > start else f"{a:02d}h")
+            start = b if b is not None else start
+    return ", ".join(runs)
+
+
+def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> Forecast:
+    """The calibrated scenario carried to the plan's period (see the module doc)."""
+    calibrated = Path(calibrated)
+    text = calibrated.read_text(encoding="utf-8")
+    hall = _grid(load_scenario(calibrated))
+    sc = hall.scenario
+    _check(plan, hall)
+    counts = hall.counts()
+    factors = _weekday_factors(plan, sc)
+    mean_factor = float(np.mean(factors if factors else sc.hall.day_factors))
+    new, items = _tickets(plan, hall, counts)
+    out = Forecast("")
+    hours = sorted(set(int(h) for h in plan.rows["hour"]))
+    for i, cname in enumerate(sc.categories):
+        if cname in items:
+            hall.data["categories"][cname]["arrivals_per_hour"] = {
+                format_hhmm(t): round(float(c) * 60.0 / hall.step / mean_factor, 4)
+                for t, c in zip(hall.starts, new[i])}
+    if items:
+        out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {_hours_text(hours)} "
+                            "(the plan's tickets; a total carried to items by the calibrated "
+                            "mix and to the hour's bins by the calibrated shape)")
+    if factors:
+        hall.data["hall"]["day_factors"] = factors
+        out.replaced.append("hall.day_factors (the plan's weekday totals over their mean)")
+    turnaround = _turnaround_minutes(text)
+    changed = _service(plan, hall, new, turnaround)
+    if changed:
+        out.replaced.append(f"service_by_time of {', '.join(changed)} (the hour's mean "
+                            f"occupancy = the plan's mean service + the turnaround "
+                            f"{60 * turnaround:.3g} s)")
+    staff = _staff(plan, hall, parse(text))
+    if staff:
+        out.replaced.append(staff)
+    out.carried = [
+        "service families and CVs" + ("" if changed else ", means and time-of-day factors"),
+        "patience", "window groups, authorisation sets and speed factors", "opening hours",
+        "calendar, days and day_level_cv", "targets",
+        *([] if factors else ["day_factors"]),
+        *([] if staff else ["schedules"]),
+        "every hour and item the plan does not give",
+    ]
+    hall.data["name"] = name or f"{sc.name} - forecast for {Path(plan.path).name}"
+    scenario_from_dict(hall.data, str(plan.path))  # the plan is the bad input if this fails
+    header = [f"# Forecast by `hallsim forecast` from {calibrated.name} and the plan "
+              f"{Path(plan.path).name}."]
+    header += [f"# replaced: {r}" for r in out.replaced]
+    header += [f"# carried from the calibration: {'; '.join(out.carried)}."]
+    header += [line for line in text.splitlines() if line.startswith(_CARRIED_COMMENTS)]
+    body = yaml.safe_dump(hall.data, allow_unicode=True, sort_keys=False, width=100)
+    out.text = "\n".join(header) + "\n" + body
+    return out
