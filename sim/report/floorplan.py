@@ -221,6 +221,11 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
     out = []
     for gid in dict.fromkeys(w.group for w in placed):
         ws = [w for w in placed if w.group == gid]
+        if _interleaved(ws, placed):  # windows among other groups': each one labelled
+            for w in ws:
+                x, y = canvas.px(w.x, w.y + (-0.95 if w.y > cy else 0.95))
+                out.append(_text(x, round(y + 4, 2), gid, "small"))
+            continue
         mx, my = sum(w.x for w in ws) / len(ws), sum(w.y for w in ws) / len(ws)
         horizontal = max(w.y for w in ws) - min(w.y for w in ws) <= \
             max(w.x for w in ws) - min(w.x for w in ws)
@@ -231,6 +236,13 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
         x, y = canvas.px(lx, ly)
         out.append(_text(x, round(y + 4, 2), gid, "group"))
     return out
+
+
+def _interleaved(ws: list[PlacedWindow], placed: tuple[PlacedWindow, ...]) -> bool:
+    """Whether a window of another group stands within the span of the group ``ws``."""
+    x0, x1 = min(w.x for w in ws), max(w.x for w in ws)
+    y0, y1 = min(w.y for w in ws), max(w.y for w in ws)
+    return any(o.group != ws[0].group and x0 <= o.x <= x1 and y0 <= o.y <= y1 for o in placed)
 
 
 CSS = (".wall{fill:#fafafa;stroke:#444;stroke-width:3}"
