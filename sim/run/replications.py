@@ -230,6 +230,11 @@ def simulate(
         else:  # worker processes only when asked for: a -j 1 run never loads multiprocessing
             from sim.run.pool import worker_pool
 
+            if chosen == "fast":  # loaded once here: the forked workers inherit it
+                from sim.engine.fast import preload
+
+                preload(HallLayout.from_scenario(scenario))
+
             with worker_pool(config.workers) as pool:
                 for rep in pool.map(_run_one, jobs):
                     reps.append(rep)

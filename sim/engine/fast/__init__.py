@@ -5,7 +5,7 @@
 engines follow is in ``docs/engine-order.md``.
 """
 
-from sim.engine.fast.engine import run_fast
+from sim.engine.fast.engine import preload, run_fast
 from sim.engine.fast.support import (
     ENGINES,
     EngineChoice,
@@ -14,4 +14,5 @@ from sim.engine.fast.support import (
     unsupported,
 )
 
-__all__ = ["ENGINES", "EngineChoice", "available", "choose_engine", "run_fast", "unsupported"]
+__all__ = ["ENGINES", "EngineChoice", "available", "choose_engine", "preload", "run_fast",
+           "unsupported"]

@@ -55,6 +55,14 @@ def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
     return out
 
 
+def preload(layout: HallLayout) -> None:
+    """Load the compiled loop for ``layout``'s tables in this process (from the disk cache,
+    or compile it): worker processes forked afterwards have it at once."""
+    names = layout.category_names
+    run_fast(layout, Customers(names, np.empty(0), np.empty(0, dtype=np.int32), np.empty(0),
+                               np.empty(0)), 1)
+
+
 def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     """Simulate one replication of the hall alone on the compiled loop (no door, breaks,
     cases or journeys: see :func:`sim.engine.fast.unsupported`)."""

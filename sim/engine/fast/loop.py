@@ -76,25 +76,6 @@ def _abandon(i, deadline, waiting, outcome, end, queue, q_waiting):
 
 
 @njit(cache=True, inline="always")
-def _take(q, now, line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting,
-          reached):
-    """Call the first ticket of queue ``q`` still waiting at ``now`` (-1 if none); gone
-    ones on the way are reached (过号) at ``now``."""
-    while q_head[q] < q_tail[q]:
-        i = line[q_head[q]]
-        q_head[q] += 1
-        if not waiting[i]:
-            continue
-        if deadline[i] < now:
-            reached[i] = now
-            _abandon(i, deadline, waiting, outcome, end, queue, q_waiting)
-            continue
-        q_waiting[q] -= 1
-        return i
-    return -1
-
-
-@njit(cache=True, inline="always")
 def _front(q, line, q_head, q_tail, waiting):
     """The first ticket of queue ``q`` not yet settled (-1 if none), gone or not."""
     while q_head[q] < q_tail[q]:
@@ -106,18 +87,26 @@ def _front(q, line, q_head, q_tail, waiting):
 
 
 @njit(cache=True, inline="always")
+def _called(q, i, now, q_head, waiting, deadline, outcome, end, queue, q_waiting, reached):
+    """Ticket ``i``, at the front of queue ``q``, is called at ``now`` and leaves the line:
+    True if its holder is there; False if they left before now (reached: 过号)."""
+    q_head[q] += 1
+    if deadline[i] < now:
+        reached[i] = now
+        _abandon(i, deadline, waiting, outcome, end, queue, q_waiting)
+        return False
+    q_waiting[q] -= 1
+    return True
+
+
+@njit(cache=True, inline="always")
 def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tail, waiting,
               deadline, outcome, end, queue, q_waiting, reached):
     """The ticket a window of group ``g`` calls at ``now`` (-1 if none), off its queue:
-    tier by tier, the oldest ticket at the fronts of the tier's queues."""
+    tier by tier, the oldest ticket at the fronts of the tier's queues (the first queue
+    of the tier on a tie); fronts whose holders have gone are reached on the way."""
     for tier in range(tier_ptr[g], tier_ptr[g + 1]):
         lo, hi = tier_q_ptr[tier], tier_q_ptr[tier + 1]
-        if hi - lo == 1:
-            i = _take(tier_q[lo], now, line, q_head, q_tail, waiting, deadline, outcome, end,
-                      queue, q_waiting, reached)
-            if i >= 0:
-                return i
-            continue
         while True:
             best, best_q, best_t = -1, -1, 0.0
             for k in range(lo, hi):
@@ -127,13 +116,9 @@ def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tai
                     best, best_q, best_t = i, q, arrival[i]
             if best < 0:
                 break
-            q_head[best_q] += 1
-            if deadline[best] < now:
-                reached[best] = now
-                _abandon(best, deadline, waiting, outcome, end, queue, q_waiting)
-                continue
-            q_waiting[best_q] -= 1
-            return best
+            if _called(best_q, best, now, q_head, waiting, deadline, outcome, end, queue,
+                       q_waiting, reached):
+                return best
     return -1
 
 
