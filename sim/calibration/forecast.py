@@ -259,8 +259,8 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
                                  "records in the scenario's comments (hallsim calibrate writes "
                                  "it); give windows instead")
             per = pd.Series(relation.windows(per.to_numpy()), index=per.index)
-            how = (f"from clerks seen by windows = {relation.intercept:.3f} + "
-                   f"{relation.slope:.4f} x clerks seen (the calibration's relation)")
+            how = (f"from clerks seen by windows = {relation.factor:.4f} x clerks seen "
+                   "(the calibration's relation)")
         else:
             how = "as given"
         planned = np.isin(hall.hours, per.index)

@@ -1,0 +1,159 @@
+"""`hallsim forecast`: next month's plan carried into a calibrated hall.
+
+The calibrated hall is written here as `hallsim calibrate` writes one: two items
+(社保 twice as busy as 公积金), two window groups, a 6 s turnaround in the services
+and the clerks-to-windows relation in the header.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.calibration.forecast import forecast
+from sim.calibration.plan import read_plan
+from sim.calibration.staffing_relation import fit, parse
+from sim.cli.main import main
+from sim.scenario.model import load_scenario
+
+CALIBRATED_TEMPLATE = """\
+# Calibrated by `hallsim calibrate` from 大厅.csv.
+# Data source: a test hall.
+# window turnaround 6 s added to every service time: median gap (test)
+{relation}
+name: "测试大厅"
+hall:
+  open: ["09:00-12:00"]
+  days: 5
+  day_factors: [1.0, 1.0, 1.0, 1.0, 1.0]
+calendar:
+  start: 2024-03-04
+  weekends: [sat, sun]
+targets:
+  wait_minutes: 20
+categories:
+  "社保":
+    arrivals_per_hour: {{"09:00": 20, "09:30": 20, "10:00": 20, "11:00": 20}}
+    service: {{dist: exponential, mean: 5.0}}
+    patience: {{dist: exponential, mean: 30}}
+  "公积金":
+    arrivals_per_hour: {{"09:00": 10, "10:00": 10}}
+    service: {{dist: exponential, mean: 10.0}}
+windows:
+  - id: 综合
+    count: 3
+    serves: ["社保", "公积金"]
+    schedule: {{"09:00": 2, "10:00": 3}}
+  - id: 社保窗
+    count: 1
+    serves: ["社保"]
+"""
+RELATION = ("# clerks-to-windows: windows on duty = 0.7500 x clerks seen in the hour (ratio of "
+            "sums over 40 working day-hours; R^2 0.80, mean absolute error 0.50 windows); "
+            "least-squares line 0.500 + 0.6000 x clerks seen (R^2 0.82, mean absolute error "
+            "0.45); the log has no roster: windows on duty are the calibration's estimate")
+CALIBRATED = CALIBRATED_TEMPLATE.format(relation=RELATION)
+
+
+@pytest.fixture
+def calibrated(tmp_path):
+    path = tmp_path / "calibrated.yaml"
+    path.write_text(CALIBRATED, encoding="utf-8")
+    return path
+
+
+def _plan(tmp_path, text, encoding="utf-8", name="plan.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _next(calibrated, plan_path):
+    return forecast(calibrated, read_plan(plan_path))
+
+
+def test_a_total_per_hour_is_carried_to_the_items_by_the_calibrated_mix(calibrated, tmp_path):
+    result = _next(calibrated, _plan(tmp_path, "hour,tickets\n9,60\n10,15\n"))
+    out = tmp_path / "next.yaml"
+    out.write_text(result.text, encoding="utf-8")
+    sc = load_scenario(out)
+    social = sc.categories["社保"].arrivals_per_hour
+    fund = sc.categories["公积金"].arrivals_per_hour
+    assert social["09:00"] == social["09:30"] == pytest.approx(40.0)  # 2/3 of 60 an hour
+    assert fund["09:00"] == pytest.approx(20.0)
+    assert social["10:00"] == pytest.approx(10.0) and fund["10:00"] == pytest.approx(5.0)
+    assert social["11:00"] == pytest.approx(20.0)  # 11h is not in the plan: carried
+    assert "replaced: arrivals_per_hour of 社保, 公积金 at 09-11h" in result.text
+    assert "carried from the calibration:" in result.text and "patience" in result.text
+
+
+def test_clerks_seen_become_windows_by_the_calibrations_factor(calibrated, tmp_path):
+    # 4 clerks seen x 0.75 = 3 windows; 2 seen = 1.5 windows: 1 and 2 in the half hours
+    result = _next(calibrated, _plan(tmp_path, "小时,取号量,办理人员数\n9,30,4\n10,30,2\n"))
+    out = tmp_path / "next.yaml"
+    out.write_text(result.text, encoding="utf-8")
+    sc = load_scenario(out)
+    total = [sum(g.staffed_at(t) for g in sc.windows) for t in (540, 570, 600, 630)]
+    assert total[:2] == [3, 3] and sum(total[2:]) == 3
+    assert "0.7500 x clerks seen" in result.text
+
+
+def test_the_mean_service_of_an_hour_becomes_the_models_mean_occupancy(calibrated, tmp_path):
+    # the plan says 4 minutes as logged; the model's windows are busy 4 min + 6 s
+    result = _next(calibrated, _plan(tmp_path, "hour,tickets,mean_service\n9,30,4\n"))
+    out = tmp_path / "next.yaml"
+    out.write_text(result.text, encoding="utf-8")
+    sc = load_scenario(out)
+    social, fund = sc.categories["社保"], sc.categories["公积金"]
+    t = np.array([540.0])
+    mean = (20 * social.service.mean * social.service_factor_at(t)[0]
+            + 10 * fund.service.mean * fund.service_factor_at(t)[0]) / 30
+    assert mean == pytest.approx(4.1, rel=1e-3)
+    assert social.service_factor_at(np.array([600.0]))[0] == pytest.approx(1.0)
+
+
+def test_a_plan_by_weekday_sets_the_day_factors(calibrated, tmp_path):
+    days = zip("一二三四五", (40, 30, 30, 30, 20))
+    rows = ["星期,小时,取号量"] + [f"周{d},9,{n}" for d, n in days]
+    result = _next(calibrated, _plan(tmp_path, "\n".join(rows) + "\n", "gbk"))
+    out = tmp_path / "next.yaml"
+    out.write_text(result.text, encoding="utf-8")
+    assert load_scenario(out).hall.day_factors == pytest.approx((4 / 3, 1, 1, 1, 2 / 3), abs=1e-3)
+
+
+def test_the_forecast_runs_as_is_and_says_what_it_replaced(calibrated, tmp_path, capsys):
+    plan = _plan(tmp_path, "hour,item,tickets,windows 综合\n9,社保,25,2\n9,公积金,8,2\n")
+    out = tmp_path / "next.yaml"
+    assert main(["forecast", str(calibrated), "--plan", str(plan), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "replaced: windows[].schedule at 09h" in printed and "carried" in printed
+    assert main(["run", str(out), "-r", "2", "-q", "--json", str(tmp_path / "r.json")]) == 0
+
+
+@pytest.mark.parametrize("text, where, problem", [
+    ("hour,tickets\n7,10\n", "row 2, column 'hour'", "outside the opening hours"),
+    ("hour,tickets\n9,10\n10,-3\n", "row 3, column 'tickets'", "negative"),
+    ("hour,item,tickets\n9,护照,10\n", "row 2, column 'item'", "unknown item '护照'"),
+    ("hour,tickets,windows 出入境\n9,10,2\n", "column 'windows 出入境'", "no such group"),
+    ("hour,tickets,windows\n9,10,2\n9,5,2\n", "row 3", "a second row"),
+    ("hour,tickets,colour\n9,10,red\n", "column 'colour'", "unknown column"),
+    ("星期,小时,取号量\n周六,9,10\n", "row 2, column '星期'", "not a working day"),
+])
+def test_a_bad_plan_exits_2_naming_row_and_column(calibrated, tmp_path, capsys, text, where,
+                                                  problem):
+    out = tmp_path / "next.yaml"
+    rc = main(["forecast", str(calibrated), "--plan", str(_plan(tmp_path, text)), "--out",
+               str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and where in err and problem in err
+    assert not out.exists()
+
+
+def test_the_calibrations_relation_is_the_ratio_of_windows_on_duty_to_clerks_seen():
+    seen = np.array([[4.0, 8.0], [6.0, 0.0]])
+    on = np.array([[3.0, 6.0], [4.5, np.nan]])
+    relation = fit(seen, on)
+    assert relation.factor == pytest.approx(0.75) and relation.cells == 3
+    read = parse("# " + relation.comment())
+    assert read is not None and read.factor == pytest.approx(0.75)
+    assert list(read.windows(np.array([8.0, 0.0]))) == [6.0, 0.0]
