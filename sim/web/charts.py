@@ -108,23 +108,28 @@ def window_chart(docs: Mapping[str, Mapping[str, Any]], key: str = "utilisation"
     return bar_chart(metric_heading(key) + " · " + tr("by window group"), names, values, key)
 
 
-def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str
-                    ) -> dict[str, Any]:
-    """A waterfall: the first and last steps as totals, the others as changes."""
-    names, base, up, down = [], [], [], []
+def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str,
+                    lower_is_better: bool | None = True) -> dict[str, Any]:
+    """A waterfall: the first and last steps as totals (blue), the others as changes,
+    green where they improve the figure and red where they worsen it."""
+    names, base, total, up, down = [], [], [], [], []
     level = 0.0
     for k, (name, value) in enumerate(steps):
         names.append(name)
         if k == 0 or k == len(steps) - 1:
             base.append(0.0)
-            up.append(round(value, 3))
+            total.append(round(value, 3))
+            up.append(0.0)
             down.append(0.0)
             level = value
         else:
             start, level = level, level + value
             base.append(round(min(start, level), 3))
+            total.append(0.0)
             up.append(round(value, 3) if value >= 0 else 0.0)
             down.append(round(-value, 3) if value < 0 else 0.0)
+    good, bad = COLOURS[1], COLOURS[3]
+    rise, fall = (bad, good) if lower_is_better in (True, None) else (good, bad)
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
@@ -134,8 +139,9 @@ def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str
         "series": [
             {"type": "bar", "stack": "w", "data": base, "itemStyle": {"color": "transparent"},
              "tooltip": {"show": False}, "silent": True},
-            {"name": "+", "type": "bar", "stack": "w", "data": up, "color": COLOURS[3]},
-            {"name": "-", "type": "bar", "stack": "w", "data": down, "color": COLOURS[1]},
+            {"name": "=", "type": "bar", "stack": "w", "data": total, "color": COLOURS[0]},
+            {"name": "+", "type": "bar", "stack": "w", "data": up, "color": rise},
+            {"name": "-", "type": "bar", "stack": "w", "data": down, "color": fall},
         ],
     }
 

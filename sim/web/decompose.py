@@ -16,7 +16,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.cli.decompose_cmd import decomposition_table
-from sim.report.i18n import tr
+from sim.report.i18n import tr, tr_unit
 from sim.stats import registry
 from sim.web import charts
 from sim.web.bundled import scenarios_dir
@@ -50,8 +50,9 @@ def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
     steps = [(tr("base"), shown(d["base"]["mean"]))]
     steps += [(name, shown(e["mean"])) for name, e in d["shapley"].items()]
     steps.append((tr("all changes"), shown(d["all_changes"]["mean"])))
-    unit = registry.metric(key).unit
-    return charts.waterfall_chart(f"{tr(d['label'])} [{metric}]", steps, unit)
+    m = registry.metric(key)
+    return charts.waterfall_chart(f"{tr(d['label'])} [{metric}]", steps, tr_unit(m.unit),
+                                  m.lower_is_better)
 
 
 def panel(ctx: Context) -> None:

@@ -1,8 +1,9 @@
 """Story: a planner imports a ticket log. The bundled Chinese sample previews with the
 columns the reader guessed, calibrates in a worker, shows rows kept and skipped, the
 fitted items and the inferred window groups, and leaves a scenario the command line
-runs, and its backtest against the same log. A broken XLSX, a GBK log, a name that would leave the workspace and an oversized
-upload each get a message in the page; the page keeps serving."""
+runs, and its backtest against the same log. A broken XLSX, a GBK log, a name that would
+leave the workspace and an oversized upload each get a message in the page; the page
+keeps serving."""
 
 from __future__ import annotations
 

@@ -27,9 +27,9 @@ def test_a_waterfall_starts_at_the_base_and_ends_at_all_changes() -> None:
         "label": "mean wait", "base": {"mean": 4.0, **ci}, "all_changes": {"mean": 1.0, **ci},
         "shapley": {"集中": {"mean": -2.5, **ci}, "交叉授权": {"mean": -0.5, **ci}}}}}
     option = waterfall(doc, "overall.wait_mean")
-    base, up, down = (s["data"] for s in option["series"])
+    base, total, up, down = (s["data"] for s in option["series"])
     assert option["xAxis"]["data"][1:3] == ["集中", "交叉授权"]
-    assert up[0] == 4.0 and up[-1] == 1.0
+    assert total[0] == 4.0 and total[-1] == 1.0 and up == [0.0] * 4
     assert down[1:3] == [2.5, 0.5] and base[1:3] == [1.5, 1.0]
 
 
