@@ -6,8 +6,9 @@ authorisation sets, window groups with schedules and speed factors, both call ru
 balking and reneging (lazy, with the ``reached`` moment), priority levels (with
 appointments' booked level and windows reserved for booked tickets), online applicants
 and self-service kiosks (drawn up front, as in the SimPy engine). Left to the SimPy
-engine: random breaks, the guide desk and wrong tickets, and whatever follows tickets
-beyond the window (back office cases, returns, journeys).
+engine: random breaks, the guide desk and wrong tickets, walking to the window
+(``layout.walking``), and whatever follows tickets beyond the window (back office cases,
+returns, journeys).
 """
 
 from __future__ import annotations
