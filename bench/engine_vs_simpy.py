@@ -1,6 +1,7 @@
 """Throughput of the hallsim engine against a minimal hand-written SimPy M/M/c model.
 
 Run:  python bench/engine_vs_simpy.py [--customers 200000] [--repeat 3] [--seed 1]
+            [--no-fast]
 
 What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs each):
 
@@ -8,10 +9,10 @@ What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs e
     an hour, exponential service with mean 10 minutes), run for as many days as
     gives about ``--customers`` expected tickets (1,296 a day):
 
-    - *end to end*: ``sim.run.replications.run_replication(scenario, seed, 0)``, i.e. what
-      ``hallsim run`` does for one replication: compile the layout, draw every
-      customer (numpy), run the engine, summarise the records into the figures
-      of the results document;
+    - *end to end*: ``sim.run.replications.run_replication(scenario, seed, 0,
+      engine="simpy")``, i.e. what ``hallsim run --engine simpy`` does for one
+      replication: compile the layout, draw every customer (numpy), run the engine,
+      summarise the records into the figures of the results document;
     - *engine only*: ``sim.engine.hall.run_hall(layout, customers, days)`` on customers
       drawn beforehand (the event loop and record keeping, nothing else).
 
@@ -37,6 +38,16 @@ What is measured (wall clock, ``time.perf_counter``, best of ``--repeat`` runs e
     10 % without guidance, halved by the desk, turned away after 1 minute).
     End to end includes the case flow the online share needs.
 
+(e) the fast engine (``sim/engine/fast``, numba; issue 21) on (a) and (c): end to end
+    (``run_replication(..., engine="fast")``) and engine only
+    (``sim.engine.fast.run_fast(layout, customers, days)``), after one warm-up call.
+    Its compile time is reported separately: a cold compile in a fresh interpreter with
+    an empty numba cache (``NUMBA_CACHE_DIR`` pointed at a new folder), then a second
+    fresh interpreter loading that cache, each timing its first call on a tiny hall.
+    The fast engine's records are checked equal to the SimPy engine's (every column)
+    on the same customers. End to end also shows where its time goes: layout and draws,
+    the engine, the summary.
+
 Why the comparison is fair (and, if anything, favours raw SimPy):
 
 - both run the same model (FCFS M/M/10, rho = 0.9) on the same SimPy event
@@ -59,8 +70,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import math
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -69,9 +84,11 @@ import numpy as np
 import simpy
 
 from sim.engine.arrivals import draw_customers
+from sim.engine.fast import available, run_fast
 from sim.engine.hall import HallLayout, run_hall
 from sim.run.replications import run_replication
 from sim.scenario.model import Scenario, scenario_from_dict
+from sim.stats.metrics import summarise
 from sim.stats.theory import mmc_wait_mean
 
 WINDOWS = 10
@@ -193,6 +210,66 @@ def same_customers_check(scenario: Scenario, seed: int) -> tuple[int, float]:
     return len(waits), float(np.max(np.abs(np.sort(records.wait) - np.sort(waits))))
 
 
+#: a fresh interpreter timing the fast engine's first call on a tiny hall (compile or load)
+FIRST_CALL = r"""
+import json, sys, time
+from sim.engine.arrivals import draw_customers
+from sim.engine.fast import run_fast
+from sim.engine.hall import HallLayout
+sys.path.insert(0, sys.argv[1])
+from engine_vs_simpy import mmc_scenario
+scenario = mmc_scenario(1)
+layout, customers = HallLayout.from_scenario(scenario), draw_customers(scenario, 1, 0)
+t0 = time.perf_counter()
+run_fast(layout, customers, 1)
+print(json.dumps({"first_call": time.perf_counter() - t0}))
+"""
+
+
+def compile_seconds() -> tuple[float, float]:
+    """The fast engine's first call in a fresh interpreter: with an empty numba cache (a
+    cold compile) and then loading the cache that compile wrote."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="hallsim-numba-") as cache:
+        env = os.environ | {"NUMBA_CACHE_DIR": cache}
+        for _ in range(2):
+            proc = subprocess.run([sys.executable, "-c", FIRST_CALL, os.path.dirname(__file__)],
+                                  capture_output=True, text=True, env=env, check=True)
+            out.append(json.loads(proc.stdout.strip().splitlines()[-1])["first_call"])
+    return out[0], out[1]
+
+
+def where_time_goes(scenario: Scenario, seed: int, repeat: int) -> dict[str, float]:
+    """Best-of-``repeat`` seconds of the parts of a fast end-to-end replication."""
+    best = dict.fromkeys(("layout and draws", "fast engine", "summary"), math.inf)
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        layout = HallLayout.from_scenario(scenario)
+        customers = draw_customers(scenario, seed, 0)
+        t1 = time.perf_counter()
+        records = run_fast(layout, customers, scenario.hall.days)
+        t2 = time.perf_counter()
+        summarise(scenario, layout, records, None)
+        t3 = time.perf_counter()
+        for key, secs in zip(best, (t1 - t0, t2 - t1, t3 - t2)):
+            best[key] = min(best[key], secs)
+    return best
+
+
+def same_records(scenario: Scenario, seed: int) -> list[str]:
+    """Columns in which the fast engine's records differ from the SimPy engine's."""
+    layout = HallLayout.from_scenario(scenario)
+    customers = draw_customers(scenario, seed, 0)
+    a, b = run_hall(layout, customers, scenario.hall.days), run_fast(layout, customers,
+                                                                     scenario.hall.days)
+    names = ["arrival", "category", "call", "end", "window", "outcome", "duty"]
+    out = [n for n in names if not np.array_equal(getattr(a, n), getattr(b, n), equal_nan=True)]
+    return out + [f"extra.{k}" for k in a.extra
+                  if k not in b.extra or not np.array_equal(a.extra[k], b.extra[k],
+                                                           equal_nan=True)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=200_000,
@@ -200,7 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each measurement; the best is kept (default 3)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-fast", action="store_true",
+                        help="leave out the fast engine (e)")
     args = parser.parse_args(argv)
+    fast = available() and not args.no_fast
     if args.customers < 1 or args.repeat < 1:
         parser.error("--customers and --repeat must be at least 1")
 
@@ -224,14 +304,23 @@ def main(argv: list[str] | None = None) -> int:
     services = rng.exponential(SERVICE_MEAN, n).tolist()
 
     jobs: dict[str, Callable[[], Any]] = {
-        "plain_e2e": lambda: run_replication(plain_sc, args.seed, 0),
+        "plain_e2e": lambda: run_replication(plain_sc, args.seed, 0, engine="simpy"),
         "plain_engine": lambda: run_hall(plain_layout, plain_customers, days),
         "raw": lambda: raw_simpy_mmc(interarrivals, services, WINDOWS),
-        "rich_e2e": lambda: run_replication(rich_sc, args.seed, 0),
+        "rich_e2e": lambda: run_replication(rich_sc, args.seed, 0, engine="simpy"),
         "rich_engine": lambda: run_hall(rich_layout, rich_customers, days),
-        "mech_e2e": lambda: run_replication(mech_sc, args.seed, 0),
+        "mech_e2e": lambda: run_replication(mech_sc, args.seed, 0, engine="simpy"),
         "mech_engine": lambda: run_hall(mech_layout, mech_customers, days),
     }
+    if fast:
+        jobs |= {
+            "plain_fast_e2e": lambda: run_replication(plain_sc, args.seed, 0, engine="fast"),
+            "plain_fast_engine": lambda: run_fast(plain_layout, plain_customers, days),
+            "rich_fast_e2e": lambda: run_replication(rich_sc, args.seed, 0, engine="fast"),
+            "rich_fast_engine": lambda: run_fast(rich_layout, rich_customers, days),
+        }
+        cold, cached = compile_seconds()
+        t_warm, _ = timed(lambda: run_fast(plain_layout, plain_customers, days))
     # rounds interleave the measurements, so a burst of load from other processes
     # hits all of them alike; the best round of each is kept
     best = dict.fromkeys(jobs, math.inf)
@@ -257,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
         ("hallsim mechanisms, end to end", mech["n"], mech["e2e"]),
         ("hallsim mechanisms, engine only", mech["n"], mech["engine"]),
     ]
+    if fast:
+        rows += [
+            ("fast M/M/c, end to end", plain["n"], best["plain_fast_e2e"]),
+            ("fast M/M/c, engine only", plain["n"], best["plain_fast_engine"]),
+            ("fast featured, end to end", rich["n"], best["rich_fast_e2e"]),
+            ("fast featured, engine only", rich["n"], best["rich_fast_engine"]),
+        ]
     print(f"{'measurement':<32}{'customers':>11}{'seconds':>10}{'customers/s':>14}")
     for label, count, secs in rows:
         print(f"{label:<32}{count:>11,}{secs:>10.3f}{count / secs:>14,.0f}")
@@ -272,11 +368,31 @@ def main(argv: list[str] | None = None) -> int:
         ("mechanisms end to end", mech["n"] / mech["e2e"]),
         ("mechanisms engine only", mech["n"] / mech["engine"]),
     ]
+    if fast:
+        ratios += [
+            ("fast M/M/c end to end", plain["n"] / best["plain_fast_e2e"]),
+            ("fast M/M/c engine only", plain["n"] / best["plain_fast_engine"]),
+            ("fast featured end to end", rich["n"] / best["rich_fast_e2e"]),
+            ("fast featured engine only", rich["n"] / best["rich_fast_engine"]),
+        ]
     for label, rate in ratios:
         print(f"  {label:<22}{rate / raw_rate:6.2f}")
     print(f"  featured / plain engine cost: "
           f"{(rich['engine'] / rich['n']) / (plain['engine'] / plain['n']):.2f}x per customer")
     print()
+    if fast:
+        print("fast engine (targets: >= 20x raw SimPy end to end on M/M/c, >= 10x featured):")
+        print(f"  first call in a fresh interpreter: {cold:.2f} s with an empty numba cache "
+              f"(compile), {cached:.2f} s loading the cache; first call here: {t_warm:.2f} s")
+        for label, sc in (("M/M/c", plain_sc), ("featured", rich_sc)):
+            parts = where_time_goes(sc, args.seed, args.repeat)
+            total = sum(parts.values())
+            print(f"  where {label} end to end goes: " + ", ".join(
+                f"{k} {v:.3f} s ({v / total:.0%})" for k, v in parts.items()))
+            diff = same_records(sc, args.seed)
+            print(f"  {label} records of the two engines: "
+                  + ("identical, every column" if not diff else f"DIFFER in {diff}"))
+        print()
 
     lam, mu = ARRIVALS_PER_HOUR / 60.0, 1.0 / SERVICE_MEAN
     wq = mmc_wait_mean(lam, mu, WINDOWS)
