@@ -73,6 +73,7 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
     ctx = Context(code, srv.workspace, srv.jobs, scenario if scenario in names else None,
                   tab if tab in {k for k, _, _ in TABS} else "workspace")
     ui.page_title(ctx.t("hallsim: service hall planner"))
+    _start_workers_soon(srv.jobs, FIRST_PAGE_DELAY)
     with ui.header().classes("items-center justify-between px-4 py-1"):
         tid(ui.label(ctx.t("hallsim: service hall planner")).classes("text-lg font-medium"),
             "app-title")
@@ -92,14 +93,17 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
                 build(ctx)
 
 
-#: seconds after start-up before the worker processes are started and warmed (so that
-#: they do not compete with the first page for the processor); a job submitted
-#: earlier starts them at once
-WORKER_DELAY = 3.0
+#: seconds after the first page (or after start-up, whichever comes first: WORKER_DELAY
+#: after start-up, FIRST_PAGE_DELAY after the first page) before the worker processes are
+#: started and warmed, so that they do not compete with the first page for the
+#: processor; a job submitted earlier starts them at once
+WORKER_DELAY, FIRST_PAGE_DELAY = 10.0, 1.0
 
 
-def _start_workers_soon(jobs: JobManager) -> None:
-    timer = threading.Timer(WORKER_DELAY, jobs.start)
+def _start_workers_soon(jobs: JobManager, delay: float = WORKER_DELAY) -> None:
+    if jobs.started:
+        return
+    timer = threading.Timer(delay, jobs.start)
     timer.daemon = True
     timer.start()
 

@@ -151,3 +151,16 @@ def table(headings: list[str], cells: list[list[str]], name: str, title: str = "
     t = ui.table(columns=columns(headings), rows=rows(cells), title=title or None,
                  row_key="c0").props("dense flat bordered wrap-cells").classes("w-full")
     return tid(t, name)
+
+
+def run_inputs(ctx: Context, name: str, replications: int = 10, least: int = 1
+               ) -> tuple[Any, Any, Any]:
+    """Replications, days (empty: the scenario's) and seed inputs, as ``hallsim run``'s
+    ``-r``, ``--days`` and ``--seed``; test ids ``NAME-replications``, ``-days``, ``-seed``."""
+    reps = tid(ui.number(ctx.t("Replications"), value=replications, min=least, max=10000,
+                         precision=0).classes("w-32"), f"{name}-replications")
+    days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=None, min=1,
+                         precision=0).classes("w-56"), f"{name}-days")
+    seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
+               f"{name}-seed")
+    return reps, days, seed

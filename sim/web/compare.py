@@ -13,7 +13,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.web import charts
-from sim.web.common import Context, JobView, table, tid
+from sim.web.common import Context, JobView, run_inputs, table, tid
 from sim.web.differences import difference_blocks
 
 
@@ -44,12 +44,7 @@ def panel(ctx: Context) -> None:
         pick = tid(ui.select(names, multiple=True, value=first,
                              label=ctx.t("Scenarios (the first is the baseline)"))
                    .props("use-chips").classes("min-w-[420px]"), "compare-select")
-        reps = tid(ui.number(ctx.t("Replications"), value=10, min=2, precision=0)
-                   .classes("w-32"), "compare-replications")
-        days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=None, min=1,
-                             precision=0).classes("w-56"), "compare-days")
-        seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
-                   "compare-seed")
+        reps, days, seed = run_inputs(ctx, "compare", least=2)
         go = tid(ui.button(ctx.t("Compare")), "compare-start")
     ctx.on_show.setdefault("compare", []).append(
         lambda: pick.set_options(ctx.workspace.scenarios(), value=pick.value))

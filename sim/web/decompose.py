@@ -15,7 +15,6 @@ from typing import Any
 
 from nicegui import ui
 
-from sim.cli.decompose_cmd import decomposition_table
 from sim.report.i18n import tr, tr_unit
 from sim.stats import registry
 from sim.web import charts
@@ -73,6 +72,8 @@ def panel(ctx: Context) -> None:
     out = ui.column().classes("w-full")
 
     def show(doc: dict[str, Any]) -> None:
+        from sim.cli.decompose_cmd import decomposition_table
+
         ctx.t("")
         out.clear()
         with out:

@@ -17,17 +17,16 @@ shows the value in force from its time until the next column.
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.files.yaml_reader import read_yaml
-from sim.scenario.clock import format_hhmm, parse_hhmm, parse_periods
-from sim.scenario.loading import scenario_from_dict
-from sim.scenario.model import Scenario
 from sim.web.common import Context, Message, tid
+
+if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hall is edited,
+    # not when the server starts
+    from sim.scenario.model import Scenario
 
 #: service and patience parameters offered for editing, when the distribution has them
 PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
@@ -35,6 +34,8 @@ PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
 
 def validate(data: Any, source: str) -> Scenario:
     """The scenario of ``data``, validated as ``hallsim validate`` does (raises InputError)."""
+    from sim.scenario.loading import scenario_from_dict
+
     if not isinstance(data, dict):
         return scenario_from_dict(data, source)
     hall = dict(data)
@@ -50,6 +51,8 @@ def validate(data: Any, source: str) -> Scenario:
 def grid_times(data: dict[str, Any], profiles: list[Any]) -> list[str]:
     """Columns of a time-of-day grid: whole hours the hall is open, and every key of
     ``profiles`` (mappings ``HH:MM -> value``), as ``HH:MM`` in order."""
+    from sim.scenario.clock import format_hhmm, parse_hhmm, parse_periods
+
     times: set[float] = set()
     for start, end in parse_periods(list(data["hall"]["open"])):
         times.add(start)
@@ -65,6 +68,8 @@ def grid_times(data: dict[str, Any], profiles: list[Any]) -> list[str]:
 
 def value_at(profile: Any, time: str) -> float:
     """The value a profile (a number, or ``HH:MM -> value``) holds at ``time``."""
+    from sim.scenario.clock import parse_hhmm
+
     if not isinstance(profile, dict):
         return float(profile)
     t = parse_hhmm(time)
@@ -115,6 +120,8 @@ class Editor:
 
     def __init__(self, ctx: Context, name: str) -> None:
         self.ctx, self.name = ctx, name
+        from sim.files.yaml_reader import read_yaml
+
         self.path = ctx.workspace.scenario_path(name)
         self.data: dict[str, Any] = read_yaml(self.path)
         self.saved = copy.deepcopy(self.data)
@@ -172,6 +179,8 @@ class Editor:
         """Write the data as YAML (under ``as_name`` if given); None when invalid."""
         if not self.check():
             return None
+        import yaml
+
         name = as_name or self.name
         text = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True)
         self.ctx.workspace.write_scenario(name, text)

@@ -112,6 +112,11 @@ class JobManager:
         self._started = False
         self.listeners: list[Callable[[Job], None]] = []
 
+    @property
+    def started(self) -> bool:
+        """Whether the workers were started."""
+        return self._started
+
     def start(self) -> None:
         """Start the workers (warming them up) and the dispatcher (once)."""
         with self._lock:

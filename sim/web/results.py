@@ -17,7 +17,7 @@ from nicegui import ui
 from sim.report.i18n import tr
 from sim.report.tables import summary_blocks
 from sim.web import charts
-from sim.web.common import Context, JobView, table, tid
+from sim.web.common import Context, JobView, run_inputs, table, tid
 from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
@@ -80,12 +80,7 @@ def panel(ctx: Context) -> None:
     with ui.row().classes("items-end gap-4"):
         precision = tid(ui.toggle({k: ctx.t(k) for k in PRECISION}, value="standard"),
                         "run-precision")
-        reps = tid(ui.number(ctx.t("Replications"), value=10, min=1, max=10000, precision=0)
-                   .classes("w-32"), "run-replications")
-        days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=None, min=1,
-                             precision=0).classes("w-56"), "run-days")
-        seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
-                   "run-seed")
+        reps, days, seed = run_inputs(ctx, "run")
         run_button = tid(ui.button(ctx.t("Run")), "run-start")
 
     def choose(e: Any) -> None:

@@ -10,7 +10,6 @@ import time
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.scenario.loading import load_scenario
 from sim.web.bundled import bundled_scenarios
 from sim.web.common import Context, Message, tid
 from sim.web.workspace import stem_of
@@ -26,6 +25,8 @@ def renamed(text: str, name: str) -> str:
 
 def copy_bundled(ctx: Context, label: str) -> str:
     """Copy bundled scenario ``label`` into the workspace (under a free name); its name."""
+    from sim.scenario.loading import load_scenario
+
     source = bundled_scenarios().get(label)
     if source is None:
         raise InputError(label, "", "no such bundled scenario")
