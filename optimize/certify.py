@@ -85,6 +85,10 @@ FRESH_SEED_STEP = 1_000_003
 VERDICT_SEED_STEP = 7_919
 #: one-sided confidence level of the lower bound
 CONFIDENCE = 0.95
+#: chance that a run sized by :func:`_needed` clears the target, if the level is as estimated
+POWER = 0.8
+_Z_CONFIDENCE, _Z_POWER = 1.6449, 0.8416  # standard normal quantiles at 0.95 and 0.8
+_POWER_FACTOR = ((_Z_CONFIDENCE + _Z_POWER) / _Z_CONFIDENCE) ** 2
 
 #: simulated runs of one plan: week day -> run (day 0 alone without a week model)
 Runs = Mapping[int, RunResult]
@@ -111,8 +115,9 @@ class CellLevel:
 
     @property
     def short(self) -> bool:
-        """Whether the cell misses its target (positive shortfall)."""
-        return self.shortfall > 1e-12
+        """Whether the cell misses its target: exactly when its (unrounded) shortfall
+        is positive."""
+        return self.shortfall > 0.0
 
 
 def _per_replication(problem: Problem, result: RunResult, day: int = 0,
@@ -234,8 +239,9 @@ def _cell_text(problem: Problem, cell: CellLevel) -> dict[str, Any]:
             "period": labels[0] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}",
             "day_factor": cell.day_factor, "pooled": cell.pooled,
             "measure": "p_within_target" if target.kind == "tail" else "wait_mean",
-            "value": round(cell.mean, 4), "bound": round(cell.bound, 4),
-            "target": target.describe(), "replications": cell.replications,
+            "value": cell.mean, "bound": cell.bound, "target": target.describe(),
+            "target_value": target.alpha if target.kind == "tail" else target.wait,
+            "shortfall": cell.shortfall, "replications": cell.replications,
             "tickets_per_replication": round(cell.tickets, 2), "met": not cell.short}
 
 
@@ -301,14 +307,51 @@ class Check:
 
 
 def _needed(problem: Problem, cell: CellLevel, n0: int) -> int:
-    """Replications an undecided cell's bound needs to reach the target, estimated
-    from a pilot of ``n0`` (the half-width shrinks as ``1 / sqrt(n)``)."""
+    """Replications an undecided cell's bound needs to clear the target with power
+    :data:`POWER` if its level is what the pilot of ``n0`` estimated: ``n0 (h / d)^2
+    ((z_a + z_b) / z_a)^2``, ``h`` the pilot's half-width, ``d`` the distance of its
+    mean from the target (the half-width shrinks as ``1 / sqrt(n)``; sized for the
+    bound to land exactly on the target, a fresh run would pass only half the time)."""
     target = problem.targets[cell.category]
     half = abs(cell.mean - cell.bound)
     room = cell.mean - target.alpha if target.kind == "tail" else target.wait - cell.mean
     if room <= 0:
         return n0
-    return math.ceil(n0 * (half / room) ** 2)
+    return math.ceil(n0 * (half / room) ** 2 * _POWER_FACTOR)
+
+
+def undecided(problem: Problem, cells: list[CellLevel]) -> list[CellLevel]:
+    """Cells short on their bound whose point estimate meets the target."""
+    return [c for c in cells if c.short and _mean_meets(problem, c)]
+
+
+def extended_size(problem: Problem, cells: list[CellLevel], replications: int) -> int:
+    """Replications that decide the undecided cells of a run of ``replications``
+    (:func:`_needed`, at most ``certify.max_replications``; ``replications`` when
+    none is undecided or the criterion is the mean)."""
+    cfg = problem.spec.certify
+    if cfg.criterion != "lcb":
+        return replications
+    size = max([replications] + [_needed(problem, c, replications)
+                                 for c in undecided(problem, cells)])
+    return max(replications, min(size, cfg.max_replications))
+
+
+def search_cells(problem: Problem, solution: Solution, seed: int, replications: int,
+                 workers: int = 1) -> tuple[list[CellLevel], int]:
+    """The search's judgement of a plan on ``seed``: ``replications``, then, when
+    some cell is short on its bound but not on its point estimate, a run of the size
+    that decides it (:func:`extended_size`) on the same seed, read instead (the
+    search may stop optionally: its verdicts only steer the cuts; the final check
+    never reuses its seeds). Returns the cells and the replications they rest on."""
+    cfg = problem.spec.certify
+    cells = cell_levels(problem, simulate_plan(problem, solution, seed, replications, workers),
+                        cfg.criterion, cfg.min_tickets)
+    size = extended_size(problem, cells, replications)
+    if size > replications:
+        cells = cell_levels(problem, simulate_plan(problem, solution, seed, size, workers),
+                            cfg.criterion, cfg.min_tickets)
+    return cells, size
 
 
 def final_check(problem: Problem, solution: Solution, seed: int, replications: int,
@@ -323,8 +366,7 @@ def final_check(problem: Problem, solution: Solution, seed: int, replications: i
                         cfg.criterion, cfg.min_tickets)
     if cfg.criterion != "lcb" or any(c.short and not _mean_meets(problem, c) for c in pilot):
         return Check(pilot, 0, replications)
-    size = max([replications] + [_needed(problem, c, replications) for c in pilot if c.short])
-    size = max(replications, min(size, cfg.max_replications))
+    size = extended_size(problem, pilot, replications)
     runs = simulate_plan(problem, solution, seed + VERDICT_SEED_STEP, size, workers)
     return Check(cell_levels(problem, runs, cfg.criterion, cfg.min_tickets), replications, size)
 
@@ -334,14 +376,15 @@ def _mean_meets(problem: Problem, cell: CellLevel) -> bool:
     return cell.mean >= target.alpha if target.kind == "tail" else cell.mean <= target.wait
 
 
-def _record(problem: Problem, solution: Solution, cells: list[CellLevel], kind: str,
-            seed: int, number: int) -> dict[str, Any]:
+def iteration_record(problem: Problem, solution: Solution, cells: list[CellLevel], kind: str,
+                     seed: int, number: int) -> dict[str, Any]:
+    """One iteration's line of the certification log: plan cost, short cells, worst cell."""
     short = [c for c in cells if c.short]
     worst = max(cells, key=lambda cell: cell.shortfall, default=None)
     return {"iteration": number, "kind": kind, "seed": seed,
             "cost": round(float(solution.cost or 0.0), 6),
             "headcount": headcount(problem, solution),
-            "worst_shortfall": round(float(worst.shortfall), 4) if worst else 0.0,
+            "worst_shortfall": float(worst.shortfall) if worst else 0.0,
             "worst": _cell_text(problem, worst) if worst else None,
             "cells_short": len(short), "cuts_added": 0,
             "replications": max((c.replications for c in cells), default=0)}
@@ -383,24 +426,28 @@ def certify(problem: Problem, replications: int | None = None,
     iterations: list[dict[str, Any]] = []
     solves, checks = 0, 0
     while True:
-        runs = simulate_plan(problem, solution, seed, replications, workers)
-        cells = cell_levels(problem, runs, cfg.criterion, cfg.min_tickets)
+        cells, searched = search_cells(problem, solution, seed, replications, workers)
         kind, used, pilot = "search", seed, 0
         if not any(c.short for c in cells):
             checks += 1
             used = seed + FRESH_SEED_STEP * checks
             check = final_check(problem, solution, used, replications, workers)
             cells, pilot, kind = check.cells, check.pilot, "final check"
-        record = _record(problem, solution, cells, kind, used, len(iterations) + 1)
+        record = iteration_record(problem, solution, cells, kind, used, len(iterations) + 1)
         if pilot:
             record["pilot_replications"] = pilot
         iterations.append(record)
+        if kind == "search" and searched > replications:
+            record["extended_from"] = replications
         short = [c for c in cells if c.short]
         levels = lowest_levels(problem, cells)
         if not short:
             if report:
                 report(record)
-            return Certification(solution, "certified", iterations, levels, cuts)
+            from optimize.trim import trim
+
+            return trim(problem, Certification(solution, "certified", iterations, levels,
+                                               cuts), seed, replications, workers, report)
         if solves >= max_iterations:
             if report:
                 report(record)

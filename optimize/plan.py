@@ -133,7 +133,7 @@ def plan_document(problem: Problem, solution: Solution, status: str | None = Non
         if t.speed:
             entry["speed"] = dict(t.speed)
         doc["windows"][t.id] = entry
-    if problem.spec.shifts:
+    if problem.rosters:  # shifts, or a week model's rosters (who starts on which day)
         doc["shifts"] = {k: {j: n for j, n in v.items() if n}
                          for k, v in solution.shifts.items() if any(v.values())}
     doc["offered_load"] = {c: {lab: round(float(problem.load[i, p]), 4)

@@ -14,9 +14,21 @@ quality of the answer:
   LP bound); ``gap = (cost - bound) / cost``.
 
 Without rosters or training costs the periods do not interact: each period is a
-block solved on its own (the same optimum). The time limit is shared fairly:
-each block gets its share of what remains (``remaining / blocks left``), so time
-a quick block does not use passes to the later ones.
+block solved on its own (the same optimum), and periods whose MILPs are identical
+(same loads, length, floor and cuts) are solved once. The time limit is the solve's total
+wall time (model building included) and is shared fairly: each block gets its
+share of what remains (``remaining / blocks left``), so time a quick block does
+not use passes to the later ones. Periods without an Erlang-sized starting plan
+that fits (where the desks bind) go first and count :data:`NO_START_WEIGHT`
+times in that division: the solver must find their plan itself, while every
+other period already has one. A block whose share ends before the solver
+finds any plan is retried, after the first pass, with an equal share of all the
+time then left; only a block still without a plan then makes the status
+``time_limit``, and the message says what each attempt had. A block left less
+than :data:`MIN_SOLVER_SECONDS` keeps its Erlang-sized starting plan
+(:func:`optimize.start.erlang_plan`) without a solver call, so the limit holds
+even when it is shorter than the model takes to solve (status ``feasible``, no
+bound; the message names those periods).
 """
 
 from __future__ import annotations
@@ -35,9 +47,14 @@ import numpy as np
 from optimize.milp import Cut, Model, build_model
 from optimize.problem import Problem
 from optimize.rosters import covers
-from optimize.start import period_start
+from optimize.start import erlang_plan, period_start
 
 SOLVERS = ("cbc", "highs")
+#: a block left less solver time than this keeps its Erlang-sized starting plan
+MIN_SOLVER_SECONDS = 0.05
+#: a period without an Erlang-sized starting plan that fits (the desks bind) counts as
+#: this many periods when the time is shared: the solver must find its plan itself
+NO_START_WEIGHT = 3.0
 
 
 @dataclass
@@ -249,9 +266,10 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
           lp_path: str | Path | None = None) -> Solution:
     """Build and solve the MILP; see the module docstring for statuses, bound and gap.
 
-    Solver, time limit and gap default to the spec's. ``lp_path`` always receives
-    the whole model.
+    Solver, time limit (total wall time of this call) and gap default to the
+    spec's. ``lp_path`` always receives the whole model.
     """
+    began = time.perf_counter()
     spec = problem.spec
     name = solver or spec.solver.name
     limit = spec.solver.time_limit if time_limit is None else time_limit
@@ -267,49 +285,199 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
         out.needed[t.id] = [0] * n_periods
         out.open[t.id] = [0] * n_periods
     out.allocation = {c: {} for c in problem.categories}
-    blocks: list[tuple[int, ...] | None] = \
-        [None] if coupled(problem) else [(p,) for p in range(n_periods)]
     if lp_path is not None:
         from sim.files.atomic import atomic_path
 
         with atomic_path(lp_path) as tmp:
             build_model(problem, cuts).lp.writeLP(str(tmp))
-    deadline = time.perf_counter() + limit
-    start = None
-    if blocks == [None] and not problem.rosters:
-        start = _period_plan(problem, cuts, name, limit / 4, rel_gap)
-    for b, block in enumerate(blocks):
-        began = time.perf_counter()
-        model = build_model(problem, cuts, periods=block)
-        if block is not None:
-            found = period_start(problem, model, block[0], cuts)
-            start = found[0] if found else None
-        built = time.perf_counter()
-        share = max(0.5, (deadline - built) / (len(blocks) - b))
-        result = _solve_block(model, name, share, rel_gap, start)
-        out.build_seconds += built - began
-        out.solve_seconds += time.perf_counter() - built
-        for key, value in model.stats.items():
-            out.stats[key] = out.stats.get(key, 0) + value
-        if result.status in ("infeasible", "time_limit"):
-            out.status, out.cost, out.bound = result.status, None, None
-            out.lp_bound = None
-            where = _block_label(problem, block)
-            if result.status == "infeasible":
-                out.diagnosis = diagnose(problem, cuts, name, share)
-            else:
-                out.diagnosis = (f"the time limit ({limit:g} s) ran out before the solver "
-                                 f"found any plan for {where}; feasibility is not known: "
-                                 "raise --time-limit, allow a --gap, or try --solver highs")
-            return out
-        out.cost += result.objective or 0.0
-        out.bound = (out.bound or 0.0) + (result.bound or 0.0)
+    deadline = began + limit
+    if coupled(problem):
+        return _solve_whole_day(problem, cuts, name, limit, deadline, rel_gap, out)
+    return _solve_by_period(problem, cuts, name, limit, deadline, rel_gap, out)
+
+
+def _add_block(problem: Problem, model: Model, result: _Block, out: Solution,
+               twins: tuple[int, ...] = ()) -> None:
+    """Add a solved block's cost, bounds and values to ``out``, and the same again for
+    each period in ``twins`` (periods whose MILP is identical to the block's one)."""
+    for _ in range(1 + len(twins)):
+        out.cost = (out.cost or 0.0) + (result.objective or 0.0)
+        out.bound = None if out.bound is None or result.bound is None \
+            else out.bound + result.bound
         out.lp_bound = (None if out.lp_bound is None or result.lp_bound is None
                         else out.lp_bound + result.lp_bound)
-        _read(problem, model, out)
+    _read(problem, model, out)
+    p = model.periods[0]
+    for q in twins:
+        for tid in out.open:
+            out.open[tid][q] = out.open[tid][p]
+            out.needed[tid][q] = out.needed[tid][p]
+        for rows in out.allocation.values():
+            for row in rows.values():
+                row[q] = row[p]
+
+
+def identical_periods(problem: Problem, cuts: list[Cut]) -> dict[int, tuple[int, ...]]:
+    """Periods whose single-period MILPs are identical (same load of every item, same
+    length, floor and cuts): first period -> the later ones. Each group is solved once."""
+    groups: dict[tuple, list[int]] = {}
+    for p, per in enumerate(problem.periods):
+        key = (problem.load[:, p].tobytes(), round(per.hours, 9), problem.min_windows(p),
+               tuple(sorted((c.category, c.at_least) for c in cuts if c.period == p)))
+        groups.setdefault(key, []).append(p)
+    return {ps[0]: tuple(ps[1:]) for ps in groups.values()}
+
+
+def _solve_whole_day(problem: Problem, cuts: list[Cut], name: str, limit: float,
+                     deadline: float, rel_gap: float, out: Solution) -> Solution:
+    """Periods tied by rosters or training costs: one model for the whole day."""
+    start = None
+    if not problem.rosters:
+        start = _period_plan(problem, cuts, name, (deadline - time.perf_counter()) / 4,
+                             rel_gap)
+    began = time.perf_counter()
+    model = build_model(problem, cuts)
+    built = time.perf_counter()
+    share = max(MIN_SOLVER_SECONDS, deadline - built)
+    result = _solve_block(model, name, share, rel_gap, start)
+    out.build_seconds += built - began
+    out.solve_seconds += time.perf_counter() - built
+    out.stats.update(model.stats)
+    if result.status == "infeasible":
+        return _infeasible(problem, cuts, name, deadline, out)
+    if result.status == "time_limit":
+        out.status, out.cost, out.bound, out.lp_bound = "time_limit", None, None, None
+        out.diagnosis = (f"the time limit ({limit:g} s) ran out before the solver found "
+                         f"any plan for the whole day (it had {share:.1f} s after building "
+                         "the model); feasibility is not known: raise --time-limit, allow "
+                         "a --gap, or try --solver highs")
+        return out
+    _add_block(problem, model, result, out)
+    out.status = result.status
+    return out
+
+
+def _infeasible(problem: Problem, cuts: list[Cut], name: str, deadline: float,
+                out: Solution) -> Solution:
+    """``out`` marked infeasible, with the reason (diagnosed within what is left, at
+    least one second)."""
+    out.status, out.cost, out.bound, out.lp_bound = "infeasible", None, None, None
+    out.diagnosis = diagnose(problem, cuts, name,
+                             max(1.0, deadline - time.perf_counter()))
+    return out
+
+
+def _solve_by_period(problem: Problem, cuts: list[Cut], name: str, limit: float,
+                     deadline: float, rel_gap: float, out: Solution) -> Solution:
+    """Each period its own block: shares of what remains, a retry for blocks that
+    found no plan in their share, Erlang plans for blocks left no time."""
+    n_periods = len(problem.periods)
+    tried: dict[int, list[float]] = {}      # period -> solver seconds of each attempt
+    models: dict[int, Model] = {}
+    kept: list[int] = []                    # periods left with their Erlang plan
+    twins = identical_periods(problem, cuts)
+    weight = {p: 1.0 if erlang_plan(problem, p, cuts) is not None else NO_START_WEIGHT
+              for p in twins}
+    order = sorted(twins, key=lambda p: -weight[p])  # periods without a start first
+    for j, p in enumerate(order):
+        left = sum(weight[q] for q in order[j:])
+        share = (deadline - time.perf_counter()) * weight[p] / left
+        if share < MIN_SOLVER_SECONDS:
+            for q in (p, *twins[p]):
+                if not _keep_erlang_plan(problem, q, cuts, out):
+                    tried.setdefault(q, [])
+                else:
+                    kept.append(q)
+            continue
+        began = time.perf_counter()
+        model = build_model(problem, cuts, periods=(p,))
+        found = period_start(problem, model, p, cuts)
+        built = time.perf_counter()
+        out.build_seconds += built - began
+        for key, value in model.stats.items():
+            out.stats[key] = out.stats.get(key, 0) + value
+        share = max(MIN_SOLVER_SECONDS, (deadline - built) * weight[p] / left)
+        result = _solve_block(model, name, share, rel_gap, found[0] if found else None)
+        out.solve_seconds += time.perf_counter() - built
+        if result.status == "infeasible":
+            return _infeasible(problem, cuts, name, deadline, out)
+        if result.status == "time_limit":
+            tried[p] = [share]
+            models[p] = model
+            continue
+        _add_block(problem, model, result, out, twins[p])
+    retry = [p for p in tried if p in models]
+    for j, p in enumerate(retry):
+        share = (deadline - time.perf_counter()) / (len(retry) - j)
+        if share < MIN_SOLVER_SECONDS:
+            break
+        began = time.perf_counter()
+        result = _solve_block(models[p], name, share, rel_gap, None)
+        out.solve_seconds += time.perf_counter() - began
+        tried[p].append(share)
+        if result.status == "infeasible":
+            return _infeasible(problem, cuts, name, deadline, out)
+        if result.status != "time_limit":
+            _add_block(problem, models[p], result, out, twins[p])
+            del tried[p]
+    if tried:
+        out.status, out.cost, out.bound, out.lp_bound = "time_limit", None, None, None
+        missing = len(tried) + sum(len(twins.get(p, ())) for p in tried)
+        out.diagnosis = _time_limit_message(problem, limit, tried, n_periods - missing)
+        return out
+    if kept:
+        out.bound, out.lp_bound = None, None
+        out.diagnosis = (f"the time limit ({limit:g} s) left no solver time for "
+                         f"{_periods_text(problem, kept)}: they keep their Erlang-sized "
+                         "starting plans (not improved by the solver; no bound); raise "
+                         "--time-limit for a proven plan")
     proven = out.gap is not None and out.gap <= rel_gap + 1e-9
     out.status = "optimal" if proven else "feasible"
     return out
+
+
+def _keep_erlang_plan(problem: Problem, p: int, cuts: list[Cut], out: Solution) -> bool:
+    """Give period ``p`` its Erlang-sized plan in ``out`` (no solver); False when none
+    fits the desks."""
+    plan = erlang_plan(problem, p, cuts)
+    if plan is None:
+        return False
+    for k, m in plan.size.items():
+        tid = problem.types[k].id
+        out.open[tid][p] = out.needed[tid][p] = m
+    for i, k in plan.route.items():
+        row = out.allocation[problem.categories[i]].setdefault(
+            problem.types[k].id, [0.0] * len(problem.periods))
+        row[p] = float(problem.load[i, p])
+    out.cost = (out.cost or 0.0) + plan.cost
+    return True
+
+
+def _periods_text(problem: Problem, periods: list[int]) -> str:
+    labels = [problem.periods[p].label for p in periods]
+    more = f" and {len(labels) - 6} more" if len(labels) > 6 else ""
+    return ("period " if len(labels) == 1 else "periods ") + ", ".join(labels[:6]) + more
+
+
+def _time_limit_message(problem: Problem, limit: float, tried: dict[int, list[float]],
+                        solved: int) -> str:
+    """What happened to the periods that ended without a plan."""
+    parts = []
+    for p, shares in list(tried.items())[:6]:
+        label = problem.periods[p].label
+        if not shares:
+            parts.append(f"{label} (no time left, and its Erlang-sized plan does not fit "
+                         "the desks)")
+        elif len(shares) == 1:
+            parts.append(f"{label} ({shares[0]:.1f} s; no time left to retry)")
+        else:
+            parts.append(f"{label} ({shares[0]:.1f} s, then {shares[1]:.1f} s on retry)")
+    more = f" and {len(tried) - 6} more" if len(tried) > 6 else ""
+    n_periods = len(problem.periods)
+    return (f"the time limit ({limit:g} s, all of it used) ran out before the solver found "
+            f"any plan for period {'; '.join(parts)}{more}; {solved} of {n_periods} "
+            "periods have a plan; feasibility is not known: raise --time-limit, allow a "
+            "--gap, or try --solver highs")
 
 
 def _block_label(problem: Problem, block: tuple[int, ...] | None) -> str:
@@ -331,9 +499,17 @@ def _period_plan(problem: Problem, cuts: list[Cut], name: str, limit: float,
     import pulp
 
     values: dict[str, float] = {}
-    per = max(0.5, limit / max(1, len(problem.periods)))
-    for p in range(len(problem.periods)):
+    deadline = time.perf_counter() + limit
+    n = len(problem.periods)
+    for p in range(n):
         model = build_model(problem, cuts, periods=(p,))
+        per = (deadline - time.perf_counter()) / (n - p)
+        if per < MIN_SOLVER_SECONDS:
+            found = period_start(problem, model, p, cuts)
+            if found is None:
+                return None
+            values.update(found[0])
+            continue
         _run(model, name, per, gap)
         if model.lp.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             return None

@@ -7,16 +7,28 @@ pooled type (most items served). Each pool gets the fewest windows whose
 are met by widening pools. The cheaper plan is handed to the solver as a MIP
 start: the solver can only improve on it, so a time limit never leaves a
 feasible hall without a plan, and the branch-and-bound prunes against a good
-incumbent from its first node.
+incumbent from its first node. A period the time limit leaves no solver time
+for keeps this plan as it is (:func:`erlang_plan`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from optimize.milp import Cut, Model
+from optimize.milp import Cut, Model, pool_limits
 from optimize.problem import Problem
 from sim.stats.sizing import windows_needed
+
+
+@dataclass(frozen=True)
+class ErlangPlan:
+    """One period's Erlang-sized plan: windows per type index, the type each item
+    with load is routed to (item index -> type index), and its cost."""
+
+    size: dict[int, int]
+    route: dict[int, int]
+    cost: float
 
 
 def _plan(problem: Problem, p: int, pick: Any) -> dict[int, list[int]]:
@@ -32,13 +44,15 @@ def _plan(problem: Problem, p: int, pick: Any) -> dict[int, list[int]]:
     return chosen
 
 
-def period_start(problem: Problem, model: Model, p: int,
-                 cuts: list[Cut]) -> tuple[dict[str, float], float] | None:
-    """Variable values (by name) of the cheaper Erlang-sized plan for period ``p``, and
-    its cost; ``None`` when neither fits the model's pool limits and desks."""
+def erlang_plan(problem: Problem, p: int, cuts: list[Cut],
+                limits: dict[tuple[int, int], int] | None = None) -> ErlangPlan | None:
+    """The cheaper Erlang-sized plan for period ``p``; ``None`` when neither fits the
+    pool limits (``limits``, by default the model's) and the desks."""
     types = problem.types
+    limits = pool_limits(problem, cuts, (p,)) if limits is None else limits
     sizes = [len(t.serves) for t in types]
-    best: tuple[dict[str, float], float] | None = None
+    best: ErlangPlan | None = None
+
     def specialised(ks: list[int]) -> int:
         return min(ks, key=lambda j: (sizes[j], types[j].cost_per_hour))
 
@@ -49,14 +63,11 @@ def period_start(problem: Problem, model: Model, p: int,
         chosen = _plan(problem, p, pick)
         if not chosen:
             continue
-        values: dict[str, float] = {}
         size: dict[int, int] = {}
         for k, items in chosen.items():
             t = types[k]
             load = sum(t.factor(problem.categories[i]) * problem.load[i, p] for i in items)
             size[k] = windows_needed(load, problem.pool_service[t.id], problem.pool_target(t))
-            for i in items:
-                values[model.x[i, k, p].name] = float(problem.load[i, p])
         for cut in cuts:
             if cut.period != p:
                 continue
@@ -70,17 +81,29 @@ def period_start(problem: Problem, model: Model, p: int,
         if sum(size.values()) < floor and size:
             k = next(iter(size))
             size[k] += floor - sum(size.values())
-        if any(m > model.n_max.get((k, p), 0) for k, m in size.items()):
+        if any(m > limits.get((k, p), 0) for k, m in size.items()):
             continue
         if problem.desks is not None and sum(size.values()) > problem.desks:
             continue
-        cost = 0.0
-        for k, m in size.items():
-            if m == 0:
-                continue
-            values[model.n[k, p].name] = float(m)
-            values[model.y[k, p][m].name] = 1.0
-            cost += m * types[k].cost_per_hour * problem.periods[p].hours
-        if best is None or cost < best[1]:
-            best = (values, cost)
+        cost = sum(m * types[k].cost_per_hour * problem.periods[p].hours
+                   for k, m in size.items())
+        if best is None or cost < best.cost:
+            route = {i: k for k, items in chosen.items() for i in items}
+            best = ErlangPlan({k: m for k, m in size.items() if m > 0}, route, cost)
     return best
+
+
+def period_start(problem: Problem, model: Model, p: int,
+                 cuts: list[Cut]) -> tuple[dict[str, float], float] | None:
+    """Variable values (by name) of the cheaper Erlang-sized plan for period ``p``, and
+    its cost; ``None`` when neither fits the model's pool limits and desks."""
+    plan = erlang_plan(problem, p, cuts, model.n_max)
+    if plan is None:
+        return None
+    values: dict[str, float] = {}
+    for i, k in plan.route.items():
+        values[model.x[i, k, p].name] = float(problem.load[i, p])
+    for k, m in plan.size.items():
+        values[model.n[k, p].name] = float(m)
+        values[model.y[k, p][m].name] = 1.0
+    return values, plan.cost

@@ -167,7 +167,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from optimize.solve import solve
     from optimize.spec import load_inputs
     from sim.files.atomic import write_json_atomic, write_text_atomic
-    from sim.report.staffing_plan import plan_table
+    from sim.report.staffing_plan import level_text, plan_table, shortfall_text
     from sim.scenario.model import dump_scenario
 
     scenario, spec = load_inputs(args.scenario, args.spec)
@@ -181,7 +181,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
                           + f"{rec['replications']} replications): cost {rec['cost']:.2f}, "
                           f"{rec['cells_short']} cells short"
                           + (f", worst {rec['worst']['item']} at {rec['worst']['period']} "
-                             f"short by {rec['worst_shortfall']:.3f}"
+                             f"short by {rec['worst_shortfall']:.2g}"
                              if rec["cells_short"] else ", every cell meets its target"),
                           file=sys.stderr))
     if args.certify:
@@ -219,9 +219,12 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         write_text_atomic(args.scenario_out, staffed_text)
     if not args.quiet:
         print(plan_table(doc))
+    if solution.diagnosis and doc["status"] == "feasible":
+        print(f"hallsim: note: {solution.diagnosis}", file=sys.stderr)
     if doc["status"] == "not_certified":
-        cells = "; ".join(f"{v['item']} at {v['period']} ({v['value']:.3f}, target "
-                          f"{v['target']})" for v in doc.get("short_cells", [])[:8])
+        cells = "; ".join(f"{v['item']} at {v['period']} (bound {level_text(v['bound'], v)}"
+                          f" against target {v['target']}, short by {shortfall_text(v)})"
+                          for v in doc.get("short_cells", [])[:8])
         print(f"hallsim: not certified: {len(doc.get('short_cells', []))} cells short: {cells}",
               file=sys.stderr)
         return EXIT_NOT_CERTIFIED

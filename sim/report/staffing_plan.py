@@ -43,24 +43,44 @@ def plan_table(doc: dict[str, Any]) -> str:
             ["#", "kind", "replications", "cost", "headcount", "cells short",
              "worst shortfall", "worst cell", "seed"],
             [[str(it["iteration"]), it["kind"], _reps(it), _num(it["cost"]),
-              str(it["headcount"]), str(it["cells_short"]), f"{it['worst_shortfall']:.3f}",
+              str(it["headcount"]), str(it["cells_short"]), f"{it['worst_shortfall']:.2g}",
               _where(it.get("worst")), str(it["seed"])] for it in doc["iterations"]],
             "certification iterations:"))
     if doc.get("service_level"):
         parts.append(text_table(
             ["item", "period", "day factor", "mean", "bound", "target", "replications",
              "verdict"],
-            [[c, v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
-              f"{v['bound']:.3f}", v["target"], str(v["replications"]),
+            [[c, v["period"], f"{v['day_factor']:g}", level_text(v["value"], v),
+              level_text(v["bound"], v), v["target"], str(v["replications"]),
               "met" if v["met"] else "SHORT"] for c, v in doc["service_level"].items()],
             "simulated service level (worst cell per item: mean, one-sided 95% bound):"))
     if doc.get("short_cells"):
         parts.append(text_table(
-            ["item", "period", "day factor", "mean", "bound", "target"],
-            [[v["item"], v["period"], f"{v['day_factor']:g}", f"{v['value']:.3f}",
-              f"{v['bound']:.3f}", v["target"]] for v in doc["short_cells"]],
+            ["item", "period", "day factor", "mean", "bound", "target", "shortfall"],
+            [[v["item"], v["period"], f"{v['day_factor']:g}", level_text(v["value"], v),
+              level_text(v["bound"], v), v["target"], shortfall_text(v)]
+             for v in doc["short_cells"]],
             "short cells (not certified):"))
     return "\n".join(parts)
+
+
+def level_text(x: float, cell: dict[str, Any]) -> str:
+    """A simulated level or bound with three decimals, or as many more (up to eight) as
+    it takes not to print the cell's target number (``target_value``) for a figure
+    that differs from it: a bound just short of 0.8 never reads "0.800"."""
+    target = cell.get("target_value")
+    digits = 3
+    while (target is not None and digits < 8 and x != target
+           and f"{x:.{digits}f}" == f"{target:.{digits}f}"):
+        digits += 1
+    return f"{x:.{digits}f}"
+
+
+def shortfall_text(cell: dict[str, Any]) -> str:
+    """What a cell's judged figure misses its target by (two significant digits;
+    relative to the cap for a mean-wait target), from its unrounded ``shortfall``."""
+    value = cell.get("shortfall")
+    return "-" if value is None else f"{value:.2g}"
 
 
 def _reps(it: dict[str, Any]) -> str:

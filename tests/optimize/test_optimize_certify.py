@@ -39,12 +39,15 @@ def test_certification_adds_capacity_after_the_peak_until_the_lower_bound_passes
     assert first["cells_short"] > 0 and first["worst"]["period"] == "10:00"
     assert first["worst"]["value"] < 0.8 - 0.2  # SIPP is far off, not marginally
     assert cert.status == "certified"
-    last = cert.iterations[-1]
-    assert last["kind"] == "final check" and last["seed"] != 11 and last["cells_short"] == 0
+    # the plan returned rests on a check on fresh seeds that found no cell short (the
+    # final check, or a later trimming check of a plan with windows taken back out)
+    passed = [it for it in cert.iterations
+              if it["kind"] in ("final check", "trim check") and it["cells_short"] == 0]
+    assert passed and passed[-1]["seed"] != 11
+    assert passed[-1]["cost"] == cert.solution.cost
     assert all(v["met"] and v["bound"] >= 0.8 for v in cert.service_level.values())
     final_open = cert.solution.open["DED-licence"]
     assert final_open[4] > sipp_open[4]  # 10:00, just after the peak
-    assert all(f >= s for f, s in zip(final_open, sipp_open))
     for it in cert.iterations:  # the iteration line is coherent
         assert (it["cells_short"] > 0) == (it["worst_shortfall"] > 0)
 

@@ -15,7 +15,7 @@ import yaml
 
 import optimize.solve as solve_module
 from optimize.problem import build_problem
-from optimize.solve import solve
+from optimize.solve import identical_periods, solve
 from optimize.spec import spec_from_dict
 from sim.cli.main import main
 from sim.scenario.model import scenario_from_dict
@@ -39,6 +39,15 @@ HALL = {
 
 def problem(**spec):
     return build_problem(scenario_from_dict(HALL, "hall.yaml"),
+                         spec_from_dict({"period_minutes": 30, **spec}, "spec"))
+
+
+def problem_of_four_distinct_periods(**spec):
+    """The hall with 社保 arrivals changing every half hour: four different MILPs."""
+    hall = {**HALL, "categories": {**HALL["categories"], "社保": {
+        **HALL["categories"]["社保"],
+        "arrivals_per_hour": {"08:00": 12, "08:30": 14, "09:00": 10, "09:30": 16}}}}
+    return build_problem(scenario_from_dict(hall, "hall.yaml"),
                          spec_from_dict({"period_minutes": 30, **spec}, "spec"))
 
 
@@ -127,7 +136,7 @@ def test_each_period_block_gets_its_share_of_what_remains(monkeypatch):
     _, limits = patch_solver(monkeypatch, SlowSolver)
     monkeypatch.setattr(solve_module, "period_start", lambda *a: None)
     total = 40.0
-    p = problem(solver={"time_limit": total})
+    p = problem_of_four_distinct_periods(solver={"time_limit": total})
     sol = solve(p)
     blocks = len(p.periods)
     assert blocks == 4
@@ -171,3 +180,68 @@ def test_a_solve_prints_nothing_on_stdout(solver):
                          cwd=ROOT, timeout=300)
     assert run.returncode == 0, run.stderr
     assert run.stdout == ""
+
+
+class HardPeriodSolver(StuckSolver):
+    """Solves the LP relaxation at once and every period's MILP in one second, except
+    the 08:00 period's, which needs ``hard_seconds`` of solver time to find a plan."""
+
+    hard_seconds = 15.0
+
+    def actualSolve(self, lp, **kwargs):  # noqa: N802
+        self.limits.append((self.mip, self.timeLimit))
+        hard = any(v.name.endswith("_0800") for v in lp.variables())
+        if self.mip and hard and (self.timeLimit or 0.0) < self.hard_seconds:
+            self.clock.now += self.timeLimit or 0.0
+            lp.assignStatus(pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound)
+            return pulp.LpStatusNotSolved
+        self.clock.now += 1.0 if self.mip else 0.1
+        lp.assignStatus(pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible)
+        return pulp.LpStatusOptimal
+
+
+def test_a_period_that_misses_its_share_is_retried_with_the_time_left(monkeypatch):
+    clock, limits = patch_solver(monkeypatch, HardPeriodSolver)
+    monkeypatch.setattr(solve_module, "period_start", lambda *a: None)
+    sol = solve(problem_of_four_distinct_periods(solver={"time_limit": 40}))
+    # 08:00 had 10 s (a quarter of 40) and found nothing; the three other periods
+    # took 1.1 s each, so the retry had the remaining 26.7 s and found a plan
+    milp_limits = [lim for mip, lim in limits if mip]
+    assert milp_limits[0] < 10 and milp_limits[-1] > 25
+    assert sol.cost is not None and sol.status != "time_limit"
+    assert clock.now <= 40 + 1e-6
+
+
+def test_a_period_still_without_a_plan_says_what_each_attempt_had(monkeypatch):
+    monkeypatch.setattr(HardPeriodSolver, "hard_seconds", 100.0)
+    clock, _ = patch_solver(monkeypatch, HardPeriodSolver)
+    monkeypatch.setattr(solve_module, "period_start", lambda *a: None)
+    sol = solve(problem_of_four_distinct_periods(solver={"time_limit": 40}))
+    assert sol.status == "time_limit"
+    assert "08:00 (10.0 s, then 26.7 s on retry)" in sol.diagnosis
+    assert "3 of 4 periods have a plan" in sol.diagnosis
+    assert clock.now == pytest.approx(40.0)
+
+
+def test_a_limit_too_short_for_any_solver_call_keeps_the_erlang_plans(monkeypatch):
+    _, limits = patch_solver(monkeypatch, SlowSolver)
+    p = problem_of_four_distinct_periods(solver={"time_limit": 0.04})
+    sol = solve(p)
+    assert limits == []  # no solver was started: each share was under MIN_SOLVER_SECONDS
+    assert sol.status == "feasible" and sol.bound is None
+    assert "left no solver time for periods 08:00, 08:30, 09:00, 09:30" in sol.diagnosis
+    # each period has the windows its Erlang-sized plan opens
+    erlang = solve(p, time_limit=60)  # the real solver, for comparison: never cheaper
+    assert sol.cost >= erlang.cost - 1e-9
+
+
+def test_periods_with_the_same_load_are_solved_once_and_share_the_plan(monkeypatch):
+    # 08:00 and 08:30 carry the same loads, and so do 09:00 and 09:30: two MILPs
+    p = problem(structure="dedicated")
+    assert identical_periods(p, []) == {0: (1,), 2: (3,)}
+    once = solve(p)
+    monkeypatch.setattr(solve_module, "identical_periods",
+                        lambda problem, cuts: {q: () for q in range(len(problem.periods))})
+    each = solve(p)
+    assert once.cost == pytest.approx(each.cost) and once.open == each.open
+    assert once.stats["variables"] * 2 == each.stats["variables"]
