@@ -104,13 +104,22 @@ def utilisation_table(profiles: Sequence[dict[str, Any]]) -> pd.DataFrame:
 def _point_figures(page: Page, doc: dict[str, Any], profiles: list[dict[str, Any]] | None,
                    key: str, label: str) -> None:
     """By hour, heatmap and categories for one results document."""
-    from sim.report.plots import plot_by_hour, plot_categories, plot_utilisation_heatmap
+    from sim.report.plots import (
+        plot_area_occupancy,
+        plot_by_hour,
+        plot_categories,
+        plot_utilisation_heatmap,
+    )
 
     target = (doc.get("targets") or {}).get("wait_minutes")
     if doc.get("by_hour"):
         page.figure(plot_by_hour({label: doc["by_hour"]},
                                  title=f"{label}: {tr('by hour of day')}"),
                     f"{key}_by_hour", f"{label}: {tr('mean wait and queue length by hour')}")
+    if doc.get("by_area"):  # the layout turns walking on: who waits where, by hour
+        page.figure(plot_area_occupancy(doc["by_area"],
+                                        title=f"{label}: {tr('waiting areas by hour')}"),
+                    f"{key}_areas", f"{label}: {tr('waiting areas by hour')}")
     table = utilisation_table(profiles or [])
     if not table.empty:
         page.figure(plot_utilisation_heatmap(

@@ -194,6 +194,48 @@ def plot_by_hour(by_hour: Mapping[str, Mapping[str, Any]], axes: Sequence[Axes] 
     return fig
 
 
+def plot_area_occupancy(by_area: Mapping[str, Mapping[str, Any]], ax: Axes | None = None,
+                        title: str | None = None) -> Figure:
+    """Mean number waiting in each waiting area by hour of day (lines with 95% CI bands,
+    clipped at 0), each area's seats as a dashed line of its colour: where the line
+    rises above its seats, people stand.
+
+    ``by_area`` is a results document's ``by_area`` block of a hall whose layout turns
+    walking on (``{"等候区": {"seats": 40, "by_hour": {"08": {"occupancy_mean": ..,
+    "ci95": {...}}}}}``).
+    """
+    fig, ax = _figure(ax, (8.0, 4.0))
+    for k, (name, area) in enumerate(by_area.items()):
+        block = area.get("by_hour") or {}
+        hours = sorted(block, key=int)
+        if not hours:
+            continue
+        x = np.array([int(h) for h in hours], float) + 0.5
+        y = np.array([_num(block[h].get("occupancy_mean")) for h in hours])
+        half = np.array([_num((block[h].get("ci95") or {}).get("occupancy_mean"), 0.0)
+                         for h in hours])
+        color = _COLORS[k % len(_COLORS)]
+        ax.plot(x, y, marker="o", ms=3, color=color, label=str(name))
+        low, high = clipped_band(y, half)
+        ax.fill_between(x, low, high, color=color, alpha=0.2, lw=0)
+        seats = _num(area.get("seats"))
+        if not math.isnan(seats):
+            ax.axhline(seats, color=color, ls="--", lw=1,
+                       label=tr("{area}: seats").format(area=name))
+    ticks = sorted({int(h) for area in by_area.values() for h in (area.get("by_hour") or {})})
+    if ticks:
+        ax.set_xticks(ticks + [ticks[-1] + 1])
+        ax.set_xticklabels([f"{t:02d}:00" for t in ticks + [ticks[-1] + 1]], rotation=45,
+                           fontsize=8)
+    ax.set_xlabel(tr("hour of day"))
+    ax.set_ylabel(tr("mean number waiting (customers)"))
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+    ax.set_title(tr("Waiting areas by hour of day") if title is None else title)
+    return fig
+
+
 def plot_utilisation_heatmap(table: pd.DataFrame, ax: Axes | None = None,
                              title: str | None = None) -> Figure:
     """Heatmap of utilisation (0-1) with window groups as rows and hours of day as columns.

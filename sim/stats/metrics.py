@@ -22,6 +22,7 @@ from sim.scenario.clock import MINUTES_PER_DAY, hour_of_day
 from sim.scenario.model import Scenario
 from sim.stats import registry
 from sim.stats.ci import mean_ci
+from sim.stats.hours import hour_reported
 from sim.stats.kiosk_figures import kiosk_by_window
 from sim.stats.pools import pool_time
 from sim.stats.service_level import miss_share, target_misses
@@ -360,7 +361,7 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.nd
     over, positive = share(missed, counted), share(missed0, counted0)
     out = {}
     for h in range(24):
-        if not _hour_reported(scenario, h):
+        if not hour_reported(scenario, h):
             continue
         out[f"{h:02d}"] = {
             "arrivals_per_day": float(arrivals[h] / stat_days),
@@ -370,11 +371,6 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.nd
             "p_wait_positive": float(positive[h]),
         }
     return out
-
-
-def _hour_reported(scenario: Scenario, hour: int) -> bool:
-    """Hours overlapping an opening period or the hour after it (closing overtime)."""
-    return any(s < 60 * (hour + 1) and e + 60 > 60 * hour for s, e in scenario.hall.periods)
 
 
 #: above this share of cases unfinished at the horizon, results carry a warning
@@ -463,8 +459,16 @@ def results_document(
         if block in summaries[0]:
             extra[block] = {}
             for name in summaries[0][block]:
-                point, ci = combine([s[block][name] for s in summaries])
+                items = [s[block][name] for s in summaries]
+                point, ci = combine([{k: v for k, v in i.items() if k != "by_hour"}
+                                     for i in items])
                 extra[block][name] = point | {"ci95": ci}
+                if "by_hour" in items[0]:  # a waiting area's occupancy by hour of day
+                    hourly = {}
+                    for hh in items[0]["by_hour"]:
+                        point, ci = combine([i["by_hour"][hh] for i in items])
+                        hourly[hh] = point | {"ci95": ci}
+                    extra[block][name]["by_hour"] = hourly
     return clean({
         "scenario": scenario.name,
         "seed": seed,

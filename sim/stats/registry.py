@@ -177,6 +177,8 @@ _ALL = (
        ("by_area",)),
     _m("occupancy_max", "most waiting in the area", "customers", "lower", "count",
        ("by_area",)),
+    _m("standing_mean", "mean standing in the area", "customers", "lower", "count",
+       ("by_area",)),
     # the door: guide desk and wrong tickets (overall, when the scenario has them)
     _m("customers", "customers at the door", "customers", None, "count", ("overall",),
        ci="none"),

@@ -17,7 +17,10 @@ Overall:
 
 And per waiting area (``by_area``): ``seats``, ``occupancy_mean`` (waiting
 customer-minutes over the open minutes of the statistics window), ``occupancy_max``,
-``standing_max``, ``standing_share``.
+``standing_max``, ``standing_share``, and ``by_hour``: for each reported hour of the day
+(:func:`sim.stats.hours.reported_hours`) the mean number waiting in the area
+(``occupancy_mean``) and the mean number of them standing (``standing_mean``), over the
+statistics days.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sim.engine.records import SERVED, Records
 from sim.scenario.clock import MINUTES_PER_DAY
 from sim.scenario.layout import waiting_area_of, walk_in_minutes, walk_out_minutes
 from sim.scenario.model import Scenario
+from sim.stats.hours import reported_hours
 
 
 def walking_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
@@ -48,12 +52,17 @@ def walking_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
                                     if served.any() else math.nan)
     by_area, standing, waiting = {}, 0.0, 0.0
     open_minutes = scenario.hall.open_minutes_per_day * (horizon - w0) / MINUTES_PER_DAY
-    for name, (seats, most, stood, waited) in _areas(scenario, rec, w0, horizon).items():
+    hours = reported_hours(scenario)
+    for name, (seats, most, stood, waited, hourly) in _areas(scenario, rec, w0,
+                                                               horizon).items():
         by_area[name] = {"seats": seats,
                          "occupancy_mean": waited / open_minutes if open_minutes else 0.0,
                          "occupancy_max": float(most),
                          "standing_max": float(max(0, most - seats)),
-                         "standing_share": stood / waited if waited > 0 else 0.0}
+                         "standing_share": stood / waited if waited > 0 else 0.0,
+                         "by_hour": {f"{h:02d}": {"occupancy_mean": float(hourly[0][h]),
+                                                  "standing_mean": float(hourly[1][h])}
+                                     for h in hours}}
         standing, waiting = standing + stood, waiting + waited
     out["standing_max"] = max(a["standing_max"] for a in by_area.values())
     out["standing_share"] = standing / waiting if waiting > 0 else 0.0
@@ -61,9 +70,10 @@ def walking_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
 
 
 def _areas(scenario: Scenario, rec: Records, w0: float, horizon: float
-           ) -> dict[str, tuple[int, int, float, float]]:
+           ) -> dict[str, tuple[int, int, float, float, tuple[np.ndarray, np.ndarray]]]:
     """Per waiting area: ``(seats, most waiting at once, standing customer-minutes,
-    waiting customer-minutes)`` within ``[w0, horizon)``."""
+    waiting customer-minutes, (mean waiting, mean standing) per hour of day)`` within
+    ``[w0, horizon)``."""
     lay = scenario.layout
     assert lay is not None  # the records have a walking column only with a layout
     leave = np.where(np.isnan(rec.call), rec.end, rec.call)
@@ -73,9 +83,39 @@ def _areas(scenario: Scenario, rec: Records, w0: float, horizon: float
     out = {}
     for name, area in lay.waiting_areas.items():
         mine = np.isin(rec.category, [k for k, c in enumerate(names) if area_of[c] == name])
-        out[name] = (area.seats, *_over_seats(rec.arrival[mine], leave[mine], area.seats, w0,
-                                              horizon))
+        start, stop = rec.arrival[mine], leave[mine]
+        out[name] = (area.seats, *_over_seats(start, stop, area.seats, w0, horizon),
+                     _by_hour(start, stop, area.seats, w0, horizon))
     return out
+
+
+def _by_hour(start: np.ndarray, stop: np.ndarray, seats: int, w0: float, horizon: float
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean number waiting and mean number standing (beyond ``seats``) in each hour of the
+    day, over the whole days of ``[w0, horizon)``: the integrals of the two step functions
+    over hour bins (exact: each integral is piecewise linear between the steps, so it is
+    read at the bin edges by linear interpolation), summed over days."""
+    days = max(1, round((horizon - w0) / MINUTES_PER_DAY))
+    if len(start) == 0:
+        return np.zeros(24), np.zeros(24)
+    times, count = _steps(start, stop)
+    edges = w0 + 60.0 * np.arange(days * 24 + 1)
+    span = np.diff(times)
+    out = []
+    for level in (count[:-1], np.clip(count[:-1] - seats, 0, None)):
+        integral = np.concatenate(([0.0], np.cumsum(level * span)))
+        area = np.diff(np.interp(edges, times, integral))
+        out.append(area.reshape(days, 24).sum(axis=0) / (60.0 * days))
+    return out[0], out[1]
+
+
+def _steps(start: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The number waiting as a step function: the times it changes, in order (at a tie,
+    leaving before arriving), and the count from each of them to the next."""
+    times = np.concatenate([start, stop])
+    step = np.concatenate([np.ones(len(start)), -np.ones(len(stop))])
+    order = np.lexsort((step, times))
+    return times[order], np.cumsum(step[order])
 
 
 def _over_seats(start: np.ndarray, stop: np.ndarray, seats: int, w0: float,
@@ -85,10 +125,7 @@ def _over_seats(start: np.ndarray, stop: np.ndarray, seats: int, w0: float,
     ``[w0, horizon)``."""
     if len(start) == 0:
         return 0, 0.0, 0.0
-    times = np.concatenate([start, stop])
-    step = np.concatenate([np.ones(len(start)), -np.ones(len(stop))])
-    order = np.lexsort((step, times))  # at a tie, leaving before arriving
-    times, count = times[order], np.cumsum(step[order])
+    times, count = _steps(start, stop)
     lo, hi = np.clip(times[:-1], w0, horizon), np.clip(times[1:], w0, horizon)
     inside = np.clip(hi - lo, 0, None)
     over = np.clip(count[:-1] - seats, 0, None)
