@@ -533,7 +533,7 @@ def tasks_of(experiment: Experiment, skip: Iterable[tuple[int, int]] = ()) -> li
     return [Task(p.point, r, experiment.seed, p.scenario, engine)
             for p in experiment.points if p.scenario is not None
             for engine in (resolve_engine(p.scenario, experiment.engine,
-                                          replications=experiment.replications),)
+                                          replications=experiment.runs),)
             for r in range(experiment.replications) if (p.point, r) not in done]
 
 

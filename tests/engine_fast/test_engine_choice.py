@@ -58,8 +58,10 @@ def test_kiosks_appointments_priorities_and_schedules_are_within_the_fast_engine
 
 
 @needs_numba
-def test_auto_runs_the_fast_engine_on_a_big_plain_run_and_says_why():
-    """648 tickets a day for 20 days, 10 replications: 129,600 expected tickets."""
+def test_auto_runs_the_fast_engine_on_a_big_plain_run_and_says_why(monkeypatch):
+    """648 tickets a day for 20 days, 10 replications: 129,600 expected tickets. A small
+    run stays on SimPy until the compiled engine is loaded in the process anyway."""
+    monkeypatch.setattr(support, "loaded", lambda: False)
     hall = continuous({"社保": {"arrivals_per_hour": 27, "service": exp(10)}},
                       [{"id": "窗口A", "count": 5, "serves": ["社保"]}], days=20)
     choice = choose_engine(hall, "auto", replications=10)
@@ -70,6 +72,8 @@ def test_auto_runs_the_fast_engine_on_a_big_plain_run_and_says_why():
     assert small.line() == ("engine: simpy (a small run of 12,960 expected tickets: the fast "
                             "engine pays for its loading from 100,000)")
     assert choose_engine(hall, "fast", replications=1).engine == "fast"
+    monkeypatch.setattr(support, "loaded", lambda: True)
+    assert choose_engine(hall, "auto", replications=1).engine == "fast"
 
 
 @needs_numba
@@ -120,7 +124,8 @@ def test_both_engines_give_the_same_results_document(tmp_path):
 
 
 @needs_numba
-def test_the_command_line_says_which_engine_ran_unless_quiet(capsys):
+def test_the_command_line_says_which_engine_ran_unless_quiet(capsys, monkeypatch):
+    monkeypatch.setattr(support, "loaded", lambda: False)
     assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1"]) == 0
     assert "hallsim: engine: simpy (a small run of" in capsys.readouterr().err
     assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "--engine", "fast"]) == 0

@@ -15,10 +15,17 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import sys
 from dataclasses import dataclass
 
 from sim.files.errors import InputError
 from sim.scenario.model import Scenario
+
+
+def loaded() -> bool:
+    """Whether this process has loaded the compiled engine already (nothing more to pay)."""
+    loop = sys.modules.get("sim.engine.fast.loop")
+    return loop is not None and bool(loop.run_loop.signatures)
 
 
 @functools.cache
@@ -73,8 +80,8 @@ def choose_engine(scenario: Scenario, requested: str = "auto", replications: int
     """The engine for ``replications`` replications of ``scenario`` under ``--engine
     requested``: ``auto`` runs the fast engine where it is installed, runs every field of
     the scenario and the run is big enough to pay for loading it (:data:`FAST_FROM_TICKETS`
-    expected tickets), the SimPy engine otherwise. ``fast`` where it cannot run raises
-    :class:`~sim.files.errors.InputError` (exit 2)."""
+    expected tickets, or any run once it is loaded), the SimPy engine otherwise. ``fast``
+    where it cannot run raises :class:`~sim.files.errors.InputError` (exit 2)."""
     if requested not in ENGINES:
         raise InputError("", "--engine", f"unknown engine '{requested}' "
                          f"(use one of {', '.join(ENGINES)})")
@@ -97,7 +104,7 @@ def choose_engine(scenario: Scenario, requested: str = "auto", replications: int
     from sim.engine.arrivals import expected_tickets
 
     tickets = expected_tickets(scenario) * replications
-    if tickets < FAST_FROM_TICKETS:
+    if tickets < FAST_FROM_TICKETS and not loaded():
         return EngineChoice("simpy", f"a small run of {tickets:,.0f} expected tickets: the "
                             f"fast engine pays for its loading from {FAST_FROM_TICKETS:,}")
     return EngineChoice("fast", "it runs every field of the scenario")
