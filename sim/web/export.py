@@ -22,7 +22,7 @@ def panel(ctx: Context) -> None:
         path = ctx.workspace.scenario_path(ctx.scenario)
         ui.label(ctx.t("Scenario")).classes("text-h6")
         tid(ui.button(ctx.t("Download {name}").format(name=path.name),
-                      on_click=lambda: ui.download.file(path)), "export-yaml")
+                      on_click=lambda: ui.download.file(path)).props("no-caps"), "export-yaml")
     ui.label(ctx.t("Results")).classes("text-h6 mt-4")
 
     @ui.refreshable
