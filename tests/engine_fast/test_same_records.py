@@ -156,3 +156,65 @@ def test_a_citizen_whose_patience_runs_out_at_the_call_is_still_served():
     # the third left at 544 and was reached (called, nobody came) when the window freed up
     assert fast_records.outcome[2] == 1 and fast_records.end[2] == 544.0
     assert fast_records.extra["reached"][2] == 555.0
+
+
+# --- random halls with drawn customers and the mechanisms drawn up front ---------------
+
+
+@st.composite
+def drawn_halls(draw: st.DrawFn) -> tuple[Scenario, int]:
+    """A hall whose customers ``draw_customers`` draws: time-of-day profiles, day factors
+    and a random day level, patience, balking, priority shares, self-service kiosks,
+    appointments with a reserved window, and staffing schedules (online applicants need a
+    back office, which the fast engine leaves to SimPy)."""
+    items = ITEMS[:draw(st.integers(1, 3))]
+    categories: dict[str, Any] = {}
+    for k, item in enumerate(items):
+        spec: dict[str, Any] = {
+            "arrivals_per_hour": {"08:00": draw(st.integers(2, 30)),
+                                  "11:00": draw(st.integers(0, 30))},
+            "service": {"dist": draw(st.sampled_from(["exponential", "lognormal"])),
+                        "mean": draw(st.integers(3, 20))} | {"cv": 0.8},
+        }
+        if spec["service"]["dist"] == "exponential":
+            del spec["service"]["cv"]
+        if draw(st.booleans()):
+            spec["patience"] = {"dist": "exponential", "mean": draw(st.integers(5, 60))}
+        if draw(st.booleans()):
+            spec["balk_at_queue"] = draw(st.integers(2, 12))
+        if draw(st.booleans()):
+            spec["priority_share"] = {"share": 0.2, "priority": 1}
+        if k == 0 and draw(st.booleans()):
+            spec["kiosk"] = {"share": 0.6, "fail": 0.3,
+                             "service": {"dist": "exponential", "mean": 4}}
+        if k == len(items) - 1 and draw(st.booleans()):
+            spec["appointments"] = {"share": 0.5, "slot_minutes": 30, "per_slot": 4,
+                                    "no_show": 0.1, "priority": 2}
+        categories[item] = spec
+    count = draw(st.integers(1, 4))
+    windows: list[dict[str, Any]] = [{"id": "综合", "count": count, "serves": ["*"]}]
+    if draw(st.booleans()):
+        windows[0]["schedule"] = {"08:00": count, "10:30": draw(st.integers(0, count)),
+                                  "13:00": count}
+    if any("appointments" in c for c in categories.values()):
+        windows.append({"id": "预约", "count": 1, "serves": ["*"],
+                        "reserved_for_booked": True})
+    if any("kiosk" in c for c in categories.values()):
+        windows.append({"id": "自助终端", "count": 2, "kiosk": True, "serves": [items[0]]})
+    scenario = scenario_from_dict({
+        "name": "抽样大厅",
+        "hall": {"open": ["08:00-12:00", "13:00-17:00"], "days": draw(st.integers(1, 3)),
+                 "day_factors": [1.0, 1.3], "day_level_cv": draw(st.sampled_from([0, 0.2]))},
+        "categories": categories, "windows": windows})
+    return scenario, draw(st.integers(0, 10_000))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drawn_halls())
+def test_random_halls_with_drawn_customers_keep_the_same_records(hall):
+    scenario, seed = hall
+    assert unsupported(scenario) is None
+    layout = HallLayout.from_scenario(scenario)
+    customers = draw_customers(scenario, seed, 0)
+    simpy_records, fast_records = both_engines(layout, customers, scenario.hall.days)
+    assert differences(simpy_records, fast_records) == []

@@ -4,8 +4,9 @@ not, and :func:`available` tells whether numba is installed (the ``[fast]`` extr
 Covered: time-of-day arrivals with day factors and a random day level, categories and
 authorisation sets, window groups with schedules and speed factors, both call rules,
 balking and reneging (lazy, with the ``reached`` moment), priority levels (with
-appointments' booked level and windows reserved for booked tickets), online applicants
-and self-service kiosks (drawn up front, as in the SimPy engine). Left to the SimPy
+appointments' booked level and windows reserved for booked tickets) and self-service
+kiosks (drawn up front, as in the SimPy engine); online applicants take no ticket either,
+but their cases go to the back office. Left to the SimPy
 engine: random breaks, the guide desk and wrong tickets, walking to the window
 (``layout.walking``), and whatever follows tickets beyond the window (back office cases,
 returns, journeys).
