@@ -14,6 +14,7 @@ floor, and the backtest with the month's own log staffing and tickets.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -21,9 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.calibration.backtest import backtest
 from sim.calibration.calibrate import Options
+from sim.calibration.forecast import SCHEDULE_MINUTES
 from sim.calibration.hourly_plan import hourly_plan
 from sim.calibration.readers import read_logs
+from sim.files.atomic import write_json_atomic
 from sim.scenario.model import Scenario, load_scenario
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "anonymous-bank"
@@ -48,10 +52,18 @@ def inferred_windows(scenario: Scenario, hours: pd.Series) -> list[float]:
 
 def errors(path: Path) -> tuple[dict, dict, dict]:
     """Errors, Erlang A baseline errors and noise floor of a backtest JSON."""
-    import json
-
     doc = json.loads(path.read_text())
     return doc["errors"], doc["baseline_erlang_a"]["errors"], doc["errors"]["noise_floor"]
+
+
+def forecast_backtest(scenario: Path, log: Path, replications: int, out: Path) -> None:
+    """``hallsim backtest SCENARIO LOG --arrivals model`` with the Erlang A baseline by the
+    forecast schedule's steps (its windows change every ``SCHEDULE_MINUTES``; by half
+    hours the baseline would see only each half hour's first step)."""
+    doc = backtest(load_scenario(scenario), read_logs([log]), arrivals="model",
+                   replications=replications,
+                   options=Options(resolution=SCHEDULE_MINUTES, target_minutes=1.0))
+    write_json_atomic(out, doc)
 
 
 def main() -> None:
@@ -76,8 +88,7 @@ def main() -> None:
         nxt = work / f"next-{test}.yaml"
         hallsim("forecast", str(cal), "--plan", str(plan_path), "--out", str(nxt))
         js = work / f"bt-{test}-forecast.json"
-        hallsim("backtest", str(nxt), str(a.data / f"{test}.txt"), "--json", str(js),
-                "-r", r, "--arrivals", "model")
+        forecast_backtest(nxt, a.data / f"{test}.txt", a.replications, js)
         out["forecast"] = errors(js)
         # diagnostic: the month's own windows on duty (the calibration's estimate from its
         # log, averaged over its days) in place of the factor x clerks seen
@@ -87,8 +98,7 @@ def main() -> None:
         nxt = work / f"next-{test}-own-windows.yaml"
         hallsim("forecast", str(cal), "--plan", str(own_path), "--out", str(nxt))
         js = work / f"bt-{test}-own-windows.json"
-        hallsim("backtest", str(nxt), str(a.data / f"{test}.txt"), "--json", str(js),
-                "-r", r, "--arrivals", "model")
+        forecast_backtest(nxt, a.data / f"{test}.txt", a.replications, js)
         out["own"] = errors(js)
         js = work / f"bt-{test}-log.json"
         hallsim("backtest", str(cal), str(a.data / f"{test}.txt"), "--json", str(js), "-r", r,

@@ -45,6 +45,9 @@ from sim.scenario.loading import load_scenario, scenario_from_dict
 from sim.scenario.model import Scenario
 
 _TURNAROUND = re.compile(r"window turnaround ([0-9.]+) s added")
+#: schedule steps (minutes) that keep a fractional hour's windows: 6.2 windows an hour
+#: are 6 or 7 windows by 10 minutes, 6.17 on average (by half hours, 6 or 6.5)
+SCHEDULE_MINUTES = 10
 _CARRIED_COMMENTS = ("# Data source:", "# window turnaround", f"# {RELATION_PREFIX}")
 
 
@@ -232,17 +235,19 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
     """Replace the groups' schedules for the planned hours; a description, or ``""``."""
     sc = hall.scenario
     groups = list(sc.windows)
-    current = np.array([[g.staffed_at(float(t)) for t in hall.starts] for g in groups],
-                       dtype=float)
-    planned = np.zeros(len(hall.starts), dtype=bool)
+    fine = math.gcd(hall.step, SCHEDULE_MINUTES)
+    starts = np.array([t + k for t in hall.starts for k in range(0, hall.step, fine)])
+    hours = starts // 60
+    current = np.array([[g.staffed_at(float(t)) for t in starts] for g in groups], dtype=float)
+    planned = np.zeros(len(starts), dtype=bool)
     if plan.groups:
         new = current.copy()
         for gid in plan.groups:
             per = _one_per_hour(plan, f"group:{gid}")
             gi = [g.id for g in groups].index(gid)
             row = new[gi].copy()
-            mask = np.isin(hall.hours, per.index)
-            row[mask] = per.reindex(hall.hours[mask]).to_numpy()
+            mask = np.isin(hours, per.index)
+            row[mask] = per.reindex(hours[mask]).to_numpy()
             new[gi] = np.where(mask, _carry_down(np.where(mask, row, 0.0)), new[gi])
             planned |= mask
         how = "per group as given"
@@ -263,8 +268,8 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
                    "(the calibration's relation)")
         else:
             how = "as given"
-        planned = np.isin(hall.hours, per.index)
-        total = np.where(planned, per.reindex(hall.hours).fillna(0.0).to_numpy(), 0.0)
+        planned = np.isin(hours, per.index)
+        total = np.where(planned, per.reindex(hours).fillna(0.0).to_numpy(), 0.0)
         whole = _carry_down(total)
         share = current.copy()
         empty = share.sum(axis=0) == 0
@@ -274,10 +279,10 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
         new = np.where(planned, split, current)
     for gi, g in enumerate(groups):
         entry = next(x for x in hall.data["windows"] if x["id"] == g.id)
-        entry["schedule"] = {format_hhmm(t): int(v) for t, v in zip(hall.starts, new[gi])}
+        entry["schedule"] = {format_hhmm(t): int(v) for t, v in zip(starts, new[gi])}
         entry["count"] = max(int(g.count), int(new[gi].max()))
-    hours = sorted(set(int(h) for h in hall.hours[planned]))
-    return (f"windows[].schedule at {_hours_text(hours)} ({how}; a total shared among the "
+    return (f"windows[].schedule at {_hours_text(sorted(set(int(h) for h in hours[planned])))} "
+            f"({how}, by {fine} min; a total shared among the "
             "groups as the calibrated schedule shares the hour)")
 
 
