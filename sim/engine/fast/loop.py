@@ -27,43 +27,58 @@ SERVED, ABANDONED, BALKED = 0, 1, 2
 
 
 @njit(cache=True, inline="always")
-def _push(ht, hs, hk, ha, ctr, t, kind, arg):
-    """Schedule an event at time ``t`` (sequence number: the next one)."""
-    seq = ctr[0]
-    ctr[0] = seq + 1
-    k = ctr[1]
-    ctr[1] = k + 1
+def _heap_push(ht, hi, hp, base, size, t, i, p):
+    """Put ``(t, i)`` with payload ``p`` into the binary heap at ``base`` holding ``size``
+    entries, ordered by ``t`` then ``i`` (the caller counts the new entry)."""
+    k = size
     while k > 0:
-        p = (k - 1) >> 1
-        if ht[p] < t or (ht[p] == t and hs[p] < seq):
+        up = (k - 1) >> 1
+        if ht[base + up] < t or (ht[base + up] == t and hi[base + up] < i):
             break
-        ht[k], hs[k], hk[k], ha[k] = ht[p], hs[p], hk[p], ha[p]
-        k = p
-    ht[k], hs[k], hk[k], ha[k] = t, seq, kind, arg
+        ht[base + k], hi[base + k], hp[base + k] = ht[base + up], hi[base + up], hp[base + up]
+        k = up
+    ht[base + k], hi[base + k], hp[base + k] = t, i, p
 
 
 @njit(cache=True, inline="always")
-def _pop(ht, hs, hk, ha, ctr):
-    """Remove the first event; return ``(time, kind, arg)``."""
-    t0, k0, a0 = ht[0], hk[0], ha[0]
-    size = ctr[1] - 1
-    ctr[1] = size
+def _heap_pop(ht, hi, hp, base, size):
+    """Remove the first entry of the binary heap at ``base`` holding ``size`` entries;
+    return its ``(t, i, payload)`` (the caller counts the removal)."""
+    t0, i0, p0 = ht[base], hi[base], hp[base]
+    size -= 1
     if size > 0:
-        t, s, kind, arg = ht[size], hs[size], hk[size], ha[size]
+        t, i, p = ht[base + size], hi[base + size], hp[base + size]
         k = 0
         while True:
             c = 2 * k + 1
             if c >= size:
                 break
             r = c + 1
-            if r < size and (ht[r] < ht[c] or (ht[r] == ht[c] and hs[r] < hs[c])):
+            if r < size and (ht[base + r] < ht[base + c] or (
+                    ht[base + r] == ht[base + c] and hi[base + r] < hi[base + c])):
                 c = r
-            if t < ht[c] or (t == ht[c] and s < hs[c]):
+            if t < ht[base + c] or (t == ht[base + c] and i < hi[base + c]):
                 break
-            ht[k], hs[k], hk[k], ha[k] = ht[c], hs[c], hk[c], ha[c]
+            ht[base + k], hi[base + k], hp[base + k] = ht[base + c], hi[base + c], hp[base + c]
             k = c
-        ht[k], hs[k], hk[k], ha[k] = t, s, kind, arg
-    return t0, k0, a0
+        ht[base + k], hi[base + k], hp[base + k] = t, i, p
+    return t0, i0, p0
+
+
+@njit(cache=True, inline="always")
+def _push(ht, hs, hp, ctr, t, kind, arg):
+    """Schedule an event at time ``t`` (sequence number: the next one)."""
+    _heap_push(ht, hs, hp, 0, ctr[1], t, ctr[0], arg * 8 + kind)
+    ctr[0] += 1
+    ctr[1] += 1
+
+
+@njit(cache=True, inline="always")
+def _pop(ht, hs, hp, ctr):
+    """Remove the first event; return ``(time, kind, arg)``."""
+    t, _seq, p = _heap_pop(ht, hs, hp, 0, ctr[1])
+    ctr[1] -= 1
+    return t, p & 7, p >> 3
 
 
 @njit(cache=True, inline="always")
@@ -161,47 +176,6 @@ def _room(dw, ds, de, dn, need):
     return dw2, ds2, de2
 
 
-@njit(cache=True, inline="always")
-def _heap_push_deadline(q, d, i, q_off, h_time, h_tick, h_size):
-    """Keep ticket ``i``'s deadline in queue ``q``'s heap (ordered by deadline, ticket)."""
-    base = q_off[q]
-    k = h_size[q]
-    h_size[q] = k + 1
-    while k > 0:
-        p = (k - 1) >> 1
-        if h_time[base + p] < d or (h_time[base + p] == d and h_tick[base + p] < i):
-            break
-        h_time[base + k], h_tick[base + k] = h_time[base + p], h_tick[base + p]
-        k = p
-    h_time[base + k], h_tick[base + k] = d, i
-
-
-@njit(cache=True, inline="always")
-def _heap_pop_deadline(q, q_off, h_time, h_tick, h_size):
-    """Remove the earliest deadline of queue ``q``'s heap; return its ticket."""
-    base = q_off[q]
-    i0 = h_tick[base]
-    size = h_size[q] - 1
-    h_size[q] = size
-    if size > 0:
-        d, i = h_time[base + size], h_tick[base + size]
-        k = 0
-        while True:
-            c = 2 * k + 1
-            if c >= size:
-                break
-            r = c + 1
-            if r < size and (h_time[base + r] < h_time[base + c] or (
-                    h_time[base + r] == h_time[base + c] and h_tick[base + r] < h_tick[base + c])):
-                c = r
-            if d < h_time[base + c] or (d == h_time[base + c] and i < h_tick[base + c]):
-                break
-            h_time[base + k], h_tick[base + k] = h_time[base + c], h_tick[base + c]
-            k = c
-        h_time[base + k], h_tick[base + k] = d, i
-    return i0
-
-
 @njit(cache=True)
 def run_loop(arrival, category, work, deadline, queue, order,
              window_group, speed, group_first, group_count, initial_staff,
@@ -261,13 +235,12 @@ def run_loop(arrival, category, work, deadline, queue, order,
     size = n_static + n_windows + 2
     ht = np.empty(size)
     hs = np.empty(size, dtype=np.int64)
-    hk = np.empty(size, dtype=np.int8)
-    ha = np.empty(size, dtype=np.int64)
+    hp = np.empty(size, dtype=np.int64)  # payload: arg * 8 + kind
     ctr = np.zeros(2, dtype=np.int64)  # next sequence number, heap size
     clock = 0.0  # the arrival event's due time, as the calendar computes it
     if n > 0:
         clock = 0.0 + arrival[order[0]]
-        _push(ht, hs, hk, ha, ctr, clock, EV_ARRIVAL, 0)
+        _push(ht, hs, hp, ctr, clock, EV_ARRIVAL, 0)
     is_open = open_at_start
     if is_open:
         for g in range(n_groups):
@@ -275,13 +248,13 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 _duty_begin(idle[_ring(group_first[g], idle_head[g], k, group_count[g])], 0.0,
                             since)
     for k in range(n_static):
-        _push(ht, hs, hk, ha, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
+        _push(ht, hs, hp, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
     next_arrival = 0
     env_now = 0.0
     while ctr[1] > 0:
         if dn[0] + n_windows > dw.shape[0]:  # room for every row one event may add
             dw, ds, de = _room(dw, ds, de, dn, n_windows)
-        env_now, kind, arg = _pop(ht, hs, hk, ha, ctr)
+        env_now, kind, arg = _pop(ht, hs, hp, ctr)
         # what becomes of one ticket: (ticket, group to call for, window to start)
         if kind == EV_ARRIVAL:
             k = next_arrival
@@ -291,7 +264,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 if delay < 0.0:
                     delay = 0.0
                 clock = clock + delay
-                _push(ht, hs, hk, ha, ctr, env_now + delay, EV_ARRIVAL, 0)
+                _push(ht, hs, hp, ctr, env_now + delay, EV_ARRIVAL, 0)
             i = order[k]
             now = arrival[i]
             q = queue[i]
@@ -310,7 +283,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     q_waiting[q] += 1
                     continue
                 while h_size[q] > 0 and h_time[q_off[q]] < now:
-                    j = _heap_pop_deadline(q, q_off, h_time, h_tick, h_size)
+                    _d, j, _j = _heap_pop(h_time, h_tick, h_tick, q_off[q], h_size[q])
+                    h_size[q] -= 1
                     if waiting[j]:
                         _abandon(j, deadline, waiting, outcome, end, queue, q_waiting)
                 if q_waiting[q] >= balk_at[q]:
@@ -319,8 +293,9 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     end[i] = now
                 else:
                     d = deadline[i]
-                    if d != np.inf:
-                        _heap_push_deadline(q, d, i, q_off, h_time, h_tick, h_size)
+                    if d != np.inf:  # kept for the balking count, by (deadline, ticket)
+                        _heap_push(h_time, h_tick, h_tick, q_off[q], h_size[q], d, i, i)
+                        h_size[q] += 1
                     line[q_tail[q]] = i
                     q_tail[q] += 1
                     q_waiting[q] += 1
@@ -380,7 +355,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     window[i] = w
                     current[w] = i
                     _duty_begin(w, now, since)
-                    _push(ht, hs, hk, ha, ctr,
+                    _push(ht, hs, hp, ctr,
                           env_now + work[i] * speed[window_group[w], category[i]], EV_END, w)
                 else:
                     idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
@@ -404,7 +379,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
         window[i] = w
         current[w] = i
         _duty_begin(w, now, since)
-        _push(ht, hs, hk, ha, ctr, env_now + work[i] * speed[window_group[w], category[i]],
+        _push(ht, hs, hp, ctr, env_now + work[i] * speed[window_group[w], category[i]],
               EV_END, w)
     dw, ds, de = _room(dw, ds, de, dn, n_windows)
     for w in range(n_windows):  # nothing left to do: every window goes home
