@@ -110,6 +110,7 @@ class JobManager:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._started = False
+        self._closed = False
         self.listeners: list[Callable[[Job], None]] = []
 
     @property
@@ -120,7 +121,7 @@ class JobManager:
     def start(self) -> None:
         """Start the workers (warming them up) and the dispatcher (once)."""
         with self._lock:
-            if self._started:
+            if self._started or self._closed:
                 return
             self._started = True
         for _ in range(self._size):
@@ -164,7 +165,9 @@ class JobManager:
         return True
 
     def shutdown(self) -> None:
-        """Stop the dispatcher and every worker process."""
+        """Stop the dispatcher and every worker process; the manager starts no more."""
+        with self._lock:
+            self._closed = True
         self._pending.put(None)
         with self._lock:
             running = list(self._running.values())

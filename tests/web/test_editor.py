@@ -64,7 +64,7 @@ def test_an_invalid_count_is_marked_and_not_saved(story, tmp_path: Path) -> None
         await user.open("/?lang=en&tab=editor&scenario=快速上手")
         count = user.find("field-windows.A.count").elements.pop()
         count.value = 0
-        await user.should_see(marker="editor-error")
+        await user.should_see(marker="editor-error", retries=50)
         assert "field 'windows" in user.find("editor-error").elements.pop().text
         assert "error" in count.props
         user.find("editor-save").click()
@@ -81,7 +81,7 @@ def test_taking_an_authorisation_away_is_saved_as_a_runnable_scenario(story,
         await user.open("/?lang=en&tab=editor&scenario=快速上手")
         user.find("auth-social_insurance-C").elements.pop().value = False
         user.find("editor-save").click()
-        await user.should_see("Saved")
+        await user.should_see("Saved", retries=50)
 
     story(play)
     s = load_scenario(path)

@@ -55,10 +55,10 @@ def test_the_export_tab_offers_the_scenario_and_makes_the_report(story, tmp_path
 
     async def play(user: User) -> None:
         await user.open("/?tab=export&scenario=quickstart")
-        await user.should_see(marker="export-yaml")
+        await user.should_see(marker="export-yaml", retries=50)
         user.find("export-start").click()
         await wait_for(user, "export-xlsx")
-        await user.should_see(marker="export-report-link")
+        await user.should_see(marker="export-report-link", retries=50)
 
     story(play)
     assert (tmp_path / "workspace" / "reports" / "quickstart-1-zh" / "index.html").is_file()

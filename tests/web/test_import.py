@@ -54,12 +54,12 @@ def test_the_bundled_sample_calibrates_into_a_runnable_scenario(story, tmp_path:
         user.find("import-name").elements.pop().value = "示例大厅校准"
         user.find("import-calibrate").click()
         await wait_for(user, "calibrate-summary", 120)
-        await user.should_see("tickets kept from 1 file(s)")
+        await user.should_see("tickets kept from 1 file(s)", retries=50)
         groups = user.find("calibrate-groups").elements.pop().rows
         assert len(groups) == 3
         user.find("backtest-start").click()
         await wait_for(user, "backtest-summary", 120)
-        await user.should_see("In-sample backtest over 10 days")
+        await user.should_see("In-sample backtest over 10 days", retries=50)
 
     story(play)
     scenario = load_scenario(tmp_path / "workspace" / "scenarios" / "示例大厅校准.yaml")
@@ -73,9 +73,10 @@ def test_a_broken_xlsx_shows_the_readers_message_and_the_page_goes_on(story) -> 
         assert isinstance(upload, ui.upload)
         await upload.handle_uploads([SmallFileUpload("坏.xlsx", "application/zip",
                                                      b"PK\x03\x04 not really a workbook")])
-        await user.should_see("hallsim: error: ")
-        await user.should_see("坏.xlsx")
+        await wait_for(user, "import-error", 60)
+        text = user.find("import-error").elements.pop().text
+        assert text.startswith("hallsim: error: ") and "坏.xlsx" in text
         await user.open("/?lang=en&tab=workspace")
-        await user.should_see("Bundled scenarios")
+        await user.should_see("Bundled scenarios", retries=50)
 
     story(play)

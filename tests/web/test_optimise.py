@@ -35,9 +35,9 @@ def test_a_certified_plan_is_the_command_lines_and_applies_as_a_scenario(story,
         user.find("optimise-start").click()
         await wait_for(user, "optimise-headline", 180)
         shown.update(user.find("optimise-headline").elements.pop().rows[0])
-        await user.should_see(marker="optimise-plan")
+        await user.should_see(marker="optimise-plan", retries=50)
         user.find("optimise-apply").click()
-        await user.should_see("Open scenario: 示例-staffed")
+        await user.should_see("Open scenario: 示例-staffed", retries=50)
 
     story(play)
     spec = next((ws / "plans").glob("*.spec.yaml"))

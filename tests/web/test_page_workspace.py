@@ -16,10 +16,10 @@ def zh(text: str) -> str:
 def test_the_page_speaks_chinese_by_default_and_english_on_request(story) -> None:
     async def play(user: User) -> None:
         await user.open("/")
-        await user.should_see(zh("hallsim: service hall planner"))
+        await user.should_see(zh("hallsim: service hall planner"), retries=50)
         await user.open("/?lang=en")
-        await user.should_see("hallsim: service hall planner")
-        await user.should_see("Bundled scenarios")
+        await user.should_see("hallsim: service hall planner", retries=50)
+        await user.should_see("Bundled scenarios", retries=50)
 
     story(play)
 
@@ -29,9 +29,9 @@ def test_a_bundled_scenario_opens_as_a_copy_in_the_workspace(story, tmp_path) ->
         await user.open("/?lang=en")
         user.find("bundled-select").elements.pop().value = "quickstart"
         user.find("bundled-open").click()
-        await user.should_see("Open scenario: quickstart")
+        await user.should_see("Open scenario: quickstart", retries=50)
         await user.open("/?lang=en")
-        await user.should_see(marker="open-quickstart")
+        await user.should_see(marker="open-quickstart", retries=50)
 
     story(play)
     assert (tmp_path / "workspace" / "scenarios" / "quickstart.yaml").is_file()
@@ -42,10 +42,10 @@ def test_a_copy_under_a_name_that_leaves_the_workspace_is_refused_in_the_page(st
         await user.open("/?lang=en&scenario=none")
         user.find("bundled-select").elements.pop().value = "quickstart"
         user.find("bundled-open").click()
-        await user.should_see("Open scenario: quickstart")
+        await user.should_see("Open scenario: quickstart", retries=50)
         user.find("copy-name").type("../../etc/x")
         user.find("copy-save").click()
-        await user.should_see("is not a plain file name")
+        await user.should_see("is not a plain file name", retries=50)
 
     story(play)
 
