@@ -99,12 +99,18 @@ def test_without_numba_auto_falls_back_and_fast_asks_for_the_extra(monkeypatch):
     assert choose_engine(scenario, "simpy").engine == "simpy"
 
 
+def quick_run(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
+    """``hallsim run`` of one day of the quick-start hall: exit status and stderr."""
+    code = main(["run", str(QUICKSTART), "-r", "1", "--days", "1", *options])
+    return code, capsys.readouterr().err
+
+
 def test_without_numba_hallsim_run_still_works(monkeypatch, capsys):
     monkeypatch.setattr(support, "available", lambda: False)
-    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1"]) == 0
-    assert "engine: simpy (numba is not installed" in capsys.readouterr().err
-    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "--engine", "fast"]) == 2
-    assert "install the [fast] extra" in capsys.readouterr().err
+    code, err = quick_run(capsys)
+    assert code == 0 and "engine: simpy (numba is not installed" in err
+    code, err = quick_run(capsys, "--engine", "fast")
+    assert code == 2 and "install the [fast] extra" in err
 
 
 @needs_numba
@@ -126,13 +132,12 @@ def test_both_engines_give_the_same_results_document(tmp_path):
 @needs_numba
 def test_the_command_line_says_which_engine_ran_unless_quiet(capsys, monkeypatch):
     monkeypatch.setattr(support, "loaded", lambda: False)
-    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1"]) == 0
-    assert "hallsim: engine: simpy (a small run of" in capsys.readouterr().err
-    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "--engine", "fast"]) == 0
-    assert "hallsim: engine: fast (asked for)" in capsys.readouterr().err
-    assert main(["run", str(QUICKSTART), "-r", "1", "--days", "1", "-q", "--engine",
-                 "fast"]) == 0
-    assert "engine" not in capsys.readouterr().err
+    code, err = quick_run(capsys)
+    assert code == 0 and "hallsim: engine: simpy (a small run of" in err
+    code, err = quick_run(capsys, "--engine", "fast")
+    assert code == 0 and "hallsim: engine: fast (asked for)" in err
+    code, err = quick_run(capsys, "-q", "--engine", "fast")
+    assert code == 0 and "engine" not in err
     guide = SCENARIOS / "mechanisms/guide_desk.yaml"
     assert main(["run", str(guide), "-r", "1", "--days", "1", "--engine", "fast"]) == 2
     assert "does not run 'guide'" in capsys.readouterr().err
