@@ -1,15 +1,18 @@
 """Story: a planner runs the quickstart hall for one day, three replications, seed 1,
 from the page. The run goes to a worker process; the page shows the overall table with
 the very figures ``hallsim run`` prints for the same scenario and seed, and keeps the
-results document in the workspace. A job can be cancelled, and a job that fails shows
-its message while the next one runs."""
+results document in the workspace. A job can be cancelled, a job that fails shows its
+message, a worker that dies fails its job and is replaced, and the next job runs."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from nicegui.testing.user import User
@@ -50,8 +53,6 @@ def test_a_run_in_the_page_shows_what_the_command_line_prints(story, tmp_path: P
 
 
 def _wait(manager: JobManager, job_id: int, seconds: float = 60) -> str:
-    import time
-
     end = time.time() + seconds
     while time.time() < end:
         job = manager.get(job_id)
@@ -68,8 +69,6 @@ def test_a_cancelled_job_stops_and_a_failed_one_says_why(tmp_path: Path) -> None
                               seed=1, replications=10_000, days=5,
                               out=str(tmp_path / "long.json"))
         while manager.get(long.id).state != "running":
-            import time
-
             time.sleep(0.05)
         assert manager.cancel(long.id)
         assert _wait(manager, long.id) == CANCELLED
@@ -81,5 +80,24 @@ def test_a_cancelled_job_stops_and_a_failed_one_says_why(tmp_path: Path) -> None
                               seed=1, replications=1, days=1, out=str(tmp_path / "ok.json"))
         assert _wait(manager, good.id) == DONE
         assert not (tmp_path / "long.json").exists()
+    finally:
+        manager.shutdown()
+
+
+def test_a_worker_that_dies_fails_its_job_with_a_message_and_is_replaced(
+        tmp_path: Path) -> None:
+    manager = JobManager(1)
+    try:
+        job = manager.submit("run", "崩溃", "run", path=str(ROOT / "scenarios/quickstart.yaml"),
+                             seed=1, replications=10_000, days=5, out=str(tmp_path / "x.json"))
+        while manager.get(job.id).state != "running":
+            time.sleep(0.05)
+        os.kill(manager._running[job.id].process.pid, signal.SIGKILL)  # a crash, not a cancel
+        assert _wait(manager, job.id) == FAILED
+        assert "worker process stopped" in manager.get(job.id).error
+        after = manager.submit("run", "之后", "run", path=str(ROOT / "scenarios/quickstart.yaml"),
+                               seed=1, replications=1, days=1, out=str(tmp_path / "ok.json"))
+        assert _wait(manager, after.id) == DONE
+        assert not (tmp_path / "x.json").exists()
     finally:
         manager.shutdown()
