@@ -315,14 +315,23 @@ def _needed(problem: Problem, cell: CellLevel, n0: int) -> int:
     target = problem.targets[cell.category]
     half = abs(cell.mean - cell.bound)
     room = cell.mean - target.alpha if target.kind == "tail" else target.wait - cell.mean
-    if room <= 0:
-        return n0
+    if room <= 0:  # the mean misses, but not clearly: as many as allowed
+        return problem.spec.certify.max_replications
     return math.ceil(n0 * (half / room) ** 2 * _POWER_FACTOR)
 
 
+def clearly_short(problem: Problem, cell: CellLevel) -> bool:
+    """Whether a cell misses its target beyond doubt: even the other side of its
+    confidence interval (the mean's distance to the bound, mirrored) misses it."""
+    target = problem.targets[cell.category]
+    other = 2 * cell.mean - cell.bound
+    return other < target.alpha if target.kind == "tail" else other > target.wait
+
+
 def undecided(problem: Problem, cells: list[CellLevel]) -> list[CellLevel]:
-    """Cells short on their bound whose point estimate meets the target."""
-    return [c for c in cells if c.short and _mean_meets(problem, c)]
+    """Cells short on their bound but not clearly short (:func:`clearly_short`): their
+    point estimate meets the target, or misses it by less than its noise."""
+    return [c for c in cells if c.short and not clearly_short(problem, c)]
 
 
 def extended_size(problem: Problem, cells: list[CellLevel], replications: int) -> int:
@@ -364,16 +373,11 @@ def final_check(problem: Problem, solution: Solution, seed: int, replications: i
     cfg = problem.spec.certify
     pilot = cell_levels(problem, simulate_plan(problem, solution, seed, replications, workers),
                         cfg.criterion, cfg.min_tickets)
-    if cfg.criterion != "lcb" or any(c.short and not _mean_meets(problem, c) for c in pilot):
+    if cfg.criterion != "lcb" or any(c.short and clearly_short(problem, c) for c in pilot):
         return Check(pilot, 0, replications)
     size = extended_size(problem, pilot, replications)
     runs = simulate_plan(problem, solution, seed + VERDICT_SEED_STEP, size, workers)
     return Check(cell_levels(problem, runs, cfg.criterion, cfg.min_tickets), replications, size)
-
-
-def _mean_meets(problem: Problem, cell: CellLevel) -> bool:
-    target = problem.targets[cell.category]
-    return cell.mean >= target.alpha if target.kind == "tail" else cell.mean <= target.wait
 
 
 def iteration_record(problem: Problem, solution: Solution, cells: list[CellLevel], kind: str,
