@@ -122,27 +122,27 @@ def _check(plan: Plan, hall: _Hall) -> None:
     weekends = sc.calendar.weekends if sc.calendar else ("sat", "sun")
     for r in plan.rows.itertuples():
         if r.hour not in open_hours:
-            raise InputError(plan.path, f"row {r.row}, column '{col['hour']}'",
+            raise InputError(plan.path, f"row {r.row}, column {col['hour']}",
                              f"hour {r.hour:02d}:00 is outside the opening hours ({opening})")
         if r.item and r.item not in sc.categories:
-            raise InputError(plan.path, f"row {r.row}, column '{col['item']}'",
+            raise InputError(plan.path, f"row {r.row}, column {col['item']}",
                              f"unknown item {r.item!r} (the scenario's items: "
                              f"{', '.join(sc.categories)})")
         if r.weekday >= 0 and WEEKDAYS[r.weekday] in weekends:
-            raise InputError(plan.path, f"row {r.row}, column '{col['weekday']}'",
+            raise InputError(plan.path, f"row {r.row}, column {col['weekday']}",
                              f"{WEEKDAYS[r.weekday]} is not a working day of the scenario "
                              f"(weekends: {', '.join(weekends)})")
     ids = [g.id for g in sc.windows]
     for g in plan.groups:
         if g not in ids:
-            raise InputError(plan.path, f"column '{col['group:' + g]}'",
+            raise InputError(plan.path, f"column {col['group:' + g]}",
                              f"staff for window group {g!r}, but the scenario has no such "
                              f"group (groups: {', '.join(ids)})")
     if "weekday" in col:
         working = [w for w in range(7) if WEEKDAYS[w] not in weekends]
         missing = [WEEKDAYS[w] for w in working if w not in set(plan.rows["weekday"])]
         if missing:
-            raise InputError(plan.path, f"column '{col['weekday']}'",
+            raise InputError(plan.path, f"column {col['weekday']}",
                              f"no row for the working day(s) {', '.join(missing)}: a plan by "
                              "weekday gives every working day")
 
@@ -154,7 +154,7 @@ def _one_per_hour(plan: Plan, name: str) -> pd.Series:
         values = part[name].to_numpy()
         if np.ptp(values) > 0:
             bad = part.iloc[int(np.argmax(values != values[0]))]
-            raise InputError(plan.path, f"row {int(bad['row'])}, column '{plan.columns[name]}'",
+            raise InputError(plan.path, f"row {int(bad['row'])}, column {plan.columns[name]}",
                              f"staff at {int(bad['hour']):02d}:00 differs from another row of "
                              "that hour (a scenario has one schedule for every day and item: "
                              "write one plan per day type)")
@@ -259,7 +259,7 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
         per = _one_per_hour(plan, name)
         if name == "clerks_seen":
             if relation is None:
-                raise InputError(plan.path, f"column '{plan.columns[name]}'",
+                raise InputError(plan.path, f"column {plan.columns[name]}",
                                  "clerks seen need the clerks-to-windows relation a calibration "
                                  "records in the scenario's comments (hallsim calibrate writes "
                                  "it); give windows instead")
@@ -300,8 +300,8 @@ def _hours_text(hours: list[int]) -> str:
 def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> Forecast:
     """The calibrated scenario carried to the plan's period (see the module doc)."""
     calibrated = Path(calibrated)
+    hall = _grid(load_scenario(calibrated))  # a missing or bad file: InputError
     text = calibrated.read_text(encoding="utf-8")
-    hall = _grid(load_scenario(calibrated))
     sc = hall.scenario
     _check(plan, hall)
     counts = hall.counts()

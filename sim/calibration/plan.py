@@ -111,14 +111,14 @@ def read_plan(path: str | Path) -> Plan:
         found = _field_of(col)
         if found is None:
             known = ", ".join(h[0] for h in HEADERS.values())
-            raise InputError(str(path), f"column '{col}'",
+            raise InputError(str(path), f"column {col}",
                              f"unknown column (known: {known}, 'windows <group>'; Chinese "
                              "headers as in docs/calibration.md)")
         name, group = found
         if name == "group":
             groups[group] = str(col)
         elif name in fields:
-            raise InputError(str(path), f"column '{col}'",
+            raise InputError(str(path), f"column {col}",
                              f"a second column for {name} (first: '{fields[name]}')")
         else:
             fields[name] = str(col)
@@ -127,15 +127,15 @@ def read_plan(path: str | Path) -> Plan:
             raise InputError(str(path), need, f"required column missing ({need} or "
                                               f"{' / '.join(HEADERS[need][1:])})")
     if "windows" in fields and "clerks_seen" in fields:
-        raise InputError(str(path), f"column '{fields['clerks_seen']}'",
+        raise InputError(str(path), f"column {fields['clerks_seen']}",
                          "give staff either as windows or as clerks seen, not both")
     if groups and ("windows" in fields or "clerks_seen" in fields):
-        raise InputError(str(path), f"column '{next(iter(groups.values()))}'",
+        raise InputError(str(path), f"column {next(iter(groups.values()))}",
                          "give staff either per group or as one total, not both")
     out = pd.DataFrame({"row": np.arange(len(raw)) + 2})
 
     def where(k: int, name: str) -> str:
-        return f"row {k + 2}, column '{name}'"
+        return f"row {k + 2}, column {name}"
 
     hours = []
     for k, v in enumerate(raw[fields["hour"]]):
