@@ -39,6 +39,14 @@ def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
 
 
+def fit_text(ctx: Context, fit: dict[str, Any] | None) -> str:
+    """A fitted distribution in short, in the page's language ("-" when none)."""
+    if not fit:
+        return "-"
+    return ctx.t("{family}, mean {mean} min, cv {cv}").format(
+        family=fit["family"], mean=f"{fit['mean']:.2f}", cv=f"{fit['cv']:.2f}")
+
+
 def check_upload(name: str, size: int) -> str:
     """The workspace name of an uploaded log, or InputError (bad name, too large)."""
     clean = safe_name(name, "upload")
@@ -158,8 +166,12 @@ def panel(ctx: Context) -> None:
             "calibrate-summary")
         table([ctx.t("item"), ctx.t("department"), ctx.t("tickets"), ctx.t("service"),
                ctx.t("patience")],
-              [[i["item"], i["department"], f"{i['tickets']:,}", i["service"], i["patience"]]
-               for i in res["items"]], "calibrate-items", ctx.t("Items"))
+              [[i["item"], i["department"], f"{i['tickets']:,}", fit_text(ctx, i["service"]),
+                fit_text(ctx, i["patience"])] for i in res["items"]],
+              "calibrate-items", ctx.t("Items"))
+        ui.label(ctx.t("The basis of every fit (sample size, family chosen, goodness of fit) "
+                       "is in the calibration report below and as a comment in the "
+                       "scenario file.")).classes("text-caption")
         table([ctx.t("window group"), ctx.t("serves"), ctx.t("windows"), ctx.t("tickets")],
               [[g["group"], ", ".join(g["serves"]), str(g["windows"]), f"{g['tickets']:,}"]
                for g in res["groups"]], "calibrate-groups", ctx.t("Window groups inferred"))

@@ -121,6 +121,11 @@ def _mapping(columns: dict[str, str] | None) -> Any:
     return Mapping.model_validate({"columns": changed}) if changed else None
 
 
+def _fit(fit: Any) -> dict[str, Any]:
+    """A fitted distribution in short: family, mean (minutes) and coefficient of variation."""
+    return {"family": fit.family, "mean": float(fit.mean), "cv": float(fit.cv)}
+
+
 def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, out: str,
                   report_dir: str, target: float = 20.0, lang: str = "en",
                   progress: Progress = _no_progress) -> dict[str, Any]:
@@ -141,8 +146,9 @@ def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, o
     calibration_report(cal, report_dir)
     progress(3, 3)
     items = [{"item": f.name, "department": f.department, "tickets": f.tickets,
-              "service": f.service.comment(), "service_mean": f.service.mean,
-              "patience": f.patience.comment() if f.patience else ""}
+              "service": _fit(f.service), "service_basis": f.service.comment(),
+              "patience": _fit(f.patience) if f.patience else None,
+              "patience_basis": f.patience.comment() if f.patience else ""}
              for f in cal.items.values()]
     groups = [{"group": g.id, "serves": list(g.serves), "windows": len(g.windows),
                "tickets": g.tickets} for g in cal.groups]
