@@ -96,8 +96,8 @@ class JobView:
     def __init__(self, ctx: Context, name: str, on_done: Callable[[Job], None]) -> None:
         self.ctx, self.on_done, self.job = ctx, on_done, None
         with ui.row().classes("items-center w-full gap-2"):
-            self.bar = tid(ui.linear_progress(value=0, show_value=False).classes("w-64"),
-                           f"{name}-progress")
+            self.bar = tid(ui.linear_progress(value=0, show_value=False)
+                           .props("animation-speed=200").classes("w-64"), f"{name}-progress")
             self.state = tid(ui.label(""), f"{name}-state")
             self.cancel = tid(ui.button(ctx.t("Cancel"), on_click=self._cancel)
                               .props("flat color=negative"), f"{name}-cancel")

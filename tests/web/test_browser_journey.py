@@ -56,7 +56,7 @@ def test_from_a_ticket_log_to_an_exported_staffing_plan(tmp_path: Path) -> None:
         b.shot("calibrate")
         b.by("backtest-start").click()
         b.by("backtest-summary").wait_for(timeout=120_000)
-        b.by("backtest-summary").scroll_into_view_if_needed()
+        b.by("backtest-chart-wait_mean").scroll_into_view_if_needed()
         b.shot("backtest")
         b.by("calibrate-open").click()
         page.get_by_text("当前方案：示例大厅").wait_for()
