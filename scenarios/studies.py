@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN = "<!-- studies.py: {id} -->"
 END = "<!-- /studies.py -->"
@@ -46,7 +48,7 @@ class Command:
 
     key: str
     argv: tuple[str, ...]
-    output: str  # the JSON file it writes, relative to ``{dir}``
+    output: str  # the JSON (or scenario YAML) file it writes, relative to ``{dir}``
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,15 @@ COMMANDS = {c.key: c for c in (
                                 "--json", "{dir}/avg.json"), "avg.json"),
     Command("hotline-peak", ("run", "scenarios/tianjin_hotline/peak_day.yaml", "-r", "3",
                              "--json", "{dir}/peak.json"), "peak.json"),
+    Command("yumen-auto", ("optimize", "scenarios/yumen/before.yaml", "--spec",
+                           "scenarios/yumen/optimize_auto.yaml", "--scenario-out",
+                           "{dir}/auto.yaml", "--json", "{dir}/auto.json"), "auto.json"),
+    Command("yumen-y11", ("optimize", "scenarios/yumen/before.yaml", "--spec",
+                          "scenarios/yumen/optimize_y11.yaml", "--scenario-out",
+                          "{dir}/y11.yaml", "--json", "{dir}/y11.json"), "y11.json"),
+    Command("hotline-optimise", ("optimize", "scenarios/tianjin_hotline/peak_day.yaml",
+                                 "--spec", "scenarios/tianjin_hotline/optimize_peak.yaml",
+                                 "--scenario-out", "{dir}/staffed.yaml"), "staffed.yaml"),
 )}
 
 
@@ -211,6 +222,36 @@ def yumen_reported(out: Outputs) -> list[str]:
     ]
 
 
+# the optimiser's window types as the README names them, and where each plan puts the
+# five low-volume departments: the author's reading of the allocation (checked by eye
+# when the script rewrites the table; the figures beside it are the commands')
+YUMEN_TYPES = {"商事登记区": "商事登记", "社会事务区": "社会事务", "不动产区": "不动产",
+               "项目审批区": "项目审批", "CHAIN-market_regulation": "market regulation + tax",
+               "CHAIN-real_estate": "real estate + housing fund", "ZONE-社会事务": "social zone",
+               "ZONE-项目审批": "project zone", "FULL": "one full window"}
+YUMEN_PLANS = (
+    ("yumen-y11", "Yumen's pairing (Y11)",
+     "culture & tourism, health → business zone; agriculture, water → project zone; civil "
+     "affairs → social zone"),
+    ("yumen-auto", "optimiser (`auto`)",
+     "**agriculture, water → project zone; civil affairs → social zone** (as Y11); **culture "
+     "& tourism, health → the one full window** (not market regulation)"),
+)
+
+
+def yumen_plans(out: Outputs) -> list[str]:
+    """The optimiser's least-cost plans: Yumen's pairing and the automatic types."""
+    rows = ["| plan | windows | window-hours a day | cost | where the five low-volume "
+            "departments go |", "|---|---|---|---|---|"]
+    for key, name, where in YUMEN_PLANS:
+        doc = out[key]
+        types = ", ".join(f"{YUMEN_TYPES.get(t, t)} {w['max']}" for t, w in doc["windows"].items()
+                          if w["max"] > 0)
+        rows.append(f"| {name} | {types} = {doc['headcount']} | {doc['window_hours']:.0f} | "
+                    f"{doc['cost']:.0f} | {where} |")
+    return rows
+
+
 # --- Tianjin hotline: hallsim run on the average and the peak day --------------------
 
 def answered_by_erlang_a(path: str) -> float:
@@ -269,13 +310,61 @@ def hotline_reported(out: Outputs) -> list[str]:
     ]
 
 
+def seats_for_answered(lam_per_hour: float, handling: float, patience: float,
+                       share: float) -> int:
+    """The fewest seats with which Erlang A answers ``share`` of the calls."""
+    from sim.stats.theory import erlang_a
+
+    c = 1
+    while 1.0 - erlang_a(lam_per_hour / 60.0, 1.0 / handling, 1.0 / patience, c).p_abandon \
+            < share:
+        c += 1
+    return c
+
+
+def hotline_seats(out: Outputs) -> list[str]:
+    """Seats per stretch of the peak day: the optimiser's plan, Erlang A's for 98 %
+    answered, and today's."""
+    from sim.scenario.clock import parse_hhmm
+    from sim.scenario.model import load_scenario
+
+    peak = load_scenario(ROOT / "scenarios/tianjin_hotline/peak_day.yaml")
+    (cat,) = peak.categories.values()
+    (today,) = peak.windows
+    starts = sorted(parse_hhmm(k) for k in dict(cat.arrivals_per_hour))
+    ends = starts[1:] + [1440.0]
+    (plan,) = out["hotline-optimise"]["windows"]
+    staffed = [_rate(plan["schedule"], t) for t in starts]
+    names = [f"{int(a) // 60:02d}" + (f"–{int(b) // 60:02d}" if b - a > 60 else "")
+             for a, b in zip(starts, ends)]
+    erlang = [seats_for_answered(_rate(cat.arrivals_per_hour, t), cat.service.mean,
+                                 cat.patience.mean, 0.98) for t in starts]
+    best = max(staffed)
+
+    def cells(values: list[float], bold: float | None = None) -> str:
+        return " | ".join(f"**{v:.0f}**" if v == bold else f"{v:.0f}" for v in values)
+
+    return [
+        "| hours | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+        f"| seats, optimiser (98 % within 30 s, Erlang C) | {cells(staffed, best)} |",
+        f"| seats, Erlang A (98 % answered, patience {cat.patience.mean:g} min; above) | "
+        f"{cells(erlang)} |",
+        f"| seats staffed today (H5) | {cells([today.staffed_at(t) for t in starts])} |",
+    ]
+
+
 TABLES = {t.id: t for t in (
     Table("cangzhou-compare", "scenarios/cangzhou/README.md", ("cangzhou",), cangzhou_compare),
     Table("cangzhou-reported", "scenarios/cangzhou/README.md", ("cangzhou",), cangzhou_reported),
     Table("yumen-decompose", "scenarios/yumen/README.md", ("yumen",), yumen_decompose),
     Table("yumen-reported", "scenarios/yumen/README.md", ("yumen",), yumen_reported),
+    Table("yumen-plans", "scenarios/yumen/README.md", ("yumen-auto", "yumen-y11"),
+          yumen_plans),
     Table("hotline-reported", "scenarios/tianjin_hotline/README.md",
           ("hotline-average", "hotline-peak"), hotline_reported),
+    Table("hotline-seats", "scenarios/tianjin_hotline/README.md", ("hotline-optimise",),
+          hotline_seats),
 )}
 
 
@@ -287,7 +376,8 @@ def run_commands(keys: set[str], folder: Path) -> Outputs:
         argv = [a.replace("{dir}", str(folder)) for a in cmd.argv]
         subprocess.run([sys.executable, "-m", "sim.cli.main", *argv, "-q"], cwd=ROOT,
                        check=True, stdout=subprocess.DEVNULL)
-        out[key] = json.loads((folder / cmd.output).read_text(encoding="utf-8"))
+        text = (folder / cmd.output).read_text(encoding="utf-8")
+        out[key] = yaml.safe_load(text) if cmd.output.endswith(".yaml") else json.loads(text)
     return out
 
 
