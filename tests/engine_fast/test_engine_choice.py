@@ -39,7 +39,6 @@ def _auto_engine():
 
 
 @pytest.mark.parametrize(("path", "field"), [
-    ("mechanisms/breaks_ab_backup.yaml", "windows[0].breaks"),
     ("mechanisms/guide_desk.yaml", "guide"),
     ("mechanisms/guide_none.yaml", "categories.社保.wrong_ticket"),
     ("mechanisms/online_30.yaml", "categories.企业开办.backoffice"),
@@ -51,9 +50,11 @@ def test_the_first_field_the_fast_engine_does_not_run_is_named(path: str, field:
 
 
 @pytest.mark.parametrize("path", ["quickstart.yaml", "mechanisms/kiosk_4.yaml",
+                                  "mechanisms/breaks_ab_backup.yaml",
                                   "mechanisms/appointments_50.yaml",
                                   "mechanisms/priority_elderly.yaml", "optimize/sinusoid.yaml"])
-def test_kiosks_appointments_priorities_and_schedules_are_within_the_fast_engine(path: str):
+def test_kiosks_breaks_appointments_priorities_and_schedules_are_within_the_fast_engine(
+        path: str):
     assert unsupported(load_scenario(SCENARIOS / path)) is None
 
 
@@ -85,8 +86,8 @@ def test_auto_falls_back_to_simpy_naming_the_field():
 
 @needs_numba
 def test_asking_for_the_fast_engine_where_it_cannot_run_is_bad_input():
-    with pytest.raises(InputError, match="does not run 'windows\\[0\\].breaks'"):
-        choose_engine(load_scenario(SCENARIOS / "mechanisms/breaks_ab_backup.yaml"), "fast")
+    with pytest.raises(InputError, match="does not run 'journeys'"):
+        choose_engine(load_scenario(SCENARIOS / "reforms/journey_bundle.yaml"), "fast")
 
 
 def test_without_numba_auto_falls_back_and_fast_asks_for_the_extra(monkeypatch):

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from sim.engine.arrivals import Customers, draw_customers  # noqa: E402
+from sim.engine.breaks import draw_break_plan  # noqa: E402
 from sim.engine.fast import unsupported  # noqa: E402
 from sim.engine.layout import HallLayout  # noqa: E402
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict  # noqa: E402
@@ -69,7 +70,7 @@ SPEEDS = (0.5, 1.0, 1.5, 2.0)
 @st.composite
 def halls(draw: st.DrawFn) -> tuple[Scenario, Customers]:
     """A small hall (random authorisation sets, call rules, speeds, schedules that drop
-    to zero, balking, priority levels, a lunch break) and whole-minute customers."""
+    to zero, breaks, balking, priority levels, a lunch break) and whole-minute customers."""
     items = ITEMS[:draw(st.integers(1, 4))]
     two_periods = draw(st.booleans())
     hours = ["08:00-12:00", "13:00-17:00"] if two_periods else ["08:00-17:00"]
@@ -95,6 +96,13 @@ def halls(draw: st.DrawFn) -> tuple[Scenario, Customers]:
             group["call_rule"] = draw(st.sampled_from(["oldest_first", "own_first"]))
         if draw(st.booleans()):
             group["speed"] = {c: draw(st.sampled_from(SPEEDS)) for c in serves}
+        if draw(st.booleans()):  # breaks due at whole minutes, some covered by a backup
+            group["breaks"] = {
+                "every": {"dist": "deterministic", "value": draw(st.integers(10, 120))},
+                "duration": {"dist": "deterministic", "value": draw(st.integers(1, 20))}}
+            if draw(st.booleans()):
+                group["breaks"]["backup"] = {"probability": 0.5, "delay": {
+                    "dist": "deterministic", "value": draw(st.integers(1, 5))}}
         if draw(st.booleans()):  # staffing that changes (to zero, too) while windows serve
             times = draw(st.lists(st.integers(1, 8 * 60), max_size=4, unique=True))
             steps = {"08:00": draw(st.integers(0, count))}
@@ -127,7 +135,9 @@ def halls(draw: st.DrawFn) -> tuple[Scenario, Customers]:
     if scenario.has_priorities:
         levels = [scenario.categories[items[c]].levels for c in category]
         level = np.array([draw(st.sampled_from(lv)) for lv in levels], dtype=np.int8)
-    return scenario, Customers(tuple(items), arrival, category, work, patience, level)
+    breaks = draw_break_plan(scenario, draw(st.integers(0, 99)), 0)
+    return scenario, Customers(tuple(items), arrival, category, work, patience, level,
+                               breaks=breaks)
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -165,7 +175,7 @@ def test_a_citizen_whose_patience_runs_out_at_the_call_is_still_served():
 def drawn_halls(draw: st.DrawFn) -> tuple[Scenario, int]:
     """A hall whose customers ``draw_customers`` draws: time-of-day profiles, day factors
     and a random day level, patience, balking, priority shares, self-service kiosks,
-    appointments with a reserved window, and staffing schedules (online applicants need a
+    appointments with a reserved window, staffing schedules and breaks (online applicants need a
     back office, which the fast engine leaves to SimPy)."""
     items = ITEMS[:draw(st.integers(1, 3))]
     categories: dict[str, Any] = {}
@@ -196,6 +206,9 @@ def drawn_halls(draw: st.DrawFn) -> tuple[Scenario, int]:
     if draw(st.booleans()):
         windows[0]["schedule"] = {"08:00": count, "10:30": draw(st.integers(0, count)),
                                   "13:00": count}
+    if draw(st.booleans()):
+        windows[0]["breaks"] = {"every": {"dist": "exponential", "mean": 60},
+                                "duration": {"dist": "exponential", "mean": 10}}
     if any("appointments" in c for c in categories.values()):
         windows.append({"id": "预约", "count": 1, "serves": ["*"],
                         "reserved_for_booked": True})

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.engine.arrivals import Customers
+from sim.engine.breaks import BreakPlan
 from sim.engine.fast.tables import FastTables
 from sim.engine.layout import HallLayout
 from sim.engine.records import Records
@@ -34,6 +35,20 @@ def ticket_queues(layout: HallLayout, customers: Customers) -> np.ndarray:
         for lv, q in levels.items():
             lookup[c, lv] = q
     return lookup[category, customers.level.astype(np.int64)]
+
+
+def _break_plan(plan: BreakPlan | None, n_windows: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """The windows' breaks as arrays: which windows take them, and per window its times on
+    duty before each break (``up[ptr[w]:ptr[w + 1]]``) and the breaks' lengths."""
+    ups = plan.up if plan is not None else (None,) * n_windows
+    downs = plan.down if plan is not None else (None,) * n_windows
+    has = np.array([u is not None for u in ups], dtype=np.int8)
+    ptr = np.zeros(n_windows + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum([len(u) if u is not None else 0 for u in ups])
+    up = np.array([x for u in ups if u is not None for x in u], dtype=np.float64)
+    down = np.array([x for d in downs if d is not None for x in d], dtype=np.float64)
+    return has, ptr, up, down, float(plan.until) if plan is not None else 0.0
 
 
 def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
@@ -64,12 +79,12 @@ def preload(layout: HallLayout) -> None:
 
 
 def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
-    """Simulate one replication of the hall alone on the compiled loop (no door, breaks,
-    cases or journeys: see :func:`sim.engine.fast.unsupported`)."""
+    """Simulate one replication of the hall alone on the compiled loop (no door, cases or
+    journeys: see :func:`sim.engine.fast.unsupported`)."""
     from sim.engine.fast.loop import run_loop
 
-    if customers.door is not None or customers.breaks is not None:
-        raise ValueError("the fast engine runs no guide desk, wrong tickets or breaks")
+    if customers.door is not None:
+        raise ValueError("the fast engine runs no guide desk or wrong tickets")
     kiosk = (customers.kiosk.sessions(customers.arrival, customers.category)
              if customers.kiosk is not None else None)
     hall = customers.in_hall()
@@ -86,14 +101,15 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     n_queues = len(layout.balk_at)
     q_off = np.zeros(n_queues + 1, dtype=np.int64)
     q_off[1:] = np.cumsum(np.bincount(queue, minlength=n_queues))
+    has_break, up_ptr, up, down, until = _break_plan(customers.breaks, len(layout.window_names))
     call, end, window, outcome, reached, dw, ds, de = run_loop(
         arrival, np.ascontiguousarray(hall.category, dtype=np.int32),
         np.ascontiguousarray(hall.work, dtype=np.float64), deadline, queue, order,
         tables.window_group, tables.speed, tables.group_first, tables.group_count,
         tables.initial_staff, tables.tier_ptr, tables.tier_q_ptr, tables.tier_q,
         tables.elig_ptr, tables.elig, tables.balk_at, q_off, tables.static_time,
-        tables.static_kind, tables.static_arg, tables.staff_group, tables.staff_target,
-        tables.open_at_start)
+        tables.static_kind, tables.static_arg, tables.n_hours, tables.staff_group,
+        tables.staff_target, tables.open_at_start, has_break, up_ptr, up, down, until)
     rows = np.lexsort((de, ds, dw))
     duty = np.column_stack((dw[rows].astype(np.float64), ds[rows], de[rows])).reshape(-1, 3)
     return Records(

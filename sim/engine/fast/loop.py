@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 #: event kinds on the calendar (``arg``: the window, the staff change's row, unused)
-EV_ARRIVAL, EV_END, EV_STAFF, EV_OPEN, EV_CLOSE = 0, 1, 2, 3, 4
+EV_ARRIVAL, EV_END, EV_STAFF, EV_OPEN, EV_CLOSE, EV_BREAK_DUE, EV_BREAK_OVER = 0, 1, 2, 3, 4, 5, 6
 #: ticket outcomes (the values of :mod:`sim.engine.records`)
 SERVED, ABANDONED, BALKED = 0, 1, 2
 
@@ -138,6 +138,15 @@ def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tai
 
 
 @njit(cache=True, inline="always")
+def _due_after(w, now, break_k, up_ptr, up, until, ht, hs, hp, ctr):
+    """Schedule window ``w``'s next break, ``up`` minutes after ``now`` (none beyond the
+    plan's last one or its end)."""
+    k = up_ptr[w] + break_k[w]
+    if k < up_ptr[w + 1] and now + up[k] < until:
+        _push(ht, hs, hp, ctr, now + up[k], EV_BREAK_DUE, w)
+
+
+@njit(cache=True, inline="always")
 def _ring(first, head, k, count):
     """Where the ``k``-th idle window of a group sits in its ring buffer (``k <= count``;
     no division)."""
@@ -180,10 +189,11 @@ def _room(dw, ds, de, dn, need):
 def run_loop(arrival, category, work, deadline, queue, order,
              window_group, speed, group_first, group_count, initial_staff,
              tier_ptr, tier_q_ptr, tier_q, elig_ptr, elig, balk_at, q_off,
-             static_time, static_kind, static_arg, staff_group, staff_target,
-             open_at_start):
+             static_time, static_kind, static_arg, n_hours, staff_group, staff_target,
+             open_at_start, has_break, up_ptr, up, down, until):
     """Run one replication; return ``(call, end, window, outcome, reached, duty window,
-    duty start, duty end, final clock)`` (duty rows unsorted)."""
+    duty start, duty end)`` (duty rows unsorted). Windows with ``has_break`` take breaks:
+    ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on duty before each, ``down`` its length."""
     n = arrival.shape[0]
     n_windows = window_group.shape[0]
     n_groups = group_count.shape[0]
@@ -224,6 +234,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
         off_len[g] = count - on
         staffed[g] = on
     current = np.full(n_windows, -1, dtype=np.int64)
+    pending = np.zeros(n_windows, dtype=np.int8)  # a break due while serving
+    break_k = np.zeros(n_windows, dtype=np.int64)  # the next break's index
     since = np.full(n_windows, -1.0)
     cap = 4 * n_windows + 16
     dw = np.empty(cap, dtype=np.int64)
@@ -232,7 +244,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
     dn = np.zeros(1, dtype=np.int64)
     # the calendar
     n_static = static_time.shape[0]
-    size = n_static + n_windows + 2
+    size = n_static + 2 * n_windows + 2
     ht = np.empty(size)
     hs = np.empty(size, dtype=np.int64)
     hp = np.empty(size, dtype=np.int64)  # payload: arg * 8 + kind
@@ -247,14 +259,23 @@ def run_loop(arrival, category, work, deadline, queue, order,
             for k in range(idle_len[g]):
                 _duty_begin(idle[_ring(group_first[g], idle_head[g], k, group_count[g])], 0.0,
                             since)
-    for k in range(n_static):
+    for k in range(n_static):  # openings and closings, each window's first break, staffing
+        if k == n_hours:
+            for w in range(n_windows):
+                if has_break[w]:
+                    _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
         _push(ht, hs, hp, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
+    if n_hours == n_static:
+        for w in range(n_windows):
+            if has_break[w]:
+                _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
     next_arrival = 0
     env_now = 0.0
     while ctr[1] > 0:
         if dn[0] + n_windows > dw.shape[0]:  # room for every row one event may add
             dw, ds, de = _room(dw, ds, de, dn, n_windows)
         env_now, kind, arg = _pop(ht, hs, hp, ctr)
+        due = -1  # a window back from a break: its next break is scheduled after its call
         # what becomes of one ticket: (ticket, group to call for, window to start)
         if kind == EV_ARRIVAL:
             k = next_arrival
@@ -308,6 +329,11 @@ def run_loop(arrival, category, work, deadline, queue, order,
             outcome[i] = SERVED
             current[w] = -1
             g = window_group[w]
+            if pending[w]:  # due for a break while serving: it goes now
+                pending[w] = 0
+                _duty_end(w, now, since, dw, ds, de, dn)
+                _push(ht, hs, hp, ctr, env_now + down[up_ptr[w] + break_k[w]], EV_BREAK_OVER, w)
+                continue
             if leaving[g] > 0:
                 leaving[g] -= 1
                 off[group_first[g] + off_len[g]] = w
@@ -363,6 +389,51 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     if is_open:
                         _duty_begin(w, now, since)
             continue
+        elif kind == EV_BREAK_DUE:
+            w = arg
+            g = window_group[w]
+            if current[w] >= 0:  # busy: it goes when this customer is done
+                pending[w] = 1
+                continue
+            pos = -1
+            for k in range(idle_len[g]):
+                if idle[_ring(group_first[g], idle_head[g], k, group_count[g])] == w:
+                    pos = k
+                    break
+            if pos < 0:  # off duty by the schedule: no break to take, the next one later
+                break_k[w] += 1
+                _due_after(w, env_now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
+                continue
+            for k in range(pos, idle_len[g] - 1):  # out of the idle line, the rest in order
+                idle[_ring(group_first[g], idle_head[g], k, group_count[g])] = \
+                    idle[_ring(group_first[g], idle_head[g], k + 1, group_count[g])]
+            idle_len[g] -= 1
+            _duty_end(w, env_now, since, dw, ds, de, dn)
+            _push(ht, hs, hp, ctr, env_now + down[up_ptr[w] + break_k[w]], EV_BREAK_OVER, w)
+            continue
+        elif kind == EV_BREAK_OVER:  # back: leaves if the schedule dropped one, else calls
+            w = arg
+            now = env_now
+            g = window_group[w]
+            break_k[w] += 1
+            i = -1
+            if leaving[g] > 0:
+                leaving[g] -= 1
+                off[group_first[g] + off_len[g]] = w
+                off_len[g] += 1
+            else:
+                i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head,
+                              q_tail, waiting, deadline, outcome, end, queue, q_waiting,
+                              reached)
+                if i < 0:
+                    idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
+                    idle_len[g] += 1
+                    if is_open:
+                        _duty_begin(w, now, since)
+            if i < 0:
+                _due_after(w, env_now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
+                continue
+            due = w
         else:  # the hall opens (idle windows come on duty) or closes (they go off)
             is_open = kind == EV_OPEN
             for g in range(n_groups):
@@ -381,6 +452,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
         _duty_begin(w, now, since)
         _push(ht, hs, hp, ctr, env_now + work[i] * speed[window_group[w], category[i]],
               EV_END, w)
+        if due >= 0:
+            _due_after(due, env_now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
     dw, ds, de = _room(dw, ds, de, dn, n_windows)
     for w in range(n_windows):  # nothing left to do: every window goes home
         _duty_end(w, env_now, since, dw, ds, de, dn)

@@ -2,14 +2,13 @@
 not, and :func:`available` tells whether numba is installed (the ``[fast]`` extra).
 
 Covered: time-of-day arrivals with day factors and a random day level, categories and
-authorisation sets, window groups with schedules and speed factors, both call rules,
-balking and reneging (lazy, with the ``reached`` moment), priority levels (with
-appointments' booked level and windows reserved for booked tickets) and self-service
-kiosks (drawn up front, as in the SimPy engine); online applicants take no ticket either,
-but their cases go to the back office. Left to the SimPy
-engine: random breaks, the guide desk and wrong tickets, walking to the window
-(``layout.walking``), and whatever follows tickets beyond the window (back office cases,
-returns, journeys).
+authorisation sets, window groups with schedules, speed factors and random breaks (with
+the AB backup, drawn up front), both call rules, balking and reneging (lazy, with the
+``reached`` moment), priority levels (with appointments' booked level and windows
+reserved for booked tickets) and self-service kiosks (drawn up front, as in the SimPy
+engine). Left to the SimPy engine: the guide desk and wrong tickets, walking to the
+window (``layout.walking``), and whatever follows tickets beyond the window (back office
+cases, returns, journeys; online applicants' cases go to the back office).
 """
 
 from __future__ import annotations
@@ -37,9 +36,6 @@ def available() -> bool:
 
 def unsupported(scenario: Scenario) -> str | None:
     """The first field of ``scenario`` the fast engine does not run (``None``: it runs all)."""
-    for gi, g in enumerate(scenario.windows):
-        if g.breaks is not None:
-            return f"windows[{gi}].breaks"
     if scenario.guide is not None:
         return "guide"
     for name, cat in scenario.categories.items():

@@ -3,7 +3,8 @@
 :class:`FastTables` turns a :class:`~sim.engine.layout.HallLayout` (tuples of tuples) into
 index arrays with offsets (CSR style: ``ptr[k]:ptr[k + 1]`` is row ``k``) and lists the
 events the SimPy engine schedules before its run starts (openings, closings and staff
-changes), in the order it schedules them (``docs/engine-order.md``).
+changes; each window's first break comes between them), in the order it schedules them
+(``docs/engine-order.md``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class FastTables:
     static_time: np.ndarray  # events scheduled before the run, in scheduling order
     static_kind: np.ndarray
     static_arg: np.ndarray  # a staff change's row in staff_group / staff_target
+    n_hours: int  # the first n_hours are openings and closings, the rest staff changes
     staff_group: np.ndarray
     staff_target: np.ndarray
     open_at_start: bool
@@ -66,7 +68,8 @@ class FastTables:
                 kinds.append(OPENING)
             times.append(end)
             kinds.append(CLOSING)
-        args = [0] * len(times)
+        n_hours = len(times)
+        args = [0] * n_hours
         staff: list[tuple[int, int]] = []
         for d in range(days):
             for t, gi, target in layout.staff_changes:
@@ -86,7 +89,7 @@ class FastTables:
             balk_at=np.array(layout.balk_at, dtype=np.int64),
             static_time=np.array(times, dtype=np.float64),
             static_kind=np.array(kinds, dtype=np.int8),
-            static_arg=np.array(args, dtype=np.int64),
+            static_arg=np.array(args, dtype=np.int64), n_hours=n_hours,
             staff_group=np.array([g for g, _ in staff], dtype=np.int64),
             staff_target=np.array([n for _, n in staff], dtype=np.int64),
             open_at_start=any(s <= 0.0 for s, _e in layout.open_periods),
