@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 from operator import itemgetter
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import simpy
 from simpy.events import NORMAL
@@ -138,10 +138,36 @@ class Mechanism:
         return records
 
 
-def _hooks(parts: Sequence[Mechanism], name: str) -> list[Callable[..., object]]:
+def _hooks(parts: Sequence[Mechanism], name: str) -> list[Callable[..., Any]]:
     """The bound ``name`` hooks of the parts that override it, in order."""
     default = getattr(Mechanism, name)
     return [getattr(p, name) for p in parts if getattr(type(p), name) is not default]
+
+
+def _first_true(hooks: list[Callable[..., bool]]) -> Callable[..., bool] | None:
+    """One callable for ``hooks`` that calls them in order until one returns True (and
+    says whether one did); the hook itself if there is one, ``None`` if there is none."""
+    if len(hooks) <= 1:
+        return hooks[0] if hooks else None
+    return lambda *args: any(hook(*args) for hook in hooks)
+
+
+def _all(hooks: list[Callable[..., Any]]) -> Callable[..., None] | None:
+    """One callable for ``hooks`` that calls every one in order (``None``: none)."""
+    if len(hooks) <= 1:
+        return hooks[0] if hooks else None
+
+    def every(*args: Any) -> None:
+        for hook in hooks:
+            hook(*args)
+    return every
+
+
+def _total(hooks: list[Callable[..., float]]) -> Callable[..., float] | None:
+    """One callable for ``hooks`` that sums what they return (``None``: none)."""
+    if len(hooks) <= 1:
+        return hooks[0] if hooks else None
+    return lambda *args: sum(hook(*args) for hook in hooks)
 
 
 class HallCore:
@@ -163,10 +189,10 @@ class HallCore:
                  "duty", "log", "flow", "_parts", "_trace",
                  "_window_speed", "_window_group", "_end_callbacks", "_end_events",
                  "_schedule", "_idle_of", "_single",
-                 "_followed", "_on_duty_since", "_timetable", "_next_for",
+                 "_followed", "_on_duty_since", "_timetable",
                  "_arrival", "_category", "_work", "_call", "_end", "_window", "_outcome",
-                 "_waiting", "_queue", "_start", "_served_hooks", "_freed_hooks",
-                 "_reached_hooks", "_lead_hooks")
+                 "_waiting", "_queue", "_call_rule", "_served", "_freed", "_reached",
+                 "_lead")
 
     def __init__(self, layout: HallLayout, first: Customers, parts: Sequence[Mechanism] = (),
                  trace: list[TraceRow] | None = None) -> None:
@@ -194,7 +220,7 @@ class HallCore:
         self.duty = DutyLog(len(self.serving))
         self._on_duty_since = self.duty.since
         self.queues = [CategoryQueue(b, t, self._abandon, self._reach) for b in layout.balk_at]
-        self._next_for = CallRule(self.queues, layout.tiers, t, self._reach).next_for
+        self._call_rule = CallRule(self.queues, layout.tiers, t, self._reach)
         self.rosters: list[Roster] = []
         first_window = 0
         for gi, count in enumerate(layout.group_counts):
@@ -213,17 +239,16 @@ class HallCore:
         self._timetable = Timetable(self.env, layout, self.rosters, self.duty, self.log,
                                     self.come_on_duty)
         self._parts = tuple(parts)
-        self._served_hooks = _hooks(parts, "served")
-        self._freed_hooks = _hooks(parts, "freed")
-        self._reached_hooks = _hooks(parts, "reached")
-        self._lead_hooks = _hooks(parts, "lead")
-        # a call with lead time (walking to the window) only where a part adds it
-        self._start = self._start_after_lead if self._lead_hooks else self._start_service
+        # each hook point: one callable for the parts' hooks, None where no part has one
+        self._served = _first_true(_hooks(parts, "served"))
+        self._freed = _first_true(_hooks(parts, "freed"))
+        self._reached = _all(_hooks(parts, "reached"))
+        self._lead = _total(_hooks(parts, "lead"))
         self._followed = True  # until run() knows better
         for part in parts:
             part.attach(self)
         # the first arrival is scheduled last (see the class's text)
-        TicketDispenser(self.env, t.arrival, first.arrival, self.admit)
+        TicketDispenser(self.env, t.arrival, first.arrival, self)
 
     # --- run --------------------------------------------------------------------------
 
@@ -238,7 +263,7 @@ class HallCore:
         # a service end needs more than the next call only with a trace, a flow or a part
         # that acts on it
         self._followed = self.log is not None or flow is not None \
-            or bool(self._served_hooks) or bool(self._freed_hooks)
+            or self._served is not None or self._freed is not None
         self.env.run()
         for w in range(len(self.serving)):  # nothing left to do: every window goes home
             self.duty.end(w, self.env.now)
@@ -283,15 +308,24 @@ class HallCore:
         self._end[i] = now
         self._outcome[i] = SERVED
         self.serving[w] = -1
-        if self._followed and self._after_service(i, w, now):
-            return
+        if self._followed:  # a trace, a flow or a part acts on a service end
+            if self.log:
+                self.log((now, "end", i, w))
+            served = self._served  # a part may take the customer on
+            if served is None or not served(i, w, now):
+                flow = self.flow
+                if flow is not None and flow.owns(i):
+                    flow.served(i, self._arrival[i], now)
+            freed = self._freed  # a part may hold the window
+            if freed is not None and freed(w, now):
+                return
         roster = self.roster_of[w]
         if roster.leaving and roster.leaves_after_service(w):
             self.duty.end(w, now)
             return
         queue = self._single[w]
         nxt = queue.take(now) if queue is not None \
-            else self._next_for(self._window_group[w], now)
+            else self._call_rule.next_for(self._window_group[w], now)
         if nxt >= 0:
             self._start(w, nxt, now)
         else:
@@ -299,30 +333,10 @@ class HallCore:
             if not self._timetable.open:
                 self.duty.end(w, now)
 
-    def _after_service(self, i: int, w: int, now: float) -> bool:
-        """What follows ticket ``i``'s service at window ``w``: the trace row, the parts
-        told (one may take the customer on), else the flow told; True if a part now
-        holds the window."""
-        if self.log:
-            self.log((now, "end", i, w))
-        for served in self._served_hooks:
-            if served(i, w, now):
-                break
-        else:
-            flow = self.flow
-            if flow is not None and flow.owns(i):
-                flow.served(i, self._arrival[i], now)
-        for freed in self._freed_hooks:  # noqa: SIM110 - no generator made per service
-            if freed(w, now):
-                return True
-        return False
-
-    # --- steps ------------------------------------------------------------------------
-
     def come_on_duty(self, w: int, now: float) -> None:
         """Window ``w`` (off duty, or back from a break) comes on at ``now``: it calls the
         next ticket, or waits idle (on duty while the hall is open)."""
-        i = self._next_for(self._window_group[w], now)
+        i = self._call_rule.next_for(self._window_group[w], now)
         if i >= 0:
             self._start(w, i, now)
         else:
@@ -348,15 +362,18 @@ class HallCore:
         else:
             queue.push(i)
 
-    def _start_service(self, w: int, i: int, now: float, lead: float = 0.0) -> None:
-        """Window ``w`` calls ticket ``i`` at ``now``; the service starts ``lead`` later."""
+    def _start(self, w: int, i: int, now: float) -> None:
+        """Window ``w`` calls ticket ``i`` at ``now``; the service starts when the parts'
+        lead time (none without a part that adds it) has passed."""
         self._waiting[i] = False
         self._call[i] = now
         self._window[i] = w
         self.serving[w] = i
         if self._on_duty_since[w] < 0:  # serving while the hall is closed
             self.duty.begin(w, now)
-        delay = self._work[i] * self._window_speed[w][self._category[i]] + lead
+        delay = self._work[i] * self._window_speed[w][self._category[i]]
+        if self._lead is not None:
+            delay += self._lead(w, i, now)
         ev = self._end_events[w]
         if ev is None:  # the window's first service: its event is made
             ev = self._end_events[w] = Timeout(self.env, delay)
@@ -366,18 +383,11 @@ class HallCore:
         if self.log:
             self.log((now, "call", i, w))
 
-    def _start_after_lead(self, w: int, i: int, now: float) -> None:
-        """:meth:`_start_service` with the parts' lead time between call and service."""
-        lead = 0.0
-        for hook in self._lead_hooks:
-            lead += cast(float, hook(w, i, now))
-        self._start_service(w, i, now, lead)
-
     def _reach(self, i: int) -> None:
         """A window reached ticket ``i``, whose holder had gone: the queue system's
         called-but-gone (过号) moment; the parts are told, the ticket abandoned."""
-        for reached in self._reached_hooks:
-            reached(i, self.env.now)
+        if self._reached is not None:
+            self._reached(i, self.env.now)
         self._abandon(i)
 
     def _abandon(self, i: int) -> None:

@@ -12,27 +12,36 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
+from typing import Protocol
 
 import numpy as np
 import simpy
 from simpy.events import NORMAL
 
 
+class Admits(Protocol):
+    """Where the tickets go: the hall, which admits them."""
+
+    def admit(self, i: int, now: float) -> None:
+        """Ticket ``i`` arrives at ``now``."""
+        ...
+
+
 class TicketDispenser:
-    """Hands ticket ``i`` to ``admit(i, arrival[i])`` at that time, for each of the first
+    """Hands ticket ``i`` to ``hall.admit(i, arrival[i])`` at that time, for each of the first
     tickets (``times``: their ticket times as an array); the first arrival is scheduled
     when the dispenser is made."""
 
     __slots__ = ("_schedule", "_arrival", "_order", "_n", "_next", "_clock", "_callbacks",
-                 "_admit")
+                 "_hall")
 
     def __init__(self, env: simpy.Environment, arrival: array[float], times: np.ndarray,
-                 admit: Callable[[int, float], None]) -> None:
+                 hall: Admits) -> None:
         self._schedule = env.schedule
         self._arrival = arrival
         self._n = n = len(times)
         self._next = 0
-        self._admit = admit
+        self._hall = hall
         self._order: list[int] = [] if bool(np.all(times[1:] >= times[:-1])) else \
             np.argsort(times, kind="stable").tolist()
         self._callbacks: list[Callable[[simpy.Event], None]] = [
@@ -56,7 +65,7 @@ class TicketDispenser:
             delay = max(arrival[i + 1] - clock, 0.0)
             self._clock = clock + delay  # as the calendar computes it
             self._schedule(ev, NORMAL, delay)
-        self._admit(i, arrival[i])  # the clock may differ from it by a rounding step
+        self._hall.admit(i, arrival[i])  # the clock may differ from it by a rounding step
 
     def _on_arrival_in_order(self, ev: simpy.Event) -> None:
         # tickets not in index order (a door, kiosks): in ticket-time order
@@ -70,4 +79,4 @@ class TicketDispenser:
             self._clock = clock + delay
             self._schedule(ev, NORMAL, delay)
         i = order[k]
-        self._admit(i, arrival[i])
+        self._hall.admit(i, arrival[i])

@@ -83,3 +83,32 @@ def test_a_hall_with_no_mechanism_in_use_builds_only_the_ever_present_part():
     assert len(PARTS) >= len(parts)
     # patient citizens: no ``reached`` column
     assert run_hall(layout, citizens(0.0, 1.0), 1).extra == {}
+
+
+class Escorted(Mechanism):
+    """A guide walks every called citizen to the window: one more minute, and the guide
+    keeps the window of 办证窗口-2 once its first service ends (a part holding it)."""
+
+    __slots__ = ("held",)
+
+    def __init__(self) -> None:
+        self.held: list[tuple[int, float]] = []
+
+    def lead(self, w: int, i: int, now: float) -> float:
+        return 1.0
+
+    def freed(self, w: int, now: float) -> bool:
+        if w == 1:
+            self.held.append((w, now))
+            return True
+        return False
+
+
+def test_two_parts_add_their_lead_times_and_a_held_window_calls_nobody():
+    layout = HallLayout.from_scenario(two_window_hall())
+    escort = Escorted()
+    rec = HallCore(layout, citizens(0.0, 1.0, 3.0), [Walking(layout), escort]).run(1)
+    assert list(rec.extra["start"]) == [2.0, 6.0, 15.0]  # call + its own walk only
+    assert list(rec.end) == [13.0, 17.0, 26.0]          # call + walk + 1 + 10
+    assert list(rec.window) == [0, 1, 0]                 # window 2 never calls again
+    assert escort.held == [(1, 17.0)]
