@@ -25,7 +25,8 @@ other period already has one. A block whose share ends before the solver
 finds any plan is retried, after the first pass, with an equal share of all the
 time then left; only a block still without a plan then makes the status
 ``time_limit``, and the message says what each attempt had. A block left less
-than :data:`MIN_SOLVER_SECONDS` keeps its Erlang-sized starting plan
+than :data:`MIN_SOLVER_SECONDS` (after the longest model build so far) keeps its
+Erlang-sized starting plan
 (:func:`optimize.start.erlang_plan`) without a solver call, so the limit holds
 even when it is shorter than the model takes to solve (status ``feasible``, no
 bound; the message names those periods).
@@ -47,7 +48,7 @@ import numpy as np
 from optimize.milp import Cut, Model, build_model
 from optimize.problem import Problem
 from optimize.rosters import covers
-from optimize.start import erlang_plan, period_start
+from optimize.start import ErlangPlan, erlang_plan, period_start
 
 SOLVERS = ("cbc", "highs")
 #: a block left less solver time than this keeps its Erlang-sized starting plan
@@ -269,6 +270,7 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
     Solver, time limit (total wall time of this call) and gap default to the
     spec's. ``lp_path`` always receives the whole model.
     """
+    _start_up()
     began = time.perf_counter()
     spec = problem.spec
     name = solver or spec.solver.name
@@ -294,6 +296,13 @@ def solve(problem: Problem, cuts: list[Cut] | None = None, solver: str | None = 
     if coupled(problem):
         return _solve_whole_day(problem, cuts, name, limit, deadline, rel_gap, out)
     return _solve_by_period(problem, cuts, name, limit, deadline, rel_gap, out)
+
+
+def _start_up() -> None:
+    """Import what a solve needs (PuLP, and SciPy's distributions for Erlang C: seconds
+    on a busy machine) before its time limit starts: start-up, not solving."""
+    import pulp  # noqa: F401
+    import scipy.stats  # noqa: F401
 
 
 def _add_block(problem: Problem, model: Model, result: _Block, out: Solution,
@@ -376,27 +385,29 @@ def _solve_by_period(problem: Problem, cuts: list[Cut], name: str, limit: float,
     models: dict[int, Model] = {}
     kept: list[int] = []                    # periods left with their Erlang plan
     twins = identical_periods(problem, cuts)
-    weight = {p: 1.0 if erlang_plan(problem, p, cuts) is not None else NO_START_WEIGHT
-              for p in twins}
+    plans = {p: erlang_plan(problem, p, cuts) for p in twins}
+    weight = {p: 1.0 if plans[p] is not None else NO_START_WEIGHT for p in twins}
     order = sorted(twins, key=lambda p: -weight[p])  # periods without a start first
+    building = 0.0                          # the longest model build so far
     for j, p in enumerate(order):
         left = sum(weight[q] for q in order[j:])
         share = (deadline - time.perf_counter()) * weight[p] / left
-        if share < MIN_SOLVER_SECONDS:
-            for q in (p, *twins[p]):
-                if not _keep_erlang_plan(problem, q, cuts, out):
-                    tried.setdefault(q, [])
-                else:
-                    kept.append(q)
+        if share < MIN_SOLVER_SECONDS + building:
+            _keep_or_miss(problem, (p, *twins[p]), plans[p], out, kept, tried)
             continue
         began = time.perf_counter()
         model = build_model(problem, cuts, periods=(p,))
         found = period_start(problem, model, p, cuts)
         built = time.perf_counter()
+        building = max(building, built - began)
         out.build_seconds += built - began
         for key, value in model.stats.items():
             out.stats[key] = out.stats.get(key, 0) + value
-        share = max(MIN_SOLVER_SECONDS, (deadline - built) * weight[p] / left)
+        share = (deadline - built) * weight[p] / left
+        if share < MIN_SOLVER_SECONDS and plans[p] is not None:
+            _keep_or_miss(problem, (p, *twins[p]), plans[p], out, kept, tried)
+            continue
+        share = max(MIN_SOLVER_SECONDS, share)
         result = _solve_block(model, name, share, rel_gap, found[0] if found else None)
         out.solve_seconds += time.perf_counter() - built
         if result.status == "infeasible":
@@ -436,12 +447,20 @@ def _solve_by_period(problem: Problem, cuts: list[Cut], name: str, limit: float,
     return out
 
 
-def _keep_erlang_plan(problem: Problem, p: int, cuts: list[Cut], out: Solution) -> bool:
-    """Give period ``p`` its Erlang-sized plan in ``out`` (no solver); False when none
-    fits the desks."""
-    plan = erlang_plan(problem, p, cuts)
-    if plan is None:
-        return False
+def _keep_or_miss(problem: Problem, periods: tuple[int, ...], plan: ErlangPlan | None,
+                  out: Solution, kept: list[int], tried: dict[int, list[float]]) -> None:
+    """Periods left no solver time: their Erlang-sized ``plan`` if there is one (listed
+    in ``kept``), else no plan (listed in ``tried`` without an attempt)."""
+    for q in periods:
+        if plan is None:
+            tried.setdefault(q, [])
+        else:
+            _keep_erlang_plan(problem, q, plan, out)
+            kept.append(q)
+
+
+def _keep_erlang_plan(problem: Problem, p: int, plan: ErlangPlan, out: Solution) -> None:
+    """Give period ``p`` the Erlang-sized ``plan`` in ``out`` (no solver)."""
     for k, m in plan.size.items():
         tid = problem.types[k].id
         out.open[tid][p] = out.needed[tid][p] = m
@@ -450,7 +469,6 @@ def _keep_erlang_plan(problem: Problem, p: int, cuts: list[Cut], out: Solution) 
             problem.types[k].id, [0.0] * len(problem.periods))
         row[p] = float(problem.load[i, p])
     out.cost = (out.cost or 0.0) + plan.cost
-    return True
 
 
 def _periods_text(problem: Problem, periods: list[int]) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from optimize.milp import Cut, Model, pool_limits
+from optimize.milp import Cut, Model
 from optimize.problem import Problem
 from sim.stats.sizing import windows_needed
 
@@ -47,9 +47,8 @@ def _plan(problem: Problem, p: int, pick: Any) -> dict[int, list[int]]:
 def erlang_plan(problem: Problem, p: int, cuts: list[Cut],
                 limits: dict[tuple[int, int], int] | None = None) -> ErlangPlan | None:
     """The cheaper Erlang-sized plan for period ``p``; ``None`` when neither fits the
-    pool limits (``limits``, by default the model's) and the desks."""
+    desks, or the pool limits ``limits`` (a model's, when given)."""
     types = problem.types
-    limits = pool_limits(problem, cuts, (p,)) if limits is None else limits
     sizes = [len(t.serves) for t in types]
     best: ErlangPlan | None = None
 
@@ -81,7 +80,7 @@ def erlang_plan(problem: Problem, p: int, cuts: list[Cut],
         if sum(size.values()) < floor and size:
             k = next(iter(size))
             size[k] += floor - sum(size.values())
-        if any(m > limits.get((k, p), 0) for k, m in size.items()):
+        if limits is not None and any(m > limits.get((k, p), 0) for k, m in size.items()):
             continue
         if problem.desks is not None and sum(size.values()) > problem.desks:
             continue

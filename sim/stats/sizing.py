@@ -88,21 +88,29 @@ def max_load_table(n_max: int, mean_service: float, target: Target) -> np.ndarra
 
 def windows_needed(load: float, mean_service: float, target: Target | list[Target],
                    cap: int = 100_000) -> int:
-    """Smallest ``n`` with ``Lmax(n) >= load`` (0 for no load); ``cap + 1`` if none up to cap.
+    """Smallest ``n`` at which ``load`` meets the target, i.e. ``Lmax(n) >= load`` (0 for
+    no load); ``cap + 1`` if none up to cap.
 
-    With a list of targets, ``n`` meets all of them (the table grows until the
-    strictest one is met).
+    With a list of targets, ``n`` meets all of them. The test is the one the
+    tables bisect on, evaluated at this one load for every ``n`` at once (one
+    Erlang C evaluation instead of a bisection per table: the optimiser asks this
+    for every type and period).
     """
     if load <= 0:
         return 0
-    targets = target if isinstance(target, list) else [target]
+    targets = list(dict.fromkeys(target if isinstance(target, list) else [target]))
+    service = round(float(mean_service), 9)
     n_max = max(4, math.ceil(load + 4.0 * math.sqrt(load) + 4))
     while True:
         n_max = min(n_max, cap)
-        table = pool_table(n_max, mean_service, targets)
-        hit = np.nonzero(table >= load)[0]
+        n = np.arange(1, n_max + 1, dtype=float)
+        a = np.full_like(n, float(load))
+        bad = np.zeros(n_max, dtype=bool)
+        for t in targets:
+            bad |= _violation(n, a, service, t)
+        hit = np.nonzero(~bad)[0]
         if hit.size:
-            return int(hit[0])
+            return int(hit[0]) + 1
         if n_max >= cap:
             return cap + 1
         n_max *= 2
