@@ -138,6 +138,19 @@ def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tai
 
 
 @njit(cache=True, inline="always")
+def _start(w, i, now, env_now, waiting, call, window, current, since, work, speed,
+           window_group, category, ht, hs, hp, ctr):
+    """Window ``w`` calls ticket ``i`` at ``now``; its service ends the work at the group's
+    speed after the calendar's now (``env_now``)."""
+    waiting[i] = 0
+    call[i] = now
+    window[i] = w
+    current[w] = i
+    _duty_begin(w, now, since)
+    _push(ht, hs, hp, ctr, env_now + work[i] * speed[window_group[w], category[i]], EV_END, w)
+
+
+@njit(cache=True, inline="always")
 def _due_after(w, now, break_k, up_ptr, up, until, ht, hs, hp, ctr):
     """Schedule window ``w``'s next break, ``up`` minutes after ``now`` (none beyond the
     plan's last one or its end)."""
@@ -271,12 +284,13 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
     next_arrival = 0
     env_now = 0.0
+    todo = np.empty(n_windows, dtype=np.int64)  # windows that call now, in this order
     while ctr[1] > 0:
         if dn[0] + n_windows > dw.shape[0]:  # room for every row one event may add
             dw, ds, de = _room(dw, ds, de, dn, n_windows)
         env_now, kind, arg = _pop(ht, hs, hp, ctr)
+        n_todo = 0
         due = -1  # a window back from a break: its next break is scheduled after its call
-        # what becomes of one ticket: (ticket, group to call for, window to start)
         if kind == EV_ARRIVAL:
             k = next_arrival
             next_arrival = k + 1
@@ -287,17 +301,18 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 clock = clock + delay
                 _push(ht, hs, hp, ctr, env_now + delay, EV_ARRIVAL, 0)
             i = order[k]
-            now = arrival[i]
+            now = arrival[i]  # the ticket's own time (the clock may be a rounding step off)
             q = queue[i]
-            w = -1
             for e in range(elig_ptr[q], elig_ptr[q + 1]):
                 g = elig[e]
                 if idle_len[g] > 0:
                     w = idle[group_first[g] + idle_head[g]]
                     idle_head[g] = _ring(0, idle_head[g], 1, group_count[g])
                     idle_len[g] -= 1
+                    _start(w, i, now, env_now, waiting, call, window, current, since, work,
+                           speed, window_group, category, ht, hs, hp, ctr)
                     break
-            if w < 0:
+            else:
                 if balk_at[q] == 0:
                     line[q_tail[q]] = i
                     q_tail[q] += 1
@@ -320,40 +335,31 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     line[q_tail[q]] = i
                     q_tail[q] += 1
                     q_waiting[q] += 1
-                continue
+            continue
         elif kind == EV_END:
             w = arg
-            now = env_now
             i = current[w]
-            end[i] = now
+            end[i] = env_now
             outcome[i] = SERVED
             current[w] = -1
             g = window_group[w]
             if pending[w]:  # due for a break while serving: it goes now
                 pending[w] = 0
-                _duty_end(w, now, since, dw, ds, de, dn)
+                _duty_end(w, env_now, since, dw, ds, de, dn)
                 _push(ht, hs, hp, ctr, env_now + down[up_ptr[w] + break_k[w]], EV_BREAK_OVER, w)
                 continue
             if leaving[g] > 0:
                 leaving[g] -= 1
                 off[group_first[g] + off_len[g]] = w
                 off_len[g] += 1
-                _duty_end(w, now, since, dw, ds, de, dn)
+                _duty_end(w, env_now, since, dw, ds, de, dn)
                 continue
-            i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tail,
-                          waiting, deadline, outcome, end, queue, q_waiting, reached)
-            if i < 0:
-                idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
-                idle_len[g] += 1
-                if not is_open:
-                    _duty_end(w, now, since, dw, ds, de, dn)
-                continue
+            todo[0] = w
+            n_todo = 1
         elif kind == EV_STAFF:
-            now = env_now
             g, target = staff_group[arg], staff_target[arg]
             have = staffed[g]
             staffed[g] = target
-            coming = 0
             if target < have:
                 drop = have - target
                 while drop > 0 and idle_len[g] > 0:
@@ -361,34 +367,17 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     w = idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])]
                     off[group_first[g] + off_len[g]] = w
                     off_len[g] += 1
-                    _duty_end(w, now, since, dw, ds, de, dn)
+                    _duty_end(w, env_now, since, dw, ds, de, dn)
                     drop -= 1
                 leaving[g] += drop
-            else:
-                add = target - have
-                kept = min(add, leaving[g])
-                leaving[g] -= kept
-                coming = add - kept
-            for _ in range(coming):
+                continue
+            add = target - have
+            kept = min(add, leaving[g])
+            leaving[g] -= kept
+            for _ in range(add - kept):  # off-duty windows come on, the last to go first
                 off_len[g] -= 1
-                w = off[group_first[g] + off_len[g]]
-                i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head,
-                              q_tail, waiting, deadline, outcome, end, queue, q_waiting,
-                              reached)
-                if i >= 0:
-                    waiting[i] = 0
-                    call[i] = now
-                    window[i] = w
-                    current[w] = i
-                    _duty_begin(w, now, since)
-                    _push(ht, hs, hp, ctr,
-                          env_now + work[i] * speed[window_group[w], category[i]], EV_END, w)
-                else:
-                    idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
-                    idle_len[g] += 1
-                    if is_open:
-                        _duty_begin(w, now, since)
-            continue
+                todo[n_todo] = off[group_first[g] + off_len[g]]
+                n_todo += 1
         elif kind == EV_BREAK_DUE:
             w = arg
             g = window_group[w]
@@ -413,27 +402,16 @@ def run_loop(arrival, category, work, deadline, queue, order,
             continue
         elif kind == EV_BREAK_OVER:  # back: leaves if the schedule dropped one, else calls
             w = arg
-            now = env_now
             g = window_group[w]
             break_k[w] += 1
-            i = -1
+            due = w
             if leaving[g] > 0:
                 leaving[g] -= 1
                 off[group_first[g] + off_len[g]] = w
                 off_len[g] += 1
             else:
-                i = _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head,
-                              q_tail, waiting, deadline, outcome, end, queue, q_waiting,
-                              reached)
-                if i < 0:
-                    idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
-                    idle_len[g] += 1
-                    if is_open:
-                        _duty_begin(w, now, since)
-            if i < 0:
-                _due_after(w, env_now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
-                continue
-            due = w
+                todo[0] = w
+                n_todo = 1
         else:  # the hall opens (idle windows come on duty) or closes (they go off)
             is_open = kind == EV_OPEN
             for g in range(n_groups):
@@ -444,14 +422,23 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     else:
                         _duty_end(w, env_now, since, dw, ds, de, dn)
             continue
-        # window w calls ticket i at now (the service ends at the calendar's now + delay)
-        waiting[i] = 0
-        call[i] = now
-        window[i] = w
-        current[w] = i
-        _duty_begin(w, now, since)
-        _push(ht, hs, hp, ctr, env_now + work[i] * speed[window_group[w], category[i]],
-              EV_END, w)
+        # windows free now call by their call rule, each in turn, or wait idle (on duty
+        # while the hall is open; a window that just served is on duty already)
+        for t in range(n_todo):
+            w = todo[t]
+            g = window_group[w]
+            i = _next_for(g, env_now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head,
+                          q_tail, waiting, deadline, outcome, end, queue, q_waiting, reached)
+            if i >= 0:
+                _start(w, i, env_now, env_now, waiting, call, window, current, since, work,
+                       speed, window_group, category, ht, hs, hp, ctr)
+            else:
+                idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
+                idle_len[g] += 1
+                if is_open:
+                    _duty_begin(w, env_now, since)
+                else:
+                    _duty_end(w, env_now, since, dw, ds, de, dn)
         if due >= 0:
             _due_after(due, env_now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
     dw, ds, de = _room(dw, ds, de, dn, n_windows)
