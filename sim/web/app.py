@@ -88,9 +88,18 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
             tid(ui.tab(key, label=ctx.t(title)), f"tab-{key}")
     tabs.value = ctx.tab
     with ui.tab_panels(tabs, value=ctx.tab).classes("w-full"):
-        for key, _, build in TABS:
-            with ui.tab_panel(key):
-                build(ctx)
+        panels = {key: ui.tab_panel(key) for key, _, _ in TABS}
+    builders = {key: build for key, _, build in TABS}
+
+    def build(key: str) -> None:  # a tab is built when first shown: a light first page
+        panel = panels.pop(key, None)
+        if panel is not None:
+            with panel:
+                builders[key](ctx)
+
+    for key in builders:
+        ctx.on_show.setdefault(key, []).append(lambda key=key: build(key))
+    build(ctx.tab)
 
 
 #: seconds after the first page (or after start-up, whichever comes first: WORKER_DELAY

@@ -31,7 +31,7 @@ class Context:
     def shown(self, tab: str) -> None:
         """The planner switched to ``tab``: run its callbacks."""
         self.tab = tab
-        for callback in self.on_show.get(tab, []):
+        for callback in list(self.on_show.get(tab, [])):
             callback()
 
     def t(self, text: str) -> str:

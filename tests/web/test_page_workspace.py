@@ -43,6 +43,7 @@ def test_a_copy_under_a_name_that_leaves_the_workspace_is_refused_in_the_page(st
         user.find("bundled-select").elements.pop().value = "quickstart"
         user.find("bundled-open").click()
         await user.should_see("Open scenario: quickstart", retries=50)
+        await user.open("/?lang=en&scenario=quickstart&tab=workspace")
         user.find("copy-name").type("../../etc/x")
         user.find("copy-save").click()
         await user.should_see("is not a plain file name", retries=50)
