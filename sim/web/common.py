@@ -164,3 +164,10 @@ def run_inputs(ctx: Context, name: str, replications: int = 10, least: int = 1
     seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
                f"{name}-seed")
     return reps, days, seed
+
+
+def open_scenario(ctx: Context) -> str | None:
+    """The open scenario's name; None (and a line saying to open one) when none is open."""
+    if not ctx.scenario:
+        ui.label(ctx.t("Open a scenario first (workspace tab)."))
+    return ctx.scenario

@@ -18,7 +18,7 @@ from nicegui import ui
 
 from sim.report.i18n import tr
 from sim.web import charts
-from sim.web.common import Context, JobView, table, tid
+from sim.web.common import Context, JobView, open_scenario, table, tid
 
 
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
@@ -105,10 +105,9 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
 
 def panel(ctx: Context) -> None:
     """Build the optimise tab."""
-    if not ctx.scenario:
-        ui.label(ctx.t("Open a scenario first (workspace tab)."))
+    name = open_scenario(ctx)
+    if name is None:
         return
-    name = ctx.scenario
     with ui.row().classes("items-end gap-4"):
         certify = tid(ui.checkbox(ctx.t("Certify by simulation"), value=True),
                       "optimise-certify")

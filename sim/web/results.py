@@ -17,7 +17,7 @@ from nicegui import ui
 from sim.report.i18n import tr
 from sim.report.tables import summary_blocks
 from sim.web import charts
-from sim.web.common import Context, JobView, run_inputs, table, tid
+from sim.web.common import Context, JobView, open_scenario, run_inputs, table, tid
 from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
@@ -73,10 +73,9 @@ def show_document(ctx: Context, doc: dict[str, Any], warnings: list[str] = ()) -
 
 def panel(ctx: Context) -> None:
     """Build the run tab."""
-    if not ctx.scenario:
-        ui.label(ctx.t("Open a scenario first (workspace tab)."))
+    name = open_scenario(ctx)
+    if name is None:
         return
-    name = ctx.scenario
     with ui.row().classes("items-end gap-4"):
         precision = tid(ui.toggle({k: ctx.t(k) for k in PRECISION}, value="standard"),
                         "run-precision")
