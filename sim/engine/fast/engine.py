@@ -23,10 +23,10 @@ from sim.engine.records import Records
 def ticket_queues(layout: HallLayout, customers: Customers) -> np.ndarray:
     """The queue each ticket joins: its category's, or with priority classes the queue of
     its category and its level (a level the category lacks: the category's own)."""
-    category = customers.category.astype(np.int64)
+    category = np.asarray(customers.category, dtype=np.int32)  # no copy: it is int32
     if layout.queue_of is None or layout.base_queue is None:
         return category
-    base = np.array(layout.base_queue, dtype=np.int64)
+    base = np.array(layout.base_queue, dtype=np.int32)
     if customers.level is None:
         return base[category]
     top = max([int(customers.level.max(initial=0))] + [lv for m in layout.queue_of for lv in m])
@@ -34,7 +34,7 @@ def ticket_queues(layout: HallLayout, customers: Customers) -> np.ndarray:
     for c, levels in enumerate(layout.queue_of):
         for lv, q in levels.items():
             lookup[c, lv] = q
-    return lookup[category, customers.level.astype(np.int64)]
+    return lookup[category, customers.level]
 
 
 def _break_plan(plan: BreakPlan | None, n_windows: int
@@ -91,8 +91,8 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     n = len(hall)
     arrival = np.ascontiguousarray(hall.arrival, dtype=np.float64)
     # kiosk users who could not finish take their tickets later: in ticket-time order
-    order = (np.argsort(arrival, kind="stable") if kiosk is not None
-             else np.arange(n)).astype(np.int32)
+    order = (np.argsort(arrival, kind="stable").astype(np.int32) if kiosk is not None
+             else np.arange(n, dtype=np.int32))
     queue = ticket_queues(layout, hall)
     impatient = not np.isinf(hall.patience).all()
     deadline = (np.ascontiguousarray(hall.arrival + hall.patience, dtype=np.float64)
