@@ -166,7 +166,7 @@ def run_inputs(ctx: Context, name: str, replications: int = 10, least: int = 1
     return reps, days, seed
 
 
-def open_scenario(ctx: Context) -> str | None:
+def scenario_or_hint(ctx: Context) -> str | None:
     """The open scenario's name; None (and a line saying to open one) when none is open."""
     if not ctx.scenario:
         ui.label(ctx.t("Open a scenario first (workspace tab)."))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.web.common import Context, Message, open_scenario, tid
+from sim.web.common import Context, Message, scenario_or_hint, tid
 
 if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hall is edited,
     # not when the server starts
@@ -387,7 +387,7 @@ def _services(ed: Editor) -> None:
 
 def panel(ctx: Context) -> None:
     """Build the hall editor tab."""
-    if open_scenario(ctx) is None:
+    if scenario_or_hint(ctx) is None:
         return
     msg = Message("editor-error")
     try:

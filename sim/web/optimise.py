@@ -18,7 +18,7 @@ from nicegui import ui
 
 from sim.report.i18n import tr
 from sim.web import charts
-from sim.web.common import Context, JobView, open_scenario, table, tid
+from sim.web.common import Context, JobView, scenario_or_hint, table, tid
 
 
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
 
 def panel(ctx: Context) -> None:
     """Build the optimise tab."""
-    name = open_scenario(ctx)
+    name = scenario_or_hint(ctx)
     if name is None:
         return
     with ui.row().classes("items-end gap-4"):

@@ -17,7 +17,7 @@ from nicegui import ui
 from sim.report.i18n import tr
 from sim.report.tables import summary_blocks
 from sim.web import charts
-from sim.web.common import Context, JobView, open_scenario, run_inputs, table, tid
+from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid
 from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
@@ -73,7 +73,7 @@ def show_document(ctx: Context, doc: dict[str, Any], warnings: list[str] = ()) -
 
 def panel(ctx: Context) -> None:
     """Build the run tab."""
-    name = open_scenario(ctx)
+    name = scenario_or_hint(ctx)
     if name is None:
         return
     with ui.row().classes("items-end gap-4"):
