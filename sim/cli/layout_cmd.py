@@ -16,25 +16,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_int
+from sim.cli.args import EXIT_OK, input_file, nonneg_int, output_file
 
 
 def register(sub: Any) -> None:
-    """Add the ``plan-view`` and ``replay`` verbs to the ``hallsim`` subparsers."""
-    from sim.report.floorplan import COLOUR_BY
-
+    """Add the ``plan-view`` and ``replay`` verbs to the ``hallsim`` subparsers (the floor
+    plan's modules are imported by the handlers: building the parser stays cheap)."""
     p = sub.add_parser("plan-view", help="draw the hall's floor plan as SVG",
                        description="Draw the floor plan of a scenario (its 'layout', else an "
                                    "automatic one from its zones) as an SVG, windows coloured "
                                    "by a figure of a results document (docs/layout.md).")
-    p.add_argument("scenario", help="scenario YAML file")
-    p.add_argument("--results", metavar="R.json",
+    p.add_argument("scenario", type=input_file("SCENARIO"), help="scenario YAML file")
+    p.add_argument("--results", metavar="R.json", type=input_file("--results"),
                    help="results document (hallsim run --json) to colour the windows by")
     p.add_argument("--colour-by", "--color-by", dest="colour_by", default="utilisation",
-                   choices=list(COLOUR_BY),
+                   metavar="FIGURE",
                    help="figure to colour by: a window group's utilisation or served tickets, "
                         "or its zone's mean wait (default utilisation)")
-    p.add_argument("--out", required=True, metavar="OUT.svg", help="SVG file to write")
+    p.add_argument("--out", required=True, metavar="OUT.svg", type=output_file("--out"),
+                   help="SVG file to write")
     p.set_defaults(handler=cmd_plan_view)
 
     r = sub.add_parser("replay", help="write an HTML replay of a simulated day",
@@ -42,15 +42,17 @@ def register(sub: Any) -> None:
                                    "a day of a records file (hallsim run --records) on the "
                                    "hall's floor plan: tickets as dots waiting, walking and "
                                    "at their window, with play, speed and a time slider.")
-    r.add_argument("scenario", help="scenario YAML file the records came from")
-    r.add_argument("--records", required=True, metavar="R.csv",
+    r.add_argument("scenario", type=input_file("SCENARIO"),
+                   help="scenario YAML file the records came from")
+    r.add_argument("--records", required=True, metavar="R.csv", type=input_file("--records"),
                    help="records file (.csv, .csv.gz or .parquet)")
     r.add_argument("--day", type=nonneg_int, default=0,
                    help="day to replay (0-based, as the records' 'day' column; default 0)")
     r.add_argument("--replication", type=nonneg_int, default=None,
                    help="replication to replay when the records hold several (default: the "
                         "first)")
-    r.add_argument("--out", required=True, metavar="OUT.html", help="HTML file to write")
+    r.add_argument("--out", required=True, metavar="OUT.html", type=output_file("--out"),
+                   help="HTML file to write")
     r.set_defaults(handler=cmd_replay)
 
 
@@ -70,12 +72,14 @@ def read_results(path: str) -> dict[str, Any]:
 
 def cmd_plan_view(args: argparse.Namespace) -> int:
     """``hallsim plan-view``."""
-    from sim.files.atomic import check_output, write_text_atomic
+    from sim.files.atomic import write_text_atomic
     from sim.files.errors import InputError
-    from sim.report.floorplan import floorplan_svg
+    from sim.report.floorplan import COLOUR_BY, floorplan_svg
     from sim.scenario.model import load_scenario
 
-    check_output(args.out, "--out")
+    if args.colour_by not in COLOUR_BY:
+        raise InputError("", "--colour-by", f"unknown figure '{args.colour_by}' (choose one "
+                                            f"of {', '.join(COLOUR_BY)})")
     scenario = load_scenario(args.scenario)
     doc = read_results(args.results) if args.results else None
     try:
@@ -88,11 +92,10 @@ def cmd_plan_view(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``hallsim replay``."""
-    from sim.files.atomic import check_output, write_text_atomic
+    from sim.files.atomic import write_text_atomic
     from sim.report.replay import day_of_records, replay_html
     from sim.scenario.model import load_scenario
 
-    check_output(args.out, "--out")
     scenario = load_scenario(args.scenario)
     day = day_of_records(args.records, args.day, args.replication)
     write_text_atomic(args.out, replay_html(scenario, day))
