@@ -1,4 +1,4 @@
-"""Acceptance: certification on the time-varying sinusoid case (slow: about 40 s).
+"""Acceptance: certification on the time-varying sinusoid case (slow: about 100 s).
 
 lambda(t) = 100 + 40 sin(2 pi t / 24) per hour, exponential service of 30 minutes,
 target P(wait > 0) <= 0.2 in every hour, hourly periods
@@ -6,8 +6,11 @@ target P(wait > 0) <= 0.2 in every hour, hourly periods
 hour by Erlang C for its own mean rate (SIPP) ignores that the queue of a busy
 hour spills into the next one, and falls short in the hours after the peak (as
 Green, Kolesar and Soares report for SIPP with long services). The certified plan
-must meet the target in all 24 hours on an independent 20-replication run
-(point estimates), at a cost stated against SIPP's.
+must truly meet the target in all 24 hours: on 100 independent replications every
+hour's P(wait > 0) is at most 0.2, at a cost a few per cent above SIPP's and no
+more than the 1,444 certified before trimming. (On a single independent
+20-replication run a plan that just meets the target shows some hour above it
+by noise alone: 6 of 10 such runs pass all 24 hours for the trimmed plan.)
 """
 
 from __future__ import annotations
@@ -27,10 +30,10 @@ HERE = Path(__file__).resolve().parents[2] / "scenarios" / "optimize"
 INDEPENDENT_SEED = 987_654  # never used by certification (1, 1 + 1,000,003 i, + 7,919)
 
 
-def hours_over(problem, plan) -> list[str]:
-    """Hours whose P(wait > 0) exceeds 0.2 on an independent 20-replication run."""
-    run = simulate(staffed_scenario(problem, plan), seed=INDEPENDENT_SEED, replications=20,
-                   workers=2, keep_records=True)
+def hours_over(problem, plan, replications: int = 20) -> list[str]:
+    """Hours whose P(wait > 0) exceeds 0.2 on an independent run (point estimates)."""
+    run = simulate(staffed_scenario(problem, plan), seed=INDEPENDENT_SEED,
+                   replications=replications, workers=2, keep_records=True)
     cells = cell_levels(problem, run, "mean")
     assert len(cells) == 24  # every hour judged on its own (about 700 tickets each)
     return [problem.periods[c.period].label for c in cells if c.short]
@@ -49,8 +52,10 @@ def test_the_certified_plan_meets_p_wait_over_0_in_every_hour_where_sipp_does_no
 
     assert cert.status == "certified"
     cost = window_hours(problem, cert.solution)
-    assert 1398 < cost <= 1398 * 1.06  # a few per cent above SIPP, not a blanket margin
-    assert hours_over(problem, cert.solution) == []
+    assert 1398 < cost <= 1444  # a few per cent above SIPP, not a blanket margin
+    assert hours_over(problem, cert.solution, replications=100) == []
     sipp_open = sipp.open["DED-item"]
     plan_open = cert.solution.open["DED-item"]
-    assert all(p >= s for p, s in zip(plan_open, sipp_open))
+    # more windows than SIPP after the peak, where the queue of the busy hours spills
+    # over; trimming may open fewer where arrivals rise (the queue lags behind them)
+    assert all(plan_open[h] > sipp_open[h] for h in range(11, 16))
