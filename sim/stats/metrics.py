@@ -125,6 +125,20 @@ def queue_area(start: np.ndarray, stop: np.ndarray, edges: np.ndarray) -> np.nda
     return np.diff(cum_min(stop) - cum_min(start))
 
 
+def _hourly_p90(hour: np.ndarray, wait: np.ndarray) -> np.ndarray:
+    """The 90th percentile of the waits of each hour of the day (NaN for an hour nobody
+    was served in), as ``numpy.percentile`` computes it for the overall ``wait_p90``."""
+    out = np.full(24, math.nan)
+    order = np.lexsort((wait, hour))
+    hour, wait = hour[order], wait[order]
+    bounds = np.searchsorted(hour, np.arange(25))
+    for h in range(24):
+        lo, hi = bounds[h], bounds[h + 1]
+        if hi > lo:
+            out[h] = np.percentile(wait[lo:hi], 90)
+    return out
+
+
 def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
               cases: CaseTable | None = None) -> dict[str, Any]:
     """The figures of one replication: overall, by category, by window group, by hour
@@ -359,6 +373,7 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.nd
         return np.where(n > 0, k / np.maximum(n, 1), math.nan)
 
     over, positive = share(missed, counted), share(missed0, counted0)
+    p90 = _hourly_p90(hour[served], wait[served])
     out = {}
     for h in range(24):
         if not hour_reported(scenario, h):
@@ -366,6 +381,7 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.nd
         out[f"{h:02d}"] = {
             "arrivals_per_day": float(arrivals[h] / stat_days),
             "wait_mean": float(wait_sum[h] / n_served[h]) if n_served[h] else math.nan,
+            "wait_p90": float(p90[h]),
             "queue_mean": float(area[h] / (60.0 * stat_days)),
             "p_wait_over_target": float(over[h]),
             "p_wait_positive": float(positive[h]),

@@ -111,7 +111,7 @@ _ALL = (
     _m("wait_mean", "mean wait", "min", "lower", "time", (*_HALL, "by_hour", BACKTEST),
        compared=True),
     _m("wait_p50", "P50 wait", "min", "lower", "time", _HALL),
-    _m("wait_p90", "P90 wait", "min", "lower", "time", _HALL, compared=True),
+    _m("wait_p90", "P90 wait", "min", "lower", "time", (*_HALL, "by_hour"), compared=True),
     _m("wait_p95", "P95 wait", "min", "lower", "time", _HALL, compared=True),
     _m("wait_max", "max wait", "min", "lower", "time", _HALL),
     # the service level (sim.stats.service_level)

@@ -8,7 +8,7 @@ from sim.report.i18n import metric_heading, tr
 from sim.report.tables import fmt_metric
 
 #: hourly figures shown, in order
-HOUR_KEYS = ("wait_mean", "p_wait_over_target", "p_wait_positive", "queue_mean")
+HOUR_KEYS = ("wait_mean", "wait_p90", "p_wait_over_target", "p_wait_positive", "queue_mean")
 
 
 def hour_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:

@@ -46,7 +46,7 @@ def show_document(ctx: Context, doc: dict[str, Any], warnings: list[str] = ()) -
             title, heads, cells = blocks[0]
             table(heads, cells, "table-overall", title)
         with ui.column().classes("w-2/3"):
-            for key in ("wait_mean", "p_wait_over_target"):
+            for key in ("wait_mean", "wait_p90", "p_wait_over_target"):
                 tid(ui.echart(charts.by_hour_chart(docs, key)).classes("w-full h-64"),
                     f"chart-hour-{key}")
     heads, cells = hour_rows(doc)
