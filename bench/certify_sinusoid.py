@@ -6,9 +6,11 @@ service of mean 30 minutes, target P(wait > 0) <= 0.2 in every hour, hourly
 staffing periods, a hall open around the clock. SIPP (period-by-period Erlang C)
 staffing costs 1,398 window-hours and misses the target in about 9 of 24 hours.
 The certified plan is then checked on an independent 20-replication run (seeds
-the certification never used): it must meet P(wait > 0) <= 0.2 in all 24 hours
-(point estimates). Finally ``--blocks`` further independent 20-replication runs
-show how often such a check passes (the acceptance is itself a noisy test).
+the certification never used): the hours whose P(wait > 0) is above 0.2 (point
+estimates). Finally ``--blocks`` further independent 20-replication runs show how
+often such a check passes (the acceptance is itself a noisy test: a plan trimmed
+to just meet the target in every hour shows some hour above it on a small run by
+noise alone), and the highest hour over all their replications.
 
     python bench/certify_sinusoid.py [--replications 20] [--workers 2] [--blocks 10]
     python bench/certify_sinusoid.py --engines simpy,fast [--workers 2]

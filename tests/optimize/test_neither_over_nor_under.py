@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 import optimize.certify as certify_module
 from optimize.certify import (
@@ -147,11 +148,16 @@ def test_a_chain_ring_carries_its_overflow_with_14_windows_where_pools_need_15()
 
 @pytest.mark.slow
 def test_noise_alone_no_longer_staffs_a_stationary_hall_far_above_its_minimum():
-    scenario, spec = load_inputs(MIXED)
-    problem = build_problem(scenario, spec)
-    minimum = solve(problem)  # Erlang C is exact in this hall: 13 + 6 windows an hour
-    assert minimum.cost == pytest.approx((13 + 6) * 24)
+    # the mixed-target hall's 户籍 alone: 9.65 erlangs, E[W] <= 1 minute; Erlang C is
+    # exact here, and 13 windows (true E[W] 0.70) every hour is the least plan
+    data = yaml.safe_load(MIXED.read_text(encoding="utf-8"))
+    del data["categories"]["社保"]
+    spec = data.pop("optimize")
+    problem = build_problem(scenario_from_dict(data, "mean_wait.yaml"),
+                            spec_from_dict(spec, "mean_wait.yaml"))
+    minimum = solve(problem)
+    assert minimum.cost == pytest.approx(13 * 24)
     cert = certify(problem)
     assert cert.status == "certified"
-    # before: 517 (+13 %); now within 5 % of the known minimum
-    assert minimum.cost <= cert.solution.cost <= 1.05 * minimum.cost
+    # before: 343 (+9.9 %), cut for cells short on their bound by noise; now within 3 %
+    assert minimum.cost <= cert.solution.cost <= 1.03 * minimum.cost
