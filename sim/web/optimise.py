@@ -17,6 +17,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.report.i18n import tr
+from sim.report.staffing_plan import level_text, shortfall_text
 from sim.web import charts
 from sim.web.common import Context, JobView, scenario_or_hint, table, tid
 
@@ -64,8 +65,8 @@ def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Each item's lowest simulated service level: period, mean, bound, target, verdict."""
     heads = [tr("item"), tr("period"), tr("mean"), tr("one-sided 95% bound"), tr("target"),
              tr("replications"), tr("verdict")]
-    cells = [[item, c["period"], f"{c['value']:.3f}", f"{c['bound']:.3f}", c["target"],
-              str(c["replications"]), tr("met") if c["met"] else tr("short")]
+    cells = [[item, c["period"], level_text(c["value"], c), level_text(c["bound"], c),
+              c["target"], str(c["replications"]), tr("met") if c["met"] else tr("short")]
              for item, c in (doc.get("service_level") or {}).items()]
     return heads, cells
 
@@ -85,8 +86,11 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
         table(h, c, "optimise-levels", tr("Simulated service level (worst cell per item)"))
     short = doc.get("short_cells") or []
     if short:
-        table([tr("item"), tr("period"), tr("value"), tr("target")],
-              [[s["item"], s["period"], f"{s['value']:.3f}", str(s["target"])] for s in short],
+        # judged on the bound, as certification is: the bound, the target and by how much
+        table([tr("item"), tr("period"), tr("one-sided 95% bound"), tr("target"),
+               tr("shortfall")],
+              [[s["item"], s["period"], level_text(s["bound"], s), str(s["target"]),
+                shortfall_text(s)] for s in short],
               "optimise-short", tr("Cells short of their target"))
     name = ctx.workspace.free_name("scenarios", f"{scenario}-staffed", ".yaml")
     with ui.row().classes("items-end gap-4"):
