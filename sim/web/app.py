@@ -1,8 +1,9 @@
 """The web application: the page, its tabs, and starting the server.
 
 :func:`create_app` registers the page ``/`` (header with the language switch, and one
-tab per area: workspace, import, hall editor, run, compare, optimise, export, jobs),
-the workspace's report files and the token gate; :func:`serve` runs it with uvicorn.
+tab per area: workspace, import, hall editor, run, floor plan and replay, compare,
+optimise, export, jobs), the workspace's report files and the token gate;
+:func:`serve` runs it with uvicorn.
 Each area lives in its own module (``sim/web/<area>.py``) with a function
 ``panel(ctx)`` that builds it, so areas can grow independently.
 """
@@ -22,6 +23,7 @@ from sim.web import (
     decompose,
     editor,
     export,
+    floorplan_tab,
     importlog,
     jobs_panel,
     optimise,
@@ -39,6 +41,7 @@ TABS = (
     ("import", "Import log", importlog.panel),
     ("editor", "Hall editor", editor.panel),
     ("run", "Run", results.panel),
+    ("floorplan", "Floor plan and replay", floorplan_tab.panel),
     ("compare", "Compare", compare.panel),
     ("optimise", "Optimise", optimise.panel),
     ("export", "Export", export.panel),

@@ -277,6 +277,38 @@ def decompose_study(base: str, changes: list[tuple[str, str]], replications: int
     return doc
 
 
+def replay_day(path: str, seed: int, day: int, replication: int, records: str,
+               lang: str = "en", progress: Progress = _no_progress) -> dict[str, Any]:
+    """``hallsim run PATH --days DAY+1 -r REPLICATION+1 --seed S --records RECORDS`` then
+    ``hallsim replay PATH --records RECORDS --day DAY --replication REPLICATION``: the
+    replay's markup and data (:mod:`sim.report.replay`) for the page to start."""
+    from sim.cli.main import _load
+    from sim.engine.records import write_records
+    from sim.report.i18n import set_language
+    from sim.report.replay import day_of_records, replay_data, replay_fragment
+    from sim.run.replications import simulate
+    from sim.scenario.model import load_scenario
+
+    days = load_scenario(path).hall.days
+    if day >= days:
+        raise InputError(path, "--day", f"no day {day} in the scenario (it simulates days "
+                                        f"0..{days - 1})")
+    scenario = _load(path, day + 1)
+    total, done = replication + 1, [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        progress(done[0], total)
+
+    result = simulate(scenario, seed=seed, replications=total, keep_records=True,
+                      progress=step)
+    write_records(result.records_frame(), records)
+    set_language(lang)
+    data = replay_data(scenario, day_of_records(records, day, replication))
+    return {"fragment": replay_fragment(scenario, data, "hs-web-replay"), "data": data,
+            "records": records}
+
+
 def warm_up() -> dict[str, Any]:
     """Import what a run needs, so a worker's first run starts at once."""
     import scipy.stats  # noqa: F401  intervals over replications
@@ -297,5 +329,6 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "optimise": optimise_scenario,
     "export": export_results,
     "decompose": decompose_study,
+    "replay": replay_day,
     "warm_up": warm_up,
 }

@@ -1,0 +1,139 @@
+"""The floor plan and replay tab (平面图与回放): the hall drawn, and a simulated day played.
+
+The floor plan is :func:`sim.report.floorplan.floorplan_svg` of the open scenario (its
+``layout``, else the automatic one), windows coloured by a figure of the scenario's
+latest run results in the workspace (``results/NAME-*.json``), as ``hallsim plan-view
+--results R.json --colour-by FIGURE`` draws it.
+
+The replay is ``hallsim run --records`` then ``hallsim replay`` in a worker
+(:func:`sim.web.tasks.replay_day`): its markup, data, style and script are those of
+:mod:`sim.report.replay` (``replay_fragment``, ``replay_data``, ``REPLAY_CSS``,
+``REPLAY_JS``), started with ``hallsimReplay(element, data)``; the page keeps the
+running instance as ``window.hallsimWebReplay`` (its ``seek(t)`` is the standalone
+file's ``window.replay.seek(t)``). Nothing is fetched from a network.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nicegui import ui
+
+from sim.files.errors import InputError
+from sim.report.floorplan import COLOUR_BY, floorplan_svg
+from sim.report.fonts import CSS_FONT_STACK
+from sim.report.i18n import metric_heading
+from sim.report.replay import REPLAY_CSS, REPLAY_JS
+from sim.scenario.model import Scenario, load_scenario
+from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
+from sim.web.results import _is_run
+
+#: id of the replay's root element in the page, and the page's name for its instance
+ROOT_ID, INSTANCE = "hs-web-replay", "hallsimWebReplay"
+
+
+def latest_results(ctx: Context, name: str) -> tuple[str, dict[str, Any]] | None:
+    """The newest run results document of scenario ``name`` in the workspace (its name
+    and content), or None when the scenario was never run."""
+    for entry in ctx.workspace.entries("results", ".json"):
+        if entry.name.startswith(name + "-") and _is_run(entry.path):
+            return entry.name, json.loads(entry.path.read_text(encoding="utf-8"))
+    return None
+
+
+def start_script(data: dict[str, Any]) -> str:
+    """JavaScript that defines ``hallsimReplay`` and the replay's style once, then starts
+    the replay on the element ``ROOT_ID`` (waiting until the page has drawn it)."""
+    style = f":root{{--hs-font:{CSS_FONT_STACK}}}{REPLAY_CSS}"
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        "(() => {"
+        "window.hallsimReplay = window.hallsimReplay || (function () {"
+        f"{REPLAY_JS}\nreturn hallsimReplay; }})();"
+        "if (!document.getElementById('hs-replay-style')) {"
+        "const s = document.createElement('style'); s.id = 'hs-replay-style';"
+        f"s.textContent = {json.dumps(style)}; document.head.appendChild(s); }}"
+        f"const data = {payload};"
+        "const go = (n) => {"
+        f"const el = document.getElementById('{ROOT_ID}');"
+        "if (!el || !el.querySelector('.hs-dots')) {"
+        " if (n < 400) setTimeout(() => go(n + 1), 50); return; }"
+        f"if (window.{INSTANCE}) window.{INSTANCE}.pause();"
+        f"window.{INSTANCE} = window.hallsimReplay(el, data);"
+        "el.setAttribute('data-ready', '1'); };"
+        "go(0); })();")
+
+
+def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
+    """The floor plan coloured by a chosen figure of the latest results."""
+    latest = latest_results(ctx, name)
+    ctx.t("")  # the figure names and the legend in the tab's language
+    choices = {k: metric_heading(f"{section}.{k}") for k, (section, _) in COLOUR_BY.items()}
+    with ui.row().classes("items-center gap-4"):
+        colour_by = tid(ui.select(choices, value="utilisation", label=ctx.t("Colour by"))
+                        .classes("w-64"), "floorplan-colour-by")
+        source = (ctx.t("Colours: results {name}").format(name=latest[0]) if latest
+                  else ctx.t("No run results of this scenario yet: run it to colour the "
+                             "windows."))
+        tid(ui.label(source).classes("text-body2"), "floorplan-source")
+    holder = tid(ui.html("", sanitize=False).classes("w-full overflow-auto"), "floorplan-svg")
+
+    def draw() -> None:
+        ctx.t("")
+        holder.content = floorplan_svg(scenario, latest[1] if latest else None,
+                                       colour_by.value)
+
+    colour_by.on_value_change(lambda _: draw())
+    draw()
+
+
+def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
+    """The day, replication and seed to replay, the job, and the embedded replay."""
+    ui.label(ctx.t("Replay of a simulated day")).classes("text-h6")
+    last = scenario.hall.days - 1
+    with ui.row().classes("items-end gap-4"):
+        day = tid(ui.number(ctx.t("Day (0-based)"), value=0, min=0, max=last, precision=0)
+                  .classes("w-32"), "replay-day")
+        rep = tid(ui.number(ctx.t("Replication (0-based)"), value=0, min=0, max=999,
+                            precision=0).classes("w-40"), "replay-replication")
+        seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
+                   "replay-seed")
+        button = tid(ui.button(ctx.t("Replay")), "replay-start")
+    out = tid(ui.column().classes("w-full"), "replay-view")
+
+    def done(job: Any) -> None:
+        out.clear()
+        with out:
+            tid(ui.html(job.result["fragment"], sanitize=False).classes("w-full"),
+                "replay-embedded")
+        ui.run_javascript(start_script(job.result["data"]))
+
+    view = JobView(ctx, "replay", done)
+
+    def start() -> None:
+        d, r = int(day.value or 0), int(rep.value or 0)
+        records = ctx.workspace.path("results", f"{name}-replay-day{d}-rep{r}", ".csv.gz")
+        job = ctx.jobs.submit("replay", f"{ctx.t('Replay')} {name}", "replay",
+                              path=str(ctx.workspace.scenario_path(name)),
+                              seed=int(seed.value or 0), day=d, replication=r,
+                              records=str(records), lang=ctx.lang)
+        view.follow(job)
+
+    button.on_click(start)
+
+
+def panel(ctx: Context) -> None:
+    """Build the floor plan and replay tab."""
+    name = scenario_or_hint(ctx)
+    if name is None:
+        return
+    message = Message("floorplan-error")
+    try:
+        scenario = load_scenario(ctx.workspace.scenario_path(name))
+    except InputError as exc:
+        message.error(f"hallsim: error: {exc}")
+        return
+    _floor_plan(ctx, scenario, name)
+    ui.separator()
+    _replay(ctx, scenario, name)

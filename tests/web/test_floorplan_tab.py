@@ -1,0 +1,97 @@
+"""Story: a planner opens the floor plan and replay tab of a hall she ran once. The floor
+plan is the one ``hallsim plan-view --results`` draws from her latest results, coloured
+by the figure she chooses; asking for a replay of day 0 runs ``hallsim run --records`` in a
+worker and embeds the very replay ``hallsim replay`` writes for those records. A second,
+real-browser story seeks the embedded replay and counts the dots against the records."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from nicegui.testing.user import User
+
+from sim.report.floorplan import floorplan_svg
+from sim.report.i18n import set_language
+from sim.report.replay import counts_at, day_of_records, replay_data, replay_fragment
+from sim.scenario.model import load_scenario
+from tests.web.browser import ROOT, browser, server
+from tests.web.conftest import wait_for
+
+HALL = "东城区政务大厅"
+
+
+def _workspace(tmp_path: Path) -> Path:
+    """A workspace holding the quickstart hall under a Chinese name, run once (-r 2)."""
+    ws = tmp_path / "workspace"
+    (ws / "scenarios").mkdir(parents=True)
+    (ws / "results").mkdir()
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "scenarios" / f"{HALL}.yaml")
+    subprocess.run([sys.executable, "-m", "sim.cli.main", "run",
+                    str(ws / "scenarios" / f"{HALL}.yaml"), "--days", "1", "-r", "2", "-q",
+                    "--json", str(ws / "results" / f"{HALL}-首次运行.json")],
+                   cwd=ROOT, check=True, capture_output=True)
+    return ws
+
+
+def test_the_tab_shows_the_command_lines_floor_plan_and_replay(story, tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open(f"/?lang=zh&tab=floorplan&scenario={HALL}")
+        await user.should_see(f"着色所据结果：{HALL}-首次运行")
+        shown["utilisation"] = user.find("floorplan-svg").elements.pop().content
+        user.find("floorplan-colour-by").elements.pop().value = "wait_mean"
+        shown["wait_mean"] = user.find("floorplan-svg").elements.pop().content
+        user.find("replay-day").elements.pop().value = 0
+        user.find("replay-replication").elements.pop().value = 1
+        user.find("replay-start").click()
+        await wait_for(user, "replay-embedded")
+        shown["replay"] = user.find("replay-embedded").elements.pop().content
+
+    story(play)
+    scenario = load_scenario(ws / "scenarios" / f"{HALL}.yaml")
+    doc = json.loads((ws / "results" / f"{HALL}-首次运行.json").read_text(encoding="utf-8"))
+    set_language("zh")
+    assert shown["utilisation"] == floorplan_svg(scenario, doc, "utilisation")
+    assert shown["wait_mean"] == floorplan_svg(scenario, doc, "wait_mean")
+    assert shown["utilisation"] != shown["wait_mean"]
+
+    records = ws / "results" / f"{HALL}-replay-day0-rep1.csv.gz"
+    cli = tmp_path / "cli.csv.gz"
+    subprocess.run([sys.executable, "-m", "sim.cli.main", "run",
+                    str(ws / "scenarios" / f"{HALL}.yaml"), "--days", "1", "-r", "2", "-q",
+                    "--seed", "1", "--records", str(cli)], cwd=ROOT, check=True,
+                   capture_output=True)
+    pd.testing.assert_frame_equal(pd.read_csv(records), pd.read_csv(cli))
+    day = day_of_records(records, 0, 1)
+    assert shown["replay"] == replay_fragment(scenario, replay_data(scenario, day),
+                                              "hs-web-replay")
+    assert "等候中" in shown["replay"]  # the labels in the page's language
+
+
+@pytest.mark.browser
+def test_the_embedded_replay_shows_what_the_records_say(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    with server(ws) as (base, _), browser(base) as b:
+        b.page.goto(f"{base}/?lang=zh&tab=floorplan&scenario={HALL}")
+        b.by("floorplan-svg").locator('[id="window-A-1"]').wait_for()
+        b.by("replay-start").click()
+        b.page.locator("#hs-web-replay[data-ready='1']").wait_for(timeout=25_000)
+        b.page.evaluate("window.hallsimWebReplay.seek(600)")
+        b.shot("floorplan")
+        frame = day_of_records(ws / "results" / f"{HALL}-replay-day0-rep0.csv.gz", 0, 0)
+        for t in (480.0, 545.5, 600.0, 690.25, 900.0, 1000.0):
+            counts = b.page.evaluate(f"window.hallsimWebReplay.seek({t})")
+            want = counts_at(frame, t)
+            assert {k: counts[k] for k in ("waiting", "serving", "gone", "served")} == \
+                {k: want[k] for k in ("waiting", "serving", "gone", "served")}, t
+            assert b.page.locator("#hs-web-replay .hs-n-served").inner_text() == \
+                str(want["served"])
+        assert b.outside() == [] and b.errors == []
