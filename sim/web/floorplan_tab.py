@@ -70,6 +70,7 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
     latest = latest_results(ctx, name)
     ctx.t("")  # the figure names and the legend in the tab's language
     choices = {k: metric_heading(f"{section}.{k}") for k, (section, _) in COLOUR_BY.items()}
+    ui.label(ctx.t("Floor plan")).classes("text-h6")
     with ui.row().classes("items-center gap-4"):
         colour_by = tid(ui.select(choices, value="utilisation", label=ctx.t("Colour by"))
                         .classes("w-64"), "floorplan-colour-by")
@@ -77,7 +78,8 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
                   else ctx.t("No run results of this scenario yet: run it to colour the "
                              "windows."))
         tid(ui.label(source).classes("text-body2"), "floorplan-source")
-    holder = tid(ui.html("", sanitize=False).classes("w-full overflow-auto"), "floorplan-svg")
+    ui.add_css(".hs-floorplan svg{max-width:100%;height:auto;display:block}")
+    holder = tid(ui.html("", sanitize=False).classes("w-full hs-floorplan"), "floorplan-svg")
 
     def draw() -> None:
         ctx.t("")
@@ -94,9 +96,9 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     last = scenario.hall.days - 1
     with ui.row().classes("items-end gap-4"):
         day = tid(ui.number(ctx.t("Day (0-based)"), value=0, min=0, max=last, precision=0)
-                  .classes("w-32"), "replay-day")
+                  .classes("w-28"), "replay-day")
         rep = tid(ui.number(ctx.t("Replication (0-based)"), value=0, min=0, max=999,
-                            precision=0).classes("w-40"), "replay-replication")
+                            precision=0).classes("w-32"), "replay-replication")
         seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
                    "replay-seed")
         button = tid(ui.button(ctx.t("Replay")), "replay-start")
@@ -134,6 +136,8 @@ def panel(ctx: Context) -> None:
     except InputError as exc:
         message.error(f"hallsim: error: {exc}")
         return
-    _floor_plan(ctx, scenario, name)
-    ui.separator()
-    _replay(ctx, scenario, name)
+    with ui.row().classes("w-full no-wrap items-start gap-6"):
+        with ui.column().classes("w-5/12"):
+            _floor_plan(ctx, scenario, name)
+        with ui.column().classes("w-7/12"):
+            _replay(ctx, scenario, name)

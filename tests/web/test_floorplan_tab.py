@@ -84,7 +84,7 @@ def test_the_embedded_replay_shows_what_the_records_say(tmp_path: Path) -> None:
         b.by("floorplan-svg").locator('[id="window-A-1"]').wait_for()
         b.by("replay-start").click()
         b.page.locator("#hs-web-replay[data-ready='1']").wait_for(timeout=25_000)
-        b.page.evaluate("window.hallsimWebReplay.seek(600)")
+        b.page.evaluate("window.hallsimWebReplay.seek(600); window.scrollTo(0, 0)")
         b.shot("floorplan")
         frame = day_of_records(ws / "results" / f"{HALL}-replay-day0-rep0.csv.gz", 0, 0)
         for t in (480.0, 545.5, 600.0, 690.25, 900.0, 1000.0):
