@@ -3,7 +3,8 @@
 Upload an export (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX) or pick the bundled
 sample; the page previews the first rows with the column each field is read from
 (the reader's defaults, :data:`sim.calibration.hall_export.DEFAULT_COLUMNS`), lets the
-planner change that mapping, and runs ``hallsim calibrate`` in a worker
+planner change that mapping and the status words of each outcome (as ``--mapping
+MAP.yaml`` does), and runs ``hallsim calibrate`` in a worker
 (:func:`sim.web.tasks.calibrate_log`). The report shows rows kept and skipped with
 their reasons, the fitted items and the inferred window groups, and the calibration
 report (fits, arrival profile, staffing) itself; the calibrated hall is saved as a
@@ -13,6 +14,7 @@ are refused (by the browser, and again by the server).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,15 @@ FIELDS = {
     "call_time": "call time", "wait": "wait", "service": "service duration",
     "status": "status",
 }
+
+#: outcomes a status word can mean, with the English labels of their word lists
+OUTCOMES = {"served": "served words", "no_show": "no-show words",
+            "cancelled": "cancelled words"}
+
+
+def parse_words(text: str) -> list[str]:
+    """Status words typed in one box: separated by commas (, ， 、 ;) or spaces."""
+    return [w for w in re.split(r"[,，、;；\s]+", text or "") if w]
 
 
 def _num(x: float | None) -> str:
@@ -60,8 +71,11 @@ def check_upload(name: str, size: int) -> str:
 
 def panel(ctx: Context) -> None:
     """Build the import tab."""
+    from sim.calibration.hall_export import DEFAULT_STATUS  # the reader (pandas) on demand
+
     msg = Message("import-error")
-    state: dict[str, Any] = {"log": None, "mapping": {}}
+    state: dict[str, Any] = {"log": None, "mapping": {},
+                             "status": {o: list(w) for o, w in DEFAULT_STATUS.items()}}
     with ui.row().classes("items-start gap-8 w-full"):
         with ui.column():
             ui.label(ctx.t("Upload a ticket log (CSV or XLSX, at most {mb} MB)").format(
@@ -127,6 +141,14 @@ def panel(ctx: Context) -> None:
                     tid(ui.select(options, value=state["mapping"].get(field, ""),
                                   label=ctx.t(label), on_change=remap).classes("w-36"),
                         f"import-map-{field}")
+            ui.label(ctx.t("Status words (separated by commas)")).classes("text-subtitle1")
+            with ui.row().classes("gap-2"):
+                for outcome, label in OUTCOMES.items():
+                    def reword(e: Any, outcome: str = outcome) -> None:
+                        state["status"][outcome] = parse_words(e.value)
+
+                    tid(ui.input(ctx.t(label), value="，".join(state["status"][outcome]),
+                                 on_change=reword).classes("w-64"), f"import-status-{outcome}")
         else:
             ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
                 kind=preview["format"]))
@@ -150,7 +172,8 @@ def panel(ctx: Context) -> None:
                                   paths=[str(path)], columns=state["mapping"], name=stem,
                                   out=str(out), report_dir=str(ctx.workspace.path(
                                       "reports", f"calibration-{stem}")),
-                                  target=float(target.value or 20), lang=ctx.lang)
+                                  target=float(target.value or 20), lang=ctx.lang,
+                                  status=state["status"])
             state["scenario"] = stem
             view.follow(job)
 
@@ -191,7 +214,8 @@ def panel(ctx: Context) -> None:
                 "results", f"backtest-{scenario}", ".json"), ".json")
             job = ctx.jobs.submit("backtest", f"{ctx.t('Backtest')} {scenario}", "backtest",
                                   scenario_path=str(ctx.workspace.scenario_path(scenario)),
-                                  paths=res["logs"], columns=res["columns"], out=str(out))
+                                  paths=res["logs"], columns=res["columns"], out=str(out),
+                                  status=res["status"])
             bt_view.follow(job)
 
         def show_backtest(doc: dict[str, Any]) -> None:

@@ -114,11 +114,18 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
             "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed}
 
 
-def _mapping(columns: dict[str, str] | None) -> Any:
-    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping
+def _mapping(columns: dict[str, str] | None,
+             status: dict[str, list[str]] | None = None) -> Any:
+    """The ``--mapping MAP.yaml`` the page's choices amount to: the columns and status
+    words (outcome -> words) that differ from the reader's defaults; None if none do."""
+    from sim.calibration.hall_export import DEFAULT_COLUMNS, DEFAULT_STATUS, Mapping
 
     changed = {f: c for f, c in (columns or {}).items() if c and c != DEFAULT_COLUMNS.get(f)}
-    return Mapping.model_validate({"columns": changed}) if changed else None
+    words = {o: tuple(w) for o, w in (status or {}).items()
+             if w and tuple(w) != DEFAULT_STATUS.get(o)}
+    if not changed and not words:
+        return None
+    return Mapping.model_validate({"columns": changed, "status": words})
 
 
 def _fit(fit: Any) -> dict[str, Any]:
@@ -128,9 +135,10 @@ def _fit(fit: Any) -> dict[str, Any]:
 
 def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, out: str,
                   report_dir: str, target: float = 20.0, lang: str = "en",
+                  status: dict[str, list[str]] | None = None,
                   progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim --lang LANG calibrate LOGS --out OUT --report DIR``: the calibrated
-    scenario."""
+    """``hallsim --lang LANG calibrate LOGS --mapping MAP --out OUT --report DIR``: the
+    calibrated scenario (MAP: ``columns`` and ``status`` words as chosen)."""
     from sim.calibration.calibrate import Options, calibrate, write_scenario
     from sim.calibration.readers import read_logs
     from sim.report.calibration import calibration_report
@@ -138,7 +146,7 @@ def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, o
 
     set_language(lang)
     progress(0, 3)
-    log = read_logs(paths, _mapping(columns))
+    log = read_logs(paths, _mapping(columns, status))
     progress(1, 3)
     cal = calibrate(log, Options(target_minutes=target, name=name))
     write_scenario(cal, out)
@@ -154,12 +162,13 @@ def calibrate_log(paths: list[str], columns: dict[str, str] | None, name: str, o
                "tickets": g.tickets} for g in cal.groups]
     return {"summary": log.summary_lines(), "kept": len(log), "skipped": dict(log.skipped),
             "logs": list(paths), "columns": dict(columns or {}),
-            "items": items, "groups": groups, "scenario": out,
+            "status": dict(status or {}), "items": items, "groups": groups, "scenario": out,
             "report": str(Path(report_dir) / "index.html"), "notes": list(cal.notes)}
 
 
 def backtest_log(scenario_path: str, paths: list[str], columns: dict[str, str] | None,
                  out: str, replications: int = 5, seed: int = 1,
+                 status: dict[str, list[str]] | None = None,
                  progress: Progress = _no_progress) -> dict[str, Any]:
     """``hallsim backtest SCENARIO LOGS --json OUT``: predicted against observed."""
     from sim.calibration.backtest import backtest
@@ -170,7 +179,7 @@ def backtest_log(scenario_path: str, paths: list[str], columns: dict[str, str] |
 
     progress(0, 1)
     scenario = load_scenario(scenario_path)
-    log = read_logs(paths, _mapping(columns))
+    log = read_logs(paths, _mapping(columns, status))
     doc = backtest(scenario, log, replications=replications, seed=seed,
                    options=Options(target_minutes=scenario.targets.wait_minutes))
     write_json_atomic(out, doc)
