@@ -19,6 +19,11 @@ from sim.engine.arrivals import rate_segments
 from sim.scenario.clock import format_hhmm, parse_hhmm
 from sim.scenario.model import Scenario
 
+#: the overload warning's words (one definition: ``Overload.message`` fills it in for the
+#: terminal, the web page translates it through the catalogue first)
+OVERLOAD_WARNING = ("offered load exceeds capacity {start}-{end} (day factor {factor}): "
+                    "least possible utilisation {utilisation} for categories {categories}")
+
 
 @dataclass(frozen=True)
 class Overload:
@@ -30,13 +35,17 @@ class Overload:
     utilisation: float
     categories: tuple[str, ...]
 
+    def parts(self) -> tuple[str, dict[str, str]]:
+        """The warning as its template (:data:`OVERLOAD_WARNING`) and the values filled in."""
+        return OVERLOAD_WARNING, {
+            "start": format_hhmm(self.start), "end": format_hhmm(self.end),
+            "factor": f"{self.day_factor:g}", "utilisation": f"{self.utilisation:.2f}",
+            "categories": ", ".join(self.categories)}
+
     def message(self) -> str:
         """A one-line warning for the terminal."""
-        return (
-            f"offered load exceeds capacity {format_hhmm(self.start)}-{format_hhmm(self.end)}"
-            f" (day factor {self.day_factor:g}): least possible utilisation "
-            f"{self.utilisation:.2f} for categories {', '.join(self.categories)}"
-        )
+        template, values = self.parts()
+        return template.format(**values)
 
 
 def least_max_utilisation(scenario: Scenario, loads: dict[str, float],

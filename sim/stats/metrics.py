@@ -393,8 +393,24 @@ def _by_hour(scenario: Scenario, rec: Records, w0: float, days: int, keep: np.nd
 CENSORED_WARNING_SHARE = 0.05
 
 
+#: the validity warnings' words (one definition each: :func:`warnings_for` fills them in
+#: for the terminal, the web page translates them through the catalogue first)
+CENSORED_WARNING = ("{where}: {share} of cases were unfinished at the end of the {days} "
+                    "simulated days; lead times are biased low (simulate more days)")
+WARMUP_WARNING = ("categories.{name}.returns.delay_days: mean return delay {delay} days is "
+                  "longer than hall.warmup_days ({warm}); the first days after the warm-up "
+                  "miss return visits (raise warmup_days)")
+
+
 def warnings_for(scenario: Scenario, doc: dict[str, Any]) -> list[str]:
-    """Warnings about the validity of a results document's figures.
+    """Warnings about the validity of a results document's figures, as printed
+    (:func:`warning_parts` filled in)."""
+    return [template.format(**values) for template, values in warning_parts(scenario, doc)]
+
+
+def warning_parts(scenario: Scenario, doc: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    """Warnings about the validity of a results document's figures, each as its template
+    (:data:`CENSORED_WARNING`, :data:`WARMUP_WARNING`) and the values to fill in.
 
     - cases truncated by the horizon: more than ``CENSORED_WARNING_SHARE`` of
       the cases started in the statistics window were still running at the
@@ -409,19 +425,16 @@ def warnings_for(scenario: Scenario, doc: dict[str, Any]) -> list[str]:
             (f"by_category.{c}", b) for c, b in doc.get("by_category", {}).items()]:
         share = block.get("censored_share")
         if share is not None and share > CENSORED_WARNING_SHARE:
-            out.append(f"{where}: {100 * share:.1f}% of cases were unfinished at the end of "
-                       f"the {scenario.hall.days} simulated days; lead times are biased low "
-                       "(simulate more days)")
+            out.append((CENSORED_WARNING, {"where": where, "share": f"{100 * share:.1f}%",
+                                           "days": str(scenario.hall.days)}))
             if where == "overall":
                 break
     warm = scenario.hall.warmup_days
     for name, cat in scenario.categories.items():
         r = cat.returns
         if r is not None and r.incomplete > 0 and warm < r.delay_days.mean:
-            out.append(f"categories.{name}.returns.delay_days: mean return delay "
-                       f"{r.delay_days.mean:g} days is longer than hall.warmup_days "
-                       f"({warm}); the first days after the warm-up miss return visits "
-                       "(raise warmup_days)")
+            out.append((WARMUP_WARNING, {"name": name, "delay": f"{r.delay_days.mean:g}",
+                                         "warm": str(warm)}))
     return out
 
 

@@ -28,11 +28,14 @@ PRECISION = {
 }
 
 
-def show_document(ctx: Context, doc: dict[str, Any], warnings: list[str] = ()) -> None:
-    """The results of one run: charts with their tables, in the tab's language."""
+def show_document(ctx: Context, doc: dict[str, Any],
+                  warnings: list[tuple[str, dict[str, str]]] = ()) -> None:
+    """The results of one run: charts with their tables, in the tab's language; the
+    command line's ``warnings`` (template, values) through the catalogue."""
     ctx.t("")  # sets the tab's language for the labels below
-    for w in warnings:
-        ui.label(f"hallsim: warning: {w}").classes("text-warning")
+    for template, values in warnings:
+        tid(ui.label(f"hallsim: warning: {tr(template).format(**values)}")
+            .classes("text-warning"), "run-warning")
     blocks = summary_blocks(doc)
     head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
               "Figures are means per replication; ± = 95% CI half-width over replications; "

@@ -27,14 +27,16 @@ def _no_progress(done: int, total: int) -> None:
     return None
 
 
-def _warnings(scenario: Any, doc: dict[str, Any] | None = None) -> list[str]:
-    """The warnings ``hallsim run`` prints (capacity, then validity of the results)."""
+def _warnings(scenario: Any, doc: dict[str, Any] | None = None
+              ) -> list[tuple[str, dict[str, str]]]:
+    """The warnings ``hallsim run`` prints (capacity, then validity of the results), each
+    as its English template and values, for the page to translate and fill in."""
     from sim.stats.load import overloads
-    from sim.stats.metrics import warnings_for
+    from sim.stats.metrics import warning_parts
 
-    out = [o.message() for o in overloads(scenario)]
+    out = [o.parts() for o in overloads(scenario)]
     if doc is not None:
-        out += list(warnings_for(scenario, doc))
+        out += warning_parts(scenario, doc)
     return out
 
 

@@ -1,0 +1,61 @@
+"""Story: a planner runs a hall with one business-registration window (窗口不足的大厅).
+The command line warns in English that offered load exceeds capacity; the run tab shows
+the same warnings, in Chinese on a Chinese page and word for word on an English one,
+from the one template of each warning (sim/stats)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from nicegui.testing.user import User
+
+from tests.web.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+HALL = "窗口不足的大厅"
+
+
+def _workspace(tmp_path: Path) -> Path:
+    data = yaml.safe_load((ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8"))
+    data["name"] = HALL
+    data["windows"][0]["count"] = 1
+    data["windows"][0].pop("schedule")
+    (tmp_path / "workspace" / "scenarios").mkdir(parents=True)
+    path = tmp_path / "workspace" / "scenarios" / f"{HALL}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _shown(story, lang: str) -> list[str]:
+    shown: list[str] = []
+
+    async def play(user: User) -> None:
+        await user.open(f"/?lang={lang}&tab=run&scenario={HALL}")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await wait_for(user, "run-warning")
+        shown.extend(e.text for e in user.find("run-warning").elements)
+
+    story(play)
+    return sorted(shown)
+
+
+def test_the_run_tab_shows_the_command_lines_warnings_in_the_pages_language(
+        story, tmp_path: Path) -> None:
+    path = _workspace(tmp_path)
+    printed = subprocess.run([sys.executable, "-m", "sim.cli.main", "run", str(path),
+                              "--days", "1", "-r", "3", "-q"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stderr
+    english = sorted(line.replace(f"{path}: ", "") for line in printed.splitlines()
+                     if line.startswith("hallsim: warning: "))
+    assert len(english) == 2 and "offered load exceeds capacity 08:30-12:00" in english[0]
+    assert _shown(story, "en") == english
+    chinese = _shown(story, "zh")
+    assert chinese == [
+        "hallsim: warning: 08:30-12:00 到达负荷超出办理能力（日系数 1）：事项 "
+        "business_registration 的最低可能利用率为 2.20",
+        "hallsim: warning: 13:30-17:00 到达负荷超出办理能力（日系数 1）：事项 "
+        "business_registration 的最低可能利用率为 1.60"]
