@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 
 @cache
-def _takes_bool(annotation: Any) -> bool:
-    """Whether a field's type admits a boolean (or anything at all)."""
-    text = repr(annotation)
-    return "bool" in text or "Any" in text
+def _takes_bool(annotation: str) -> bool:
+    """Whether a field's type (its ``repr``) admits a boolean (or anything at all)."""
+    return "bool" in annotation or "Any" in annotation
 
 
 def _spell_bools(value: Any) -> Any:
@@ -43,7 +42,7 @@ class Frozen(BaseModel):
         fixed: dict[Any, Any] | None = None
         for name, field in cls.model_fields.items():
             key = field.alias if field.alias in data else name
-            if key not in data or _takes_bool(field.annotation):
+            if key not in data or _takes_bool(repr(field.annotation)):
                 continue
             value = data[key]
             spelled = _spell_bools(value)
