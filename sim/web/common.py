@@ -91,10 +91,14 @@ class Message:
 
 
 class JobView:
-    """A progress bar, a cancel button and the job's state; calls ``on_done(job)`` once."""
+    """A progress bar, a cancel button and the job's state; calls ``on_done(job)`` once,
+    when the job is done and the view's tab is shown: a job that ends while the planner
+    is on another tab draws its results when they come back, so drawing never delays a
+    click elsewhere."""
 
     def __init__(self, ctx: Context, name: str, on_done: Callable[[Job], None]) -> None:
         self.ctx, self.on_done, self.job = ctx, on_done, None
+        self.tab = ctx.tab  # tabs are built when shown: the tab this view lives on
         with ui.row().classes("items-center w-full gap-2"):
             self.bar = tid(ui.linear_progress(value=0, show_value=False)
                            .props("animation-speed=200").classes("w-64"), f"{name}-progress")
@@ -132,7 +136,19 @@ class JobView:
         if job.state == FAILED:
             self.message.error(f"hallsim: error: {job.error}")
         elif job.state == DONE:
+            self._deliver(job)
+
+    def _deliver(self, job: Job) -> None:
+        if self.ctx.tab == self.tab:
             self.on_done(job)
+            return
+        waiting = self.ctx.on_show.setdefault(self.tab, [])
+
+        def once() -> None:
+            waiting.remove(once)
+            self.on_done(job)
+
+        waiting.append(once)
 
 
 def columns(headings: list[str]) -> list[dict[str, Any]]:

@@ -101,3 +101,37 @@ def test_a_worker_that_dies_fails_its_job_with_a_message_and_is_replaced(
         assert not (tmp_path / "x.json").exists()
     finally:
         manager.shutdown()
+
+
+def test_a_run_that_ends_while_the_planner_is_elsewhere_is_drawn_on_return(
+        story, tmp_path: Path) -> None:
+    """Drawing a run's charts and tables takes the page a moment: done while the planner
+    looks at the jobs list, the results wait for the run tab and appear when it is shown,
+    so the click on the jobs list is never held up by them."""
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    seen: dict[str, bool] = {}
+
+    async def play(user: User) -> None:
+        import asyncio
+
+        from tests.web.conftest import visible
+
+        await user.open("/?lang=en&tab=run&scenario=quickstart")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        user.find("tab-jobs").click()
+        await wait_for(user, "job-1")
+        for _ in range(900):  # until the run is done (its cancel button goes)
+            if not visible(user, "job-1-cancel"):
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)  # the run tab's view has polled the finished job
+        seen["drawn while away"] = visible(user, "table-overall")
+        user.find("tab-run").click()
+        await wait_for(user, "table-overall", seconds=10)
+        seen["drawn on return"] = visible(user, "table-overall")
+
+    story(play)
+    assert seen == {"drawn while away": False, "drawn on return": True}
