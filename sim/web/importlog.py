@@ -125,112 +125,123 @@ def panel(ctx: Context) -> None:
         with preview_box:
             show_preview(ctx, preview, path, state)
 
-    def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
-                     state: dict[str, Any]) -> None:
-        ui.label(ctx.t("Log {name}: first rows").format(name=path.name)).classes("text-h6")
-        if preview["columns"]:
-            table(preview["columns"], preview["rows"], "import-preview")
-            ui.label(ctx.t("Columns read (change where the reader guessed wrong)")).classes(
-                "text-subtitle1")
-            options = {"": "-"} | {c: c for c in preview["columns"]}
-            with ui.row().classes("gap-2"):
-                for field, label in FIELDS.items():
-                    def remap(e: Any, field: str = field) -> None:
-                        state["mapping"][field] = e.value or ""
 
-                    tid(ui.select(options, value=state["mapping"].get(field, ""),
-                                  label=ctx.t(label), on_change=remap).classes("w-36"),
-                        f"import-map-{field}")
-            ui.label(ctx.t("Status words (separated by commas)")).classes("text-subtitle1")
-            with ui.row().classes("gap-2"):
-                for outcome, label in OUTCOMES.items():
-                    def reword(e: Any, outcome: str = outcome) -> None:
-                        state["status"][outcome] = parse_words(e.value)
+def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
+                 state: dict[str, Any]) -> None:
+    """The log's first rows, its mapping, and the calibration that follows."""
+    ui.label(ctx.t("Log {name}: first rows").format(name=path.name)).classes("text-h6")
+    if preview["columns"]:
+        table(preview["columns"], preview["rows"], "import-preview")
+        mapping_inputs(ctx, preview["columns"], state)
+    else:
+        ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
+            kind=preview["format"]))
+    with ui.row().classes("items-end gap-4"):
+        name = tid(ui.input(ctx.t("Scenario name"), value=f"calibrated-{path.stem}")
+                   .classes("w-72"), "import-name")
+        target = tid(ui.number(ctx.t("Target wait (min)"), value=20, min=1).classes("w-40"),
+                     "import-target")
+        go = tid(ui.button(ctx.t("Calibrate")), "import-calibrate")
+    view = JobView(ctx, "calibrate", lambda job: show_report(job.result))
+    report_box = ui.column().classes("w-full")
 
-                    tid(ui.input(ctx.t(label), value="，".join(state["status"][outcome]),
-                                 on_change=reword).classes("w-64"), f"import-status-{outcome}")
-        else:
-            ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
-                kind=preview["format"]))
-        with ui.row().classes("items-end gap-4"):
-            name = tid(ui.input(ctx.t("Scenario name"), value=f"calibrated-{path.stem}")
-                       .classes("w-72"), "import-name")
-            target = tid(ui.number(ctx.t("Target wait (min)"), value=20, min=1).classes("w-40"),
-                         "import-target")
-            go = tid(ui.button(ctx.t("Calibrate")), "import-calibrate")
-        view = JobView(ctx, "calibrate", lambda job: show_report(job.result))
-        report_box = ui.column().classes("w-full")
+    def start() -> None:
+        try:
+            stem = stem_of(name.value or "")
+        except InputError as exc:
+            view.message.error(f"hallsim: error: {exc}")
+            return
+        out = ctx.workspace.scenario_path(stem)
+        job = ctx.jobs.submit("calibrate", f"{ctx.t('Calibrate')} {path.name}", "calibrate",
+                              paths=[str(path)], columns=state["mapping"], name=stem,
+                              out=str(out), report_dir=str(ctx.workspace.path(
+                                  "reports", f"calibration-{stem}")),
+                              target=float(target.value or 20), lang=ctx.lang,
+                              status=state["status"])
+        state["scenario"] = stem
+        view.follow(job)
 
-        def start() -> None:
-            try:
-                stem = stem_of(name.value or "")
-            except InputError as exc:
-                view.message.error(f"hallsim: error: {exc}")
-                return
-            out = ctx.workspace.scenario_path(stem)
-            job = ctx.jobs.submit("calibrate", f"{ctx.t('Calibrate')} {path.name}", "calibrate",
-                                  paths=[str(path)], columns=state["mapping"], name=stem,
-                                  out=str(out), report_dir=str(ctx.workspace.path(
-                                      "reports", f"calibration-{stem}")),
-                                  target=float(target.value or 20), lang=ctx.lang,
-                                  status=state["status"])
-            state["scenario"] = stem
-            view.follow(job)
+    go.on_click(start)
 
-        go.on_click(start)
+    def show_report(res: dict[str, Any]) -> None:
+        report_box.clear()
+        with report_box:
+            show_calibration(ctx, res, state["scenario"])
 
-        def show_report(res: dict[str, Any]) -> None:
-            report_box.clear()
-            with report_box:
-                show_calibration(ctx, res, state["scenario"])
 
-    def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
-        tid(ui.label("\n".join(res["summary"])).classes("whitespace-pre-wrap"),
-            "calibrate-summary")
-        table([ctx.t("item"), ctx.t("department"), ctx.t("tickets"), ctx.t("service"),
-               ctx.t("patience")],
-              [[i["item"], i["department"], f"{i['tickets']:,}", fit_text(ctx, i["service"]),
-                fit_text(ctx, i["patience"])] for i in res["items"]],
-              "calibrate-items", ctx.t("Items"))
-        ui.label(ctx.t("The basis of every fit (sample size, family chosen, goodness of fit) "
-                       "is in the calibration report below and as a comment in the "
-                       "scenario file.")).classes("text-caption")
-        table([ctx.t("window group"), ctx.t("serves"), ctx.t("windows"), ctx.t("tickets")],
-              [[g["group"], ", ".join(g["serves"]), str(g["windows"]), f"{g['tickets']:,}"]
-               for g in res["groups"]], "calibrate-groups", ctx.t("Window groups inferred"))
-        with ui.row().classes("items-center gap-4"):
-            tid(ui.button(ctx.t("Open the calibrated scenario"),
-                          on_click=lambda: ctx.open_scenario(scenario)), "calibrate-open")
-            report = Path(res["report"]).parent.name
-            tid(ui.link(ctx.t("Calibration report"), f"/files/reports/{report}/index.html",
-                        new_tab=True), "calibrate-report-link")
-        tid(ui.button(ctx.t("Backtest on this log"), on_click=lambda: backtest())
-            .props("outline"), "backtest-start")
-        bt_view = JobView(ctx, "backtest", lambda job: show_backtest(job.result))
-        bt_box = ui.column().classes("w-full")
+def mapping_inputs(ctx: Context, columns: list[str], state: dict[str, Any]) -> None:
+    """The column mapping the reader guessed and the status words, each editable; the
+    planner's choices go to ``state["mapping"]`` and ``state["status"]``."""
+    ui.label(ctx.t("Columns read (change where the reader guessed wrong)")).classes(
+        "text-subtitle1")
+    options = {"": "-"} | {c: c for c in columns}
+    with ui.row().classes("gap-2"):
+        for field, label in FIELDS.items():
+            def remap(e: Any, field: str = field) -> None:
+                state["mapping"][field] = e.value or ""
 
-        def backtest() -> None:
-            out = ctx.workspace.path("results", ctx.workspace.free_name(
-                "results", f"backtest-{scenario}", ".json"), ".json")
-            job = ctx.jobs.submit("backtest", f"{ctx.t('Backtest')} {scenario}", "backtest",
-                                  scenario_path=str(ctx.workspace.scenario_path(scenario)),
-                                  paths=res["logs"], columns=res["columns"], out=str(out),
-                                  status=res["status"])
-            bt_view.follow(job)
+            tid(ui.select(options, value=state["mapping"].get(field, ""),
+                          label=ctx.t(label), on_change=remap).classes("w-36"),
+                f"import-map-{field}")
+    ui.label(ctx.t("Status words (separated by commas)")).classes("text-subtitle1")
+    with ui.row().classes("gap-2"):
+        for outcome, label in OUTCOMES.items():
+            def reword(e: Any, outcome: str = outcome) -> None:
+                state["status"][outcome] = parse_words(e.value)
 
-        def show_backtest(doc: dict[str, Any]) -> None:
-            ctx.t("")
-            bt_box.clear()
-            e = doc["errors"]
-            with bt_box:
-                tid(ui.label(ctx.t("In-sample backtest over {days} days: hourly mean-wait MAPE "
-                                   "{mape} %, abandonment MAE {mae} points").format(
-                    days=doc["days"], mape=_num(e.get("wait_mape")),
-                    mae=_num(e.get("abandon_mae_points")))), "backtest-summary")
-                with ui.row().classes("w-full no-wrap gap-4"):
-                    for key in ("wait_mean", "p_wait_over_target"):
-                        tid(ui.echart(charts.backtest_chart(doc, key)).classes("w-1/2 h-72"),
-                            f"backtest-chart-{key}")
+            tid(ui.input(ctx.t(label), value="，".join(state["status"][outcome]),
+                         on_change=reword).classes("w-64"), f"import-status-{outcome}")
 
-        ui.element("iframe").props(f'src="/files/reports/{report}/index.html"').classes(
-            "w-full").style("height: 600px; border: 1px solid #ddd")
+
+def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
+    """What calibration found (items, window groups, its report) and the backtest on
+    the same log."""
+    tid(ui.label("\n".join(res["summary"])).classes("whitespace-pre-wrap"),
+        "calibrate-summary")
+    table([ctx.t("item"), ctx.t("department"), ctx.t("tickets"), ctx.t("service"),
+           ctx.t("patience")],
+          [[i["item"], i["department"], f"{i['tickets']:,}", fit_text(ctx, i["service"]),
+            fit_text(ctx, i["patience"])] for i in res["items"]],
+          "calibrate-items", ctx.t("Items"))
+    ui.label(ctx.t("The basis of every fit (sample size, family chosen, goodness of fit) "
+                   "is in the calibration report below and as a comment in the "
+                   "scenario file.")).classes("text-caption")
+    table([ctx.t("window group"), ctx.t("serves"), ctx.t("windows"), ctx.t("tickets")],
+          [[g["group"], ", ".join(g["serves"]), str(g["windows"]), f"{g['tickets']:,}"]
+           for g in res["groups"]], "calibrate-groups", ctx.t("Window groups inferred"))
+    with ui.row().classes("items-center gap-4"):
+        tid(ui.button(ctx.t("Open the calibrated scenario"),
+                      on_click=lambda: ctx.open_scenario(scenario)), "calibrate-open")
+        report = Path(res["report"]).parent.name
+        tid(ui.link(ctx.t("Calibration report"), f"/files/reports/{report}/index.html",
+                    new_tab=True), "calibrate-report-link")
+    tid(ui.button(ctx.t("Backtest on this log"), on_click=lambda: backtest())
+        .props("outline"), "backtest-start")
+    bt_view = JobView(ctx, "backtest", lambda job: show_backtest(job.result))
+    bt_box = ui.column().classes("w-full")
+
+    def backtest() -> None:
+        out = ctx.workspace.path("results", ctx.workspace.free_name(
+            "results", f"backtest-{scenario}", ".json"), ".json")
+        job = ctx.jobs.submit("backtest", f"{ctx.t('Backtest')} {scenario}", "backtest",
+                              scenario_path=str(ctx.workspace.scenario_path(scenario)),
+                              paths=res["logs"], columns=res["columns"], out=str(out),
+                              status=res["status"])
+        bt_view.follow(job)
+
+    def show_backtest(doc: dict[str, Any]) -> None:
+        ctx.t("")
+        bt_box.clear()
+        e = doc["errors"]
+        with bt_box:
+            tid(ui.label(ctx.t("In-sample backtest over {days} days: hourly mean-wait MAPE "
+                               "{mape} %, abandonment MAE {mae} points").format(
+                days=doc["days"], mape=_num(e.get("wait_mape")),
+                mae=_num(e.get("abandon_mae_points")))), "backtest-summary")
+            with ui.row().classes("w-full no-wrap gap-4"):
+                for key in ("wait_mean", "p_wait_over_target"):
+                    tid(ui.echart(charts.backtest_chart(doc, key)).classes("w-1/2 h-72"),
+                        f"backtest-chart-{key}")
+
+    ui.element("iframe").props(f'src="/files/reports/{report}/index.html"').classes(
+        "w-full").style("height: 600px; border: 1px solid #ddd")
