@@ -50,7 +50,7 @@ def wait_for_workers(proc: subprocess.Popen[str], seconds: float) -> None:
 
 def test_two_interrupts_end_a_parallel_run_at_once(tmp_path):
     proc = start(["run", str(ROOT / "scenarios/quickstart.yaml"), "-r", "8", "-j", "2",
-                  "--days", "400", "-q", "--engine", "simpy"], tmp_path)  # busy for long
+                  "--days", "3000", "-q", "--engine", "simpy"], tmp_path)  # ~20 s of work
     pgid = os.getpgid(proc.pid)
     wait_for_workers(proc, 4.0)
     ctrl_c_twice(proc)
