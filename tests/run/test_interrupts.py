@@ -66,7 +66,7 @@ def test_two_interrupts_end_a_parallel_run_at_once(tmp_path):
 def test_an_interrupted_batch_keeps_its_finished_runs_and_says_how_to_resume(tmp_path):
     experiment = tmp_path / "长批量.yaml"
     experiment.write_text(
-        f"name: 长批量\nscenarios: [{ROOT / 'scenarios/quickstart.yaml'}]\ndays: 300\n"
+        f"name: 长批量\nscenarios: [{ROOT / 'scenarios/quickstart.yaml'}]\ndays: 1000\n"
         "factors:\n  arrival_scale: [0.8, 0.9, 1.0, 1.1]\nreplications: 10\nseed: 1\n",
         encoding="utf-8")
     store = tmp_path / "批量.sqlite"
