@@ -199,6 +199,115 @@ def _room(dw, ds, de, dn, need):
 
 
 @njit(cache=True)
+def _rosters(group_first, group_count, initial_staff, n_windows):
+    """Each group's roster at the start: idle windows (a ring buffer per group, longest
+    idle first), off-duty ones (a stack), none leaving, ``initial_staff`` staffed."""
+    n_groups = group_count.shape[0]
+    idle = np.empty(n_windows, dtype=np.int64)
+    idle_head = np.zeros(n_groups, dtype=np.int64)
+    idle_len = np.zeros(n_groups, dtype=np.int64)
+    off = np.empty(n_windows, dtype=np.int64)
+    off_len = np.zeros(n_groups, dtype=np.int64)
+    leaving = np.zeros(n_groups, dtype=np.int64)
+    staffed = np.zeros(n_groups, dtype=np.int64)
+    for g in range(n_groups):
+        first, count, on = group_first[g], group_count[g], initial_staff[g]
+        for k in range(on):
+            idle[first + k] = first + k
+        idle_len[g] = on
+        for k in range(count - on):
+            off[first + k] = first + count - 1 - k
+        off_len[g] = count - on
+        staffed[g] = on
+    return idle, idle_head, idle_len, off, off_len, leaving, staffed
+
+
+@njit(cache=True)
+def _restaff(g, target, now, staffed, idle, idle_head, idle_len, off, off_len, leaving,
+             group_first, group_count, since, dw, ds, de, dn, todo):
+    """Group ``g`` staffs ``target`` windows from ``now``. Fewer: idle windows go off duty
+    at once (the most recently idle first), then busy ones are marked to leave. More:
+    windows marked to leave stay, then off-duty ones come on (the last to go first),
+    written to ``todo`` to call in turn; returns how many."""
+    have = staffed[g]
+    staffed[g] = target
+    if target < have:
+        drop = have - target
+        while drop > 0 and idle_len[g] > 0:
+            idle_len[g] -= 1
+            w = idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])]
+            off[group_first[g] + off_len[g]] = w
+            off_len[g] += 1
+            _duty_end(w, now, since, dw, ds, de, dn)
+            drop -= 1
+        leaving[g] += drop
+        return 0
+    add = target - have
+    kept = min(add, leaving[g])
+    leaving[g] -= kept
+    n_todo = 0
+    for _ in range(add - kept):
+        off_len[g] -= 1
+        todo[n_todo] = off[group_first[g] + off_len[g]]
+        n_todo += 1
+    return n_todo
+
+
+@njit(cache=True)
+def _break_due(w, now, window_group, current, pending, idle, idle_head, idle_len,
+               group_first, group_count, break_k, up_ptr, up, down, until, since, dw, ds, de,
+               dn, ht, hs, hp, ctr):
+    """Window ``w``'s break is due: a busy window goes when its customer is done, an idle
+    one goes now (out of the idle line, the rest in order), one off duty by the schedule
+    skips it and waits for the next."""
+    g = window_group[w]
+    if current[w] >= 0:
+        pending[w] = 1
+        return
+    pos = -1
+    for k in range(idle_len[g]):
+        if idle[_ring(group_first[g], idle_head[g], k, group_count[g])] == w:
+            pos = k
+            break
+    if pos < 0:
+        break_k[w] += 1
+        _due_after(w, now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
+        return
+    for k in range(pos, idle_len[g] - 1):
+        idle[_ring(group_first[g], idle_head[g], k, group_count[g])] = \
+            idle[_ring(group_first[g], idle_head[g], k + 1, group_count[g])]
+    idle_len[g] -= 1
+    _duty_end(w, now, since, dw, ds, de, dn)
+    _push(ht, hs, hp, ctr, now + down[up_ptr[w] + break_k[w]], EV_BREAK_OVER, w)
+
+
+@njit(cache=True)
+def _idle_duty(is_open, now, idle, idle_head, idle_len, group_first, group_count, since, dw,
+               ds, de, dn):
+    """The hall opens (its idle staffed windows come on duty) or closes (they go off)."""
+    for g in range(group_count.shape[0]):
+        for k in range(idle_len[g]):
+            w = idle[_ring(group_first[g], idle_head[g], k, group_count[g])]
+            if is_open:
+                _duty_begin(w, now, since)
+            else:
+                _duty_end(w, now, since, dw, ds, de, dn)
+
+
+@njit(cache=True)
+def _settle(line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting):
+    """Tickets still queued when the calendar ran out: abandoned if impatient, else open."""
+    for q in range(q_head.shape[0]):
+        for k in range(q_head[q], q_tail[q]):
+            i = line[k]
+            if waiting[i]:
+                if deadline[i] != np.inf:
+                    _abandon(i, deadline, waiting, outcome, end, queue, q_waiting)
+                else:
+                    waiting[i] = 0
+
+
+@njit(cache=True)
 def run_loop(arrival, category, work, deadline, queue, order,
              window_group, speed, group_first, group_count, initial_staff,
              tier_ptr, tier_q_ptr, tier_q, elig_ptr, elig, balk_at, q_off,
@@ -229,23 +338,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
     h_time = np.empty(max(n, 1) if any_balk else 1)
     h_tick = np.empty(max(n, 1) if any_balk else 1, dtype=np.int64)
     h_size = np.zeros(n_queues, dtype=np.int64)
-    # rosters: idle windows (ring buffer, longest idle first) and off-duty ones (a stack)
-    idle = np.empty(n_windows, dtype=np.int64)
-    idle_head = np.zeros(n_groups, dtype=np.int64)
-    idle_len = np.zeros(n_groups, dtype=np.int64)
-    off = np.empty(n_windows, dtype=np.int64)
-    off_len = np.zeros(n_groups, dtype=np.int64)
-    leaving = np.zeros(n_groups, dtype=np.int64)
-    staffed = np.zeros(n_groups, dtype=np.int64)
-    for g in range(n_groups):
-        first, count, on = group_first[g], group_count[g], initial_staff[g]
-        for k in range(on):
-            idle[first + k] = first + k
-        idle_len[g] = on
-        for k in range(count - on):
-            off[first + k] = first + count - 1 - k
-        off_len[g] = count - on
-        staffed[g] = on
+    idle, idle_head, idle_len, off, off_len, leaving, staffed = _rosters(
+        group_first, group_count, initial_staff, n_windows)
     current = np.full(n_windows, -1, dtype=np.int64)
     pending = np.zeros(n_windows, dtype=np.int8)  # a break due while serving
     break_k = np.zeros(n_windows, dtype=np.int64)  # the next break's index
@@ -357,48 +451,15 @@ def run_loop(arrival, category, work, deadline, queue, order,
             todo[0] = w
             n_todo = 1
         elif kind == EV_STAFF:
-            g, target = staff_group[arg], staff_target[arg]
-            have = staffed[g]
-            staffed[g] = target
-            if target < have:
-                drop = have - target
-                while drop > 0 and idle_len[g] > 0:
-                    idle_len[g] -= 1
-                    w = idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])]
-                    off[group_first[g] + off_len[g]] = w
-                    off_len[g] += 1
-                    _duty_end(w, env_now, since, dw, ds, de, dn)
-                    drop -= 1
-                leaving[g] += drop
+            n_todo = _restaff(staff_group[arg], staff_target[arg], env_now, staffed, idle,
+                              idle_head, idle_len, off, off_len, leaving, group_first,
+                              group_count, since, dw, ds, de, dn, todo)
+            if n_todo == 0:
                 continue
-            add = target - have
-            kept = min(add, leaving[g])
-            leaving[g] -= kept
-            for _ in range(add - kept):  # off-duty windows come on, the last to go first
-                off_len[g] -= 1
-                todo[n_todo] = off[group_first[g] + off_len[g]]
-                n_todo += 1
         elif kind == EV_BREAK_DUE:
-            w = arg
-            g = window_group[w]
-            if current[w] >= 0:  # busy: it goes when this customer is done
-                pending[w] = 1
-                continue
-            pos = -1
-            for k in range(idle_len[g]):
-                if idle[_ring(group_first[g], idle_head[g], k, group_count[g])] == w:
-                    pos = k
-                    break
-            if pos < 0:  # off duty by the schedule: no break to take, the next one later
-                break_k[w] += 1
-                _due_after(w, env_now, break_k, up_ptr, up, until, ht, hs, hp, ctr)
-                continue
-            for k in range(pos, idle_len[g] - 1):  # out of the idle line, the rest in order
-                idle[_ring(group_first[g], idle_head[g], k, group_count[g])] = \
-                    idle[_ring(group_first[g], idle_head[g], k + 1, group_count[g])]
-            idle_len[g] -= 1
-            _duty_end(w, env_now, since, dw, ds, de, dn)
-            _push(ht, hs, hp, ctr, env_now + down[up_ptr[w] + break_k[w]], EV_BREAK_OVER, w)
+            _break_due(arg, env_now, window_group, current, pending, idle, idle_head, idle_len,
+                       group_first, group_count, break_k, up_ptr, up, down, until, since,
+                       dw, ds, de, dn, ht, hs, hp, ctr)
             continue
         elif kind == EV_BREAK_OVER:  # back: leaves if the schedule dropped one, else calls
             w = arg
@@ -414,13 +475,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 n_todo = 1
         else:  # the hall opens (idle windows come on duty) or closes (they go off)
             is_open = kind == EV_OPEN
-            for g in range(n_groups):
-                for k in range(idle_len[g]):
-                    w = idle[_ring(group_first[g], idle_head[g], k, group_count[g])]
-                    if is_open:
-                        _duty_begin(w, env_now, since)
-                    else:
-                        _duty_end(w, env_now, since, dw, ds, de, dn)
+            _idle_duty(is_open, env_now, idle, idle_head, idle_len, group_first, group_count,
+                       since, dw, ds, de, dn)
             continue
         # windows free now call by their call rule, each in turn, or wait idle (on duty
         # while the hall is open; a window that just served is on duty already)
@@ -444,14 +500,6 @@ def run_loop(arrival, category, work, deadline, queue, order,
     dw, ds, de = _room(dw, ds, de, dn, n_windows)
     for w in range(n_windows):  # nothing left to do: every window goes home
         _duty_end(w, env_now, since, dw, ds, de, dn)
-    # tickets still queued: abandoned if impatient, else open
-    for q in range(n_queues):
-        for k in range(q_head[q], q_tail[q]):
-            i = line[k]
-            if waiting[i]:
-                if deadline[i] != np.inf:
-                    _abandon(i, deadline, waiting, outcome, end, queue, q_waiting)
-                else:
-                    waiting[i] = 0
+    _settle(line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting)
     m = dn[0]
     return call, end, window, outcome, reached, dw[:m], ds[:m], de[:m]
