@@ -31,6 +31,13 @@ if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hal
 #: service and patience parameters offered for editing, when the distribution has them
 PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
 
+#: width of a cell of a time-of-day grid, with Chromium's spin buttons hidden in it: room
+#: for a calibrated rate such as 118.75 (a 4rem cell with them cut 15.6 to "15.")
+CELL_WIDTH = "w-20"
+CELL_CSS = (".hallsim-cell input::-webkit-inner-spin-button, .hallsim-cell "
+            "input::-webkit-outer-spin-button {-webkit-appearance: none; margin: 0}"
+            " .hallsim-cell input {-moz-appearance: textfield}")
+
 
 def validate(data: Any, source: str) -> Scenario:
     """The scenario of ``data``, validated as ``hallsim validate`` does (raises InputError)."""
@@ -299,8 +306,9 @@ def _time_grid(ed: Editor, title: str, times: list[str],
     """A grid: one row per (label, field path, profile, setter(profile))."""
     ui.label(title).classes("text-h6")
     with ui.element("div").classes("w-full overflow-x-auto"), \
-            ui.grid(columns=len(times) + 1).classes("gap-1 items-center").style(
-                "min-width: max-content"):
+            ui.grid(columns=f"auto repeat({len(times)}, max-content)").classes(
+                "gap-1 items-center").style(
+                "width: max-content"):
         ui.label("")
         for time in times:
             ui.label(time).classes("text-caption text-center")
@@ -316,7 +324,7 @@ def _time_grid(ed: Editor, title: str, times: list[str],
                 ed.field(f"{path}.{time}", ui.number(value=_int_or_float(values[time]),
                                                      on_change=edit)
                          .props("dense outlined input-class=text-center")
-                         .classes("w-16"))
+                         .classes(f"{CELL_WIDTH} hallsim-cell"))
 
 
 def _schedules(ed: Editor) -> None:
@@ -372,7 +380,9 @@ def _services(ed: Editor) -> None:
                 dist = c.get(part)
                 if not isinstance(dist, dict):
                     continue
-                ui.label(f"{t(part)}: {dist.get('dist', '')}").classes("text-caption")
+                family = str(dist.get("dist") or "")
+                ui.label(t("{part}: {family}").format(part=t(part), family=family and t(family))
+                         ).classes("text-caption")
                 for key in PARAMETERS:
                     if key not in dist:
                         continue
@@ -382,7 +392,7 @@ def _services(ed: Editor) -> None:
                             key, _int_or_float(_num(e.value))))
 
                     ed.field(f"categories.{item}.{part}.{key}",
-                             ui.number(key, value=dist[key], on_change=edit).classes("w-24"))
+                             ui.number(t(key), value=dist[key], on_change=edit).classes("w-24"))
 
 
 def panel(ctx: Context) -> None:
@@ -396,6 +406,7 @@ def panel(ctx: Context) -> None:
         msg.error(f"hallsim: error: {exc}")
         return
     ed.message = msg
+    ui.add_css(CELL_CSS)
     if not isinstance(ed.data, dict) or not {"hall", "categories", "windows"} <= set(ed.data):
         ed.check()
         return

@@ -55,7 +55,41 @@ def fit_text(ctx: Context, fit: dict[str, Any] | None) -> str:
     if not fit:
         return "-"
     return ctx.t("{family}, mean {mean} min, cv {cv}").format(
-        family=fit["family"], mean=f"{fit['mean']:.2f}", cv=f"{fit['cv']:.2f}")
+        family=ctx.t(fit["family"]), mean=f"{fit['mean']:.2f}", cv=f"{fit['cv']:.2f}")
+
+
+#: reasons for skipping rows that carry a figure (the readers' and calibration's
+#: wording, sim/calibration): the pattern and the catalogue's template for it
+_NUMBERED_REASONS = (
+    (re.compile(r"service under (?P<seconds>\S+) s \(not a real service: left out\)"),
+     "service under {seconds} s (not a real service: left out)"),
+    (re.compile(r"item with fewer than (?P<n>\d+) tickets"), "item with fewer than {n} tickets"),
+    (re.compile(r"unknown status word \((?P<examples>.*)\)"), "unknown status word ({examples})"),
+)
+_KEPT = re.compile(r"(?P<n>[\d,]+) tickets kept from (?P<files>\d+) file\(s\)")
+_SKIPPED = re.compile(r"  skipped (?P<n>[\d,]+): (?P<reason>.*)")
+
+
+def summary_text(ctx: Context, lines: list[str]) -> str:
+    """The reader's summary (``TicketLog.summary_lines``: rows kept, rows skipped per
+    reason) in the page's language; a line of another form is shown as it is."""
+    def reason(text: str) -> str:
+        for pattern, template in _NUMBERED_REASONS:
+            m = pattern.fullmatch(text)
+            if m:
+                return ctx.t(template).format(**m.groupdict())
+        return ctx.t(text)
+
+    out = []
+    for line in lines:
+        if m := _KEPT.fullmatch(line):
+            out.append(ctx.t("{n} tickets kept from {files} file(s)").format(**m.groupdict()))
+        elif m := _SKIPPED.fullmatch(line):
+            out.append(ctx.t("  skipped {n}: {reason}").format(
+                n=m["n"], reason=reason(m["reason"])))
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def check_upload(name: str, size: int) -> str:
@@ -196,7 +230,7 @@ def mapping_inputs(ctx: Context, columns: list[str], state: dict[str, Any]) -> N
 def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
     """What calibration found (items, window groups, its report) and the backtest on
     the same log."""
-    tid(ui.label("\n".join(res["summary"])).classes("whitespace-pre-wrap"),
+    tid(ui.label(summary_text(ctx, res["summary"])).classes("whitespace-pre-wrap"),
         "calibrate-summary")
     table([ctx.t("item"), ctx.t("department"), ctx.t("tickets"), ctx.t("service"),
            ctx.t("patience")],

@@ -87,3 +87,42 @@ def test_taking_an_authorisation_away_is_saved_as_a_runnable_scenario(story,
     s = load_scenario(path)
     assert s.serves("C") == ("tax",)
     assert s.serves("B") == ("social_insurance", "certificate_pickup")
+
+
+def test_the_chinese_editor_names_distributions_and_parameters_in_chinese(
+        story, tmp_path: Path) -> None:
+    _workspace_with_quickstart(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=editor&scenario=快速上手")
+        await user.should_see("办理时间：伽马分布", retries=50)
+        await user.should_see("耐心时间：指数分布")
+        mean = user.find("field-categories.social_insurance.service.cv").elements.pop()
+        assert mean.props["label"] == "变异系数"
+        assert user.find("field-categories.tax.service.mean").elements.pop().props[
+            "label"] == "均值"
+
+    story(play)
+
+
+@pytest.mark.browser
+def test_a_time_of_day_cell_shows_a_calibrated_rate_whole(tmp_path: Path) -> None:
+    """In Chromium, a demand cell holding 118.75 tickets an hour shows every digit (a 4rem
+    cell showed 15.6 as "15.")."""
+    from tests.web.browser import browser, server
+
+    path = _workspace_with_quickstart(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '"09:30": 18,', '"09:30": 118.75,'), encoding="utf-8")
+    with server(tmp_path / "workspace") as (base, _), browser(base) as b:
+        b.page.goto(base + "/?tab=editor&scenario=快速上手")
+        cell = b.by("field-categories.tax.arrivals_per_hour.09:30")
+        cell.wait_for()
+        box = cell if cell.evaluate("e => e.tagName") == "INPUT" else cell.locator("input")
+        assert box.input_value() == "118.75"
+        cut = b.page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid^="field-categories."][data-testid*=".arrivals_per_hour."]')]
+            .map(e => e.tagName === 'INPUT' ? e : e.querySelector('input'))
+            .filter(i => i.scrollWidth > i.clientWidth).map(i => i.value)""")
+        assert cut == []
+        assert b.errors == []

@@ -17,7 +17,7 @@ from nicegui.testing.user import User
 from sim.files.errors import InputError
 from sim.scenario.loading import load_scenario
 from sim.web.bundled import sample_logs
-from sim.web.importlog import check_upload
+from sim.web.importlog import check_upload, fit_text, summary_text
 from sim.web.tasks import preview_log
 from sim.web.workspace import MAX_UPLOAD_BYTES
 from tests.web.conftest import wait_for
@@ -80,3 +80,38 @@ def test_a_broken_xlsx_shows_the_readers_message_and_the_page_goes_on(story) -> 
         await user.should_see("Bundled scenarios", retries=50)
 
     story(play)
+
+
+def _ctx(lang: str):
+    from sim.web.common import Context
+
+    return Context(lang, None, None)  # summary_text and fit_text use only the language
+
+
+def test_the_rows_kept_and_skipped_read_in_chinese_on_a_chinese_page() -> None:
+    lines = ["2,660 tickets kept from 1 file(s)",
+             "  skipped 2: service under 10 s (not a real service: left out)",
+             "  skipped 1: ticket taken outside the opening hours",
+             "  skipped 1: unknown status word (作废)",
+             "  skipped 1: a reason no catalogue knows"]
+    assert summary_text(_ctx("en"), lines) == "\n".join(lines)  # word for word
+    zh = summary_text(_ctx("zh"), lines).splitlines()
+    assert zh == ["保留 2,660 条取号记录（来自 1 个文件）",
+                  "  跳过 2 条：办理时长不足 10 秒（不算真实办理，不计入）",
+                  "  跳过 1 条：取号时间在办公时间之外",
+                  "  跳过 1 条：无法识别的状态词（作废）",
+                  "  跳过 1 条：a reason no catalogue knows"]
+
+
+def test_every_reason_the_readers_skip_a_row_for_is_in_the_catalogue() -> None:
+    from sim.calibration.tickets import _ROW_CHECKS
+
+    for reason, _ in _ROW_CHECKS:
+        shown = summary_text(_ctx("zh"), [f"  skipped 1: {reason}"])
+        assert not any("a" <= ch <= "z" for ch in shown), shown
+
+
+def test_a_fitted_family_is_named_in_the_pages_language() -> None:
+    fit = {"family": "lognormal", "mean": 9.151, "cv": 0.6905}
+    assert fit_text(_ctx("en"), fit) == "lognormal, mean 9.15 min, cv 0.69"
+    assert fit_text(_ctx("zh"), fit) == "对数正态分布，均值 9.15 分钟，变异系数 0.69"
