@@ -16,6 +16,11 @@ from typing import Any
 from sim.report.i18n import metric_heading, tr
 from sim.stats import registry
 
+#: pixels above the plot: the title on the first line, the y axis's name (the same
+#: words, left) on a line of its own below it; with the plot 40 px down the two were
+#: drawn on one line and overlapped on a chart half of a 1024 px page
+GRID_TOP = 64
+
 #: series colours (ECharts' default palette, first entries)
 COLOURS = ("#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452")
 
@@ -64,7 +69,7 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": list(docs), "bottom": 0, "type": "scroll"},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60},
+        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60},
         "xAxis": {"type": "category", "data": [f"{h}:00" for h in hours]},
         "yAxis": {"type": "value", "name": metric_heading(key), "min": 0,
                   "nameTextStyle": {"align": "left"}},
@@ -79,7 +84,7 @@ def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[An
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": list(values), "bottom": 0} if len(values) > 1 else {"show": False},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60, "containLabel": True},
+        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60, "containLabel": True},
         "xAxis": {"type": "category", "data": list(names), "axisLabel": {"interval": 0,
                                                                          "rotate": 20}},
         "yAxis": {"type": "value", "name": metric_heading(key), "min": 0},
@@ -133,7 +138,7 @@ def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str,
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60, "containLabel": True},
+        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60, "containLabel": True},
         "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 20}},
         "yAxis": {"type": "value", "name": unit},
         "series": [
@@ -161,7 +166,7 @@ def backtest_chart(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": [tr("observed"), tr("predicted")], "bottom": 0},
-        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 50},
+        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 50},
         "xAxis": {"type": "category", "data": [f"{int(h):02d}:00" for h in hours]},
         "yAxis": {"type": "value", "name": metric_heading(key), "min": 0},
         "series": [
