@@ -22,9 +22,9 @@ from sim.scenario.clock import MINUTES_PER_DAY, hour_of_day
 from sim.scenario.model import Scenario
 from sim.stats import registry
 from sim.stats.ci import mean_ci
+from sim.stats.door import door_figures
 from sim.stats.hours import hour_reported
 from sim.stats.kiosk_figures import kiosk_by_window
-from sim.stats.pools import pool_time
 from sim.stats.service_level import miss_share, target_misses
 from sim.stats.staffing import window_time
 from sim.stats.walking_figures import walking_figures
@@ -209,38 +209,6 @@ def summarise(scenario: Scenario, layout: HallLayout, rec: Records,
         overall |= walking
     if cases is not None:
         _add_case_figures(scenario, cases, w0, horizon, out)
-    return out
-
-
-def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
-                 ) -> dict[str, float]:
-    """Figures of the customers who came through the door in ``[w0, horizon)`` (first
-    visits, followed over their wrong tickets): ``customers``, ``tickets_per_customer``
-    (wrong ones included), ``wrong_ticket_share`` (took at least one wrong ticket),
-    ``time_in_hall_mean`` (door to the end of the right ticket's service, served ones),
-    and with a guide desk ``guide_wait_mean`` and ``guide_utilisation`` (the guides'
-    busy over staffed time in the window, overtime included: :func:`pool_time`)."""
-    x = rec.extra
-    customer, wrong, door, guide_call = x["customer"], x["wrong"], x["door"], x["guide_call"]
-    mine = (customer >= 0) & (door >= w0) & (door < horizon)
-    first = mine & (customer == np.arange(len(rec)))
-    n = int(first.sum())
-    right_served = mine & (wrong == 0) & (rec.outcome == SERVED)
-    had_wrong = np.zeros(len(rec), dtype=bool)
-    had_wrong[customer[mine & (wrong == 1)]] = True
-    nan = math.nan
-    out = {"customers": n,
-           "tickets_per_customer": float(mine.sum() / n) if n else nan,
-           "wrong_ticket_share": float(had_wrong[first].mean()) if n else nan,
-           "time_in_hall_mean": float(np.mean((rec.end - door)[right_served]))
-           if right_served.any() else nan}
-    guide = scenario.guide
-    if guide is not None:
-        every = (customer >= 0) & (customer == np.arange(len(rec)))
-        usage = pool_time(scenario, guide_call[every], rec.arrival[every], guide.count, w0,
-                          horizon)
-        out["guide_wait_mean"] = float(np.mean((guide_call - door)[first])) if n else nan
-        out["guide_utilisation"] = usage.utilisation
     return out
 
 

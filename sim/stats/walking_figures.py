@@ -5,11 +5,14 @@ Read from the records' ``walking`` column (:mod:`sim.engine.walking`) and the la
 Overall:
 
 - ``walking_mean``: minutes a called customer walks from the seats to the window;
-- ``time_in_hall_mean`` (without a guide desk or wrong tickets, whose door figures
-  keep theirs): door to leaving for served tickets, ``walk in + (end - ticket) + walk
-  out``: the walk from the entrance to the ticket machine (before the ticket), the
-  wait, the walk to the window and the service, and the walk from the window to the
-  nearest entrance;
+- ``time_in_hall_mean``: door to leaving for served tickets, ``walk in + (end -
+  ticket) + walk out``: the walk from the entrance to the ticket machine (before the
+  ticket), the wait, the walk to the window and the service, and the walk from the
+  window to the nearest entrance; with a guide desk or wrong tickets, customers are
+  followed from the door (:func:`sim.stats.door.right_served`): ``walk in + (end of the
+  right ticket's service - door) + walk out`` (the guide desk's queue and a wrong
+  ticket's walk to the wrong window are inside the middle term; the walk from a
+  wrong window back to the ticket machine is not modelled);
 - ``standing_max`` and ``standing_share``: the most customers waiting in one waiting
   area beyond its seats at once, and the share of all waiting customer-minutes spent
   standing (a customer waits in the item's area from the ticket to the call, or to
@@ -34,6 +37,7 @@ from sim.engine.records import SERVED, Records
 from sim.scenario.clock import MINUTES_PER_DAY
 from sim.scenario.layout import waiting_area_of, walk_in_minutes, walk_out_minutes
 from sim.scenario.model import Scenario
+from sim.stats.door import right_served
 from sim.stats.hours import reported_hours
 
 
@@ -44,12 +48,14 @@ def walking_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
     walking = rec.extra["walking"]
     called = keep & ~np.isnan(walking)
     out = {"walking_mean": float(walking[called].mean()) if called.any() else math.nan}
-    if "customer" not in rec.extra:
-        served = keep & (rec.outcome == SERVED)
-        walk_out = np.asarray(walk_out_minutes(scenario))
-        stay = rec.end[served] - rec.arrival[served] + walk_out[rec.window[served]]
-        out["time_in_hall_mean"] = (float(walk_in_minutes(scenario) + stay.mean())
-                                    if served.any() else math.nan)
+    if "customer" in rec.extra:  # followed from the door (a guide desk, wrong tickets)
+        served, start = right_served(rec, w0, horizon), rec.extra["door"]
+    else:
+        served, start = keep & (rec.outcome == SERVED), rec.arrival
+    walk_out = np.asarray(walk_out_minutes(scenario))
+    stay = rec.end[served] - start[served] + walk_out[rec.window[served]]
+    out["time_in_hall_mean"] = (float(walk_in_minutes(scenario) + stay.mean())
+                                if served.any() else math.nan)
     by_area, standing, waiting = {}, 0.0, 0.0
     open_minutes = scenario.hall.open_minutes_per_day * (horizon - w0) / MINUTES_PER_DAY
     hours = reported_hours(scenario)

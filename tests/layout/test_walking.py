@@ -144,3 +144,31 @@ def _same_with_nan(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
+
+
+def test_a_guided_customer_s_time_in_hall_counts_the_walks_in_and_out() -> None:
+    """With a guide desk (and wrong tickets) customers are followed from the door: their
+    time in the hall is the walk in, door to the end of the right ticket's service, and
+    the walk from that window to the way out."""
+    from sim.scenario.layout import walk_out_minutes
+    from sim.stats.door import right_served
+
+    data = load_scenario("scenarios/mechanisms/guide_desk.yaml").to_dict()
+    plan = automatic_layout(load_scenario("scenarios/mechanisms/guide_desk.yaml"))
+    data["layout"] = plan.model_dump(mode="json", exclude_none=True) | {"walking":
+                                                                          {"speed": 0.5}}
+    sc = scenario_from_dict(data, "guide+walking")
+    result = simulate(sc, seed=4, replications=2, keep_records=True)
+    walk_in, walk_out = walk_in_minutes(sc), np.asarray(walk_out_minutes(sc))
+    assert walk_in > 0.1 and walk_out.min() > 0.1  # slow walkers in a real hall: it shows
+    w0 = sc.hall.warmup_days * 1440.0
+    horizon = (sc.hall.warmup_days + sc.hall.days) * 1440.0
+    for rep in result.replications:
+        rec = rep.records
+        done = right_served(rec, w0, horizon)
+        assert done.sum() > 500
+        door_to_end = float(np.mean((rec.end - rec.extra["door"])[done]))
+        expected = walk_in + door_to_end + float(np.mean(walk_out[rec.window[done]]))
+        assert rep.summary["overall"]["time_in_hall_mean"] == pytest.approx(expected,
+                                                                            abs=1e-9)
+        assert rep.summary["overall"]["time_in_hall_mean"] > door_to_end + 0.2
