@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from sim.calibration.demand import (
     Days,
@@ -96,6 +97,7 @@ class Calibration:
     day_index: np.ndarray  # per ticket of the (filtered) log
     turnaround: Turnaround  # added to every fitted service time (0 when not estimated)
     notes: list[str] = field(default_factory=list)
+    layout: dict[str, Any] | None = None  # a floor plan copied in (attach_layout)
 
     @property
     def open_texts(self) -> list[str]:
@@ -110,6 +112,28 @@ class Calibration:
     def yaml_text(self) -> str:
         """The scenario as YAML, with a comment on every estimated field."""
         return _yaml(self)
+
+    def attach_layout(self, layout: dict[str, Any], source: str) -> str:
+        """Copy a floor plan (a scenario's ``layout`` section, from ``source``) into the
+        calibrated hall if it fits it: every calibrated window group placed with its
+        count, every waiting area's items known (:func:`sim.scenario.layout.check_layout`).
+        A plan drawn for other groups is left out. Either way a header note says what
+        happened; it is also returned, for the command to print."""
+        from sim.scenario.loading import scenario_from_dict
+
+        self.layout = layout
+        try:
+            scenario_from_dict(yaml.safe_load(self.yaml_text()), source)
+        except InputError as exc:
+            self.layout = None
+            note = (f"layout of {Path(source).name} not copied: it does not fit the calibrated "
+                    f"hall (field '{exc.path}': {exc.problem}); add a layout for the groups "
+                    "above by hand or in the web app's hall editor")
+        else:
+            note = (f"layout copied from {Path(source).name} (walking on: the mean walk to "
+                    "the window is taken off the turnaround above)")
+        self.notes.append(note)
+        return note
 
 
 def _q(text: str) -> str:
@@ -214,6 +238,9 @@ def _yaml(cal: Calibration) -> str:
             parts = ", ".join(f"{_q(k)}: {_num(v[0])}" for k, v in g.speed.items())
             basis = "; ".join(f"{k}: n={v[1]}, Welch p={v[2]:.1g}" for k, v in g.speed.items())
             lines.append(f"    speed: {{{parts}}}  # mean service / reference group's ({basis})")
+    if cal.layout is not None:
+        lines.append(yaml.safe_dump({"layout": cal.layout}, allow_unicode=True,
+                                    sort_keys=False, width=100).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 

@@ -80,10 +80,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     bt.set_defaults(handler=cmd_backtest)
 
 
-def _layout_walk(path: str | None) -> float:
-    """The mean walk to the window of the scenario at ``path`` (0 without one)."""
+def _layout_walk(path: str | None) -> tuple[float, dict | None]:
+    """The mean walk to the window of the scenario at ``path`` and its ``layout`` section
+    (0 and None without one)."""
     if path is None:
-        return 0.0
+        return 0.0, None
     from sim.files.errors import InputError
     from sim.scenario.layout import mean_walk_to_window
     from sim.scenario.model import load_scenario
@@ -95,7 +96,8 @@ def _layout_walk(path: str | None) -> float:
                                                  "turns walking on (layout.walking)")
     calls = {c: sum((e - s) * r for s, e, r in segs) / 60.0  # a day, as sim.stats.load counts
              for c, segs in ticket_segments(scenario).items()}
-    return mean_walk_to_window(scenario, calls)
+    layout = scenario.layout.model_dump(mode="json", exclude_none=True)
+    return mean_walk_to_window(scenario, calls), layout
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -106,7 +108,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.hall_export import load_mapping
     from sim.calibration.readers import read_logs
     mapping = load_mapping(args.mapping)
-    walk = _layout_walk(args.layout)  # a bad --layout exits before the logs are read
+    walk, layout = _layout_walk(args.layout)  # a bad --layout exits before the logs are read
     log = read_logs(args.logs, mapping)
     name = args.name or f"calibrated from {Path(args.logs[0]).stem}"
     cal = calibrate(log, Options(resolution=args.resolution,
@@ -115,6 +117,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                                  patience_family=args.patience_family,
                                  turnaround=not args.no_turnaround,
                                  walk_minutes=walk))
+    layout_note = cal.attach_layout(layout, args.layout) if layout is not None else ""
     write_scenario(cal, args.out)
     if args.report:
         from sim.report.calibration import calibration_report
@@ -126,6 +129,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(f"{len(cal.items)} items, {len(cal.groups)} window groups "
               f"({sum(len(g.windows) for g in cal.groups)} windows); scenario written to "
               f"{args.out}")
+        if layout_note:
+            print(layout_note[0].upper() + layout_note[1:])
     return EXIT_OK
 
 

@@ -63,3 +63,42 @@ def test_calibrate_refuses_a_layout_without_walking(tmp_path: Path,
     assert main(["calibrate", str(log), "--out", str(tmp_path / "o.yaml"), "--layout",
                  str(scenario)]) == 2
     assert "layout.walking" in capsys.readouterr().err
+
+
+def _plan_for(group: str) -> dict:
+    """A floor plan of the log's hall: one window of group ``group``, walking on."""
+    return {"outline": [[0, 0], [12, 0], [12, 10], [0, 10]],
+            "entrances": {"正门": {"at": [6, 0]}},
+            "ticket_machines": {"取号机": {"at": [6, 1]}},
+            "waiting_areas": {"等候区": {"at": [2, 3], "size": [8, 3], "seats": 20}},
+            "windows": {group: {"points": [[6, 9]]}},
+            "walking": {"speed": 1.0}}
+
+
+def test_a_layout_that_fits_the_calibrated_hall_is_copied_into_it(tmp_path: Path) -> None:
+    from sim.calibration.calibrate import write_scenario
+    from sim.scenario.model import load_scenario
+
+    cal = calibrate(_log(), Options(target_minutes=5.0, walk_minutes=0.05))
+    assert [g.id for g in cal.groups] == ["G1"]
+    note = cal.attach_layout(_plan_for("G1"), "上月大厅.yaml")
+    assert note.startswith("layout copied from 上月大厅.yaml")
+    write_scenario(cal, tmp_path / "calibrated.yaml")
+    sc = load_scenario(tmp_path / "calibrated.yaml")
+    assert sc.layout is not None and sc.layout.walking_on  # runs with the walk it took off
+    assert "# layout copied from 上月大厅.yaml" in (tmp_path / "calibrated.yaml").read_text(
+        encoding="utf-8")
+
+
+def test_a_layout_drawn_for_other_window_groups_is_left_out_and_the_header_says_why(
+        tmp_path: Path) -> None:
+    from sim.calibration.calibrate import write_scenario
+    from sim.scenario.model import load_scenario
+
+    cal = calibrate(_log(), Options(target_minutes=5.0, walk_minutes=0.05))
+    note = cal.attach_layout(_plan_for("综合窗口"), "hall.yaml")
+    assert note.startswith("layout of hall.yaml not copied") and "layout.windows" in note
+    write_scenario(cal, tmp_path / "calibrated.yaml")
+    assert load_scenario(tmp_path / "calibrated.yaml").layout is None
+    assert "# layout of hall.yaml not copied" in (tmp_path / "calibrated.yaml").read_text(
+        encoding="utf-8")
