@@ -6,7 +6,9 @@ with ``hallsim forecast`` and backtest the forecast on that month with arrivals
 drawn from the scenario (``--arrivals model``: nothing of the month but the plan).
 Beside it: the fitted Erlang A baseline (the same plan, staffing = the training
 month's plain factor x clerks seen, patience from the training month), the noise
-floor, and the backtest with the month's own log staffing and tickets.
+floor, the training month forecast from its own plan (in sample: what a month-average
+plan leaves out even where the model was fitted), and the backtest with the month's
+own log staffing and tickets.
 
     python bench/forecast_bank.py [-r 6] [--data ../shared/data/anonymous-bank]
 """
@@ -100,6 +102,16 @@ def main() -> None:
         js = work / f"bt-{test}-own-windows.json"
         forecast_backtest(nxt, a.data / f"{test}.txt", a.replications, js)
         out["own"] = errors(js)
+        # diagnostic: the training month forecast from its own plan (in sample): what a
+        # month-average plan leaves out even where the model was fitted
+        own_plan = work / f"plan-{train}-in-sample.csv"
+        hourly_plan(read_logs([a.data / f"{train}.txt"]), load_scenario(cal),
+                    Options(target_minutes=1.0)).to_csv(own_plan, index=False)
+        nxt = work / f"next-{train}-in-sample.yaml"
+        hallsim("forecast", str(cal), "--plan", str(own_plan), "--out", str(nxt))
+        js = work / f"bt-{train}-in-sample.json"
+        forecast_backtest(nxt, a.data / f"{train}.txt", a.replications, js)
+        out["in_sample"] = errors(js)
         js = work / f"bt-{test}-log.json"
         hallsim("backtest", str(cal), str(a.data / f"{test}.txt"), "--json", str(js), "-r", r,
                 "--staffing", "log")
@@ -115,6 +127,9 @@ def main() -> None:
             "forecast, the month's inferred windows": f"{own_windows['wait_mape']:.1f} %, "
                                                       f"{own_windows['abandon_mae_points']:.2f}",
             "noise floor": f"{floor['wait_mape']:.1f} %, {floor['abandon_mae_points']:.2f}",
+            "in sample: forecast / Erlang A": "{:.1f} %, {:.2f} / {:.1f} %, {:.2f}".format(
+                out["in_sample"][0]["wait_mape"], out["in_sample"][0]["abandon_mae_points"],
+                out["in_sample"][1]["wait_mape"], out["in_sample"][1]["abandon_mae_points"]),
             "backtest, log staffing": f"{log['wait_mape']:.1f} %, "
                                       f"{log['abandon_mae_points']:.2f}",
             "its floor": f"{log_floor['wait_mape']:.1f} %, "
