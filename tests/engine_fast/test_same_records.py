@@ -26,6 +26,7 @@ from sim.engine.arrivals import Customers, draw_customers  # noqa: E402
 from sim.engine.breaks import draw_break_plan  # noqa: E402
 from sim.engine.fast import unsupported  # noqa: E402
 from sim.engine.layout import HallLayout  # noqa: E402
+from sim.scenario.layout import automatic_layout  # noqa: E402
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict  # noqa: E402
 from tests.engine_fast.same_records import both_engines, differences  # noqa: E402
 
@@ -70,7 +71,8 @@ SPEEDS = (0.5, 1.0, 1.5, 2.0)
 @st.composite
 def halls(draw: st.DrawFn) -> tuple[Scenario, Customers]:
     """A small hall (random authorisation sets, call rules, speeds, schedules that drop
-    to zero, breaks, balking, priority levels, a lunch break) and whole-minute customers."""
+    to zero, breaks, balking, priority levels, a lunch break, walking) and whole-minute
+    customers."""
     items = ITEMS[:draw(st.integers(1, 4))]
     two_periods = draw(st.booleans())
     hours = ["08:00-12:00", "13:00-17:00"] if two_periods else ["08:00-17:00"]
@@ -120,6 +122,10 @@ def halls(draw: st.DrawFn) -> tuple[Scenario, Customers]:
     days = draw(st.integers(1, 2))
     scenario = scenario_from_dict({"name": "随机大厅", "hall": {"open": hours, "days": days},
                                    "categories": categories, "windows": groups})
+    if draw(st.booleans()):  # walking at a metre a minute: walks of whole and half minutes
+        plan = automatic_layout(scenario).model_dump(mode="json", exclude_none=True)
+        scenario = scenario_from_dict(scenario.to_dict() | {
+            "layout": plan | {"walking": {"speed": 1 / 60}}})
     n = draw(st.integers(0, 60))
     minutes = st.integers(7 * 60 + 50, 17 * 60 + 10)
     day = st.integers(0, days - 1)
@@ -175,8 +181,9 @@ def test_a_citizen_whose_patience_runs_out_at_the_call_is_still_served():
 def drawn_halls(draw: st.DrawFn) -> tuple[Scenario, int]:
     """A hall whose customers ``draw_customers`` draws: time-of-day profiles, day factors
     and a random day level, patience, balking, priority shares, self-service kiosks,
-    appointments with a reserved window, staffing schedules and breaks (online applicants need a
-    back office, which the fast engine leaves to SimPy)."""
+    appointments with a reserved window, staffing schedules and breaks, walking to the window
+    on the automatic floor plan (online applicants need a back office, which the fast engine
+    leaves to SimPy)."""
     items = ITEMS[:draw(st.integers(1, 3))]
     categories: dict[str, Any] = {}
     for k, item in enumerate(items):
@@ -219,6 +226,11 @@ def drawn_halls(draw: st.DrawFn) -> tuple[Scenario, int]:
         "hall": {"open": ["08:00-12:00", "13:00-17:00"], "days": draw(st.integers(1, 3)),
                  "day_factors": [1.0, 1.3], "day_level_cv": draw(st.sampled_from([0, 0.2]))},
         "categories": categories, "windows": windows})
+    if draw(st.booleans()):  # the floor plan drawn from the hall, customers walking on it
+        speed = draw(st.sampled_from([0.05, 0.3, 1.2]))
+        plan = automatic_layout(scenario).model_dump(mode="json", exclude_none=True)
+        scenario = scenario_from_dict(scenario.to_dict() | {
+            "layout": plan | {"walking": {"speed": speed}}})
     return scenario, draw(st.integers(0, 10_000))
 
 

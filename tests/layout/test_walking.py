@@ -109,12 +109,20 @@ def test_a_waiting_area_with_too_few_seats_has_people_standing() -> None:
     assert doc["standing_max"] == 0 and doc["standing_share"] == 0
 
 
-def test_the_fast_engine_leaves_walking_to_the_simpy_engine() -> None:
-    sc = continuous({"社保": {"arrivals_per_hour": 3, "service": exp(5)}},
-                    [{"id": "综合", "count": 2, "serves": ["社保"]}], layout=_diamond(2, 1.2))
-    assert unsupported(sc) == "layout.walking"
-    off = scenario_from_dict(sc.to_dict() | {"layout": {**_diamond(2, 1.2), "walking": None}})
-    assert unsupported(off) is None
+def test_the_fast_engine_walks_the_same_customers_to_the_same_windows() -> None:
+    pytest.importorskip("numba")
+    from sim.engine.arrivals import draw_customers
+    from sim.engine.layout import HallLayout
+    from tests.engine_fast.same_records import both_engines, differences
+
+    sc = continuous({"社保": {"arrivals_per_hour": 20, "service": exp(5)}},
+                    [{"id": "综合", "count": 2, "serves": ["社保"]}], days=3, warmup=0,
+                    layout=_diamond(2, 1.2))
+    assert unsupported(sc) is None
+    simpy_records, fast_records = both_engines(HallLayout.from_scenario(sc),
+                                               draw_customers(sc, 5, 0), 3)
+    assert differences(simpy_records, fast_records) == []
+    assert np.nanmax(fast_records.extra["walking"]) == pytest.approx(6 / 1.2 / 60)
 
 
 def test_without_walking_every_bundled_scenario_gives_the_same_document() -> None:

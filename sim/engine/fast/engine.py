@@ -5,8 +5,8 @@ The customers are the ones :func:`~sim.engine.arrivals.draw_customers` drew (sam
 same numpy code); online applicants and kiosk users who finished there take no ticket
 (:meth:`~sim.engine.arrivals.Customers.in_hall`), as in the SimPy engine. The compiled loop
 (:mod:`sim.engine.fast.loop`) fills the ticket columns and the duty intervals; the record
-columns of the mechanisms it covers (``reached``, ``priority``, ``booked``, ``slot``) are
-assembled here as the SimPy engine assembles them.
+columns of the mechanisms it covers (``reached``, ``priority``, ``booked``, ``slot``,
+walking's ``start`` and ``walking``) are assembled here as the SimPy engine assembles them.
 """
 
 from __future__ import annotations
@@ -52,8 +52,11 @@ def _break_plan(plan: BreakPlan | None, n_windows: int
 
 
 def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
-                   reached: np.ndarray, impatient: bool) -> dict[str, np.ndarray]:
-    """The mechanisms' record columns, in the SimPy engine's order."""
+                   reached: np.ndarray, impatient: bool, call: np.ndarray,
+                   window: np.ndarray, walk: np.ndarray) -> dict[str, np.ndarray]:
+    """The mechanisms' record columns, in the SimPy engine's order (walking's ``start``
+    and ``walking`` last, as :class:`~sim.engine.walking.Walking` writes them: the call
+    plus the walk, for every ticket called)."""
     out: dict[str, np.ndarray] = {}
     if impatient:
         out["reached"] = reached
@@ -67,6 +70,12 @@ def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
     if hall.booked is not None:
         out["booked"] = hall.booked.astype(np.int8)
         out["slot"] = np.array(hall.slot, dtype=np.float64)
+    if layout.walk is not None:
+        called = window >= 0
+        start = np.full(len(call), np.nan)
+        start[called] = call[called] + walk[hall.category[called], window[called]]
+        out["start"] = start
+        out["walking"] = start - call
     return out
 
 
@@ -102,6 +111,8 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     q_off = np.zeros(n_queues + 1, dtype=np.int64)
     q_off[1:] = np.cumsum(np.bincount(queue, minlength=n_queues))
     has_break, up_ptr, up, down, until = _break_plan(customers.breaks, len(layout.window_names))
+    walk = (np.array(layout.walk, dtype=np.float64).reshape(len(layout.category_names), -1)
+            if layout.walk is not None else np.empty((0, 0)))
     call, end, window, outcome, reached, dw, ds, de = run_loop(
         arrival, np.ascontiguousarray(hall.category, dtype=np.int32),
         np.ascontiguousarray(hall.work, dtype=np.float64), deadline, queue, order,
@@ -109,7 +120,8 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
         tables.initial_staff, tables.tier_ptr, tables.tier_q_ptr, tables.tier_q,
         tables.elig_ptr, tables.elig, tables.balk_at, q_off, tables.static_time,
         tables.static_kind, tables.static_arg, tables.n_hours, tables.staff_group,
-        tables.staff_target, tables.open_at_start, has_break, up_ptr, up, down, until)
+        tables.staff_target, tables.open_at_start, has_break, up_ptr, up, down, until,
+        walk)
     rows = np.lexsort((de, ds, dw))
     duty = np.column_stack((dw[rows].astype(np.float64), ds[rows], de[rows])).reshape(-1, 3)
     return Records(
@@ -121,6 +133,6 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
         arrival=arrival,
         category=np.asarray(hall.category, dtype=np.int32),
         call=call, end=end, window=window, outcome=outcome, duty=duty,
-        extra=_extra_columns(layout, hall, queue, reached, impatient),
+        extra=_extra_columns(layout, hall, queue, reached, impatient, call, window, walk),
         kiosk=kiosk,
     )

@@ -139,15 +139,19 @@ def _next_for(g, now, tier_ptr, tier_q_ptr, tier_q, arrival, line, q_head, q_tai
 
 @njit(cache=True, inline="always")
 def _start(w, i, now, env_now, waiting, call, window, current, since, work, speed,
-           window_group, category, ht, hs, hp, ctr):
+           window_group, category, walk, ht, hs, hp, ctr):
     """Window ``w`` calls ticket ``i`` at ``now``; its service ends the work at the group's
-    speed after the calendar's now (``env_now``)."""
+    speed, after the customer's walk to the window (``walk``: categories x windows, empty
+    without walking), after the calendar's now (``env_now``)."""
     waiting[i] = 0
     call[i] = now
     window[i] = w
     current[w] = i
     _duty_begin(w, now, since)
-    _push(ht, hs, hp, ctr, env_now + work[i] * speed[window_group[w], category[i]], EV_END, w)
+    delay = work[i] * speed[window_group[w], category[i]]
+    if walk.shape[0] > 0:
+        delay += walk[category[i], w]
+    _push(ht, hs, hp, ctr, env_now + delay, EV_END, w)
 
 
 @njit(cache=True, inline="always")
@@ -312,10 +316,12 @@ def run_loop(arrival, category, work, deadline, queue, order,
              window_group, speed, group_first, group_count, initial_staff,
              tier_ptr, tier_q_ptr, tier_q, elig_ptr, elig, balk_at, q_off,
              static_time, static_kind, static_arg, n_hours, staff_group, staff_target,
-             open_at_start, has_break, up_ptr, up, down, until):
+             open_at_start, has_break, up_ptr, up, down, until, walk):
     """Run one replication; return ``(call, end, window, outcome, reached, duty window,
     duty start, duty end)`` (duty rows unsorted). Windows with ``has_break`` take breaks:
-    ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on duty before each, ``down`` its length."""
+    ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on duty before each, ``down`` its length.
+    ``walk[c, w]``: minutes a called customer of category ``c`` walks to window ``w``
+    before the service (an empty array: nobody walks)."""
     n = arrival.shape[0]
     n_windows = window_group.shape[0]
     n_groups = group_count.shape[0]
@@ -404,7 +410,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                     idle_head[g] = _ring(0, idle_head[g], 1, group_count[g])
                     idle_len[g] -= 1
                     _start(w, i, now, env_now, waiting, call, window, current, since, work,
-                           speed, window_group, category, ht, hs, hp, ctr)
+                           speed, window_group, category, walk, ht, hs, hp, ctr)
                     break
             else:
                 if balk_at[q] == 0:
@@ -487,7 +493,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
                           q_tail, waiting, deadline, outcome, end, queue, q_waiting, reached)
             if i >= 0:
                 _start(w, i, env_now, env_now, waiting, call, window, current, since, work,
-                       speed, window_group, category, ht, hs, hp, ctr)
+                       speed, window_group, category, walk, ht, hs, hp, ctr)
             else:
                 idle[_ring(group_first[g], idle_head[g], idle_len[g], group_count[g])] = w
                 idle_len[g] += 1

@@ -5,9 +5,9 @@ Covered: time-of-day arrivals with day factors and a random day level, categorie
 authorisation sets, window groups with schedules, speed factors and random breaks (with
 the AB backup, drawn up front), both call rules, balking and reneging (lazy, with the
 ``reached`` moment), priority levels (with appointments' booked level and windows
-reserved for booked tickets) and self-service kiosks (drawn up front, as in the SimPy
-engine). Left to the SimPy engine: the guide desk and wrong tickets, walking to the
-window (``layout.walking``), and whatever follows tickets beyond the window (back office
+reserved for booked tickets), self-service kiosks (drawn up front, as in the SimPy
+engine) and walking to the window (``layout.walking``). Left to the SimPy engine: the
+guide desk and wrong tickets, and whatever follows tickets beyond the window (back office
 cases, returns, journeys; online applicants' cases go to the back office).
 """
 
@@ -47,8 +47,6 @@ def unsupported(scenario: Scenario) -> str | None:
             return f"categories.{name}.returns"
     if scenario.journeys:
         return "journeys"
-    if scenario.layout is not None and scenario.layout.walking_on:
-        return "layout.walking"
     return None
 
 
