@@ -52,11 +52,15 @@ class StaffingRelation:
     def comment(self) -> str:
         """One line for the calibrated scenario's header (read back by :func:`parse`)."""
         return (f"{PREFIX} windows on duty = {self.factor:.4f} x clerks seen in the hour "
-                f"(ratio of sums over {self.cells:,} working day-hours; R^2 {self.r2:.2f}, "
+                f"(ratio of sums over {self.cells:,} working day-hours; R^2 {_r2(self.r2)}, "
                 f"mean absolute error {self.mae:.2f} windows); least-squares line "
                 f"{self.intercept:.3f} + {self.slope:.4f} x clerks seen (R^2 "
-                f"{self.line_r2:.2f}, mean absolute error {self.line_mae:.2f}); the log has "
+                f"{_r2(self.line_r2)}, mean absolute error {self.line_mae:.2f}); the log has "
                 "no roster: windows on duty are the calibration's estimate")
+
+
+def _r2(x: float) -> str:
+    return f"{x:.2f}" if math.isfinite(x) else "n/a, windows on duty hardly vary"
 
 
 def parse(text: str) -> StaffingRelation | None:
@@ -102,8 +106,14 @@ def fit(seen: np.ndarray, on: np.ndarray) -> StaffingRelation:
     slope, intercept = np.polyfit(x, y, 1)
     factor = float(y.sum() / x.sum())
 
+    spread = float(np.sum((y - y.mean()) ** 2))
+
     def r2(pred: np.ndarray) -> float:
-        return 1.0 - float(np.sum((y - pred) ** 2) / np.sum((y - y.mean()) ** 2))
+        # windows on duty that hardly vary (a hall open with all windows all day) leave
+        # nothing to explain: R^2 is undefined there, not a huge negative number
+        if spread <= 1e-3 * len(y):
+            return math.nan
+        return 1.0 - float(np.sum((y - pred) ** 2) / spread)
 
     line = intercept + slope * x
     return StaffingRelation(float(intercept), float(slope), factor, int(len(x)),

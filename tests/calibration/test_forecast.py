@@ -161,3 +161,16 @@ def test_the_calibrations_relation_is_the_ratio_of_windows_on_duty_to_clerks_see
     read = parse("# " + relation.comment())
     assert read is not None and read.factor == pytest.approx(0.75)
     assert list(read.windows(np.array([8.0, 0.0]))) == [6.0, 0.0]
+
+
+def test_a_hall_with_every_window_on_duty_all_day_has_no_r2_to_show():
+    """Nine windows on duty every hour, eight or nine clerks seen: nothing varies to
+    explain, so the header says so instead of printing an R^2 of minus a hundred
+    thousand; the factor still reads back."""
+    seen = np.array([[9.0, 8.0, 9.0], [9.0, 9.0, 8.0]])
+    on = np.full((2, 3), 9.0)
+    relation = fit(seen, on)
+    comment = relation.comment()
+    assert "R^2 n/a, windows on duty hardly vary" in comment and "-1" not in comment
+    read = parse("# " + comment)
+    assert read is not None and read.factor == pytest.approx(54 / 52, abs=1e-4)
