@@ -297,6 +297,41 @@ def _hours_text(hours: list[int]) -> str:
     return ", ".join(runs)
 
 
+def current_plan(calibrated: str | Path) -> pd.DataFrame:
+    """The scenario's own hall written as a plan, to edit into next period's.
+
+    One row per open hour: ``tickets``, the expected tickets of an average day (the
+    arrival rates times the mean day factor); ``mean_service``, as a log shows it (the
+    hour's ticket-weighted mean occupancy less the calibrated turnaround); ``windows``,
+    the windows on duty over all groups, averaged over the hour's
+    :data:`SCHEDULE_MINUTES` steps. Forecasting with it gives back the scenario's own
+    tickets, service and windows on duty per hour (the schedule within an hour may
+    come back in another order of its steps).
+    """
+    calibrated = Path(calibrated)
+    hall = _grid(load_scenario(calibrated))
+    sc = hall.scenario
+    turnaround = _turnaround_minutes(calibrated.read_text(encoding="utf-8"))
+    counts = hall.counts()
+    cats = list(sc.categories.values())
+    occupancy = np.array([c.service.mean * c.service_factor_at(hall.starts.astype(float))
+                          for c in cats])
+    fine = math.gcd(hall.step, SCHEDULE_MINUTES)
+    rows = []
+    for h in sorted(set(int(x) for x in hall.hours)):
+        in_hour = hall.hours == h
+        n = counts[:, in_hour]
+        mean = (float((n * occupancy[:, in_hour]).sum() / n.sum()) if n.sum() > 0
+                else float(occupancy[:, in_hour].mean()))
+        steps = [t + k for t in hall.starts[in_hour] for k in range(0, hall.step, fine)]
+        windows = float(np.mean([sum(g.staffed_at(float(t)) for g in sc.windows)
+                                 for t in steps]))
+        rows.append({"hour": h,
+                     "tickets": float(n.sum()) * float(np.mean(sc.hall.day_factors)),
+                     "mean_service": max(mean - turnaround, 0.0), "windows": windows})
+    return pd.DataFrame(rows).round({"tickets": 2, "mean_service": 3, "windows": 3})
+
+
 def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> Forecast:
     """The calibrated scenario carried to the plan's period (see the module doc)."""
     calibrated = Path(calibrated)

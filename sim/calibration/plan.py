@@ -41,6 +41,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "clerks_seen": ("clerks_seen", "办理人员数", "在岗人员数", "工作人员数"),
 }
 GROUP_PREFIXES = ("windows ", "窗口数 ")
+
+
+def headed(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A plan's columns under their headers in ``lang``: the field names (``en``) or
+    the first Chinese header of each (``zh``: 小时, 取号量, ...), as :func:`read_plan`
+    reads them back."""
+    if lang != "zh":
+        return plan
+    return plan.rename(columns={k: v[1] for k, v in HEADERS.items()})
 _CN_DAYS = "一二三四五六日"
 _HOUR = re.compile(r"^(\d{1,2})(?::00)?(?:\s*-\s*\d{1,2}:\d{2})?$")
 

@@ -17,10 +17,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "clerks seen) and write a scenario that runs as is.")
     p.add_argument("scenario", type=input_file("CALIBRATED"), metavar="CALIBRATED.yaml",
                    help="scenario written by hallsim calibrate")
-    p.add_argument("--plan", required=True, type=input_file("--plan"), metavar="PLAN.csv",
+    p.add_argument("--plan", type=input_file("--plan"), metavar="PLAN.csv",
                    help="the coming period's hourly plan")
-    p.add_argument("--out", required=True, type=output_file("--out"), metavar="NEXT.yaml",
+    p.add_argument("--out", type=output_file("--out"), metavar="NEXT.yaml",
                    help="forecast scenario to write")
+    p.add_argument("--template", type=output_file("--template"), metavar="PLAN.csv",
+                   help="instead: write the scenario's own hall as a plan to edit (per open "
+                        "hour: tickets, mean service as a log shows it, windows on duty; "
+                        "Chinese headers with --lang zh; UTF-8 with BOM for Excel)")
     p.add_argument("--name", default=None, help="scenario name (default: the calibrated "
                                                 "name and the plan's file name)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
@@ -29,10 +33,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     """``hallsim forecast``."""
-    from sim.calibration.forecast import forecast
-    from sim.calibration.plan import read_plan
+    from sim.calibration.forecast import current_plan, forecast
+    from sim.calibration.plan import headed, read_plan
     from sim.files.atomic import atomic_path
+    from sim.files.errors import InputError
+    from sim.report.i18n import language
 
+    if args.template:
+        if args.plan or args.out:
+            raise InputError("", "--template", "--template writes a plan to edit: give it "
+                                               "alone, or --plan and --out to forecast")
+        plan = headed(current_plan(args.scenario), language())
+        with atomic_path(args.template) as tmp:
+            plan.to_csv(tmp, index=False, encoding="utf-8-sig")
+        if not args.quiet:
+            print(f"plan of {len(plan)} hours written to {args.template}: edit it, then "
+                  f"hallsim forecast {args.scenario} --plan {args.template} --out NEXT.yaml")
+        return EXIT_OK
+    if not args.plan or not args.out:
+        missing = "--plan" if not args.plan else "--out"
+        raise InputError("", missing, "required: --plan PLAN.csv and --out NEXT.yaml (or "
+                                      "--template PLAN.csv to write a plan to edit)")
     result = forecast(args.scenario, read_plan(args.plan), args.name)
     with atomic_path(args.out) as tmp:
         tmp.write_text(result.text, encoding="utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.calibration.forecast import forecast
+from sim.calibration.forecast import current_plan, forecast
 from sim.calibration.plan import read_plan
 from sim.calibration.staffing_relation import fit, parse
 from sim.cli.main import main
@@ -174,3 +174,65 @@ def test_a_hall_with_every_window_on_duty_all_day_has_no_r2_to_show():
     assert "R^2 n/a, windows on duty hardly vary" in comment and "-1" not in comment
     read = parse("# " + comment)
     assert read is not None and read.factor == pytest.approx(54 / 52, abs=1e-4)
+
+
+@pytest.mark.parametrize("hall", ["scenarios/quickstart.yaml",
+                                  "scenarios/calibrated/anonymous-bank-1999-01.yaml"])
+def test_a_hall_written_as_a_plan_and_forecast_again_is_the_same_hall(hall, tmp_path):
+    """The planner's starting point: the open hall as a plan (tickets, service as a log
+    shows it, windows on duty per hour). Forecast with that plan unchanged, the hall
+    comes back hour by hour; the bank's turnaround (6 s) is taken off and put back."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / hall
+    plan = current_plan(path)
+    assert len(plan) >= 8 and (plan["tickets"] > 0).all()
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    nxt = tmp_path / "next.yaml"
+    nxt.write_text(forecast(path, read_plan(tmp_path / "plan.csv")).text, encoding="utf-8")
+    again = current_plan(nxt)
+    assert list(again["hour"]) == list(plan["hour"])
+    for col in ("tickets", "mean_service", "windows"):
+        assert np.allclose(again[col], plan[col], rtol=2e-3, atol=2e-3), col
+
+
+def test_a_planner_starts_from_the_halls_own_plan_in_chinese(tmp_path, capsys):
+    """``--template`` writes the hall's plan with Chinese headers (UTF-8 with BOM, for
+    Excel); the planner adds a fifth to 10:00's tickets and forecasts from it."""
+    from pathlib import Path
+
+    from sim.report.i18n import set_language
+
+    hall = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
+    plan = tmp_path / "下月计划.csv"
+    try:
+        assert main(["--lang", "zh", "forecast", str(hall), "--template", str(plan)]) == 0
+    finally:
+        set_language("en")
+    raw = plan.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "小时,取号量,平均办理时间,窗口数" in raw.decode(
+        "utf-8-sig").splitlines()[0]
+    lines = raw.decode("utf-8-sig").splitlines()
+    ten = next(k for k, ln in enumerate(lines) if ln.startswith("10,"))
+    cells = lines[ten].split(",")
+    cells[1] = f"{float(cells[1]) * 1.2:.2f}"
+    lines[ten] = ",".join(cells)
+    plan.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    nxt = tmp_path / "next.yaml"
+    assert main(["forecast", str(hall), "--plan", str(plan), "--out", str(nxt), "-q"]) == 0
+    before, after = current_plan(hall), current_plan(nxt)
+    ratio = (after.set_index("hour")["tickets"] / before.set_index("hour")["tickets"])
+    assert ratio[10] == pytest.approx(1.2, rel=1e-3)
+    assert np.allclose(ratio.drop(10), 1.0, rtol=1e-3)
+
+
+def test_a_template_with_a_plan_or_a_plan_without_out_exits_2(tmp_path, capsys):
+    from pathlib import Path
+
+    hall = str(Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml")
+    assert main(["forecast", hall, "--template", str(tmp_path / "p.csv"), "--out",
+                 str(tmp_path / "n.yaml")]) == 2
+    assert "--template" in capsys.readouterr().err
+    assert main(["forecast", hall, "--out", str(tmp_path / "n.yaml")]) == 2
+    assert "--plan" in capsys.readouterr().err
+    assert not (tmp_path / "p.csv").exists() and not (tmp_path / "n.yaml").exists()
