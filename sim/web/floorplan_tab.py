@@ -32,6 +32,10 @@ from sim.web.results import _is_run
 #: id of the replay's root element in the page, and the page's name for its instance
 ROOT_ID, INSTANCE = "hs-web-replay", "hallsimWebReplay"
 
+#: narrowest column for the floor plan and for the replay side by side (the plan is drawn
+#: about 890 px wide: at 560 px its labels are still readable)
+PLAN_MIN_PX = 560
+
 
 def latest_results(ctx: Context, name: str) -> tuple[str, dict[str, Any]] | None:
     """The newest run results document of scenario ``name`` in the workspace (its name
@@ -136,8 +140,10 @@ def panel(ctx: Context) -> None:
     except InputError as exc:
         message.error(f"hallsim: error: {exc}")
         return
-    with ui.row().classes("w-full no-wrap items-start gap-6"):
-        with ui.column().classes("w-5/12"):
+    # side by side where both have room (PLAN_MIN_PX each), else the replay below the
+    # plan: in a 5/12 column of a 1024 px page the plan's labels were drawn at 4-5 px
+    with ui.row().classes("w-full items-start gap-6"):
+        with ui.column().style(f"flex: 5 1 {PLAN_MIN_PX}px; min-width: 0"):
             _floor_plan(ctx, scenario, name)
-        with ui.column().classes("w-7/12"):
+        with ui.column().style(f"flex: 7 1 {PLAN_MIN_PX}px; min-width: 0"):
             _replay(ctx, scenario, name)

@@ -94,4 +94,10 @@ def test_the_embedded_replay_shows_what_the_records_say(tmp_path: Path) -> None:
                 {k: want[k] for k in ("waiting", "serving", "gone", "served")}, t
             assert b.page.locator("#hs-web-replay .hs-n-served").inner_text() == \
                 str(want["served"])
+        # on a 1024 px page the replay goes below the plan, so the plan keeps its labels
+        # readable (in a 5/12 column it was drawn at under half its size)
+        b.page.set_viewport_size({"width": 1024, "height": 700})
+        b.page.wait_for_timeout(300)
+        drawn = b.by("floorplan-svg").locator("svg").first.bounding_box()["width"]
+        assert drawn >= 0.8 * 888, drawn
         assert b.outside() == [] and b.errors == []
