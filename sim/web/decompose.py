@@ -36,6 +36,24 @@ def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
     return out
 
 
+#: how ``sim.batch.decompose.metric_info`` names a total over every window group
+_ALL_GROUPS = ", all window groups"
+
+
+def metric_title(doc: dict[str, Any], metric: str) -> str:
+    """A decomposed metric's label in the language in use, with its key:
+    "平均等待 [overall.wait_mean]" (the metric picker and the waterfall's title)."""
+    label = str(doc["metrics"][metric]["label"])
+    if label.endswith(_ALL_GROUPS):
+        label = tr("{label}, all window groups").format(label=tr(label[:-len(_ALL_GROUPS)]))
+    elif label.endswith(")") and " (" in label:
+        head, tail = label.split(" (", 1)
+        label = f"{tr(head)} ({tail}"
+    else:
+        label = tr(label)
+    return f"{label} [{metric}]"
+
+
 def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
     """ECharts waterfall of ``metric``: base, each change's Shapley value, all changes."""
     from sim.batch.decompose import TOTALS
@@ -50,7 +68,7 @@ def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
     steps += [(name, shown(e["mean"])) for name, e in d["shapley"].items()]
     steps.append((tr("all changes"), shown(d["all_changes"]["mean"])))
     m = registry.metric(key)
-    return charts.waterfall_chart(f"{tr(d['label'])} [{metric}]", steps, tr_unit(m.unit),
+    return charts.waterfall_chart(metric_title(doc, metric), steps, tr_unit(m.unit),
                                   m.lower_is_better)
 
 
@@ -86,7 +104,8 @@ def panel(ctx: Context) -> None:
                 chart.options.update(waterfall(doc, e.value))
                 chart.update()
 
-            tid(ui.select(metrics, value=metrics[0], label=ctx.t("Metric"), on_change=pick)
+            tid(ui.select({m: metric_title(doc, m) for m in metrics}, value=metrics[0],
+                          label=ctx.t("Metric"), on_change=pick)
                 .classes("w-96"), "decompose-metric")
             tid(ui.code(decomposition_table(doc), language="text").classes("w-full"),
                 "decompose-table")

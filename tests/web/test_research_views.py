@@ -52,3 +52,20 @@ def test_the_yumen_reform_is_decomposed_in_the_page(story, tmp_path: Path) -> No
         assert "Shapley concentration" in user.find("decompose-table").elements.pop().content
 
     story(play)
+
+
+def test_the_metric_picker_names_each_metric_in_the_pages_language() -> None:
+    from sim.report.i18n import set_language
+    from sim.web.decompose import metric_title
+
+    doc = {"metrics": {"overall.wait_mean": {"label": "mean wait"},
+                       "overall.window_hours": {"label": "staffed, all window groups"}}}
+    try:
+        set_language("zh")
+        assert metric_title(doc, "overall.wait_mean") == "平均等待 [overall.wait_mean]"
+        assert metric_title(doc, "overall.window_hours") == (
+            "在岗（全部窗口组） [overall.window_hours]")
+    finally:
+        set_language("en")
+    assert metric_title(doc, "overall.window_hours") == (
+        "staffed, all window groups [overall.window_hours]")
