@@ -24,6 +24,7 @@ def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[li
                    for c, d in (diff.get("by_category") or {}).items()]
         for title, block in blocks:
             if block:
-                out.append((f"{name} vs {base}, {title} ({how})", heads,
+                out.append((tr("{candidate} vs {baseline}, {block} ({how})").format(
+                    candidate=name, baseline=base, block=title, how=how), heads,
                             [difference_row(k, d, base, name) for k, d in block.items()]))
     return out

@@ -47,3 +47,20 @@ def test_the_pages_differences_are_the_command_lines(story, tmp_path: Path) -> N
     for row in shown:
         line = next(ln for ln in printed.splitlines() if ln.startswith(row["c0"] + "  "))
         assert row["c3"] in line and row["c1"] in line and row["c2"] in line
+
+
+def test_a_difference_tables_title_reads_in_the_pages_language() -> None:
+    from sim.report.i18n import set_language
+    from sim.web.differences import difference_blocks
+
+    d = {"baseline": 1.0, "candidate": 2.0, "diff": 1.0, "ci95": 0.5, "significant": True}
+    doc = {"baseline": "原方案", "differences": {"税务窗口专办": {"overall": {"wait_mean": d}}}}
+    assert difference_blocks(doc)[0][0] == (
+        "税务窗口专办 vs 原方案, overall (paired over replications)")
+    try:
+        set_language("zh")
+        title = difference_blocks(doc)[0][0]
+    finally:
+        set_language("en")
+    assert title.startswith("税务窗口专办 对比 原方案，") and " vs " not in title, title
+    assert title.endswith("）")
