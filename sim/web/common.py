@@ -182,6 +182,20 @@ def run_inputs(ctx: Context, name: str, replications: int = 10, least: int = 1
     return reps, days, seed
 
 
+def whole(ctx: Context, field: Any, least: int, optional: bool = False) -> int | None:
+    """The whole number in a number ``field`` (None when it is empty and ``optional``);
+    ValueError saying what to type, in the page's language, when it is empty, not whole or
+    under ``least``. The server checks: the field's own ``min`` corrects the number only when
+    the field loses focus, which can come after the click that starts the job."""
+    value = field.value
+    if value is None and optional:
+        return None
+    if value is None or float(value) != int(value) or int(value) < least:
+        raise ValueError(ctx.t("{field}: type a whole number of at least {least}.").format(
+            field=field.props.get("label", ""), least=least))
+    return int(value)
+
+
 def scenario_or_hint(ctx: Context) -> str | None:
     """The open scenario's name; None (and a line saying to open one) when none is open."""
     if not ctx.scenario:

@@ -13,7 +13,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.web import charts
-from sim.web.common import Context, JobView, run_inputs, table, tid
+from sim.web.common import Context, JobView, run_inputs, table, tid, whole
 from sim.web.differences import difference_blocks
 
 
@@ -62,12 +62,15 @@ def panel(ctx: Context) -> None:
         if len(chosen) < 2:
             view.message.error(ctx.t("Choose two or more scenarios."))
             return
+        try:
+            r, d, s = whole(ctx, reps, 2), whole(ctx, days, 1, True), whole(ctx, seed, 0)
+        except ValueError as exc:
+            view.message.error(str(exc))
+            return
         paths = [str(ctx.workspace.scenario_path(n)) for n in chosen]
         result = ctx.workspace.free_name("results", "compare-" + "-".join(chosen)[:60], ".json")
         job = ctx.jobs.submit("compare", f"{ctx.t('Compare')} {' / '.join(chosen)}", "compare",
-                              paths=paths, seed=int(seed.value or 0),
-                              replications=int(reps.value or 2),
-                              days=int(days.value) if days.value else None,
+                              paths=paths, seed=s, replications=r, days=d,
                               out=str(ctx.workspace.path("results", result, ".json")))
         view.follow(job)
 

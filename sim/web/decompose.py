@@ -19,7 +19,7 @@ from sim.report.i18n import tr, tr_unit
 from sim.stats import registry
 from sim.web import charts
 from sim.web.bundled import scenarios_dir
-from sim.web.common import Context, JobView, tid
+from sim.web.common import Context, JobView, tid, whole
 
 
 def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
@@ -111,12 +111,16 @@ def panel(ctx: Context) -> None:
                 "decompose-table")
 
     def start() -> None:
+        try:
+            r, d = whole(ctx, reps, 2), whole(ctx, days, 1, True)
+        except ValueError as exc:
+            view.message.error(str(exc))
+            return
         base, changes = found[study.value]
         name = ctx.workspace.free_name("results", f"decompose-{study.value}", ".json")
         job = ctx.jobs.submit("decompose", f"{ctx.t('Decompose')} {study.value}", "decompose",
                               base=str(base), changes=[(n, str(p)) for n, p in changes],
-                              replications=int(reps.value or 2), seed=1,
-                              days=int(days.value) if days.value else None,
+                              replications=r, seed=1, days=d,
                               out=str(ctx.workspace.path("results", name, ".json")))
         view.follow(job)
 

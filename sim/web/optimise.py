@@ -19,7 +19,7 @@ from nicegui import ui
 from sim.report.i18n import tr
 from sim.report.staffing_plan import level_text, shortfall_text
 from sim.web import charts
-from sim.web.common import Context, JobView, scenario_or_hint, table, tid
+from sim.web.common import Context, JobView, scenario_or_hint, table, tid, whole
 
 
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +130,11 @@ def panel(ctx: Context) -> None:
             show_plan(ctx, res, name)
 
     def start() -> None:
+        try:
+            r = whole(ctx, reps, 2)
+        except ValueError as exc:
+            view.message.error(str(exc))
+            return
         stem = ctx.workspace.free_name("plans", f"{name}-plan", ".json")
         job = ctx.jobs.submit(
             "optimise", f"{ctx.t('Optimise')} {name}", "optimise",
@@ -137,7 +142,7 @@ def panel(ctx: Context) -> None:
             out_plan=str(ctx.workspace.path("plans", stem, ".json")),
             out_scenario=str(ctx.workspace.path("plans", stem, ".staffed.yaml")),
             out_spec=str(ctx.workspace.path("plans", stem, ".spec.yaml")),
-            replications=int(reps.value or 10), desks=None if limit.value == "hall" else "none")
+            replications=r, desks=None if limit.value == "hall" else "none")
         view.follow(job)
 
     go.on_click(start)

@@ -17,7 +17,7 @@ from nicegui import ui
 from sim.report.i18n import tr
 from sim.report.tables import summary_blocks
 from sim.web import charts
-from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid
+from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid, whole
 from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
@@ -100,11 +100,15 @@ def panel(ctx: Context) -> None:
     out = ui.column().classes("w-full")
 
     def start() -> None:
+        try:
+            r, d, s = whole(ctx, reps, 1), whole(ctx, days, 1, True), whole(ctx, seed, 0)
+        except ValueError as exc:
+            view.message.error(str(exc))
+            return
         path = ctx.workspace.scenario_path(name)
         result = ctx.workspace.path("results", ctx.workspace.result_name(name), ".json")
         job = ctx.jobs.submit("run", f"{ctx.t('Run')} {name}", "run", path=str(path),
-                              seed=int(seed.value or 0), replications=int(reps.value or 1),
-                              days=int(days.value) if days.value else None, out=str(result))
+                              seed=s, replications=r, days=d, out=str(result))
         view.follow(job)
 
     run_button.on_click(start)
