@@ -143,7 +143,7 @@ class Editor:
     def check(self) -> bool:
         """Validate the data; mark the field at fault (or clear the marks)."""
         for element in self.fields.values():
-            element.props(remove="error error-message")
+            element.error = None
         try:
             self.scenario = validate(self.data, str(self.path))
             self.error = None
@@ -151,7 +151,7 @@ class Editor:
             self.error = exc
             element = self._field_of(exc.path)
             if element is not None:
-                element.props(f'error error-message="{_attr(exc.problem)}"')
+                element.error = exc.problem
         if self.message is not None:
             if self.error is None:
                 self.message.clear()
@@ -171,8 +171,10 @@ class Editor:
         return None
 
     def field(self, path: str, element: Any) -> Any:
-        """Register ``element`` as the input of field ``path`` (its test id too)."""
-        self.fields[path] = element
+        """Register ``element`` (an input or number field) as the input of field ``path``
+        (its test id too). Its marks are the editor's: NiceGUI's own validation after each
+        change would clear the mark :meth:`check` has just set (the field never showed red)."""
+        self.fields[path] = element.without_auto_validation()
         return tid(element, "field-" + path)
 
     # --- changes ---------------------------------------------------------------------
@@ -193,10 +195,6 @@ class Editor:
         self.ctx.workspace.write_scenario(name, text)
         self.saved = copy.deepcopy(self.data)
         return name
-
-
-def _attr(text: str) -> str:
-    return text.replace('"', "'")
 
 
 def _num(value: Any) -> float | None:

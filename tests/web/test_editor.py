@@ -66,7 +66,8 @@ def test_an_invalid_count_is_marked_and_not_saved(story, tmp_path: Path) -> None
         count.value = 0
         await user.should_see(marker="editor-error", retries=50)
         assert "field 'windows" in user.find("editor-error").elements.pop().text
-        assert "error" in count.props
+        assert count.props.get("error") is True  # marked, and still marked after the change
+        assert "greater than or equal to 1" in count.props["error-message"]
         user.find("editor-save").click()
 
     story(play)
@@ -125,4 +126,11 @@ def test_a_time_of_day_cell_shows_a_calibrated_rate_whole(tmp_path: Path) -> Non
             .map(e => e.tagName === 'INPUT' ? e : e.querySelector('input'))
             .filter(i => i.scrollWidth > i.clientWidth).map(i => i.value)""")
         assert cut == []
+        # an invalid count shows red in the browser (NiceGUI's validation cleared the mark)
+        count = b.by("field-windows.A.count")
+        box = count if count.evaluate("e => e.tagName") == "INPUT" else count.locator("input")
+        box.fill("0")
+        b.by("editor-error").wait_for()
+        b.page.locator(".q-field--error").first.wait_for(timeout=5000)
+        assert "field 'windows.A.count'" in b.by("editor-error").inner_text()
         assert b.errors == []
