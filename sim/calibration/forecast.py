@@ -58,6 +58,10 @@ class Forecast:
     text: str
     replaced: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
+    #: what was replaced, as keys (``tickets``, ``day_factors``, ``service``, ``staff``),
+    #: and the plan's hours (for pages that say it in their own language)
+    keys: list[str] = field(default_factory=list)
+    hours: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -350,21 +354,26 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
             hall.data["categories"][cname]["arrivals_per_hour"] = {
                 format_hhmm(t): round(float(c) * 60.0 / hall.step / mean_factor, 4)
                 for t, c in zip(hall.starts, new[i])}
+    out.hours = hours
     if items:
+        out.keys.append("tickets")
         out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {_hours_text(hours)} "
                             "(the plan's tickets; a total carried to items by the calibrated "
                             "mix and to the hour's bins by the calibrated shape)")
     if factors:
+        out.keys.append("day_factors")
         hall.data["hall"]["day_factors"] = factors
         out.replaced.append("hall.day_factors (the plan's weekday totals over their mean)")
     turnaround = _turnaround_minutes(text)
     changed = _service(plan, hall, new, turnaround)
     if changed:
+        out.keys.append("service")
         out.replaced.append(f"service_by_time of {', '.join(changed)} (the hour's mean "
                             f"occupancy = the plan's mean service + the turnaround "
                             f"{60 * turnaround:.3g} s)")
     staff = _staff(plan, hall, parse(text))
     if staff:
+        out.keys.append("staff")
         out.replaced.append(staff)
     out.carried = [
         "service families and CVs" + ("" if changed else ", means and time-of-day factors"),

@@ -1,9 +1,9 @@
 """The web application: the page, its tabs, and starting the server.
 
 :func:`create_app` registers the page ``/`` (header with the language switch, and one
-tab per area: workspace, import, hall editor, run, floor plan and replay, compare,
-optimise, export, jobs), the workspace's report files and the token gate;
-:func:`serve` runs it with uvicorn.
+tab per area: workspace, import, hall editor, run, forecast, floor plan and replay,
+compare, optimise, export, decompose, jobs), the workspace's report files and the token
+gate; :func:`serve` runs it with uvicorn.
 Each area lives in its own module (``sim/web/<area>.py``) with a function
 ``panel(ctx)`` that builds it, so areas can grow independently.
 """
@@ -24,6 +24,7 @@ from sim.web import (
     editor,
     export,
     floorplan_tab,
+    forecast_tab,
     importlog,
     jobs_panel,
     optimise,
@@ -41,6 +42,7 @@ TABS = (
     ("import", "Import log", importlog.panel),
     ("editor", "Hall editor", editor.panel),
     ("run", "Run", results.panel),
+    ("forecast", "Forecast", forecast_tab.panel),
     ("floorplan", "Floor plan and replay", floorplan_tab.panel),
     ("compare", "Compare", compare.panel),
     ("optimise", "Optimise", optimise.panel),

@@ -33,6 +33,38 @@ def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
         table(heads, cells, "compare-table" if k == 0 else f"compare-table-{k}", title)
 
 
+def comparison_view(ctx: Context, name: str) -> JobView:
+    """A job view (test ids ``NAME-...``) with, below it, the place where a finished
+    comparison is shown (:func:`show_comparison`)."""
+    def done(job: Any) -> None:
+        out.clear()
+        with out:
+            show_comparison(ctx, job.result)
+
+    view = JobView(ctx, name, done)
+    out = ui.column().classes("w-full")
+    return view
+
+
+def start_comparison(ctx: Context, view: JobView, chosen: list[str],
+                     inputs: tuple[Any, Any, Any]) -> None:
+    """``hallsim compare`` of the workspace scenarios ``chosen`` (the first the baseline)
+    in a worker, followed by ``view``; ``inputs``: the :func:`run_inputs` fields
+    (replications, days, seed), checked here (a bad count: the view's message)."""
+    reps, days, seed = inputs
+    try:
+        r, d, s = whole(ctx, reps, 2), whole(ctx, days, 1, True), whole(ctx, seed, 0)
+    except ValueError as exc:
+        view.message.error(str(exc))
+        return
+    paths = [str(ctx.workspace.scenario_path(n)) for n in chosen]
+    result = ctx.workspace.free_name("results", "compare-" + "-".join(chosen)[:60], ".json")
+    job = ctx.jobs.submit("compare", f"{ctx.t('Compare')} {' / '.join(chosen)}", "compare",
+                          paths=paths, seed=s, replications=r, days=d,
+                          out=str(ctx.workspace.path("results", result, ".json")))
+    view.follow(job)
+
+
 def panel(ctx: Context) -> None:
     """Build the compare tab."""
     names = ctx.workspace.scenarios()
@@ -49,30 +81,14 @@ def panel(ctx: Context) -> None:
     ctx.on_show.setdefault("compare", []).append(
         lambda: pick.set_options(ctx.workspace.scenarios(), value=pick.value))
 
-    def done(job: Any) -> None:
-        out.clear()
-        with out:
-            show_comparison(ctx, job.result)
-
-    view = JobView(ctx, "compare", done)
-    out = ui.column().classes("w-full")
+    view = comparison_view(ctx, "compare")
 
     def start() -> None:
         chosen = list(pick.value or [])
         if len(chosen) < 2:
             view.message.error(ctx.t("Choose two or more scenarios."))
             return
-        try:
-            r, d, s = whole(ctx, reps, 2), whole(ctx, days, 1, True), whole(ctx, seed, 0)
-        except ValueError as exc:
-            view.message.error(str(exc))
-            return
-        paths = [str(ctx.workspace.scenario_path(n)) for n in chosen]
-        result = ctx.workspace.free_name("results", "compare-" + "-".join(chosen)[:60], ".json")
-        job = ctx.jobs.submit("compare", f"{ctx.t('Compare')} {' / '.join(chosen)}", "compare",
-                              paths=paths, seed=s, replications=r, days=d,
-                              out=str(ctx.workspace.path("results", result, ".json")))
-        view.follow(job)
+        start_comparison(ctx, view, chosen, (reps, days, seed))
 
     go.on_click(start)
     ui.label(ctx.t("Differences are candidate minus baseline, paired over replications "

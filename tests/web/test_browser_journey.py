@@ -94,6 +94,15 @@ def test_from_a_ticket_log_to_an_exported_staffing_plan(tmp_path: Path) -> None:
         b.by("compare-table").wait_for(timeout=60_000)
         b.shot("compare")
         assert len(table_rows(b, "compare-table")) >= 5
+        # 4b. next month: a tenth more tickets every hour, a forecast scenario from it
+        b.by("tab-forecast").click()
+        b.fill("forecast-scale", "10")
+        b.by("forecast-scale-apply").click()
+        b.fill("forecast-name", "示例大厅-下月")
+        b.by("forecast-start").click()
+        b.by("forecast-done").wait_for(timeout=30_000)
+        b.shot("forecast")
+        assert (ws / "scenarios" / "示例大厅-下月.yaml").is_file()
         # 5. optimise, certified, and apply the plan
         b.by("tab-optimise").click()
         b.by("optimise-desks").get_by_text("窗口上限：不限").click()

@@ -1,0 +1,215 @@
+"""The forecast tab: next period's hall from the open one, as ``hallsim forecast`` makes it.
+
+The page starts from the open scenario's own plan
+(:func:`sim.calibration.forecast.current_plan`: per open hour the tickets of an average
+day, the mean service as a log shows it, the windows on duty), which the planner edits
+hour by hour, scales by a percentage, or replaces by a plan file (CSV or XLSX, any
+plan ``hallsim forecast --plan`` reads: by weekday and by item too, used as uploaded).
+"Forecast" writes the plan into the workspace (``plans/NAME.csv``, the page's
+language's headers) and the forecast scenario beside the others
+(:func:`sim.calibration.forecast.forecast`); what was replaced and what carried is
+listed, and the new hall can be compared with the open one on the same seeds (the
+compare tab's job and view).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nicegui import run, ui
+
+from sim.files.errors import InputError
+from sim.web.common import Context, Message, run_inputs, scenario_or_hint, tid
+from sim.web.compare import comparison_view, start_comparison
+from sim.web.importlog import check_upload
+from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
+
+#: the plan's editable columns: field -> (English label, step of the number input)
+FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.1),
+          "windows": ("Windows on duty", 0.5)}
+
+#: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
+REPLACED = {
+    "tickets": "tickets per hour (shared among the items by the calibrated mix)",
+    "day_factors": "day factors (the plan's weekday totals)",
+    "service": "mean service per hour (families and variability carried)",
+    "staff": "windows on duty per hour (shared among the window groups as before)",
+}
+CARRIED = ("service time families, patience, window groups and their authorisation, "
+           "opening hours, calendar, targets, and every hour the plan does not give")
+
+
+def hour_label(hour: int) -> str:
+    """``09:00-10:00``."""
+    return f"{hour:02d}:00-{hour + 1:02d}:00"
+
+
+def load_plan(path: Path) -> dict[str, Any]:
+    """A plan file as the page holds it: ``rows`` (hour -> field -> value) when it is
+    one row per hour with the editable fields, else ``file`` (used as uploaded, for
+    plans by weekday or item or by window group). Bad cells: InputError (row, column)."""
+    from sim.calibration.plan import read_plan
+
+    plan = read_plan(path)
+    simple = ("weekday" not in plan.columns and "item" not in plan.columns
+              and not plan.groups and not plan.has("clerks_seen"))
+    if not simple:
+        return {"file": path, "rows": None}
+    rows = {int(r.hour): {f: (None if r[f] != r[f] else float(r[f]))  # NaN: not given
+                          for f in FIELDS if f in plan.rows}
+            for _, r in plan.rows.iterrows()}
+    return {"file": None, "rows": rows}
+
+
+def write_plan(rows: dict[int, dict[str, float | None]], path: Path, lang: str) -> None:
+    """The edited plan as a CSV ``hallsim forecast --plan`` reads (headers in ``lang``,
+    UTF-8 with BOM for Excel); cells left empty are carried from the hall."""
+    import pandas as pd
+
+    from sim.calibration.plan import headed
+    from sim.files.atomic import atomic_path
+
+    frame = pd.DataFrame([{"hour": h, **{f: v.get(f) for f in FIELDS}}
+                          for h, v in sorted(rows.items())])
+    with atomic_path(path) as tmp:
+        headed(frame, lang).to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
+def make_forecast(scenario: Path, plan_file: Path, name: str) -> dict[str, Any]:
+    """``hallsim forecast SCENARIO --plan PLAN`` (the text, and what it replaced)."""
+    from sim.calibration.forecast import forecast
+    from sim.calibration.plan import read_plan
+
+    out = forecast(scenario, read_plan(plan_file), name)
+    return {"text": out.text, "keys": out.keys, "hours": out.hours, "replaced": out.replaced}
+
+
+def panel(ctx: Context) -> None:
+    """Build the forecast tab."""
+    name = scenario_or_hint(ctx)
+    if name is None:
+        return
+    from sim.calibration.forecast import current_plan
+
+    msg = Message("forecast-error")
+    source = ctx.workspace.scenario_path(name)
+    try:
+        start = current_plan(source)
+    except InputError as exc:
+        msg.error(f"hallsim: error: {exc}")
+        return
+    state: dict[str, Any] = {
+        "rows": {int(r.hour): {f: float(getattr(r, f)) for f in FIELDS}
+                 for r in start.itertuples()},
+        "file": None}
+    ui.label(ctx.t("Next period's plan for {name}").format(name=name)).classes("text-h6")
+    ui.label(ctx.t("It starts as the open hall's own plan: change what next period changes, "
+                   "hour by hour, or upload a plan file (CSV or XLSX, as hallsim forecast "
+                   "--plan reads). Tickets are those of an average day; mean service as a "
+                   "log shows it.")).classes("text-caption")
+    with ui.row().classes("items-end gap-4"):
+        scale = tid(ui.number(ctx.t("Change every hour's tickets by (%)"), value=0, min=-95,
+                              max=500, step=5).classes("w-64"), "forecast-scale")
+        tid(ui.button(ctx.t("Apply"), on_click=lambda: rescale()).props("outline"),
+            "forecast-scale-apply")
+
+        async def uploaded(e: Any) -> None:
+            try:
+                stored = check_upload(e.file.name, e.file.size())
+                target = ctx.workspace.path("plans", stored)
+                await e.file.save(target)
+                loaded = await run.io_bound(load_plan, target)
+            except InputError as exc:
+                msg.error(f"hallsim: error: {exc}")
+                return
+            msg.clear()
+            state["file"] = loaded["file"]
+            if loaded["rows"] is not None:
+                state["rows"] = loaded["rows"]
+            draw()
+
+        tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=uploaded,
+                      auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
+            .props('accept=".csv,.xlsx"').classes("w-72"), "forecast-upload")
+    grid_box = ui.column().classes("w-full")
+
+    def rescale() -> None:
+        factor = 1.0 + float(scale.value or 0) / 100.0
+        for row in state["rows"].values():
+            if row.get("tickets") is not None:
+                row["tickets"] = round(row["tickets"] * factor, 2)
+        scale.value = 0
+        draw()
+
+    def draw() -> None:
+        grid_box.clear()
+        with grid_box:
+            if state["file"] is not None:
+                tid(ui.label(ctx.t("The plan {file} has rows by weekday, item or window group: "
+                                   "it is used as uploaded.").format(
+                    file=Path(state["file"]).name)), "forecast-file")
+                return
+            with ui.grid(columns=len(FIELDS) + 1).classes("gap-x-4 gap-y-1 items-center"):
+                ui.label(ctx.t("Hour")).classes("text-bold")
+                for label, _ in FIELDS.values():
+                    ui.label(ctx.t(label)).classes("text-bold")
+                for hour, row in sorted(state["rows"].items()):
+                    ui.label(hour_label(hour))
+                    for field, (_, step) in FIELDS.items():
+                        def changed(e: Any, hour: int = hour, field: str = field) -> None:
+                            state["rows"][hour][field] = (None if e.value in (None, "")
+                                                          else float(e.value))
+
+                        tid(ui.number(value=row.get(field), min=0, step=step,
+                                      on_change=changed).props("dense").classes("w-32"),
+                            f"forecast-{field}-{hour}")
+
+    draw()
+    with ui.row().classes("items-end gap-4"):
+        out_name = tid(ui.input(ctx.t("Forecast scenario name"),
+                                value=ctx.t("{name}-next period").format(name=name))
+                       .classes("w-72"), "forecast-name")
+        go = tid(ui.button(ctx.t("Make the forecast scenario")), "forecast-start")
+    result_box = ui.column().classes("w-full")
+
+    async def make() -> None:
+        msg.clear()
+        try:
+            stem = stem_of(out_name.value or "")
+            if ctx.workspace.scenario_path(stem).exists():
+                raise InputError(stem, "name", "a scenario of that name is in the workspace: "
+                                               "choose another name")
+            plan_file = state["file"] or ctx.workspace.path("plans", stem, ".csv")
+            if state["file"] is None:
+                write_plan(state["rows"], plan_file, ctx.lang)
+            made = await run.io_bound(make_forecast, source, plan_file, stem)
+        except InputError as exc:
+            msg.error(f"hallsim: error: {exc}")
+            return
+        ctx.workspace.write_scenario(stem, made["text"])
+        result_box.clear()
+        with result_box:
+            show_forecast(ctx, made, name, stem)
+
+    go.on_click(make)
+
+
+def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) -> None:
+    """What the forecast replaced and carried, and its comparison with the open hall."""
+    hours = made["hours"]
+    span = f"{hours[0]:02d}:00-{hours[-1] + 1:02d}:00" if hours else ""
+    lines = [ctx.t("Scenario {name} written to the workspace.").format(name=new)]
+    lines += [ctx.t("Replaced ({hours}): {what}").format(hours=span, what=ctx.t(REPLACED[k]))
+              for k in made["keys"]]
+    lines.append(ctx.t("Carried from {name}: {what}").format(name=current, what=ctx.t(CARRIED)))
+    tid(ui.label("\n".join(lines)).classes("whitespace-pre-wrap"), "forecast-done")
+    with ui.row().classes("items-end gap-4"):
+        tid(ui.button(ctx.t("Open in the hall editor"),
+                      on_click=lambda: ctx.open_scenario(new)).props("outline"),
+            "forecast-open")
+        reps, days, seed = run_inputs(ctx, "forecast-compare", least=2)
+        go = tid(ui.button(ctx.t("Compare with {name}").format(name=current)),
+                 "forecast-compare")
+    view = comparison_view(ctx, "forecast-compare-job")
+    go.on_click(lambda: start_comparison(ctx, view, [current, new], (reps, days, seed)))

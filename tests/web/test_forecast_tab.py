@@ -1,0 +1,77 @@
+"""Stories of the forecast tab: a planner expecting a fifth more tickets at 10:00 next
+month, with one more window then, makes next month's hall from the open one and
+compares the two; a plan file with a bad cell is refused with its row and column."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from nicegui.testing.user import User
+
+from sim.calibration.forecast import current_plan
+from sim.files.errors import InputError
+from sim.web.forecast_tab import load_plan, write_plan
+from tests.web.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_next_months_hall_is_the_open_one_with_the_planned_hours_changed(story,
+                                                                       tmp_path: Path) -> None:
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "本月.yaml")
+    before = current_plan(ws / "本月.yaml").set_index("hour")
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=本月")
+        await user.should_see("下一时期")
+        tickets = user.find("forecast-tickets-10").elements.pop()
+        assert tickets.value == pytest.approx(before.loc[10, "tickets"])
+        tickets.value = round(before.loc[10, "tickets"] * 1.2, 2)
+        user.find("forecast-windows-10").elements.pop().value = before.loc[10, "windows"] + 1
+        user.find("forecast-name").elements.pop().value = "下月"
+        user.find("forecast-start").click()
+        await wait_for(user, "forecast-done", 30)
+        shown["done"] = user.find("forecast-done").elements.pop().text
+        user.find("forecast-compare-replications").elements.pop().value = 2
+        user.find("forecast-compare-days").elements.pop().value = 1
+        user.find("forecast-compare").click()
+        await wait_for(user, "compare-table")
+        shown["rows"] = user.find("compare-table").elements.pop().rows
+
+    story(play)
+    assert "已替换" in str(shown["done"]) and "沿用" in str(shown["done"])
+    after = current_plan(ws / "下月.yaml").set_index("hour")
+    assert after.loc[10, "tickets"] == pytest.approx(before.loc[10, "tickets"] * 1.2, rel=2e-3)
+    assert after.loc[10, "windows"] == pytest.approx(before.loc[10, "windows"] + 1)
+    others = after.index != 10
+    assert np.allclose(after.loc[others, "tickets"], before.loc[others, "tickets"], rtol=2e-3)
+    plan = (tmp_path / "workspace" / "plans" / "下月.csv").read_text(encoding="utf-8-sig")
+    assert plan.splitlines()[0] == "小时,取号量,平均办理时间,窗口数"
+    assert len(shown["rows"]) >= 5  # type: ignore[arg-type]
+
+
+def test_a_plan_file_is_read_back_as_the_page_wrote_it(tmp_path: Path) -> None:
+    rows = {9: {"tickets": 40.0, "mean_service": 8.5, "windows": 6.0},
+            10: {"tickets": 55.5, "mean_service": None, "windows": 7.0}}
+    write_plan(rows, tmp_path / "计划.csv", "zh")
+    assert load_plan(tmp_path / "计划.csv") == {"file": None, "rows": rows}
+
+
+def test_a_plan_by_weekday_is_used_as_uploaded(tmp_path: Path) -> None:
+    path = tmp_path / "按星期.csv"
+    path.write_text("星期,小时,取号量\n周一,9,40\n周二,9,30\n", encoding="gbk")
+    assert load_plan(path) == {"file": path, "rows": None}
+
+
+def test_a_plan_with_a_negative_cell_is_refused_with_its_row_and_column(tmp_path: Path):
+    path = tmp_path / "计划.csv"
+    path.write_text("小时,取号量\n9,40\n10,-3\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_plan(path)
+    assert "row 3" in str(err.value) and "取号量" in str(err.value)
