@@ -19,6 +19,7 @@ import numpy as np
 from scipy import stats
 
 from sim.calibration.calibrate import Calibration
+from sim.report.calibration_text import fit_basis, log_summary, note, scenario_name
 from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
 from sim.report.plots import new_figure
@@ -38,8 +39,9 @@ def _service_panels(page: Page, cal: Calibration, k: int, name: str) -> None:
     res = cal.options.resolution
     n_days = len(cal.days.dates)
     page.h2(name)
-    page.note(f"{tr('service')}: {it.service.comment()}")
-    page.note(f"{tr('patience')}: {it.patience.comment() if it.patience else tr('none')}")
+    page.note(tr("service: {basis}").format(basis=fit_basis(it.service)))
+    page.note(tr("patience: {basis}").format(
+        basis=fit_basis(it.patience) if it.patience else tr("none")))
     fig = new_figure(figsize=(13, 3.4))
     ax = fig.subplots(1, 3)
     # exactly the sample the service was fitted to (the window's occupancy: service and
@@ -49,7 +51,8 @@ def _service_panels(page: Page, cal: Calibration, k: int, name: str) -> None:
         ax[0].step(x, np.arange(1, len(x) + 1) / len(x), label=tr("observed"))
         d = it.service.frozen()
         if d is not None:
-            ax[0].plot(x, d.cdf(x), label=tr("fitted {family}").format(family=it.service.family))
+            ax[0].plot(x, d.cdf(x),
+                       label=tr("fitted {family}").format(family=tr(it.service.family)))
             p = (np.arange(1, len(x) + 1) - 0.5) / len(x)
             ax[1].plot(d.ppf(p), x, ".", ms=2)
             ax[1].axline((0, 0), slope=1, color="grey")
@@ -73,18 +76,19 @@ def _service_panels(page: Page, cal: Calibration, k: int, name: str) -> None:
     ax[2].set_xlabel(tr("hour of day"))
     ax[2].set_ylabel(tr("tickets per hour"))
     ax[2].legend()
-    page.figure(fig, f"item-{k}", f"{name}: {tr('service fit and arrival profile')}")
+    page.figure(fig, f"item-{k}", tr("{name}: service fit and arrival profile").format(name=name))
 
 
 def calibration_report(cal: Calibration, out: str | Path) -> Path:
     """Write ``DIR/index.html`` (and its figures) for a calibration."""
     page = _page(out)
     page.h2(tr("Rows"))
-    page.add("<pre>" + "\n".join(html.escape(line) for line in cal.log.summary_lines()) + "</pre>")
+    page.add("<pre>" + "\n".join(html.escape(line)
+                                   for line in log_summary(cal.log.summary_lines())) + "</pre>")
     if cal.notes:
         page.h2(tr("Notes"))
-        for note in cal.notes:
-            page.note(note)
+        for text in cal.notes:
+            page.note(note(text))
     for k, name in enumerate(cal.items):
         _service_panels(page, cal, k, name)
     res = cal.options.resolution
@@ -102,7 +106,7 @@ def calibration_report(cal: Calibration, out: str | Path) -> Path:
     page.h2(tr("Inferred staffing by time of day"))
     page.figure(fig, "staffing", tr("windows on duty by time of day, per group"))
     _credits(page, cal.log.credits)
-    return page.write(f"{tr('Calibration')}: {cal.options.name}")
+    return page.write(tr("Calibration: {name}").format(name=scenario_name(cal.options.name)))
 
 
 def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
@@ -139,14 +143,14 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
     page.add("<pre>" + html.escape(json.dumps(e.get("by_item", {}), indent=1,
                                           ensure_ascii=False)) + "</pre>")
     _credits(page, doc.get("credits", []))
-    return page.write(f"{tr('Backtest')}: {doc['scenario']}")
+    return page.write(tr("Backtest: {scenario}").format(scenario=doc["scenario"]))
 
 
 def _credits(page: Page, credits: Any) -> None:
     """The acknowledgements the logs' sources ask for (the Anonymous Bank's)."""
     for credit in credits:
-        page.note(f"{tr('Data source')}: {credit}")
+        page.note(tr("Data source: {credit}").format(credit=credit))
 
 
 def _num(x: Any) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.2f}"
+    return tr("n/a") if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.2f}"

@@ -22,6 +22,7 @@ from typing import Any
 from nicegui import run, ui
 
 from sim.files.errors import InputError
+from sim.report.calibration_text import log_summary
 from sim.web import charts
 from sim.web.bundled import sample_logs
 from sim.web.common import Context, JobView, Message, table, tid
@@ -58,38 +59,10 @@ def fit_text(ctx: Context, fit: dict[str, Any] | None) -> str:
         family=ctx.t(fit["family"]), mean=f"{fit['mean']:.2f}", cv=f"{fit['cv']:.2f}")
 
 
-#: reasons for skipping rows that carry a figure (the readers' and calibration's
-#: wording, sim/calibration): the pattern and the catalogue's template for it
-_NUMBERED_REASONS = (
-    (re.compile(r"service under (?P<seconds>\S+) s \(not a real service: left out\)"),
-     "service under {seconds} s (not a real service: left out)"),
-    (re.compile(r"item with fewer than (?P<n>\d+) tickets"), "item with fewer than {n} tickets"),
-    (re.compile(r"unknown status word \((?P<examples>.*)\)"), "unknown status word ({examples})"),
-)
-_KEPT = re.compile(r"(?P<n>[\d,]+) tickets kept from (?P<files>\d+) file\(s\)")
-_SKIPPED = re.compile(r"  skipped (?P<n>[\d,]+): (?P<reason>.*)")
-
-
 def summary_text(ctx: Context, lines: list[str]) -> str:
     """The reader's summary (``TicketLog.summary_lines``: rows kept, rows skipped per
     reason) in the page's language; a line of another form is shown as it is."""
-    def reason(text: str) -> str:
-        for pattern, template in _NUMBERED_REASONS:
-            m = pattern.fullmatch(text)
-            if m:
-                return ctx.t(template).format(**m.groupdict())
-        return ctx.t(text)
-
-    out = []
-    for line in lines:
-        if m := _KEPT.fullmatch(line):
-            out.append(ctx.t("{n} tickets kept from {files} file(s)").format(**m.groupdict()))
-        elif m := _SKIPPED.fullmatch(line):
-            out.append(ctx.t("  skipped {n}: {reason}").format(
-                n=m["n"], reason=reason(m["reason"])))
-        else:
-            out.append(line)
-    return "\n".join(out)
+    return "\n".join(log_summary(lines, ctx.t))
 
 
 def check_upload(name: str, size: int) -> str:
