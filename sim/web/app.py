@@ -2,8 +2,8 @@
 
 :func:`create_app` registers the page ``/`` (header with the language switch, and one
 tab per area: workspace, import, hall editor, run, forecast, floor plan and replay,
-compare, optimise, export, decompose, jobs), the workspace's report files and the token
-gate; :func:`serve` runs it with uvicorn.
+floor plan editor, compare, optimise, export, decompose, jobs), the workspace's report
+files and the token gate; :func:`serve` runs it with uvicorn.
 Each area lives in its own module (``sim/web/<area>.py``) with a function
 ``panel(ctx)`` that builds it, so areas can grow independently.
 """
@@ -27,6 +27,7 @@ from sim.web import (
     forecast_tab,
     importlog,
     jobs_panel,
+    layout_tab,
     optimise,
     results,
     workspace_panel,
@@ -44,6 +45,7 @@ TABS = (
     ("run", "Run", results.panel),
     ("forecast", "Forecast", forecast_tab.panel),
     ("floorplan", "Floor plan and replay", floorplan_tab.panel),
+    ("layout", "Floor plan editor", layout_tab.panel),
     ("compare", "Compare", compare.panel),
     ("optimise", "Optimise", optimise.panel),
     ("export", "Export", export.panel),

@@ -1,0 +1,440 @@
+"""The floor plan editor tab (平面布局): the hall's ``layout`` section edited in forms, the
+plan redrawn at each change.
+
+The tab starts from the open scenario's ``layout``, else the automatic one
+(:func:`sim.scenario.layout.automatic_layout`), and edits its parts in place: the
+outline (corner points), entrances (with their share of the customers), ticket
+machines, the guide desk, waiting areas (where, how large, seats, which items wait
+there), every window group's rows (start, direction, spacing) or points, and walking
+(on or off, speed). Each change is checked as the command line checks the file
+(:func:`sim.scenario.model.scenario_from_dict`, which runs
+:func:`sim.scenario.layout.check_layout`): the message names the field and the
+problem, and saving waits until it is valid. The plan beside the forms is
+:func:`sim.report.floorplan.floorplan_svg` of the edited scenario, as ``hallsim
+plan-view`` draws it. Saving writes the scenario with its layout; "automatic layout"
+starts again from the automatic one.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from nicegui import ui
+
+from sim.files.errors import InputError
+from sim.report.floorplan import floorplan_svg
+from sim.scenario.layout import DEFAULT_WALKING_SPEED, automatic_layout
+from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
+from sim.web.common import Context, Message, scenario_or_hint, tid
+
+#: directions a row of windows can run in, with their English labels
+DIRECTIONS = {"+x": "along the front (+x)", "-x": "against the front (-x)",
+              "+y": "away from the front (+y)", "-y": "towards the front (-y)"}
+#: the spot kinds of a layout: key -> (English title, name stem of a new one)
+SPOTS = {"entrances": ("Entrances", "entrance"), "ticket_machines": ("Ticket machines",
+                                                                     "ticket_machine")}
+_POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+def parse_points(text: str, field: str) -> list[list[float]]:
+    """``"0,0; 30,0; 30,20"`` (semicolons or new lines between points, ``,`` or ``，``
+    inside) as ``[[0, 0], [30, 0], [30, 20]]``; InputError naming ``field`` otherwise."""
+    points = []
+    for part in [p for p in re.split(r"[;；\n]+", text or "") if p.strip()]:
+        m = _POINT.match(part)
+        if m is None:
+            raise InputError("", field, f"'{part.strip()}' is not a point: write x,y in metres "
+                                        "(e.g. 0,0; 30,0; 30,20; 0,20)")
+        points.append([float(m[1]), float(m[2])])
+    if not points:
+        raise InputError("", field, "no point given")
+    return points
+
+
+def points_text(points: list[list[float]]) -> str:
+    """Points as the editor writes them: ``0,0; 30,0; 30,20``."""
+    return "; ".join(f"{_n(x)},{_n(y)}" for x, y in points)
+
+
+def _n(x: float) -> str:
+    return f"{x:g}"
+
+
+def renamed(d: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    """``d`` with key ``old`` renamed ``new``, in the same place (InputError if taken)."""
+    if new != old and new in d:
+        raise InputError("", new, "that name is taken")
+    return {(new if k == old else k): v for k, v in d.items()}
+
+
+def new_name(d: dict[str, Any], stem: str) -> str:
+    """``stem``, ``stem2``, ``stem3``, ...: the first name not in ``d``."""
+    k, name = 1, stem
+    while name in d:
+        k += 1
+        name = f"{stem}{k}"
+    return name
+
+
+def with_layout(data: dict[str, Any], layout: dict[str, Any] | None, source: str) -> Scenario:
+    """The scenario ``data`` with ``layout`` (None: none), checked as a file is checked."""
+    out = copy.deepcopy(data)
+    out.pop("layout", None)
+    if layout is not None:
+        out["layout"] = layout
+    return scenario_from_dict(out, source)
+
+
+class LayoutEditor:
+    """The scenario being edited, its layout as plain data, the check and the preview."""
+
+    def __init__(self, ctx: Context, name: str, scenario: Scenario) -> None:
+        self.ctx, self.name = ctx, name
+        self.data = scenario.to_dict()
+        own = scenario.layout if scenario.layout is not None else automatic_layout(scenario)
+        self.layout: dict[str, Any] = own.model_dump(mode="json", exclude_none=True)
+        self.items = list(scenario.categories)
+        self.groups = [(g.id, g.count) for g in scenario.windows]
+        self.has_guide = scenario.guide is not None
+        self.message = Message("layout-error")
+        self.valid: Scenario | None = scenario
+        self.preview: Any = None
+        self.save_button: Any = None
+
+    def change(self, apply: Callable[[dict[str, Any]], None]) -> None:
+        """Apply an edit to the layout, check it, redraw (an InputError in ``apply``,
+        a bad number or point, is shown like a check's)."""
+        try:
+            apply(self.layout)
+        except InputError as exc:
+            self.message.error(f"hallsim: error: {exc}")
+            self._invalid()
+            return
+        self.check()
+
+    def check(self) -> bool:
+        """Check the edited scenario; show the problem or redraw the plan."""
+        try:
+            self.valid = with_layout(self.data, self.layout, f"{self.name}.yaml")
+        except InputError as exc:
+            self.message.error(f"hallsim: error: {exc}")
+            self._invalid()
+            return False
+        self.message.clear()
+        if self.save_button is not None:
+            self.save_button.enable()
+        self.draw()
+        return True
+
+    def _invalid(self) -> None:
+        self.valid = None
+        if self.save_button is not None:
+            self.save_button.disable()
+
+    def draw(self) -> None:
+        """Redraw the plan of the last valid scenario."""
+        if self.preview is not None and self.valid is not None:
+            self.ctx.t("")
+            self.preview.content = floorplan_svg(self.valid)
+
+    def save(self) -> bool:
+        """Write the scenario with its layout into the workspace."""
+        if not self.check():
+            return False
+        out = copy.deepcopy(self.data)
+        out["layout"] = self.layout
+        text = yaml.safe_dump(out, sort_keys=False, allow_unicode=True)
+        self.ctx.workspace.write_scenario(self.name, text)
+        self.data = out
+        return True
+
+
+def _number(ed: LayoutEditor, label: str, value: Any, test_id: str,
+            setter: Callable[[dict[str, Any], float], None], width: str = "w-20",
+            minimum: float | None = None) -> Any:
+    """A number field whose changes go through ``ed.change``."""
+    def changed(e: Any) -> None:
+        if e.value is None or e.value == "":
+            ed.change(lambda lay: _missing(label))
+            return
+        ed.change(lambda lay: setter(lay, float(e.value)))
+
+    return tid(ui.number(label, value=value, min=minimum, on_change=changed)
+               .props("dense").classes(width), test_id)
+
+
+def _missing(label: str) -> None:
+    raise InputError("", label, "a number is needed")
+
+
+def _outline(ed: LayoutEditor) -> None:
+    t = ed.ctx.t
+    ui.label(t("Hall outline")).classes("text-subtitle1 text-bold")
+
+    def set_outline(e: Any) -> None:
+        ed.change(lambda lay: lay.__setitem__(
+            "outline", parse_points(e.value, "layout.outline")))
+
+    tid(ui.input(t("Corners x,y in metres, separated by semicolons"),
+                 value=points_text(ed.layout["outline"]), on_change=set_outline)
+        .classes("w-full"), "layout-outline")
+
+
+def _spots(ed: LayoutEditor, kind: str, body: Callable[[], None]) -> None:
+    """Entrances or ticket machines: name, x, y (entrances: share), remove; add one."""
+    t = ed.ctx.t
+    title, stem = SPOTS[kind]
+    ui.label(t(title)).classes("text-subtitle1 text-bold")
+    for k, (name, spot) in enumerate(list(ed.layout[kind].items())):
+        with ui.row().classes("items-end gap-2 no-wrap"):
+            def rename(e: Any, name: str = name) -> None:
+                ed.change(lambda lay: lay.__setitem__(kind, renamed(lay[kind], name,
+                                                                    (e.value or "").strip())))
+                if ed.valid is not None:
+                    body()
+
+            tid(ui.input(t("Name"), value=name).props("dense debounce=600")
+                .on_value_change(rename).classes("w-36"), f"layout-{kind}-{k}-name")
+            for axis, label in ((0, "x (m)"), (1, "y (m)")):
+                def set_at(lay: dict[str, Any], v: float, name: str = name,
+                           axis: int = axis) -> None:
+                    lay[kind][name]["at"][axis] = v
+
+                _number(ed, label, spot["at"][axis], f"layout-{kind}-{k}-{'xy'[axis]}", set_at)
+            if kind == "entrances":
+                def set_share(e: Any, name: str = name) -> None:
+                    def apply(lay: dict[str, Any]) -> None:
+                        if e.value in (None, ""):
+                            lay[kind][name].pop("share", None)
+                        else:
+                            lay[kind][name]["share"] = float(e.value) / 100.0
+
+                    ed.change(apply)
+
+                share = spot.get("share")
+                tid(ui.number(t("Share (%)"), value=None if share is None else 100 * share,
+                              min=0, max=100, on_change=set_share).props("dense")
+                    .classes("w-24"), f"layout-{kind}-{k}-share")
+
+            def remove(name: str = name) -> None:
+                if len(ed.layout[kind]) == 1:
+                    ed.message.error(t("A floor plan needs at least one of these."))
+                    return
+                ed.change(lambda lay: lay[kind].pop(name))
+                body()
+
+            tid(ui.button(icon="delete", on_click=remove).props("flat dense"),
+                f"layout-{kind}-{k}-remove")
+
+    def add() -> None:
+        first = next(iter(ed.layout[kind].values()))
+        ed.change(lambda lay: lay[kind].__setitem__(
+            new_name(lay[kind], stem), {"at": [first["at"][0] + 2, first["at"][1]]}))
+        body()
+
+    tid(ui.button(t("Add"), icon="add", on_click=add).props("flat dense"), f"layout-{kind}-add")
+
+
+def _guide(ed: LayoutEditor) -> None:
+    if not ed.has_guide and "guide_desk" not in ed.layout:
+        return
+    t = ed.ctx.t
+    ui.label(t("Guide desk")).classes("text-subtitle1 text-bold")
+    desk = ed.layout.setdefault("guide_desk", {"at": list(
+        next(iter(ed.layout["ticket_machines"].values()))["at"])})
+    with ui.row().classes("items-end gap-2"):
+        for axis, label in ((0, "x (m)"), (1, "y (m)")):
+            def set_at(lay: dict[str, Any], v: float, axis: int = axis) -> None:
+                lay["guide_desk"]["at"][axis] = v
+
+            _number(ed, label, desk["at"][axis], f"layout-guide-{'xy'[axis]}", set_at)
+
+
+def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
+    """Waiting areas: name, corner, size, seats, the items that wait there."""
+    t = ed.ctx.t
+    ui.label(t("Waiting areas")).classes("text-subtitle1 text-bold")
+    fields = (("x (m)", "at", 0), ("y (m)", "at", 1), ("Width (m)", "size", 0),
+              ("Depth (m)", "size", 1))
+    for k, (name, area) in enumerate(list(ed.layout["waiting_areas"].items())):
+        with ui.row().classes("items-end gap-2 no-wrap"):
+            def rename(e: Any, name: str = name) -> None:
+                ed.change(lambda lay: lay.__setitem__("waiting_areas", renamed(
+                    lay["waiting_areas"], name, (e.value or "").strip())))
+                if ed.valid is not None:
+                    body()
+
+            tid(ui.input(t("Name"), value=name).props("dense debounce=600")
+                .on_value_change(rename).classes("w-28"), f"layout-area-{k}-name")
+            for label, key, axis in fields:
+                def set_part(lay: dict[str, Any], v: float, name: str = name, key: str = key,
+                             axis: int = axis) -> None:
+                    lay["waiting_areas"][name][key][axis] = v
+
+                _number(ed, t(label), area[key][axis], f"layout-area-{k}-{key}{axis}", set_part,
+                        "w-20")
+
+            def set_seats(lay: dict[str, Any], v: float, name: str = name) -> None:
+                if v != int(v):
+                    raise InputError("", f"layout.waiting_areas.{name}.seats",
+                                     "a whole number of seats")
+                lay["waiting_areas"][name]["seats"] = int(v)
+
+            _number(ed, t("Seats"), area["seats"], f"layout-area-{k}-seats", set_seats, "w-20",
+                    minimum=0)
+
+            def set_serves(e: Any, name: str = name) -> None:
+                def apply(lay: dict[str, Any]) -> None:
+                    if e.value:
+                        lay["waiting_areas"][name]["serves"] = list(e.value)
+                    else:
+                        lay["waiting_areas"][name].pop("serves", None)
+
+                ed.change(apply)
+
+            tid(ui.select(ed.items, multiple=True, value=list(area.get("serves", [])),
+                          label=t("Items waiting here (none: all others)"),
+                          on_change=set_serves).props("dense use-chips").classes("w-72"),
+                f"layout-area-{k}-serves")
+
+            def remove(name: str = name) -> None:
+                if len(ed.layout["waiting_areas"]) == 1:
+                    ed.message.error(t("A floor plan needs at least one of these."))
+                    return
+                ed.change(lambda lay: lay["waiting_areas"].pop(name))
+                body()
+
+            tid(ui.button(icon="delete", on_click=remove).props("flat dense"),
+                f"layout-area-{k}-remove")
+
+    def add() -> None:
+        ed.change(lambda lay: lay["waiting_areas"].__setitem__(
+            new_name(lay["waiting_areas"], "waiting_area"),
+            {"at": [1.0, 3.0], "size": [4.0, 3.0], "seats": 10}))
+        body()
+
+    tid(ui.button(t("Add"), icon="add", on_click=add).props("flat dense"), "layout-area-add")
+
+
+def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
+    """Each window group's rows (start, direction, spacing, count) or points."""
+    t = ed.ctx.t
+    ui.label(t("Window rows")).classes("text-subtitle1 text-bold")
+    directions = {k: t(v) for k, v in DIRECTIONS.items()}
+    for gid, count in ed.groups:
+        place = ed.layout["windows"].setdefault(gid, {"rows": [{"start": [1.0, 1.0]}]})
+        with ui.row().classes("items-end gap-2 no-wrap"):
+            ui.label(t("{group} ({count} windows)").format(group=gid, count=count)).classes(
+                "w-40")
+            if "points" in place:
+                def set_points(e: Any, gid: str = gid) -> None:
+                    ed.change(lambda lay: lay["windows"].__setitem__(
+                        gid, {"points": parse_points(e.value, f"layout.windows.{gid}.points")}))
+
+                tid(ui.input(t("Points x,y in metres, one per window"),
+                             value=points_text(place["points"]), on_change=set_points)
+                    .props("dense").classes("w-96"), f"layout-windows-{gid}-points")
+                continue
+            row = place["rows"][0]
+            for axis, label in ((0, "x (m)"), (1, "y (m)")):
+                def set_start(lay: dict[str, Any], v: float, gid: str = gid,
+                              axis: int = axis) -> None:
+                    lay["windows"][gid]["rows"][0]["start"][axis] = v
+
+                _number(ed, label, row["start"][axis], f"layout-windows-{gid}-{'xy'[axis]}",
+                        set_start)
+
+            def set_direction(e: Any, gid: str = gid) -> None:
+                ed.change(lambda lay: lay["windows"][gid]["rows"][0].__setitem__(
+                    "direction", e.value))
+
+            tid(ui.select(directions, value=row.get("direction", "+x"), label=t("Direction"),
+                          on_change=set_direction).props("dense").classes("w-48"),
+                f"layout-windows-{gid}-direction")
+
+            def set_spacing(lay: dict[str, Any], v: float, gid: str = gid) -> None:
+                lay["windows"][gid]["rows"][0]["spacing"] = v
+
+            _number(ed, t("Spacing (m)"), row.get("spacing", 2.5),
+                    f"layout-windows-{gid}-spacing", set_spacing, "w-24")
+            if len(place["rows"]) > 1:
+                ui.label(t("(further rows: edit the YAML)")).classes("text-caption")
+
+
+def _walking(ed: LayoutEditor) -> None:
+    t = ed.ctx.t
+    ui.label(t("Walking")).classes("text-subtitle1 text-bold")
+    walking = ed.layout.get("walking")
+    with ui.row().classes("items-end gap-4"):
+        def toggle(e: Any) -> None:
+            def apply(lay: dict[str, Any]) -> None:
+                if e.value:
+                    lay["walking"] = {"speed": float(speed.value or DEFAULT_WALKING_SPEED)}
+                else:
+                    lay.pop("walking", None)
+
+            ed.change(apply)
+
+        tid(ui.checkbox(t("Customers walk in the model (to the window, in and out)"),
+                        value=walking is not None, on_change=toggle), "layout-walking")
+
+        def set_speed(lay: dict[str, Any], v: float) -> None:
+            if "walking" in lay:
+                lay["walking"]["speed"] = v
+
+        speed = _number(ed, t("Speed (m/s)"), (walking or {}).get(
+            "speed", DEFAULT_WALKING_SPEED), "layout-walking-speed", set_speed, "w-28")
+
+
+def panel(ctx: Context) -> None:
+    """Build the floor plan editor tab."""
+    name = scenario_or_hint(ctx)
+    if name is None:
+        return
+    try:
+        scenario = load_scenario(ctx.workspace.scenario_path(name))
+    except InputError as exc:
+        Message("layout-error").error(f"hallsim: error: {exc}")
+        return
+    ed = LayoutEditor(ctx, name, scenario)
+    source = (ctx.t("The scenario's own layout") if scenario.layout is not None
+              else ctx.t("No layout yet: this is the automatic one, drawn from the zones; "
+                         "save it to keep your changes"))
+    tid(ui.label(source).classes("text-body2"), "layout-source")
+    ui.add_css(".hs-floorplan svg{max-width:100%;height:auto;display:block}")
+    with ui.row().classes("w-full items-start gap-6"):
+        forms = ui.column().style("flex: 6 1 600px; min-width: 0")
+        with ui.column().style("flex: 5 1 480px; min-width: 0"):
+            ed.preview = tid(ui.html("", sanitize=False).classes("w-full hs-floorplan"),
+                             "layout-svg")
+            with ui.row().classes("items-center gap-4"):
+                ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=lambda: (
+                    ed.save() and ed.message.info(ctx.t("Saved.")))), "layout-save")
+
+                def automatic() -> None:
+                    base = with_layout(ed.data, None, f"{name}.yaml")
+                    ed.layout = automatic_layout(base).model_dump(mode="json",
+                                                                  exclude_none=True)
+                    body()
+                    ed.check()
+
+                tid(ui.button(ctx.t("Start again from the automatic layout"),
+                              on_click=automatic).props("outline"), "layout-automatic")
+
+    def body() -> None:
+        forms.clear()
+        with forms:
+            _outline(ed)
+            for kind in SPOTS:
+                _spots(ed, kind, body)
+            _guide(ed)
+            _areas(ed, body)
+            _windows(ed, body)
+            _walking(ed)
+
+    body()
+    ed.check()
