@@ -87,6 +87,17 @@ def tr_unit(unit: str) -> str:
     return text if text != unit else tr(unit)
 
 
+def with_unit(name: str, unit: str, english: str = "{name} ({unit})") -> str:
+    """A label with its (translated) unit: in Chinese "平均等待（分钟）", full-width
+    brackets and no space, as the catalogue's own labels ("办理时间（分钟）"); in English
+    by ``english`` ("mean wait (min)", or the terminal's "mean wait min")."""
+    if not unit:
+        return name
+    if _current == "zh":
+        return f"{name}（{unit}）"
+    return english.format(name=name, unit=unit)
+
+
 def metric_label(key: str) -> str:
     """Label of a registry metric (key or dotted path) in the language in use."""
     from sim.stats.registry import label
@@ -109,11 +120,11 @@ def metric_name(key: str, target: float | None = None) -> str:
 
 
 def metric_heading(key: str, target: float | None = None) -> str:
-    """Label with unit ("mean wait (min)", "平均等待 (分钟)") of a registry metric."""
+    """Label with unit ("mean wait (min)", "平均等待（分钟）") of a registry metric."""
     from sim.stats.registry import METRICS
 
     m = METRICS.get(key.rsplit(".", 1)[-1])
     if m is None:
         return metric_label(key)
     name = metric_name(key, target)
-    return f"{name} ({tr_unit(m.unit)})" if m.unit else name
+    return with_unit(name, tr_unit(m.unit))

@@ -25,7 +25,7 @@ from typing import Any
 
 from wcwidth import wcswidth
 
-from sim.report.i18n import metric_name, tr, tr_unit
+from sim.report.i18n import metric_name, tr, tr_unit, with_unit
 from sim.stats import registry
 
 # --- the renderer ------------------------------------------------------------------
@@ -115,7 +115,7 @@ def column(key: str, target: float | None = None) -> str:
     m = registry.metric(key)
     name = metric_name(key, target)
     unit = tr_unit(m.unit)
-    return name if m.label == m.unit or not m.unit else f"{name} {unit}"
+    return name if m.label == m.unit or not m.unit else with_unit(name, unit, "{name} {unit}")
 
 
 def count_digits(values: Sequence[float | None]) -> int:

@@ -86,15 +86,28 @@ def test_shipped_mo_is_up_to_date_with_the_po() -> None:
 def test_english_is_the_default_and_chinese_on_request(monkeypatch) -> None:
     assert set_language() == "en" and metric_heading("wait_mean") == "mean wait (min)"
     assert set_language("zh") == "zh"
-    assert tr("mean wait") == "平均等待" and metric_heading("wait_mean") == "平均等待 (分钟)"
+    assert tr("mean wait") == "平均等待" and metric_heading("wait_mean") == "平均等待（分钟）"
     assert tr(METRICS["p_wait_over_target"].label) == "未在目标时间内叫号"
     assert tr(METRICS["abandon_share"].label).startswith("放弃")
     assert tr(METRICS["utilisation"].label) == "窗口利用率"
-    assert metric_heading("arrivals") == "取号数 (号)"  # a word that is label and unit
+    assert metric_heading("arrivals") == "取号数（号）"  # a word that is label and unit
     monkeypatch.setenv("HALLSIM_LANG", "zh_CN.UTF-8")
     assert set_language() == "zh"
     monkeypatch.setenv("HALLSIM_LANG", "en")
     assert set_language() == "en" and i18n.language() == "en"
+
+
+def test_a_chinese_heading_wears_its_unit_in_full_width_brackets_and_english_is_kept() -> None:
+    from sim.report.tables import column
+
+    # English: the terminal's "served tickets" and the figures' "mean wait (min)", as ever
+    assert column("served") == "served tickets" and column("wait_mean") == "mean wait min"
+    assert column("arrivals") == "tickets" and metric_heading("served") == "served (tickets)"
+    set_language("zh")
+    # as the catalogue's own labels read ("办理时间（分钟）"): no stray space before the unit
+    assert column("served") == "已办理（号）" and column("wait_mean") == "平均等待（分钟）"
+    assert column("arrivals") == tr("tickets") and metric_heading("served") == "已办理（号）"
+    assert column("abandon_share") == tr(METRICS["abandon_share"].label) + "（%）"
 
 
 def test_unknown_language_is_bad_input(tmp_path: Path, monkeypatch, capsys) -> None:
