@@ -11,6 +11,7 @@ and one-sided 95 % bound against the target, and the cells that fall short.
 
 from __future__ import annotations
 
+import re
 import shutil
 from typing import Any
 
@@ -21,6 +22,39 @@ from sim.report.staffing_plan import level_text, shortfall_text
 from sim.web import charts
 from sim.web.common import Context, JobView, scenario_or_hint, table, tid, whole
 
+#: window types ``hallsim optimize`` generates (optimize/structures.py: ``FULL``,
+#: ``DED-<department>``, ``CHAIN-<department>``, ``ZONE-<zone>``), each with the
+#: catalogue's message id: English reads the id itself, Chinese names the structure
+#: and keeps the id (the staffed scenario's window group)
+_TYPES = ((re.compile(r"FULL(?P<k>-\d+)?"), "FULL{k}"),
+          (re.compile(r"DED-(?P<name>.+)"), "DED-{name}"),
+          (re.compile(r"CHAIN-(?P<name>.+)"), "CHAIN-{name}"),
+          (re.compile(r"ZONE-(?P<name>.+)"), "ZONE-{name}"))
+#: a service-level target as the plan writes it (sim/stats/sizing.py ``Target.describe``)
+_TARGETS = ((re.compile(r"P\(W<=(?P<minutes>[^)]+)\)>=(?P<share>\S+)"),
+             "P(W<={minutes})>={share}"),
+            (re.compile(r"E\[W\]<=(?P<minutes>\S+)"), "E[W]<={minutes}"))
+
+
+def _reword(text: str, forms: Any) -> str:
+    for pattern, template in forms:
+        m = pattern.fullmatch(text)
+        if m:
+            return tr(template).format(**{k: v or "" for k, v in m.groupdict().items()})
+    return text
+
+
+def type_name(tid: str) -> str:
+    """A window type of the plan in the language in use ("FULL" reads "综合窗口（FULL）");
+    a type the spec names itself is shown as it is."""
+    return _reword(tid, _TYPES)
+
+
+def target_text(target: str) -> str:
+    """A service-level target in the language in use ("P(W<=20)>=0.8" reads
+    "20 分钟内叫号的比例 ≥ 0.8"); English keeps the command line's form."""
+    return _reword(str(target), _TARGETS)
+
 
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
     """Windows open per period, stacked by window type."""
@@ -29,11 +63,11 @@ def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
         "title": {"text": tr("windows open per period"), "left": "center",
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": list(doc["windows"]), "bottom": 0},
+        "legend": {"data": [type_name(t) for t in doc["windows"]], "bottom": 0},
         "grid": {"left": 40, "right": 20, "top": 40, "bottom": 50},
         "xAxis": {"type": "category", "data": periods},
         "yAxis": {"type": "value", "name": tr("windows"), "minInterval": 1},
-        "series": [{"name": t, "type": "bar", "stack": "plan",
+        "series": [{"name": type_name(t), "type": "bar", "stack": "plan",
                     "color": charts.COLOURS[k % len(charts.COLOURS)],
                     "data": [w["per_period"].get(p, 0) for p in periods]}
                    for k, (t, w) in enumerate(doc["windows"].items())],
@@ -44,7 +78,8 @@ def plan_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """The plan table: one row per window type, one column per period, and the maximum."""
     periods = doc["periods"]
     heads = [tr("window type")] + periods + [tr("max")]
-    cells = [[t] + [str(w["per_period"].get(p, 0)) for p in periods] + [str(w["max"])]
+    cells = [[type_name(t)] + [str(w["per_period"].get(p, 0)) for p in periods]
+             + [str(w["max"])]
              for t, w in doc["windows"].items()]
     return heads, cells
 
@@ -66,7 +101,8 @@ def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     heads = [tr("item"), tr("period"), tr("mean"), tr("one-sided 95% bound"), tr("target"),
              tr("replications"), tr("verdict")]
     cells = [[item, c["period"], level_text(c["value"], c), level_text(c["bound"], c),
-              c["target"], str(c["replications"]), tr("met") if c["met"] else tr("short")]
+              target_text(c["target"]), str(c["replications"]),
+              tr("met") if c["met"] else tr("short")]
              for item, c in (doc.get("service_level") or {}).items()]
     return heads, cells
 
@@ -89,7 +125,7 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
         # judged on the bound, as certification is: the bound, the target and by how much
         table([tr("item"), tr("period"), tr("one-sided 95% bound"), tr("target"),
                tr("shortfall")],
-              [[s["item"], s["period"], level_text(s["bound"], s), str(s["target"]),
+              [[s["item"], s["period"], level_text(s["bound"], s), target_text(s["target"]),
                 shortfall_text(s)] for s in short],
               "optimise-short", tr("Cells short of their target"))
     name = ctx.workspace.free_name("scenarios", f"{scenario}-staffed", ".yaml")

@@ -51,3 +51,50 @@ def test_a_certified_plan_is_the_command_lines_and_applies_as_a_scenario(story,
     staffed = load_scenario(ws / "scenarios" / "示例-staffed.yaml")
     assert {g.id: g.count for g in staffed.windows} == \
         {t: w["max"] for t, w in cli["windows"].items()}
+
+
+PLAN = {"periods": ["09:00", "10:00"],
+        "windows": {"FULL": {"per_period": {"09:00": 2, "10:00": 3}, "max": 3},
+                    "DED-社保局": {"per_period": {"09:00": 1, "10:00": 1}, "max": 1},
+                    "前台": {"per_period": {"09:00": 1, "10:00": 0}, "max": 1}},
+        "service_level": {"社保办理": {"period": "09:00", "value": 0.91, "bound": 0.85,
+                                   "target": "P(W<=20)>=0.8", "target_value": 0.8,
+                                   "replications": 4, "met": True},
+                          "企业开办": {"period": "10:00", "value": 4.2, "bound": 6.0,
+                                   "target": "E[W]<=10", "target_value": 10.0,
+                                   "replications": 4, "met": True}}}
+
+
+def test_the_chinese_page_names_window_types_and_targets_in_chinese_the_english_as_ever():
+    from sim.report.i18n import set_language
+    from sim.web.optimise import level_rows, plan_chart, plan_rows
+
+    try:
+        set_language("en")
+        assert [r[0] for r in plan_rows(PLAN)[1]] == ["FULL", "DED-社保局", "前台"]
+        assert [r[4] for r in level_rows(PLAN)[1]] == ["P(W<=20)>=0.8", "E[W]<=10"]
+        assert plan_chart(PLAN)["legend"]["data"] == ["FULL", "DED-社保局", "前台"]
+        set_language("zh")
+        names = [r[0] for r in plan_rows(PLAN)[1]]
+        assert names == ["全事项综合窗口（FULL）", "社保局专窗（DED-社保局）", "前台"]
+        assert plan_chart(PLAN)["legend"]["data"] == names
+        assert [s["name"] for s in plan_chart(PLAN)["series"]] == names
+        assert [r[4] for r in level_rows(PLAN)[1]] == ["20 分钟内叫号的比例 ≥ 0.8",
+                                                       "平均等待 ≤ 10 分钟"]
+    finally:
+        set_language("en")
+
+
+def test_the_command_lines_plan_table_keeps_the_spec_strings():
+    from sim.report.i18n import set_language
+    from sim.report.staffing_plan import plan_table
+
+    doc = PLAN | {"scenario": "示例", "status": "certified", "cost": 10.0, "headcount": 6,
+                  "window_hours": 12.0}
+    doc["service_level"] = {k: v | {"day_factor": 1.0} for k, v in PLAN["service_level"].items()}
+    try:
+        set_language("zh")
+        text = plan_table(doc)
+    finally:
+        set_language("en")
+    assert "FULL" in text and "P(W<=20)>=0.8" in text and "综合窗口" not in text
