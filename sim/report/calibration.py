@@ -20,7 +20,7 @@ from scipy import stats
 
 from sim.calibration.calibrate import Calibration
 from sim.report.calibration_text import fit_basis, log_summary, note, scenario_name
-from sim.report.i18n import metric_label, tr
+from sim.report.i18n import language, metric_label, tr, tr_in
 from sim.report.page import Page
 from sim.report.plots import new_figure
 
@@ -113,8 +113,9 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
     """Write ``DIR/index.html`` (and its figure) for a backtest document."""
     page = _page(out)
     page.note(tr("{days} days; arrivals: {arrivals}; staffing: {staffing}; {replications} "
-                 "replications").format(days=doc["days"], arrivals=doc["arrivals"],
-                                        staffing=doc["staffing"],
+                 "replications").format(days=doc["days"],
+                                        arrivals=tr_in("backtest", doc["arrivals"]),
+                                        staffing=tr_in("backtest", doc["staffing"]),
                                         replications=doc["replications"]))
     e, b = doc["errors"], doc["baseline_erlang_a"]["errors"]
     nf = e.get("noise_floor", {})
@@ -140,10 +141,16 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
         a.legend()
     page.figure(fig, "by-hour", tr("observed and predicted by hour"))
     page.h2(tr("Errors by item"))
-    page.add("<pre>" + html.escape(json.dumps(e.get("by_item", {}), indent=1,
-                                          ensure_ascii=False)) + "</pre>")
+    if language() == "en":  # as ever: the JSON's own words
+        page.add("<pre>" + html.escape(json.dumps(e.get("by_item", {}), indent=1,
+                                              ensure_ascii=False)) + "</pre>")
+    else:
+        page.rows([tr("item"), tr("hourly mean-wait MAPE (%)"), tr("abandonment MAE (points)"),
+                   tr("hours")],
+                  [[item, _num(v.get("wait_mape")), _num(v.get("abandon_mae_points")),
+                    v.get("hours", "")] for item, v in e.get("by_item", {}).items()])
     _credits(page, doc.get("credits", []))
-    return page.write(tr("Backtest: {scenario}").format(scenario=doc["scenario"]))
+    return page.write(tr("Backtest: {scenario}").format(scenario=scenario_name(doc["scenario"])))
 
 
 def _credits(page: Page, credits: Any) -> None:

@@ -77,6 +77,12 @@ def tr(text: str) -> str:
     return _catalogue(_current).gettext(text)
 
 
+def tr_in(context: str, text: str) -> str:
+    """``text`` in the language in use, from the catalogue's entries in ``context``
+    (a word that means one thing there, as "log" for a backtest's arrivals)."""
+    return _catalogue(_current).pgettext(context, text)
+
+
 def tr_unit(unit: str) -> str:
     """A unit ("min", "%", "tickets", "h / rep") in the language in use: the catalogue's
     entry in context ``unit`` where a word is both a label and a unit ("tickets"),

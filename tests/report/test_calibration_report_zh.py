@@ -116,3 +116,26 @@ def test_the_basis_of_every_kind_of_fit_reads_in_chinese() -> None:
         assert not set(re.findall(r"[A-Za-z]+", shown)) - ALLOWED, shown
     assert "每 2 张号票取一张拟合" in ct.fit_basis(censored)
     assert tr("n/a") == "无"
+
+
+def test_the_chinese_backtest_report_names_its_modes_and_tabulates_the_items() -> None:
+    import tempfile
+
+    from sim.report.calibration import backtest_report
+
+    errors = {"wait_mape": 16.8, "abandon_mae_points": 1.5, "hours": 7,
+              "noise_floor": {"wait_mape": 26.2, "abandon_mae_points": 0.9},
+              "by_item": {"社保办理": {"wait_mape": 44.9, "abandon_mae_points": 1.8, "hours": 7}}}
+    by_hour = {"9": {m: {"observed": 1.0, "predicted": 1.1, "low": 0.9, "high": 1.3}
+                     for m in ("wait_mean", "left_share")}}
+    doc = {"scenario": "calibrated from 示例", "days": 10, "arrivals": "log",
+           "staffing": "scenario", "replications": 3, "errors": errors,
+           "baseline_erlang_a": {"errors": errors}, "by_hour": by_hour}
+    with tempfile.TemporaryDirectory() as d:
+        en = backtest_report(doc, Path(d) / "en").read_text(encoding="utf-8")
+        set_language("zh")
+        zh = backtest_report(doc, Path(d) / "zh").read_text(encoding="utf-8")
+    assert "arrivals: log; staffing: scenario" in en and '&quot;wait_mape&quot;: 44.9' in en
+    assert "<h1>Backtest: calibrated from 示例</h1>" in en
+    assert "到达：按取号日志；排班：按方案排班" in zh and "<h1>回测：来自 示例</h1>" in zh
+    assert "wait_mape" not in zh and "<td>社保办理</td><td>44.90</td>" in zh
