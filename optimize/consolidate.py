@@ -37,6 +37,7 @@ from optimize.structures import WindowType, generate
 from sim.engine.arrivals import expected_arrivals
 from sim.run.compare import compare_runs
 from sim.run.replications import RunResult, simulate
+from sim.scenario.layout import set_window_groups
 from sim.scenario.model import Scenario, scenario_from_dict
 
 METRICS = ("wait_mean", "wait_p90", "p_wait_over_target")
@@ -84,7 +85,7 @@ def structure_scenario(scenario: Scenario, types: list[WindowType],
         if t.speed:
             group["speed"] = dict(t.speed)
         windows.append(group)
-    data["windows"] = windows
+    set_window_groups(data, scenario, windows)
     data["name"] = name
     return scenario_from_dict(data, f"<{name}>")
 

@@ -14,6 +14,7 @@ from typing import Any
 from optimize.problem import Problem
 from optimize.solve import Solution
 from sim.scenario.clock import format_hhmm
+from sim.scenario.layout import set_window_groups
 from sim.scenario.model import Scenario, scenario_from_dict
 
 
@@ -57,7 +58,9 @@ def staffed_scenario(problem: Problem, solution: Solution, name: str | None = No
 
     With a week model the simulator's hall has one schedule for every day: the
     schedule of week day ``day`` is written (by default the plan's busiest day,
-    the one with the most window-hours).
+    the one with the most window-hours). A hall with a floor plan keeps it, the plan's
+    window groups standing at the hall's windows in order
+    (:func:`sim.scenario.layout.regrouped_windows`), so walking is certified too.
     """
     data = problem.scenario.to_dict()
     windows: list[dict[str, Any]] = []
@@ -77,7 +80,7 @@ def staffed_scenario(problem: Problem, solution: Solution, name: str | None = No
             zero = {format_hhmm(problem.periods[0].start): 0}
             windows.append(_group(problem, t.id, 1, zero))
             covered.update(t.serves)
-    data["windows"] = windows
+    set_window_groups(data, problem.scenario, windows)
     data["name"] = name or f"{problem.scenario.name}-staffed"
     return scenario_from_dict(data, "<staffed plan>")
 

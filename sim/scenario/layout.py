@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -240,6 +240,43 @@ def window_positions(layout: Layout, sc: Scenario) -> tuple[PlacedWindow, ...]:
         points = _placement_points(place, g.count, path)
         out.extend(PlacedWindow(g.id, k + 1, x, y) for k, (x, y) in enumerate(points))
     return tuple(out)
+
+
+def regrouped_windows(layout: Layout, sc: Scenario, groups: Sequence[tuple[str, int]]
+                      ) -> dict[str, dict[str, list[list[float]]]]:
+    """Window positions for other window groups in the same hall (a staffing plan's
+    types, ``(id, count)`` each): the hall's window positions in their order, group by
+    group, as ``points``. Windows beyond the hall's are set 1 m in front of its windows
+    (towards the middle of the outline), a further metre for each further round: the
+    desks a plan adds stand before the existing ones. The caller checks the result
+    (:func:`check_layout`): a hall too small for them is an error there."""
+    spots = [(w.x, w.y) for w in window_positions(layout, sc)]
+    xs = [p[0] for p in layout.outline]
+    ys = [p[1] for p in layout.outline]
+    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+    out: dict[str, dict[str, list[list[float]]]] = {}
+    k = 0
+    for gid, count in groups:
+        points = []
+        for _ in range(count):
+            x, y = spots[k % len(spots)]
+            ring = k // len(spots)
+            d = math.hypot(cx - x, cy - y) or 1.0
+            points.append([round(x + ring * (cx - x) / d, 3), round(y + ring * (cy - y) / d, 3)])
+            k += 1
+        out[gid] = {"points": points}
+    return out
+
+
+def set_window_groups(data: dict[str, Any], sc: Scenario, windows: list[dict[str, Any]]
+                      ) -> None:
+    """Give ``data`` (``sc.to_dict()``, being made into another hall of the same floor)
+    the window groups ``windows``; a floor plan, if ``sc`` has one, places them at the
+    hall's windows (:func:`regrouped_windows`), so that walking stays in the model."""
+    data["windows"] = windows
+    if sc.layout is not None:
+        data["layout"]["windows"] = regrouped_windows(
+            sc.layout, sc, [(w["id"], int(w["count"])) for w in windows])
 
 
 def _placement_points(place: WindowPlacement, count: int,
