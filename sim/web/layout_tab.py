@@ -190,7 +190,7 @@ def _spots(ed: LayoutEditor, kind: str, body: Callable[[], None]) -> None:
     title, stem = SPOTS[kind]
     ui.label(t(title)).classes("text-subtitle1 text-bold")
     for k, (name, spot) in enumerate(list(ed.layout[kind].items())):
-        with ui.row().classes("items-end gap-2 no-wrap"):
+        with ui.row().classes("items-end gap-2"):
             def rename(e: Any, name: str = name) -> None:
                 ed.change(lambda lay: lay.__setitem__(kind, renamed(lay[kind], name,
                                                                     (e.value or "").strip())))
@@ -261,7 +261,7 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
     fields = (("x (m)", "at", 0), ("y (m)", "at", 1), ("Width (m)", "size", 0),
               ("Depth (m)", "size", 1))
     for k, (name, area) in enumerate(list(ed.layout["waiting_areas"].items())):
-        with ui.row().classes("items-end gap-2 no-wrap"):
+        with ui.row().classes("items-end gap-2"):
             def rename(e: Any, name: str = name) -> None:
                 ed.change(lambda lay: lay.__setitem__("waiting_areas", renamed(
                     lay["waiting_areas"], name, (e.value or "").strip())))
@@ -298,7 +298,7 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
 
             tid(ui.select(ed.items, multiple=True, value=list(area.get("serves", [])),
                           label=t("Items waiting here (none: all others)"),
-                          on_change=set_serves).props("dense use-chips").classes("w-72"),
+                          on_change=set_serves).props("dense use-chips").classes("w-80"),
                 f"layout-area-{k}-serves")
 
             def remove(name: str = name) -> None:
@@ -327,7 +327,7 @@ def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
     directions = {k: t(v) for k, v in DIRECTIONS.items()}
     for gid, count in ed.groups:
         place = ed.layout["windows"].setdefault(gid, {"rows": [{"start": [1.0, 1.0]}]})
-        with ui.row().classes("items-end gap-2 no-wrap"):
+        with ui.row().classes("items-end gap-2"):
             ui.label(t("{group} ({count} windows)").format(group=gid, count=count)).classes(
                 "w-40")
             if "points" in place:
@@ -404,7 +404,7 @@ def panel(ctx: Context) -> None:
     source = (ctx.t("The scenario's own layout") if scenario.layout is not None
               else ctx.t("No layout yet: this is the automatic one, drawn from the zones; "
                          "save it to keep your changes"))
-    tid(ui.label(source).classes("text-body2"), "layout-source")
+    source_label = tid(ui.label(source).classes("text-body2"), "layout-source")
     ui.add_css(".hs-floorplan svg{max-width:100%;height:auto;display:block}")
     with ui.row().classes("w-full items-start gap-6"):
         forms = ui.column().style("flex: 6 1 600px; min-width: 0")
@@ -412,8 +412,13 @@ def panel(ctx: Context) -> None:
             ed.preview = tid(ui.html("", sanitize=False).classes("w-full hs-floorplan"),
                              "layout-svg")
             with ui.row().classes("items-center gap-4"):
-                ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=lambda: (
-                    ed.save() and ed.message.info(ctx.t("Saved.")))), "layout-save")
+                def save() -> None:
+                    if ed.save():
+                        ed.message.info(ctx.t("Saved."))
+                        source_label.text = ctx.t("The scenario's own layout")
+
+                ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=save),
+                                     "layout-save")
 
                 def automatic() -> None:
                     base = with_layout(ed.data, None, f"{name}.yaml")

@@ -103,6 +103,16 @@ def test_from_a_ticket_log_to_an_exported_staffing_plan(tmp_path: Path) -> None:
         b.by("forecast-done").wait_for(timeout=30_000)
         b.shot("forecast")
         assert (ws / "scenarios" / "示例大厅-下月.yaml").is_file()
+        # 4c. its floor plan: the automatic one with walking on, saved into the scenario
+        b.by("tab-layout").click()
+        b.by("layout-svg").locator("svg").wait_for()
+        b.by("layout-walking").click()
+        b.by("layout-save").click()
+        page.get_by_text("已保存。").wait_for()
+        page.evaluate("window.scrollTo(0, 0)")
+        b.shot("layout")
+        walked = yaml.safe_load(copy.read_text("utf-8"))["layout"]
+        assert walked["walking"]["speed"] > 0
         # 5. optimise, certified, and apply the plan
         b.by("tab-optimise").click()
         b.by("optimise-desks").get_by_text("窗口上限：不限").click()
