@@ -23,6 +23,7 @@ from sim.report.calibration_text import fit_basis, log_summary, note, scenario_n
 from sim.report.i18n import language, metric_label, tr, tr_in
 from sim.report.page import Page
 from sim.report.plots import new_figure
+from sim.stats.registry import metric
 
 
 def _page(out: str | Path) -> Page:
@@ -129,8 +130,12 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
     for a, m in zip(fig.subplots(1, 2), ("wait_mean", "left_share")):  # registry keys
         rows = [doc["by_hour"][str(h)][m] for h in hours]
 
-        def get(key: str, rows: list[dict[str, Any]] = rows) -> np.ndarray:
-            return np.array([np.nan if r[key] is None else r[key] for r in rows], dtype=float)
+        scale = metric(m).scale  # shares are drawn in percent, as their label says
+
+        def get(key: str, rows: list[dict[str, Any]] = rows, scale: float = scale
+                ) -> np.ndarray:
+            return scale * np.array([np.nan if r[key] is None else r[key] for r in rows],
+                                    dtype=float)
 
         a.plot(hours, get("observed"), "o", label=tr("observed"))
         a.plot(hours, get("predicted"), label=tr("predicted"))

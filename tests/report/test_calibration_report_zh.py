@@ -139,3 +139,31 @@ def test_the_chinese_backtest_report_names_its_modes_and_tabulates_the_items() -
     assert "<h1>Backtest: calibrated from 示例</h1>" in en
     assert "到达：按取号日志；排班：按方案排班" in zh and "<h1>回测：来自 示例</h1>" in zh
     assert "wait_mape" not in zh and "<td>社保办理</td><td>44.90</td>" in zh
+
+
+def test_the_backtests_share_left_is_drawn_in_percent_as_its_label_says(monkeypatch,
+                                                                        tmp_path) -> None:
+    """A tenth of the tickets left: the figure's right panel draws 10 (%), not 0.1."""
+    import sim.report.calibration as cal
+
+    figures = []
+
+    def keep(*args, **kwargs):
+        fig = new_figure(*args, **kwargs)
+        figures.append(fig)
+        return fig
+
+    from sim.report.plots import new_figure
+    monkeypatch.setattr(cal, "new_figure", keep)
+    by_hour = {"9": {"wait_mean": {"observed": 1.0, "predicted": 1.1, "low": 0.9, "high": 1.3},
+                     "left_share": {"observed": 0.10, "predicted": 0.12, "low": 0.08,
+                                    "high": 0.15}}}
+    errors = {"wait_mape": 16.8, "abandon_mae_points": 1.5, "hours": 1, "by_item": {}}
+    doc = {"scenario": "s", "days": 10, "arrivals": "log", "staffing": "log",
+           "replications": 3, "errors": errors, "baseline_erlang_a": {"errors": errors},
+           "by_hour": by_hour}
+    cal.backtest_report(doc, tmp_path / "bt")
+    wait, left = figures[0].axes
+    assert wait.lines[0].get_ydata()[0] == 1.0
+    assert left.lines[0].get_ydata()[0] == pytest.approx(10.0)
+    assert left.lines[1].get_ydata()[0] == pytest.approx(12.0)
