@@ -138,7 +138,7 @@ def _scale_key(metric: str) -> str:
 def decomposition_table(doc: Mapping[str, Any]) -> str:
     """The terminal table: per metric, base, after, total and each change's share (headings
     in the language in use)."""
-    from sim.report.i18n import tr, tr_unit
+    from sim.report.i18n import tr, tr_unit, with_unit
     from sim.report.tables import fmt, text_table
 
     lines = [tr("decomposition of {base} ({design} design, {combinations} combinations x "
@@ -163,7 +163,7 @@ def decomposition_table(doc: Mapping[str, Any]) -> str:
             rows.append(["  " + tr("interaction {name}").format(name=name),
                          _pm(key, entry, sign=True), ""])
         unit = tr("%; effects in percentage points") if d["unit"] == "%" else tr_unit(d["unit"])
-        title = f"{_label(metric, d)} [{metric}]" + (f" ({unit})" if unit else "")
+        title = with_unit(f"{_label(metric, d)} [{metric}]", unit)
         lines.append("\n" + text_table(["", tr("mean ± 95% CI"), tr("share")], rows,
                                         title=title))
     return "\n".join(lines)
@@ -206,7 +206,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
         use_cjk_fonts()
     except ImportError:  # pragma: no cover - older report package
         pass
-    from sim.report.i18n import tr, tr_unit
+    from sim.report.i18n import tr, tr_unit, with_unit
     from sim.stats.registry import display
 
     d = doc["metrics"][metric]
@@ -235,7 +235,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
     ax.set_xticks(range(len(names) + 2), [tr("base"), *names, tr("all changes")])
     unit = d["unit"]
     label = _label(metric, d)
-    ax.set_ylabel(label + (f" ({tr_unit(unit)})" if unit else ""))
+    ax.set_ylabel(with_unit(label, tr_unit(unit) if unit else ""))
     ax.set_title(tr("{metric}: Shapley attribution, 95% CI over {n} paired replications")
                  .format(metric=label, n=d["replications_used"]), fontsize=9)
     fig.tight_layout()

@@ -386,3 +386,25 @@ def test_an_unknown_metric_exits_2_before_any_run(tmp_path: Path, capsys) -> Non
     err = capsys.readouterr().err
     assert "--metric" in err and "nonsense" in err and "Traceback" not in err
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_the_chinese_table_wears_its_units_in_full_width_brackets(tmp_path: Path) -> None:
+    """The decomposition's tables in Chinese: "平均等待 [overall.wait_mean]（分钟）", as the
+    catalogue's own labels; English keeps "(min)"."""
+    from sim.cli.decompose_cmd import decomposition_table
+    from sim.report.i18n import set_language
+
+    doc = {"base": "大厅.yaml", "design": "full", "combinations": 2, "replications": 3,
+           "seed": 1, "metrics": {"overall.wait_mean": {
+               "label": "mean wait", "unit": "min", "base": {"mean": 5.0, "ci95": 0.5},
+               "all_changes": {"mean": 3.0, "ci95": 0.4},
+               "total_effect": {"mean": -2.0, "ci95": 0.3}, "shapley": {}, "shapley_share": {},
+               "replications_used": 3}}}
+    try:
+        english = decomposition_table(doc)
+        set_language("zh")
+        chinese = decomposition_table(doc)
+    finally:
+        set_language("en")
+    assert "[overall.wait_mean] (min)" in english
+    assert "[overall.wait_mean]（分钟）" in chinese and " (分钟)" not in chinese
