@@ -25,9 +25,12 @@ from sim.web.compare import comparison_view, start_comparison
 from sim.web.importlog import check_upload
 from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
 
-#: the plan's editable columns: field -> (English label, step of the number input)
-FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.1),
-          "windows": ("Windows on duty", 0.5)}
+#: the plan's editable columns: field -> (English label, step of the number input); the
+#: staff column is one of STAFF
+FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.1)}
+#: how staff can be given: windows on duty, or clerks seen serving (converted by the
+#: relation a calibration records: :mod:`sim.calibration.staffing_relation`)
+STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen serving", 0.5)}
 
 #: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
 REPLACED = {
@@ -52,25 +55,27 @@ def load_plan(path: Path) -> dict[str, Any]:
     from sim.calibration.plan import read_plan
 
     plan = read_plan(path)
-    simple = ("weekday" not in plan.columns and "item" not in plan.columns
-              and not plan.groups and not plan.has("clerks_seen"))
+    simple = "weekday" not in plan.columns and "item" not in plan.columns and not plan.groups
     if not simple:
-        return {"file": path, "rows": None}
+        return {"file": path, "rows": None, "staff": None}
+    staff = "clerks_seen" if plan.has("clerks_seen") else "windows"
     rows = {int(r.hour): {f: (None if r[f] != r[f] else float(r[f]))  # NaN: not given
-                          for f in FIELDS if f in plan.rows}
+                          for f in (*FIELDS, staff) if f in plan.rows}
             for _, r in plan.rows.iterrows()}
-    return {"file": None, "rows": rows}
+    return {"file": None, "rows": rows, "staff": staff}
 
 
-def write_plan(rows: dict[int, dict[str, float | None]], path: Path, lang: str) -> None:
+def write_plan(rows: dict[int, dict[str, float | None]], path: Path, lang: str,
+               staff: str = "windows") -> None:
     """The edited plan as a CSV ``hallsim forecast --plan`` reads (headers in ``lang``,
-    UTF-8 with BOM for Excel); cells left empty are carried from the hall."""
+    UTF-8 with BOM for Excel), staff in the ``staff`` column (:data:`STAFF`); cells left
+    empty are carried from the hall."""
     import pandas as pd
 
     from sim.calibration.plan import headed
     from sim.files.atomic import atomic_path
 
-    frame = pd.DataFrame([{"hour": h, **{f: v.get(f) for f in FIELDS}}
+    frame = pd.DataFrame([{"hour": h, **{f: v.get(f) for f in (*FIELDS, staff)}}
                           for h, v in sorted(rows.items())])
     with atomic_path(path) as tmp:
         headed(frame, lang).to_csv(tmp, index=False, encoding="utf-8-sig")
@@ -91,6 +96,7 @@ def panel(ctx: Context) -> None:
     if name is None:
         return
     from sim.calibration.forecast import current_plan
+    from sim.calibration.staffing_relation import parse
 
     msg = Message("forecast-error")
     source = ctx.workspace.scenario_path(name)
@@ -100,9 +106,10 @@ def panel(ctx: Context) -> None:
         msg.error(f"hallsim: error: {exc}")
         return
     state: dict[str, Any] = {
-        "rows": {int(r.hour): {f: float(getattr(r, f)) for f in FIELDS}
+        "rows": {int(r.hour): {f: float(getattr(r, f)) for f in (*FIELDS, "windows")}
                  for r in start.itertuples()},
-        "file": None}
+        "file": None, "staff": "windows"}
+    relation = parse(source.read_text(encoding="utf-8"))
     ui.label(ctx.t("Next period's plan for {name}").format(name=name)).classes("text-h6")
     ui.label(ctx.t("It starts as the open hall's own plan: change what next period changes, "
                    "hour by hour, or upload a plan file (CSV or XLSX, as hallsim forecast "
@@ -126,12 +133,33 @@ def panel(ctx: Context) -> None:
             msg.clear()
             state["file"] = loaded["file"]
             if loaded["rows"] is not None:
-                state["rows"] = loaded["rows"]
+                state["rows"], state["staff"] = loaded["rows"], loaded["staff"]
+                staff_choice.value = loaded["staff"]
             draw()
 
         tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=uploaded,
                       auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
             .props('accept=".csv,.xlsx"').classes("w-72"), "forecast-upload")
+    def restaff(e: Any) -> None:
+        """Staff as windows or as clerks seen: the other column filled by the relation."""
+        if e.value == state["staff"]:
+            return
+        for row in state["rows"].values():
+            if row.get(e.value) is None and row.get(state["staff"]) is not None:
+                x = float(row[state["staff"]])
+                row[e.value] = round(x / relation.factor if e.value == "clerks_seen"
+                                     else x * relation.factor, 2) if relation else x
+        state["staff"] = e.value
+        draw()
+
+    staff_choice = tid(ui.toggle({k: ctx.t(v[0]) for k, v in STAFF.items()}, value="windows",
+                                 on_change=restaff), "forecast-staff")
+    if relation is None:  # clerks seen need the relation a calibration records
+        staff_choice.set_visibility(False)
+    else:
+        ui.label(ctx.t("Clerks seen serving become windows on duty by the calibration's "
+                       "relation: windows = {factor} x clerks seen.").format(
+            factor=f"{relation.factor:.3f}")).classes("text-caption")
     grid_box = ui.column().classes("w-full")
 
     def rescale() -> None:
@@ -150,13 +178,14 @@ def panel(ctx: Context) -> None:
                                    "it is used as uploaded.").format(
                     file=Path(state["file"]).name)), "forecast-file")
                 return
-            with ui.grid(columns=len(FIELDS) + 1).classes("gap-x-4 gap-y-1 items-center"):
+            columns = {**FIELDS, state["staff"]: STAFF[state["staff"]]}
+            with ui.grid(columns=len(columns) + 1).classes("gap-x-4 gap-y-1 items-center"):
                 ui.label(ctx.t("Hour")).classes("text-bold")
-                for label, _ in FIELDS.values():
+                for label, _ in columns.values():
                     ui.label(ctx.t(label)).classes("text-bold")
                 for hour, row in sorted(state["rows"].items()):
                     ui.label(hour_label(hour))
-                    for field, (_, step) in FIELDS.items():
+                    for field, (_, step) in columns.items():
                         def changed(e: Any, hour: int = hour, field: str = field) -> None:
                             state["rows"][hour][field] = (None if e.value in (None, "")
                                                           else float(e.value))
@@ -182,7 +211,7 @@ def panel(ctx: Context) -> None:
                                                "choose another name")
             plan_file = state["file"] or ctx.workspace.path("plans", stem, ".csv")
             if state["file"] is None:
-                write_plan(state["rows"], plan_file, ctx.lang)
+                write_plan(state["rows"], plan_file, ctx.lang, state["staff"])
             made = await run.io_bound(make_forecast, source, plan_file, stem)
         except InputError as exc:
             msg.error(f"hallsim: error: {exc}")

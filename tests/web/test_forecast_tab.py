@@ -60,13 +60,18 @@ def test_a_plan_file_is_read_back_as_the_page_wrote_it(tmp_path: Path) -> None:
     rows = {9: {"tickets": 40.0, "mean_service": 8.5, "windows": 6.0},
             10: {"tickets": 55.5, "mean_service": None, "windows": 7.0}}
     write_plan(rows, tmp_path / "计划.csv", "zh")
-    assert load_plan(tmp_path / "计划.csv") == {"file": None, "rows": rows}
+    assert load_plan(tmp_path / "计划.csv") == {"file": None, "rows": rows, "staff": "windows"}
+    seen = {9: {"tickets": 40.0, "mean_service": 8.5, "clerks_seen": 8.0}}
+    write_plan(seen, tmp_path / "人员.csv", "zh", "clerks_seen")
+    assert "办理人员数" in (tmp_path / "人员.csv").read_text(encoding="utf-8-sig")
+    assert load_plan(tmp_path / "人员.csv") == {"file": None, "rows": seen,
+                                                "staff": "clerks_seen"}
 
 
 def test_a_plan_by_weekday_is_used_as_uploaded(tmp_path: Path) -> None:
     path = tmp_path / "按星期.csv"
     path.write_text("星期,小时,取号量\n周一,9,40\n周二,9,30\n", encoding="gbk")
-    assert load_plan(path) == {"file": path, "rows": None}
+    assert load_plan(path) == {"file": path, "rows": None, "staff": None}
 
 
 def test_a_plan_with_a_negative_cell_is_refused_with_its_row_and_column(tmp_path: Path):
@@ -75,3 +80,31 @@ def test_a_plan_with_a_negative_cell_is_refused_with_its_row_and_column(tmp_path
     with pytest.raises(InputError) as err:
         load_plan(path)
     assert "row 3" in str(err.value) and "取号量" in str(err.value)
+
+
+def test_a_calibrated_hall_can_be_planned_in_clerks_seen(story, tmp_path: Path) -> None:
+    """The bank's calibrated January records windows = 0.7194 x clerks seen: the page
+    offers staff as clerks seen, fills the column by that relation, and the forecast
+    made from it has the hall's windows on duty again."""
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "calibrated" / "anonymous-bank-1999-01.yaml",
+                    ws / "一月.yaml")
+    before = current_plan(ws / "一月.yaml").set_index("hour")
+    shown: dict[str, float] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=一月")
+        await user.should_see("办理人员数")
+        user.find("forecast-staff").elements.pop().value = "clerks_seen"
+        shown["seen10"] = user.find("forecast-clerks_seen-10").elements.pop().value
+        user.find("forecast-name").elements.pop().value = "二月"
+        user.find("forecast-start").click()
+        await wait_for(user, "forecast-done", 30)
+
+    story(play)
+    assert shown["seen10"] == pytest.approx(before.loc[10, "windows"] / 0.7194, abs=0.01)
+    plan = (tmp_path / "workspace" / "plans" / "二月.csv").read_text(encoding="utf-8-sig")
+    assert plan.splitlines()[0] == "小时,取号量,平均办理时间,办理人员数"
+    after = current_plan(ws / "二月.yaml").set_index("hour")
+    assert np.allclose(after["windows"], before["windows"], atol=0.02)
