@@ -285,12 +285,13 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
         entry = next(x for x in hall.data["windows"] if x["id"] == g.id)
         entry["schedule"] = {format_hhmm(t): int(v) for t, v in zip(starts, new[gi])}
         entry["count"] = max(int(g.count), int(new[gi].max()))
-    return (f"windows[].schedule at {_hours_text(sorted(set(int(h) for h in hours[planned])))} "
+    return (f"windows[].schedule at {hours_text(sorted(set(int(h) for h in hours[planned])))} "
             f"({how}, by {fine} min; a total shared among the "
             "groups as the calibrated schedule shares the hour)")
 
 
-def _hours_text(hours: list[int]) -> str:
+def hours_text(hours: list[int]) -> str:
+    """Hours of day as runs: ``09-12h, 14-17h`` (``no hour`` for none)."""
     if not hours:
         return "no hour"
     runs, start = [], hours[0]
@@ -357,7 +358,7 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
     out.hours = hours
     if items:
         out.keys.append("tickets")
-        out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {_hours_text(hours)} "
+        out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {hours_text(hours)} "
                             "(the plan's tickets; a total carried to items by the calibrated "
                             "mix and to the hour's bins by the calibrated shape)")
     if factors:

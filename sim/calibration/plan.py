@@ -42,6 +42,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 GROUP_PREFIXES = ("windows ", "窗口数 ")
 
+_CN_DAYS = "一二三四五六日"
+_HOUR = re.compile(r"^(\d{1,2})(?::00)?(?:\s*-\s*\d{1,2}:\d{2})?$")
+
 
 def headed(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A plan's columns under their headers in ``lang``: the field names (``en``) or
@@ -50,8 +53,6 @@ def headed(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if lang != "zh":
         return plan
     return plan.rename(columns={k: v[1] for k, v in HEADERS.items()})
-_CN_DAYS = "一二三四五六日"
-_HOUR = re.compile(r"^(\d{1,2})(?::00)?(?:\s*-\s*\d{1,2}:\d{2})?$")
 
 
 @dataclass

@@ -90,6 +90,134 @@ def make_forecast(scenario: Path, plan_file: Path, name: str) -> dict[str, Any]:
     return {"text": out.text, "keys": out.keys, "hours": out.hours, "replaced": out.replaced}
 
 
+class PlanEditor:
+    """The plan being edited (rows by hour, or an uploaded file used as it is), the
+    staff column in use, and the grid that shows it."""
+
+    def __init__(self, ctx: Context, name: str, start: Any, relation: Any) -> None:
+        self.ctx, self.name, self.relation = ctx, name, relation
+        self.source = ctx.workspace.scenario_path(name)
+        self.rows: dict[int, dict[str, float | None]] = {
+            int(r.hour): {f: float(getattr(r, f)) for f in (*FIELDS, "windows")}
+            for r in start.itertuples()}
+        self.file: Path | None = None
+        self.staff = "windows"
+        self.msg = Message("forecast-error")
+        self.grid_box: Any = None
+        self.staff_choice: Any = None
+
+    def rescale(self, percent: float) -> None:
+        """Every hour's tickets changed by ``percent``."""
+        factor = 1.0 + percent / 100.0
+        for row in self.rows.values():
+            if row.get("tickets") is not None:
+                row["tickets"] = round(float(row["tickets"]) * factor, 2)
+        self.draw()
+
+    def restaff(self, staff: str) -> None:
+        """Staff as windows or as clerks seen: the other column filled by the relation."""
+        if staff == self.staff:
+            return
+        for row in self.rows.values():
+            if row.get(staff) is None and row.get(self.staff) is not None:
+                x = float(row[self.staff])  # type: ignore[arg-type]
+                f = self.relation.factor if self.relation else 1.0
+                row[staff] = round(x / f if staff == "clerks_seen" else x * f, 2)
+        self.staff = staff
+        self.draw()
+
+    async def uploaded(self, e: Any) -> None:
+        """A plan file uploaded: its rows in the grid, or the file used as it is."""
+        try:
+            stored = check_upload(e.file.name, e.file.size())
+            target = self.ctx.workspace.path("plans", stored)
+            await e.file.save(target)
+            loaded = await run.io_bound(load_plan, target)
+        except InputError as exc:
+            self.msg.error(f"hallsim: error: {exc}")
+            return
+        self.msg.clear()
+        self.file = loaded["file"]
+        if loaded["rows"] is not None:
+            self.rows, self.staff = loaded["rows"], loaded["staff"]
+            self.staff_choice.value = loaded["staff"]
+        self.draw()
+
+    def draw(self) -> None:
+        """The grid of the plan's cells (or the uploaded file's name)."""
+        ctx = self.ctx
+        self.grid_box.clear()
+        with self.grid_box:
+            if self.file is not None:
+                tid(ui.label(ctx.t("The plan {file} has rows by weekday, item or window group: "
+                                   "it is used as uploaded.").format(
+                    file=Path(self.file).name)), "forecast-file")
+                return
+            columns = {**FIELDS, self.staff: STAFF[self.staff]}
+            with ui.grid(columns=len(columns) + 1).classes("gap-x-4 gap-y-1 items-center"):
+                ui.label(ctx.t("Hour")).classes("text-bold")
+                for label, _ in columns.values():
+                    ui.label(ctx.t(label)).classes("text-bold")
+                for hour, row in sorted(self.rows.items()):
+                    ui.label(hour_label(hour))
+                    for field, (_, step) in columns.items():
+                        def changed(e: Any, hour: int = hour, field: str = field) -> None:
+                            self.rows[hour][field] = (None if e.value in (None, "")
+                                                      else float(e.value))
+
+                        tid(ui.number(value=row.get(field), min=0, step=step,
+                                      on_change=changed).props("dense").classes("w-32"),
+                            f"forecast-{field}-{hour}")
+
+    async def make(self, name_typed: str, result_box: Any) -> None:
+        """Write the plan and the forecast scenario; show what it replaced."""
+        self.msg.clear()
+        try:
+            stem = stem_of(name_typed or "")
+            if self.ctx.workspace.scenario_path(stem).exists():
+                raise InputError(stem, "name", "a scenario of that name is in the workspace: "
+                                               "choose another name")
+            plan_file = self.file or self.ctx.workspace.path("plans", stem, ".csv")
+            if self.file is None:
+                write_plan(self.rows, plan_file, self.ctx.lang, self.staff)
+            made = await run.io_bound(make_forecast, self.source, plan_file, stem)
+        except InputError as exc:
+            self.msg.error(f"hallsim: error: {exc}")
+            return
+        self.ctx.workspace.write_scenario(stem, made["text"])
+        result_box.clear()
+        with result_box:
+            show_forecast(self.ctx, made, self.name, stem)
+
+
+def _plan_inputs(ed: PlanEditor) -> None:
+    """Change every hour's tickets by a percentage; upload a plan; staff as windows or
+    clerks seen (a calibrated hall)."""
+    ctx = ed.ctx
+    with ui.row().classes("items-end gap-4"):
+        scale = tid(ui.number(ctx.t("Change every hour's tickets by (%)"), value=0, min=-95,
+                              max=500, step=5).classes("w-64"), "forecast-scale")
+
+        def rescale() -> None:
+            ed.rescale(float(scale.value or 0))
+            scale.value = 0
+
+        tid(ui.button(ctx.t("Apply"), on_click=rescale).props("outline"),
+            "forecast-scale-apply")
+        tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=ed.uploaded,
+                      auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
+            .props('accept=".csv,.xlsx"').classes("w-72"), "forecast-upload")
+    ed.staff_choice = tid(ui.toggle({k: ctx.t(v[0]) for k, v in STAFF.items()},
+                                    value="windows", on_change=lambda e: ed.restaff(e.value)),
+                          "forecast-staff")
+    if ed.relation is None:  # clerks seen need the relation a calibration records
+        ed.staff_choice.set_visibility(False)
+    else:
+        ui.label(ctx.t("Clerks seen serving become windows on duty by the calibration's "
+                       "relation: windows = {factor} x clerks seen.").format(
+            factor=f"{ed.relation.factor:.3f}")).classes("text-caption")
+
+
 def panel(ctx: Context) -> None:
     """Build the forecast tab."""
     name = scenario_or_hint(ctx)
@@ -98,136 +226,35 @@ def panel(ctx: Context) -> None:
     from sim.calibration.forecast import current_plan
     from sim.calibration.staffing_relation import parse
 
-    msg = Message("forecast-error")
     source = ctx.workspace.scenario_path(name)
     try:
         start = current_plan(source)
     except InputError as exc:
-        msg.error(f"hallsim: error: {exc}")
+        Message("forecast-error").error(f"hallsim: error: {exc}")
         return
-    state: dict[str, Any] = {
-        "rows": {int(r.hour): {f: float(getattr(r, f)) for f in (*FIELDS, "windows")}
-                 for r in start.itertuples()},
-        "file": None, "staff": "windows"}
-    relation = parse(source.read_text(encoding="utf-8"))
+    ed = PlanEditor(ctx, name, start, parse(source.read_text(encoding="utf-8")))
     ui.label(ctx.t("Next period's plan for {name}").format(name=name)).classes("text-h6")
     ui.label(ctx.t("It starts as the open hall's own plan: change what next period changes, "
                    "hour by hour, or upload a plan file (CSV or XLSX, as hallsim forecast "
                    "--plan reads). Tickets are those of an average day; mean service as a "
                    "log shows it.")).classes("text-caption")
-    with ui.row().classes("items-end gap-4"):
-        scale = tid(ui.number(ctx.t("Change every hour's tickets by (%)"), value=0, min=-95,
-                              max=500, step=5).classes("w-64"), "forecast-scale")
-        tid(ui.button(ctx.t("Apply"), on_click=lambda: rescale()).props("outline"),
-            "forecast-scale-apply")
-
-        async def uploaded(e: Any) -> None:
-            try:
-                stored = check_upload(e.file.name, e.file.size())
-                target = ctx.workspace.path("plans", stored)
-                await e.file.save(target)
-                loaded = await run.io_bound(load_plan, target)
-            except InputError as exc:
-                msg.error(f"hallsim: error: {exc}")
-                return
-            msg.clear()
-            state["file"] = loaded["file"]
-            if loaded["rows"] is not None:
-                state["rows"], state["staff"] = loaded["rows"], loaded["staff"]
-                staff_choice.value = loaded["staff"]
-            draw()
-
-        tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=uploaded,
-                      auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
-            .props('accept=".csv,.xlsx"').classes("w-72"), "forecast-upload")
-    def restaff(e: Any) -> None:
-        """Staff as windows or as clerks seen: the other column filled by the relation."""
-        if e.value == state["staff"]:
-            return
-        for row in state["rows"].values():
-            if row.get(e.value) is None and row.get(state["staff"]) is not None:
-                x = float(row[state["staff"]])
-                row[e.value] = round(x / relation.factor if e.value == "clerks_seen"
-                                     else x * relation.factor, 2) if relation else x
-        state["staff"] = e.value
-        draw()
-
-    staff_choice = tid(ui.toggle({k: ctx.t(v[0]) for k, v in STAFF.items()}, value="windows",
-                                 on_change=restaff), "forecast-staff")
-    if relation is None:  # clerks seen need the relation a calibration records
-        staff_choice.set_visibility(False)
-    else:
-        ui.label(ctx.t("Clerks seen serving become windows on duty by the calibration's "
-                       "relation: windows = {factor} x clerks seen.").format(
-            factor=f"{relation.factor:.3f}")).classes("text-caption")
-    grid_box = ui.column().classes("w-full")
-
-    def rescale() -> None:
-        factor = 1.0 + float(scale.value or 0) / 100.0
-        for row in state["rows"].values():
-            if row.get("tickets") is not None:
-                row["tickets"] = round(row["tickets"] * factor, 2)
-        scale.value = 0
-        draw()
-
-    def draw() -> None:
-        grid_box.clear()
-        with grid_box:
-            if state["file"] is not None:
-                tid(ui.label(ctx.t("The plan {file} has rows by weekday, item or window group: "
-                                   "it is used as uploaded.").format(
-                    file=Path(state["file"]).name)), "forecast-file")
-                return
-            columns = {**FIELDS, state["staff"]: STAFF[state["staff"]]}
-            with ui.grid(columns=len(columns) + 1).classes("gap-x-4 gap-y-1 items-center"):
-                ui.label(ctx.t("Hour")).classes("text-bold")
-                for label, _ in columns.values():
-                    ui.label(ctx.t(label)).classes("text-bold")
-                for hour, row in sorted(state["rows"].items()):
-                    ui.label(hour_label(hour))
-                    for field, (_, step) in columns.items():
-                        def changed(e: Any, hour: int = hour, field: str = field) -> None:
-                            state["rows"][hour][field] = (None if e.value in (None, "")
-                                                          else float(e.value))
-
-                        tid(ui.number(value=row.get(field), min=0, step=step,
-                                      on_change=changed).props("dense").classes("w-32"),
-                            f"forecast-{field}-{hour}")
-
-    draw()
+    _plan_inputs(ed)
+    ed.grid_box = ui.column().classes("w-full")
+    ed.draw()
     with ui.row().classes("items-end gap-4"):
         out_name = tid(ui.input(ctx.t("Forecast scenario name"),
                                 value=ctx.t("{name}-next period").format(name=name))
                        .classes("w-72"), "forecast-name")
         go = tid(ui.button(ctx.t("Make the forecast scenario")), "forecast-start")
     result_box = ui.column().classes("w-full")
-
-    async def make() -> None:
-        msg.clear()
-        try:
-            stem = stem_of(out_name.value or "")
-            if ctx.workspace.scenario_path(stem).exists():
-                raise InputError(stem, "name", "a scenario of that name is in the workspace: "
-                                               "choose another name")
-            plan_file = state["file"] or ctx.workspace.path("plans", stem, ".csv")
-            if state["file"] is None:
-                write_plan(state["rows"], plan_file, ctx.lang, state["staff"])
-            made = await run.io_bound(make_forecast, source, plan_file, stem)
-        except InputError as exc:
-            msg.error(f"hallsim: error: {exc}")
-            return
-        ctx.workspace.write_scenario(stem, made["text"])
-        result_box.clear()
-        with result_box:
-            show_forecast(ctx, made, name, stem)
-
-    go.on_click(make)
+    go.on_click(lambda: ed.make(out_name.value, result_box))
 
 
 def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) -> None:
     """What the forecast replaced and carried, and its comparison with the open hall."""
-    hours = made["hours"]
-    span = f"{hours[0]:02d}:00-{hours[-1] + 1:02d}:00" if hours else ""
+    from sim.calibration.forecast import hours_text
+
+    span = hours_text(made["hours"])
     lines = [ctx.t("Scenario {name} written to the workspace.").format(name=new)]
     lines += [ctx.t("Replaced ({hours}): {what}").format(hours=span, what=ctx.t(REPLACED[k]))
               for k in made["keys"]]
