@@ -5,8 +5,9 @@ The tab starts from the open scenario's ``layout``, else the automatic one
 (:func:`sim.scenario.layout.automatic_layout`), and edits its parts in place: the
 outline (corner points), entrances (with their share of the customers), ticket
 machines, the guide desk, waiting areas (where, how large, seats, which items wait
-there), every window group's rows (start, direction, spacing) or points, and walking
-(on or off, speed). Each change is checked as the command line checks the file
+there), every window group's rows (start, direction, spacing, and each row's count;
+rows added and removed) or points (switched either way), and walking (on or off,
+speed). Each change is checked as the command line checks the file
 (:func:`sim.scenario.model.scenario_from_dict`, which runs
 :func:`sim.scenario.layout.check_layout`): the message names the field and the
 problem, and saving waits until it is valid. The plan beside the forms is
@@ -27,7 +28,7 @@ from nicegui import ui
 
 from sim.files.errors import InputError
 from sim.report.floorplan import floorplan_svg
-from sim.scenario.layout import DEFAULT_WALKING_SPEED, automatic_layout
+from sim.scenario.layout import DEFAULT_WALKING_SPEED, automatic_layout, inside, window_positions
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 from sim.web.common import Context, Message, scenario_or_hint, tid
 
@@ -80,6 +81,25 @@ def new_name(d: dict[str, Any], stem: str) -> str:
     return name
 
 
+def spot_name(stem: str, t: Callable[[str], str]) -> str:
+    """The name a spot of kind ``stem`` (``entrance``, ``ticket_machine``,
+    ``waiting_area``) gets in the reader's language: 入口 ... in Chinese, the stem itself
+    in English."""
+    shown = t(stem.replace("_", " "))
+    return stem if shown == stem.replace("_", " ") else shown
+
+
+def automatic(scenario: Scenario, t: Callable[[str], str]) -> dict[str, Any]:
+    """The automatic layout of ``scenario`` as the editor edits it, its spots named in the
+    reader's language (入口, 取号机, 等候区 in Chinese; the ids ``entrance`` ... in
+    English), as the plan labels them."""
+    layout = automatic_layout(scenario).model_dump(mode="json", exclude_none=True)
+    for kind in ("entrances", "ticket_machines", "waiting_areas"):
+        for name in list(layout[kind]):
+            layout[kind] = renamed(layout[kind], name, spot_name(name, t))
+    return layout
+
+
 def with_layout(data: dict[str, Any], layout: dict[str, Any] | None, source: str) -> Scenario:
     """The scenario ``data`` with ``layout`` (None: none), checked as a file is checked."""
     out = copy.deepcopy(data)
@@ -95,8 +115,9 @@ class LayoutEditor:
     def __init__(self, ctx: Context, name: str, scenario: Scenario) -> None:
         self.ctx, self.name = ctx, name
         self.data = scenario.to_dict()
-        own = scenario.layout if scenario.layout is not None else automatic_layout(scenario)
-        self.layout: dict[str, Any] = own.model_dump(mode="json", exclude_none=True)
+        self.layout: dict[str, Any] = (
+            scenario.layout.model_dump(mode="json", exclude_none=True)
+            if scenario.layout is not None else automatic(scenario, ctx.t))
         self.items = list(scenario.categories)
         self.groups = [(g.id, g.count) for g in scenario.windows]
         self.has_guide = scenario.guide is not None
@@ -233,7 +254,8 @@ def _spots(ed: LayoutEditor, kind: str, body: Callable[[], None]) -> None:
     def add() -> None:
         first = next(iter(ed.layout[kind].values()))
         ed.change(lambda lay: lay[kind].__setitem__(
-            new_name(lay[kind], stem), {"at": [first["at"][0] + 2, first["at"][1]]}))
+            new_name(lay[kind], spot_name(stem, ed.ctx.t)),
+            {"at": [first["at"][0] + 2, first["at"][1]]}))
         body()
 
     tid(ui.button(t("Add"), icon="add", on_click=add).props("flat dense"), f"layout-{kind}-add")
@@ -313,23 +335,98 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
 
     def add() -> None:
         ed.change(lambda lay: lay["waiting_areas"].__setitem__(
-            new_name(lay["waiting_areas"], "waiting_area"),
+            new_name(lay["waiting_areas"], spot_name("waiting_area", ed.ctx.t)),
             {"at": [1.0, 3.0], "size": [4.0, 3.0], "seats": 10}))
         body()
 
     tid(ui.button(t("Add"), icon="add", on_click=add).props("flat dense"), "layout-area-add")
 
 
+#: how a group's windows are placed: in rows, or one point per window
+PLACEMENTS = {"rows": "in rows", "points": "one point per window"}
+#: metres between a group's last row and a row added beside it
+ROW_GAP = 3.0
+
+
+def row_added(place: dict[str, Any], count: int, outline: list[list[float]]) -> None:
+    """Add a row of one window beside the group's last row, ``ROW_GAP`` metres across
+    its direction (towards the front first, else the other side, whichever start stands
+    inside ``outline``), its window taken from the last row that has more than one; a
+    group in several rows gives each row its ``count``."""
+    rows = place["rows"]
+    if len(rows) == 1:
+        rows[0]["count"] = count
+    donor = next((r for r in reversed(rows) if r["count"] > 1), None)
+    if donor is None:
+        raise InputError("", "windows", f"each of the group's {count} windows already "
+                         "stands in a row of its own")
+    donor["count"] -= 1
+    last = rows[-1]
+    direction = last.get("direction", "+x")
+    (x, y) = last["start"]
+    across = ([[x, y - ROW_GAP], [x, y + ROW_GAP]] if direction[1] == "x"
+              else [[x + ROW_GAP, y], [x - ROW_GAP, y]])
+    polygon = tuple((float(a), float(b)) for a, b in outline)
+    start = next((p for p in across if inside(polygon, (p[0], p[1]))), across[0])
+    rows.append({"start": start, "direction": direction,
+                 "spacing": last.get("spacing", 2.5), "count": 1})
+
+
+def row_removed(place: dict[str, Any], k: int) -> None:
+    """Remove row ``k``; its windows join the row before it (the next one for the
+    first); one row left places them all (no ``count``)."""
+    rows = place["rows"]
+    gone = rows.pop(k)
+    rows[max(k - 1, 0)]["count"] = rows[max(k - 1, 0)].get("count", 0) + gone.get("count", 0)
+    if len(rows) == 1:
+        rows[0].pop("count", None)
+
+
+def placement_switched(place: dict[str, Any], to: str,
+                       positions: list[list[float]]) -> dict[str, Any]:
+    """The group's placement as ``rows`` or ``points``: points are the windows' current
+    ``positions``; rows start as one row from the first point, its spacing the distance
+    between the first two."""
+    if to == "points":
+        return {"points": positions}
+    (x, y), spacing = positions[0], 2.5
+    if len(positions) > 1:
+        dx, dy = positions[1][0] - x, positions[1][1] - y
+        spacing = round(max((dx * dx + dy * dy) ** 0.5, 0.5), 2)
+    return {"rows": [{"start": [x, y], "direction": "+x", "spacing": spacing}]}
+
+
 def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
-    """Each window group's rows (start, direction, spacing, count) or points."""
+    """Each window group's rows (start, direction, spacing, and each row's count when
+    there are several; rows added and removed) or points, and the switch between them."""
     t = ed.ctx.t
     ui.label(t("Window rows")).classes("text-subtitle1 text-bold")
     directions = {k: t(v) for k, v in DIRECTIONS.items()}
+    placements = {k: t(v) for k, v in PLACEMENTS.items()}
     for gid, count in ed.groups:
         place = ed.layout["windows"].setdefault(gid, {"rows": [{"start": [1.0, 1.0]}]})
         with ui.row().classes("items-end gap-2"):
             ui.label(t("{group} ({count} windows)").format(group=gid, count=count)).classes(
                 "w-40")
+
+            def switch(e: Any, gid: str = gid) -> None:
+                if e.value == ("points" if "points" in ed.layout["windows"][gid] else "rows"):
+                    return
+                sc = ed.valid
+                if sc is None:  # switch from the last valid plan only
+                    ed.message.error(t("Correct the plan first: the windows' positions are "
+                                       "taken from the last valid plan"))
+                    return
+                assert sc.layout is not None
+                positions = [[w.x, w.y] for w in window_positions(sc.layout, sc)
+                             if w.group == gid]
+                ed.change(lambda lay: lay["windows"].__setitem__(
+                    gid, placement_switched(lay["windows"][gid], e.value, positions)))
+                body()
+
+            tid(ui.select(placements, value="points" if "points" in place else "rows",
+                          label=t("Placed"), on_change=switch).props("dense").classes("w-40"),
+                f"layout-windows-{gid}-placed")
             if "points" in place:
                 def set_points(e: Any, gid: str = gid) -> None:
                     ed.change(lambda lay: lay["windows"].__setitem__(
@@ -339,30 +436,66 @@ def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
                              value=points_text(place["points"]), on_change=set_points)
                     .props("dense").classes("w-96"), f"layout-windows-{gid}-points")
                 continue
-            row = place["rows"][0]
-            for axis, label in ((0, "x (m)"), (1, "y (m)")):
-                def set_start(lay: dict[str, Any], v: float, gid: str = gid,
-                              axis: int = axis) -> None:
-                    lay["windows"][gid]["rows"][0]["start"][axis] = v
 
-                _number(ed, label, row["start"][axis], f"layout-windows-{gid}-{'xy'[axis]}",
-                        set_start)
+            def add(gid: str = gid, count: int = count) -> None:
+                ed.change(lambda lay: row_added(lay["windows"][gid], count, lay["outline"]))
+                body()
 
-            def set_direction(e: Any, gid: str = gid) -> None:
-                ed.change(lambda lay: lay["windows"][gid]["rows"][0].__setitem__(
-                    "direction", e.value))
+            if count > len(place["rows"]):
+                tid(ui.button(t("Add a row"), icon="add", on_click=add).props("flat dense"),
+                    f"layout-windows-{gid}-add")
+        for k, row in enumerate(place["rows"]):
+            _window_row(ed, body, gid, k, row, several=len(place["rows"]) > 1,
+                        directions=directions)
 
-            tid(ui.select(directions, value=row.get("direction", "+x"), label=t("Direction"),
-                          on_change=set_direction).props("dense").classes("w-48"),
-                f"layout-windows-{gid}-direction")
 
-            def set_spacing(lay: dict[str, Any], v: float, gid: str = gid) -> None:
-                lay["windows"][gid]["rows"][0]["spacing"] = v
+def _window_row(ed: LayoutEditor, body: Callable[[], None], gid: str, k: int,
+                row: dict[str, Any], several: bool, directions: dict[str, str]) -> None:
+    """One row of a group's windows: start, direction, spacing and (of several) count."""
+    t = ed.ctx.t
+    key = f"layout-windows-{gid}-{k}"
 
-            _number(ed, t("Spacing (m)"), row.get("spacing", 2.5),
-                    f"layout-windows-{gid}-spacing", set_spacing, "w-24")
-            if len(place["rows"]) > 1:
-                ui.label(t("(further rows: edit the YAML)")).classes("text-caption")
+    def at(lay: dict[str, Any]) -> dict[str, Any]:
+        return lay["windows"][gid]["rows"][k]
+
+    with ui.row().classes("items-end gap-2 pl-6"):
+        ui.label(t("row {n}").format(n=k + 1) if several else "").classes("w-12")
+        for axis, label in ((0, "x (m)"), (1, "y (m)")):
+            def set_start(lay: dict[str, Any], v: float, axis: int = axis) -> None:
+                at(lay)["start"][axis] = v
+
+            _number(ed, label, row["start"][axis], f"{key}-{'xy'[axis]}", set_start)
+
+        def set_direction(e: Any) -> None:
+            ed.change(lambda lay: at(lay).__setitem__("direction", e.value))
+
+        tid(ui.select(directions, value=row.get("direction", "+x"), label=t("Direction"),
+                      on_change=set_direction).props("dense").classes("w-48"),
+            f"{key}-direction")
+
+        def set_spacing(lay: dict[str, Any], v: float) -> None:
+            at(lay)["spacing"] = v
+
+        _number(ed, t("Spacing (m)"), row.get("spacing", 2.5), f"{key}-spacing",
+                set_spacing, "w-24")
+        if not several:
+            return
+
+        def set_count(lay: dict[str, Any], v: float) -> None:
+            if v != int(v) or v < 1:
+                raise InputError("", f"layout.windows.{gid}.rows.{k}.count",
+                                 "a whole number of windows, at least 1")
+            at(lay)["count"] = int(v)
+
+        _number(ed, t("Windows"), row.get("count", 1), f"{key}-count", set_count, "w-20",
+                minimum=1)
+
+        def remove() -> None:
+            ed.change(lambda lay: row_removed(lay["windows"][gid], k))
+            body()
+
+        tid(ui.button(icon="delete", on_click=remove).props("flat dense")
+            .tooltip(t("Remove")), f"{key}-remove")
 
 
 def _walking(ed: LayoutEditor) -> None:
@@ -420,15 +553,14 @@ def panel(ctx: Context) -> None:
                 ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=save),
                                      "layout-save")
 
-                def automatic() -> None:
+                def restart() -> None:
                     base = with_layout(ed.data, None, f"{name}.yaml")
-                    ed.layout = automatic_layout(base).model_dump(mode="json",
-                                                                  exclude_none=True)
+                    ed.layout = automatic(base, ctx.t)
                     body()
                     ed.check()
 
                 tid(ui.button(ctx.t("Start again from the automatic layout"),
-                              on_click=automatic).props("outline"), "layout-automatic")
+                              on_click=restart).props("outline"), "layout-automatic")
 
     def body() -> None:
         forms.clear()

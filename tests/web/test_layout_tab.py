@@ -12,8 +12,17 @@ import pytest
 from nicegui.testing.user import User
 
 from sim.files.errors import InputError
+from sim.scenario.layout import automatic_layout, window_positions
 from sim.scenario.model import load_scenario
-from sim.web.layout_tab import new_name, parse_points, points_text, renamed
+from sim.web.layout_tab import (
+    new_name,
+    parse_points,
+    placement_switched,
+    points_text,
+    renamed,
+    row_added,
+    row_removed,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,7 +68,7 @@ def test_a_window_row_through_the_wall_is_refused_and_not_saved(story,
     async def play(user: User) -> None:
         await user.open("/?lang=en&tab=layout&scenario=大厅")
         await user.should_see("No layout yet")
-        user.find("layout-windows-C-x").elements.pop().value = 33
+        user.find("layout-windows-C-0-x").elements.pop().value = 33
         shown["error"] = user.find("layout-error").elements.pop().text
         shown["enabled"] = user.find("layout-save").elements.pop().enabled
 
@@ -96,3 +105,115 @@ def test_the_editor_speaks_chinese(story, tmp_path: Path) -> None:
         await user.should_see("保存平面布局")
 
     story(play)
+
+
+def test_a_group_set_in_two_rows_counts_each_row_and_saves(story, tmp_path: Path) -> None:
+    """The four social windows (B) are put in two rows of two: the row added takes one
+    window; until the counts add up to four the plan is refused with the field."""
+    ws = _workspace(tmp_path)
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=layout&scenario=大厅")
+        await user.should_see("No layout yet")
+        user.find("layout-windows-B-add").click()
+        await user.should_see("row 2")
+        user.find("layout-windows-B-0-count").elements.pop().value = 2
+        shown["error"] = user.find("layout-error").elements.pop().text
+        shown["enabled"] = user.find("layout-save").elements.pop().enabled
+        user.find("layout-windows-B-1-count").elements.pop().value = 2
+        shown["fixed"] = user.find("layout-save").elements.pop().enabled
+        user.find("layout-save").click()
+        await user.should_see("Saved.")
+
+    story(play)
+    assert "layout.windows.B.rows" in str(shown["error"]) and "places 3 windows" in str(
+        shown["error"]) and shown["enabled"] is False
+    assert shown["fixed"] is True
+    sc = load_scenario(ws / "大厅.yaml")
+    assert sc.layout is not None
+    rows = sc.layout.windows["B"].rows
+    assert rows is not None and [r.count for r in rows] == [2, 2]
+    b = [w for w in window_positions(sc.layout, sc) if w.group == "B"]
+    assert len(b) == 4 and b[0].y - b[2].y == pytest.approx(3.0)  # the new row: 3 m in front
+
+
+def test_a_group_switched_to_points_keeps_its_windows_where_they_stand(
+        story, tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=layout&scenario=大厅")
+        await user.should_see("No layout yet")
+        user.find("layout-windows-A-placed").elements.pop().value = "points"
+        shown["points"] = user.find("layout-windows-A-points").elements.pop().value
+        user.find("layout-save").click()
+        await user.should_see("Saved.")
+
+    story(play)
+    sc = load_scenario(ws / "大厅.yaml")
+    auto = automatic_layout(load_scenario(ROOT / "scenarios" / "quickstart.yaml"))
+    assert sc.layout is not None and sc.layout.windows["A"].points is not None
+    assert shown["points"].count(";") == 2  # three windows
+    assert window_positions(sc.layout, sc) == window_positions(auto, sc)
+
+
+def test_rows_are_added_beside_the_last_and_removed_into_the_one_before() -> None:
+    square = [[0, 0], [30, 0], [30, 20], [0, 20]]
+    place = {"rows": [{"start": [2.0, 18.0], "direction": "+x", "spacing": 2.5}]}
+    row_added(place, 3, square)
+    row_added(place, 3, square)
+    assert [r["count"] for r in place["rows"]] == [1, 1, 1]
+    assert [r["start"] for r in place["rows"]] == [[2.0, 18.0], [2.0, 15.0], [2.0, 12.0]]
+    with pytest.raises(InputError, match="row of its own"):
+        row_added(place, 3, square)
+    row_removed(place, 0)
+    row_removed(place, 1)
+    assert place["rows"] == [{"start": [2.0, 15.0], "direction": "+x", "spacing": 2.5}]
+    near_the_front = {"rows": [{"start": [2.0, 1.0], "direction": "+x", "count": 2}]}
+    row_added(near_the_front, 2, square)
+    assert near_the_front["rows"][1]["start"] == [2.0, 4.0]  # the front side is outside
+    column = {"rows": [{"start": [1.0, 2.0], "direction": "+y", "spacing": 2.0}]}
+    row_added(column, 2, square)
+    assert column["rows"][1]["start"] == [4.0, 2.0]
+
+
+def test_points_become_one_row_spaced_as_the_first_two() -> None:
+    assert placement_switched({}, "rows", [[1.0, 2.0], [1.0, 5.0]]) == {
+        "rows": [{"start": [1.0, 2.0], "direction": "+x", "spacing": 3.0}]}
+    assert placement_switched({}, "points", [[1.0, 2.0]]) == {"points": [[1.0, 2.0]]}
+
+
+def test_the_rows_speak_chinese(story, tmp_path: Path) -> None:
+    _workspace(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=layout&scenario=大厅")
+        await user.should_see("成排布置")
+        user.find("layout-windows-B-add").click()
+        await user.should_see("第 2 排")
+        await user.should_see("增加一排")
+
+    story(play)
+
+
+def test_a_chinese_planner_sees_and_saves_the_automatic_spots_under_chinese_names(
+        story, tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=layout&scenario=大厅")
+        shown["entrance"] = user.find("layout-entrances-0-name").elements.pop().value
+        user.find("layout-entrances-add").click()
+        await user.should_see("入口2")
+        user.find("layout-save").click()
+        await user.should_see("已保存")
+
+    story(play)
+    sc = load_scenario(ws / "大厅.yaml")
+    assert sc.layout is not None and shown["entrance"] == "入口"
+    assert list(sc.layout.entrances) == ["入口", "入口2"]
+    assert list(sc.layout.ticket_machines) == ["取号机"]
+    assert list(sc.layout.waiting_areas) == ["等候区"]
