@@ -39,8 +39,8 @@ def _auto_engine():
 
 
 @pytest.mark.parametrize(("path", "field"), [
-    ("mechanisms/guide_desk.yaml", "guide"),
-    ("mechanisms/guide_none.yaml", "categories.社保.wrong_ticket"),
+    ("mechanisms/guide_desk.yaml", "categories.社保.returns"),  # its guide desk runs
+    ("mechanisms/guide_none.yaml", "categories.社保.returns"),  # its wrong tickets run
     ("mechanisms/online_30.yaml", "categories.企业开办.backoffice"),
     ("reforms/journey_bundle.yaml", "journeys"),
     ("tianjin_centre/before.yaml", "categories.企业设立.returns"),
@@ -81,7 +81,7 @@ def test_auto_runs_the_fast_engine_on_a_big_plain_run_and_says_why(monkeypatch):
 def test_auto_falls_back_to_simpy_naming_the_field():
     choice = choose_engine(load_scenario(SCENARIOS / "mechanisms/guide_desk.yaml"), "auto")
     assert choice.engine == "simpy"
-    assert "does not run 'guide'" in choice.line()
+    assert "does not run 'categories.社保.returns'" in choice.line()
 
 
 @needs_numba
@@ -141,7 +141,7 @@ def test_the_command_line_says_which_engine_ran_unless_quiet(capsys, monkeypatch
     assert code == 0 and "engine" not in err
     guide = SCENARIOS / "mechanisms/guide_desk.yaml"
     assert main(["run", str(guide), "-r", "1", "--days", "1", "--engine", "fast"]) == 2
-    assert "does not run 'guide'" in capsys.readouterr().err
+    assert "does not run 'categories.社保.returns'" in capsys.readouterr().err
 
 
 @needs_numba
@@ -169,6 +169,6 @@ def test_an_experiment_file_names_its_engine_and_each_point_is_decided_once(tmp_
     said: list[str] = []
     use_engine("auto", said.append)
     engines = [t.engine for t in tasks_of(load_experiment(spec))]
-    assert engines[-2:] == ["simpy", "simpy"]  # the guide desk runs on SimPy
-    assert any("does not run 'guide'" in line for line in said)
+    assert engines[-2:] == ["simpy", "simpy"]  # the guide desk hall's returns run on SimPy
+    assert any("does not run 'categories.社保.returns'" in line for line in said)
     assert len(said) == len(set(said)) == 2

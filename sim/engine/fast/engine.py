@@ -5,11 +5,21 @@ The customers are the ones :func:`~sim.engine.arrivals.draw_customers` drew (sam
 same numpy code); online applicants and kiosk users who finished there take no ticket
 (:meth:`~sim.engine.arrivals.Customers.in_hall`), as in the SimPy engine. The compiled loop
 (:mod:`sim.engine.fast.loop`) fills the ticket columns and the duty intervals; the record
-columns of the mechanisms it covers (``reached``, ``priority``, ``booked``, ``slot``,
-walking's ``start`` and ``walking``) are assembled here as the SimPy engine assembles them.
+columns of the mechanisms it covers (``reached``, ``priority``, ``booked``, ``slot``, the
+door's ``wrong``, ``door``, ``guide_call`` and ``customer``, walking's ``start`` and
+``walking``) are assembled here as the SimPy engine assembles them.
+
+The door (:mod:`sim.engine.door`) is drawn with the customers: the guide desk's ticket
+times are in it already (a first-come-first-served pool nothing feeds back into), so the
+first tickets are taken at those times, wrong ones for their wrong category
+(:func:`~sim.engine.door_tickets.first_tickets`, as in the SimPy engine); a wrong ticket
+served turns its customer away and the loop adds the next ticket at once, after the first
+tickets (the SimPy engine's numbering).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -53,10 +63,13 @@ def _break_plan(plan: BreakPlan | None, n_windows: int
 
 def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
                    reached: np.ndarray, impatient: bool, call: np.ndarray,
-                   window: np.ndarray, walk: np.ndarray) -> dict[str, np.ndarray]:
-    """The mechanisms' record columns, in the SimPy engine's order (walking's ``start``
-    and ``walking`` last, as :class:`~sim.engine.walking.Walking` writes them: the call
-    plus the walk, for every ticket called)."""
+                   category: np.ndarray, window: np.ndarray, walk: np.ndarray,
+                   door: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The mechanisms' record columns, in the SimPy engine's order (the door's after the
+    appointments', walking's ``start`` and ``walking`` last, as
+    :class:`~sim.engine.walking.Walking` writes them: the call plus the walk, for every
+    ticket called). Tickets added during the run (after wrong ones) follow the first."""
+    n, n_first = len(call), len(hall)
     out: dict[str, np.ndarray] = {}
     if impatient:
         out["reached"] = reached
@@ -68,15 +81,101 @@ def _extra_columns(layout: HallLayout, hall: Customers, queue: np.ndarray,
                     level_of[q] = lv
         out["priority"] = level_of[queue]
     if hall.booked is not None:
-        out["booked"] = hall.booked.astype(np.int8)
-        out["slot"] = np.array(hall.slot, dtype=np.float64)
+        booked = np.zeros(n, dtype=np.int8)
+        slot = np.full(n, np.nan)
+        booked[:n_first] = hall.booked
+        slot[:n_first] = np.asarray(hall.slot, dtype=np.float64)
+        out["booked"], out["slot"] = booked, slot
+    out.update(door)
     if layout.walk is not None:
         called = window >= 0
-        start = np.full(len(call), np.nan)
-        start[called] = call[called] + walk[hall.category[called], window[called]]
+        start = np.full(n, np.nan)
+        start[called] = call[called] + walk[category[called], window[called]]
         out["start"] = start
         out["walking"] = start - call
     return out
+
+
+@dataclass(frozen=True)
+class _DoorColumns:
+    """The door's arrays for the loop (see :func:`~sim.engine.fast.loop.run_loop`): per
+    ticket (room for every ticket the run may take) which wrong ticket of its customer it
+    is (``taken``, 0: a right one) and the customer (``cust``); per customer the number
+    of wrong tickets, the category they are for, the right category and work, the
+    patience and the turn-away times (``ta[ta_ptr[c]:ta_ptr[c + 1]]``); per category
+    the queue an added ticket joins (``base_q``); ``queues``: the queue of every ticket
+    the run may take (for the queues' room)."""
+
+    taken: np.ndarray
+    cust: np.ndarray
+    wrong: np.ndarray
+    wrong_to: np.ndarray
+    category: np.ndarray
+    work: np.ndarray
+    patience: np.ndarray
+    ta_ptr: np.ndarray
+    ta: np.ndarray
+    base_q: np.ndarray
+    queues: np.ndarray
+    guide_call: np.ndarray
+
+    @classmethod
+    def of(cls, layout: HallLayout, hall: Customers, queue: np.ndarray) -> _DoorColumns:
+        """The door's arrays for the customers ``hall`` whose first tickets join the
+        queues ``queue``."""
+        door = hall.door
+        assert door is not None
+        n = len(hall)
+        wrong = np.ascontiguousarray(door.wrong, dtype=np.int64)
+        wrong_to = np.ascontiguousarray(door.wrong_to, dtype=np.int64)
+        category = np.ascontiguousarray(hall.category, dtype=np.int64)
+        base_q = (np.array(layout.base_queue, dtype=np.int32) if layout.queue_of is not None
+                  and layout.base_queue is not None
+                  else np.arange(len(layout.category_names), dtype=np.int32))
+        extra = int(wrong.sum())
+        taken = np.zeros(n + extra, dtype=np.int64)
+        taken[:n] = wrong > 0
+        cust = np.zeros(n + extra, dtype=np.int64)
+        cust[:n] = np.arange(n)
+        ta_ptr = np.zeros(n + 1, dtype=np.int64)
+        ta_ptr[1:] = np.cumsum(wrong)
+        ta = np.zeros(extra)
+        for i, times in door.turn_away.items():
+            ta[ta_ptr[i]:ta_ptr[i + 1]] = times
+        again = np.maximum(wrong - 1, 0)  # wrong tickets after the first, then the right one
+        queues = np.concatenate((queue, np.repeat(base_q[wrong_to], again),
+                                 base_q[category[wrong > 0]]))
+        return cls(taken, cust, wrong, wrong_to, category,
+                   np.ascontiguousarray(hall.work, dtype=np.float64),
+                   np.ascontiguousarray(hall.patience, dtype=np.float64), ta_ptr, ta,
+                   base_q, queues, door.guide_call)
+
+    def room(self, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The first tickets' columns with room for every ticket the run may take."""
+        out = []
+        for x in columns:
+            y = np.zeros(len(self.taken), dtype=x.dtype)
+            y[:len(x)] = x
+            out.append(y)
+        return tuple(out)
+
+    def records(self, hall: Customers, n: int) -> dict[str, np.ndarray]:
+        """The door's record columns of the run's ``n`` tickets, as
+        :class:`~sim.engine.door_tickets.DoorTickets` writes them."""
+        customer = self.cust[:n].copy()
+        return {"wrong": (self.taken[:n] > 0).astype(np.int8),
+                "door": np.asarray(hall.arrival, dtype=np.float64)[customer],
+                "guide_call": np.asarray(self.guide_call, dtype=np.float64)[customer],
+                "customer": customer}
+
+
+#: the loop's door arguments without a door (typed as with one: one compiled loop)
+_NONE = np.empty(0, dtype=np.int64)
+_NO_DOOR = _DoorColumns(
+    taken=_NONE, cust=_NONE, wrong=_NONE, wrong_to=_NONE, category=_NONE, work=np.empty(0),
+    patience=np.empty(0), ta_ptr=np.zeros(1, dtype=np.int64), ta=np.empty(0),
+    base_q=np.empty(0, dtype=np.int32), queues=np.empty(0, dtype=np.int32),
+    guide_call=np.empty(0))
 
 
 def preload(layout: HallLayout) -> None:
@@ -88,40 +187,56 @@ def preload(layout: HallLayout) -> None:
 
 
 def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
-    """Simulate one replication of the hall alone on the compiled loop (no door, cases or
+    """Simulate one replication of the hall alone on the compiled loop (no cases or
     journeys: see :func:`sim.engine.fast.unsupported`)."""
     from sim.engine.fast.loop import run_loop
 
-    if customers.door is not None:
-        raise ValueError("the fast engine runs no guide desk or wrong tickets")
     kiosk = (customers.kiosk.sessions(customers.arrival, customers.category)
              if customers.kiosk is not None else None)
     hall = customers.in_hall()
+    first = hall
+    if hall.door is not None:  # first tickets at the ticket times, wrong ones wrong
+        from sim.engine.door_tickets import first_tickets
+
+        first = first_tickets(hall, hall.door)
     n = len(hall)
-    arrival = np.ascontiguousarray(hall.arrival, dtype=np.float64)
-    # kiosk users who could not finish take their tickets later: in ticket-time order
-    order = (np.argsort(arrival, kind="stable").astype(np.int32) if kiosk is not None
-             else np.arange(n, dtype=np.int32))
-    queue = ticket_queues(layout, hall)
+    arrival = np.ascontiguousarray(first.arrival, dtype=np.float64)
+    # kiosk users who could not finish take their tickets later, and several guides
+    # finish out of arrival order: in ticket-time order (a stable sort)
+    order = (np.argsort(arrival, kind="stable").astype(np.int32)
+             if kiosk is not None or hall.door is not None else np.arange(n, dtype=np.int32))
+    queue = ticket_queues(layout, first)
     impatient = not np.isinf(hall.patience).all()
-    deadline = (np.ascontiguousarray(hall.arrival + hall.patience, dtype=np.float64)
+    deadline = (np.ascontiguousarray(first.arrival + first.patience, dtype=np.float64)
                 if impatient else np.full(n, np.inf))
+    category = np.ascontiguousarray(first.category, dtype=np.int32)
+    work = np.ascontiguousarray(first.work, dtype=np.float64)
+    door = _DoorColumns.of(layout, hall, queue) if hall.door is not None else None
+    if door is not None:  # room for the tickets wrong ones lead to
+        arrival, category, work, deadline, queue = door.room(
+            arrival, category, work, deadline, queue)
     tables = FastTables.from_layout(layout, days)
     n_queues = len(layout.balk_at)
     q_off = np.zeros(n_queues + 1, dtype=np.int64)
-    q_off[1:] = np.cumsum(np.bincount(queue, minlength=n_queues))
+    q_off[1:] = np.cumsum(np.bincount(queue if door is None else door.queues,
+                                      minlength=n_queues))
     has_break, up_ptr, up, down, until = _break_plan(customers.breaks, len(layout.window_names))
     walk = (np.array(layout.walk, dtype=np.float64).reshape(len(layout.category_names), -1)
             if layout.walk is not None else np.empty((0, 0)))
-    call, end, window, outcome, reached, dw, ds, de = run_loop(
-        arrival, np.ascontiguousarray(hall.category, dtype=np.int32),
-        np.ascontiguousarray(hall.work, dtype=np.float64), deadline, queue, order,
+    d = door if door is not None else _NO_DOOR
+    n_t, call, end, window, outcome, reached, dw, ds, de = run_loop(
+        arrival, category, work, deadline, queue, order,
         tables.window_group, tables.speed, tables.group_first, tables.group_count,
         tables.initial_staff, tables.tier_ptr, tables.tier_q_ptr, tables.tier_q,
         tables.elig_ptr, tables.elig, tables.balk_at, q_off, tables.static_time,
         tables.static_kind, tables.static_arg, tables.n_hours, tables.staff_group,
         tables.staff_target, tables.open_at_start, has_break, up_ptr, up, down, until,
-        walk)
+        walk, n, door is not None, d.taken, d.cust, d.wrong, d.wrong_to, d.category, d.work,
+        d.patience, d.ta_ptr, d.ta, d.base_q)
+    if door is not None:
+        arrival, category, queue = arrival[:n_t], category[:n_t], queue[:n_t]
+    extra = _extra_columns(layout, hall, queue, reached, impatient, call, category, window,
+                           walk, door.records(hall, n_t) if door is not None else {})
     rows = np.lexsort((de, ds, dw))
     duty = np.column_stack((dw[rows].astype(np.float64), ds[rows], de[rows])).reshape(-1, 3)
     return Records(
@@ -131,8 +246,8 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
         window_group=layout.window_group,
         # the customers' own columns where their type fits (no copy: nobody writes them)
         arrival=arrival,
-        category=np.asarray(hall.category, dtype=np.int32),
+        category=category,
         call=call, end=end, window=window, outcome=outcome, duty=duty,
-        extra=_extra_columns(layout, hall, queue, reached, impatient, call, window, walk),
+        extra=extra,
         kiosk=kiosk,
     )

@@ -202,6 +202,54 @@ def _room(dw, ds, de, dn, need):
     return dw2, ds2, de2
 
 
+@njit(cache=True, inline="always")
+def _to_idle(i, now, env_now, q, elig_ptr, elig, idle, idle_head, idle_len, group_first,
+             group_count, waiting, call, window, current, since, work, speed, window_group,
+             category, walk, ht, hs, hp, ctr):
+    """Ticket ``i`` of queue ``q`` arriving at ``now`` (the calendar at ``env_now``) goes to
+    the idle window of the first eligible group with one: True, or False if none is idle.
+    (Arrivals are split in two helpers: numba inlines none of 31 arguments or more.)"""
+    for e in range(elig_ptr[q], elig_ptr[q + 1]):
+        g = elig[e]
+        if idle_len[g] > 0:
+            w = idle[group_first[g] + idle_head[g]]
+            idle_head[g] = _ring(0, idle_head[g], 1, group_count[g])
+            idle_len[g] -= 1
+            _start(w, i, now, env_now, waiting, call, window, current, since, work,
+                   speed, window_group, category, walk, ht, hs, hp, ctr)
+            return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def _to_queue(i, now, q, balk_at, line, q_off, q_tail, q_waiting, h_time, h_tick, h_size,
+              waiting, deadline, outcome, end, queue):
+    """Ticket ``i`` arriving at ``now`` with no idle window joins its queue ``q``, or balks
+    if ``balk_at[q]`` of its tickets are still waiting."""
+    if balk_at[q] == 0:
+        line[q_tail[q]] = i
+        q_tail[q] += 1
+        q_waiting[q] += 1
+        return
+    while h_size[q] > 0 and h_time[q_off[q]] < now:
+        _d, j, _j = _heap_pop(h_time, h_tick, h_tick, q_off[q], h_size[q])
+        h_size[q] -= 1
+        if waiting[j]:
+            _abandon(j, deadline, waiting, outcome, end, queue, q_waiting)
+    if q_waiting[q] >= balk_at[q]:
+        waiting[i] = 0
+        outcome[i] = BALKED
+        end[i] = now
+    else:
+        d = deadline[i]
+        if d != np.inf:  # kept for the balking count, by (deadline, ticket)
+            _heap_push(h_time, h_tick, h_tick, q_off[q], h_size[q], d, i, i)
+            h_size[q] += 1
+        line[q_tail[q]] = i
+        q_tail[q] += 1
+        q_waiting[q] += 1
+
+
 @njit(cache=True)
 def _rosters(group_first, group_count, initial_staff, n_windows):
     """Each group's roster at the start: idle windows (a ring buffer per group, longest
@@ -316,13 +364,25 @@ def run_loop(arrival, category, work, deadline, queue, order,
              window_group, speed, group_first, group_count, initial_staff,
              tier_ptr, tier_q_ptr, tier_q, elig_ptr, elig, balk_at, q_off,
              static_time, static_kind, static_arg, n_hours, staff_group, staff_target,
-             open_at_start, has_break, up_ptr, up, down, until, walk):
-    """Run one replication; return ``(call, end, window, outcome, reached, duty window,
-    duty start, duty end)`` (duty rows unsorted). Windows with ``has_break`` take breaks:
-    ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on duty before each, ``down`` its length.
-    ``walk[c, w]``: minutes a called customer of category ``c`` walks to window ``w``
-    before the service (an empty array: nobody walks)."""
-    n = arrival.shape[0]
+             open_at_start, has_break, up_ptr, up, down, until, walk,
+             n_first, door, taken, cust, c_wrong, c_wrong_to, c_cat, c_work, c_patience,
+             ta_ptr, ta, base_q):
+    """Run one replication; return ``(tickets, call, end, window, outcome, reached, duty
+    window, duty start, duty end)`` (duty rows unsorted). Windows with ``has_break`` take
+    breaks: ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on duty before each, ``down`` its
+    length. ``walk[c, w]``: minutes a called customer of category ``c`` walks to window
+    ``w`` before the service (an empty array: nobody walks).
+
+    The first ``n_first`` tickets are handed out at their ticket times, in ``order``; the
+    ticket columns (``arrival`` to ``queue``) have room for the tickets added during the
+    run. With ``door``, a served ticket with ``taken[i] > 0`` is the customer's
+    ``taken[i]``-th wrong one: customer ``cust[i]`` (row of the ``c_`` columns) is turned
+    away and takes the next ticket at once, admitted before the window calls (wrong again,
+    for ``c_wrong_to`` with the next turn-away time ``ta[ta_ptr[c] + taken[i]]``, while
+    ``taken[i] < c_wrong[c]``, else the right one: ``c_cat``, ``c_work``); an added ticket
+    joins its category's own queue (``base_q``) and its deadline is its time plus the
+    customer's patience. Returns the number of tickets (the columns' rows in use)."""
+    n = arrival.shape[0]  # room for every ticket the run may take
     n_windows = window_group.shape[0]
     n_groups = group_count.shape[0]
     n_queues = balk_at.shape[0]
@@ -363,7 +423,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
     hp = np.empty(size, dtype=np.int64)  # payload: arg * 8 + kind
     ctr = np.zeros(2, dtype=np.int64)  # next sequence number, heap size
     clock = 0.0  # the arrival event's due time, as the calendar computes it
-    if n > 0:
+    if n_first > 0:
         clock = 0.0 + arrival[order[0]]
         _push(ht, hs, hp, ctr, clock, EV_ARRIVAL, 0)
     is_open = open_at_start
@@ -383,6 +443,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
             if has_break[w]:
                 _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
     next_arrival = 0
+    n_t = n_first  # tickets taken so far
     env_now = 0.0
     todo = np.empty(n_windows, dtype=np.int64)  # windows that call now, in this order
     while ctr[1] > 0:
@@ -394,14 +455,17 @@ def run_loop(arrival, category, work, deadline, queue, order,
         if kind == EV_ARRIVAL:
             k = next_arrival
             next_arrival = k + 1
-            if k + 1 < n:
+            if k + 1 < n_first:
                 delay = arrival[order[k + 1]] - clock
                 if delay < 0.0:
                     delay = 0.0
                 clock = clock + delay
                 _push(ht, hs, hp, ctr, env_now + delay, EV_ARRIVAL, 0)
             i = order[k]
-            now = arrival[i]  # the ticket's own time (the clock may be a rounding step off)
+            # the ticket's own time (the clock may be a rounding step off); admitted as
+            # _to_idle and _to_queue admit, written out: as calls they cost this hot path
+            # a third of the loop's speed
+            now = arrival[i]
             q = queue[i]
             for e in range(elig_ptr[q], elig_ptr[q + 1]):
                 g = elig[e]
@@ -442,6 +506,30 @@ def run_loop(arrival, category, work, deadline, queue, order,
             end[i] = env_now
             outcome[i] = SERVED
             current[w] = -1
+            if door and taken[i] > 0:  # a wrong ticket: turned away, the next one taken now
+                c = cust[i]
+                t_new = n_t
+                n_t = t_new + 1
+                if taken[i] < c_wrong[c]:
+                    cat = c_wrong_to[c]
+                    work[t_new] = ta[ta_ptr[c] + taken[i]]
+                    taken[t_new] = taken[i] + 1
+                else:
+                    cat = c_cat[c]
+                    work[t_new] = c_work[c]
+                    taken[t_new] = 0
+                arrival[t_new] = env_now
+                category[t_new] = cat
+                cust[t_new] = c
+                deadline[t_new] = env_now + c_patience[c]
+                q = base_q[cat]
+                queue[t_new] = q
+                if not _to_idle(t_new, env_now, env_now, q, elig_ptr, elig, idle, idle_head,
+                                idle_len, group_first, group_count, waiting, call, window,
+                                current, since, work, speed, window_group, category, walk, ht,
+                                hs, hp, ctr):
+                    _to_queue(t_new, env_now, q, balk_at, line, q_off, q_tail, q_waiting,
+                              h_time, h_tick, h_size, waiting, deadline, outcome, end, queue)
             g = window_group[w]
             if pending[w]:  # due for a break while serving: it goes now
                 pending[w] = 0
@@ -508,4 +596,5 @@ def run_loop(arrival, category, work, deadline, queue, order,
         _duty_end(w, env_now, since, dw, ds, de, dn)
     _settle(line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting)
     m = dn[0]
-    return call, end, window, outcome, reached, dw[:m], ds[:m], de[:m]
+    return (n_t, call[:n_t], end[:n_t], window[:n_t], outcome[:n_t], reached[:n_t], dw[:m],
+            ds[:m], de[:m])

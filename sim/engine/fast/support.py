@@ -5,10 +5,11 @@ Covered: time-of-day arrivals with day factors and a random day level, categorie
 authorisation sets, window groups with schedules, speed factors and random breaks (with
 the AB backup, drawn up front), both call rules, balking and reneging (lazy, with the
 ``reached`` moment), priority levels (with appointments' booked level and windows
-reserved for booked tickets), self-service kiosks (drawn up front, as in the SimPy
-engine) and walking to the window (``layout.walking``). Left to the SimPy engine: the
-guide desk and wrong tickets, and whatever follows tickets beyond the window (back office
-cases, returns, journeys; online applicants' cases go to the back office).
+reserved for booked tickets), self-service kiosks and the guide desk (both drawn up
+front, as in the SimPy engine), wrong tickets (turned away at the window, the next ticket
+taken at once, in the loop) and walking to the window (``layout.walking``). Left to the
+SimPy engine: whatever follows tickets beyond the window (back office cases, returns,
+journeys; online applicants' cases go to the back office).
 """
 
 from __future__ import annotations
@@ -36,11 +37,7 @@ def available() -> bool:
 
 def unsupported(scenario: Scenario) -> str | None:
     """The first field of ``scenario`` the fast engine does not run (``None``: it runs all)."""
-    if scenario.guide is not None:
-        return "guide"
     for name, cat in scenario.categories.items():
-        if scenario.wrong_share(name) > 0:
-            return f"categories.{name}.wrong_ticket"
         if cat.backoffice is not None:
             return f"categories.{name}.backoffice"
         if cat.returns is not None:
