@@ -327,7 +327,14 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
     except InputError as exc:
-        print(f"hallsim: error: {_shortened(str(exc))}", file=sys.stderr)
+        from sim.report.i18n import language
+        from sim.report.messages import error_text
+
+        # English: "hallsim: error: FILE: field 'PATH': PROBLEM"; --lang zh: the problem
+        # in Chinese, the file and field as they are
+        text = (f"hallsim: error: {_shortened(str(exc))}" if language() == "en"
+                else f"hallsim: {_shortened(error_text(exc))}")
+        print(text, file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         # a further Ctrl-C while the interpreter winds down must not turn the exit

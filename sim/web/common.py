@@ -56,11 +56,20 @@ def tid(element: Any, name: str) -> Any:
 
 
 class Message:
-    """A line that shows the last error (the command line's exit-2 words) or note."""
+    """A line that shows the last error (the command line's exit-2 words, in the page's
+    language ``lang``: :func:`sim.report.messages.error_text`) or note."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, lang: str = "en") -> None:
+        self.lang = lang
         self.label = tid(ui.label("").classes("whitespace-pre-wrap"), name)
         self.label.set_visibility(False)
+
+    def input_error(self, exc: InputError | str) -> None:
+        """Show bad input: an :class:`InputError`, or its text as a worker reports it."""
+        from sim.report.messages import error_text, error_text_of
+
+        set_language(self.lang)
+        self.error(error_text(exc) if isinstance(exc, InputError) else error_text_of(exc))
 
     def error(self, text: str) -> None:
         """Show ``text`` as an error."""
@@ -84,7 +93,7 @@ class Message:
         try:
             out = action()
         except InputError as exc:
-            self.error(f"hallsim: error: {exc}")
+            self.input_error(exc)
             return None
         self.clear()
         return out
@@ -105,7 +114,7 @@ class JobView:
             self.state = tid(ui.label(""), f"{name}-state")
             self.cancel = tid(ui.button(ctx.t("Cancel"), on_click=self._cancel)
                               .props("flat color=negative"), f"{name}-cancel")
-        self.message = Message(f"{name}-error")
+        self.message = Message(f"{name}-error", ctx.lang)
         self.bar.set_visibility(False)
         self.cancel.set_visibility(False)
         self.timer = ui.timer(0.25, self._poll)
@@ -134,7 +143,7 @@ class JobView:
         self.job = None
         self.cancel.set_visibility(False)
         if job.state == FAILED:
-            self.message.error(f"hallsim: error: {job.error}")
+            self.message.input_error(job.error or "")
         elif job.state == DONE:
             self._deliver(job)
 

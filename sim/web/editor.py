@@ -122,6 +122,48 @@ def set_serves(group: dict[str, Any], serves: list[str]) -> None:
             group.pop(key)
 
 
+def recounted(schedule: Any, was: int, count: int) -> Any:
+    """A group's ``schedule`` when its windows go from ``was`` to ``count``: periods with
+    every window on duty stay fully staffed (``count``), the others keep their staff, at
+    most ``count``. A group without a schedule (always fully staffed) has none."""
+    if not isinstance(schedule, dict):
+        return schedule
+    return {k: (count if v == was else min(v, count)) for k, v in schedule.items()}
+
+
+#: the service time of an item added in the editor, until the planner gives its own
+NEW_ITEM_SERVICE = {"dist": "lognormal", "mean": 10, "cv": 0.6}
+#: its tickets per hour
+NEW_ITEM_RATE = 5
+
+
+def with_item(data: dict[str, Any], name: str) -> str:
+    """Add item ``name`` to the scenario data (:data:`NEW_ITEM_RATE` tickets an hour,
+    :data:`NEW_ITEM_SERVICE`), authorised at the first window group; returns that
+    group's id. An empty or taken name is an :class:`InputError`."""
+    name = name.strip()
+    if not name:
+        raise InputError("", "categories", "give the new item's name")
+    if name in data["categories"]:
+        raise InputError("", f"categories.{name}", f"an item named '{name}' already exists")
+    data["categories"][name] = {"arrivals_per_hour": NEW_ITEM_RATE,
+                                "service": dict(NEW_ITEM_SERVICE)}
+    group = data["windows"][0]
+    serves = group["serves"]
+    group["serves"] = [*([serves] if isinstance(serves, str) else serves), name]
+    return str(group["id"])
+
+
+def without_item(data: dict[str, Any], name: str) -> None:
+    """Remove item ``name`` from the scenario data and from every window group that names
+    it (with its speed factor and primary mark)."""
+    data["categories"].pop(name)
+    for group in data["windows"]:
+        serves = group.get("serves")
+        if isinstance(serves, list) and name in serves:
+            set_serves(group, [c for c in serves if c != name])
+
+
 class Editor:
     """The open scenario's data, its validation and its fields on the page."""
 
@@ -136,7 +178,17 @@ class Editor:
         self.scenario: Scenario | None = None
         self.error: InputError | None = None
         self.message: Message | None = None
+        self.note: Message | None = None  # what a change did besides the field edited
         self.save_button: Any = None
+        # each group's (count, schedule) before its count is being typed: the schedule
+        # follows the count from there (typing 12 passes through 1)
+        self.bases: dict[int, tuple[Any, Any]] = {}
+        self.refresh_schedules: Any = None
+
+    def tell(self, text: str) -> None:
+        """Say what a change did besides the field edited."""
+        if self.note is not None:
+            self.note.info(text)
 
     # --- validation ------------------------------------------------------------------
 
@@ -151,12 +203,15 @@ class Editor:
             self.error = exc
             element = self._field_of(exc.path)
             if element is not None:
-                element.error = exc.problem
+                from sim.report.messages import problem_text
+
+                self.ctx.t("")  # the page's language
+                element.error = problem_text(exc.problem)
         if self.message is not None:
             if self.error is None:
                 self.message.clear()
             else:
-                self.message.error(f"hallsim: error: {self.error}")
+                self.message.input_error(self.error)
         if self.save_button is not None:
             self.save_button.set_enabled(self.error is None)
         return self.error is None
@@ -191,6 +246,11 @@ class Editor:
         import yaml
 
         name = as_name or self.name
+        if as_name and as_name != self.name and self.data.get("name") == self.saved.get("name"):
+            # a copy under another file name is another scenario: its legends, tables and
+            # comparisons name it by ``name``, so it takes the new name unless the
+            # planner has given one since it was opened
+            self.data["name"] = as_name
         text = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True)
         self.ctx.workspace.write_scenario(name, text)
         self.saved = copy.deepcopy(self.data)
@@ -247,9 +307,24 @@ def _groups(ed: Editor, body: Any) -> None:
             ed.field(f"windows.{gid}.id", ui.input(t("Window group"), value=gid,
                                                    on_change=rename).classes("w-48"))
 
+            ed.bases[k] = (group.get("count"), copy.deepcopy(group.get("schedule")))
+
             def recount(e: Any, k: int = k) -> None:
-                ed.change(lambda d: d["windows"][k].__setitem__(
-                    "count", _int_or_float(_num(e.value))))
+                count = _int_or_float(_num(e.value))
+                was, schedule = ed.bases[k]
+
+                def apply(d: dict[str, Any]) -> None:
+                    d["windows"][k]["count"] = count
+                    if isinstance(schedule, dict) and isinstance(count, int) and count >= 1:
+                        d["windows"][k]["schedule"] = recounted(schedule, was, count)
+
+                ed.change(apply)
+                if isinstance(schedule, dict) and isinstance(count, int) and count >= 1:
+                    ed.tell(t("Group {group}: the periods with all windows on duty now staff "
+                              "{count}; the others keep their staff (at most {count})").format(
+                        group=ed.data["windows"][k]["id"], count=count))
+                    if ed.refresh_schedules is not None:
+                        ed.refresh_schedules()
 
             ed.field(f"windows.{gid}.count", ui.number(t("Windows"), value=group.get("count"),
                                                        precision=0, on_change=recount)
@@ -270,6 +345,8 @@ def _groups(ed: Editor, body: Any) -> None:
         first = next(iter(ed.data["categories"]))
         ed.change(lambda d: d["windows"].append({"id": f"G{k}", "count": 1, "serves": [first]}))
         body.refresh()
+        ed.tell(t("Window group G{k} added with one window, serving {item} for now: tick its "
+                  "items in the authorisation table").format(k=k, item=first))
 
     tid(ui.button(t("Add a window group"), on_click=add).props("flat"), "group-add")
 
@@ -334,6 +411,7 @@ def _schedules(ed: Editor) -> None:
 
         def setter(p: dict[str, Any], k: int = k) -> None:
             ed.change(lambda d: d["windows"][k].__setitem__("schedule", p))
+            ed.bases[k] = (ed.data["windows"][k].get("count"), copy.deepcopy(p))
 
         rows.append((str(g["id"]), f"windows.{g['id']}.schedule", profile, setter))
     _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows)
@@ -364,16 +442,49 @@ def _demand(ed: Editor, body: Any) -> None:
 
             ed.change(scale)
             body.refresh()
+            ed.tell(t("Every item's tickets per hour multiplied by {factor:g}").format(
+                factor=round(factor, 4)))
 
         tid(ui.button(t("Apply"), on_click=apply).props("flat"), "demand-scale-apply")
+    with ui.row().classes("items-end gap-2"):
+        new_item = tid(ui.input(t("New item (事项) name")).classes("w-64"), "item-add-name")
+
+        def add_item() -> None:
+            try:
+                group = with_item(ed.data, str(new_item.value or ""))
+            except InputError as exc:
+                if ed.message is not None:
+                    ed.message.input_error(exc)
+                return
+            name = str(new_item.value).strip()
+            body.refresh()
+            ed.tell(t("Item {item} added: {rate} tickets an hour, {mean} min of service, "
+                      "served by window group {group}; change them below and in the "
+                      "authorisation table").format(item=name, rate=NEW_ITEM_RATE,
+                                                    mean=NEW_ITEM_SERVICE["mean"], group=group))
+
+        tid(ui.button(t("Add an item"), icon="add", on_click=add_item).props("flat"),
+            "item-add")
 
 
-def _services(ed: Editor) -> None:
+def _services(ed: Editor, body: Any) -> None:
     t = ed.ctx.t
     ui.label(t("Service and patience (minutes)")).classes("text-h6")
     for item, c in ed.data["categories"].items():
         with ui.row().classes("items-end gap-3"):
             ui.label(item).classes("w-40")
+
+            def remove(item: str = item) -> None:
+                if len(ed.data["categories"]) == 1:
+                    if ed.message is not None:
+                        ed.message.error(t("A hall needs at least one item."))
+                    return
+                ed.change(lambda d: without_item(d, item))
+                body.refresh()
+                ed.tell(t("Item {item} removed").format(item=item))
+
+            tid(ui.button(icon="delete", on_click=remove).props("flat dense color=negative")
+                .tooltip(t("Remove")), f"item-remove-{item}")
             for part in ("service", "patience"):
                 dist = c.get(part)
                 if not isinstance(dist, dict):
@@ -397,18 +508,25 @@ def panel(ctx: Context) -> None:
     """Build the hall editor tab."""
     if scenario_or_hint(ctx) is None:
         return
-    msg = Message("editor-error")
+    msg = Message("editor-error", ctx.lang)
     try:
         ed = Editor(ctx, ctx.scenario)
     except InputError as exc:
-        msg.error(f"hallsim: error: {exc}")
+        msg.input_error(exc)
         return
     ed.message = msg
     ui.add_css(CELL_CSS)
     if not isinstance(ed.data, dict) or not {"hall", "categories", "windows"} <= set(ed.data):
         ed.check()
         return
-    note = Message("editor-note")
+    note = Message("editor-note", ctx.lang)
+    ed.note = note
+
+    @ui.refreshable
+    def schedules() -> None:
+        _schedules(ed)
+
+    ed.refresh_schedules = schedules.refresh
 
     @ui.refreshable
     def body() -> None:
@@ -417,17 +535,40 @@ def panel(ctx: Context) -> None:
         _general(ed)
         _groups(ed, body)
         _authorisations(ed)
-        _schedules(ed)
+        schedules()
         _demand(ed, body)
-        _services(ed)
+        _services(ed, body)
         ed.check()  # again, now that the fields are there to be marked
 
     with ui.row().classes("items-end gap-4"):
         ed.save_button = tid(ui.button(ctx.t("Save")), "editor-save")
         save_as = tid(ui.input(ctx.t("or save as")).classes("w-64"), "editor-save-as-name")
-        tid(ui.button(ctx.t("Save as"), on_click=lambda: saved(msg.guard(
-            lambda: ed.save(save_as.value or "")) if save_as.value else None)).props("flat"),
-            "editor-save-as")
+
+        def save_as_asked() -> None:
+            name = str(save_as.value or "").strip()
+            if not name:
+                msg.error(ctx.t("Give the new scenario's name, then save as."))
+                return
+            if name != ctx.scenario and name in ctx.workspace.scenarios():
+                overwrite.open()
+                return
+            saved(msg.guard(lambda: ed.save(name)))
+
+        tid(ui.button(ctx.t("Save as"), on_click=save_as_asked).props("flat"), "editor-save-as")
+
+    with ui.dialog() as overwrite, ui.card():
+        tid(ui.label("").bind_text_from(save_as, "value", backward=lambda v: ctx.t(
+            "A scenario named {name} exists already: replace it?").format(
+                name=str(v or "").strip())), "editor-overwrite-question")
+        with ui.row():
+            def replace() -> None:
+                overwrite.close()
+                saved(msg.guard(lambda: ed.save(str(save_as.value or "").strip())))
+
+            tid(ui.button(ctx.t("Replace"), on_click=replace).props("color=negative"),
+                "editor-overwrite-yes")
+            tid(ui.button(ctx.t("Cancel"), on_click=overwrite.close).props("flat"),
+                "editor-overwrite-no")
 
     def saved(name: str | None) -> None:
         if name is None:

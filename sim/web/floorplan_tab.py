@@ -134,11 +134,11 @@ def panel(ctx: Context) -> None:
     name = scenario_or_hint(ctx)
     if name is None:
         return
-    message = Message("floorplan-error")
+    message = Message("floorplan-error", ctx.lang)
     try:
         scenario = load_scenario(ctx.workspace.scenario_path(name))
     except InputError as exc:
-        message.error(f"hallsim: error: {exc}")
+        message.input_error(exc)
         return
     # side by side where both have room (PLAN_MIN_PX each), else the replay below the
     # plan: in a 5/12 column of a 1024 px page the plan's labels were drawn at 4-5 px

@@ -121,7 +121,7 @@ class LayoutEditor:
         self.items = list(scenario.categories)
         self.groups = [(g.id, g.count) for g in scenario.windows]
         self.has_guide = scenario.guide is not None
-        self.message = Message("layout-error")
+        self.message = Message("layout-error", ctx.lang)
         self.valid: Scenario | None = scenario
         self.preview: Any = None
         self.save_button: Any = None
@@ -132,7 +132,7 @@ class LayoutEditor:
         try:
             apply(self.layout)
         except InputError as exc:
-            self.message.error(f"hallsim: error: {exc}")
+            self.message.input_error(exc)
             self._invalid()
             return
         self.check()
@@ -142,7 +142,7 @@ class LayoutEditor:
         try:
             self.valid = with_layout(self.data, self.layout, f"{self.name}.yaml")
         except InputError as exc:
-            self.message.error(f"hallsim: error: {exc}")
+            self.message.input_error(exc)
             self._invalid()
             return False
         self.message.clear()
@@ -531,7 +531,7 @@ def panel(ctx: Context) -> None:
     try:
         scenario = load_scenario(ctx.workspace.scenario_path(name))
     except InputError as exc:
-        Message("layout-error").error(f"hallsim: error: {exc}")
+        Message("layout-error", ctx.lang).input_error(exc)
         return
     ed = LayoutEditor(ctx, name, scenario)
     source = (ctx.t("The scenario's own layout") if scenario.layout is not None

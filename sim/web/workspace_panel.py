@@ -38,7 +38,7 @@ def copy_bundled(ctx: Context, label: str) -> str:
 
 def panel(ctx: Context) -> None:
     """Build the workspace tab."""
-    msg = Message("workspace-error")
+    msg = Message("workspace-error", ctx.lang)
     ui.label(ctx.t("Workspace: {path}").format(path=ctx.workspace.root)).classes(
         "text-caption")
     with ui.row().classes("w-full items-start gap-8"):

@@ -5,15 +5,17 @@ loads, with explicit item lists."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nicegui.testing.user import User
 
 from sim.files.errors import InputError
 from sim.scenario.loading import load_scenario
-from sim.web.editor import grid_times, scaled, validate, value_at, with_serves
+from sim.web.editor import grid_times, recounted, scaled, validate, value_at, with_serves
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
@@ -132,5 +134,118 @@ def test_a_time_of_day_cell_shows_a_calibrated_rate_whole(tmp_path: Path) -> Non
         box.fill("0")
         b.by("editor-error").wait_for()
         b.page.locator(".q-field--error").first.wait_for(timeout=5000)
-        assert "field 'windows.A.count'" in b.by("editor-error").inner_text()
+        assert "字段 'windows.A.count'：应不小于 1" in b.by("editor-error").inner_text()
         assert b.errors == []
+
+
+def _play(path: Path, story: Any, steps: Any, lang: str = "en") -> dict[str, Any]:
+    """Open the editor on ``path``'s scenario and play ``steps(user, shown)``."""
+    shown: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open(f"/?lang={lang}&tab=editor&scenario={path.stem}")
+        await steps(user, shown)
+
+    story(play)
+    return shown
+
+
+def test_more_windows_for_a_scheduled_group_staff_its_full_periods(story,
+                                                                    tmp_path: Path) -> None:
+    """Business registration (A) has 3 windows, all on duty 09:30-13:30 and 2 otherwise.
+    The planner types 4 (passing through 1): the full period gets 4, the others keep 2,
+    and the page says so."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        count = user.find("field-windows.A.count").elements.pop()
+        count.value = 1
+        count.value = 4
+        await user.should_see(marker="editor-note")
+        shown["note"] = user.find("editor-note").elements.pop().text
+        for _ in range(100):  # the grid is redrawn in the background
+            shown["cell"] = user.find("field-windows.A.schedule.10:00").elements.pop().value
+            if shown["cell"] == 4:
+                break
+            await asyncio.sleep(0.05)
+        user.find("editor-save").click()
+
+    shown = _play(path, story, steps)
+    assert "now staff 4" in shown["note"] and shown["cell"] == 4
+    a = load_scenario(path).windows[0]
+    assert a.count == 4 and dict(a.schedule or {}) == {"08:30": 2, "09:30": 4, "13:30": 2}
+
+
+def test_recounting_keeps_part_staffed_periods_within_the_windows() -> None:
+    schedule = {"08:30": 2, "09:30": 3, "13:30": 2}
+    assert recounted(schedule, 3, 5) == {"08:30": 2, "09:30": 5, "13:30": 2}
+    assert recounted(schedule, 3, 1) == {"08:30": 1, "09:30": 1, "13:30": 1}
+    assert recounted(None, 3, 5) is None
+
+
+def test_saving_as_an_existing_scenario_asks_first_and_names_the_copy(story,
+                                                                      tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+    other = path.with_name("下月.yaml")
+    shutil.copyfile(path, other)
+    before = other.read_text(encoding="utf-8")
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("editor-save-as").click()
+        await user.should_see("Give the new scenario's name")
+        user.find("editor-save-as-name").elements.pop().value = "下月"
+        user.find("editor-save-as").click()
+        await user.should_see("A scenario named 下月 exists already: replace it?")
+        shown["untouched"] = other.read_text(encoding="utf-8") == before
+        user.find("editor-overwrite-no").click()
+        user.find("editor-save-as").click()
+        await user.should_see("replace it?")
+        user.find("editor-overwrite-yes").click()
+
+    shown = _play(path, story, steps)
+    assert shown["untouched"] is True
+    assert load_scenario(other).name == "下月"  # the copy is told apart from its source
+    assert load_scenario(path).name == "quickstart"
+
+
+def test_a_planner_adds_an_item_and_removes_another(story, tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("item-add-name").elements.pop().value = "不动产登记"
+        user.find("item-add").click()
+        await user.should_see("Item 不动产登记 added")
+        await user.should_see(marker="auth-不动产登记-A")
+        user.find("item-add-name").elements.pop().value = "tax"
+        user.find("item-add").click()
+        await user.should_see("an item named 'tax' already exists")
+        user.find("item-remove-business_registration").click()
+        await user.should_see("Item business_registration removed")
+        user.find("editor-save").click()
+
+    _play(path, story, steps)
+    sc = load_scenario(path)
+    assert list(sc.categories) == ["tax", "social_insurance", "certificate_pickup",
+                                  "不动产登记"]
+    assert sc.serves("A") == ("不动产登记",)  # the first group: now its only item
+    assert sc.categories["不动产登记"].service.mean == 10
+
+
+def test_the_chinese_editor_says_what_is_wrong_in_chinese(story, tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        count = user.find("field-windows.B.count").elements.pop()
+        count.value = 0
+        await user.should_see(marker="editor-error", retries=50)
+        shown["error"] = user.find("editor-error").elements.pop().text
+        shown["mark"] = count.props["error-message"]
+        count.value = 4
+        user.find("field-windows.A.schedule.10:00").elements.pop().value = 5
+        shown["schedule"] = user.find("editor-error").elements.pop().text
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown["error"].startswith("错误：") and "字段 'windows.B.count'：应不小于 1" in shown[
+        "error"]
+    assert shown["mark"] == "应不小于 1"
+    assert "在岗 5 个窗口，但该窗口组只有 3 个窗口" in shown["schedule"]

@@ -1,0 +1,139 @@
+"""Bad-input messages in the reader's language.
+
+An :class:`~sim.files.errors.InputError` names the file, the field path and the
+problem, in English: the command line's words, which scripts and outside checks read.
+For a reader of another language (``hallsim --lang zh``, the web app in Chinese) the
+problem is translated here, the file and the field path kept as they are (they are the
+scenario's own words).
+
+A problem is matched against the English :data:`TEMPLATES`, each a message id of the
+catalogue with ``{placeholders}`` for the parts that vary ("5 windows staffed, but the
+group has count 4" matches "{n} windows staffed, but the group has count {count}"), and
+written with the catalogue's translation of the template. The problems pydantic words
+("Input should be greater than or equal to 1") are templates too. A problem no
+template matches stays in English, whole: a half-translated sentence would read worse.
+Several problems ("...; field 'x': ...") are translated one by one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sim.files.errors import InputError
+from sim.report.i18n import language, tr
+
+#: English problems with the parts that vary in braces: each is a catalogue message id
+TEMPLATES: tuple[str, ...] = (
+    # pydantic's own words
+    "Input should be greater than or equal to {n}",
+    "Input should be greater than {n}",
+    "Input should be less than or equal to {n}",
+    "Input should be less than {n}",
+    "Input should be a valid integer, got a number with a fractional part",
+    "Input should be a valid integer, unable to parse string as an integer",
+    "Input should be a valid integer",
+    "Input should be a valid number, unable to parse string as a number",
+    "Input should be a valid number",
+    "Input should be a finite number",
+    "Input should be a valid string",
+    "Input should be a valid boolean",
+    "Input should be a valid dictionary",
+    "Input should be a valid list",
+    "Input should be {expected}",
+    "List should have at least {n} item after validation, not {m}",
+    "Dictionary should have at least {n} item after validation, not {m}",
+    "String should have at least {n} character",
+    # the scenario's loader and checks
+    "required field is missing",
+    "unknown field",
+    "a number is expected, not {value}",
+    "{n} windows staffed, but the group has count {count}",
+    "no window serves category '{item}'",
+    "category name '{item}' is empty or begins or ends with spaces: give the item's name",
+    "duplicate window id '{group}'",
+    "unknown category '{item}' (known: {known})",
+    "speed given for '{item}', which the group does not serve",
+    "primary category '{item}' is not among those the group serves",
+    "window id may use letters (any script), digits and _ . : - only",
+    "time {time} lies outside the opening hours {hours}",
+    "a profile must start at the opening time {time} (first entry is {first})",
+    "profile times must be listed in increasing order",
+    "a time-of-day profile needs at least one entry",
+    "'{text}' is not a time of day \"HH:MM\"",
+    "'{text}' is not a valid time of day",
+    "warmup_days ({warmup}) must be below days ({days})",
+    "low ({low}) must be below high ({high})",
+    "unknown distribution '{name}' (choose one of {known})",
+    "{value} is out of range: at most {limit} (see 'Limits' in docs/scenario-format.md)",
+    # the editors' own
+    "give the new item's name",
+    "an item named '{item}' already exists",
+    "a number is needed",
+    "that name is taken",
+)
+
+
+@functools.cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for template in TEMPLATES:
+        parts = re.split(r"\{(\w+)\}", template)
+        regex = "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.+?)"
+                        for k, p in enumerate(parts))
+        out.append((re.compile(f"^{regex}$", re.DOTALL), template))
+    return tuple(out)
+
+
+def _one(problem: str) -> str:
+    for pattern, template in _patterns():
+        m = pattern.match(problem)
+        if m is not None:
+            return tr(template).format(**m.groupdict())
+    return problem
+
+
+_MORE = re.compile(r"; field '([^']*)': ")
+
+
+def problem_text(problem: str) -> str:
+    """``problem`` (an :class:`InputError`'s) in the language in use: each of several
+    problems ("...; field 'x': ...") on its own."""
+    if language() == "en":
+        return problem
+    pieces = _MORE.split(problem)
+    out = _one(pieces[0])
+    for path, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        out += tr("; field '{path}': {problem}").format(path=path, problem=_one(part))
+    return out
+
+
+def error_text(exc: InputError) -> str:
+    """The whole message of ``exc`` in the language in use: in English exactly the command
+    line's (``hallsim: error: FILE: field 'PATH': PROBLEM``); in Chinese
+    "错误：FILE，字段 'PATH'：问题"."""
+    if language() == "en":
+        return f"hallsim: error: {exc}"
+    where = f"{exc.source}，" if exc.source else ""
+    kind = tr("option") if exc.path.startswith("--") else tr("field")
+    field = f"{kind} '{exc.path}'：" if exc.path else ""
+    return tr("error: ") + f"{where}{field}{problem_text(exc.problem)}"
+
+
+_WITH_FIELD = re.compile(r"^(?:(?P<source>.*?): )?(?:field|option) '(?P<path>[^']*)': "
+                         r"(?P<problem>.*)$", re.DOTALL)
+
+
+def error_text_of(message: str) -> str:
+    """:func:`error_text` of an :class:`InputError`'s text (as a worker process reports
+    it): file, field path and problem taken apart again (a message without a field is
+    read as ``FILE: PROBLEM`` when its problem is a known one, else as the problem)."""
+    if language() == "en":
+        return f"hallsim: error: {message}"
+    m = _WITH_FIELD.match(message)
+    if m is not None:
+        return error_text(InputError(m["source"] or "", m["path"], m["problem"]))
+    source, sep, rest = message.partition(": ")
+    if sep and _one(rest) != rest:
+        return error_text(InputError(source, "", rest))
+    return error_text(InputError("", "", message))

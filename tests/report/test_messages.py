@@ -1,0 +1,95 @@
+"""Stories of bad input in the reader's language: a Chinese planning office runs
+``hallsim --lang zh validate`` (or edits in the Chinese page) and reads what is wrong in
+Chinese, with the file and the field as they are; English stays the command line's words,
+byte for byte; a problem no template knows stays whole, in English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.cli.main import main
+from sim.files.errors import InputError
+from sim.report.i18n import set_language
+from sim.report.messages import TEMPLATES, error_text, error_text_of, problem_text
+from tests.report.test_i18n import catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    set_language("en")
+
+
+def _bad_hall(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load((ROOT / "scenarios" / "quickstart.yaml").read_text("utf-8"))
+    change(data)
+    path = tmp_path / "大厅.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_every_template_has_its_chinese_with_the_same_placeholders() -> None:
+    zh = catalogue()
+    for template in TEMPLATES:
+        assert zh.get(template), template
+        assert set(re.findall(r"\{\w+\}", template)) == set(re.findall(r"\{\w+\}",
+                                                                       zh[template]))
+
+
+@pytest.mark.parametrize(("change", "field", "chinese"), [
+    (lambda d: d["windows"][1].__setitem__("count", 0), "windows.B.count", "应不小于 1"),
+    (lambda d: d["windows"][0]["schedule"].__setitem__("09:30", 5),
+     "windows.A.schedule.09:30", "在岗 5 个窗口，但该窗口组只有 3 个窗口"),
+    (lambda d: d["windows"][0].__setitem__("serves", ["tax"]), "categories.business_registration",
+     "没有窗口办理事项“business_registration”"),
+    (lambda d: d["categories"]["tax"]["arrivals_per_hour"].__setitem__("07:00", 3),
+     "categories.tax.arrivals_per_hour.07:00", "时间 07:00 不在办公时间"),
+    (lambda d: d["windows"][0].__setitem__("colour", "red"), "windows.A.colour", "未知字段"),
+])
+def test_a_chinese_office_reads_the_problem_in_chinese_with_file_and_field(
+        tmp_path: Path, capsys, change, field: str, chinese: str) -> None:
+    path = _bad_hall(tmp_path, change)
+    assert main(["--lang", "zh", "validate", str(path)]) == 2
+    zh = capsys.readouterr().err
+    assert zh.startswith(f"hallsim: 错误：{path}，") and f"'{field}'" in zh and chinese in zh
+    assert main(["validate", str(path)]) == 2
+    en = capsys.readouterr().err
+    assert en.startswith(f"hallsim: error: {path}: field '{field}': ")
+    assert not re.search("[\u4e00-\u9fff]", en.replace(str(path), ""))
+
+
+def test_several_problems_are_translated_one_by_one() -> None:
+    set_language("zh")
+    text = problem_text("Input should be greater than 0; field 'windows.B.count': "
+                        "Input should be a valid integer")
+    assert text == "应大于 0；字段 'windows.B.count'：应为整数"
+
+
+def test_a_problem_no_template_knows_stays_whole_in_english() -> None:
+    set_language("zh")
+    odd = "the moon is not a window group"
+    assert problem_text(odd) == odd
+    assert error_text(InputError("a.yaml", "x", odd)) == f"错误：a.yaml，字段 'x'：{odd}"
+
+
+def test_english_is_the_command_lines_message_unchanged() -> None:
+    exc = InputError("a.yaml", "windows.B.count", "Input should be greater than or equal to 1")
+    assert error_text(exc) == "hallsim: error: a.yaml: field 'windows.B.count': Input should " \
+                              "be greater than or equal to 1"
+    assert error_text_of(str(exc)) == error_text(exc)
+
+
+def test_a_workers_message_is_taken_apart_again() -> None:
+    set_language("zh")
+    exc = InputError("/ws/大厅.yaml", "windows.A.schedule.09:30",
+                     "5 windows staffed, but the group has count 3")
+    assert error_text_of(str(exc)) == error_text(exc)
+    assert error_text_of("/ws/x.csv: required field is missing") == \
+        "错误：/ws/x.csv，缺少必填字段"
+    assert error_text_of("TypeError: boom") == "错误：TypeError: boom"
