@@ -17,12 +17,21 @@ from sim.scenario.model import Scenario
 from sim.stats.pools import pool_time
 
 
-def right_served(rec: Records, w0: float, horizon: float) -> np.ndarray:
-    """Tickets that ended a door customer's visit with a service: the right ticket,
-    served, of a customer who came through the door in ``[w0, horizon)``."""
+def came_in(rec: Records, w0: float, horizon: float) -> np.ndarray:
+    """Tickets (wrong ones included) of the customers who came through the door in
+    ``[w0, horizon)``: the customers every door figure counts."""
     x = rec.extra
-    mine = (x["customer"] >= 0) & (x["door"] >= w0) & (x["door"] < horizon)
-    return mine & (x["wrong"] == 0) & (rec.outcome == SERVED)
+    return (x["customer"] >= 0) & (x["door"] >= w0) & (x["door"] < horizon)
+
+
+def right_served(rec: Records, w0: float, horizon: float,
+                 mine: np.ndarray | None = None) -> np.ndarray:
+    """Tickets that ended a door customer's visit with a service: the right ticket,
+    served, of a customer who came through the door in ``[w0, horizon)`` (``mine``:
+    :func:`came_in`, when the caller has it)."""
+    if mine is None:
+        mine = came_in(rec, w0, horizon)
+    return mine & (rec.extra["wrong"] == 0) & (rec.outcome == SERVED)
 
 
 def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
@@ -36,10 +45,10 @@ def door_figures(scenario: Scenario, rec: Records, w0: float, horizon: float
     busy over staffed time in the window, overtime included: :func:`pool_time`)."""
     x = rec.extra
     customer, wrong, door, guide_call = x["customer"], x["wrong"], x["door"], x["guide_call"]
-    mine = (customer >= 0) & (door >= w0) & (door < horizon)
+    mine = came_in(rec, w0, horizon)
     first = mine & (customer == np.arange(len(rec)))
     n = int(first.sum())
-    done = right_served(rec, w0, horizon)
+    done = right_served(rec, w0, horizon, mine)
     had_wrong = np.zeros(len(rec), dtype=bool)
     had_wrong[customer[mine & (wrong == 1)]] = True
     nan = math.nan
