@@ -60,8 +60,11 @@ def run_scenario(path: str, seed: int, replications: int, days: int | None, out:
 
 
 def compare_scenarios(paths: list[str], seed: int, replications: int, days: int | None,
-                      out: str, progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim compare PATHS... --json OUT``: documents and paired differences."""
+                      out: str, progress: Progress = _no_progress,
+                      shown: list[str] | None = None) -> dict[str, Any]:
+    """``hallsim compare PATHS... --json OUT``: documents and paired differences. Scenarios
+    of the same ``name`` are told apart by ``shown`` (the workspace's scenario names, not
+    the server's paths) where given, else by their paths, as the command line does."""
     from sim.cli.main import _labels, _load
     from sim.files.atomic import write_json_atomic
     from sim.run.compare import compare_runs
@@ -70,7 +73,7 @@ def compare_scenarios(paths: list[str], seed: int, replications: int, days: int 
     if len(paths) < 2:
         raise InputError("", "", "compare needs at least two scenario files")
     scenarios = [_load(p, days) for p in paths]
-    labels = _labels(paths, [s.name for s in scenarios])
+    labels = _labels(shown or paths, [s.name for s in scenarios])
     total, done = replications * len(paths), [0]
 
     def step(n: int) -> None:

@@ -4,6 +4,7 @@ compare`` prints for the same files and seed."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -64,3 +65,18 @@ def test_a_difference_tables_title_reads_in_the_pages_language() -> None:
         set_language("en")
     assert title.startswith("税务窗口专办 对比 原方案，") and " vs " not in title, title
     assert title.endswith("）")
+
+
+def test_two_halls_of_the_same_name_are_told_apart_by_their_workspace_names(
+        tmp_path: Path) -> None:
+    """A copy saved before it was renamed still says ``name: quickstart``: the comparison
+    labels it by the planner's scenario name, not by a path on the server."""
+    from sim.web.tasks import compare_scenarios
+
+    a, b = tmp_path / "大厅.yaml", tmp_path / "大厅-下月.yaml"
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", a)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", b)
+    doc = compare_scenarios([str(a), str(b)], seed=1, replications=2, days=1,
+                            out=str(tmp_path / "c.json"), shown=["大厅", "大厅-下月"])
+    assert list(doc["scenarios"]) == ["quickstart (大厅)", "quickstart (大厅-下月)"]
+    assert str(tmp_path) not in json.dumps(doc["differences"], ensure_ascii=False)
