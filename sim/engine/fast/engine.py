@@ -189,6 +189,14 @@ def preload(layout: HallLayout) -> None:
 def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     """Simulate one replication of the hall alone on the compiled loop (no cases or
     journeys: see :func:`sim.engine.fast.unsupported`)."""
+    return run_front(layout, customers, days)[0]
+
+
+def run_front(layout: HallLayout, customers: Customers, days: int
+              ) -> tuple[Records, np.ndarray]:
+    """The records of :func:`run_fast`, and per ticket the order in which its service end
+    was taken off the calendar (-1: not served), for what follows the window
+    (:mod:`sim.engine.fast.cases`)."""
     from sim.engine.fast.loop import run_loop
 
     kiosk = (customers.kiosk.sessions(customers.arrival, customers.category)
@@ -224,7 +232,7 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     walk = (np.array(layout.walk, dtype=np.float64).reshape(len(layout.category_names), -1)
             if layout.walk is not None else np.empty((0, 0)))
     d = door if door is not None else _NO_DOOR
-    n_t, call, end, window, outcome, reached, dw, ds, de = run_loop(
+    n_t, call, end, window, outcome, reached, dw, ds, de, rank = run_loop(
         arrival, category, work, deadline, queue, order,
         tables.window_group, tables.speed, tables.group_first, tables.group_count,
         tables.initial_staff, tables.tier_ptr, tables.tier_q_ptr, tables.tier_q,
@@ -250,4 +258,4 @@ def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
         call=call, end=end, window=window, outcome=outcome, duty=duty,
         extra=extra,
         kiosk=kiosk,
-    )
+    ), rank

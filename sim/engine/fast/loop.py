@@ -368,10 +368,12 @@ def run_loop(arrival, category, work, deadline, queue, order,
              n_first, door, taken, cust, c_wrong, c_wrong_to, c_cat, c_work, c_patience,
              ta_ptr, ta, base_q):
     """Run one replication; return ``(tickets, call, end, window, outcome, reached, duty
-    window, duty start, duty end)`` (duty rows unsorted). Windows with ``has_break`` take
-    breaks: ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on duty before each, ``down`` its
-    length. ``walk[c, w]``: minutes a called customer of category ``c`` walks to window
-    ``w`` before the service (an empty array: nobody walks).
+    window, duty start, duty end, rank)`` (duty rows unsorted; ``rank``: the order in
+    which the served tickets' service ends were taken off the calendar, -1 if none).
+    Windows with ``has_break`` take breaks: ``up[up_ptr[w]:up_ptr[w + 1]]`` minutes on
+    duty before each, ``down`` its length. ``walk[c, w]``: minutes a called customer of
+    category ``c`` walks to window ``w`` before the service (an empty array: nobody
+    walks).
 
     The first ``n_first`` tickets are handed out at their ticket times, in ``order``; the
     ticket columns (``arrival`` to ``queue``) have room for the tickets added during the
@@ -391,6 +393,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
     window = np.full(n, -1, dtype=np.int32)
     outcome = np.full(n, 3, dtype=np.int8)  # open
     reached = np.full(n, np.nan)
+    rank = np.full(n, -1, dtype=np.int64)
+    n_ends = 0
     waiting = np.ones(n, dtype=np.int8)
     # queues: segments of one array, ticket order; deadline heaps alongside
     line = np.empty(max(n, 1), dtype=np.int64)
@@ -505,6 +509,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
             i = current[w]
             end[i] = env_now
             outcome[i] = SERVED
+            rank[i] = n_ends
+            n_ends += 1
             current[w] = -1
             if door and taken[i] > 0:  # a wrong ticket: turned away, the next one taken now
                 c = cust[i]
@@ -597,4 +603,4 @@ def run_loop(arrival, category, work, deadline, queue, order,
     _settle(line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_waiting)
     m = dn[0]
     return (n_t, call[:n_t], end[:n_t], window[:n_t], outcome[:n_t], reached[:n_t], dw[:m],
-            ds[:m], de[:m])
+            ds[:m], de[:m], rank[:n_t])

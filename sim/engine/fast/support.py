@@ -7,9 +7,12 @@ the AB backup, drawn up front), both call rules, balking and reneging (lazy, wit
 ``reached`` moment), priority levels (with appointments' booked level and windows
 reserved for booked tickets), self-service kiosks and the guide desk (both drawn up
 front, as in the SimPy engine), wrong tickets (turned away at the window, the next ticket
-taken at once, in the loop) and walking to the window (``layout.walking``). Left to the
-SimPy engine: whatever follows tickets beyond the window (back office cases, returns,
-journeys; online applicants' cases go to the back office).
+taken at once, in the loop) and walking to the window (``layout.walking``). Back offices
+(``categories.X.backoffice``, results posted, online applicants' cases) run after the
+front on the SimPy engine's own back-office code, exactly
+(:func:`~sim.engine.fast.cases.run_fast_cases`), where the caller runs that post-pass
+(``with_cases``); whatever feeds back into the front (:func:`feedback`: returns,
+collection visits, journeys) stays on the SimPy engine.
 """
 
 from __future__ import annotations
@@ -35,13 +38,36 @@ def available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def unsupported(scenario: Scenario) -> str | None:
-    """The first field of ``scenario`` the fast engine does not run (``None``: it runs all)."""
+def feedback(scenario: Scenario) -> str | None:
+    """The first field of ``scenario`` through which what follows the window comes back
+    to it (``None``: nothing does): a category's ``returns`` (citizens sent away come
+    back), its ``delivery.collect_at`` where some results are collected (a visit to an
+    output window), ``journeys`` (each step a ticket after the last)."""
+    return _first_field(scenario, backoffice=False)
+
+
+def unsupported(scenario: Scenario, with_cases: bool = False) -> str | None:
+    """The first field of ``scenario`` the fast engine does not run (``None``: it runs all).
+
+    ``with_cases``: the caller runs the cases after the front
+    (:func:`~sim.engine.fast.cases.run_fast_cases`), so categories with a back office
+    are run too and only what feeds back (:func:`feedback`) is not; without it (a caller
+    of :func:`~sim.engine.fast.run_fast`, which runs the front alone) a back office is
+    not run either."""
+    return _first_field(scenario, backoffice=not with_cases)
+
+
+def _first_field(scenario: Scenario, backoffice: bool) -> str | None:
+    """The first field that feeds back into the front, or (``backoffice``) has a back
+    office, category by category."""
     for name, cat in scenario.categories.items():
-        if cat.backoffice is not None:
+        if backoffice and cat.backoffice is not None:
             return f"categories.{name}.backoffice"
         if cat.returns is not None:
             return f"categories.{name}.returns"
+        dl = cat.delivery
+        if dl is not None and dl.collect_at is not None and dl.post_share < 1.0:
+            return f"categories.{name}.delivery.collect_at"
     if scenario.journeys:
         return "journeys"
     return None
@@ -67,13 +93,14 @@ class EngineChoice:
         return f"engine: {self.engine} ({self.reason})"
 
 
-def choose_engine(scenario: Scenario, requested: str = "auto", replications: int = 1
-                  ) -> EngineChoice:
+def choose_engine(scenario: Scenario, requested: str = "auto", replications: int = 1,
+                  with_cases: bool = False) -> EngineChoice:
     """The engine for ``replications`` replications of ``scenario`` under ``--engine
     requested``: ``auto`` runs the fast engine where it is installed, runs every field of
-    the scenario and the run is big enough to pay for loading it (:data:`FAST_FROM_TICKETS`
-    expected tickets, or any run once it is loaded), the SimPy engine otherwise. ``fast``
-    where it cannot run raises :class:`~sim.files.errors.InputError` (exit 2)."""
+    the scenario (``with_cases``: as :func:`unsupported`) and the run is big enough to pay
+    for loading it (:data:`FAST_FROM_TICKETS` expected tickets, or any run once it is
+    loaded), the SimPy engine otherwise. ``fast`` where it cannot run raises
+    :class:`~sim.files.errors.InputError` (exit 2)."""
     if requested not in ENGINES:
         raise InputError("", "--engine", f"unknown engine '{requested}' "
                          f"(use one of {', '.join(ENGINES)})")
@@ -85,7 +112,7 @@ def choose_engine(scenario: Scenario, requested: str = "auto", replications: int
                              "extra (pip install 'hallsim[fast]')")
         return EngineChoice("simpy", "numba is not installed: install the [fast] extra "
                             "for the fast engine")
-    field = unsupported(scenario)
+    field = unsupported(scenario, with_cases)
     if field is not None:
         if requested == "fast":
             raise InputError("", "--engine", f"the fast engine does not run '{field}' of "
