@@ -124,14 +124,22 @@ class BackOffice:
     def utilisation(self, w_from: float, w_to: float) -> dict[str, dict[str, float]]:
         """Per stage: busy share of reviewer working time in ``[w_from, w_to)`` (working
         minutes) and the number of jobs started in it."""
-        out = {}
-        jobs = np.array(self.jobs, dtype=float).reshape(-1, 3)
-        for k, name in enumerate(self.names):
-            mine = jobs[jobs[:, 0] == k]
-            start, end = mine[:, 1], mine[:, 1] + mine[:, 2]
-            busy = np.clip(np.minimum(end, w_to) - np.maximum(start, w_from), 0, None).sum()
-            cap = self.counts[k] * (w_to - w_from)
-            inside = int(((start >= w_from) & (start < w_to)).sum())
-            out[name] = {"utilisation": float(busy / cap) if cap > 0 else float("nan"),
-                         "jobs": inside}
-        return out
+        return stage_utilisation(self.names, self.counts,
+                                 np.array(self.jobs, dtype=float).reshape(-1, 3), w_from, w_to)
+
+
+def stage_utilisation(names: tuple[str, ...], counts: list[int], jobs: np.ndarray,
+                      w_from: float, w_to: float) -> dict[str, dict[str, float]]:
+    """:meth:`BackOffice.utilisation` of the jobs ``jobs`` (rows ``stage, working-minute
+    start, work`` in the order they started) of stages ``names`` with ``counts``
+    reviewers."""
+    out = {}
+    for k, name in enumerate(names):
+        mine = jobs[jobs[:, 0] == k]
+        start, end = mine[:, 1], mine[:, 1] + mine[:, 2]
+        busy = np.clip(np.minimum(end, w_to) - np.maximum(start, w_from), 0, None).sum()
+        cap = counts[k] * (w_to - w_from)
+        inside = int(((start >= w_from) & (start < w_to)).sum())
+        out[name] = {"utilisation": float(busy / cap) if cap > 0 else float("nan"),
+                     "jobs": inside}
+    return out

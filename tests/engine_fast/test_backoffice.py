@@ -215,6 +215,33 @@ def test_services_ending_together_reach_the_back_office_in_the_calendar_order():
     assert cases.bo_out.tolist() == [580.0, 570.0]  # cases in ticket order: 社保, 医保
 
 
+def test_an_online_application_at_midnight_enters_as_the_flow_is_built():
+    """A hall open day and night, one reviewer who reviews every case twice: an
+    application online at 00:00 enters the back office as the case flow is built (before
+    any event), so its first review's end at 00:10 comes before the application online
+    at 00:10 (scheduled after it) and its second review goes before that application
+    in the line; the citizen served 00:00-00:07 waits for the first review's end."""
+    review = {"dist": "deterministic", "value": 10}
+    scenario = scenario_from_dict({
+        "name": "网办", "hall": {"open": ["00:00-24:00"], "days": 1},
+        "backoffice": {"stages": {"审查": {"count": 1, "service": review}},
+                       "routes": {"主线": ["审查", "审查"]}},
+        "categories": {"执照": {"arrivals_per_hour": 1, "service": review,
+                              "online": {"share": 0.5},
+                              "backoffice": {"share": 1.0, "route": "主线"}}},
+        "windows": [{"id": "A", "count": 1, "serves": ["执照"]}]})
+    customers = Customers(("执照",), np.array([0.0, 0.0, 10.0]), np.zeros(3, dtype=np.int32),
+                          np.array([10.0, 7.0, 10.0]), np.full(3, np.inf),
+                          online=np.array([True, False, True]))
+    records, cases, _summary, tie = _fast(scenario, 1, 0, customers)
+    assert not tie
+    slow_records, slow_cases = _simpy_cases(scenario, customers)
+    assert differences(slow_records, records) == []
+    assert _case_differences(slow_cases, cases) == []
+    assert cases.bo_in.tolist() == [0.0, 7.0, 10.0]
+    assert cases.bo_out.tolist() == [30.0, 50.0, 60.0]
+
+
 # --- random halls with random back offices ------------------------------------------------
 
 STAGES = ("受理", "核查", "审批", "制证")
