@@ -140,7 +140,9 @@ def resolve_engine(scenario: Scenario, engine: str | None = None, announce: bool
     already chosen says nothing)."""
     from sim.engine.fast import choose_engine
 
-    choice = choose_engine(scenario, engine or _ENGINE["requested"], replications)
+    # run_replication runs a back office's cases after the fast engine's front
+    choice = choose_engine(scenario, engine or _ENGINE["requested"], replications,
+                           with_cases=True)
     said = _ENGINE["said"]
     say = _ENGINE["announce"]
     if announce and say is not None and choice.line() not in said:
@@ -164,9 +166,15 @@ def run_replication(scenario: Scenario, seed: int, index: int,
         customers = draw_customers(scenario, seed, index)
     flow = None
     if resolve_engine(scenario, engine, announce=engine is None) == "fast":
-        from sim.engine.fast import run_fast
+        if has_case_flow(scenario):  # the front compiled, then its cases after it
+            from sim.engine.fast.cases import run_fast_cases
 
-        records = run_fast(layout, customers, scenario.hall.days)
+            done = run_fast_cases(scenario, layout, customers, seed, index)
+            records, flow = done.records, done.flow
+        else:
+            from sim.engine.fast import run_fast
+
+            records = run_fast(layout, customers, scenario.hall.days)
         del customers  # nothing below needs them: their memory goes before the summary
     else:
         hall = Hall(layout, customers)

@@ -330,3 +330,17 @@ def test_whole_minute_halls_feed_the_back_office_in_the_calendar_order(hall):
     layout = HallLayout.from_scenario(scenario)
     assert json.dumps(summary, sort_keys=True) == json.dumps(
         summarise(scenario, layout, slow_records, slow_cases), sort_keys=True)
+
+
+def test_a_run_of_a_back_office_hall_on_either_engine_gives_the_same_document():
+    """What a planner runs: ``simulate`` with ``--engine fast`` takes the back office
+    (announced as the fast engine) and gives the SimPy engine's results document."""
+    from sim.run.replications import resolve_engine, simulate
+
+    scenario = load_scenario(ROOT / "scenarios" / "reforms" / "company_setup_parallel.yaml")
+    assert resolve_engine(scenario, "fast", announce=False) == "fast"
+    docs = [simulate(scenario, seed=3, replications=2, engine=e).document()
+            for e in ("simpy", "fast")]
+    for d in docs:
+        d.pop("meta", None)
+    assert docs[0]["backoffice"] and docs[0] == docs[1]
