@@ -162,10 +162,13 @@ def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[
     shown = [m for m in registry.in_section("overall") if m.key in o]
     rows = [[column(m.key, t), figure_cell(m.key, o[m.key], ci.get(m.key), digits)]
             for m in sorted(shown, key=lambda m: m.ci != "none")]  # counts first
-    blocks = [(tr("Overall (mean over replications ± 95% CI)"), [tr("overall"), tr("value")],
-               rows)]
+    # counts are per replication of the run's days, not per day: the titles say so
+    days = doc.get("days", 1)
+    blocks = [(tr("Overall (mean over replications of {days} day(s) ± 95% CI)").format(
+        days=days), [tr("overall"), tr("value")], rows)]
     for title, first, items, keys in (
-            (tr("By category"), tr("category"), cats, CATEGORY_KEYS),
+            (tr("By category (per replication of {days} day(s))").format(days=days),
+             tr("category"), cats, CATEGORY_KEYS),
             (tr("By window group"), tr("window group"), wins, WINDOW_KEYS)):
         keys = [k for k in keys if any(k in c for c in items.values()) and not (
             k in ("balked", "balk_share", "open") and not any(c.get(k) for c in items.values()))]

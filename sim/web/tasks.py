@@ -242,25 +242,27 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
 
 
-def export_results(result: str, lang: str, out_dir: str, xlsx: str,
+def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | None = None,
                    progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX, and
-    a ZIP of the report to download."""
+    """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX and
+    CSV (``csv``: beside the XLSX when not given), and a ZIP of the report to download."""
     import shutil
 
     from sim.report.html import write_report
     from sim.report.i18n import set_language
-    from sim.web.xlsx import write_xlsx
+    from sim.web.xlsx import write_csv, write_xlsx
 
     set_language(lang)
     progress(0, 2)
     doc = json.loads(Path(result).read_text(encoding="utf-8"))
     write_xlsx(doc, xlsx)
+    csv = csv or str(Path(xlsx).with_suffix(".csv"))
+    write_csv(doc, csv)
     progress(1, 2)
     index = write_report(result, out_dir)
     archive = shutil.make_archive(str(Path(out_dir)), "zip", root_dir=out_dir)
     progress(2, 2)
-    return {"report": str(index), "zip": archive, "xlsx": xlsx}
+    return {"report": str(index), "zip": archive, "xlsx": xlsx, "csv": csv}
 
 
 def decompose_study(base: str, changes: list[tuple[str, str]], replications: int, seed: int,
