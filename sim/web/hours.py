@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.report.i18n import metric_heading, tr
-from sim.report.tables import fmt_metric
+from sim.report.tables import fmt_metric, wait_target
 
 #: hourly figures shown, in order
 HOUR_KEYS = ("wait_mean", "wait_p90", "p_wait_over_target", "p_wait_positive", "queue_mean")
@@ -14,8 +14,9 @@ HOUR_KEYS = ("wait_mean", "wait_p90", "p_wait_over_target", "p_wait_positive", "
 def hour_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Headings and rows of the hourly table (each figure ± its 95 % half-width)."""
     by_hour = doc.get("by_hour") or {}
+    target = wait_target(doc)
     heads = [tr("hour"), metric_heading("arrivals_per_day")] + \
-        [metric_heading(k) for k in HOUR_KEYS]
+        [metric_heading(k, target) for k in HOUR_KEYS]
     out = []
     for h, row in by_hour.items():
         ci = row.get("ci95") or {}
