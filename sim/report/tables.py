@@ -20,7 +20,7 @@ gives Chinese tables. The cell formatters (:func:`fmt`, :func:`fmt_metric`,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wcwidth import wcswidth
@@ -129,7 +129,7 @@ def count_digits(values: Sequence[float | None]) -> int:
     return 1
 
 
-def wait_target(*docs: dict[str, Any]) -> float | None:
+def wait_target(*docs: Mapping[str, Any]) -> float | None:
     """The wait target (minutes) the documents' service level is judged against: a
     results document's ``targets.wait_minutes``, a backtest's ``target_minutes``, the
     scenarios' shared one of a comparison; None when unknown or when they differ. With

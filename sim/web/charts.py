@@ -16,6 +16,7 @@ from typing import Any
 from sim.report.i18n import metric_heading, tr
 from sim.report.tables import wait_target
 from sim.stats import registry
+from sim.web.hours import hour_span
 
 #: pixels above the plot: the title on the first line, the y axis's name (the same
 #: words, left) on a line of its own below it; with the plot 40 px down the two were
@@ -32,8 +33,9 @@ def _shown(key: str, value: Any) -> float | None:
 
 
 def hour_labels(by_hour: Mapping[str, Any]) -> list[str]:
-    """``"08:00"``, ... for the hours of a document's ``by_hour``."""
-    return [f"{h}:00" for h in by_hour]
+    """``"08:00-09:00"``, ... for the hours of a document's ``by_hour``
+    (:func:`sim.web.hours.hour_span`)."""
+    return [hour_span(h) for h in by_hour]
 
 
 def band_series(name: str, key: str, rows: Sequence[Mapping[str, Any]], colour: str,
@@ -72,7 +74,7 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
         "tooltip": {"trigger": "axis"},
         "legend": {"data": list(docs), "bottom": 0, "type": "scroll"},
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60},
-        "xAxis": {"type": "category", "data": [f"{h}:00" for h in hours]},
+        "xAxis": {"type": "category", "data": hour_labels(dict.fromkeys(hours))},
         "yAxis": {"type": "value", "name": heading, "min": 0,
                   "nameTextStyle": {"align": "left"}},
         "series": series,
@@ -172,7 +174,7 @@ def backtest_chart(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
         "tooltip": {"trigger": "axis"},
         "legend": {"data": [tr("observed"), tr("predicted")], "bottom": 0},
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 50},
-        "xAxis": {"type": "category", "data": [f"{int(h):02d}:00" for h in hours]},
+        "xAxis": {"type": "category", "data": hour_labels(dict.fromkeys(hours))},
         "yAxis": {"type": "value", "name": heading, "min": 0},
         "series": [
             {"name": band, "type": "line", "data": low, "stack": "b", "symbol": "none",

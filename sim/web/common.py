@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.report.i18n import set_language, tr
+from sim.report.i18n import language, set_language, tr
 from sim.web.jobs import DONE, FAILED, Job, JobManager
 from sim.web.workspace import Workspace
 
@@ -61,10 +61,15 @@ class Message:
     def __init__(self, name: str) -> None:
         self.label = tid(ui.label("").classes("whitespace-pre-wrap"), name)
         self.label.set_visibility(False)
+        self.lang = language()  # the tab's: a message is made while its tab is built
 
     def error(self, text: str) -> None:
-        """Show ``text`` as an error."""
-        self.label.text = text
+        """Show ``text`` as an error, the problems the page knows in the tab's language
+        (:func:`sim.web.messages.localised`)."""
+        from sim.web.messages import localised
+
+        set_language(self.lang)
+        self.label.text = localised(text)
         self.label.classes(replace="whitespace-pre-wrap text-negative")
         self.label.set_visibility(True)
 

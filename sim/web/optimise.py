@@ -164,7 +164,8 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
               [[s["item"], s["period"], level_value(s["bound"], s), target_text(s["target"]),
                 shortfall_value(s)] for s in short],
               "optimise-short", tr("Cells short of their target"))
-    name = ctx.workspace.free_name("scenarios", f"{scenario}-staffed", ".yaml")
+    name = ctx.workspace.free_name("scenarios", tr("{name}-staffed").format(name=scenario),
+                                   ".yaml")
     with ui.row().classes("items-end gap-4"):
         new = tid(ui.input(tr("New scenario name"), value=name).classes("w-72"),
                   "optimise-apply-name")

@@ -88,8 +88,15 @@ def compare_scenarios(paths: list[str], seed: int, replications: int, days: int 
 
 
 def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dict[str, Any]:
-    """The first rows of a ticket log and the column each field is read from."""
-    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping, detect_encoding
+    """The first rows of a ticket log, the column each field is read from, and the
+    ``problem`` calibration would stop on with that mapping (a required column
+    missing; "" when none)."""
+    from sim.calibration.hall_export import (
+        DEFAULT_COLUMNS,
+        Mapping,
+        check_columns,
+        detect_encoding,
+    )
     from sim.calibration.readers import log_format
 
     p = Path(path)
@@ -112,8 +119,15 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
         raise InputError(str(p), "", f"cannot be read as a ticket log ({exc})") from None
     m = Mapping.model_validate(mapping or {})
     guessed = {f: (m.column(f) if m.column(f) in frame.columns else "") for f in DEFAULT_COLUMNS}
+    headers = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    try:  # what calibration would refuse, said now, with the preview to remap from
+        check_columns(p, headers, m)
+        problem = ""
+    except InputError as exc:
+        problem = str(exc)
     return {"format": kind, "columns": [str(c) for c in frame.columns],
-            "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed}
+            "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed,
+            "problem": problem}
 
 
 def _mapping(columns: dict[str, str] | None,

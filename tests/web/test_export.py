@@ -5,7 +5,6 @@ scenario's YAML."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from nicegui.testing.user import User
@@ -16,7 +15,7 @@ from sim.run.replications import simulate
 from sim.scenario.loading import load_scenario
 from sim.web.tasks import export_results
 from sim.web.xlsx import numeric_tables
-from tests.web.conftest import wait_for
+from tests.web.conftest import quickstart_workspace, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +32,7 @@ def _result(tmp_path: Path) -> Path:
 def _workspace(tmp_path: Path) -> None:
     """A workspace holding the quickstart scenario and a run of it."""
     _result(tmp_path)
-    ws = tmp_path / "workspace" / "scenarios"
-    ws.mkdir(parents=True)
-    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    quickstart_workspace(tmp_path)
 
 
 def _export_in_page(story, tmp_path: Path) -> None:

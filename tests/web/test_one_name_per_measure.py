@@ -1,5 +1,6 @@
 """Story: a planner reading the Chinese page meets the service level under one name on
-every tab: the overall table, the by-hour table and chart ("未在 20 分钟内叫号（%）"), the
+every tab, and an hour by the period it covers (13:00-14:00) in tables, charts and the
+forecast alike: the overall table, the by-hour table and chart ("未在 20 分钟内叫号（%）"), the
 comparison's differences and the optimiser's targets, in percent ("未在 20 分钟内叫号 ≤
 20%"); calibration is 校准 and the time at the window 办理时间 wherever they are named."""
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from nicegui.testing.user import User
 
 from sim.report.i18n import LOCALE_DIR, set_language
-from tests.web.conftest import wait_for
+from tests.web.conftest import quickstart_workspace, wait_for
 from tests.web.test_optimise import PLAN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,9 +21,7 @@ NAME = "未在 20 分钟内叫号（%）"
 
 
 def test_the_run_tab_names_the_service_level_once(story, tmp_path: Path) -> None:
-    ws = tmp_path / "workspace" / "scenarios"
-    ws.mkdir(parents=True)
-    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    quickstart_workspace(tmp_path)
     seen: dict[str, list[str]] = {}
 
     async def play(user: User) -> None:
@@ -34,10 +33,18 @@ def test_the_run_tab_names_the_service_level_once(story, tmp_path: Path) -> None
         seen["hours"] = [c["label"] for c in user.find("table-hours").elements.pop().columns]
         chart = user.find("chart-hour-p_wait_over_target").elements.pop().options
         seen["chart"] = [chart["yAxis"]["name"]]
+        seen["ticks"] = chart["xAxis"]["data"]
+        seen["rows"] = [r["c0"] for r in user.find("table-hours").elements.pop().rows]
+        # the hours read alike on the forecast tab, where 13:00-14:00 is next month's row
+        await user.open("/?lang=zh&tab=forecast&scenario=quickstart")
+        await user.should_see("13:00-14:00", retries=50)
 
     story(play)
     assert NAME in seen["overall"] and NAME in seen["hours"] and seen["chart"] == [NAME]
     assert not any("目标时间" in h for h in seen["hours"])
+    # the hall reopens at 13:30: its 13 o'clock figures are the tickets of 13:00-14:00
+    assert seen["ticks"] == seen["rows"] and "13:00-14:00" in seen["rows"]
+    assert "13:00" not in seen["rows"]
 
 
 def test_comparison_and_optimiser_say_it_in_the_same_words(tmp_path: Path) -> None:
