@@ -95,7 +95,7 @@ def panel(ctx: Context) -> None:
     with ui.row().classes("items-end gap-4"):
         study = tid(ui.select({k: study_title(k) for k in found}, value=next(iter(found)),
                               label=ctx.t("Study"))
-                    .classes("w-64"), "decompose-study")
+                    .classes("w-[420px]"), "decompose-study")
         reps = tid(ui.number(ctx.t("Replications"), value=5, min=2, precision=0)
                    .classes("w-32"), "decompose-replications")
         days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=1, min=1,
