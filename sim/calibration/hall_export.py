@@ -159,22 +159,29 @@ def parse_minutes(col: pd.Series) -> pd.Series:
     return num.astype(float)
 
 
+def check_columns(path: str | Path, columns: list[str], mapping: Mapping) -> None:
+    """InputError naming the first field ``mapping`` reads from a column the file lacks
+    (``columns``: the file's headers, stripped)."""
+    have = set(columns)
+    for field in REQUIRED:
+        if mapping.column(field) not in have:
+            raise InputError(str(path), mapping.column(field),
+                             f"required column missing (the {field.replace('_', ' ')}; "
+                             f"columns found: {', '.join(map(str, columns[:12]))})")
+    if mapping.column("call_time") not in have and mapping.column("wait") not in have:
+        raise InputError(str(path), mapping.column("call_time"),
+                         f"required column missing: give the call time or the wait "
+                         f"('{mapping.column('wait')}')")
+
+
 def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> TicketLog:
     """Read one export file into a :class:`TicketLog` (bad rows skipped and counted)."""
     path = Path(path)
     mapping = mapping or Mapping()
     raw = read_table(path)
     raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
+    check_columns(path, list(raw.columns), mapping)
     have = set(raw.columns)
-    for field in REQUIRED:
-        if mapping.column(field) not in have:
-            raise InputError(str(path), mapping.column(field),
-                             f"required column missing (the {field.replace('_', ' ')}; "
-                             f"columns found: {', '.join(map(str, raw.columns[:12]))})")
-    if mapping.column("call_time") not in have and mapping.column("wait") not in have:
-        raise InputError(str(path), mapping.column("call_time"),
-                         f"required column missing: give the call time or the wait "
-                         f"('{mapping.column('wait')}')")
     if raw.empty:
         raise InputError(str(path), "", "no ticket rows (only a header)")
 

@@ -181,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """``hallsim compare``."""
     from sim.files.atomic import write_json_atomic
-    from sim.report.tables import comparison_table, summary_table
+    from sim.report.tables import comparison_table, summary_table, wait_target
     from sim.run.compare import compare_runs
 
     if len(args.scenarios) < 2:
@@ -209,7 +209,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for label in labels:
             print(summary_table(docs[label]) + "\n")
         for label in labels[1:]:
-            print(comparison_table(labels[0], label, diffs[label]) + "\n")
+            target = wait_target(docs[labels[0]], docs[label])
+            print(comparison_table(labels[0], label, diffs[label], target) + "\n")
     return EXIT_OK
 
 

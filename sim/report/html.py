@@ -33,7 +33,13 @@ from sim.files.atomic import atomic_folder
 from sim.files.errors import InputError
 from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
-from sim.report.tables import difference_row, path_heading, point_table, summary_blocks
+from sim.report.tables import (
+    difference_row,
+    path_heading,
+    point_table,
+    summary_blocks,
+    wait_target,
+)
 from sim.version import VERSION
 
 
@@ -58,20 +64,22 @@ def summary_tables(page: Page, doc: Mapping[str, Any]) -> None:
 
 
 def _diff_rows(block: Mapping[str, Any], baseline: str, name: str,
-               first: str = "") -> list[list[str]]:
+               first: str = "", target: float | None = None) -> list[list[str]]:
     """Rows of ``hallsim compare``'s table (:func:`sim.report.tables.difference_row`) as
     HTML, the significance as a ✱ mark."""
     rows = []
     for key, d in block.items():
-        cells = [html.escape(x) for x in difference_row(key, d, baseline, name)]
+        cells = [html.escape(x) for x in difference_row(key, d, baseline, name, target)]
         cells[4] = '<span class="sig">✱</span>' if d.get("significant") else ""
         rows.append(([html.escape(first)] if first else []) + cells)
     return rows
 
 
-def difference_tables(page: Page, baseline: str, name: str, diff: Mapping[str, Any]) -> None:
+def difference_tables(page: Page, baseline: str, name: str, diff: Mapping[str, Any],
+                      target: float | None = None) -> None:
     """Paired differences of one candidate against the baseline, with 95% CIs and a
-    significance mark (✱: the interval excludes 0)."""
+    significance mark (✱: the interval excludes 0); the service level names the wait
+    ``target`` the two share, as the summary tables do."""
     paired = diff.get("paired", True)
     page.h3(tr("{candidate} against {baseline}").format(candidate=name, baseline=baseline))
     if not paired:
@@ -79,9 +87,11 @@ def difference_tables(page: Page, baseline: str, name: str, diff: Mapping[str, A
                      "paired, and the intervals are Welch's (unpaired)."))
     heads = [tr("figure"), f"{tr('baseline')}: {baseline}", f"{tr('candidate')}: {name}",
              tr("difference ± 95% CI"), tr("significant"), tr("better")]
-    page.rows(heads, _diff_rows(diff.get("overall") or {}, baseline, name), raw=True)
+    page.rows(heads, _diff_rows(diff.get("overall") or {}, baseline, name, target=target),
+              raw=True)
     cats = diff.get("by_category") or {}
-    rows = [r for c, block in cats.items() for r in _diff_rows(block, baseline, name, c)]
+    rows = [r for c, block in cats.items()
+            for r in _diff_rows(block, baseline, name, c, target)]
     if rows:
         page.h3(tr("{candidate} against {baseline}, by category")
                 .format(candidate=name, baseline=baseline))
@@ -248,7 +258,8 @@ def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool) -
         page.h2(tr("Differences against the baseline (paired 95% CI)"))
         base = str(data.get("baseline") or next(iter(docs)))
         for label, diff in diffs.items():
-            difference_tables(page, base, label, diff)
+            difference_tables(page, base, label, diff,
+                              wait_target(*(docs[k] for k in (base, label) if k in docs)))
     profiles: dict[str, list[dict[str, Any]] | None] = {label: None for label in docs}
     for k, (label, d) in enumerate(docs.items() if records else ()):
         profiles[label], same = records_profiles(tables[k], d)

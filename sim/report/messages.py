@@ -12,7 +12,8 @@ group has count 4" matches "{n} windows staffed, but the group has count {count}
 written with the catalogue's translation of the template. The problems pydantic words
 ("Input should be greater than or equal to 1") are templates too. A problem no
 template matches stays in English, whole: a half-translated sentence would read worse.
-Several problems ("...; field 'x': ...") are translated one by one.
+Several problems ("...; field 'x': ...") are translated one by one, and so are the
+problems a template holds (the optimiser's periods: :data:`NESTED`).
 """
 
 from __future__ import annotations
@@ -66,12 +67,35 @@ TEMPLATES: tuple[str, ...] = (
     "low ({low}) must be below high ({high})",
     "unknown distribution '{name}' (choose one of {known})",
     "{value} is out of range: at most {limit} (see 'Limits' in docs/scenario-format.md)",
+    # the optimiser (the web task adds the hint where the hall's desks are the limit)
+    "no staffing plan meets the service level: {reasons}. To let the optimiser open "
+    "more windows than the hall has today, choose 'desks: no limit'.",
+    "no staffing plan meets the service level: {reasons}",
+    "period {period}: the {desks} desks cannot carry the load of {items} ({load} erlangs) "
+    "at the service level",
+    "period {period}: the window types cannot carry the load of {items} ({load} erlangs) "
+    "at the service level",
+    "and {n} more periods",
+    # ticket logs
+    "required column missing (the {field}; columns found: {found})",
+    "required column missing: give the call time or the wait ('{wait}')",
+    "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
+    "no ticket rows (only a header)",
+    # the page's names
+    "a scenario of that name is in the workspace: choose another name",
     # the editors' own
     "give the new item's name",
     "an item named '{item}' already exists",
     "a number is needed",
     "that name is taken",
 )
+
+
+#: placeholders whose value is itself a list of problems ("; " between them), each
+#: translated
+NESTED = frozenset({"reasons"})
+#: placeholders whose value is a word of the catalogue (a ticket log's field: "status")
+WORDS = frozenset({"field"})
 
 
 @functools.cache
@@ -89,7 +113,12 @@ def _one(problem: str) -> str:
     for pattern, template in _patterns():
         m = pattern.match(problem)
         if m is not None:
-            return tr(template).format(**m.groupdict())
+            values = m.groupdict()
+            for key in NESTED & set(values):
+                values[key] = tr("; ").join(_one(p) for p in values[key].split("; "))
+            for key in WORDS & set(values):
+                values[key] = tr(values[key])
+            return tr(template).format(**values)
     return problem
 
 
@@ -104,19 +133,19 @@ def problem_text(problem: str) -> str:
     pieces = _MORE.split(problem)
     out = _one(pieces[0])
     for path, part in zip(pieces[1::2], pieces[2::2], strict=True):
-        out += tr("; field '{path}': {problem}").format(path=path, problem=_one(part))
+        out += tr("; ") + tr("field '{path}': ").format(path=path) + _one(part)
     return out
 
 
 def error_text(exc: InputError) -> str:
     """The whole message of ``exc`` in the language in use: in English exactly the command
     line's (``hallsim: error: FILE: field 'PATH': PROBLEM``); in Chinese
-    "错误：FILE，字段 'PATH'：问题"."""
+    "错误：FILE，字段“PATH”：问题"."""
     if language() == "en":
         return f"hallsim: error: {exc}"
     where = f"{exc.source}，" if exc.source else ""
-    kind = tr("option") if exc.path.startswith("--") else tr("field")
-    field = f"{kind} '{exc.path}'：" if exc.path else ""
+    kind = "option '{path}': " if exc.path.startswith("--") else "field '{path}': "
+    field = tr(kind).format(path=exc.path) if exc.path else ""
     return tr("error: ") + f"{where}{field}{problem_text(exc.problem)}"
 
 

@@ -68,9 +68,13 @@ def level_text(x: float, cell: dict[str, Any]) -> str:
     """A simulated level or bound with three decimals, or as many more (up to eight) as
     it takes not to print the cell's target number (``target_value``) for a figure
     that differs from it: a bound just short of 0.8 never reads "0.800"."""
-    target = cell.get("target_value")
-    digits = 3
-    while (target is not None and digits < 8 and x != target
+    return apart(x, cell.get("target_value"), 3, 8)
+
+
+def apart(x: float, target: float | None, digits: int, most: int) -> str:
+    """``x`` with ``digits`` decimals, or more (up to ``most``) where it would print as
+    ``target`` while differing from it."""
+    while (target is not None and digits < most and x != target
            and f"{x:.{digits}f}" == f"{target:.{digits}f}"):
         digits += 1
     return f"{x:.{digits}f}"

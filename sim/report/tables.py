@@ -20,7 +20,7 @@ gives Chinese tables. The cell formatters (:func:`fmt`, :func:`fmt_metric`,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wcwidth import wcswidth
@@ -129,6 +129,20 @@ def count_digits(values: Sequence[float | None]) -> int:
     return 1
 
 
+def wait_target(*docs: Mapping[str, Any]) -> float | None:
+    """The wait target (minutes) the documents' service level is judged against: a
+    results document's ``targets.wait_minutes``, a backtest's ``target_minutes``, the
+    scenarios' shared one of a comparison; None when unknown or when they differ. With
+    it the measure reads by the registry's one name, "not called within 20 min"."""
+    found = set()
+    for doc in docs:
+        if "scenarios" in doc:
+            found.add(wait_target(*doc["scenarios"].values()))
+        else:
+            found.add((doc.get("targets") or {}).get("wait_minutes", doc.get("target_minutes")))
+    return found.pop() if len(found) == 1 else None
+
+
 # --- hallsim run ------------------------------------------------------------------------
 
 
@@ -162,10 +176,13 @@ def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[
     shown = [m for m in registry.in_section("overall") if m.key in o]
     rows = [[column(m.key, t), figure_cell(m.key, o[m.key], ci.get(m.key), digits)]
             for m in sorted(shown, key=lambda m: m.ci != "none")]  # counts first
-    blocks = [(tr("Overall (mean over replications ± 95% CI)"), [tr("overall"), tr("value")],
-               rows)]
+    # counts are per replication of the run's days, not per day: the titles say so
+    days = doc.get("days", 1)
+    blocks = [(tr("Overall (mean over replications of {days} day(s) ± 95% CI)").format(
+        days=days), [tr("overall"), tr("value")], rows)]
     for title, first, items, keys in (
-            (tr("By category"), tr("category"), cats, CATEGORY_KEYS),
+            (tr("By category (per replication of {days} day(s))").format(days=days),
+             tr("category"), cats, CATEGORY_KEYS),
             (tr("By window group"), tr("window group"), wins, WINDOW_KEYS)):
         keys = [k for k in keys if any(k in c for c in items.values()) and not (
             k in ("balked", "balk_share", "open") and not any(c.get(k) for c in items.values()))]
@@ -189,9 +206,11 @@ def summary_table(doc: dict[str, Any]) -> str:
 # --- hallsim compare --------------------------------------------------------------------
 
 
-def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
+def comparison_table(baseline: str, name: str, diff: dict[str, Any],
+                     target: float | None = None) -> str:
     """Differences of one candidate against the baseline (overall, by category, journeys),
-    each with its 95% CI in the metric's unit (percentage points for shares)."""
+    each with its 95% CI in the metric's unit (percentage points for shares); the
+    service level names the wait ``target`` when the two share it."""
     how = tr("paired over replications") if diff.get("paired", True) else \
         tr("NOT paired: the scenarios share no category; Welch intervals")
     blocks = [(tr("overall"), diff["overall"])]
@@ -205,7 +224,7 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any]) -> str:
     for title, block in blocks:
         if not block:
             continue
-        rows = [difference_row(key, d, baseline, name) for key, d in block.items()]
+        rows = [difference_row(key, d, baseline, name, target) for key, d in block.items()]
         parts.append(text_table(heads, rows, title=tr(
             "{candidate} vs {baseline}, {block} ({how}; difference = candidate - baseline; "
             "pp = percentage points)").format(candidate=name, baseline=baseline, block=title,
@@ -230,12 +249,14 @@ def verdict(d: dict[str, Any], baseline: str, name: str) -> str:
             None: ""}[d.get("better")]
 
 
-def difference_row(key: str, d: dict[str, Any], baseline: str, name: str) -> list[str]:
-    """One row of a comparison: figure, baseline, candidate, difference ±CI, significant
+def difference_row(key: str, d: dict[str, Any], baseline: str, name: str,
+                   target: float | None = None) -> list[str]:
+    """One row of a comparison: figure (naming the wait ``target`` where it is known and
+    the figure is judged against it), baseline, candidate, difference ±CI, significant
     (yes/no), which is better."""
     from sim.report.i18n import metric_heading
 
-    return [metric_heading(key), *difference_cells(key, d),
+    return [metric_heading(key, target), *difference_cells(key, d),
             cell(bool(d.get("significant"))), verdict(d, baseline, name)]
 
 

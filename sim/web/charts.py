@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.report.i18n import metric_heading, tr
+from sim.report.tables import wait_target
 from sim.stats import registry
+from sim.web.hours import hour_span
 
 #: pixels above the plot: the title on the first line, the y axis's name (the same
 #: words, left) on a line of its own below it; with the plot 40 px down the two were
@@ -31,8 +33,9 @@ def _shown(key: str, value: Any) -> float | None:
 
 
 def hour_labels(by_hour: Mapping[str, Any]) -> list[str]:
-    """``"08:00"``, ... for the hours of a document's ``by_hour``."""
-    return [f"{h}:00" for h in by_hour]
+    """``"08:00-09:00"``, ... for the hours of a document's ``by_hour``
+    (:func:`sim.web.hours.hour_span`)."""
+    return [hour_span(h) for h in by_hour]
 
 
 def band_series(name: str, key: str, rows: Sequence[Mapping[str, Any]], colour: str,
@@ -64,21 +67,22 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
         by_hour = doc.get("by_hour") or {}
         rows = [by_hour.get(h, {}) for h in hours]
         series += band_series(label, key, rows, COLOURS[k % len(COLOURS)], f"band{k}")
+    heading = metric_heading(key, wait_target(*docs.values()))
     return {
-        "title": {"text": metric_heading(key) + " · " + tr("by hour"), "left": "center",
+        "title": {"text": heading + " · " + tr("by hour"), "left": "center",
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": list(docs), "bottom": 0, "type": "scroll"},
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60},
-        "xAxis": {"type": "category", "data": [f"{h}:00" for h in hours]},
-        "yAxis": {"type": "value", "name": metric_heading(key), "min": 0,
+        "xAxis": {"type": "category", "data": hour_labels(dict.fromkeys(hours))},
+        "yAxis": {"type": "value", "name": heading, "min": 0,
                   "nameTextStyle": {"align": "left"}},
         "series": series,
     }
 
 
 def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[Any]],
-              key: str) -> dict[str, Any]:
+              key: str, target: float | None = None) -> dict[str, Any]:
     """Bars of metric ``key`` per name (one bar series per entry of ``values``)."""
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
@@ -87,7 +91,7 @@ def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[An
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60, "containLabel": True},
         "xAxis": {"type": "category", "data": list(names), "axisLabel": {"interval": 0,
                                                                          "rotate": 20}},
-        "yAxis": {"type": "value", "name": metric_heading(key), "min": 0},
+        "yAxis": {"type": "value", "name": metric_heading(key, target), "min": 0},
         "series": [{"name": label, "type": "bar", "data": [_shown(key, v) for v in vals],
                     "color": COLOURS[k % len(COLOURS)]}
                    for k, (label, vals) in enumerate(values.items())],
@@ -99,7 +103,9 @@ def category_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str,
     names = list(next(iter(docs.values())).get("by_category") or {})
     values = {label: [(d.get("by_category") or {}).get(n, {}).get(key) for n in names]
               for label, d in docs.items()}
-    return bar_chart(metric_heading(key) + " · " + tr("by category"), names, values, key)
+    target = wait_target(*docs.values())
+    return bar_chart(metric_heading(key, target) + " · " + tr("by category"), names, values,
+                     key, target)
 
 
 def window_chart(docs: Mapping[str, Mapping[str, Any]], key: str = "utilisation"
@@ -161,14 +167,15 @@ def backtest_chart(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
     height = [None if lo is None or hi is None else round(hi - lo, 3)
               for lo, hi in zip(low, high)]
     band = tr("simulated 95% band")
+    heading = metric_heading(key, wait_target(doc))
     return {
-        "title": {"text": metric_heading(key) + " · " + tr("by hour"), "left": "center",
+        "title": {"text": heading + " · " + tr("by hour"), "left": "center",
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
         "legend": {"data": [tr("observed"), tr("predicted")], "bottom": 0},
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 50},
-        "xAxis": {"type": "category", "data": [f"{int(h):02d}:00" for h in hours]},
-        "yAxis": {"type": "value", "name": metric_heading(key), "min": 0},
+        "xAxis": {"type": "category", "data": hour_labels(dict.fromkeys(hours))},
+        "yAxis": {"type": "value", "name": heading, "min": 0},
         "series": [
             {"name": band, "type": "line", "data": low, "stack": "b", "symbol": "none",
              "lineStyle": {"opacity": 0}, "silent": True, "tooltip": {"show": False}},

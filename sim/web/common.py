@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.report.i18n import set_language, tr
+from sim.report.i18n import language, set_language, tr
 from sim.web.jobs import DONE, FAILED, Job, JobManager
 from sim.web.workspace import Workspace
 
@@ -59,8 +59,9 @@ class Message:
     """A line that shows the last error (the command line's exit-2 words, in the page's
     language ``lang``: :func:`sim.report.messages.error_text`) or note."""
 
-    def __init__(self, name: str, lang: str = "en") -> None:
-        self.lang = lang
+    def __init__(self, name: str, lang: str | None = None) -> None:
+        # the tab's (a message is made while its tab is built) unless given
+        self.lang = lang or language()
         self.label = tid(ui.label("").classes("whitespace-pre-wrap"), name)
         self.label.set_visibility(False)
 
@@ -72,7 +73,7 @@ class Message:
         self.error(error_text(exc) if isinstance(exc, InputError) else error_text_of(exc))
 
     def error(self, text: str) -> None:
-        """Show ``text`` as an error."""
+        """Show ``text`` (already in the tab's language) as an error."""
         self.label.text = text
         self.label.classes(replace="whitespace-pre-wrap text-negative")
         self.label.set_visibility(True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from nicegui import ui
 
-from sim.report.i18n import tr, tr_unit
+from sim.report.i18n import tr, tr_in, tr_unit
 from sim.stats import registry
 from sim.web import charts
 from sim.web.bundled import scenarios_dir
@@ -40,9 +40,23 @@ def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
 _ALL_GROUPS = ", all window groups"
 
 
+def study_title(folder: str) -> str:
+    """A bundled study by the place it models, in the language in use ("yumen" reads
+    "玉门（甘肃）"; the catalogue's context ``study``)."""
+    return tr_in("study", folder)
+
+
+def change_name(stem: str) -> str:
+    """A study's change (its patch file's stem) by the study's own word for it, as
+    the patch names it (``concentration`` reads 集中办理, ``cross_authorisation``
+    交叉授权, ``bundling`` 一件事一次办; the catalogue's context ``change``): the name
+    the decomposition, its waterfall and its table carry."""
+    return tr_in("change", stem)
+
+
 def metric_title(doc: dict[str, Any], metric: str) -> str:
-    """A decomposed metric's label in the language in use, with its key:
-    "平均等待 [overall.wait_mean]" (the metric picker and the waterfall's title)."""
+    """A decomposed metric's label in the language in use ("平均等待"; the metric picker
+    and the waterfall's title); the key (``overall.wait_mean``) is the option's value."""
     label = str(doc["metrics"][metric]["label"])
     if label.endswith(_ALL_GROUPS):
         label = tr("{label}, all window groups").format(label=tr(label[:-len(_ALL_GROUPS)]))
@@ -51,7 +65,7 @@ def metric_title(doc: dict[str, Any], metric: str) -> str:
         label = f"{tr(head)} ({tail}"
     else:
         label = tr(label)
-    return f"{label} [{metric}]"
+    return label
 
 
 def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
@@ -79,8 +93,9 @@ def panel(ctx: Context) -> None:
         ui.label(ctx.t("The bundled studies were not found (set HALLSIM_SCENARIOS)."))
         return
     with ui.row().classes("items-end gap-4"):
-        study = tid(ui.select(list(found), value=next(iter(found)), label=ctx.t("Study"))
-                    .classes("w-64"), "decompose-study")
+        study = tid(ui.select({k: study_title(k) for k in found}, value=next(iter(found)),
+                              label=ctx.t("Study"))
+                    .classes("w-[420px]"), "decompose-study")
         reps = tid(ui.number(ctx.t("Replications"), value=5, min=2, precision=0)
                    .classes("w-32"), "decompose-replications")
         days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=1, min=1,
@@ -118,8 +133,10 @@ def panel(ctx: Context) -> None:
             return
         base, changes = found[study.value]
         name = ctx.workspace.free_name("results", f"decompose-{study.value}", ".json")
-        job = ctx.jobs.submit("decompose", f"{ctx.t('Decompose')} {study.value}", "decompose",
-                              base=str(base), changes=[(n, str(p)) for n, p in changes],
+        ctx.t("")  # the tab's language names the changes
+        job = ctx.jobs.submit("decompose", f"{ctx.t('Decompose')} {study_title(study.value)}",
+                              "decompose", base=str(base),
+                              changes=[(change_name(n), str(p)) for n, p in changes],
                               replications=r, seed=1, days=d,
                               out=str(ctx.workspace.path("results", name, ".json")))
         view.follow(job)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from sim.report.i18n import tr
-from sim.report.tables import difference_row
+from sim.report.tables import difference_row, wait_target
 
 
 def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
     """``(title, headings, rows)`` of each candidate's differences against the baseline:
     overall, then each shared item."""
-    base = doc["baseline"]
+    base, target = doc["baseline"], wait_target(doc)
     out = []
     for name, diff in doc["differences"].items():
         heads = [tr("metric"), base, name, tr("difference ± 95% CI"), tr("significant"),
@@ -26,5 +26,5 @@ def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[li
             if block:
                 out.append((tr("{candidate} vs {baseline}, {block} ({how})").format(
                     candidate=name, baseline=base, block=title, how=how), heads,
-                            [difference_row(k, d, base, name) for k, d in block.items()]))
+                            [difference_row(k, d, base, name, target) for k, d in block.items()]))
     return out

@@ -1,6 +1,7 @@
 """The export tab: the open scenario's YAML, and for a saved result its HTML report
 (``hallsim report``, in the page's language, as a ZIP and to view) and its tables as
-XLSX (Chinese headings under the Chinese page)."""
+XLSX and CSV (Chinese headings under the Chinese page; figures and their intervals as
+numbers, :mod:`sim.web.xlsx`)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ def panel(ctx: Context) -> None:
             with links:
                 tid(ui.button(ctx.t("Download the tables (XLSX)"),
                               on_click=lambda: ui.download.file(res["xlsx"])), "export-xlsx")
+                tid(ui.button(ctx.t("Download the tables (CSV)"),
+                              on_click=lambda: ui.download.file(res["csv"])), "export-csv")
                 tid(ui.button(ctx.t("Download the HTML report (ZIP)"),
                               on_click=lambda: ui.download.file(res["zip"])), "export-zip")
                 tid(ui.link(ctx.t("Open the HTML report"), report_url(name),

@@ -22,6 +22,7 @@ from nicegui import run, ui
 from sim.files.errors import InputError
 from sim.web.common import Context, Message, run_inputs, scenario_or_hint, tid
 from sim.web.compare import comparison_view, start_comparison
+from sim.web.hours import hour_span
 from sim.web.importlog import check_upload
 from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
 
@@ -41,11 +42,6 @@ REPLACED = {
 }
 CARRIED = ("service time families, patience, window groups and their authorisation, "
            "opening hours, calendar, targets, and every hour the plan does not give")
-
-
-def hour_label(hour: int) -> str:
-    """``09:00-10:00``."""
-    return f"{hour:02d}:00-{hour + 1:02d}:00"
 
 
 def load_plan(path: Path) -> dict[str, Any]:
@@ -134,7 +130,7 @@ class PlanEditor:
             await e.file.save(target)
             loaded = await run.io_bound(load_plan, target)
         except InputError as exc:
-            self.msg.error(f"hallsim: error: {exc}")
+            self.msg.input_error(exc)
             return
         self.msg.clear()
         self.file = loaded["file"]
@@ -159,7 +155,7 @@ class PlanEditor:
                 for label, _ in columns.values():
                     ui.label(ctx.t(label)).classes("text-bold")
                 for hour, row in sorted(self.rows.items()):
-                    ui.label(hour_label(hour))
+                    ui.label(hour_span(hour))
                     for field, (_, step) in columns.items():
                         def changed(e: Any, hour: int = hour, field: str = field) -> None:
                             self.rows[hour][field] = (None if e.value in (None, "")
@@ -182,7 +178,7 @@ class PlanEditor:
                 write_plan(self.rows, plan_file, self.ctx.lang, self.staff)
             made = await run.io_bound(make_forecast, self.source, plan_file, stem)
         except InputError as exc:
-            self.msg.error(f"hallsim: error: {exc}")
+            self.msg.input_error(exc)
             return
         self.ctx.workspace.write_scenario(stem, made["text"])
         result_box.clear()
@@ -230,7 +226,7 @@ def panel(ctx: Context) -> None:
     try:
         start = current_plan(source)
     except InputError as exc:
-        Message("forecast-error").error(f"hallsim: error: {exc}")
+        Message("forecast-error", ctx.lang).input_error(exc)
         return
     ed = PlanEditor(ctx, name, start, parse(source.read_text(encoding="utf-8")))
     ui.label(ctx.t("Next period's plan for {name}").format(name=name)).classes("text-h6")

@@ -94,7 +94,7 @@ def panel(ctx: Context) -> None:
                     target = ctx.workspace.path("logs", name)
                     await e.file.save(target)
                 except InputError as exc:
-                    msg.error(f"hallsim: error: {exc}")
+                    msg.input_error(exc)
                     return
                 await choose(target)
 
@@ -123,14 +123,16 @@ def panel(ctx: Context) -> None:
     async def choose(path: Path) -> None:
         msg.clear()
         try:
-            preview = await run.io_bound(preview_log, str(path), None)
+            preview: dict[str, Any] = await run.io_bound(preview_log, str(path), None)
         except InputError as exc:
-            msg.error(f"hallsim: error: {exc}")
+            msg.input_error(exc)
             return
         state["log"], state["mapping"] = path, dict(preview["mapping"])
         preview_box.clear()
         with preview_box:
             show_preview(ctx, preview, path, state)
+        if preview.get("problem"):  # said before calibration: the mapping can fix it
+            msg.input_error(str(preview["problem"]))
 
 
 def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
@@ -144,8 +146,9 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
             kind=preview["format"]))
     with ui.row().classes("items-end gap-4"):
-        name = tid(ui.input(ctx.t("Scenario name"), value=f"calibrated-{path.stem}")
-                   .classes("w-72"), "import-name")
+        default = ctx.t("calibrated-{name}").format(name=path.stem)
+        name = tid(ui.input(ctx.t("Scenario name"), value=default).classes("w-72"),
+                   "import-name")
         target = tid(ui.number(ctx.t("Target wait (min)"), value=20, min=1).classes("w-40"),
                      "import-target")
         go = tid(ui.button(ctx.t("Calibrate")), "import-calibrate")
@@ -156,7 +159,7 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         try:
             stem = stem_of(name.value or "")
         except InputError as exc:
-            view.message.error(f"hallsim: error: {exc}")
+            view.message.input_error(exc)
             return
         out = ctx.workspace.scenario_path(stem)
         job = ctx.jobs.submit("calibrate", f"{ctx.t('Calibrate')} {path.name}", "calibrate",

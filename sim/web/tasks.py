@@ -91,8 +91,15 @@ def compare_scenarios(paths: list[str], seed: int, replications: int, days: int 
 
 
 def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dict[str, Any]:
-    """The first rows of a ticket log and the column each field is read from."""
-    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping, detect_encoding
+    """The first rows of a ticket log, the column each field is read from, and the
+    ``problem`` calibration would stop on with that mapping (a required column
+    missing; "" when none)."""
+    from sim.calibration.hall_export import (
+        DEFAULT_COLUMNS,
+        Mapping,
+        check_columns,
+        detect_encoding,
+    )
     from sim.calibration.readers import log_format
 
     p = Path(path)
@@ -115,8 +122,15 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
         raise InputError(str(p), "", f"cannot be read as a ticket log ({exc})") from None
     m = Mapping.model_validate(mapping or {})
     guessed = {f: (m.column(f) if m.column(f) in frame.columns else "") for f in DEFAULT_COLUMNS}
+    headers = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    try:  # what calibration would refuse, said now, with the preview to remap from
+        check_columns(p, headers, m)
+        problem = ""
+    except InputError as exc:
+        problem = str(exc)
     return {"format": kind, "columns": [str(c) for c in frame.columns],
-            "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed}
+            "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed,
+            "problem": problem}
 
 
 def _mapping(columns: dict[str, str] | None,
@@ -236,8 +250,10 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     if solution.status == "time_limit":
         raise InputError(path, "", f"time limit: {solution.diagnosis}")
     if solution.cost is None:
+        hint = (". To let the optimiser open more windows than the hall has today, choose "
+                "'desks: no limit'." if "desks cannot carry" in solution.diagnosis else "")
         raise InputError(path, "", f"no staffing plan meets the service level: "
-                                   f"{solution.diagnosis}")
+                                   f"{solution.diagnosis}{hint}")
     staffed = staffed_scenario(problem, solution)
     write_text_atomic(out_scenario, f"# Staffed by hallsim optimize from {Path(path).name} "
                                     f"(status {doc['status']}, cost {doc['cost']:.2f}).\n"
@@ -245,25 +261,27 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
 
 
-def export_results(result: str, lang: str, out_dir: str, xlsx: str,
+def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | None = None,
                    progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX, and
-    a ZIP of the report to download."""
+    """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX and
+    CSV (``csv``: beside the XLSX when not given), and a ZIP of the report to download."""
     import shutil
 
     from sim.report.html import write_report
     from sim.report.i18n import set_language
-    from sim.web.xlsx import write_xlsx
+    from sim.web.xlsx import write_csv, write_xlsx
 
     set_language(lang)
     progress(0, 2)
     doc = json.loads(Path(result).read_text(encoding="utf-8"))
     write_xlsx(doc, xlsx)
+    csv = csv or str(Path(xlsx).with_suffix(".csv"))
+    write_csv(doc, csv)
     progress(1, 2)
     index = write_report(result, out_dir)
     archive = shutil.make_archive(str(Path(out_dir)), "zip", root_dir=out_dir)
     progress(2, 2)
-    return {"report": str(index), "zip": archive, "xlsx": xlsx}
+    return {"report": str(index), "zip": archive, "xlsx": xlsx, "csv": csv}
 
 
 def decompose_study(base: str, changes: list[tuple[str, str]], replications: int, seed: int,

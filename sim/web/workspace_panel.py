@@ -23,6 +23,16 @@ def renamed(text: str, name: str) -> str:
     return new if n else f"{line}\n{text}"
 
 
+def bundled_title(label: str) -> str:
+    """A bundled scenario as the list shows it: its title in the language in use with
+    its path beside ("玉门：改革前 · yumen/before"; the catalogue's context ``bundled``),
+    or the path alone where it has no title."""
+    from sim.report.i18n import tr_in
+
+    title = tr_in("bundled", label)
+    return label if title == label else f"{title} · {label}"
+
+
 def copy_bundled(ctx: Context, label: str) -> str:
     """Copy bundled scenario ``label`` into the workspace (under a free name); its name."""
     from sim.scenario.loading import load_scenario
@@ -59,8 +69,9 @@ def panel(ctx: Context) -> None:
             bundled = sorted(bundled_scenarios())
             if not bundled:
                 ui.label(ctx.t("The bundled scenarios were not found (set HALLSIM_SCENARIOS)."))
-            select = tid(ui.select(bundled, label=ctx.t("Bundled scenario"),
-                                   with_input=True).classes("w-80"), "bundled-select")
+            select = tid(ui.select({b: bundled_title(b) for b in bundled},
+                                   label=ctx.t("Bundled scenario"),
+                                   with_input=True).classes("w-96"), "bundled-select")
 
             def open_bundled() -> None:
                 if not select.value:

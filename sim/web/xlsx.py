@@ -1,13 +1,18 @@
-"""Results tables as an XLSX workbook (opens in WPS and Excel without mojibake).
+"""Results tables as an XLSX workbook and a CSV file (open in WPS and Excel without
+mojibake), with numbers stored as numbers.
 
-The sheets hold the command line's tables (:func:`sim.report.tables.summary_blocks`:
-overall, by item, by window group) and the hourly table of the page, with headings
-in the language in use (Chinese under ``zh``); a comparison adds its difference
-tables. XLSX stores text as Unicode, so Chinese headers need no encoding choice.
+The tables are the command line's (:func:`sim.report.tables.summary_blocks`: overall,
+by item, by window group), the hourly table of the page and, for a comparison, its
+difference tables, with headings in the language in use (Chinese under ``zh``). The
+page shows a figure as one cell, ``1.5 ±0.4``; a spreadsheet gets the figure and the
+95 % half-width in numeric columns of their own (:func:`numeric_table`), so that they
+can be summed and charted. XLSX stores text as Unicode; the CSV is UTF-8 with a byte
+order mark, which Excel needs to read Chinese.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,11 @@ from typing import Any
 from sim.files.atomic import atomic_path
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+#: a figure as the tables print it: ``1.5``, ``+1.25 ±0.40 pp``, ``-`` (missing)
+_FIGURE = re.compile(r"(?P<value>[+-]?\d+(?:\.\d+)?)(?: ±(?P<half>\d+(?:\.\d+)?))?"
+                     r"(?: (?P<unit>\S+))?")
+
+Table = tuple[str, list[str], list[list[Any]]]
 
 
 def _sheet_title(text: str, taken: set[str]) -> str:
@@ -28,7 +38,8 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 
 def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """``(title, headings, rows)`` of every table of a results document or comparison."""
+    """``(title, headings, rows)`` of every table of a results document or comparison,
+    cells as the page shows them."""
     from sim.report.tables import summary_blocks
     from sim.web.hours import hour_rows
 
@@ -45,6 +56,48 @@ def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]
     return [*summary_blocks(doc), (tr("By hour"), heads, cells)]
 
 
+def _parse(text: str) -> tuple[Any, float | None, str] | None:
+    """``(value, half-width, unit)`` of a printed figure; ``-`` is a missing value;
+    None for a cell that is not a figure (a name, an hour, yes/no)."""
+    if text == "-":
+        return None, None, ""
+    m = _FIGURE.fullmatch(text)
+    if m is None:
+        return None
+    half = m["half"]
+    return float(m["value"]), None if half is None else float(half), m["unit"] or ""
+
+
+def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table:
+    """A table with every figure as a number: a column whose cells carry ``±`` becomes
+    the figure and its 95 % half-width, and a unit printed in the cells (``pp``) moves
+    to a column of its own; names, hours and yes/no stay text."""
+    from sim.report.i18n import tr
+
+    columns: list[tuple[list[str], list[list[Any]]]] = []
+    for k, head in enumerate(heads):
+        texts = [row[k] if k < len(row) else "" for row in cells]
+        parsed = [_parse(t) for t in texts]
+        if k == 0 or any(p is None for p in parsed):
+            columns.append(([head], [[t] for t in texts]))
+            continue
+        figures = [p for p in parsed if p is not None]
+        half = any(p[1] is not None for p in figures)
+        unit = any(p[2] for p in figures)
+        names = [head] + [tr("{heading}: ± 95% CI half-width").format(heading=head)] * half \
+            + [tr("{heading}: unit").format(heading=head)] * unit
+        columns.append((names, [[p[0]] + [p[1]] * half + [p[2]] * unit
+                                for p in figures]))
+    out_heads = [h for names, _ in columns for h in names]
+    out_rows = [[x for _, col in columns for x in col[r]] for r in range(len(cells))]
+    return title, out_heads, out_rows
+
+
+def numeric_tables(doc: dict[str, Any]) -> list[Table]:
+    """Every table of ``doc`` (:func:`tables_of`) with its figures as numbers."""
+    return [numeric_table(*t) for t in tables_of(doc)]
+
+
 def write_xlsx(doc: dict[str, Any], out: str | Path) -> Path:
     """Write the tables of ``doc`` as one sheet each (atomically); returns the path."""
     from openpyxl import Workbook
@@ -53,7 +106,7 @@ def write_xlsx(doc: dict[str, Any], out: str | Path) -> Path:
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
-    for title, heads, cells in tables_of(doc):
+    for title, heads, cells in numeric_tables(doc):
         sheet = book.create_sheet(_sheet_title(title, taken))
         sheet.append([title])
         sheet["A1"].font = Font(bold=True)
@@ -62,10 +115,19 @@ def write_xlsx(doc: dict[str, Any], out: str | Path) -> Path:
             c.font = Font(bold=True)
         for row in cells:
             sheet.append(row)
-        for k, column in enumerate(sheet.columns):
+        for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in list(column)[1:]) if cells else 10
             sheet.column_dimensions[column[0].column_letter].width = min(60, 2 * width + 2)
-            del k
     with atomic_path(out) as tmp:
         book.save(tmp)
+    return Path(out)
+
+
+def write_csv(doc: dict[str, Any], out: str | Path) -> Path:
+    """Write the tables of ``doc`` one below the other (title, headings, rows, an empty
+    line) as UTF-8 with a byte order mark (atomically); returns the path."""
+    with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        for title, heads, cells in numeric_tables(doc):
+            writer.writerows([[title], heads, *cells, []])
     return Path(out)

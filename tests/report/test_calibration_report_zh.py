@@ -44,7 +44,7 @@ def _words(page: str) -> set[str]:
 
 def test_the_chinese_calibration_report_has_no_english_left(tmp_path: Path) -> None:
     page = _report(tmp_path, "zh")
-    assert "<h1>标定：来自 示例大厅叫号导出</h1>" in page
+    assert "<h1>校准：来自 示例大厅叫号导出</h1>" in page
     assert "<h2>记录行</h2>" in page and "<h2>说明</h2>" in page
     assert "保留 2,660 条取号记录（来自 1 个文件）" in page
     assert "每次办理时间加上窗口叫号间隔" in page and "工作人员与在岗窗口" in page

@@ -126,7 +126,7 @@ def test_a_chinese_report_for_the_director(tmp_path: Path) -> None:
     assert main(["--lang", "zh", "report", str(doc), "--out", str(tmp_path / "zh")]) == 0
     page = (tmp_path / "zh" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in page
-    for heading in ("平均等待", "未在目标时间内叫号", "放弃", "窗口利用率", "按事项", "按窗口组",
+    for heading in ("平均等待", "分钟内叫号", "放弃", "窗口利用率", "按事项", "按窗口组",
                     "与基准的差值"):
         assert heading in page, heading
     # the English page has none of them

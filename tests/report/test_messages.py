@@ -57,7 +57,7 @@ def test_a_chinese_office_reads_the_problem_in_chinese_with_file_and_field(
     path = _bad_hall(tmp_path, change)
     assert main(["--lang", "zh", "validate", str(path)]) == 2
     zh = capsys.readouterr().err
-    assert zh.startswith(f"hallsim: 错误：{path}，") and f"'{field}'" in zh and chinese in zh
+    assert zh.startswith(f"hallsim: 错误：{path}，字段“{field}”：") and chinese in zh
     assert main(["validate", str(path)]) == 2
     en = capsys.readouterr().err
     assert en.startswith(f"hallsim: error: {path}: field '{field}': ")
@@ -68,14 +68,14 @@ def test_several_problems_are_translated_one_by_one() -> None:
     set_language("zh")
     text = problem_text("Input should be greater than 0; field 'windows.B.count': "
                         "Input should be a valid integer")
-    assert text == "应大于 0；字段 'windows.B.count'：应为整数"
+    assert text == "应大于 0；字段“windows.B.count”：应为整数"
 
 
 def test_a_problem_no_template_knows_stays_whole_in_english() -> None:
     set_language("zh")
     odd = "the moon is not a window group"
     assert problem_text(odd) == odd
-    assert error_text(InputError("a.yaml", "x", odd)) == f"错误：a.yaml，字段 'x'：{odd}"
+    assert error_text(InputError("a.yaml", "x", odd)) == f"错误：a.yaml，字段“x”：{odd}"
 
 
 def test_english_is_the_command_lines_message_unchanged() -> None:

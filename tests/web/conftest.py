@@ -50,3 +50,13 @@ async def wait_for(user: User, marker: str, seconds: float = 90) -> None:
 def story(tmp_path: Path) -> Callable[[Callable[[User], Awaitable[None]]], None]:
     """``story(fn)`` plays ``fn(user)`` against a fresh workspace in ``tmp_path``."""
     return lambda fn: run_story(tmp_path / "workspace", fn)
+
+
+def quickstart_workspace(tmp_path: Path) -> Path:
+    """A workspace in ``tmp_path`` holding the bundled quickstart scenario; its folder."""
+    import shutil
+
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(MAIN.parents[2] / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    return ws.parent

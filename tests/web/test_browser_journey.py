@@ -122,7 +122,7 @@ def test_from_a_ticket_log_to_an_exported_staffing_plan(tmp_path: Path) -> None:
         b.shot("optimise")
         assert table_rows(b, "optimise-headline")[0][0] in ("已验证", "未通过验证")
         b.by("optimise-apply").click()
-        page.get_by_text("当前方案：示例大厅-授权调整-staffed").wait_for()
+        page.get_by_text("当前方案：示例大厅-授权调整-优化排班").wait_for()
         # 6. export: the scenario, the tables, the report
         b.by("tab-run").click()
         b.by("run-precision").get_by_text("快速").click()
@@ -146,7 +146,8 @@ def test_from_a_ticket_log_to_an_exported_staffing_plan(tmp_path: Path) -> None:
         # 7. for the researcher: a bundled reform decomposed
         b.by("tab-decompose").click()
         b.by("decompose-study").click()
-        page.get_by_role("option", name="yumen", exact=True).click()
+        yumen = "玉门（甘肃）：集中办理、交叉授权、一件事一次办"
+        page.get_by_role("option", name=yumen, exact=True).click()
         b.fill("decompose-replications", "2")
         b.by("decompose-start").click()
         b.by("decompose-chart").wait_for(timeout=120_000)

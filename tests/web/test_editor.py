@@ -134,7 +134,7 @@ def test_a_time_of_day_cell_shows_a_calibrated_rate_whole(tmp_path: Path) -> Non
         box.fill("0")
         b.by("editor-error").wait_for()
         b.page.locator(".q-field--error").first.wait_for(timeout=5000)
-        assert "字段 'windows.A.count'：应不小于 1" in b.by("editor-error").inner_text()
+        assert "字段“windows.A.count”：应不小于 1" in b.by("editor-error").inner_text()
         assert b.errors == []
 
 
@@ -245,7 +245,7 @@ def test_the_chinese_editor_says_what_is_wrong_in_chinese(story, tmp_path: Path)
         shown["schedule"] = user.find("editor-error").elements.pop().text
 
     shown = _play(path, story, steps, lang="zh")
-    assert shown["error"].startswith("错误：") and "字段 'windows.B.count'：应不小于 1" in shown[
+    assert shown["error"].startswith("错误：") and "字段“windows.B.count”：应不小于 1" in shown[
         "error"]
     assert shown["mark"] == "应不小于 1"
     assert "在岗 5 个窗口，但该窗口组只有 3 个窗口" in shown["schedule"]

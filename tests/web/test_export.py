@@ -5,7 +5,6 @@ scenario's YAML."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from nicegui.testing.user import User
@@ -15,8 +14,8 @@ from sim.report.i18n import set_language
 from sim.run.replications import simulate
 from sim.scenario.loading import load_scenario
 from sim.web.tasks import export_results
-from sim.web.xlsx import tables_of
-from tests.web.conftest import wait_for
+from sim.web.xlsx import numeric_tables
+from tests.web.conftest import quickstart_workspace, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,13 +29,35 @@ def _result(tmp_path: Path) -> Path:
     return path
 
 
+def _workspace(tmp_path: Path) -> None:
+    """A workspace holding the quickstart scenario and a run of it."""
+    _result(tmp_path)
+    quickstart_workspace(tmp_path)
+
+
+def _export_in_page(story, tmp_path: Path) -> None:
+    """The planner opens the export tab on the quickstart's run and makes the report and
+    tables: the YAML, XLSX, CSV, ZIP and report link are offered."""
+    _workspace(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?tab=export&scenario=quickstart")
+        await user.should_see(marker="export-yaml", retries=50)
+        user.find("export-start").click()
+        await wait_for(user, "export-xlsx")
+        for marker in ("export-csv", "export-zip", "export-report-link"):
+            await user.should_see(marker=marker, retries=50)
+
+    story(play)
+
+
 def test_the_xlsx_has_the_chinese_tables_of_the_command_line(tmp_path: Path) -> None:
     result = _result(tmp_path)
     out = export_results(str(result), "zh", str(tmp_path / "report"), str(tmp_path / "t.xlsx"))
     book = load_workbook(out["xlsx"])
     set_language("zh")
     doc = json.loads(result.read_text(encoding="utf-8"))
-    tables = tables_of(doc)
+    tables = numeric_tables(doc)
     assert len(book.sheetnames) == len(tables)
     first = book[book.sheetnames[0]]
     assert [c.value for c in first[2]] == tables[0][1]
@@ -48,18 +69,39 @@ def test_the_xlsx_has_the_chinese_tables_of_the_command_line(tmp_path: Path) -> 
 
 
 def test_the_export_tab_offers_the_scenario_and_makes_the_report(story, tmp_path: Path) -> None:
-    _result(tmp_path)
-    ws = tmp_path / "workspace" / "scenarios"
-    ws.mkdir(parents=True)
-    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
-
-    async def play(user: User) -> None:
-        await user.open("/?tab=export&scenario=quickstart")
-        await user.should_see(marker="export-yaml", retries=50)
-        user.find("export-start").click()
-        await wait_for(user, "export-xlsx")
-        await user.should_see(marker="export-report-link", retries=50)
-
-    story(play)
+    _export_in_page(story, tmp_path)
     assert (tmp_path / "workspace" / "reports" / "quickstart-1-zh" / "index.html").is_file()
     assert (tmp_path / "workspace" / "reports" / "quickstart-1-zh.xlsx").is_file()
+
+
+def test_the_planner_sums_the_exported_figures_in_a_spreadsheet(story, tmp_path: Path) -> None:
+    """A planner downloads the tables to add up the mean waits by hour in WPS: every
+    figure is a number in its cell, its 95 % half-width a number in the next column,
+    headed in Chinese; the CSV of the same tables opens in Excel (UTF-8 with BOM)."""
+    import csv
+
+    _export_in_page(story, tmp_path)
+    out = tmp_path / "workspace" / "reports" / "quickstart-1-zh"
+    book = load_workbook(out.with_suffix(".xlsx"))
+    hours = book[book.sheetnames[-1]]
+    heads = [c.value for c in hours[2]]
+    assert heads[:2] == ["小时", "日均取号（号）"]
+    wait = heads.index("平均等待（分钟）")
+    assert heads[wait + 1] == "平均等待（分钟）：95% 置信区间半宽（±）"
+    rows = list(hours.iter_rows(min_row=3, values_only=True))
+    figures = [r for r in rows if r[wait] is not None]  # an hour with no ticket is empty
+    assert len(figures) >= 5 and all(isinstance(x, (int, float)) for r in figures
+                                     for x in (r[wait], r[wait + 1]))
+    assert sum(r[wait] for r in figures) > 0
+    assert all(isinstance(r[0], str) for r in rows)  # the hour stays a label
+    overall = book[book.sheetnames[0]]
+    assert [c.value for c in overall[2]][1:] == ["数值", "数值：95% 置信区间半宽（±）"]
+    tickets = next(r for r in overall.iter_rows(min_row=3, values_only=True)
+                   if r[0] == "取号数")
+    assert isinstance(tickets[1], (int, float)) and tickets[2] is None  # a count has no interval
+    raw = out.with_suffix(".csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert lines[0][0].startswith("总体（每次重复 1 天")
+    assert heads == next(line for line in lines if line and line[0] == "小时")
+    assert float(lines[2][1]) == tickets[1]

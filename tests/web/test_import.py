@@ -97,7 +97,7 @@ def test_the_rows_kept_and_skipped_read_in_chinese_on_a_chinese_page() -> None:
     assert summary_text(_ctx("en"), lines) == "\n".join(lines)  # word for word
     zh = summary_text(_ctx("zh"), lines).splitlines()
     assert zh == ["保留 2,660 条取号记录（来自 1 个文件）",
-                  "  跳过 2 条：办理时长不足 10 秒（不算真实办理，不计入）",
+                  "  跳过 2 条：办理时间不足 10 秒（不算真实办理，不计入）",
                   "  跳过 1 条：取号时间在办公时间之外",
                   "  跳过 1 条：无法识别的状态词（作废）",
                   "  跳过 1 条：a reason no catalogue knows"]

@@ -65,21 +65,22 @@ PLAN = {"periods": ["09:00", "10:00"],
                                    "replications": 4, "met": True}}}
 
 
-def test_the_chinese_page_names_window_types_and_targets_in_chinese_the_english_as_ever():
+def test_the_chinese_page_names_window_types_and_targets_in_chinese_the_run_tabs_words():
     from sim.report.i18n import set_language
     from sim.web.optimise import level_rows, plan_chart, plan_rows
 
     try:
         set_language("en")
         assert [r[0] for r in plan_rows(PLAN)[1]] == ["FULL", "DED-社保局", "前台"]
-        assert [r[4] for r in level_rows(PLAN)[1]] == ["P(W<=20)>=0.8", "E[W]<=10"]
+        assert [r[4] for r in level_rows(PLAN)[1]] == ["not called within 20 min ≤ 20%",
+                                                       "E[W]<=10"]
         assert plan_chart(PLAN)["legend"]["data"] == ["FULL", "DED-社保局", "前台"]
         set_language("zh")
         names = [r[0] for r in plan_rows(PLAN)[1]]
         assert names == ["全事项综合窗口（FULL）", "社保局专窗（DED-社保局）", "前台"]
         assert plan_chart(PLAN)["legend"]["data"] == names
         assert [s["name"] for s in plan_chart(PLAN)["series"]] == names
-        assert [r[4] for r in level_rows(PLAN)[1]] == ["20 分钟内叫号的比例 ≥ 0.8",
+        assert [r[4] for r in level_rows(PLAN)[1]] == ["未在 20 分钟内叫号 ≤ 20%",
                                                        "平均等待 ≤ 10 分钟"]
     finally:
         set_language("en")

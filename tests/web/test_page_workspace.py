@@ -58,3 +58,25 @@ def test_a_copy_takes_its_new_name_and_keeps_the_comments() -> None:
     assert renamed(text, "调整后") == \
         '# 武清大厅\nname: "调整后"\nhall: {open: [\'08:30-12:00\']}\n'
     assert renamed("hall: {}\n", "新") == 'name: "新"\nhall: {}\n'
+
+
+def test_the_chinese_list_of_bundled_scenarios_reads_by_title_with_the_path_beside(
+        story, tmp_path) -> None:
+    """A planner looking for 玉门's hall before the reform finds it by its Chinese title;
+    every bundled scenario has one, and opening it still copies the file by its path."""
+    seen: dict[str, dict[str, str]] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=workspace")
+        pick = user.find("bundled-select").elements.pop()
+        seen["options"] = dict(pick.options)
+        pick.value = "yumen/before"
+        user.find("bundled-open").click()
+        await user.should_see(marker="editor-save", retries=50)
+
+    story(play)
+    options = seen["options"]
+    assert options["yumen/before"] == "玉门：改革前（分中心分散办理） · yumen/before"
+    assert options["quickstart"] == "入门示例：一个虚构的小型服务大厅 · quickstart"
+    assert all(" · " in text for text in options.values())  # no path without its title
+    assert (tmp_path / "workspace" / "scenarios" / "yumen-before.yaml").is_file()

@@ -38,7 +38,7 @@ def test_backtest_chart_shows_observed_predicted_and_the_band() -> None:
                                            "high": 3.0}}}}
     option = charts.backtest_chart(doc, "wait_mean")
     low, height, predicted, observed = (s["data"] for s in option["series"])
-    assert option["xAxis"]["data"] == ["09:00"]
+    assert option["xAxis"]["data"] == ["09:00-10:00"]
     assert (low, height, predicted, observed) == ([2.0], [1.0], [2.5], [2.0])
 
 
@@ -62,10 +62,32 @@ def test_the_metric_picker_names_each_metric_in_the_pages_language() -> None:
                        "overall.window_hours": {"label": "staffed, all window groups"}}}
     try:
         set_language("zh")
-        assert metric_title(doc, "overall.wait_mean") == "平均等待 [overall.wait_mean]"
-        assert metric_title(doc, "overall.window_hours") == (
-            "在岗（全部窗口组） [overall.window_hours]")
+        assert metric_title(doc, "overall.wait_mean") == "平均等待"
+        assert metric_title(doc, "overall.window_hours") == "在岗（全部窗口组）"
     finally:
         set_language("en")
-    assert metric_title(doc, "overall.window_hours") == (
-        "staffed, all window groups [overall.window_hours]")
+    assert metric_title(doc, "overall.window_hours") == "staffed, all window groups"
+
+
+def test_the_chinese_page_names_the_studies_and_their_changes_in_chinese(story) -> None:
+    """The researcher picks 玉门 by its name and the reform's changes read as the study
+    names them (集中办理, 交叉授权, 一件事一次办) in the waterfall and the table."""
+    seen: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=decompose")
+        pick = user.find("decompose-study").elements.pop()
+        seen["studies"] = dict(pick.options)
+        pick.value = "yumen"
+        user.find("decompose-replications").elements.pop().value = 2
+        user.find("decompose-start").click()
+        await wait_for(user, "decompose-chart", 120)
+        seen["steps"] = user.find("decompose-chart").elements.pop().options["xAxis"]["data"]
+        seen["title"] = user.find("decompose-chart").elements.pop().options["title"]["text"]
+        seen["table"] = user.find("decompose-table").elements.pop().content
+
+    story(play)
+    assert seen["studies"]["yumen"] == "玉门（甘肃）：集中办理、交叉授权、一件事一次办"
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in seen["studies"].values())
+    assert {"集中办理", "交叉授权", "一件事一次办"} <= set(seen["steps"])
+    assert "[" not in seen["title"] and "concentration" not in seen["table"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 from nicegui.testing.user import User
 
 from sim.web.jobs import CANCELLED, DONE, FAILED, JobManager
-from tests.web.conftest import wait_for
+from tests.web.conftest import quickstart_workspace, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,9 +31,7 @@ def cli_overall(*args: str) -> dict[str, str]:
 
 
 def test_a_run_in_the_page_shows_what_the_command_line_prints(story, tmp_path: Path) -> None:
-    ws = tmp_path / "workspace" / "scenarios"
-    ws.mkdir(parents=True)
-    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    quickstart_workspace(tmp_path)
     shown: dict[str, str] = {}
 
     async def play(user: User) -> None:
@@ -108,9 +105,7 @@ def test_a_run_that_ends_while_the_planner_is_elsewhere_is_drawn_on_return(
     """Drawing a run's charts and tables takes the page a moment: done while the planner
     looks at the jobs list, the results wait for the run tab and appear when it is shown,
     so the click on the jobs list is never held up by them."""
-    ws = tmp_path / "workspace" / "scenarios"
-    ws.mkdir(parents=True)
-    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    quickstart_workspace(tmp_path)
     seen: dict[str, bool] = {}
 
     async def play(user: User) -> None:
@@ -141,9 +136,7 @@ def test_an_empty_or_negative_count_is_refused_in_the_page_and_starts_no_job(
         story, tmp_path: Path) -> None:
     """Empty replications ran one replication (± 0.0 everywhere); -3 reached the worker and
     failed as 'ValueError: replications must be at least 1'."""
-    ws = tmp_path / "workspace" / "scenarios"
-    ws.mkdir(parents=True)
-    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "quickstart.yaml")
+    quickstart_workspace(tmp_path)
     shown: list[str] = []
 
     async def play(user: User) -> None:

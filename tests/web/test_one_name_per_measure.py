@@ -1,0 +1,101 @@
+"""Story: a planner reading the Chinese page meets the service level under one name on
+every tab, and an hour by the period it covers (13:00-14:00) in tables, charts and the
+forecast alike: the overall table, the by-hour table and chart ("未在 20 分钟内叫号（%）"), the
+comparison's differences and the optimiser's targets, in percent ("未在 20 分钟内叫号 ≤
+20%"); calibration is 校准 and the time at the window 办理时间 wherever they are named."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from nicegui.testing.user import User
+
+from sim.report.i18n import LOCALE_DIR, set_language
+from tests.web.conftest import quickstart_workspace, wait_for
+from tests.web.test_optimise import PLAN
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = "未在 20 分钟内叫号（%）"
+
+
+def test_the_run_tab_names_the_service_level_once(story, tmp_path: Path) -> None:
+    quickstart_workspace(tmp_path)
+    seen: dict[str, list[str]] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await wait_for(user, "table-hours")
+        seen["overall"] = [r["c0"] for r in user.find("table-overall").elements.pop().rows]
+        seen["hours"] = [c["label"] for c in user.find("table-hours").elements.pop().columns]
+        chart = user.find("chart-hour-p_wait_over_target").elements.pop().options
+        seen["chart"] = [chart["yAxis"]["name"]]
+        seen["ticks"] = chart["xAxis"]["data"]
+        seen["rows"] = [r["c0"] for r in user.find("table-hours").elements.pop().rows]
+        # the hours read alike on the forecast tab, where 13:00-14:00 is next month's row
+        await user.open("/?lang=zh&tab=forecast&scenario=quickstart")
+        await user.should_see("13:00-14:00", retries=50)
+
+    story(play)
+    assert NAME in seen["overall"] and NAME in seen["hours"] and seen["chart"] == [NAME]
+    assert not any("目标时间" in h for h in seen["hours"])
+    # the hall reopens at 13:30: its 13 o'clock figures are the tickets of 13:00-14:00
+    assert seen["ticks"] == seen["rows"] and "13:00-14:00" in seen["rows"]
+    assert "13:00" not in seen["rows"]
+
+
+def test_comparison_and_optimiser_say_it_in_the_same_words(tmp_path: Path) -> None:
+    from sim.web.differences import difference_blocks
+    from sim.web.optimise import level_rows
+    from sim.web.tasks import compare_scenarios
+
+    for name in ("a", "b"):
+        shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", tmp_path / f"{name}.yaml")
+    doc = compare_scenarios([str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")], 1, 2, 1,
+                            str(tmp_path / "c.json"))
+    try:
+        set_language("zh")
+        metrics = [row[0] for _, _, rows in difference_blocks(doc) for row in rows]
+        assert NAME in metrics and not any("目标时间" in m for m in metrics)
+        from sim.report.html import write_report  # the comparison's report says it alike
+
+        page = write_report(tmp_path / "c.json", tmp_path / "report").read_text("utf-8")
+        assert NAME in page and "目标时间" not in page
+        rows = level_rows(PLAN)[1]
+        assert [r[4] for r in rows] == ["未在 20 分钟内叫号 ≤ 20%", "平均等待 ≤ 10 分钟"]
+        assert rows[0][2:4] == ["9.0", "15.0"]  # called within 20 min: 0.91 and 0.85
+    finally:
+        set_language("en")
+
+
+def test_the_chinese_catalogue_says_calibration_and_service_time_one_way() -> None:
+    po = (LOCALE_DIR / "zh" / "LC_MESSAGES" / "hallsim.po").read_text(encoding="utf-8")
+    said = "\n".join(re.findall(r'^msgstr "(.*)"$', po, flags=re.M))
+    assert "校准" in said and "标定" not in said
+    assert "办理时间" in said and "办理时长" not in said
+
+
+def test_the_optimiser_backtest_and_warnings_give_units_and_plain_words() -> None:
+    """The plan's headline names its units (窗口·小时, gap in %); the backtest says what
+    MAPE and MAE are; a capacity warning says what the day factor is."""
+    from sim.report.i18n import tr
+    from sim.stats.load import OVERLOAD_WARNING
+    from sim.web.optimise import headline
+
+    doc = {"status": "certified", "cost": 53.0, "bound": 52.5, "gap": 0.0095,
+           "headcount": 6, "window_hours": 53.0}
+    try:
+        set_language("zh")
+        shown = dict(headline(doc))
+        backtest = tr("In-sample backtest over {days} days: hourly mean-wait MAPE {mape} %, "
+                      "abandonment MAE {mae} points")
+        warning = tr(OVERLOAD_WARNING)
+    finally:
+        set_language("en")
+    assert shown["窗口工时（窗口·小时）"] == "53.00" and shown["与下界的差距（%）"] == "0.95"
+    assert "成本（窗口·小时 × 每窗口·小时成本）" in shown and shown["人数（人）"] == "6"
+    assert "平均绝对百分比误差（MAPE）" in backtest and "平均绝对误差（MAE）" in backtest
+    assert "日客流系数" in warning
