@@ -166,3 +166,9 @@ def error_text_of(message: str) -> str:
     if sep and _one(rest) != rest:
         return error_text(InputError(source, "", rest))
     return error_text(InputError("", "", message))
+
+
+def warning_text(text: str) -> str:
+    """A warning (already in the language in use) as the reader's language marks one: the
+    command line's ``hallsim: warning: TEXT`` in English, "注意：TEXT" in Chinese."""
+    return f"hallsim: warning: {text}" if language() == "en" else tr("warning: ") + text

@@ -15,6 +15,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.report.i18n import tr
+from sim.report.messages import warning_text
 from sim.report.tables import summary_blocks
 from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid, whole
@@ -34,7 +35,7 @@ def show_document(ctx: Context, doc: dict[str, Any],
     command line's ``warnings`` (template, values) through the catalogue."""
     ctx.t("")  # sets the tab's language for the labels below
     for template, values in warnings:
-        tid(ui.label(f"hallsim: warning: {tr(template).format(**values)}")
+        tid(ui.label(warning_text(tr(template).format(**values)))
             .classes("text-warning"), "run-warning")
     blocks = summary_blocks(doc)
     head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
