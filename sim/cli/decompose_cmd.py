@@ -135,11 +135,38 @@ def _scale_key(metric: str) -> str:
     return TOTALS.get(metric, metric)
 
 
+def decomposition_rows(doc: Mapping[str, Any], metric: str) -> tuple[str, list[list[str]]]:
+    """The unit and the rows of ``metric``'s table (in the language in use): base, after
+    all changes, total effect and each change's Shapley value with its share, its effect
+    alone and the interactions, each ``mean ± 95% CI``."""
+    from sim.report.i18n import tr, tr_unit
+    from sim.report.tables import fmt
+
+    d = doc["metrics"][metric]
+    key = _scale_key(metric)
+    rows = [[tr("base"), _pm(key, d["base"]), ""],
+            [tr("all changes"), _pm(key, d["all_changes"]), ""],
+            [tr("total effect"), _pm(key, d["total_effect"], sign=True), "100%"]]
+    for name, entry in d["shapley"].items():
+        share = d["shapley_share"][name]
+        rows.append(["  " + tr("Shapley {name}").format(name=name),
+                     _pm(key, entry, sign=True),
+                     "-" if fmt(share) == "-" else f"{100 * share:.0f}%"])
+    for name, entry in d.get("alone", {}).items():
+        rows.append(["  " + tr("alone {name}").format(name=name),
+                     _pm(key, entry, sign=True), ""])
+    for name, entry in d.get("interactions", {}).items():
+        rows.append(["  " + tr("interaction {name}").format(name=name),
+                     _pm(key, entry, sign=True), ""])
+    unit = tr("%; effects in percentage points") if d["unit"] == "%" else tr_unit(d["unit"])
+    return unit, rows
+
+
 def decomposition_table(doc: Mapping[str, Any]) -> str:
     """The terminal table: per metric, base, after, total and each change's share (headings
     in the language in use)."""
-    from sim.report.i18n import tr, tr_unit, with_unit
-    from sim.report.tables import fmt, text_table
+    from sim.report.i18n import tr, with_unit
+    from sim.report.tables import text_table
 
     lines = [tr("decomposition of {base} ({design} design, {combinations} combinations x "
                 "{replications} replications, seed {seed}; 95% CIs over paired replications)")
@@ -147,22 +174,7 @@ def decomposition_table(doc: Mapping[str, Any]) -> str:
                      combinations=doc["combinations"], replications=doc["replications"],
                      seed=doc["seed"])]
     for metric, d in doc["metrics"].items():
-        key = _scale_key(metric)
-        rows = [[tr("base"), _pm(key, d["base"]), ""],
-                [tr("all changes"), _pm(key, d["all_changes"]), ""],
-                [tr("total effect"), _pm(key, d["total_effect"], sign=True), "100%"]]
-        for name, entry in d["shapley"].items():
-            share = d["shapley_share"][name]
-            rows.append(["  " + tr("Shapley {name}").format(name=name),
-                         _pm(key, entry, sign=True),
-                         "-" if fmt(share) == "-" else f"{100 * share:.0f}%"])
-        for name, entry in d.get("alone", {}).items():
-            rows.append(["  " + tr("alone {name}").format(name=name),
-                         _pm(key, entry, sign=True), ""])
-        for name, entry in d.get("interactions", {}).items():
-            rows.append(["  " + tr("interaction {name}").format(name=name),
-                         _pm(key, entry, sign=True), ""])
-        unit = tr("%; effects in percentage points") if d["unit"] == "%" else tr_unit(d["unit"])
+        unit, rows = decomposition_rows(doc, metric)
         title = with_unit(f"{_label(metric, d)} [{metric}]", unit)
         lines.append("\n" + text_table(["", tr("mean ± 95% CI"), tr("share")], rows,
                                         title=title))

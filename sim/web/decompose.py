@@ -19,7 +19,7 @@ from sim.report.i18n import tr, tr_in, tr_unit
 from sim.stats import registry
 from sim.web import charts
 from sim.web.bundled import scenarios_dir
-from sim.web.common import Context, JobView, tid, whole
+from sim.web.common import Context, JobView, table, tid, whole
 
 
 def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
@@ -86,6 +86,18 @@ def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
                                   m.lower_is_better)
 
 
+def effects_table(ctx: Context, doc: dict[str, Any], metric: str) -> Any:
+    """``metric``'s effects (the rows ``hallsim decompose`` prints) as a table under the
+    metric's name and unit."""
+    from sim.cli.decompose_cmd import decomposition_rows
+    from sim.report.i18n import with_unit
+
+    ctx.t("")
+    unit, rows = decomposition_rows(doc, metric)
+    return table(["", tr("mean ± 95% CI"), tr("share")], [[r[0].strip(), *r[1:]] for r in rows],
+                 "decompose-table", with_unit(metric_title(doc, metric), unit))
+
+
 def panel(ctx: Context) -> None:
     """Build the decompose tab."""
     found = studies()
@@ -105,8 +117,6 @@ def panel(ctx: Context) -> None:
     out = ui.column().classes("w-full")
 
     def show(doc: dict[str, Any]) -> None:
-        from sim.cli.decompose_cmd import decomposition_table
-
         ctx.t("")
         out.clear()
         with out:
@@ -115,15 +125,25 @@ def panel(ctx: Context) -> None:
                         "decompose-chart")
 
             def pick(e: Any) -> None:
+                ctx.t("")
                 chart.options.clear()
                 chart.options.update(waterfall(doc, e.value))
                 chart.update()
+                tables.refresh(e.value)
 
             tid(ui.select({m: metric_title(doc, m) for m in metrics}, value=metrics[0],
                           label=ctx.t("Metric"), on_change=pick)
                 .classes("w-96"), "decompose-metric")
-            tid(ui.code(decomposition_table(doc), language="text").classes("w-full"),
-                "decompose-table")
+            ui.label(ctx.t("{combinations} combinations x {replications} replications, seed "
+                           "{seed}; 95% CIs over paired replications").format(
+                combinations=doc["combinations"], replications=doc["replications"],
+                seed=doc["seed"])).classes("text-body2")
+
+            @ui.refreshable
+            def tables(metric: str) -> None:
+                effects_table(ctx, doc, metric)
+
+            tables(metrics[0])
 
     def start() -> None:
         try:
