@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sim.report.calibration_text import log_summary
 from sim.web import charts
 from sim.web.bundled import sample_logs
 from sim.web.common import Context, JobView, Message, table, tid
-from sim.web.tasks import preview_log
+from sim.web.tasks import mapping_problem, preview_log
 from sim.web.workspace import MAX_UPLOAD_BYTES, safe_name, stem_of
 
 #: fields of a hall export, in the reader's order, with their English labels
@@ -130,18 +131,27 @@ def panel(ctx: Context) -> None:
         state["log"], state["mapping"] = path, dict(preview["mapping"])
         preview_box.clear()
         with preview_box:
-            show_preview(ctx, preview, path, state)
+            show_preview(ctx, preview, path, state, msg)
         if preview.get("problem"):  # said before calibration: the mapping can fix it
             msg.input_error(str(preview["problem"]))
 
 
 def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
-                 state: dict[str, Any]) -> None:
-    """The log's first rows, its mapping, and the calibration that follows."""
+                 state: dict[str, Any], msg: Message) -> None:
+    """The log's first rows, its mapping, and the calibration that follows; a remapping
+    checks the mapping again (``msg`` says what is still missing, or clears)."""
     ui.label(ctx.t("Log {name}: first rows").format(name=path.name)).classes("text-h6")
     if preview["columns"]:
         table(preview["columns"], preview["rows"], "import-preview")
-        mapping_inputs(ctx, preview["columns"], state)
+
+        def recheck() -> None:
+            problem = mapping_problem(path, preview["columns"], state["mapping"])
+            if problem:
+                msg.input_error(problem)
+            else:
+                msg.clear()
+
+        mapping_inputs(ctx, preview["columns"], state, recheck)
     else:
         ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
             kind=preview["format"]))
@@ -179,9 +189,11 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
             show_calibration(ctx, res, state["scenario"])
 
 
-def mapping_inputs(ctx: Context, columns: list[str], state: dict[str, Any]) -> None:
+def mapping_inputs(ctx: Context, columns: list[str], state: dict[str, Any],
+                   remapped: Callable[[], None] = lambda: None) -> None:
     """The column mapping the reader guessed and the status words, each editable; the
-    planner's choices go to ``state["mapping"]`` and ``state["status"]``."""
+    planner's choices go to ``state["mapping"]`` and ``state["status"]``, and
+    ``remapped`` is called after each change of a column."""
     ui.label(ctx.t("Columns read (change where the reader guessed wrong)")).classes(
         "text-subtitle1")
     options = {"": "-"} | {c: c for c in columns}
@@ -189,6 +201,7 @@ def mapping_inputs(ctx: Context, columns: list[str], state: dict[str, Any]) -> N
         for field, label in FIELDS.items():
             def remap(e: Any, field: str = field) -> None:
                 state["mapping"][field] = e.value or ""
+                remapped()
 
             tid(ui.select(options, value=state["mapping"].get(field, ""),
                           label=ctx.t(label), on_change=remap).classes("w-36"),

@@ -94,12 +94,7 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
     """The first rows of a ticket log, the column each field is read from, and the
     ``problem`` calibration would stop on with that mapping (a required column
     missing; "" when none)."""
-    from sim.calibration.hall_export import (
-        DEFAULT_COLUMNS,
-        Mapping,
-        check_columns,
-        detect_encoding,
-    )
+    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping, detect_encoding
     from sim.calibration.readers import log_format
 
     p = Path(path)
@@ -122,15 +117,25 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
         raise InputError(str(p), "", f"cannot be read as a ticket log ({exc})") from None
     m = Mapping.model_validate(mapping or {})
     guessed = {f: (m.column(f) if m.column(f) in frame.columns else "") for f in DEFAULT_COLUMNS}
-    headers = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    try:  # what calibration would refuse, said now, with the preview to remap from
-        check_columns(p, headers, m)
-        problem = ""
-    except InputError as exc:
-        problem = str(exc)
-    return {"format": kind, "columns": [str(c) for c in frame.columns],
+    columns = [str(c) for c in frame.columns]
+    return {"format": kind, "columns": columns,
             "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed,
-            "problem": problem}
+            "problem": mapping_problem(p, columns, guessed)}
+
+
+def mapping_problem(path: str | Path, columns: list[str], chosen: dict[str, str]) -> str:
+    """What calibration would refuse in a log with these ``columns`` read as the page's
+    ``chosen`` columns say (field -> column; "" for the default name, as
+    :func:`calibrate_log` reads them): a required column missing, as the command line
+    says it ("" when nothing is missing). Said at preview and after each remapping."""
+    from sim.calibration.hall_export import Mapping, check_columns
+
+    headers = [str(c).strip().lstrip("\ufeff") for c in columns]
+    try:
+        check_columns(path, headers, _mapping(chosen, None) or Mapping())
+    except InputError as exc:
+        return str(exc)
+    return ""
 
 
 def _mapping(columns: dict[str, str] | None,

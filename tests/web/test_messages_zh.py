@@ -16,7 +16,7 @@ from sim.files.errors import InputError
 from sim.report.i18n import set_language
 from sim.report.messages import error_text
 from sim.web.bundled import sample_logs
-from tests.web.conftest import quickstart_workspace, wait_for
+from tests.web.conftest import quickstart_workspace, visible, wait_for
 
 SAMPLE = next(iter(sample_logs().values()))
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +93,20 @@ def test_a_forecast_named_after_an_existing_scenario_is_refused_in_chinese(
 
     story(play)
     assert shown["text"] == "错误：quickstart，字段“name”：工作区中已有同名方案：请换一个名称"
+
+
+def test_remapping_the_missing_column_clears_the_message(story) -> None:
+    """The district's export calls the status column 办理结果: the preview says the status
+    is missing; the planner points 状态 at 办理结果 and the message goes."""
+    text = SAMPLE.read_text(encoding="utf-8-sig").replace(",状态\n", ",办理结果\n", 1)
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=import")
+        shown["missing"] = await _upload(user, "结果列.csv", text.encode("utf-8"))
+        user.find("import-map-status").elements.pop().value = "办理结果"
+        shown["after"] = visible(user, "import-error")
+
+    story(play)
+    assert "缺少必需的列（状态" in str(shown["missing"])
+    assert shown["after"] is False
