@@ -576,7 +576,8 @@ def panel(ctx: Context) -> None:
         if name != ctx.scenario:
             ctx.open_scenario(name)
         else:
-            note.info(ctx.t("Saved {path}").format(path=ed.path))
+            # the workspace file, not the path on the server
+            note.info(ctx.t("Saved {path}").format(path=ed.path.name))
 
     ed.save_button.on_click(lambda: saved(ed.save()))
     body()

@@ -249,3 +249,15 @@ def test_the_chinese_editor_says_what_is_wrong_in_chinese(story, tmp_path: Path)
         "error"]
     assert shown["mark"] == "应不小于 1"
     assert "在岗 5 个窗口，但该窗口组只有 3 个窗口" in shown["schedule"]
+
+
+def test_saving_names_the_workspace_file_not_the_servers_path(story, tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("editor-save").click()
+        await user.should_see(marker="editor-note")
+        shown["note"] = user.find("editor-note").elements.pop().text
+
+    shown = _play(path, story, steps)
+    assert shown["note"] == "Saved 快速上手.yaml" and str(tmp_path) not in shown["note"]
