@@ -74,6 +74,31 @@ def _start(s, wk, tok, now, ctr, jobs, j_stage, ht, hs, hp, due, starts, ends, c
         ctr[3] += 1
 
 
+@njit(cache=True, inline="always")
+def _done(n, c, now, parent, kind, state, case_frame, case_root, child_ptr, children, todo,
+          out):
+    """Node ``n`` of case ``c`` is done at ``now``: up the route until a series has a next
+    child (put on ``todo``: returns 1) or a join still waits (returns 0); a case whose
+    root is done leaves at ``now`` (``out[c]``)."""
+    while True:
+        up = parent[n]
+        if up < 0:
+            out[c] = now
+            return 0
+        f = case_frame[c] + up - case_root[c]
+        if kind[up] == SERIES:
+            state[f] += 1
+            k = state[f]
+            if k < child_ptr[up + 1] - child_ptr[up]:
+                todo[0] = children[child_ptr[up] + k]
+                return 1
+        else:
+            state[f] -= 1
+            if state[f] > 0:
+                return 0
+        n = up
+
+
 @njit(cache=True)
 def run_backoffice(ev_time, ev_case, immediate, kind, stage, occ, parent, child_ptr, children,
                    case_root, case_frame, works, case_work, counts, q_off, starts, ends, cum,
@@ -148,26 +173,8 @@ def run_backoffice(ev_time, ev_case, immediate, kind, stage, occ, parent, child_
                 q_head[s] += 1
             else:
                 free[s] += 1
-            # done: up the route until a series has a next child or a join still waits
-            n_todo = 0
-            while True:
-                up = parent[n]
-                if up < 0:
-                    out[c] = now
-                    break
-                f = case_frame[c] + up - case_root[c]
-                if kind[up] == SERIES:
-                    state[f] += 1
-                    k = state[f]
-                    if k < child_ptr[up + 1] - child_ptr[up]:
-                        todo[0] = children[child_ptr[up] + k]
-                        n_todo = 1
-                        break
-                else:
-                    state[f] -= 1
-                    if state[f] > 0:
-                        break
-                n = up
+            n_todo = _done(n, c, now, parent, kind, state, case_frame, case_root, child_ptr,
+                           children, todo, out)
         while n_todo > 0:  # send nodes, depth first, children in order
             n_todo -= 1
             n = todo[n_todo]
