@@ -86,20 +86,46 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+class Figure(str):
+    """A figure as a table prints it (``1.5 ±0.4``, ``+1.25 ±0.40 pp``, ``-``) that also
+    carries what it was made from: the exact ``value``, its 95 % ``half`` width (None
+    when the figure has no interval) and the ``unit`` the cell prints (``pp``), all in
+    the display unit. Every renderer treats it as the text; a spreadsheet takes the
+    numbers (:mod:`sim.web.xlsx`), so the two cannot drift apart."""
+
+    value: float | None
+    half: float | None
+    unit: str
+
+    def __new__(cls, text: str = "-", value: float | None = None,
+                half: float | None = None, unit: str = "") -> Figure:
+        obj = super().__new__(cls, text)
+        obj.value, obj.half, obj.unit = value, half, unit
+        return obj
+
+    def printed_with(self, unit: str) -> Figure:
+        """The same figure with ``unit`` printed after it (a missing one stays ``-``)."""
+        if self == "-" or not unit:
+            return self
+        return Figure(f"{self} {unit}", self.value, self.half, unit)
+
+
 def fmt(value: float | None, ci: float | None = None, digits: int = 1,
-        sign: bool = False) -> str:
+        sign: bool = False) -> Figure:
     """``value`` with ``digits`` decimals, and ``±ci`` when a half-width is given
     (also when it is 0: the figure has an interval). ``-`` for a missing value."""
     if _missing(value):
-        return "-"
+        return Figure()
+    assert value is not None
     text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
-    if ci is not None and not _missing(ci):
-        text += f" ±{ci:.{digits}f}"
-    return text
+    half = None if ci is None or _missing(ci) else float(ci)
+    if half is not None:
+        text += f" ±{half:.{digits}f}"
+    return Figure(text, float(value), half)
 
 
 def fmt_metric(key: str, value: float | None, ci: float | None = None, digits: int = 1,
-               sign: bool = False) -> str:
+               sign: bool = False) -> Figure:
     """A figure of metric ``key`` in its display unit (shares in percent)."""
     return fmt(registry.display(key, value), registry.display(key, ci), digits, sign)
 
@@ -147,7 +173,7 @@ def wait_target(*docs: Mapping[str, Any]) -> float | None:
 
 
 def figure_cell(key: str, value: float | None, ci: float | None = None,
-                count_digits: int = 1) -> str:
+                count_digits: int = 1) -> Figure:
     """A figure of the registry as a table cell: a count (no interval) with
     ``count_digits`` decimals, anything else in its display unit with ``±ci``."""
     m = registry.METRICS.get(key)
@@ -166,7 +192,8 @@ WINDOW_KEYS = ("served", "utilisation", "busy_hours", "staffed_hours")
 def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
     """The summary tables of one results document as ``(title, headings, rows)``:
     overall, by category, by window group. One source for the terminal
-    (:func:`summary_table`) and the HTML report; headings in the language in use."""
+    (:func:`summary_table`), the HTML report, the page and the spreadsheet; headings in
+    the language in use, figures as :class:`Figure` cells."""
     o, ci = doc["overall"], doc.get("ci95") or {}
     t = (doc.get("targets") or {}).get("wait_minutes")
     cats, wins = doc.get("by_category") or {}, doc.get("by_window") or {}
@@ -232,15 +259,14 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any],
     return "\n\n".join(parts)
 
 
-def difference_cells(key: str, d: dict[str, Any]) -> list[str]:
+def difference_cells(key: str, d: dict[str, Any]) -> list[Figure]:
     """Baseline, candidate and ``difference ±CI unit`` of one compared figure, in its
     display unit (differences of shares in percentage points)."""
     m = registry.metric(key)
     unit = tr("pp") if m.unit == "%" else tr_unit(m.unit)
     diff = fmt_metric(key, d.get("diff"), d.get("ci95"), digits=2, sign=True)
     return [fmt_metric(key, d.get("baseline"), digits=2),
-            fmt_metric(key, d.get("candidate"), digits=2),
-            diff + (f" {unit}" if diff != "-" and unit else "")]
+            fmt_metric(key, d.get("candidate"), digits=2), diff.printed_with(unit)]
 
 
 def verdict(d: dict[str, Any], baseline: str, name: str) -> str:

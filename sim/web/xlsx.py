@@ -6,8 +6,11 @@ by item, by window group), the hourly table of the page and, for a comparison, i
 difference tables, with headings in the language in use (Chinese under ``zh``). The
 page shows a figure as one cell, ``1.5 ±0.4``; a spreadsheet gets the figure and the
 95 % half-width in numeric columns of their own (:func:`numeric_table`), so that they
-can be summed and charted. XLSX stores text as Unicode; the CSV is UTF-8 with a byte
-order mark, which Excel needs to read Chinese.
+can be summed and charted. The numbers are the results document's own, unrounded, in
+the display unit (percent for shares): each table cell is a
+:class:`~sim.report.tables.Figure`, the printed text and the value it was made
+from. XLSX stores text as Unicode; the CSV is UTF-8 with a byte order mark, which
+Excel needs to read Chinese.
 """
 
 from __future__ import annotations
@@ -18,11 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from sim.files.atomic import atomic_path
+from sim.report.tables import Figure
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-#: a figure as the tables print it: ``1.5``, ``+1.25 ±0.40 pp``, ``-`` (missing)
-_FIGURE = re.compile(r"(?P<value>[+-]?\d+(?:\.\d+)?)(?: ±(?P<half>\d+(?:\.\d+)?))?"
-                     r"(?: (?P<unit>\S+))?")
 
 Table = tuple[str, list[str], list[list[Any]]]
 
@@ -56,38 +57,26 @@ def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]
     return [*summary_blocks(doc), (tr("By hour"), heads, cells)]
 
 
-def _parse(text: str) -> tuple[Any, float | None, str] | None:
-    """``(value, half-width, unit)`` of a printed figure; ``-`` is a missing value;
-    None for a cell that is not a figure (a name, an hour, yes/no)."""
-    if text == "-":
-        return None, None, ""
-    m = _FIGURE.fullmatch(text)
-    if m is None:
-        return None
-    half = m["half"]
-    return float(m["value"]), None if half is None else float(half), m["unit"] or ""
-
-
 def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table:
-    """A table with every figure as a number: a column whose cells carry ``±`` becomes
-    the figure and its 95 % half-width, and a unit printed in the cells (``pp``) moves
-    to a column of its own; names, hours and yes/no stay text."""
+    """A table with every figure as a number: a column of :class:`~sim.report.tables.Figure`
+    cells becomes the figure's exact value and, where the figures carry one, its 95 %
+    half-width, and a unit printed in the cells (``pp``) moves to a column of its own;
+    names, hours and yes/no stay text."""
     from sim.report.i18n import tr
 
     columns: list[tuple[list[str], list[list[Any]]]] = []
     for k, head in enumerate(heads):
         texts = [row[k] if k < len(row) else "" for row in cells]
-        parsed = [_parse(t) for t in texts]
-        if k == 0 or any(p is None for p in parsed):
-            columns.append(([head], [[t] for t in texts]))
+        if k == 0 or not all(isinstance(t, Figure) for t in texts):
+            columns.append(([head], [[str(t)] for t in texts]))
             continue
-        figures = [p for p in parsed if p is not None]
-        half = any(p[1] is not None for p in figures)
-        unit = any(p[2] for p in figures)
+        figures = [t for t in texts if isinstance(t, Figure)]
+        half = any(f.half is not None for f in figures)
+        unit = any(f.unit for f in figures)
         names = [head] + [tr("{heading}: ± 95% CI half-width").format(heading=head)] * half \
             + [tr("{heading}: unit").format(heading=head)] * unit
-        columns.append((names, [[p[0]] + [p[1]] * half + [p[2]] * unit
-                                for p in figures]))
+        columns.append((names, [[f.value] + [f.half] * half + [f.unit] * unit
+                                for f in figures]))
     out_heads = [h for names, _ in columns for h in names]
     out_rows = [[x for _, col in columns for x in col[r]] for r in range(len(cells))]
     return title, out_heads, out_rows

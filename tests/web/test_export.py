@@ -105,3 +105,26 @@ def test_the_planner_sums_the_exported_figures_in_a_spreadsheet(story, tmp_path:
     assert lines[0][0].startswith("总体（每次重复 1 天")
     assert heads == next(line for line in lines if line and line[0] == "小时")
     assert float(lines[2][1]) == tickets[1]
+
+
+def test_the_spreadsheet_keeps_the_results_documents_own_digits(tmp_path: Path) -> None:
+    """The page rounds a mean wait to 0.1 minute; the spreadsheet holds the document's
+    figure itself (and a share in percent), so sums in WPS match the JSON to the digit."""
+    from sim.stats import registry
+
+    doc = json.loads(_result(tmp_path).read_text(encoding="utf-8"))
+    set_language("zh")
+    try:
+        tables = numeric_tables(doc)
+    finally:
+        set_language("en")
+    overall = {row[0]: row[1:] for row in tables[0][2]}
+    wait = next(v for k, v in overall.items() if k.startswith("平均等待"))
+    assert wait[0] == doc["overall"]["wait_mean"] != round(doc["overall"]["wait_mean"], 1)
+    assert wait[1] == doc["ci95"]["wait_mean"]
+    title, heads, rows = tables[-1]
+    col = heads.index(next(h for h in heads if h.startswith("未在")))
+    hour, figures = next(iter(doc["by_hour"].items())), rows[0]
+    assert figures[0] == f"{int(hour[0]):02d}:00-{int(hour[0]) + 1:02d}:00"
+    assert figures[col] == registry.display("p_wait_over_target",
+                                            hour[1]["p_wait_over_target"])
