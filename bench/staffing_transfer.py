@@ -15,6 +15,11 @@ Printed: the mean absolute error over the hours 07-23 (windows) and the mean sig
 error. At 5-7 windows and 90-100 % load a quarter window moves the hour's wait by
 20-30 % (docs/calibration.md), so this error is the forecast's error budget.
 
+Then, per month, whether a plan by weekday could carry the day-to-day staffing: the
+coefficient of variation of the working days' tickets and window-hours on duty, and the
+share of their variance left *within* weekdays (pooled within-weekday variance over the
+total; about 1 when the weekday explains none of it).
+
     python bench/staffing_transfer.py [--data ../shared/data/anonymous-bank]
 """
 
@@ -42,7 +47,8 @@ def day_hours(path: Path) -> dict[str, np.ndarray]:
     hour = (log.minute // 60).astype(int)
     served = (f["outcome"] == "served").to_numpy()
     call = log.minute + f["wait"].fillna(0.0).to_numpy()
-    out = {"seen": seen_per_hour(f["window"].astype(str).to_numpy()[served], call[served],
+    out = {"weekday": np.array([d.weekday() for d in cal.days.dates]),
+           "seen": seen_per_hour(f["window"].astype(str).to_numpy()[served], call[served],
                                  day[served], n),
            "on": on_duty_per_hour(cal.groups, cal.bins, options.resolution),
            "tickets": np.zeros((n, 24)), "minutes": np.zeros((n, 24)),
@@ -83,6 +89,26 @@ def main() -> None:
             err = pred[HOURS] - truth
             print(f"| {train} -> {test} | {name} | {text} | {np.abs(err).mean():.2f} "
                   f"| {err.mean():+.2f} |")
+    weekday_table(months)
+
+
+def within_weekday_share(values: np.ndarray, weekday: np.ndarray) -> float:
+    """Pooled within-weekday variance of ``values`` over their total variance."""
+    groups = [values[weekday == w] for w in np.unique(weekday)]
+    within = sum(((g - g.mean()) ** 2).sum() for g in groups) / (len(values) - len(groups))
+    return float(within / values.var(ddof=1))
+
+
+def weekday_table(months: dict[str, dict[str, np.ndarray]]) -> None:
+    """Print how much of the day-to-day variation the weekday explains."""
+    print("\n| month | working days | measure | CV over days | variance within weekdays |")
+    print("|---|---|---|---|---|")
+    for month, d in months.items():
+        for name, per_day in (("tickets", d["tickets"].sum(axis=1)),
+                              ("window-hours on duty", np.nansum(d["on"], axis=1))):
+            print(f"| {month} | {len(per_day)} | {name} | "
+                  f"{per_day.std(ddof=1) / per_day.mean():.2f} | "
+                  f"{within_weekday_share(per_day, d['weekday']):.2f} |")
 
 
 if __name__ == "__main__":
