@@ -471,6 +471,7 @@ def results_document(
         "seed": seed,
         "replications": len(summaries),
         "days": scenario.hall.days,
+        "opening": list(scenario.hall.open),
         "overall": overall,
         # every overall figure has its half-width; the contract's five come first
         "ci95": {k: half[k] for k in registry.CONTRACT_CI_KEYS}

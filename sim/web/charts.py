@@ -16,7 +16,7 @@ from typing import Any
 from sim.report.i18n import metric_heading, tr
 from sim.report.tables import wait_target
 from sim.stats import registry
-from sim.web.hours import hour_span
+from sim.web.hours import hour_span, opening_of
 
 #: pixels above the plot: the title on the first line, the y axis's name (the same
 #: words, left) on a line of its own below it; with the plot 40 px down the two were
@@ -32,10 +32,11 @@ def _shown(key: str, value: Any) -> float | None:
     return None if x is None or x != x else round(float(x), 3)
 
 
-def hour_labels(by_hour: Mapping[str, Any]) -> list[str]:
-    """``"08:00-09:00"``, ... for the hours of a document's ``by_hour``
-    (:func:`sim.web.hours.hour_span`)."""
-    return [hour_span(h) for h in by_hour]
+def hour_labels(by_hour: Mapping[str, Any], *docs: Mapping[str, Any]) -> list[str]:
+    """``"08:00-09:00"``, ... for the hours of a document's ``by_hour``, cut to the
+    opening the ``docs`` share (:func:`sim.web.hours.hour_span`)."""
+    opening = opening_of(*docs)
+    return [hour_span(h, opening) for h in by_hour]
 
 
 def band_series(name: str, key: str, rows: Sequence[Mapping[str, Any]], colour: str,
@@ -74,7 +75,8 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
         "tooltip": {"trigger": "axis"},
         "legend": {"data": list(docs), "bottom": 0, "type": "scroll"},
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60},
-        "xAxis": {"type": "category", "data": hour_labels(dict.fromkeys(hours))},
+        "xAxis": {"type": "category",
+                  "data": hour_labels(dict.fromkeys(hours), *docs.values())},
         "yAxis": {"type": "value", "name": heading, "min": 0,
                   "nameTextStyle": {"align": "left"}},
         "series": series,

@@ -14,6 +14,7 @@ compare tab's job and view).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,9 @@ class PlanEditor:
     """The plan being edited (rows by hour, or an uploaded file used as it is), the
     staff column in use, and the grid that shows it."""
 
-    def __init__(self, ctx: Context, name: str, start: Any, relation: Any) -> None:
-        self.ctx, self.name, self.relation = ctx, name, relation
+    def __init__(self, ctx: Context, name: str, start: Any, relation: Any,
+                 opening: Sequence[str] = ()) -> None:
+        self.ctx, self.name, self.relation, self.opening = ctx, name, relation, opening
         self.source = ctx.workspace.scenario_path(name)
         self.rows: dict[int, dict[str, float | None]] = {
             int(r.hour): {f: float(getattr(r, f)) for f in (*FIELDS, "windows")}
@@ -155,7 +157,7 @@ class PlanEditor:
                 for label, _ in columns.values():
                     ui.label(ctx.t(label)).classes("text-bold")
                 for hour, row in sorted(self.rows.items()):
-                    ui.label(hour_span(hour))
+                    ui.label(hour_span(hour, self.opening))
                     for field, (_, step) in columns.items():
                         def changed(e: Any, hour: int = hour, field: str = field) -> None:
                             self.rows[hour][field] = (None if e.value in (None, "")
@@ -221,14 +223,16 @@ def panel(ctx: Context) -> None:
         return
     from sim.calibration.forecast import current_plan
     from sim.calibration.staffing_relation import parse
+    from sim.scenario.loading import load_scenario
 
     source = ctx.workspace.scenario_path(name)
     try:
         start = current_plan(source)
+        opening = load_scenario(source).hall.open
     except InputError as exc:
         Message("forecast-error", ctx.lang).input_error(exc)
         return
-    ed = PlanEditor(ctx, name, start, parse(source.read_text(encoding="utf-8")))
+    ed = PlanEditor(ctx, name, start, parse(source.read_text(encoding="utf-8")), opening)
     ui.label(ctx.t("Next period's plan for {name}").format(name=name)).classes("text-h6")
     ui.label(ctx.t("It starts as the open hall's own plan: change what next period changes, "
                    "hour by hour, or upload a plan file (CSV or XLSX, as hallsim forecast "

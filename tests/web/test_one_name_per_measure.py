@@ -1,8 +1,9 @@
 """Story: a planner reading the Chinese page meets the service level under one name on
-every tab, and an hour by the period it covers (13:00-14:00) in tables, charts and the
-forecast alike: the overall table, the by-hour table and chart ("未在 20 分钟内叫号（%）"), the
-comparison's differences and the optimiser's targets, in percent ("未在 20 分钟内叫号 ≤
-20%"); calibration is 校准 and the time at the window 办理时间 wherever they are named."""
+every tab, and an hour by the period it covers (13:30-14:00 where the hall reopens at
+13:30) in tables, charts and the forecast alike: the overall table, the by-hour table
+and chart ("未在 20 分钟内叫号（%）"), the comparison's differences and the optimiser's
+targets, in percent ("未在 20 分钟内叫号 ≤ 20%"); calibration is 校准 and the time at
+the window 办理时间 wherever they are named."""
 
 from __future__ import annotations
 
@@ -35,16 +36,18 @@ def test_the_run_tab_names_the_service_level_once(story, tmp_path: Path) -> None
         seen["chart"] = [chart["yAxis"]["name"]]
         seen["ticks"] = chart["xAxis"]["data"]
         seen["rows"] = [r["c0"] for r in user.find("table-hours").elements.pop().rows]
-        # the hours read alike on the forecast tab, where 13:00-14:00 is next month's row
+        # the hours read alike on the forecast tab, where 13:30-14:00 is next month's row
         await user.open("/?lang=zh&tab=forecast&scenario=quickstart")
-        await user.should_see("13:00-14:00", retries=50)
+        await user.should_see("13:30-14:00", retries=50)
 
     story(play)
     assert NAME in seen["overall"] and NAME in seen["hours"] and seen["chart"] == [NAME]
     assert not any("目标时间" in h for h in seen["hours"])
-    # the hall reopens at 13:30: its 13 o'clock figures are the tickets of 13:00-14:00
-    assert seen["ticks"] == seen["rows"] and "13:00-14:00" in seen["rows"]
-    assert "13:00" not in seen["rows"]
+    # the hall reopens at 13:30: its 13 o'clock figures are the tickets of 13:30-14:00;
+    # 12:00-13:00, the hour after the morning's closing, keeps its clock span
+    assert seen["ticks"] == seen["rows"] and "13:30-14:00" in seen["rows"]
+    assert "08:30-09:00" in seen["rows"] and "12:00-13:00" in seen["rows"]
+    assert "13:00-14:00" not in seen["rows"] and "13:00" not in seen["rows"]
 
 
 def test_comparison_and_optimiser_say_it_in_the_same_words(tmp_path: Path) -> None:
@@ -99,3 +102,19 @@ def test_the_optimiser_backtest_and_warnings_give_units_and_plain_words() -> Non
     assert "成本（窗口·小时 × 每窗口·小时成本）" in shown and shown["人数（人）"] == "6"
     assert "平均绝对百分比误差（MAPE）" in backtest and "平均绝对误差（MAE）" in backtest
     assert "日客流系数" in warning
+
+
+def test_an_hour_reads_as_the_part_the_hall_is_open() -> None:
+    """A hall open 08:30-12:00 and 13:30-17:15: its hours read 08:30-09:00, 11:00-12:00,
+    13:30-14:00 and 17:00-17:15; the hour after closing, and any hour of a document that
+    does not say its opening (an older one, or two halls that differ), its clock span."""
+    from sim.web.hours import hour_span, opening_of
+
+    opening = ["08:30-12:00", "13:30-17:15"]
+    assert [hour_span(h, opening) for h in (8, 11, 12, 13, 17, 18)] == [
+        "08:30-09:00", "11:00-12:00", "12:00-13:00", "13:30-14:00", "17:00-17:15",
+        "18:00-19:00"]
+    assert hour_span("08") == "08:00-09:00"
+    assert opening_of({"opening": opening}, {"opening": opening}) == opening
+    assert opening_of({"opening": opening}, {"opening": ["09:00-17:00"]}) == []
+    assert opening_of({}) == []
