@@ -84,13 +84,21 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
     with ui.header().classes("items-center justify-between px-4 py-1"):
         tid(ui.label(ctx.t("hallsim: service hall planner")).classes("text-lg font-medium"),
             "app-title")
-        tid(ui.label(ctx.t("Open scenario: {name}").format(name=ctx.scenario)
-                     if ctx.scenario else ctx.t("No scenario open")), "open-scenario")
+        with ui.row().classes("items-center gap-2"):
+            tid(ui.label(ctx.t("Open scenario: {name}").format(name=ctx.scenario)
+                         if ctx.scenario else ctx.t("No scenario open")), "open-scenario")
+            badge = tid(ui.badge(ctx.t("unsaved changes"), color="orange"), "unsaved-badge")
+            badge.set_visibility(False)
+            ctx.extra["unsaved-badge"] = badge
         other = "en" if ctx.lang == "zh" else "zh"
         tid(ui.button("English" if other == "en" else "中文",
                       on_click=lambda: ui.navigate.to(ctx.url(lang=other)))
             .props("flat color=white"), "lang-switch")
-    with ui.tabs(on_change=lambda e: ctx.shown(e.value)).classes("w-full") as tabs:
+    def switched(tab: str) -> None:  # the address follows, so a reload stays on the tab
+        ctx.shown(tab)
+        ui.navigate.history.replace(ctx.url())
+
+    with ui.tabs(on_change=lambda e: switched(e.value)).classes("w-full") as tabs:
         for key, title, _ in TABS:
             tid(ui.tab(key, label=ctx.t(title)), f"tab-{key}")
     tabs.value = ctx.tab

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -44,6 +45,17 @@ class Context:
         params = {"lang": self.lang, "scenario": self.scenario, "tab": self.tab} | changes
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
+    def unsaved(self) -> bool:
+        """Whether the hall editor holds changes not yet saved: jobs read the saved file."""
+        editor = self.extra.get("editor")
+        return editor is not None and editor.unsaved()
+
+    def show_unsaved(self) -> None:
+        """Show or hide the header's "unsaved changes" mark (:meth:`unsaved`)."""
+        badge = self.extra.get("unsaved-badge")
+        if badge is not None:
+            badge.set_visibility(self.unsaved())
+
     def open_scenario(self, name: str, tab: str = "editor") -> None:
         """Make ``name`` the open scenario and show ``tab``."""
         ui.navigate.to(self.url(scenario=name, tab=tab))
@@ -76,6 +88,15 @@ class Message:
         """Show ``text`` (already in the tab's language) as an error."""
         self.label.text = text
         self.label.classes(replace="whitespace-pre-wrap text-negative")
+        self.label.set_visibility(True)
+
+    def warning(self, text: str) -> None:
+        """Show ``text`` (already in the tab's language) as a warning ("注意：…")."""
+        from sim.report.messages import warning_text
+
+        set_language(self.lang)
+        self.label.text = warning_text(text)
+        self.label.classes(replace="whitespace-pre-wrap text-warning")
         self.label.set_visibility(True)
 
     def info(self, text: str) -> None:
@@ -124,6 +145,10 @@ class JobView:
         """Show ``job``'s progress from now on."""
         self.job = job
         self.message.clear()
+        if self.ctx.unsaved():
+            self.message.warning(self.ctx.t(
+                "the hall editor has unsaved changes: this job uses the scenario as last "
+                "saved. Save them in the hall editor to use them."))
         self.bar.set_visibility(True)
         self.cancel.set_visibility(True)
         self._poll()
@@ -204,6 +229,20 @@ def whole(ctx: Context, field: Any, least: int, optional: bool = False) -> int |
         raise ValueError(ctx.t("{field}: type a whole number of at least {least}.").format(
             field=field.props.get("label", ""), least=least))
     return int(value)
+
+
+def on_disk(path: Path, fallback: dict[str, Any]) -> dict[str, Any]:
+    """The scenario file at ``path`` as plain data, as saved now (another tab may have
+    saved it since ``fallback`` was read); ``fallback`` when it cannot be read as one.
+    Each tab that saves the scenario writes its own part into this, so that the hall
+    editor and the floor plan editor do not undo each other's saved changes."""
+    from sim.files.yaml_reader import read_yaml
+
+    try:
+        data = read_yaml(path)
+    except InputError:
+        return fallback
+    return data if isinstance(data, dict) else fallback
 
 
 def scenario_or_hint(ctx: Context) -> str | None:

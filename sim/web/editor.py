@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.web.common import Context, Message, scenario_or_hint, tid
+from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
 
 if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hall is edited,
     # not when the server starts
@@ -185,6 +185,10 @@ class Editor:
         self.bases: dict[int, tuple[Any, Any]] = {}
         self.refresh_schedules: Any = None
 
+    def unsaved(self) -> bool:
+        """Whether the data differs from the file as last saved (or opened)."""
+        return bool(self.data != self.saved)
+
     def tell(self, text: str) -> None:
         """Say what a change did besides the field edited."""
         if self.note is not None:
@@ -235,12 +239,17 @@ class Editor:
     # --- changes ---------------------------------------------------------------------
 
     def change(self, apply: Any) -> None:
-        """Apply a change to the data and validate."""
+        """Apply a change to the data and validate; the header marks unsaved changes."""
         apply(self.data)
         self.check()
+        self.ctx.show_unsaved()
 
     def save(self, as_name: str | None = None) -> str | None:
-        """Write the data as YAML (under ``as_name`` if given); None when invalid."""
+        """Write the data as YAML (under ``as_name`` if given); None when invalid. The
+        floor plan (``layout``, edited on its own tab) is taken as saved now."""
+        layout = on_disk(self.path, self.data).get("layout")
+        if layout is not None:
+            self.data["layout"] = layout
         if not self.check():
             return None
         import yaml
@@ -254,6 +263,7 @@ class Editor:
         text = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True)
         self.ctx.workspace.write_scenario(name, text)
         self.saved = copy.deepcopy(self.data)
+        self.ctx.show_unsaved()
         return name
 
 
@@ -319,12 +329,18 @@ def _groups(ed: Editor, body: Any) -> None:
                         d["windows"][k]["schedule"] = recounted(schedule, was, count)
 
                 ed.change(apply)
-                if isinstance(schedule, dict) and isinstance(count, int) and count >= 1:
+                if not isinstance(count, int) or count < 1:
+                    return
+                group = ed.data["windows"][k]["id"]
+                if isinstance(schedule, dict):
                     ed.tell(t("Group {group}: the periods with all windows on duty now staff "
                               "{count}; the others keep their staff (at most {count})").format(
-                        group=ed.data["windows"][k]["id"], count=count))
-                    if ed.refresh_schedules is not None:
-                        ed.refresh_schedules()
+                        group=group, count=count))
+                else:  # no schedule: every window on duty all day, the grid shows the count
+                    ed.tell(t("Group {group}: all {count} windows on duty all day").format(
+                        group=group, count=count))
+                if ed.refresh_schedules is not None:
+                    ed.refresh_schedules()
 
             ed.field(f"windows.{gid}.count", ui.number(t("Windows"), value=group.get("count"),
                                                        precision=0, on_change=recount)
@@ -515,6 +531,7 @@ def panel(ctx: Context) -> None:
         msg.input_error(exc)
         return
     ed.message = msg
+    ctx.extra["editor"] = ed
     ui.add_css(CELL_CSS)
     if not isinstance(ed.data, dict) or not {"hall", "categories", "windows"} <= set(ed.data):
         ed.check()

@@ -30,7 +30,7 @@ from sim.files.errors import InputError
 from sim.report.floorplan import floorplan_svg
 from sim.scenario.layout import DEFAULT_WALKING_SPEED, automatic_layout, inside, window_positions
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
-from sim.web.common import Context, Message, scenario_or_hint, tid
+from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
 
 #: directions a row of windows can run in, with their English labels
 DIRECTIONS = {"+x": "along the front (+x)", "-x": "against the front (-x)",
@@ -163,7 +163,9 @@ class LayoutEditor:
             self.preview.content = floorplan_svg(self.valid)
 
     def save(self) -> bool:
-        """Write the scenario with its layout into the workspace."""
+        """Write the layout into the workspace's scenario as it is saved now: the hall
+        editor's changes saved since this tab opened are kept, checked with the layout."""
+        self.data = on_disk(self.ctx.workspace.scenario_path(self.name), self.data)
         if not self.check():
             return False
         out = copy.deepcopy(self.data)

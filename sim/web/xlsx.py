@@ -57,6 +57,12 @@ def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]
     return [*summary_blocks(doc), (tr("By hour"), heads, cells)]
 
 
+def _clean(x: float | None) -> float | None:
+    """``x`` to 12 significant digits: a share shown in percent is the document's figure
+    times 100, whose binary noise (``4.7536000000000005``) a spreadsheet would print."""
+    return None if x is None else float(f"{x:.12g}")
+
+
 def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table:
     """A table with every figure as a number: a column of :class:`~sim.report.tables.Figure`
     cells becomes the figure's exact value and, where the figures carry one, its 95 %
@@ -75,7 +81,7 @@ def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table
         unit = any(f.unit for f in figures)
         names = [head] + [tr("{heading}: ± 95% CI half-width").format(heading=head)] * half \
             + [tr("{heading}: unit").format(heading=head)] * unit
-        columns.append((names, [[f.value] + [f.half] * half + [f.unit] * unit
+        columns.append((names, [[_clean(f.value)] + [_clean(f.half)] * half + [f.unit] * unit
                                 for f in figures]))
     out_heads = [h for names, _ in columns for h in names]
     out_rows = [[x for _, col in columns for x in col[r]] for r in range(len(cells))]

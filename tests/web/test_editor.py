@@ -16,6 +16,7 @@ from nicegui.testing.user import User
 from sim.files.errors import InputError
 from sim.scenario.loading import load_scenario
 from sim.web.editor import grid_times, recounted, scaled, validate, value_at, with_serves
+from tests.web.conftest import visible
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
@@ -174,6 +175,65 @@ def test_more_windows_for_a_scheduled_group_staff_its_full_periods(story,
     assert "now staff 4" in shown["note"] and shown["cell"] == 4
     a = load_scenario(path).windows[0]
     assert a.count == 4 and dict(a.schedule or {}) == {"08:30": 2, "09:30": 4, "13:30": 2}
+
+
+async def _cell(user: User, path: str, wanted: Any) -> Any:
+    """The value of the grid cell ``path`` once the grid, redrawn in the background,
+    shows ``wanted`` (or what it shows after 5 s)."""
+    for _ in range(100):
+        value = user.find(f"field-{path}").elements.pop().value
+        if value == wanted:
+            break
+        await asyncio.sleep(0.05)
+    return value
+
+
+def test_more_windows_for_a_group_without_schedule_show_in_its_grid(story,
+                                                                    tmp_path: Path) -> None:
+    """The social windows (B) have no schedule: all 4 on duty all day. The planner types
+    6: the grid shows 6 at every hour (it showed 4 until saved), then takes 08:30 down
+    to 5; the saved hall has 6 windows on duty after 08:30, not the old 4."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("field-windows.B.count").elements.pop().value = 6
+        await user.should_see(marker="editor-note")
+        shown["note"] = user.find("editor-note").elements.pop().text
+        shown["cell"] = await _cell(user, "windows.B.schedule.10:00", 6)
+        user.find("field-windows.B.schedule.08:30").elements.pop().value = 5
+        user.find("editor-save").click()
+
+    shown = _play(path, story, steps)
+    assert "all 6 windows on duty all day" in shown["note"] and shown["cell"] == 6
+    b = load_scenario(path).windows[1]
+    assert b.count == 6 and b.schedule is not None
+    assert b.schedule["08:30"] == 5 and set(b.schedule.values()) == {5, 6}
+
+
+def test_a_run_with_unsaved_edits_says_it_uses_the_saved_hall(story, tmp_path: Path) -> None:
+    """The planner types 6 social windows, does not save, and runs: the header has marked
+    the unsaved changes since the edit, and the run says it uses the hall as saved (4
+    windows). After saving, the mark goes."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        shown["before"] = visible(user, "unsaved-badge")
+        user.find("field-windows.B.count").elements.pop().value = 6
+        await user.should_see(marker="unsaved-badge")
+        user.find("tab-run").click()
+        await user.should_see(marker="run-start", retries=50)
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await user.should_see("本次任务使用上次保存的方案", retries=50)
+        shown["warning"] = user.find("run-error").elements.pop().text
+        user.find("tab-editor").click()
+        user.find("editor-save").click()
+        shown["after"] = visible(user, "unsaved-badge")
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown["before"] is False and shown["after"] is False
+    assert shown["warning"].startswith("注意：大厅编辑中有未保存的修改")
+    assert load_scenario(path).windows[1].count == 6
 
 
 def test_recounting_keeps_part_staffed_periods_within_the_windows() -> None:

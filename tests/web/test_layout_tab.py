@@ -217,3 +217,36 @@ def test_a_chinese_planner_sees_and_saves_the_automatic_spots_under_chinese_name
     assert list(sc.layout.entrances) == ["入口", "入口2"]
     assert list(sc.layout.ticket_machines) == ["取号机"]
     assert list(sc.layout.waiting_areas) == ["等候区"]
+
+
+def test_the_two_editors_keep_each_others_saved_changes(story, tmp_path: Path) -> None:
+    """The planner opens the hall editor, then draws the floor plan and saves it, then
+    gives the hall editor's group a window more and saves that; then moves the entrance
+    and saves the plan again. The file has the window and the entrance: neither tab wrote
+    back the hall as it was when the tab opened."""
+    ws = _workspace(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=editor&scenario=大厅")
+        await user.should_see(marker="editor-save", retries=50)
+        user.find("tab-layout").click()
+        await user.should_see(marker="layout-save", retries=50)
+        user.find("layout-area-0-seats").elements.pop().value = 12
+        user.find("layout-save").click()
+        await user.should_see("Saved.")
+        user.find("tab-editor").click()
+        count = user.find("field-windows.A.count").elements.pop()
+        count.value = int(count.value) + 1
+        user.find("editor-save").click()
+        await user.should_see("Saved 大厅.yaml", retries=50)
+        user.find("tab-layout").click()
+        user.find("layout-entrances-0-x").elements.pop().value = 5
+        user.find("layout-save").click()
+
+    before = load_scenario(ws / "大厅.yaml").windows[0].count
+    story(play)
+    sc = load_scenario(ws / "大厅.yaml")
+    assert sc.windows[0].count == before + 1
+    assert sc.layout is not None
+    assert next(iter(sc.layout.waiting_areas.values())).seats == 12
+    assert next(iter(sc.layout.entrances.values())).at == (5.0, 0.0)
