@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import PurePath
 
 from sim.files.errors import InputError
 from sim.report.i18n import language, tr
@@ -137,10 +138,13 @@ def problem_text(problem: str) -> str:
     return out
 
 
-def error_text(exc: InputError) -> str:
+def error_text(exc: InputError, file_name: bool = False) -> str:
     """The whole message of ``exc`` in the language in use: in English exactly the command
     line's (``hallsim: error: FILE: field 'PATH': PROBLEM``); in Chinese
-    "错误：FILE，字段“PATH”：问题"."""
+    "错误：FILE，字段“PATH”：问题". With ``file_name`` a file is named without its folder
+    (the page names workspace files, not paths on the server)."""
+    if file_name and exc.source:
+        exc = InputError(PurePath(exc.source).name, exc.path, exc.problem)
     if language() == "en":
         return f"hallsim: error: {exc}"
     where = f"{exc.source}，" if exc.source else ""
@@ -153,18 +157,19 @@ _WITH_FIELD = re.compile(r"^(?:(?P<source>.*?): )?(?:field|option) '(?P<path>[^'
                          r"(?P<problem>.*)$", re.DOTALL)
 
 
-def error_text_of(message: str) -> str:
+def error_text_of(message: str, file_name: bool = False) -> str:
     """:func:`error_text` of an :class:`InputError`'s text (as a worker process reports
     it): file, field path and problem taken apart again (a message without a field is
-    read as ``FILE: PROBLEM`` when its problem is a known one, else as the problem)."""
-    if language() == "en":
+    read as ``FILE: PROBLEM`` when its problem is a known one or FILE is a path, else as
+    the problem). ``file_name``: as :func:`error_text`'s."""
+    if language() == "en" and not file_name:
         return f"hallsim: error: {message}"
     m = _WITH_FIELD.match(message)
     if m is not None:
-        return error_text(InputError(m["source"] or "", m["path"], m["problem"]))
+        return error_text(InputError(m["source"] or "", m["path"], m["problem"]), file_name)
     source, sep, rest = message.partition(": ")
-    if sep and _one(rest) != rest:
-        return error_text(InputError(source, "", rest))
+    if sep and (_one(rest) != rest or (file_name and ("/" in source or "\\" in source))):
+        return error_text(InputError(source, "", rest), file_name)
     return error_text(InputError("", "", message))
 
 

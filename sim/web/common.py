@@ -81,8 +81,9 @@ class Message:
         """Show bad input: an :class:`InputError`, or its text as a worker reports it."""
         from sim.report.messages import error_text, error_text_of
 
-        set_language(self.lang)
-        self.error(error_text(exc) if isinstance(exc, InputError) else error_text_of(exc))
+        set_language(self.lang)  # a file by its name in the workspace, not its server path
+        self.error(error_text(exc, file_name=True) if isinstance(exc, InputError)
+                   else error_text_of(exc, file_name=True))
 
     def error(self, text: str) -> None:
         """Show ``text`` (already in the tab's language) as an error."""

@@ -17,7 +17,8 @@ from typing import Any
 
 from nicegui import ui
 
-from sim.report.i18n import tr
+from sim.files.errors import InputError
+from sim.report.i18n import language, tr
 from sim.report.staffing_plan import apart, level_text, shortfall_text
 from sim.web import charts
 from sim.web.common import Context, JobView, scenario_or_hint, table, tid, whole
@@ -132,6 +133,38 @@ def headline(doc: dict[str, Any]) -> list[tuple[str, str]]:
             (tr("window-hours (windows × hours)"), num(doc.get("window_hours")))]
 
 
+#: the window structures the planner chooses between (optimize/structures.py), each
+#: with the words that say what it assumes of the clerks
+STRUCTURES = {
+    "auto": "the cheapest of the structures below",
+    "dedicated": "dedicated: each department's own windows, no cross-authorisation",
+    "chain": "chain: each department also serves the next department's items",
+    "zone": "zone: one comprehensive window type per zone",
+    "full": "full: every window serves every item",
+}
+
+
+def assumption_rows(doc: dict[str, Any], items: int) -> tuple[list[str], list[list[str]]]:
+    """What the plan assumes of its staff: for each window type it opens, the items its
+    clerks serve (all ``items`` of the hall, or their names) and their service-time
+    factor on items outside their home department."""
+    heads = [tr("window type"), tr("serves"), tr("service time")]
+    cells = []
+    for t, w in doc["windows"].items():
+        if not w.get("max"):
+            continue
+        serves = w.get("serves") or []
+        factors = sorted(set((w.get("speed") or {}).values()))
+        cells.append([
+            type_name(t),
+            tr("all {n} items").format(n=items) if len(serves) == items
+            else "、".join(serves) if language() == "zh" else ", ".join(serves),
+            tr("as a specialist") if not factors else tr(
+                "× {factor} on items outside its home department").format(
+                factor=" / ".join(f"{f:g}" for f in factors))])
+    return heads, cells
+
+
 def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Each item's lowest simulated service level: period, mean, bound, target, verdict."""
     heads = [tr("item"), tr("period"), tr("mean"), tr("one-sided 95% bound"), tr("target"),
@@ -150,6 +183,9 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
     heads, cells = zip(*headline(doc))
     table(list(heads), [list(cells)], "optimise-headline", tr("Plan"))
     if doc.get("windows"):
+        h, c = assumption_rows(doc, res.get("items") or len(doc.get("targets") or {}))
+        table(h, c, "optimise-types", tr("What the plan assumes: which items each window "
+                                         "type's clerks serve"))
         tid(ui.echart(plan_chart(doc)).classes("w-full h-72"), "optimise-chart")
         h, c = plan_rows(doc)
         table(h, c, "optimise-plan", tr("Windows open per period (columns: period start)"))
@@ -180,6 +216,19 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
         tid(ui.button(tr("Apply as a new scenario"), on_click=apply), "optimise-apply")
 
 
+def _spec_structure(path: Any) -> tuple[str, bool]:
+    """The structure the scenario's ``optimize:`` section names (``auto`` unless it names
+    one, or names several), and whether it lists its own window types."""
+    from optimize.spec import load_inputs
+
+    try:
+        _, spec = load_inputs(path)
+    except InputError:
+        return "auto", False
+    chosen = spec.structure if isinstance(spec.structure, str) else "auto"
+    return chosen, bool(spec.types)
+
+
 def panel(ctx: Context) -> None:
     """Build the optimise tab."""
     name = scenario_or_hint(ctx)
@@ -193,6 +242,13 @@ def panel(ctx: Context) -> None:
         limit = tid(ui.toggle({"hall": ctx.t("desks: today's windows"),
                                "none": ctx.t("desks: no limit")}, value="hall"),
                     "optimise-desks")
+        spec_structure, own_types = _spec_structure(ctx.workspace.scenario_path(name))
+        structure = tid(ui.select({k: ctx.t(v) for k, v in STRUCTURES.items()},
+                                  value=spec_structure, label=ctx.t("Window structure"))
+                        .classes("w-96"), "optimise-structure")
+        if own_types:
+            structure.disable()
+            structure.props(f'hint="{ctx.t("the scenario lists its own window types")}"')
         go = tid(ui.button(ctx.t("Optimise")), "optimise-start")
     view = JobView(ctx, "optimise", lambda job: show(job.result))
     out = ui.column().classes("w-full")
@@ -215,7 +271,8 @@ def panel(ctx: Context) -> None:
             out_plan=str(ctx.workspace.path("plans", stem, ".json")),
             out_scenario=str(ctx.workspace.path("plans", stem, ".staffed.yaml")),
             out_spec=str(ctx.workspace.path("plans", stem, ".spec.yaml")),
-            replications=r, desks=None if limit.value == "hall" else "none")
+            replications=r, desks=None if limit.value == "hall" else "none",
+            structure=None if own_types else structure.value)
         view.follow(job)
 
     go.on_click(start)

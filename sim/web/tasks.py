@@ -213,13 +213,15 @@ def backtest_log(scenario_path: str, paths: list[str], columns: dict[str, str] |
 
 def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario: str,
                       out_spec: str, replications: int | None = None,
-                      desks: int | str | None = None,
+                      desks: int | str | None = None, structure: str | None = None,
                       progress: Progress = _no_progress) -> dict[str, Any]:
     """``hallsim optimize PATH --spec SPEC [--certify] --json PLAN --scenario-out STAFFED``.
 
-    The spec is the scenario's ``optimize:`` section (or the defaults) with ``desks``
-    when given; it is written to ``out_spec`` so that the command line can repeat the
-    run: ``hallsim optimize PATH --spec OUT_SPEC [--certify -r R]``.
+    The spec is the scenario's ``optimize:`` section (or the defaults) with ``desks`` and
+    the window ``structure`` (``auto``, ``dedicated``, ``chain``, ``zone``, ``full``)
+    when given (a spec that lists its own ``types`` keeps them); it is written to
+    ``out_spec`` so that the command line can repeat the run:
+    ``hallsim optimize PATH --spec OUT_SPEC [--certify -r R]``.
     """
     import yaml
 
@@ -235,6 +237,8 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     scenario, spec = load_inputs(path)
     if desks is not None:
         spec = spec.model_copy(update={"desks": desks})
+    if structure is not None and not spec.types:
+        spec = spec.model_copy(update={"structure": structure})
     write_text_atomic(out_spec, yaml.safe_dump(spec.model_dump(mode="json",
                                                                exclude_defaults=True) or {},
                                                allow_unicode=True, sort_keys=False))
@@ -263,7 +267,8 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     write_text_atomic(out_scenario, f"# Staffed by hallsim optimize from {Path(path).name} "
                                     f"(status {doc['status']}, cost {doc['cost']:.2f}).\n"
                       + dump_scenario(staffed))
-    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
+    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec,
+            "items": len(scenario.categories)}
 
 
 def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | None = None,

@@ -110,3 +110,24 @@ def test_remapping_the_missing_column_clears_the_message(story) -> None:
     story(play)
     assert "缺少必需的列（状态" in str(shown["missing"])
     assert shown["after"] is False
+
+
+def test_a_workers_message_names_the_workspace_file_not_the_servers_path() -> None:
+    """A job's error comes back as the command line's text, path and all; the page names
+    the file as the planner knows it, in either language. The command line keeps the path."""
+    from sim.report.i18n import set_language
+    from sim.report.messages import error_text_of
+
+    text = ("/srv/hallsim/ws/scenarios/玉门.yaml: field 'windows.MKT.count': "
+            "Input should be greater than or equal to 1")
+    try:
+        set_language("zh")
+        assert error_text_of(text, file_name=True) == \
+            "错误：玉门.yaml，字段“windows.MKT.count”：应不小于 1"
+        set_language("en")
+        assert error_text_of(text, file_name=True) == (
+            "hallsim: error: 玉门.yaml: field 'windows.MKT.count': "
+            "Input should be greater than or equal to 1")
+        assert error_text_of(text) == "hallsim: error: " + text
+    finally:
+        set_language("en")

@@ -99,3 +99,37 @@ def test_the_command_lines_plan_table_keeps_the_spec_strings():
     finally:
         set_language("en")
     assert "FULL" in text and "P(W<=20)>=0.8" in text and "综合窗口" not in text
+
+
+def test_the_planner_chooses_who_may_serve_what_and_the_plan_says_it(tmp_path: Path) -> None:
+    """Optimised as it is, a hall may be answered with windows whose clerks serve every
+    item. The planner who cannot cross-authorise chooses dedicated windows: the plan
+    opens only department windows, the spec written for the command line says so, and
+    the page's table says what each type's clerks serve, in Chinese."""
+    from sim.report.i18n import set_language
+    from sim.web.optimise import assumption_rows
+    from sim.web.tasks import optimise_scenario
+
+    def plan(structure: str) -> dict:
+        out = {k: str(tmp_path / f"{structure}.{k}") for k in ("json", "yaml", "spec")}
+        return optimise_scenario(str(ROOT / "scenarios" / "quickstart.yaml"), False,
+                                 out["json"], out["yaml"], out["spec"], desks="none",
+                                 structure=structure)
+
+    dedicated, full = plan("dedicated"), plan("full")
+    assert all(t.startswith("DED-") for t in dedicated["plan"]["windows"])
+    assert list(full["plan"]["windows"]) == ["FULL"]
+    assert "structure: dedicated" in Path(dedicated["spec"]).read_text(encoding="utf-8")
+    assert full["plan"]["window_hours"] <= dedicated["plan"]["window_hours"]  # pooling
+    try:
+        set_language("zh")
+        heads, rows = assumption_rows(full["plan"], full["items"])
+        assert heads == ["窗口类型", "可办事项", "办理时间"]
+        assert rows == [["全事项综合窗口（FULL）", "全部 4 个事项", "与专窗相同"]]
+        doc = {"windows": {"CHAIN-社保局": {"max": 2, "serves": ["社保办理", "医保"],
+                                         "speed": {"医保": 1.25}},
+                           "DED-税务局": {"max": 0, "serves": ["税务"]}}}
+        assert assumption_rows(doc, 4)[1] == [
+            ["社保局链式窗口（CHAIN-社保局）", "社保办理、医保", "办理非本部门事项时 × 1.25"]]
+    finally:
+        set_language("en")
