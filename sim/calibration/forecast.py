@@ -3,9 +3,14 @@
 ``forecast(CALIBRATED, plan)`` writes the calibrated scenario with what the plan
 (:mod:`sim.calibration.plan`) gives replaced, and everything else carried:
 
-- **tickets** per hour replace ``arrivals_per_hour``: a total is carried to the
-  items by the calibrated mix of that hour, and within the hour to its bins by the
-  calibrated shape (an item's own figure keeps only the shape); a plan by weekday
+- **tickets** per hour replace ``arrivals_per_hour``: a hall's tickets are first
+  tickets and journey steps (一件事), each step counted in the hour it is taken
+  (:mod:`sim.calibration.journey_tickets`, as ``by_hour.arrivals_per_day`` counts
+  it). A total scales the hour's first tickets of every item and the journeys
+  starting in the hour by one factor, solved over the planned hours together so
+  that each takes its total (the calibrated mix; within the hour the calibrated
+  shape of the bins); an item's own figure less its journey steps taken in the
+  hour is its first tickets (journeys are scaled by totals only); a plan by weekday
   sets ``day_factors`` from the weekdays' totals and the profile from their mean;
 - **mean service** per hour (as a log shows it) scales the hour's
   ``service_by_time`` factors of the items concerned, so that the hour's
@@ -35,6 +40,7 @@ import pandas as pd
 import yaml
 
 from sim.calibration.inferred_windows import round_across
+from sim.calibration.journey_tickets import journey_rates, rate_at, spread
 from sim.calibration.plan import Plan
 from sim.calibration.staffing_relation import PREFIX as RELATION_PREFIX
 from sim.calibration.staffing_relation import StaffingRelation, parse
@@ -72,6 +78,8 @@ class _Hall:
     data: dict
     starts: np.ndarray  # open bin starts, minutes
     step: int
+    #: journey tickets per item, bin taken and bin started (:func:`spread`)
+    journeys: np.ndarray
 
     @property
     def hours(self) -> np.ndarray:
@@ -80,19 +88,14 @@ class _Hall:
 
     def counts(self) -> np.ndarray:
         """Calibrated expected tickets per item and bin on an average day (items x bins)."""
-        return np.array([[_rate_at(cat.arrivals_per_hour, t) * self.step / 60.0
+        return np.array([[rate_at(cat.arrivals_per_hour, t) * self.step / 60.0
                           for t in self.starts] for cat in self.scenario.categories.values()])
 
-
-def _rate_at(rate: object, minute: float) -> float:
-    if isinstance(rate, (int, float)):
-        return float(rate)
-    steps = sorted((parse_hhmm(k), float(v)) for k, v in dict(rate).items())  # type: ignore[arg-type]
-    value = steps[0][1]
-    for t, v in steps:
-        if t <= minute:
-            value = v
-    return value
+    def journey_tickets(self, factor: np.ndarray | None = None) -> np.ndarray:
+        """Expected journey tickets per item and bin taken on an average day (items x
+        bins), the journeys' rates times ``factor`` per start bin (1 without)."""
+        g = np.ones(len(self.starts)) if factor is None else factor
+        return self.journeys @ g
 
 
 def _grid(scenario: Scenario) -> _Hall:
@@ -100,15 +103,17 @@ def _grid(scenario: Scenario) -> _Hall:
     points = [60]
     for s, e in scenario.hall.periods:
         points += [int(s), int(e)]
-    for cat in scenario.categories.values():
-        for d in (cat.arrivals_per_hour, cat.service_by_time):
-            if isinstance(d, dict):
-                points += [int(parse_hhmm(k)) for k in d]
+    rates = [r for cat in scenario.categories.values()
+             for r in (cat.arrivals_per_hour, cat.service_by_time)]
+    for d in rates + [j.arrivals_per_hour for j in scenario.journeys.values()]:
+        if isinstance(d, dict):
+            points += [int(parse_hhmm(k)) for k in d]
     for g in scenario.windows:
         points += [int(t) for t, _ in g.staffing()]
     step = reduce(math.gcd, [p for p in points if p > 0], 60)
-    starts = [t for s, e in scenario.hall.periods for t in range(int(s), int(e), step)]
-    return _Hall(scenario, scenario.to_dict(), np.array(sorted(starts), dtype=int), step)
+    starts = np.array(sorted(t for s, e in scenario.hall.periods
+                             for t in range(int(s), int(e), step)), dtype=int)
+    return _Hall(scenario, scenario.to_dict(), starts, step, spread(scenario, starts, step))
 
 
 def _turnaround_minutes(text: str) -> float:
@@ -179,25 +184,63 @@ def _weekday_factors(plan: Plan, sc: Scenario) -> list[float] | None:
     return [round(float(totals[w]) / mean, 4) for w in order]
 
 
-def _tickets(plan: Plan, hall: _Hall, counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """New expected tickets per item and bin (items x bins) and the items replaced."""
+def _shape(counts: np.ndarray, idx: list[int], in_hour: np.ndarray) -> np.ndarray:
+    """How an hour's tickets of items ``idx`` fall on the items and the hour's bins (sums
+    to 1): the calibrated counts, or the day's mix evenly when the hour has none."""
+    block = counts[np.ix_(idx, in_hour)]
+    if block.sum() <= 0:
+        mix = counts[idx].sum(axis=1)
+        mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(idx), 1 / len(idx))
+        block = np.outer(mix, np.full(int(in_hour.sum()), 1.0))
+    return block / block.sum()
+
+
+def _hour_factors(hall: _Hall, counts: np.ndarray, totals: dict[int, float]) -> np.ndarray:
+    """The factor per bin that scales the planned hours' first tickets and the journeys
+    starting in them so that each planned hour takes its total, journey steps counted
+    in the hour they are taken (1 in the hours not planned; never below 0)."""
+    hours = sorted(totals)
+    if not hours:
+        return np.ones(len(hall.starts))
+    pick = np.array([hall.hours == h for h in hours], dtype=float)  # hours x bins
+    taken = hall.journeys.sum(axis=0)  # bin taken x bin started
+    own = pick @ counts.sum(axis=0)
+    system = np.diag(own) + pick @ taken @ pick.T
+    rest = 1.0 - pick.sum(axis=0)
+    rhs = np.array([totals[h] for h in hours]) - pick @ taken @ rest
+    factor = np.ones(len(hours))
+    live = system.any(axis=0)
+    if live.any():
+        factor[live] = np.linalg.lstsq(system[:, live], rhs, rcond=None)[0]
+    return pick.T @ np.maximum(factor, 0.0) + rest
+
+
+def _tickets(plan: Plan, hall: _Hall, counts: np.ndarray,
+             mean_factor: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """New expected first tickets per item and bin (items x bins, day factor 1), the
+    journeys' factor per start bin, and the items replaced.
+
+    A plan's tickets count journey steps in the hour they are taken. A total scales the
+    hour's first tickets and the journeys starting in it by one factor (:func:`_hour_factors`);
+    an item's figure less its journey steps taken in the hour is its first tickets."""
     rows = plan.rows
     n_weekdays = max(1, rows["weekday"].nunique())
-    per = rows.groupby(["item", "hour"])["tickets"].sum() / n_weekdays
-    new = counts.copy()
+    per = rows.groupby(["item", "hour"])["tickets"].sum() / n_weekdays / mean_factor
+    totals = {int(h): float(v) for (item, h), v in per.items() if item == ""}
+    factor = _hour_factors(hall, counts, totals)
+    journeys = hall.journey_tickets(factor)
+    new = counts * factor
     names = list(hall.scenario.categories)
-    touched: set[str] = set()
+    touched: set[str] = set(names) if totals else set()
     for (item, h), total in per.items():
         in_hour = hall.hours == h
         idx = list(range(len(names))) if item == "" else [names.index(item)]
-        block = counts[np.ix_(idx, in_hour)]
-        if block.sum() <= 0:  # nothing calibrated in that hour: the day's mix, evenly
-            mix = counts[idx].sum(axis=1)
-            mix = mix / mix.sum() if mix.sum() > 0 else np.full(len(idx), 1 / len(idx))
-            block = np.outer(mix, np.full(int(in_hour.sum()), 1.0))
-        new[np.ix_(idx, in_hour)] = total * block / block.sum()
+        if item == "" and counts[:, in_hour].sum() > 0:
+            continue  # scaled by the hour's factor
+        rest = max(total - float(journeys[np.ix_(idx, in_hour)].sum()), 0.0)
+        new[np.ix_(idx, in_hour)] = rest * _shape(counts, idx, in_hour)
         touched.update(names[i] for i in idx)
-    return new, [n for n in names if n in touched]
+    return new, factor, [n for n in names if n in touched]
 
 
 def _service(plan: Plan, hall: _Hall, counts: np.ndarray, turnaround: float) -> list[str]:
@@ -290,6 +333,17 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
             "groups as the calibrated schedule shares the hour)")
 
 
+def _write_journeys(hall: _Hall, factor: np.ndarray) -> list[str]:
+    """Write the journeys whose rates ``factor`` (per start bin) changes; their names."""
+    if np.allclose(factor[hall.journeys.sum(axis=(0, 1)) > 0], 1.0):
+        return []
+    rates = journey_rates(hall.scenario, hall.starts, factor)
+    for name, rate in rates.items():
+        hall.data["journeys"][name]["arrivals_per_hour"] = {
+            format_hhmm(t): round(r, 4) for t, r in rate.items()}
+    return list(rates)
+
+
 def hours_text(hours: list[int]) -> str:
     """Hours of day as runs: ``09-12h, 14-17h`` (``no hour`` for none)."""
     if not hours:
@@ -306,7 +360,9 @@ def current_plan(calibrated: str | Path) -> pd.DataFrame:
     """The scenario's own hall written as a plan, to edit into next period's.
 
     One row per open hour: ``tickets``, the expected tickets of an average day (the
-    arrival rates times the mean day factor); ``mean_service``, as a log shows it (the
+    arrival rates times the mean day factor), journey steps included in the hour they
+    are taken (:mod:`sim.calibration.journey_tickets`), as the results document's
+    ``by_hour.arrivals_per_day`` counts them; ``mean_service``, as a log shows it (the
     hour's ticket-weighted mean occupancy less the calibrated turnaround); ``windows``,
     the windows on duty over all groups, averaged over the hour's
     :data:`SCHEDULE_MINUTES` steps. Forecasting with it gives back the scenario's own
@@ -317,7 +373,7 @@ def current_plan(calibrated: str | Path) -> pd.DataFrame:
     hall = _grid(load_scenario(calibrated))
     sc = hall.scenario
     turnaround = _turnaround_minutes(calibrated.read_text(encoding="utf-8"))
-    counts = hall.counts()
+    counts = hall.counts() + hall.journey_tickets()
     cats = list(sc.categories.values())
     occupancy = np.array([c.service.mean * c.service_factor_at(hall.starts.astype(float))
                           for c in cats])
@@ -347,26 +403,31 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
     counts = hall.counts()
     factors = _weekday_factors(plan, sc)
     mean_factor = float(np.mean(factors if factors else sc.hall.day_factors))
-    new, items = _tickets(plan, hall, counts)
+    new, factor, items = _tickets(plan, hall, counts, mean_factor)
     out = Forecast("")
     hours = sorted(set(int(h) for h in plan.rows["hour"]))
     for i, cname in enumerate(sc.categories):
         if cname in items:
             hall.data["categories"][cname]["arrivals_per_hour"] = {
-                format_hhmm(t): round(float(c) * 60.0 / hall.step / mean_factor, 4)
+                format_hhmm(t): round(float(c) * 60.0 / hall.step, 4)
                 for t, c in zip(hall.starts, new[i])}
+    journeys = _write_journeys(hall, factor)
     out.hours = hours
     if items:
         out.keys.append("tickets")
         out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {hours_text(hours)} "
-                            "(the plan's tickets; a total carried to items by the calibrated "
+                            "(the plan's tickets, journey steps counted in the hour they are "
+                            "taken; a total carried to items and journeys by the calibrated "
                             "mix and to the hour's bins by the calibrated shape)")
+    if journeys:
+        out.replaced.append(f"journeys.arrivals_per_hour of {', '.join(journeys)} (scaled "
+                            "as the first tickets of the hour they start in)")
     if factors:
         out.keys.append("day_factors")
         hall.data["hall"]["day_factors"] = factors
         out.replaced.append("hall.day_factors (the plan's weekday totals over their mean)")
     turnaround = _turnaround_minutes(text)
-    changed = _service(plan, hall, new, turnaround)
+    changed = _service(plan, hall, new + hall.journey_tickets(factor), turnaround)
     if changed:
         out.keys.append("service")
         out.replaced.append(f"service_by_time of {', '.join(changed)} (the hour's mean "
@@ -382,6 +443,7 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
         "calendar, days and day_level_cv", "targets",
         *([] if factors else ["day_factors"]),
         *([] if staff else ["schedules"]),
+        *([] if journeys else ["journeys"] if sc.journeys else []),
         "every hour and item the plan does not give",
     ]
     hall.data["name"] = name or f"{sc.name} - forecast for {Path(plan.path).name}"

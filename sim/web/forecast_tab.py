@@ -36,7 +36,8 @@ STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen servi
 
 #: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
 REPLACED = {
-    "tickets": "tickets per hour (shared among the items by the calibrated mix)",
+    "tickets": ("tickets per hour, journey steps included (shared among the items and "
+                "journeys by the calibrated mix)"),
     "day_factors": "day factors (the plan's weekday totals)",
     "service": "mean service per hour (families and variability carried)",
     "staff": "windows on duty per hour (shared among the window groups as before)",

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
 
 from sim.calibration.forecast import current_plan, forecast
+from sim.calibration.journey_tickets import rate_at
 from sim.calibration.plan import read_plan
 from sim.calibration.staffing_relation import fit, parse
 from sim.cli.main import main
-from sim.scenario.model import load_scenario
+from sim.scenario.model import load_scenario, scenario_from_dict
 
 CALIBRATED_TEMPLATE = """\
 # Calibrated by `hallsim calibrate` from 大厅.csv.
@@ -236,3 +238,107 @@ def test_a_template_with_a_plan_or_a_plan_without_out_exits_2(tmp_path, capsys):
     assert main(["forecast", hall, "--out", str(tmp_path / "n.yaml")]) == 2
     assert "--plan" in capsys.readouterr().err
     assert not (tmp_path / "p.csv").exists() and not (tmp_path / "n.yaml").exists()
+
+
+JOURNEY_HALL = """\
+name: "一件事大厅"
+hall:
+  open: ["09:00-12:00"]
+  days: 5
+  day_factors: [1.0, 1.0, 1.0, 1.0, 1.0]
+categories:
+  "社保":
+    arrivals_per_hour: 20
+    service: {dist: exponential, mean: 5.0}
+  "公积金":
+    arrivals_per_hour: 10
+    service: {dist: exponential, mean: 10.0}
+journeys:
+  "退休一件事":
+    arrivals_per_hour: {"09:00": 6, "10:00": 0}
+    steps: ["社保", "公积金"]
+windows:
+  - id: 综合
+    count: 8
+    serves: ["社保", "公积金"]
+"""
+
+
+@pytest.fixture
+def journey_hall(tmp_path):
+    path = tmp_path / "journeys.yaml"
+    path.write_text(JOURNEY_HALL, encoding="utf-8")
+    return path
+
+
+def _forecast_scaled(hall, tmp_path, scale: float):
+    """The hall's own plan with every hour's tickets times ``scale``, forecast."""
+    plan = current_plan(hall)
+    plan["tickets"] *= scale
+    plan[["hour", "tickets"]].to_csv(tmp_path / "scaled.csv", index=False)
+    nxt = tmp_path / "next.yaml"
+    result = forecast(hall, read_plan(tmp_path / "scaled.csv"))
+    nxt.write_text(result.text, encoding="utf-8")
+    return nxt, result
+
+
+def test_a_journeys_steps_are_tickets_of_the_hour_they_are_taken_in(journey_hall, tmp_path):
+    """30 first tickets an hour and, from 09:00 to 10:00, 6 journeys of two steps: the
+    journeys starting after 09:55 take their second ticket after 10:00, when their
+    5-minute first step is done (half a ticket in 10:00's hour). Forecast unchanged,
+    the hall comes back."""
+    plan = current_plan(journey_hall)
+    assert list(plan["tickets"]) == pytest.approx([30 + 12 - 0.5, 30.5, 30], abs=0.01)
+    nxt, result = _forecast_scaled(journey_hall, tmp_path, 1.0)
+    again = current_plan(nxt)
+    assert np.allclose(again["tickets"], plan["tickets"], atol=2e-3)
+    assert np.allclose(again["mean_service"], plan["mean_service"], atol=2e-3)
+    rates = load_scenario(nxt).journeys["退休一件事"].arrivals_per_hour
+    assert [rate_at(rates, t) for t in (540, 600, 660)] == pytest.approx([6, 0, 0], abs=1e-3)
+
+
+def test_ten_percent_more_tickets_are_ten_percent_more_first_tickets_and_journeys(
+        journey_hall, tmp_path):
+    """+10 % on every hour scales the items' and the journey's arrival rates alike, and
+    a short run takes 10 % more tickets, hour by hour as the plan says."""
+    from sim.run.replications import simulate
+
+    nxt, result = _forecast_scaled(journey_hall, tmp_path, 1.1)
+    sc = load_scenario(nxt)
+    rates = sc.journeys["退休一件事"].arrivals_per_hour
+    assert [rate_at(rates, t) for t in (540, 600, 660)] == pytest.approx([6.6, 0, 0], abs=2e-3)
+    for name, rate in (("社保", 22.0), ("公积金", 11.0)):
+        assert np.allclose(list(dict(sc.categories[name].arrivals_per_hour).values()), rate,
+                           rtol=1e-3)
+    assert any("journeys" in r and "退休一件事" in r for r in result.replaced)
+    assert "journeys" in result.text.split("\nname:")[0]
+    plan = current_plan(nxt).set_index("hour")["tickets"]
+
+    def arrivals(path):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["hall"]["days"] = 40
+        run = simulate(scenario_from_dict(data), seed=7, replications=4)
+        return np.array([[rep.summary["by_hour"][f"{h:02d}"]["arrivals_per_day"]
+                          for h in (9, 10, 11)] for rep in run.replications]).mean(axis=0)
+
+    before, after = arrivals(tmp_path / "journeys.yaml"), arrivals(nxt)
+    assert after.sum() / before.sum() == pytest.approx(1.1, rel=0.03)
+    assert np.allclose(after, plan.to_numpy(), rtol=0.05)
+
+
+def test_the_yumen_halls_plan_counts_its_journeys_and_scales_them_too(tmp_path):
+    """The Yumen hall (2.8 journeys an hour of three steps each): its plan's tickets are
+    the tickets a run expects, journeys included; +10 % on every hour is +10 % of them."""
+    from pathlib import Path
+
+    from sim.engine.arrivals import expected_tickets
+
+    hall = Path(__file__).resolve().parents[2] / "scenarios" / "yumen" / "before.yaml"
+    sc = load_scenario(hall)
+    plan = current_plan(hall)
+    assert plan["tickets"].sum() == pytest.approx(expected_tickets(sc) / sc.hall.days, rel=1e-3)
+    nxt, _ = _forecast_scaled(hall, tmp_path, 1.1)
+    assert expected_tickets(load_scenario(nxt)) == pytest.approx(1.1 * expected_tickets(sc),
+                                                                 rel=2e-3)
+    again = current_plan(nxt)
+    assert np.allclose(again["tickets"], 1.1 * plan["tickets"], rtol=2e-3)
