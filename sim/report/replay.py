@@ -212,7 +212,8 @@ def replay_data(sc: Scenario, day: pd.DataFrame) -> dict[str, Any]:
                     "i": [item_of[c] for c in day["category"].astype(str).to_numpy()[order]],
                     "o": [OUTCOME_CODES.get(v, 3) for v in outcome]},
         "chart": chart,
-        "labels": {"play": tr("play"), "pause": tr("pause")},
+        "labels": {"play": tr("play"), "pause": tr("pause"), "enlarge": tr("enlarge"),
+                   "shrink": tr("back to page size")},
     }
 
 
@@ -255,13 +256,15 @@ def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-repla
     return (
         f'<div class="hs-replay" id="{html.escape(root_id)}">'
         f'<div class="hs-bar"><button class="hs-play">{html.escape(tr("play"))}</button>'
+        f'<button class="hs-zoom">{html.escape(tr("enlarge"))}</button>'
         f'<label>{html.escape(tr("speed"))} <select class="hs-speed">{speeds}</select></label>'
         f'<span class="hs-clock">00:00:00</span>'
         f'<input class="hs-slider" type="range" min="{data["t0"]}" max="{data["t1"]}" '
         f'step="0.05" value="{data["t0"]}"></div>'
         f'<div class="hs-counters">{counters}</div>'
         f'<svg class="hs-plan" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas.width} '
-        f'{h}" width="{canvas.width}" height="{h}">{plan}<g class="hs-dots"></g></svg>'
+        f'{h}" width="{canvas.width}" height="{h}" style="--hs-plan-w:{canvas.width}px">'
+        f'{plan}<g class="hs-dots"></g></svg>'
         f'<div class="hs-bottom">{_chart_svg(data["chart"])}'
         f'<div class="hs-legend">{legend}</div></div>'
         f'<p class="hs-note">{html.escape(tr(_NOTE))}</p></div>')
