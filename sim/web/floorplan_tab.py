@@ -3,7 +3,8 @@
 The floor plan is :func:`sim.report.floorplan.floorplan_svg` of the open scenario (its
 ``layout``, else the automatic one), windows coloured by a figure of the scenario's
 latest run results in the workspace (``results/NAME-*.json``), as ``hallsim plan-view
---results R.json --colour-by FIGURE`` draws it.
+--results R.json --colour-by FIGURE`` draws it; 放大 shows it large in a dialog
+(:mod:`sim.web.planview`). A long hall's plan and replay take the page's whole width.
 
 The replay is ``hallsim run --records`` then ``hallsim replay`` in a worker
 (:func:`sim.web.tasks.replay_day`): its markup, data, style and script are those of

@@ -10,7 +10,8 @@ rows added and removed) or points (switched either way), and walking (on or off,
 speed). Each change is checked as the command line checks the file
 (:func:`sim.scenario.model.scenario_from_dict`, which runs
 :func:`sim.scenario.layout.check_layout`): the message names the field and the
-problem, and saving waits until it is valid. The plan beside the forms is
+problem, and saving waits until it is valid. The plan above the forms (held at the
+top of the window while they scroll; 放大 shows it large, :mod:`sim.web.planview`) is
 :func:`sim.report.floorplan.floorplan_svg` of the edited scenario, as ``hallsim
 plan-view`` draws it. Saving writes the scenario with its layout; "automatic layout"
 starts again from the automatic one.
