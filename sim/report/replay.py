@@ -52,16 +52,24 @@ REPLAY_CSS = (_ASSETS / "replay.css").read_text(encoding="utf-8")
 NEEDED = ("arrival", "call", "end", "window", "outcome")
 #: outcome codes in the data: served, abandoned, balked, open
 OUTCOME_CODES = {"served": 0, "abandoned": 1, "balked": 2, "open": 3}
-#: item colours (a qualitative palette; cycled past its length)
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-           "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a", "#637939", "#8c6d31",
-           "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363")
+#: item colours: 20 categorical colours, each clearly apart from every other (CIE Lab
+#: distance 20 or more; after Sasha Trubetskoy's "20 distinct colours", its pale ones
+#: deepened so a dot stands out on the pale waiting area); cycled past 20
+PALETTE = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
+           "#9acd32", "#469990", "#9a6324", "#800000", "#808000", "#000075", "#e6b800",
+           "#a9a9a9", "#000000", "#ff8fb1", "#b39ddb", "#00c49a", "#ffb347")
 #: seat pitch of the waiting dots and their radius, pixels
 PITCH, RADIUS = 11.0, 4.0
 #: metres a customer stands in front of the window's counter
 STAND_OFF = 0.9
 #: replay speeds offered (simulated seconds per real second) and the default
 SPEEDS, DEFAULT_SPEED = (60, 300, 600, 1800, 3600), 600
+
+
+def item_colours(items: list[str]) -> list[str]:
+    """The colour of each item's dots, in the order of ``items``: :data:`PALETTE` in
+    turn (distinct for up to 20 items)."""
+    return [PALETTE[k % len(PALETTE)] for k in range(len(items))]
 
 
 def day_of_records(path: str | Path, day: int, replication: int | None = None) -> pd.DataFrame:
@@ -198,13 +206,14 @@ def replay_data(sc: Scenario, day: pd.DataFrame) -> dict[str, Any]:
         "day": int(day.attrs.get("day", 0)), "t0": round(t0, 4), "t1": round(t1, 4),
         "radius": RADIUS, "windows": windows, "areas": areas,
         "itemArea": [area_names.index(where[c]) for c in items],
-        "items": items, "colours": [PALETTE[k % len(PALETTE)] for k in range(len(items))],
+        "items": items, "colours": item_colours(items),
         "tickets": {"a": col(x["a"]), "c": col(x["c"]), "s": col(x["s"]), "e": col(x["e"]),
                     "w": [index.get(v, -1) for v in win[order]],
                     "i": [item_of[c] for c in day["category"].astype(str).to_numpy()[order]],
                     "o": [OUTCOME_CODES.get(v, 3) for v in outcome]},
         "chart": chart,
-        "labels": {"play": tr("play"), "pause": tr("pause")},
+        "labels": {"play": tr("play"), "pause": tr("pause"), "enlarge": tr("enlarge"),
+                   "shrink": tr("back to page size")},
     }
 
 
@@ -247,13 +256,15 @@ def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-repla
     return (
         f'<div class="hs-replay" id="{html.escape(root_id)}">'
         f'<div class="hs-bar"><button class="hs-play">{html.escape(tr("play"))}</button>'
+        f'<button class="hs-zoom">{html.escape(tr("enlarge"))}</button>'
         f'<label>{html.escape(tr("speed"))} <select class="hs-speed">{speeds}</select></label>'
         f'<span class="hs-clock">00:00:00</span>'
         f'<input class="hs-slider" type="range" min="{data["t0"]}" max="{data["t1"]}" '
         f'step="0.05" value="{data["t0"]}"></div>'
         f'<div class="hs-counters">{counters}</div>'
         f'<svg class="hs-plan" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas.width} '
-        f'{h}" width="{canvas.width}" height="{h}">{plan}<g class="hs-dots"></g></svg>'
+        f'{h}" width="{canvas.width}" height="{h}" style="--hs-plan-w:{canvas.width}px">'
+        f'{plan}<g class="hs-dots"></g></svg>'
         f'<div class="hs-bottom">{_chart_svg(data["chart"])}'
         f'<div class="hs-legend">{legend}</div></div>'
         f'<p class="hs-note">{html.escape(tr(_NOTE))}</p></div>')

@@ -83,16 +83,41 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
     }
 
 
+#: widest row of unrotated category names a chart half of a 1024 px page shows without
+#: overlap, pixels; wider rows are turned (see :func:`category_axis_label`)
+FLAT_WIDTH = 360
+#: category names beyond which a 45-degree turn is too tight on such a chart: turned 90
+STEEP_COUNT = 24
+
+
+def text_width(name: str, size: float = 12.0) -> float:
+    """Rough drawn width of ``name`` at ``size`` px: a full-width (CJK) character one
+    em, any other character about 0.6 em."""
+    return sum(size if ord(c) > 0x2E80 else 0.6 * size for c in name)
+
+
+def category_axis_label(names: Sequence[str]) -> dict[str, Any]:
+    """The axis label of a category axis that shows every name without overlap: flat
+    when the names fit side by side, else turned 45 degrees (90 for very many);
+    ``interval`` 0 so ECharts drops none of them."""
+    flat = sum(text_width(n) + 8 for n in names) <= FLAT_WIDTH
+    rotate = 0 if flat else (45 if len(names) <= STEEP_COUNT else 90)
+    return {"interval": 0, "rotate": rotate, "hideOverlap": False, "fontSize": 12}
+
+
 def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[Any]],
               key: str, target: float | None = None) -> dict[str, Any]:
-    """Bars of metric ``key`` per name (one bar series per entry of ``values``)."""
+    """Bars of metric ``key`` per name (one bar series per entry of ``values``); every
+    name is drawn (:func:`category_axis_label`), the grid grows to hold them."""
+    legend = len(values) > 1
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": list(values), "bottom": 0} if len(values) > 1 else {"show": False},
-        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60, "containLabel": True},
-        "xAxis": {"type": "category", "data": list(names), "axisLabel": {"interval": 0,
-                                                                         "rotate": 20}},
+        "legend": {"data": list(values), "bottom": 0} if legend else {"show": False},
+        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 30 if legend else 8,
+                 "containLabel": True},
+        "xAxis": {"type": "category", "data": list(names),
+                  "axisLabel": category_axis_label(names), "axisTick": {"alignWithLabel": True}},
         "yAxis": {"type": "value", "name": metric_heading(key, target), "min": 0},
         "series": [{"name": label, "type": "bar", "data": [_shown(key, v) for v in vals],
                     "color": COLOURS[k % len(COLOURS)]}

@@ -3,7 +3,8 @@
 The floor plan is :func:`sim.report.floorplan.floorplan_svg` of the open scenario (its
 ``layout``, else the automatic one), windows coloured by a figure of the scenario's
 latest run results in the workspace (``results/NAME-*.json``), as ``hallsim plan-view
---results R.json --colour-by FIGURE`` draws it.
+--results R.json --colour-by FIGURE`` draws it; 放大 shows it large in a dialog
+(:mod:`sim.web.planview`). A long hall's plan and replay take the page's whole width.
 
 The replay is ``hallsim run --records`` then ``hallsim replay`` in a worker
 (:func:`sim.web.tasks.replay_day`): its markup, data, style and script are those of
@@ -21,12 +22,14 @@ from typing import Any
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.report.floorplan import COLOUR_BY, floorplan_svg
+from sim.report.floorplan import COLOUR_BY, Canvas, floorplan_svg
 from sim.report.fonts import CSS_FONT_STACK
 from sim.report.i18n import metric_heading
 from sim.report.replay import REPLAY_CSS, REPLAY_JS
+from sim.scenario.layout import layout_of
 from sim.scenario.model import Scenario, load_scenario
 from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
+from sim.web.planview import PlanView
 from sim.web.results import _is_run
 
 #: id of the replay's root element in the page, and the page's name for its instance
@@ -35,6 +38,16 @@ ROOT_ID, INSTANCE = "hs-web-replay", "hallsimWebReplay"
 #: narrowest column for the floor plan and for the replay side by side (the plan is drawn
 #: about 890 px wide: at 560 px its labels are still readable)
 PLAN_MIN_PX = 560
+#: width-to-depth ratio of the drawing from which a hall counts as long (Yumen's 82 x 20 m
+#: hall: 3.7; the quickstart's 30 x 20 m: 1.5)
+WIDE = 2.0
+
+
+def wide(scenario: Scenario) -> bool:
+    """Whether the scenario's hall is long (drawn at least :data:`WIDE` times as wide as
+    deep): its plan and replay then take the page's whole width, one above the other."""
+    canvas = Canvas.of(layout_of(scenario))
+    return canvas.width >= WIDE * canvas.plan_height
 
 
 def latest_results(ctx: Context, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -75,6 +88,7 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
     ctx.t("")  # the figure names and the legend in the tab's language
     choices = {k: metric_heading(f"{section}.{k}") for k, (section, _) in COLOUR_BY.items()}
     ui.label(ctx.t("Floor plan")).classes("text-h6")
+    view = PlanView(ctx, "floorplan-svg", ctx.t("Floor plan"))
     with ui.row().classes("items-center gap-4"):
         colour_by = tid(ui.select(choices, value="utilisation", label=ctx.t("Colour by"))
                         .classes("w-64"), "floorplan-colour-by")
@@ -82,13 +96,12 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
                   else ctx.t("No run results of this scenario yet: run it to colour the "
                              "windows."))
         tid(ui.label(source).classes("text-body2"), "floorplan-source")
-    ui.add_css(".hs-floorplan svg{max-width:100%;height:auto;display:block}")
-    holder = tid(ui.html("", sanitize=False).classes("w-full hs-floorplan"), "floorplan-svg")
+        view.button(ctx)
+    view.place_preview()
 
     def draw() -> None:
         ctx.t("")
-        holder.content = floorplan_svg(scenario, latest[1] if latest else None,
-                                       colour_by.value)
+        view.show(floorplan_svg(scenario, latest[1] if latest else None, colour_by.value))
 
     colour_by.on_value_change(lambda _: draw())
     draw()
@@ -141,9 +154,11 @@ def panel(ctx: Context) -> None:
         message.input_error(exc)
         return
     # side by side where both have room (PLAN_MIN_PX each), else the replay below the
-    # plan: in a 5/12 column of a 1024 px page the plan's labels were drawn at 4-5 px
+    # plan: in a 5/12 column of a 1024 px page the plan's labels were drawn at 4-5 px;
+    # a long hall takes the page's whole width, the replay below it
+    basis = "100%" if wide(scenario) else f"{PLAN_MIN_PX}px"
     with ui.row().classes("w-full items-start gap-6"):
-        with ui.column().style(f"flex: 5 1 {PLAN_MIN_PX}px; min-width: 0"):
+        with ui.column().style(f"flex: 5 1 {basis}; min-width: 0"):
             _floor_plan(ctx, scenario, name)
-        with ui.column().style(f"flex: 7 1 {PLAN_MIN_PX}px; min-width: 0"):
+        with ui.column().style(f"flex: 7 1 {basis}; min-width: 0"):
             _replay(ctx, scenario, name)

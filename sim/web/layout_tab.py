@@ -10,7 +10,8 @@ rows added and removed) or points (switched either way), and walking (on or off,
 speed). Each change is checked as the command line checks the file
 (:func:`sim.scenario.model.scenario_from_dict`, which runs
 :func:`sim.scenario.layout.check_layout`): the message names the field and the
-problem, and saving waits until it is valid. The plan beside the forms is
+problem, and saving waits until it is valid. The plan above the forms (held at the
+top of the window while they scroll; 放大 shows it large, :mod:`sim.web.planview`) is
 :func:`sim.report.floorplan.floorplan_svg` of the edited scenario, as ``hallsim
 plan-view`` draws it. Saving writes the scenario with its layout; "automatic layout"
 starts again from the automatic one.
@@ -31,6 +32,7 @@ from sim.report.floorplan import floorplan_svg
 from sim.scenario.layout import DEFAULT_WALKING_SPEED, automatic_layout, inside, window_positions
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
+from sim.web.planview import PlanView
 
 #: directions a row of windows can run in, with their English labels
 DIRECTIONS = {"+x": "along the front (+x)", "-x": "against the front (-x)",
@@ -123,7 +125,7 @@ class LayoutEditor:
         self.has_guide = scenario.guide is not None
         self.message = Message("layout-error", ctx.lang)
         self.valid: Scenario | None = scenario
-        self.preview: Any = None
+        self.preview: PlanView | None = None
         self.save_button: Any = None
 
     def change(self, apply: Callable[[dict[str, Any]], None]) -> None:
@@ -160,7 +162,7 @@ class LayoutEditor:
         """Redraw the plan of the last valid scenario."""
         if self.preview is not None and self.valid is not None:
             self.ctx.t("")
-            self.preview.content = floorplan_svg(self.valid)
+            self.preview.show(floorplan_svg(self.valid))
 
     def save(self) -> bool:
         """Write the layout into the workspace's scenario as it is saved now: the hall
@@ -343,6 +345,13 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
 
     tid(ui.button(t("Add"), icon="add", on_click=add).props("flat dense"), "layout-area-add")
 
+
+#: the plan's strip: it sticks below the page's header (its height, pixels) and takes at
+#: most this share of the window's height, so the forms below keep room
+STICKY_CSS = (".q-panel-parent,.q-tab-panels,.q-panel{overflow:clip !important}"
+              ".hs-layout-plan{position:sticky;top:var(--hs-header-height,52px);z-index:10;"
+              "background:#fff;padding:4px 0;border-bottom:1px solid #ddd}"
+              ".hs-layout-plan .hs-floorplan svg{max-height:34vh;width:100%;height:auto}")
 
 #: how a group's windows are placed: in rows, or one point per window
 PLACEMENTS = {"rows": "in rows", "points": "one point per window"}
@@ -540,29 +549,32 @@ def panel(ctx: Context) -> None:
               else ctx.t("No layout yet: this is the automatic one, drawn from the zones; "
                          "save it to keep your changes"))
     source_label = tid(ui.label(source).classes("text-body2"), "layout-source")
-    ui.add_css(".hs-floorplan svg{max-width:100%;height:auto;display:block}")
-    with ui.row().classes("w-full items-start gap-6"):
-        forms = ui.column().style("flex: 6 1 600px; min-width: 0")
-        with ui.column().style("flex: 5 1 480px; min-width: 0"):
-            ed.preview = tid(ui.html("", sanitize=False).classes("w-full hs-floorplan"),
-                             "layout-svg")
-            with ui.row().classes("items-center gap-4"):
-                def save() -> None:
-                    if ed.save():
-                        ed.message.info(ctx.t("Saved."))
-                        source_label.text = ctx.t("The scenario's own layout")
+    ui.add_css(STICKY_CSS)
+    # the plan above the forms, full width, held at the top of the window while the
+    # forms scroll under it: beside them it dropped below the whole form at 1024 px
+    with ui.column().classes("w-full hs-layout-plan"):
+        ed.preview = PlanView(ctx, "layout-svg", ctx.t("Floor plan"))
+        ed.preview.place_preview()
+        with ui.row().classes("items-center gap-4"):
+            ed.preview.button(ctx)
 
-                ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=save),
-                                     "layout-save")
+            def save() -> None:
+                if ed.save():
+                    ed.message.info(ctx.t("Saved."))
+                    source_label.text = ctx.t("The scenario's own layout")
 
-                def restart() -> None:
-                    base = with_layout(ed.data, None, f"{name}.yaml")
-                    ed.layout = automatic(base, ctx.t)
-                    body()
-                    ed.check()
+            ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=save),
+                                 "layout-save")
 
-                tid(ui.button(ctx.t("Start again from the automatic layout"),
-                              on_click=restart).props("outline"), "layout-automatic")
+            def restart() -> None:
+                base = with_layout(ed.data, None, f"{name}.yaml")
+                ed.layout = automatic(base, ctx.t)
+                body()
+                ed.check()
+
+            tid(ui.button(ctx.t("Start again from the automatic layout"),
+                          on_click=restart).props("outline"), "layout-automatic")
+    forms = ui.column().classes("w-full")
 
     def body() -> None:
         forms.clear()

@@ -107,6 +107,9 @@ def test_from_a_ticket_log_to_an_exported_staffing_plan(tmp_path: Path) -> None:
         b.by("tab-layout").click()
         b.by("layout-svg").locator("svg").wait_for()
         b.by("layout-walking").click()
+        # the walking box is at the foot of the form: the plan is still in sight above it
+        plan = b.by("layout-svg").bounding_box()
+        assert plan is not None and 0 <= plan["y"] < 200, plan
         b.by("layout-save").click()
         page.get_by_text("已保存。").wait_for()
         page.evaluate("window.scrollTo(0, 0)")

@@ -4,6 +4,7 @@ not overlap (they did with the plot 40 px down)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -43,3 +44,54 @@ def test_the_title_and_the_y_axis_name_are_on_separate_lines() -> None:
         # 15 px above the plot): the plot must start below both
         assert option["grid"]["top"] >= 5 + 14 + 5 + 12 + 15 + 4, option["title"]["text"]
         assert option["yAxis"]["name"]
+
+
+YUMEN_ITEMS = ["企业开办", "变更登记", "食品经营许可", "税务", "社保", "医保", "户籍",
+               "不动产登记", "公积金", "项目备案", "规划许可", "施工许可", "文旅许可",
+               "卫生许可", "农业审批", "水务审批", "民政"]
+#: the plot of a chart half of a 1024 px page is about this wide, pixels
+HALF_PAGE_PLOT = 400
+#: a 12 px label needs this much room across its run not to touch its neighbour
+LINE = 14
+
+
+def _doc_of(items: list[str]) -> dict[str, Any]:
+    return {"by_category": {n: {"wait_mean": 1.0 + k % 3, "abandon_share": 0.01}
+                            for k, n in enumerate(items)}}
+
+
+def _clear_of_each_other(names: list[str], label: dict[str, Any]) -> bool:
+    """Whether ``names`` drawn with ``label`` on a half-page plot stay apart."""
+    slot = HALF_PAGE_PLOT / len(names)
+    if label["rotate"] == 0:
+        return all(charts.text_width(n) < slot for n in names)
+    return slot * math.sin(math.radians(label["rotate"])) >= LINE
+
+
+def test_seventeen_yumen_items_are_all_named_and_none_overlaps() -> None:
+    # the reviewer's run: 17 Chinese item names under one chart half of a 1024 px page
+    for doc in ({"玉门": _doc_of(YUMEN_ITEMS)},
+                {"改革前": _doc_of(YUMEN_ITEMS), "改革后": _doc_of(YUMEN_ITEMS)}):
+        for key in ("wait_mean", "abandon_share"):
+            option = charts.category_chart(doc, key)
+            axis = option["xAxis"]
+            assert axis["data"] == YUMEN_ITEMS
+            assert axis["axisLabel"]["interval"] == 0  # ECharts thins labels otherwise
+            assert axis["axisLabel"]["rotate"] in (45, 90)
+            assert _clear_of_each_other(YUMEN_ITEMS, axis["axisLabel"])
+            assert option["grid"]["containLabel"] is True  # room below for turned names
+
+
+def test_a_few_short_names_stay_flat() -> None:
+    option = charts.category_chart({"示例大厅": _doc_of(["税务", "社保", "医保"])}, "wait_mean")
+    assert option["xAxis"]["axisLabel"]["rotate"] == 0
+    assert option["xAxis"]["axisLabel"]["interval"] == 0
+
+
+def test_fifteen_window_groups_are_all_named() -> None:
+    groups = ["MKT", "TAX", "SI", "MED", "PSB", "RE", "HPF", "DRC", "NRS", "HUC", "CUL",
+              "HEA", "AGR", "WAT", "CIV"]
+    doc = {"by_window": {g: {"utilisation": 0.5} for g in groups}}
+    axis = charts.window_chart({"玉门": doc})["xAxis"]
+    assert axis["data"] == groups and axis["axisLabel"]["interval"] == 0
+    assert _clear_of_each_other(groups, axis["axisLabel"])

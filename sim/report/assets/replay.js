@@ -1,6 +1,6 @@
 /* hallsim replay of a simulated day (sim/report/replay.py; docs/layout.md).
  * hallsimReplay(root, data) draws tickets as dots on the floor plan inside `root` and
- * returns {seek, play, pause, state}. seek(t) is pure: the view at minute t of the day
+ * returns {seek, play, pause, enlarge, state}. seek(t) is pure: the view at minute t of the day
  * depends on t and the data only; play() advances t with requestAnimationFrame and calls
  * seek. A ticket (arrival a, call c, start s, end e) waits in its item's waiting area on
  * [a, c) (an abandoned one on [a, e), an open one from a on), walks to its window on
@@ -140,7 +140,18 @@ function hallsimReplay(root, data) {
     playBtn.textContent = data.labels.play;
   }
   playBtn.addEventListener("click", () => (state.playing ? pause() : play()));
+  /* enlarge: the replay over the whole window, the plan at least at its drawn size
+   * (labels 10-13 px), scrolled when wider; the button or Escape brings it back */
+  const zoomBtn = q(".hs-zoom");
+  function enlarge(on) {
+    root.classList.toggle("hs-big", on);
+    zoomBtn.textContent = on ? data.labels.shrink : data.labels.enlarge;
+  }
+  if (zoomBtn) {
+    zoomBtn.addEventListener("click", () => enlarge(!root.classList.contains("hs-big")));
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") enlarge(false); });
+  }
   slider.addEventListener("input", () => seek(Number(slider.value)));
   seek(data.t0);
-  return { seek, play, pause, state };
+  return { seek, play, pause, enlarge, state };
 }
