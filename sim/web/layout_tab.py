@@ -188,7 +188,7 @@ def _number(ed: LayoutEditor, label: str, value: Any, test_id: str,
             return
         ed.change(lambda lay: setter(lay, float(e.value)))
 
-    return tid(ui.number(label, value=value, min=minimum, on_change=changed)
+    return tid(ui.number(ed.ctx.t(label), value=value, min=minimum, on_change=changed)
                .props("dense").classes(width), test_id)
 
 

@@ -103,8 +103,11 @@ def test_the_editor_speaks_chinese(story, tmp_path: Path) -> None:
         await user.should_see("等候区")
         await user.should_see("窗口位置")
         await user.should_see("保存平面布局")
+        shown["x"] = user.find("layout-entrances-0-x").elements.pop().props["label"]
 
+    shown: dict[str, str] = {}
     story(play)
+    assert shown["x"] == "x（米）"  # as 宽（米） beside it
 
 
 def test_a_group_set_in_two_rows_counts_each_row_and_saves(story, tmp_path: Path) -> None:
