@@ -181,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """``hallsim compare``."""
     from sim.files.atomic import write_json_atomic
-    from sim.report.tables import comparison_table, summary_table, wait_target
+    from sim.report.tables import comparison_table, one_sided_table, summary_table, wait_target
     from sim.run.compare import compare_runs
 
     if len(args.scenarios) < 2:
@@ -211,6 +211,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for label in labels[1:]:
             target = wait_target(docs[labels[0]], docs[label])
             print(comparison_table(labels[0], label, diffs[label], target) + "\n")
+            alone = one_sided_table(labels[0], docs[labels[0]], label, docs[label])
+            print(alone + "\n" if alone else "", end="")
     return EXIT_OK
 
 

@@ -215,9 +215,16 @@ def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[
             k in ("balked", "balk_share", "open") and not any(c.get(k) for c in items.values()))]
         if items:
             blocks.append((title, [first] + [column(k, t) for k in keys], [
-                [name] + [figure_cell(k, c.get(k), (c.get("ci95") or {}).get(k), digits)
-                          for k in keys] for name, c in items.items()]))
+                [name] + figure_cells(c, keys, digits) for name, c in items.items()]))
     return blocks
+
+
+def figure_cells(block: Mapping[str, Any], keys: Sequence[str], digits: int = 1
+                 ) -> list[Figure]:
+    """The figures ``keys`` of one item or window group of a results document (its
+    ``ci95`` the half-widths), as :func:`figure_cell` shows them."""
+    ci = block.get("ci95") or {}
+    return [figure_cell(k, block.get(k), ci.get(k), digits) for k in keys]
 
 
 def summary_table(doc: dict[str, Any]) -> str:
@@ -231,6 +238,40 @@ def summary_table(doc: dict[str, Any]) -> str:
 
 
 # --- hallsim compare --------------------------------------------------------------------
+
+#: figures shown of an item that only one of two compared scenarios has
+ONE_SIDED_KEYS = ("arrivals", "wait_mean", "abandon_share")
+
+
+def one_sided_block(baseline: str, base_doc: Mapping[str, Any], name: str,
+                    doc: Mapping[str, Any]) -> tuple[str, list[str], list[list[str]]] | None:
+    """The items (categories) only one of the baseline's and the candidate's results
+    documents has, as ``(title, headings, rows)``: item, the scenario that has it, and its
+    arrivals, mean wait and abandonment with 95% CIs. No difference is taken: without the
+    item in the other scenario there is nothing to pair it with. None when every item is
+    shared."""
+    base_cats, cats = base_doc.get("by_category") or {}, doc.get("by_category") or {}
+    found = [(c, baseline, base_cats[c]) for c in base_cats if c not in cats]
+    found += [(c, name, cats[c]) for c in cats if c not in base_cats]
+    if not found:
+        return None
+    t = wait_target(base_doc, doc)
+    digits = count_digits([b.get("arrivals") for _, _, b in found])
+    title = tr("{candidate} vs {baseline}, items in one scenario only (not paired: no "
+               "difference is taken; mean per replication of {days} day(s) ± 95% CI)").format(
+        candidate=name, baseline=baseline, days=doc.get("days", 1))
+    heads = [tr("category"), tr("Scenario")] + [column(k, t) for k in ONE_SIDED_KEYS]
+    return title, heads, [[c, label, *figure_cells(b, ONE_SIDED_KEYS, digits)]
+                          for c, label, b in found]
+
+
+def one_sided_table(baseline: str, base_doc: Mapping[str, Any], name: str,
+                    doc: Mapping[str, Any]) -> str:
+    """:func:`one_sided_block` as ``hallsim compare`` prints it ("" when every item is
+    shared)."""
+    block = one_sided_block(baseline, base_doc, name, doc)
+    return text_table(block[1], block[2], title=block[0]) if block else ""
+
 
 
 def comparison_table(baseline: str, name: str, diff: dict[str, Any],

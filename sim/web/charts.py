@@ -126,8 +126,11 @@ def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[An
 
 
 def category_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, Any]:
-    """Metric ``key`` per item (category) for one or more documents."""
-    names = list(next(iter(docs.values())).get("by_category") or {})
+    """Metric ``key`` per item (category) for one or more documents: every item any of
+    them has (no bar where a document lacks it)."""
+    names: list[str] = []
+    for d in docs.values():
+        names += [c for c in d.get("by_category") or {} if c not in names]
     values = {label: [(d.get("by_category") or {}).get(n, {}).get(key) for n in names]
               for label, d in docs.items()}
     target = wait_target(*docs.values())

@@ -14,11 +14,12 @@ from nicegui import ui
 
 from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, table, tid, whole
-from sim.web.differences import difference_blocks
+from sim.web.differences import difference_blocks, one_sided_blocks
 
 
 def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
-    """Charts by hour side by side, then the difference tables."""
+    """Charts by hour side by side, then the difference tables: overall, the items only
+    one scenario has (their figures, unpaired), each shared item."""
     ctx.t("")
     docs = doc["scenarios"]
     with ui.row().classes("w-full no-wrap gap-4"):
@@ -31,6 +32,9 @@ def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
         tid(ui.echart(charts.window_chart(docs)).classes("w-1/2 h-72"), "compare-chart-window")
     for k, (title, heads, cells) in enumerate(difference_blocks(doc)):
         table(heads, cells, "compare-table" if k == 0 else f"compare-table-{k}", title)
+        if k == 0:  # next to the overall differences, which count these items' tickets
+            for j, (alone, a_heads, a_cells) in enumerate(one_sided_blocks(doc)):
+                table(a_heads, a_cells, f"compare-one-sided-{j}", alone)
 
 
 def comparison_view(ctx: Context, name: str) -> JobView:

@@ -1,12 +1,14 @@
 """The difference tables of a comparison (``hallsim compare --json``), as the page and the
-XLSX show them: the command line's rows (:func:`sim.report.tables.difference_row`)."""
+XLSX show them: the command line's rows (:func:`sim.report.tables.difference_row`), and
+the command line's table of the items only one scenario has
+(:func:`sim.report.tables.one_sided_block`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sim.report.i18n import tr
-from sim.report.tables import difference_row, wait_target
+from sim.report.tables import difference_row, one_sided_block, wait_target
 
 
 def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -28,3 +30,11 @@ def difference_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[li
                     candidate=name, baseline=base, block=title, how=how), heads,
                             [difference_row(k, d, base, name, target) for k, d in block.items()]))
     return out
+
+
+def one_sided_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
+    """``(title, headings, rows)`` of the items only the baseline or only a candidate
+    has, for each candidate that has any: their figures, which cannot be paired."""
+    base, docs = doc["baseline"], doc["scenarios"]
+    found = [one_sided_block(base, docs[base], name, docs[name]) for name in doc["differences"]]
+    return [b for b in found if b]

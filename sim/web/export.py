@@ -1,7 +1,8 @@
-"""The export tab: the open scenario's YAML, and for a saved result its HTML report
-(``hallsim report``, in the page's language, as a ZIP and to view) and its tables as
-XLSX and CSV (Chinese headings under the Chinese page; figures and their intervals as
-numbers, :mod:`sim.web.xlsx`)."""
+"""The export tab: the open scenario's YAML, and for a saved result (a run, comparison
+or backtest, listed by scenario, kind and time) its HTML report (``hallsim report``, in
+the page's language, as a ZIP and to view) and its tables as XLSX and CSV (Chinese
+headings under the Chinese page; figures and their intervals as numbers,
+:mod:`sim.web.xlsx`); for an optimiser's staffing plan, its tables."""
 
 from __future__ import annotations
 
@@ -9,12 +10,37 @@ from typing import Any
 
 from nicegui import ui
 
+from sim.report.i18n import set_language, tr, tr_in
 from sim.web.common import Context, JobView, tid
+from sim.web.workspace import Saved
 
 
 def report_url(name: str) -> str:
     """Address of a report in the workspace's ``reports/`` (served by the app)."""
     return f"/files/reports/{name}/index.html"
+
+
+def result_label(ctx: Context, item: Saved) -> str:
+    """A saved result as the export tab lists it: scenario, kind (run, comparison,
+    backtest, optimisation) and time, then its id (which tells two apart)."""
+    set_language(ctx.lang)
+    return tr("{scenario} · {kind} · {time} ({id})").format(
+        scenario=item.scenario, kind=tr_in("result", item.kind), time=item.when,
+        id=item.name)
+
+
+def downloads(ctx: Context, res: dict[str, Any], name: str) -> None:
+    """The buttons of a finished export: the tables, and the HTML report where there is
+    one (an optimiser's plan has tables only)."""
+    tid(ui.button(ctx.t("Download the tables (XLSX)"),
+                  on_click=lambda: ui.download.file(res["xlsx"])), "export-xlsx")
+    tid(ui.button(ctx.t("Download the tables (CSV)"),
+                  on_click=lambda: ui.download.file(res["csv"])), "export-csv")
+    if res.get("zip"):
+        tid(ui.button(ctx.t("Download the HTML report (ZIP)"),
+                      on_click=lambda: ui.download.file(res["zip"])), "export-zip")
+        tid(ui.link(ctx.t("Open the HTML report"), report_url(name), new_tab=True),
+            "export-report-link")
 
 
 def panel(ctx: Context) -> None:
@@ -28,38 +54,30 @@ def panel(ctx: Context) -> None:
 
     @ui.refreshable
     def results() -> None:
-        names = [e.name for e in ctx.workspace.entries("results", ".json")
-                 if not e.name.startswith("decompose-")]
-        if not names:
+        found = {s.key: s for s in ctx.workspace.saved_results()}
+        if not found:
             ui.label(ctx.t("No results yet: run a scenario first."))
             return
-        own = [n for n in names if ctx.scenario and n.startswith(ctx.scenario + "-")]
-        pick = tid(ui.select(names, value=(own or names)[0], label=ctx.t("Results document"))
-                   .classes("w-[480px]"), "export-select")
+        own = [k for k, s in found.items() if s.scenario == ctx.scenario]
+        pick = tid(ui.select({k: result_label(ctx, s) for k, s in found.items()},
+                             value=(own or list(found))[0], label=ctx.t("Results document"))
+                   .classes("w-[560px]"), "export-select")
         links = ui.row().classes("items-center gap-4")
         chosen: dict[str, str] = {}
 
         def done(job: Any) -> None:
             links.clear()
-            res, name = job.result, chosen["name"]
             with links:
-                tid(ui.button(ctx.t("Download the tables (XLSX)"),
-                              on_click=lambda: ui.download.file(res["xlsx"])), "export-xlsx")
-                tid(ui.button(ctx.t("Download the tables (CSV)"),
-                              on_click=lambda: ui.download.file(res["csv"])), "export-csv")
-                tid(ui.button(ctx.t("Download the HTML report (ZIP)"),
-                              on_click=lambda: ui.download.file(res["zip"])), "export-zip")
-                tid(ui.link(ctx.t("Open the HTML report"), report_url(name),
-                            new_tab=True), "export-report-link")
+                downloads(ctx, job.result, chosen["name"])
 
         def start() -> None:
             if not pick.value:
                 return
-            result = ctx.workspace.path("results", pick.value, ".json")
-            name = f"{pick.value}-{ctx.lang}"
+            item = found[pick.value]
+            name = f"{item.name}-{ctx.lang}"
             chosen["name"] = name
-            job = ctx.jobs.submit("export", f"{ctx.t('Export')} {pick.value}", "export",
-                                  result=str(result), lang=ctx.lang,
+            job = ctx.jobs.submit("export", f"{ctx.t('Export')} {item.name}", "export",
+                                  result=str(item.path), lang=ctx.lang,
                                   out_dir=str(ctx.workspace.path("reports", name)),
                                   xlsx=str(ctx.workspace.path("reports", name, ".xlsx")))
             view.follow(job)

@@ -141,9 +141,8 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
     """The log's first rows, its mapping, and the calibration that follows; a remapping
     checks the mapping again (``msg`` says what is still missing, or clears)."""
     ui.label(ctx.t("Log {name}: first rows").format(name=path.name)).classes("text-h6")
-    if preview["columns"]:
-        table(preview["columns"], preview["rows"], "import-preview")
-
+    table(preview["columns"], preview["rows"], "import-preview")
+    if preview["format"] == "hall":
         def recheck() -> None:
             problem = mapping_problem(path, preview["columns"], state["mapping"])
             if problem:

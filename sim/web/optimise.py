@@ -11,84 +11,18 @@ and one-sided 95 % bound against the target, and the cells that fall short.
 
 from __future__ import annotations
 
-import re
 import shutil
 from typing import Any
 
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.report.i18n import language, tr
-from sim.report.staffing_plan import apart, level_text, shortfall_text
+from sim.report.i18n import tr
 from sim.web import charts
 from sim.web.common import Context, JobView, scenario_or_hint, table, tid, whole
+from sim.web.plan_tables import headline, level_rows, plan_blocks, plan_rows, type_name
 
-#: window types ``hallsim optimize`` generates (optimize/structures.py: ``FULL``,
-#: ``DED-<department>``, ``CHAIN-<department>``, ``ZONE-<zone>``), each with the
-#: catalogue's message id: English reads the id itself, Chinese names the structure
-#: and keeps the id (the staffed scenario's window group)
-_TYPES = ((re.compile(r"FULL(?P<k>-\d+)?"), "FULL{k}"),
-          (re.compile(r"DED-(?P<name>.+)"), "DED-{name}"),
-          (re.compile(r"CHAIN-(?P<name>.+)"), "CHAIN-{name}"),
-          (re.compile(r"ZONE-(?P<name>.+)"), "ZONE-{name}"))
-#: a service-level target as the plan writes it (sim/stats/sizing.py ``Target.describe``)
-_SHARE = re.compile(r"P\(W<=(?P<minutes>[^)]+)\)>=(?P<share>\S+)")
-_MEAN = re.compile(r"E\[W\]<=(?P<minutes>\S+)")
-
-
-def _share_target(cell: dict[str, Any]) -> re.Match[str] | None:
-    """The match of a cell's target when it is a share called within a wait."""
-    return _SHARE.fullmatch(str(cell.get("target", "")))
-
-
-def _reword(text: str, forms: Any) -> str:
-    for pattern, template in forms:
-        m = pattern.fullmatch(text)
-        if m:
-            return tr(template).format(**{k: v or "" for k, v in m.groupdict().items()})
-    return text
-
-
-def type_name(tid: str) -> str:
-    """A window type of the plan in the language in use ("FULL" reads "综合窗口（FULL）");
-    a type the spec names itself is shown as it is."""
-    return _reword(tid, _TYPES)
-
-
-def target_text(target: str) -> str:
-    """A service-level target in the words of the run and compare tabs: a share called
-    within a wait ("P(W<=20)>=0.8") is the registry's measure, the share *not* called
-    within the minutes, in percent ("未在 20 分钟内叫号 ≤ 20%"); a mean-wait target reads
-    "平均等待 ≤ 10 分钟"."""
-    from sim.report.i18n import metric_name
-
-    m = _SHARE.fullmatch(str(target))
-    if m:
-        return tr("{measure} ≤ {percent}%").format(
-            measure=metric_name("p_wait_over_target", float(m["minutes"])),
-            percent=f"{100 * (1 - float(m['share'])):g}")
-    return _reword(str(target), ((_MEAN, "E[W]<={minutes}"),))
-
-
-def level_value(x: float, cell: dict[str, Any]) -> str:
-    """A simulated level or bound of ``cell`` as :func:`target_text` words the target:
-    for a share target the share not called within the wait in percent (the command
-    line's fraction 0.853 reads 14.7), as many decimals as keep it apart from the
-    target; a mean wait as the command line prints it."""
-    if _share_target(cell) is None:
-        return level_text(x, cell)
-    target = cell.get("target_value")
-    return apart(100 * (1 - x), None if target is None else 100 * (1 - target), 1, 6)
-
-
-def shortfall_value(cell: dict[str, Any]) -> str:
-    """What a cell misses its target by: percentage points for a share target, else as
-    the command line prints it."""
-    value = cell.get("shortfall")
-    if value is None or _share_target(cell) is None:
-        return shortfall_text(cell)
-    return tr("{points} pp").format(points=f"{100 * value:.2g}")
-
+__all__ = ["headline", "level_rows", "panel", "plan_chart", "plan_rows", "show_plan"]
 
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
     """Windows open per period, stacked by window type."""
@@ -108,31 +42,6 @@ def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def plan_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """The plan table: one row per window type, one column per period, and the maximum."""
-    periods = doc["periods"]
-    heads = [tr("window type")] + periods + [tr("max")]
-    cells = [[type_name(t)] + [str(w["per_period"].get(p, 0)) for p in periods]
-             + [str(w["max"])]
-             for t, w in doc["windows"].items()]
-    return heads, cells
-
-
-def headline(doc: dict[str, Any]) -> list[tuple[str, str]]:
-    """Status, cost, bound, gap, headcount and window-hours of a plan, each heading with
-    its unit (cost in the spec's cost per window-hour, 1 unless the spec sets it)."""
-    def num(x: Any, fmt: str = "{:.2f}") -> str:
-        return "-" if x is None else fmt.format(x)
-
-    gap = doc.get("gap")
-    return [(tr("status"), tr(doc["status"])),
-            (tr("cost (window-hours × cost per window-hour)"), num(doc["cost"])),
-            (tr("lower bound of the cost"), num(doc.get("bound"))),
-            (tr("gap to the bound (%)"), num(None if gap is None else 100 * gap)),
-            (tr("headcount (people)"), num(doc.get("headcount"), "{}")),
-            (tr("window-hours (windows × hours)"), num(doc.get("window_hours")))]
-
-
 #: the window structures the planner chooses between (optimize/structures.py), each
 #: with the words that say what it assumes of the clerks
 STRUCTURES = {
@@ -144,62 +53,14 @@ STRUCTURES = {
 }
 
 
-def assumption_rows(doc: dict[str, Any], items: int) -> tuple[list[str], list[list[str]]]:
-    """What the plan assumes of its staff: for each window type it opens, the items its
-    clerks serve (all ``items`` of the hall, or their names) and their service-time
-    factor on items outside their home department."""
-    heads = [tr("window type"), tr("serves"), tr("service time")]
-    cells = []
-    for t, w in doc["windows"].items():
-        if not w.get("max"):
-            continue
-        serves = w.get("serves") or []
-        factors = sorted(set((w.get("speed") or {}).values()))
-        cells.append([
-            type_name(t),
-            tr("all {n} items").format(n=items) if len(serves) == items
-            else "、".join(serves) if language() == "zh" else ", ".join(serves),
-            tr("as a specialist") if not factors else tr(
-                "× {factor} on items outside its home department").format(
-                factor=" / ".join(f"{f:g}" for f in factors))])
-    return heads, cells
-
-
-def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Each item's lowest simulated service level: period, mean, bound, target, verdict."""
-    heads = [tr("item"), tr("period"), tr("mean"), tr("one-sided 95% bound"), tr("target"),
-             tr("replications"), tr("verdict")]
-    cells = [[item, c["period"], level_value(c["value"], c), level_value(c["bound"], c),
-              target_text(c["target"]), str(c["replications"]),
-              tr("met") if c["met"] else tr("short")]
-             for item, c in (doc.get("service_level") or {}).items()]
-    return heads, cells
-
-
 def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
     """The plan, its certification, and the button that applies it."""
     ctx.t("")
     doc = res["plan"]
-    heads, cells = zip(*headline(doc))
-    table(list(heads), [list(cells)], "optimise-headline", tr("Plan"))
-    if doc.get("windows"):
-        h, c = assumption_rows(doc, res.get("items") or len(doc.get("targets") or {}))
-        table(h, c, "optimise-types", tr("What the plan assumes: which items each window "
-                                         "type's clerks serve"))
-        tid(ui.echart(plan_chart(doc)).classes("w-full h-72"), "optimise-chart")
-        h, c = plan_rows(doc)
-        table(h, c, "optimise-plan", tr("Windows open per period (columns: period start)"))
-    if doc.get("service_level"):
-        h, c = level_rows(doc)
-        table(h, c, "optimise-levels", tr("Simulated service level (worst cell per item)"))
-    short = doc.get("short_cells") or []
-    if short:
-        # judged on the bound, as certification is: the bound, the target and by how much
-        table([tr("item"), tr("period"), tr("one-sided 95% bound"), tr("target"),
-               tr("shortfall")],
-              [[s["item"], s["period"], level_value(s["bound"], s), target_text(s["target"]),
-                shortfall_value(s)] for s in short],
-              "optimise-short", tr("Cells short of their target"))
+    for key, (title, heads, cells) in plan_blocks(doc).items():
+        table(heads, cells, f"optimise-{key}", title)
+        if key == "headline" and doc.get("windows"):
+            tid(ui.echart(plan_chart(doc)).classes("w-full h-72"), "optimise-chart")
     name = ctx.workspace.free_name("scenarios", tr("{name}-staffed").format(name=scenario),
                                    ".yaml")
     with ui.row().classes("items-end gap-4"):

@@ -91,23 +91,17 @@ def compare_scenarios(paths: list[str], seed: int, replications: int, days: int 
 
 
 def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dict[str, Any]:
-    """The first rows of a ticket log, the column each field is read from, and the
-    ``problem`` calibration would stop on with that mapping (a required column
-    missing; "" when none)."""
-    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping, detect_encoding
+    """The first rows of a ticket log (of any format the readers take), the column each
+    field of a hall export is read from, and the ``problem`` calibration would stop on
+    with that mapping (a required column missing; "" when none). A bank log or hallsim
+    records are read as they are: no mapping."""
+    from sim.calibration.hall_export import DEFAULT_COLUMNS, Mapping
     from sim.calibration.readers import log_format
 
     p = Path(path)
     kind = log_format(p)
-    if kind != "hall":
-        return {"format": kind, "columns": [], "rows": [], "mapping": {}}
-    import pandas as pd
-
     try:
-        if p.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(p, nrows=rows, dtype=str)
-        else:
-            frame = pd.read_csv(p, nrows=rows, dtype=str, encoding=detect_encoding(p))
+        frame = _log_head(p, kind, rows)
     except InputError:
         raise
     except Exception as exc:  # a broken file: the command line's reader says why
@@ -115,12 +109,33 @@ def preview_log(path: str, mapping: dict[str, Any] | None, rows: int = 8) -> dic
 
         read_log(p, Mapping.model_validate(mapping or {}))  # raises the CLI's InputError
         raise InputError(str(p), "", f"cannot be read as a ticket log ({exc})") from None
+    columns = [str(c) for c in frame.columns]
+    shown = {"format": kind, "columns": columns,
+             "rows": frame.fillna("").astype(str).values.tolist(), "mapping": {}, "problem": ""}
+    if kind != "hall":
+        return shown
     m = Mapping.model_validate(mapping or {})
     guessed = {f: (m.column(f) if m.column(f) in frame.columns else "") for f in DEFAULT_COLUMNS}
-    columns = [str(c) for c in frame.columns]
-    return {"format": kind, "columns": columns,
-            "rows": frame.fillna("").astype(str).values.tolist(), "mapping": guessed,
-            "problem": mapping_problem(p, columns, guessed)}
+    return shown | {"mapping": guessed, "problem": mapping_problem(p, columns, guessed)}
+
+
+def _log_head(p: Path, kind: str, rows: int) -> Any:
+    """The first ``rows`` rows of a log of format ``kind`` as a frame of text, read as
+    its reader reads the file (the bank log tab separated in Latin-1; a hall export's
+    CSV in its detected encoding)."""
+    import pandas as pd
+
+    from sim.calibration.hall_export import detect_encoding
+
+    suffix = p.suffix.lower()
+    if suffix == ".parquet":
+        return pd.read_parquet(p).head(rows).astype(str)
+    if suffix in (".xlsx", ".xlsm"):
+        return pd.read_excel(p, nrows=rows, dtype=str)
+    if kind == "bank":
+        return pd.read_csv(p, sep="\t", nrows=rows, dtype=str, encoding="latin-1")
+    return pd.read_csv(p, nrows=rows, dtype=str,
+                       encoding=detect_encoding(p) if kind == "hall" else "utf-8")
 
 
 def mapping_problem(path: str | Path, columns: list[str], chosen: dict[str, str]) -> str:
@@ -267,18 +282,20 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     write_text_atomic(out_scenario, f"# Staffed by hallsim optimize from {Path(path).name} "
                                     f"(status {doc['status']}, cost {doc['cost']:.2f}).\n"
                       + dump_scenario(staffed))
-    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec,
-            "items": len(scenario.categories)}
+    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
 
 
 def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | None = None,
                    progress: Progress = _no_progress) -> dict[str, Any]:
     """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX and
-    CSV (``csv``: beside the XLSX when not given), and a ZIP of the report to download."""
+    CSV (``csv``: beside the XLSX when not given), and a ZIP of the report to download.
+    An optimiser's plan has its tables only (``report`` and ``zip`` None): ``hallsim
+    report`` reads results documents."""
     import shutil
 
     from sim.report.html import write_report
     from sim.report.i18n import set_language
+    from sim.web.plan_tables import is_plan
     from sim.web.xlsx import write_csv, write_xlsx
 
     set_language(lang)
@@ -288,6 +305,9 @@ def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | N
     csv = csv or str(Path(xlsx).with_suffix(".csv"))
     write_csv(doc, csv)
     progress(1, 2)
+    if is_plan(doc):
+        progress(2, 2)
+        return {"report": None, "zip": None, "xlsx": xlsx, "csv": csv}
     index = write_report(result, out_dir)
     archive = shutil.make_archive(str(Path(out_dir)), "zip", root_dir=out_dir)
     progress(2, 2)

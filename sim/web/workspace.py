@@ -6,7 +6,7 @@ Layout (created on first use)::
     WORKSPACE/results/NAME.json       results documents (``hallsim run --json``), comparisons
     WORKSPACE/logs/NAME               uploaded ticket logs
     WORKSPACE/reports/NAME/           HTML reports (calibration, run)
-    WORKSPACE/plans/NAME.json         optimiser plans
+    WORKSPACE/plans/NAME.json         optimiser plans (and their staffed scenario and spec)
 
 Every name a planner types or uploads goes through :func:`safe_name`, which refuses
 anything that could leave its directory (``../x``, absolute paths, drive letters,
@@ -18,6 +18,7 @@ tabs see the same files.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
@@ -77,6 +78,54 @@ class Entry:
     modified: float
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A saved result the export tab offers: ``key`` (``results/NAME`` or
+    ``plans/NAME``, unique), its file, its ``kind`` (``run``, ``compare``, ``backtest``,
+    ``optimise``), the scenario(s) it is of and when it was made (``YYYY-MM-DD HH:MM``)."""
+
+    key: str
+    path: Path
+    kind: str
+    scenario: str
+    when: str
+
+    @property
+    def name(self) -> str:
+        """The file's stem (the result's id)."""
+        return self.key.split("/", 1)[1]
+
+
+#: the time a run's result name carries (:meth:`Workspace.result_name`)
+_STAMP = re.compile(r"-(?P<d>\d{8})-(?P<t>\d{4})\d\d(?:-\d+)?$")
+
+
+def saved(entry: Entry, folder: str) -> Saved | None:
+    """What a results document (``results``) or plan (``plans``) is, of which scenario
+    and when; None for a file the export tab does not offer (an effect decomposition,
+    an unreadable file)."""
+    try:
+        doc = json.loads(entry.path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.modified))
+    stamp = _STAMP.search(entry.name)
+    if folder == "plans":
+        kind, scenario = "optimise", re.sub(r"-plan(-\d+)?$", "", entry.name)
+    elif not isinstance(doc, dict) or "changes" in doc:
+        return None
+    elif "differences" in doc:
+        kind, scenario = "compare", " / ".join(doc.get("scenarios") or {})
+    elif "logs" in doc:
+        kind, scenario = "backtest", entry.name.removeprefix("backtest-")
+    else:
+        kind, scenario = "run", entry.name[:stamp.start()] if stamp else entry.name
+    if stamp and kind == "run":
+        d, t = stamp["d"], stamp["t"]
+        when = f"{d[:4]}-{d[4:6]}-{d[6:]} {t[:2]}:{t[2:]}"
+    return Saved(f"{folder}/{entry.name}", entry.path, kind, scenario, when)
+
+
 class Workspace:
     """A workspace directory (created if missing)."""
 
@@ -105,6 +154,13 @@ class Workspace:
             stem = p.name[: -len(suffix)] if suffix else p.name
             out.append(Entry(stem, p, p.stat().st_mtime))
         return sorted(out, key=lambda e: (-e.modified, e.name))
+
+    def saved_results(self) -> list[Saved]:
+        """The results documents, comparisons, backtests and optimiser's plans the
+        export tab offers (:func:`saved`), newest first."""
+        found = [(e, saved(e, kind)) for kind in ("results", "plans")
+                 for e in self.entries(kind, ".json")]
+        return [s for e, s in sorted(found, key=lambda x: -x[0].modified) if s]
 
     def scenarios(self) -> list[str]:
         """Names of the workspace's scenarios, alphabetically."""

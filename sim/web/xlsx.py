@@ -3,9 +3,10 @@ mojibake), with numbers stored as numbers.
 
 The tables are the command line's (:func:`sim.report.tables.summary_blocks`: overall,
 by item, by window group), the hourly table of the page and, for a comparison, its
-difference tables, with headings in the language in use (Chinese under ``zh``). The
-page shows a figure as one cell, ``1.5 ±0.4``; a spreadsheet gets the figure and the
-95 % half-width in numeric columns of their own (:func:`numeric_table`), so that they
+difference tables (:mod:`sim.web.plan_tables` for an optimiser's plan), with headings
+in the language in use (Chinese under ``zh``). The page shows a figure as one cell,
+``1.5 ±0.4``; a spreadsheet gets the figure and the 95 % half-width in numeric columns
+of their own (:func:`numeric_table`), so that they
 can be summed and charted. The numbers are the results document's own, unrounded, in
 the display unit (percent for shares): each table cell is a
 :class:`~sim.report.tables.Figure`, the printed text and the value it was made
@@ -39,18 +40,22 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 
 def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
-    """``(title, headings, rows)`` of every table of a results document or comparison,
-    cells as the page shows them."""
+    """``(title, headings, rows)`` of every table of a results document, comparison or
+    optimiser's plan (:func:`sim.web.plan_tables.plan_blocks`), cells as the page shows
+    them."""
     from sim.report.tables import summary_blocks
     from sim.web.hours import hour_rows
+    from sim.web.plan_tables import is_plan, plan_blocks
 
+    if is_plan(doc):
+        return list(plan_blocks(doc).values())
     if "differences" in doc:
-        from sim.web.differences import difference_blocks
+        from sim.web.differences import difference_blocks, one_sided_blocks
 
         out = []
         for label, d in doc["scenarios"].items():
             out += [(f"{label} {title}", h, r) for title, h, r in summary_blocks(d)]
-        return out + difference_blocks(doc)
+        return out + one_sided_blocks(doc) + difference_blocks(doc)
     from sim.report.i18n import tr
 
     heads, cells = hour_rows(doc)

@@ -176,3 +176,20 @@ def test_a_reader_that_goes_away_stops_the_command_quietly(tmp_path):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 141
     assert "BrokenPipe" not in err and "Traceback" not in err
+
+
+def test_compare_lists_an_item_only_the_candidate_has_with_its_figures_unpaired(
+        tmp_path, capsys):
+    a = _hall(tmp_path, "a", "企业开办")
+    b = tmp_path / "b.yaml"
+    b.write_text(Path(a).read_text(encoding="utf-8").replace("name: a", "name: b").replace(
+        "windows:", "  婚姻登记: {arrivals_per_hour: 3, service: {dist: exponential, mean: 5}}\n"
+                    "windows:").replace("serves: [企业开办]", "serves: [企业开办, 婚姻登记]"),
+        encoding="utf-8")
+    assert main(["compare", a, str(b), "-r", "3"]) == 0
+    out = capsys.readouterr().out
+    part = out[out.index("b vs a, items in one scenario only (not paired"):]
+    heads, _, row = part.splitlines()[1:4]
+    assert "tickets" in heads and "mean wait" in heads and "abandoned" in heads
+    assert row.split()[:2] == ["婚姻登记", "b"] and row.count("±") == 2
+    assert "category 婚姻登记" not in out  # no paired difference of it

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 from nicegui.testing.user import User
@@ -18,25 +19,38 @@ from tests.web.conftest import wait_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_pages_differences_are_the_command_lines(story, tmp_path: Path) -> None:
+def _workspace(tmp_path: Path, name: str, variant: dict[str, Any]) -> Path:
+    """A workspace's scenario folder holding the quickstart hall as 原方案 and
+    ``variant`` (a changed copy of it) as ``name``."""
     ws = tmp_path / "workspace" / "scenarios"
     ws.mkdir(parents=True)
     shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "原方案.yaml")
+    (ws / f"{name}.yaml").write_text(yaml.safe_dump(variant | {"name": name},
+                                                    allow_unicode=True), encoding="utf-8")
+    return ws
+
+
+async def _compare(user: User, page: str, variant: str, replications: int, shown: str
+                   ) -> None:
+    """On ``page``, compare 原方案 with ``variant`` over one day and wait for ``shown``."""
+    await user.open(page)
+    user.find("compare-select").elements.pop().value = ["原方案", variant]
+    user.find("compare-replications").elements.pop().value = replications
+    user.find("compare-days").elements.pop().value = 1
+    user.find("compare-start").click()
+    await wait_for(user, shown)
+
+
+def test_the_pages_differences_are_the_command_lines(story, tmp_path: Path) -> None:
     data = yaml.safe_load((ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8"))
-    data["name"] = "税务窗口专办"
     data["windows"][2]["serves"] = ["tax"]
     data["windows"][2].pop("speed")
-    (ws / "税务窗口专办.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
-                                        encoding="utf-8")
+    ws = _workspace(tmp_path, "税务窗口专办", data)
     shown: list[dict[str, str]] = []
 
     async def play(user: User) -> None:
-        await user.open("/?lang=en&tab=compare&scenario=原方案")
-        user.find("compare-select").elements.pop().value = ["原方案", "税务窗口专办"]
-        user.find("compare-replications").elements.pop().value = 3
-        user.find("compare-days").elements.pop().value = 1
-        user.find("compare-start").click()
-        await wait_for(user, "compare-table")
+        await _compare(user, "/?lang=en&tab=compare&scenario=原方案", "税务窗口专办", 3,
+                       "compare-table")
         shown.extend(user.find("compare-table").elements.pop().rows)
 
     story(play)
@@ -80,3 +94,31 @@ def test_two_halls_of_the_same_name_are_told_apart_by_their_workspace_names(
                             out=str(tmp_path / "c.json"), shown=["大厅", "大厅-下月"])
     assert list(doc["scenarios"]) == ["quickstart (大厅)", "quickstart (大厅-下月)"]
     assert str(tmp_path) not in json.dumps(doc["differences"], ensure_ascii=False)
+
+
+def test_an_item_only_the_candidate_has_is_charted_and_listed_unpaired(story, tmp_path: Path
+                                                                      ) -> None:
+    """The variant adds marriage registration at the social windows: its tickets count in
+    the overall line, so the planner sees the item itself, its bars in the item chart
+    (none for the baseline) and its figures in a table saying they cannot be paired."""
+    data = yaml.safe_load((ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8"))
+    data["categories"]["婚姻登记"] = {"zone": "social", "arrivals_per_hour": 4,
+                                   "service": {"dist": "exponential", "mean": 5}}
+    _workspace(tmp_path, "加婚姻登记", data)
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await _compare(user, "/?tab=compare&scenario=原方案", "加婚姻登记", 2,
+                       "compare-one-sided-0")
+        alone = user.find("compare-one-sided-0").elements.pop()
+        seen["title"], seen["rows"] = alone.props["title"], alone.rows
+        seen["chart"] = user.find("compare-chart-category").elements.pop().options
+
+    story(play)
+    assert "仅一个方案有的事项" in seen["title"] and "无法配对" in seen["title"]
+    (row,) = seen["rows"]
+    assert row["c0"] == "婚姻登记" and row["c1"] == "加婚姻登记" and "±" in row["c3"]
+    chart = seen["chart"]
+    at = chart["xAxis"]["data"].index("婚姻登记")
+    base, candidate = chart["series"]
+    assert base["data"][at] is None and candidate["data"][at] > 0

@@ -131,3 +131,63 @@ def test_the_spreadsheet_keeps_the_results_documents_own_digits(tmp_path: Path) 
     assert figures[col] == pytest.approx(share, rel=1e-12)
     # in percent without the binary noise of x 100 (4.7536000000000005 in WPS)
     assert all(len(repr(x)) <= 17 for r in rows for x in r if isinstance(x, float))
+
+
+PLAN = {"status": "certified", "scenario": "quickstart", "cost": 53.0, "bound": 52.5,
+        "gap": 0.0095, "headcount": 6, "window_hours": 53.0, "periods": ["08:30", "09:30"],
+        "targets": {"tax": "P(W<=20)>=0.8", "social_insurance": "P(W<=20)>=0.8"},
+        "windows": {"FULL": {"per_period": {"08:30": 2, "09:30": 3}, "max": 3,
+                             "serves": ["tax", "social_insurance"]}},
+        "service_level": {"tax": {"period": "09:30", "value": 0.91, "bound": 0.853,
+                                  "target": "P(W<=20)>=0.8", "target_value": 0.8,
+                                  "replications": 4, "met": True}}}
+
+
+def _plan(tmp_path: Path) -> None:
+    """The optimiser's plan for the quickstart hall, saved as the optimise tab saves it."""
+    path = tmp_path / "workspace" / "plans" / "quickstart-plan.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(PLAN), encoding="utf-8")
+
+
+def test_saved_results_read_as_scenario_kind_and_time_keeping_the_id(tmp_path: Path) -> None:
+    from sim.web.common import Context
+    from sim.web.export import result_label
+    from sim.web.workspace import Workspace
+
+    run = _result(tmp_path).rename(tmp_path / "workspace" / "results"
+                                   / "yumen-before-20261207-030417.json")
+    run.write_text(run.read_text(encoding="utf-8").replace('"quickstart"', '"yumen-before"'),
+                   encoding="utf-8")
+    _plan(tmp_path)
+    shown = {s.key: result_label(Context("zh", None, None), s)
+             for s in Workspace(tmp_path / "workspace").saved_results()}
+    assert shown["results/yumen-before-20261207-030417"] == (
+        "yumen-before · 运行 · 2026-12-07 03:04（yumen-before-20261207-030417）")
+    assert shown["plans/quickstart-plan"].startswith("quickstart · 优化 · ")
+    set_language("en")
+
+
+def test_the_planner_exports_the_optimisers_staffing_plan_with_figures_as_numbers(
+        story, tmp_path: Path) -> None:
+    _workspace(tmp_path)
+    _plan(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?tab=export&scenario=quickstart")
+        pick = user.find("export-select").elements.pop()
+        assert "quickstart · 优化 · " in pick.options["plans/quickstart-plan"]
+        pick.value = "plans/quickstart-plan"
+        user.find("export-start").click()
+        await wait_for(user, "export-xlsx")
+        await user.should_not_see(marker="export-zip")
+
+    story(play)
+    book = load_workbook(tmp_path / "workspace" / "reports" / "quickstart-plan-zh.xlsx")
+    types = book[book.sheetnames[1]]  # what the plan assumes of its clerks
+    assert [c.value for c in types[3]] == ["全事项综合窗口（FULL）", "全部 2 个事项", "与专窗相同"]
+    plan = book[book.sheetnames[2]]
+    assert plan["A1"].value == "各时段开放窗口数（列：时段起点）"
+    assert [c.value for c in plan[3]] == ["全事项综合窗口（FULL）", 2, 3, 3]
+    levels = list(book[book.sheetnames[3]].iter_rows(min_row=3, values_only=True))
+    assert levels[0][2] == pytest.approx(9.0) and levels[0][3] == pytest.approx(14.7)

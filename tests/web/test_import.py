@@ -115,3 +115,54 @@ def test_a_fitted_family_is_named_in_the_pages_language() -> None:
     fit = {"family": "lognormal", "mean": 9.151, "cv": 0.6905}
     assert fit_text(_ctx("en"), fit) == "lognormal, mean 9.15 min, cv 0.69"
     assert fit_text(_ctx("zh"), fit) == "对数正态分布，均值 9.15 分钟，变异系数 0.69"
+
+
+BANK_DATA = Path(__file__).parents[2].parent / "shared" / "data" / "anonymous-bank" / "1999-01.txt"
+BANK_HEADER = ("vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry\tvru_exit\t"
+               "vru_time\tq_start\tq_exit\tq_time\toutcome\tser_start\tser_exit\tser_time\t"
+               "server\r\n")
+
+
+def _bank_log(folder: Path) -> Path:
+    """Three calls in the bank's tab-separated format, lines ended as the bank's are."""
+    calls = ["AA0101\t1\t11\t2\tPS\t990104\t7:00:01\t7:00:06\t5\t7:00:06\t7:01:00\t54\tAGENT"
+             "\t7:01:00\t7:03:00\t120\tMICHAL",
+             "AA0101\t2\t12\t2\tPS\t990104\t7:10:01\t7:10:06\t5\t7:10:06\t7:11:06\t60\tHANG"
+             "\t0:00:00\t0:00:00\t0\tNO_SERVER",
+             "AA0101\t3\t13\t0\tNW\t990104\t7:20:01\t7:20:09\t8\t7:20:09\t7:20:39\t30\tAGENT"
+             "\t7:20:39\t7:25:39\t300\tDORIT"]
+    path = folder / "1999-01.txt"
+    path.write_bytes((BANK_HEADER + "".join(c + "\r\n" for c in calls)).encode("latin-1"))
+    return path
+
+
+def test_a_bank_log_previews_its_first_calls_read_as_they_are(tmp_path: Path) -> None:
+    p = preview_log(str(_bank_log(tmp_path)), None)
+    assert p["format"] == "bank" and p["mapping"] == {} and not p["problem"]
+    assert p["columns"][0] == "vru+line" and p["columns"][-1] == "server"
+    assert [r[-1] for r in p["rows"]] == ["MICHAL", "NO_SERVER", "DORIT"]
+
+
+@pytest.mark.skipif(not BANK_DATA.exists(), reason="Anonymous Bank log not present")
+def test_the_real_bank_log_previews_eight_calls_of_seventeen_fields() -> None:
+    p = preview_log(str(BANK_DATA), None)
+    assert p["format"] == "bank" and len(p["rows"]) == 8
+    assert all(len(r) == len(p["columns"]) == 17 for r in p["rows"])
+
+
+def test_an_uploaded_bank_log_shows_its_first_calls_without_a_mapping(story, tmp_path: Path
+                                                                       ) -> None:
+    data = _bank_log(tmp_path).read_bytes()
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=import")
+        upload = user.find("import-upload").elements.pop()
+        assert isinstance(upload, ui.upload)
+        await upload.handle_uploads([SmallFileUpload("1999-01.txt", "text/plain", data)])
+        await wait_for(user, "import-preview", 60)
+        shown = user.find("import-preview").elements.pop().rows
+        assert [r["c4"] for r in shown] == ["PS", "PS", "NW"]
+        await user.should_see("Format: bank (read as it is, no mapping needed)")
+        await user.should_not_see(marker="import-map-item")
+
+    story(play)

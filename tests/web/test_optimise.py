@@ -107,7 +107,7 @@ def test_the_planner_chooses_who_may_serve_what_and_the_plan_says_it(tmp_path: P
     opens only department windows, the spec written for the command line says so, and
     the page's table says what each type's clerks serve, in Chinese."""
     from sim.report.i18n import set_language
-    from sim.web.optimise import assumption_rows
+    from sim.web.plan_tables import assumption_rows
     from sim.web.tasks import optimise_scenario
 
     def plan(structure: str) -> dict:
@@ -123,13 +123,14 @@ def test_the_planner_chooses_who_may_serve_what_and_the_plan_says_it(tmp_path: P
     assert full["plan"]["window_hours"] <= dedicated["plan"]["window_hours"]  # pooling
     try:
         set_language("zh")
-        heads, rows = assumption_rows(full["plan"], full["items"])
+        heads, rows = assumption_rows(full["plan"])
         assert heads == ["窗口类型", "可办事项", "办理时间"]
         assert rows == [["全事项综合窗口（FULL）", "全部 4 个事项", "与专窗相同"]]
-        doc = {"windows": {"CHAIN-社保局": {"max": 2, "serves": ["社保办理", "医保"],
+        doc = {"targets": dict.fromkeys("abcd", "E[W]<=10"),
+               "windows": {"CHAIN-社保局": {"max": 2, "serves": ["社保办理", "医保"],
                                          "speed": {"医保": 1.25}},
                            "DED-税务局": {"max": 0, "serves": ["税务"]}}}
-        assert assumption_rows(doc, 4)[1] == [
+        assert assumption_rows(doc)[1] == [
             ["社保局链式窗口（CHAIN-社保局）", "社保办理、医保", "办理非本部门事项时 × 1.25"]]
     finally:
         set_language("en")
