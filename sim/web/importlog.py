@@ -24,6 +24,7 @@ from nicegui import run, ui
 
 from sim.files.errors import InputError
 from sim.report.calibration_text import log_summary
+from sim.report.tables import measures_note
 from sim.web import charts
 from sim.web.bundled import sample_logs
 from sim.web.common import Context, JobView, Message, table, tid
@@ -99,7 +100,9 @@ def panel(ctx: Context) -> None:
                     return
                 await choose(target)
 
-            tid(ui.upload(on_upload=uploaded, auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
+            tid(ui.upload(label=ctx.t("Choose a log file (CSV, XLSX or TXT) with +, or drop "
+                                      "it here"),
+                          on_upload=uploaded, auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
                           on_rejected=lambda: msg.error(ctx.t(
                               "hallsim: error: the file is over the upload limit of {mb} MB")
                               .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))))
@@ -260,6 +263,7 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
                                "{mape} %, abandonment MAE {mae} points").format(
                 days=doc["days"], mape=_num(e.get("wait_mape")),
                 mae=_num(e.get("abandon_mae_points")))), "backtest-summary")
+            tid(ui.label(measures_note(doc)).classes("text-caption"), "backtest-measures")
             with ui.row().classes("w-full no-wrap gap-4"):
                 for key in ("wait_mean", "p_wait_over_target"):
                     tid(ui.echart(charts.backtest_chart(doc, key)).classes("w-1/2 h-72"),

@@ -16,7 +16,7 @@ from nicegui import ui
 
 from sim.report.i18n import tr
 from sim.report.messages import warning_text
-from sim.report.tables import summary_blocks, wait_target
+from sim.report.tables import measures_note, summary_blocks
 from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid, whole
 from sim.web.hours import hour_rows
@@ -27,17 +27,6 @@ PRECISION = {
     "standard": (10, None),
     "precise": (30, None),
 }
-
-
-def measures_note(*docs: dict[str, Any]) -> str:
-    """Why the mean wait can be short while many tickets miss the target: waits are
-    those of served tickets, the share not called within the target counts every ticket
-    (those who gave up after waiting that long too). In the language in use."""
-    target = wait_target(*docs)
-    return tr("Waits (mean, 90th percentile) are those of served tickets; the share not "
-              "called within {minutes} min counts every ticket, also those who gave up "
-              "after waiting that long.").format(
-        minutes="T" if target is None else f"{target:g}")
 
 
 def show_document(ctx: Context, doc: dict[str, Any],

@@ -60,6 +60,9 @@ def test_the_bundled_sample_calibrates_into_a_runnable_scenario(story, tmp_path:
         user.find("backtest-start").click()
         await wait_for(user, "backtest-summary", 120)
         await user.should_see("In-sample backtest over 10 days", retries=50)
+        # the backtest's two charts count different tickets, and say so
+        await user.should_see("are those of served tickets; the share not called within",
+                              retries=50)
 
     story(play)
     scenario = load_scenario(tmp_path / "workspace" / "scenarios" / "示例大厅校准.yaml")
@@ -164,5 +167,15 @@ def test_an_uploaded_bank_log_shows_its_first_calls_without_a_mapping(story, tmp
         assert [r["c4"] for r in shown] == ["PS", "PS", "NW"]
         await user.should_see("Format: bank (read as it is, no mapping needed)")
         await user.should_not_see(marker="import-map-item")
+
+    story(play)
+
+
+def test_the_upload_box_says_what_to_do_in_chinese(story) -> None:
+    """An upload box is a grey bar with a + until it says how it is used."""
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=import")
+        upload = user.find("import-upload").elements.pop()
+        assert upload.props["label"] == "点击 + 选择日志文件（CSV、XLSX 或 TXT），或拖放到此处"
 
     story(play)
