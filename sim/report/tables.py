@@ -171,12 +171,13 @@ def wait_target(*docs: Mapping[str, Any]) -> float | None:
 
 def measures_note(*docs: dict[str, Any]) -> str:
     """Why the mean wait can be short while many tickets miss the target: waits are
-    those of served tickets, the share not called within the target counts every ticket
-    (those who gave up after waiting that long too). In the language in use."""
+    those of served tickets, the share not called within the target counts every ticket,
+    and one that gave up or left at once was never called, however short its wait
+    (:mod:`sim.stats.service_level`). In the language in use."""
     target = wait_target(*docs)
     return tr("Waits (mean, 90th percentile) are those of served tickets; the share not "
-              "called within {minutes} min counts every ticket, also those who gave up "
-              "after waiting that long.").format(
+              "called within {minutes} min counts every ticket, and a ticket whose holder "
+              "gave up or left at once was never called, however short the wait.").format(
         minutes="T" if target is None else f"{target:g}")
 
 

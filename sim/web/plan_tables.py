@@ -143,8 +143,9 @@ def assumption_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Each item's lowest simulated service level: period, mean, bound, target, verdict."""
-    heads = [tr("item"), tr("period"), tr("mean"), tr("one-sided 95% bound"), tr("target"),
-             tr("replications"), tr("verdict")]
+    # the bound on the unfavourable side: the share not called, or the mean wait
+    heads = [tr("item"), tr("period"), tr("mean"), tr("upper one-sided 95% bound"),
+             tr("target"), tr("replications"), tr("verdict")]
     cells = [[item, c["period"], level_value(c["value"], c), level_value(c["bound"], c),
               target_text(c["target"]), count(c["replications"]),
               tr("met") if c["met"] else tr("short")]
@@ -155,7 +156,7 @@ def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 def short_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The cells short of their target, judged on the bound as certification is: the
     bound, the target and by how much."""
-    heads = [tr("item"), tr("period"), tr("one-sided 95% bound"), tr("target"),
+    heads = [tr("item"), tr("period"), tr("upper one-sided 95% bound"), tr("target"),
              tr("shortfall")]
     return heads, [[s["item"], s["period"], level_value(s["bound"], s),
                     target_text(s["target"]), shortfall_value(s)]

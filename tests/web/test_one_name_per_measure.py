@@ -46,7 +46,7 @@ def test_the_run_tab_names_the_service_level_once(story, tmp_path: Path) -> None
     assert not any("目标时间" in h for h in seen["hours"])
     # a short mean wait beside many misses is explained: the two count different tickets
     assert seen["note"] == ["等待时间（平均、90% 分位）只计已办理的取号；“未在 20 分钟内叫号”"
-                            "计入全部取号，包括等了这么久后放弃离开的。"]
+                            "计入全部取号，放弃或当即离开的取号从未被叫号，无论等待多短都计为未叫号。"]
     # the hall reopens at 13:30: its 13 o'clock figures are the tickets of 13:30-14:00;
     # 12:00-13:00, the hour after the morning's closing, keeps its clock span
     assert seen["ticks"] == seen["rows"] and "13:30-14:00" in seen["rows"]

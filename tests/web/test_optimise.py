@@ -80,8 +80,10 @@ def test_the_chinese_page_names_window_types_and_targets_in_chinese_the_run_tabs
         assert names == ["全事项综合窗口（FULL）", "社保局专窗（DED-社保局）", "前台"]
         assert plan_chart(PLAN)["legend"]["data"] == names
         assert [s["name"] for s in plan_chart(PLAN)["series"]] == names
-        assert [r[4] for r in level_rows(PLAN)[1]] == ["未在 20 分钟内叫号 ≤ 20%",
-                                                       "平均等待 ≤ 10 分钟"]
+        heads, rows = level_rows(PLAN)
+        assert [r[4] for r in rows] == ["未在 20 分钟内叫号 ≤ 20%", "平均等待 ≤ 10 分钟"]
+        # both bounds are on the unfavourable side: 15 % not called (of 0.85 called), 6 min
+        assert heads[3] == "单侧 95% 上界" and [str(r[3]) for r in rows] == ["15.0", "6.000"]
     finally:
         set_language("en")
 
