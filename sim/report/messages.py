@@ -84,6 +84,11 @@ TEMPLATES: tuple[str, ...] = (
     "no ticket rows (only a header)",
     # the page's names
     "a scenario of that name is in the workspace: choose another name",
+    "a name is needed",
+    "name longer than {n} characters",
+    "'{text}' is not a plain file name: use letters, digits, Chinese characters, '-', '_' "
+    "and '.' inside the name, no '/', '\\', ':' or leading dot",
+    "'{text}' is a reserved device name on Windows",
     # the editors' own
     "give the new item's name",
     "an item named '{item}' already exists",

@@ -247,22 +247,25 @@ class Editor:
     def save(self, as_name: str | None = None) -> str | None:
         """Write the data as YAML (under ``as_name`` if given); None when invalid. The
         floor plan (``layout``, edited on its own tab) is taken as saved now."""
+        import yaml
+
+        from sim.web.workspace import safe_name
+
+        name = safe_name(as_name, "") if as_name else self.name  # refused before any change
         layout = on_disk(self.path, self.data).get("layout")
         if layout is not None:
             self.data["layout"] = layout
         if not self.check():
             return None
-        import yaml
-
-        name = as_name or self.name
-        if as_name and as_name != self.name and self.data.get("name") == self.saved.get("name"):
+        out = copy.deepcopy(self.data)
+        if name != self.name and out.get("name") == self.saved.get("name"):
             # a copy under another file name is another scenario: its legends, tables and
             # comparisons name it by ``name``, so it takes the new name unless the
             # planner has given one since it was opened
-            self.data["name"] = as_name
-        text = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True)
-        self.ctx.workspace.write_scenario(name, text)
-        self.saved = copy.deepcopy(self.data)
+            out["name"] = name
+        self.ctx.workspace.write_scenario(name, yaml.safe_dump(out, sort_keys=False,
+                                                               allow_unicode=True))
+        self.data, self.saved = out, copy.deepcopy(out)
         self.ctx.show_unsaved()
         return name
 

@@ -321,3 +321,25 @@ def test_saving_names_the_workspace_file_not_the_servers_path(story, tmp_path: P
 
     shown = _play(path, story, steps)
     assert shown["note"] == "Saved 快速上手.yaml" and str(tmp_path) not in shown["note"]
+
+
+def test_a_refused_name_changes_nothing(story, tmp_path: Path) -> None:
+    """The planner types ../y to save as: it is refused in Chinese, and nothing of it
+    stays behind: saved as 下月 next, the copy is named 下月, not ../y."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("editor-save-as-name").elements.pop().value = "../y"
+        user.find("editor-save-as").click()
+        await user.should_see(marker="editor-error", retries=50)
+        shown["error"] = user.find("editor-error").elements.pop().text
+        shown["badge"] = visible(user, "unsaved-badge")
+        user.find("editor-save-as-name").elements.pop().value = "下月"
+        user.find("editor-save-as").click()
+        await user.should_see("当前方案：下月", retries=50)
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown["error"].startswith("错误：“../y”不是有效的文件名") and not shown["badge"]
+    assert load_scenario(path.with_name("下月.yaml")).name == "下月"
+    assert load_scenario(path).name == "quickstart"
+    assert not list(tmp_path.rglob("y.yaml"))
