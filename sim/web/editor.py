@@ -185,6 +185,15 @@ class Editor:
         self.bases: dict[int, tuple[Any, Any]] = {}
         self.refresh_schedules: Any = None
 
+    def changed_elsewhere(self) -> bool:
+        """Whether the hall in the file differs from the one this editor opened or last
+        saved (another browser tab or program saved it since); the floor plan, which its
+        own tab saves, does not count."""
+        def hall(data: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in data.items() if k != "layout"}
+
+        return hall(on_disk(self.path, self.saved)) != hall(self.saved)
+
     def unsaved(self) -> bool:
         """Whether the data differs from the file as last saved (or opened)."""
         return bool(self.data != self.saved)
@@ -599,5 +608,28 @@ def panel(ctx: Context) -> None:
             # the workspace file, not the path on the server
             note.info(ctx.t("Saved {path}").format(path=ed.path.name))
 
-    ed.save_button.on_click(lambda: saved(ed.save()))
+    with ui.dialog() as conflict, ui.card():
+        tid(ui.label(ctx.t("This scenario was saved elsewhere (another browser tab or "
+                           "program) since it was opened here. Replace that with this "
+                           "page's hall, or reload it and lose this page's changes?")),
+            "editor-conflict-question")
+        with ui.row():
+            def keep_mine() -> None:
+                conflict.close()
+                saved(msg.guard(ed.save))
+
+            tid(ui.button(ctx.t("Replace"), on_click=keep_mine).props("color=negative"),
+                "editor-conflict-replace")
+            tid(ui.button(ctx.t("Reload"), on_click=lambda: ui.navigate.to(ctx.url()))
+                .props("flat"), "editor-conflict-reload")
+            tid(ui.button(ctx.t("Cancel"), on_click=conflict.close).props("flat"),
+                "editor-conflict-cancel")
+
+    def save_asked() -> None:
+        if ed.changed_elsewhere():
+            conflict.open()
+            return
+        saved(msg.guard(ed.save))
+
+    ed.save_button.on_click(save_asked)
     body()

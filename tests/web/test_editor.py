@@ -343,3 +343,30 @@ def test_a_refused_name_changes_nothing(story, tmp_path: Path) -> None:
     assert load_scenario(path.with_name("下月.yaml")).name == "下月"
     assert load_scenario(path).name == "quickstart"
     assert not list(tmp_path.rglob("y.yaml"))
+
+
+def test_a_hall_saved_in_another_tab_is_not_overwritten_unasked(story, tmp_path: Path) -> None:
+    """Tab B has the hall open when tab A saves a target wait of 12 minutes. B's planner
+    changes the days and saves: the page asks first; 取消 leaves A's save alone, 覆盖
+    writes B's hall."""
+    import yaml
+
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        other = yaml.safe_load(path.read_text(encoding="utf-8"))
+        other["targets"]["wait_minutes"] = 12  # tab A's save
+        path.write_text(yaml.safe_dump(other, allow_unicode=True), encoding="utf-8")
+        user.find("field-hall.days").elements.pop().value = 3
+        user.find("editor-save").click()
+        await user.should_see(marker="editor-conflict-question", retries=50)
+        user.find("editor-conflict-cancel").click()
+        shown["kept"] = load_scenario(path).targets.wait_minutes
+        user.find("editor-save").click()
+        await user.should_see(marker="editor-conflict-replace", retries=50)
+        user.find("editor-conflict-replace").click()
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown["kept"] == 12
+    sc = load_scenario(path)
+    assert sc.hall.days == 3 and sc.targets.wait_minutes == 20
