@@ -10,6 +10,7 @@ there in any install.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import sim
@@ -29,13 +30,27 @@ def scenarios_dir() -> Path | None:
     return next((c for c in candidates if c.is_dir()), None)
 
 
+#: the top-level sections every hall has (other YAML under ``scenarios/``, optimiser
+#: specs, experiments and patches, has not)
+_HALL = re.compile(r"^hall:.*^categories:|^categories:.*^hall:", re.MULTILINE | re.DOTALL)
+
+
+def is_hall(path: Path) -> bool:
+    """Whether the YAML file at ``path`` is a hall (has ``hall:`` and ``categories:``
+    sections), not an optimiser spec, an experiment or a patch."""
+    try:
+        return _HALL.search(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def bundled_scenarios() -> dict[str, Path]:
-    """Bundled scenarios by label (path under ``scenarios/`` without ``.yaml``)."""
+    """Bundled halls by label (path under ``scenarios/`` without ``.yaml``)."""
     root = scenarios_dir()
     if root is None:
         return {}
     return {p.relative_to(root).with_suffix("").as_posix(): p
-            for p in sorted(root.rglob("*.yaml")) if "patches" not in p.parts}
+            for p in sorted(root.rglob("*.yaml")) if "patches" not in p.parts and is_hall(p)}
 
 
 def sample_logs() -> dict[str, Path]:
