@@ -23,6 +23,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sim.files.atomic import write_text_atomic
 from sim.files.errors import InputError
@@ -32,7 +33,8 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: longest name, in characters
 MAX_NAME = 100
 #: subdirectories of a workspace, by kind
-KINDS = ("scenarios", "results", "logs", "reports", "plans")
+#: the workspace's folders; ``trash`` keeps removed scenarios, to be put back by hand
+KINDS = ("scenarios", "results", "logs", "reports", "plans", "trash")
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)),
                     *(f"lpt{k}" for k in range(1, 10))}
 _FORBIDDEN = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
@@ -182,6 +184,30 @@ class Workspace:
         path = self.scenario_path(name)
         write_text_atomic(path, text)
         return path
+
+    def rename_scenario(self, old: str, new: str, text_for: Any) -> str:
+        """Rename scenario ``old`` to ``new`` (refused when ``new`` is taken or not a
+        plain name); ``text_for(text, name)`` gives the file's text under its new name
+        (its ``name:`` follows). Returns the new name."""
+        new = safe_name(new, "")
+        target = self.scenario_path(new)
+        if target.exists():
+            raise InputError("", "", "a scenario of that name is in the workspace: "
+                                     "choose another name")
+        write_text_atomic(target, text_for(self.read_scenario(old), new))
+        self.scenario_path(old).unlink()
+        return new
+
+    def remove_scenario(self, name: str) -> Path:
+        """Move scenario ``name`` into ``trash/`` (under a free name, stamped with the
+        time), from where it can be put back by hand; returns where it went."""
+        source = self.scenario_path(name)
+        if not source.is_file():
+            raise InputError(str(source.name), "", "no such scenario in the workspace")
+        stem = self.free_name("trash", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}", ".yaml")
+        target = self.path("trash", stem, ".yaml")
+        source.replace(target)
+        return target
 
     def free_name(self, kind: str, stem: str, suffix: str) -> str:
         """``stem`` or ``stem-2``, ``stem-3``, ... : the first name not yet taken in ``kind``."""

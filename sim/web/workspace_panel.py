@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import time
+from typing import Any
 
 from nicegui import ui
 
@@ -46,9 +47,59 @@ def copy_bundled(ctx: Context, label: str) -> str:
     return name
 
 
+def _dialogs(ctx: Context, msg: Message) -> tuple[Any, Any]:
+    """The rename and remove dialogs; returns ``(ask_rename(name), ask_remove(name))``."""
+    chosen: dict[str, str] = {}
+
+    with ui.dialog() as rename_box, ui.card():
+        tid(ui.label(""), "rename-question").bind_text_from(
+            chosen, "name", backward=lambda n: ctx.t("Rename {name} to:").format(name=n))
+        new = tid(ui.input(ctx.t("New name")).classes("w-72"), "rename-name")
+        with ui.row():
+            def rename() -> None:
+                old = chosen["name"]
+                name = msg.guard(lambda: ctx.workspace.rename_scenario(old, str(
+                    new.value or ""), renamed))
+                rename_box.close()
+                if name:  # the open scenario is open under its new name
+                    ui.navigate.to(ctx.url(tab="workspace", scenario=name
+                                           if ctx.scenario == old else ctx.scenario))
+
+            tid(ui.button(ctx.t("Rename"), on_click=rename), "rename-yes")
+            tid(ui.button(ctx.t("Cancel"), on_click=rename_box.close).props("flat"),
+                "rename-no")
+
+    with ui.dialog() as remove_box, ui.card():
+        tid(ui.label(""), "remove-question").bind_text_from(
+            chosen, "name", backward=lambda n: ctx.t(
+                "Remove {name}? It is moved to the workspace's trash folder, from where it "
+                "can be put back; its results stay.").format(name=n))
+        with ui.row():
+            def remove() -> None:
+                old = chosen["name"]
+                done = msg.guard(lambda: ctx.workspace.remove_scenario(old))
+                remove_box.close()
+                if done:
+                    ui.navigate.to(ctx.url(tab="workspace", scenario=None)
+                                   if ctx.scenario == old else ctx.url(tab="workspace"))
+
+            tid(ui.button(ctx.t("Remove"), on_click=remove).props("color=negative"),
+                "remove-yes")
+            tid(ui.button(ctx.t("Cancel"), on_click=remove_box.close).props("flat"),
+                "remove-no")
+
+    def ask(box: Any, name: str) -> None:
+        chosen["name"] = name
+        new.value = name
+        box.open()
+
+    return (lambda name: ask(rename_box, name)), (lambda name: ask(remove_box, name))
+
+
 def panel(ctx: Context) -> None:
     """Build the workspace tab."""
     msg = Message("workspace-error", ctx.lang)
+    ask_rename, ask_remove = _dialogs(ctx, msg)
     ui.label(ctx.t("Workspace: {path}").format(path=ctx.workspace.root)).classes(
         "text-caption")
     with ui.row().classes("w-full items-start gap-8"):
@@ -64,6 +115,12 @@ def panel(ctx: Context) -> None:
                     tid(ui.button(name, on_click=lambda n=name: ctx.open_scenario(n))
                         .props("flat no-caps"), f"open-{name}")
                     ui.label(stamp).classes("text-caption text-grey")
+                    tid(ui.button(icon="edit", on_click=lambda n=name: ask_rename(n))
+                        .props("flat dense round size=sm")
+                        .tooltip(ctx.t("Rename")), f"rename-{name}")
+                    tid(ui.button(icon="delete", on_click=lambda n=name: ask_remove(n))
+                        .props("flat dense round size=sm color=grey-7")
+                        .tooltip(ctx.t("Remove")), f"remove-{name}")
         with ui.column().classes("min-w-[320px]"):
             ui.label(ctx.t("Bundled scenarios")).classes("text-h6")
             bundled = sorted(bundled_scenarios())

@@ -92,3 +92,43 @@ def test_the_bundled_list_holds_halls_only() -> None:
     assert "optimize/sinusoid" in bundled and "optimize/sinusoid_spec" not in bundled
     for path in bundled.values():
         load_scenario(path)
+
+
+def test_a_planner_renames_one_scenario_and_removes_another(story, tmp_path) -> None:
+    """Two trial copies of the quickstart hall: 试算 is renamed 二月方案 (its name: too, and
+    the taken name 试算二 is refused in Chinese), 试算二 is removed after the question, into
+    the workspace's trash, from where it can be put back."""
+    import shutil
+    from pathlib import Path
+
+    from sim.scenario.loading import load_scenario
+
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    quickstart = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
+    for name in ("试算", "试算二"):
+        shutil.copyfile(quickstart, ws / f"{name}.yaml")
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=workspace")
+        user.find("rename-试算").click()
+        user.find("rename-name").elements.pop().value = "试算二"
+        user.find("rename-yes").click()
+        await user.should_see(marker="workspace-error", retries=50)
+        shown["taken"] = user.find("workspace-error").elements.pop().text
+        user.find("rename-试算").click()
+        user.find("rename-name").elements.pop().value = "二月方案"
+        user.find("rename-yes").click()
+        await user.should_see(marker="open-二月方案", retries=50)
+        user.find("remove-试算二").click()
+        await user.should_see("移到工作区的 trash 文件夹", retries=50)
+        user.find("remove-yes").click()
+        await user.should_not_see(marker="open-试算二", retries=50)
+
+    story(play)
+    assert shown["taken"] == "错误：工作区中已有同名方案：请换一个名称"
+    assert sorted(p.name for p in ws.iterdir()) == ["二月方案.yaml"]
+    assert load_scenario(ws / "二月方案.yaml").name == "二月方案"
+    trash = list((tmp_path / "workspace" / "trash").glob("试算二-*.yaml"))
+    assert len(trash) == 1 and load_scenario(trash[0]).name == "quickstart"
