@@ -63,7 +63,7 @@ def start_comparison(ctx: Context, view: JobView, chosen: list[str],
         return
     paths = [str(ctx.workspace.scenario_path(n)) for n in chosen]
     result = ctx.workspace.free_name("results", "compare-" + "-".join(chosen)[:60], ".json")
-    job = ctx.jobs.submit("compare", f"{ctx.t('Compare')} {' / '.join(chosen)}", "compare",
+    job = ctx.jobs.submit("compare", ' / '.join(chosen), "compare",
                           paths=paths, shown=list(chosen), seed=s, replications=r, days=d,
                           out=str(ctx.workspace.path("results", result, ".json")))
     view.follow(job)

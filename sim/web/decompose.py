@@ -154,7 +154,7 @@ def panel(ctx: Context) -> None:
         base, changes = found[study.value]
         name = ctx.workspace.free_name("results", f"decompose-{study.value}", ".json")
         ctx.t("")  # the tab's language names the changes
-        job = ctx.jobs.submit("decompose", f"{ctx.t('Decompose')} {study_title(study.value)}",
+        job = ctx.jobs.submit("decompose", study_title(study.value),
                               "decompose", base=str(base),
                               changes=[(change_name(n), str(p)) for n, p in changes],
                               replications=r, seed=1, days=d,

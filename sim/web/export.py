@@ -76,7 +76,7 @@ def panel(ctx: Context) -> None:
             item = found[pick.value]
             name = f"{item.name}-{ctx.lang}"
             chosen["name"] = name
-            job = ctx.jobs.submit("export", f"{ctx.t('Export')} {item.name}", "export",
+            job = ctx.jobs.submit("export", item.name, "export",
                                   result=str(item.path), lang=ctx.lang,
                                   out_dir=str(ctx.workspace.path("reports", name)),
                                   xlsx=str(ctx.workspace.path("reports", name, ".xlsx")))

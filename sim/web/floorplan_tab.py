@@ -133,7 +133,7 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     def start() -> None:
         d, r = int(day.value or 0), int(rep.value or 0)
         records = ctx.workspace.path("results", f"{name}-replay-day{d}-rep{r}", ".csv.gz")
-        job = ctx.jobs.submit("replay", f"{ctx.t('Replay')} {name}", "replay",
+        job = ctx.jobs.submit("replay", name, "replay",
                               path=str(ctx.workspace.scenario_path(name)),
                               seed=int(seed.value or 0), day=d, replication=r,
                               records=str(records), lang=ctx.lang)

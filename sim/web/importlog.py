@@ -174,7 +174,7 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
             view.message.input_error(exc)
             return
         out = ctx.workspace.scenario_path(stem)
-        job = ctx.jobs.submit("calibrate", f"{ctx.t('Calibrate')} {path.name}", "calibrate",
+        job = ctx.jobs.submit("calibrate", path.name, "calibrate",
                               paths=[str(path)], columns=state["mapping"], name=stem,
                               out=str(out), report_dir=str(ctx.workspace.path(
                                   "reports", f"calibration-{stem}")),
@@ -248,7 +248,7 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
     def backtest() -> None:
         out = ctx.workspace.path("results", ctx.workspace.free_name(
             "results", f"backtest-{scenario}", ".json"), ".json")
-        job = ctx.jobs.submit("backtest", f"{ctx.t('Backtest')} {scenario}", "backtest",
+        job = ctx.jobs.submit("backtest", scenario, "backtest",
                               scenario_path=str(ctx.workspace.scenario_path(scenario)),
                               paths=res["logs"], columns=res["columns"], out=str(out),
                               status=res["status"])

@@ -127,7 +127,7 @@ def panel(ctx: Context) -> None:
             return
         stem = ctx.workspace.free_name("plans", f"{name}-plan", ".json")
         job = ctx.jobs.submit(
-            "optimise", f"{ctx.t('Optimise')} {name}", "optimise",
+            "optimise", name, "optimise",
             path=str(ctx.workspace.scenario_path(name)), certify_plan=bool(certify.value),
             out_plan=str(ctx.workspace.path("plans", stem, ".json")),
             out_scenario=str(ctx.workspace.path("plans", stem, ".staffed.yaml")),

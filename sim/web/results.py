@@ -109,7 +109,7 @@ def panel(ctx: Context) -> None:
             return
         path = ctx.workspace.scenario_path(name)
         result = ctx.workspace.path("results", ctx.workspace.result_name(name), ".json")
-        job = ctx.jobs.submit("run", f"{ctx.t('Run')} {name}", "run", path=str(path),
+        job = ctx.jobs.submit("run", name, "run", path=str(path),
                               seed=s, replications=r, days=d, out=str(result))
         view.follow(job)
 

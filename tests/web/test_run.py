@@ -158,3 +158,20 @@ def test_an_empty_or_negative_count_is_refused_in_the_page_and_starts_no_job(
     assert shown[3] == "随机种子：请输入不小于 0 的整数。"
     assert not (tmp_path / "workspace" / "results").exists() or not any(
         (tmp_path / "workspace" / "results").iterdir())
+
+
+def test_a_job_reads_in_the_language_of_the_page_that_lists_it(story, tmp_path: Path) -> None:
+    """A run started on the Chinese page is 运行 quickstart there, and Run quickstart on the
+    English jobs list (the job keeps what it works on, not the words of its page)."""
+    quickstart_workspace(tmp_path)
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await user.open("/?lang=zh&tab=jobs")
+        await user.should_see("运行 quickstart", retries=50)
+        await user.open("/?lang=en&tab=jobs")
+        await user.should_see("Run quickstart", retries=50)
+
+    story(play)
