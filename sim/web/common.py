@@ -154,6 +154,14 @@ class JobView:
         self.cancel.set_visibility(True)
         self._poll()
 
+    def resume(self, kind: str, path: str) -> None:
+        """Follow the newest job of ``kind`` on the scenario file ``path`` that is still
+        queued or running (started before the page was reloaded, or in another tab)."""
+        for job in self.ctx.jobs.jobs():  # newest first
+            if job.kind == kind and job.active and job.kwargs.get("path") == path:
+                self.follow(job)
+                return
+
     def _cancel(self) -> None:
         if self.job is not None:
             self.ctx.jobs.cancel(self.job.id)

@@ -137,3 +137,4 @@ def panel(ctx: Context) -> None:
         view.follow(job)
 
     go.on_click(start)
+    view.resume("optimise", str(ctx.workspace.scenario_path(name)))  # a reload mid-run

@@ -114,6 +114,7 @@ def panel(ctx: Context) -> None:
         view.follow(job)
 
     run_button.on_click(start)
+    view.resume("run", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
     earlier = [e for e in ctx.workspace.entries("results", ".json")
                if e.name.startswith(name + "-") and _is_run(e.path)]
     if earlier:

@@ -175,3 +175,25 @@ def test_a_job_reads_in_the_language_of_the_page_that_lists_it(story, tmp_path: 
         await user.should_see("Run quickstart", retries=50)
 
     story(play)
+
+
+def test_a_reload_mid_run_shows_the_run_still_going(story, tmp_path: Path) -> None:
+    """The planner starts a long run and reloads the page: the run tab follows the run
+    again (its progress and cancel button), and cancelling from there stops it."""
+    quickstart_workspace(tmp_path)
+    seen: dict[str, bool] = {}
+
+    async def play(user: User) -> None:
+        from tests.web.conftest import visible
+
+        await user.open("/?lang=en&tab=run&scenario=quickstart")
+        user.find("run-replications").elements.pop().value = 5000
+        user.find("run-start").click()
+        await user.open("/?lang=en&tab=run&scenario=quickstart")  # the reload
+        await user.should_see(marker="run-cancel", retries=50)
+        seen["following"] = visible(user, "run-progress")
+        user.find("run-cancel").click()
+        await user.should_see("cancelled", retries=50)
+
+    story(play)
+    assert seen == {"following": True}
