@@ -21,12 +21,17 @@ def report_url(name: str) -> str:
 
 
 def result_label(ctx: Context, item: Saved) -> str:
-    """A saved result as the export tab lists it: scenario, kind (run, comparison,
-    backtest, optimisation) and time, then its id (which tells two apart)."""
+    """A saved result as the export and run tabs list it: scenario, kind (run,
+    comparison, backtest, optimisation) with how a run was run (replications, days,
+    seed), and time, then its id (which tells two apart)."""
     set_language(ctx.lang)
+    kind = tr_in("result", item.kind)
+    if item.runs is not None:  # two runs of a minute tell apart by how they were run
+        r, d, seed = item.runs
+        kind += " · " + tr("{replications} × {days} d, seed {seed}").format(
+            replications=r, days=d, seed=seed)
     return tr("{scenario} · {kind} · {time} ({id})").format(
-        scenario=item.scenario, kind=tr_in("result", item.kind), time=item.when,
-        id=item.name)
+        scenario=item.scenario, kind=kind, time=item.when, id=item.name)
 
 
 def downloads(ctx: Context, res: dict[str, Any], name: str) -> None:

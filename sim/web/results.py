@@ -19,6 +19,7 @@ from sim.report.messages import warning_text
 from sim.report.tables import measures_note, summary_blocks
 from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid, whole
+from sim.web.export import result_label
 from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
@@ -124,7 +125,9 @@ def panel(ctx: Context) -> None:
                 show_document(ctx, json.loads(ctx.workspace.path(
                     "results", e.value, ".json").read_text(encoding="utf-8")))
 
-        tid(ui.select([e.name for e in earlier], label=ctx.t("Earlier results"),
+        labels = {s.name: result_label(ctx, s) for s in ctx.workspace.saved_results()}
+        tid(ui.select({e.name: labels.get(e.name, e.name) for e in earlier},
+                      label=ctx.t("Earlier results"),
                       on_change=show_earlier).classes("w-96"), "run-earlier")
 
 

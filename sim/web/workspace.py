@@ -91,6 +91,8 @@ class Saved:
     kind: str
     scenario: str
     when: str
+    #: how it was run (a run's or comparison's replications, days and seed), when known
+    runs: tuple[int, int, int] | None = None
 
     @property
     def name(self) -> str:
@@ -125,7 +127,19 @@ def saved(entry: Entry, folder: str) -> Saved | None:
     if stamp and kind == "run":
         d, t = stamp["d"], stamp["t"]
         when = f"{d[:4]}-{d[4:6]}-{d[6:]} {t[:2]}:{t[2:]}"
-    return Saved(f"{folder}/{entry.name}", entry.path, kind, scenario, when)
+    return Saved(f"{folder}/{entry.name}", entry.path, kind, scenario, when, _runs(doc, kind))
+
+
+def _runs(doc: Any, kind: str) -> tuple[int, int, int] | None:
+    """Replications, days and seed of a run or comparison document (None if not one)."""
+    if kind == "compare":
+        doc = next(iter((doc.get("scenarios") or {}).values()), {})
+    elif kind != "run":
+        return None
+    try:
+        return int(doc["replications"]), int(doc["days"]), int(doc["seed"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 class Workspace:

@@ -162,8 +162,11 @@ def test_saved_results_read_as_scenario_kind_and_time_keeping_the_id(tmp_path: P
     _plan(tmp_path)
     shown = {s.key: result_label(Context("zh", None, None), s)
              for s in Workspace(tmp_path / "workspace").saved_results()}
+    # the run of 2 replications of 1 day, seed 1 (_result), told apart from another of
+    # the same minute by how it was run
     assert shown["results/yumen-before-20261207-030417"] == (
-        "yumen-before · 运行 · 2026-12-07 03:04（yumen-before-20261207-030417）")
+        "yumen-before · 运行 · 2 次 × 1 天，种子 1 · 2026-12-07 03:04"
+        "（yumen-before-20261207-030417）")
     assert shown["plans/quickstart-plan"].startswith("quickstart · 优化 · ")
     set_language("en")
 
