@@ -98,7 +98,10 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
         ctx.shown(tab)
         ui.navigate.history.replace(ctx.url())
 
-    with ui.tabs(on_change=lambda e: switched(e.value)).classes("w-full") as tabs:
+    # twelve tabs fit a 1024 px window in either language: no capitals, narrow padding
+    ui.add_css(".hallsim-tabs .q-tab { padding: 0 10px; min-width: 0; }")
+    with ui.tabs(on_change=lambda e: switched(e.value)).props("no-caps dense") \
+            .classes("w-full hallsim-tabs") as tabs:
         for key, title, _ in TABS:
             tid(ui.tab(key, label=ctx.t(title)), f"tab-{key}")
     tabs.value = ctx.tab
