@@ -66,7 +66,7 @@ def panel(ctx: Context) -> None:
         own = [k for k, s in found.items() if s.scenario == ctx.scenario]
         pick = tid(ui.select({k: result_label(ctx, s) for k, s in found.items()},
                              value=(own or list(found))[0], label=ctx.t("Results document"))
-                   .classes("w-[560px]"), "export-select")
+                   .classes("w-full max-w-4xl"), "export-select")
         links = ui.row().classes("items-center gap-4")
         chosen: dict[str, str] = {}
 

@@ -128,7 +128,7 @@ def panel(ctx: Context) -> None:
         labels = {s.name: result_label(ctx, s) for s in ctx.workspace.saved_results()}
         tid(ui.select({e.name: labels.get(e.name, e.name) for e in earlier},
                       label=ctx.t("Earlier results"),
-                      on_change=show_earlier).classes("w-96"), "run-earlier")
+                      on_change=show_earlier).classes("w-full max-w-3xl"), "run-earlier")
 
 
 def _is_run(path: Any) -> bool:
