@@ -100,6 +100,7 @@ def panel(ctx: Context) -> None:
             show_document(ctx, job.result["document"], job.result.get("warnings", []))
 
     view = JobView(ctx, "run", done)
+    picker = ui.row().classes("w-full")  # earlier results, above the one shown
     out = ui.column().classes("w-full")
 
     def start() -> None:
@@ -116,19 +117,23 @@ def panel(ctx: Context) -> None:
 
     run_button.on_click(start)
     view.resume("run", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
-    earlier = [e for e in ctx.workspace.entries("results", ".json")
-               if e.name.startswith(name + "-") and _is_run(e.path)]
+    # this scenario's runs, newest first; the newest is shown until the next run, so a
+    # reload or a change of language keeps the results in view
+    earlier = [s for s in ctx.workspace.saved_results()
+               if s.kind == "run" and s.scenario == name and _is_run(s.path)]
     if earlier:
-        def show_earlier(e: Any) -> None:
+        def show_earlier(key: str) -> None:
             out.clear()
             with out:
                 show_document(ctx, json.loads(ctx.workspace.path(
-                    "results", e.value, ".json").read_text(encoding="utf-8")))
+                    "results", key, ".json").read_text(encoding="utf-8")))
 
-        labels = {s.name: result_label(ctx, s) for s in ctx.workspace.saved_results()}
-        tid(ui.select({e.name: labels.get(e.name, e.name) for e in earlier},
-                      label=ctx.t("Earlier results"),
-                      on_change=show_earlier).classes("w-full max-w-3xl"), "run-earlier")
+        with picker:
+            tid(ui.select({s.name: result_label(ctx, s) for s in earlier},
+                          value=earlier[0].name, label=ctx.t("Earlier results"),
+                          on_change=lambda e: show_earlier(e.value))
+                .classes("w-full max-w-3xl"), "run-earlier")
+        show_earlier(earlier[0].name)
 
 
 def _is_run(path: Any) -> bool:

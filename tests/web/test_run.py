@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from nicegui.testing.user import User
 
@@ -197,3 +198,25 @@ def test_a_reload_mid_run_shows_the_run_still_going(story, tmp_path: Path) -> No
 
     story(play)
     assert seen == {"following": True}
+
+
+def test_the_last_run_stays_in_view_after_a_reload_or_a_change_of_language(
+        story, tmp_path: Path) -> None:
+    """Run, then switch the page to English: the run tab shows the newest run of the
+    scenario at once (listed first among the earlier results), nothing to start again."""
+    quickstart_workspace(tmp_path)
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await wait_for(user, "table-overall")
+        await user.open("/?lang=en&tab=run&scenario=quickstart")
+        await user.should_see(marker="table-overall", retries=50)
+        seen["title"] = user.find("results-head").elements.pop().text
+        seen["listed"] = user.find("run-earlier").elements.pop().value
+
+    story(play)
+    assert seen["title"].startswith("quickstart: seed 1, 3 replication(s) of 1 day(s)")
+    assert seen["listed"].startswith("quickstart-")
