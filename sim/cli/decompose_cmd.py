@@ -140,24 +140,27 @@ def decomposition_rows(doc: Mapping[str, Any], metric: str) -> tuple[str, list[l
     all changes, total effect and each change's Shapley value with its share, its effect
     alone and the interactions, each ``mean ± 95% CI``."""
     from sim.report.i18n import tr, tr_unit
-    from sim.report.tables import fmt
+    from sim.report.tables import Figure, fmt
 
     d = doc["metrics"][metric]
     key = _scale_key(metric)
-    rows = [[tr("base"), _pm(key, d["base"]), ""],
-            [tr("all changes"), _pm(key, d["all_changes"]), ""],
-            [tr("total effect"), _pm(key, d["total_effect"], sign=True), "100%"]]
+    blank = Figure("")  # no share: a cell a spreadsheet leaves empty
+    rows = [[tr("base"), _pm(key, d["base"]), blank],
+            [tr("all changes"), _pm(key, d["all_changes"]), blank],
+            [tr("total effect"), _pm(key, d["total_effect"], sign=True),
+             Figure("100%", 100.0, unit="%")]]
     for name, entry in d["shapley"].items():
         share = d["shapley_share"][name]
         rows.append(["  " + tr("Shapley {name}").format(name=name),
                      _pm(key, entry, sign=True),
-                     "-" if fmt(share) == "-" else f"{100 * share:.0f}%"])
+                     Figure() if fmt(share) == "-" else
+                     Figure(f"{100 * share:.0f}%", 100 * share, unit="%")])
     for name, entry in d.get("alone", {}).items():
         rows.append(["  " + tr("alone {name}").format(name=name),
-                     _pm(key, entry, sign=True), ""])
+                     _pm(key, entry, sign=True), blank])
     for name, entry in d.get("interactions", {}).items():
         rows.append(["  " + tr("interaction {name}").format(name=name),
-                     _pm(key, entry, sign=True), ""])
+                     _pm(key, entry, sign=True), blank])
     unit = tr("%; effects in percentage points") if d["unit"] == "%" else tr_unit(d["unit"])
     return unit, rows
 

@@ -20,6 +20,7 @@ from sim.stats import registry
 from sim.web import charts
 from sim.web.bundled import scenarios_dir
 from sim.web.common import Context, JobView, table, tid, whole
+from sim.web.effects import effects_block, metric_title
 
 
 def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
@@ -36,10 +37,6 @@ def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
     return out
 
 
-#: how ``sim.batch.decompose.metric_info`` names a total over every window group
-_ALL_GROUPS = ", all window groups"
-
-
 def study_title(folder: str) -> str:
     """A bundled study by the place it models, in the language in use ("yumen" reads
     "玉门（甘肃）"; the catalogue's context ``study``)."""
@@ -52,20 +49,6 @@ def change_name(stem: str) -> str:
     交叉授权, ``bundling`` 一件事一次办; the catalogue's context ``change``): the name
     the decomposition, its waterfall and its table carry."""
     return tr_in("change", stem)
-
-
-def metric_title(doc: dict[str, Any], metric: str) -> str:
-    """A decomposed metric's label in the language in use ("平均等待"; the metric picker
-    and the waterfall's title); the key (``overall.wait_mean``) is the option's value."""
-    label = str(doc["metrics"][metric]["label"])
-    if label.endswith(_ALL_GROUPS):
-        label = tr("{label}, all window groups").format(label=tr(label[:-len(_ALL_GROUPS)]))
-    elif label.endswith(")") and " (" in label:
-        head, tail = label.split(" (", 1)
-        label = f"{tr(head)} ({tail}"
-    else:
-        label = tr(label)
-    return label
 
 
 def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
@@ -88,14 +71,10 @@ def waterfall(doc: dict[str, Any], metric: str) -> dict[str, Any]:
 
 def effects_table(ctx: Context, doc: dict[str, Any], metric: str) -> Any:
     """``metric``'s effects (the rows ``hallsim decompose`` prints) as a table under the
-    metric's name and unit."""
-    from sim.cli.decompose_cmd import decomposition_rows
-    from sim.report.i18n import with_unit
-
+    metric's name and unit (:func:`sim.web.effects.effects_block`, as the export has it)."""
     ctx.t("")
-    unit, rows = decomposition_rows(doc, metric)
-    return table(["", tr("mean ± 95% CI"), tr("share")], [[r[0].strip(), *r[1:]] for r in rows],
-                 "decompose-table", with_unit(metric_title(doc, metric), unit))
+    title, heads, rows = effects_block(doc, metric)
+    return table(heads, rows, "decompose-table", title)
 
 
 def panel(ctx: Context) -> None:

@@ -289,12 +289,13 @@ def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | N
                    progress: Progress = _no_progress) -> dict[str, Any]:
     """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX and
     CSV (``csv``: beside the XLSX when not given), and a ZIP of the report to download.
-    An optimiser's plan has its tables only (``report`` and ``zip`` None): ``hallsim
-    report`` reads results documents."""
+    An optimiser's plan and an effect decomposition have their tables only (``report``
+    and ``zip`` None): ``hallsim report`` reads results documents."""
     import shutil
 
     from sim.report.html import write_report
     from sim.report.i18n import set_language
+    from sim.web.effects import is_decomposition
     from sim.web.plan_tables import is_plan
     from sim.web.xlsx import write_csv, write_xlsx
 
@@ -305,7 +306,7 @@ def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | N
     csv = csv or str(Path(xlsx).with_suffix(".csv"))
     write_csv(doc, csv)
     progress(1, 2)
-    if is_plan(doc):
+    if is_plan(doc) or is_decomposition(doc):
         progress(2, 2)
         return {"report": None, "zip": None, "xlsx": xlsx, "csv": csv}
     index = write_report(result, out_dir)

@@ -84,7 +84,8 @@ class Entry:
 class Saved:
     """A saved result the export tab offers: ``key`` (``results/NAME`` or
     ``plans/NAME``, unique), its file, its ``kind`` (``run``, ``compare``, ``backtest``,
-    ``optimise``), the scenario(s) it is of and when it was made (``YYYY-MM-DD HH:MM``)."""
+    ``decompose``, ``optimise``), the scenario(s) it is of and when it was made
+    (``YYYY-MM-DD HH:MM``)."""
 
     key: str
     path: Path
@@ -105,9 +106,9 @@ _STAMP = re.compile(r"-(?P<d>\d{8})-(?P<t>\d{4})\d\d(?:-\d+)?$")
 
 
 def saved(entry: Entry, folder: str) -> Saved | None:
-    """What a results document (``results``) or plan (``plans``) is, of which scenario
-    and when; None for a file the export tab does not offer (an effect decomposition,
-    an unreadable file)."""
+    """What a results document (``results``: a run, comparison, backtest or effect
+    decomposition) or plan (``plans``) is, of which scenario and when; None for a file
+    the export tab does not offer (an unreadable one)."""
     try:
         doc = json.loads(entry.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -116,8 +117,10 @@ def saved(entry: Entry, folder: str) -> Saved | None:
     stamp = _STAMP.search(entry.name)
     if folder == "plans":
         kind, scenario = "optimise", re.sub(r"-plan(-\d+)?$", "", entry.name)
-    elif not isinstance(doc, dict) or "changes" in doc:
+    elif not isinstance(doc, dict):
         return None
+    elif "changes" in doc:
+        kind, scenario = "decompose", entry.name.removeprefix("decompose-")
     elif "differences" in doc:
         kind, scenario = "compare", " / ".join(doc.get("scenarios") or {})
     elif "logs" in doc:

@@ -49,6 +49,10 @@ def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]
 
     if is_plan(doc):
         return list(plan_blocks(doc).values())
+    from sim.web.effects import effects_block, is_decomposition
+
+    if is_decomposition(doc):
+        return [effects_block(doc, metric) for metric in doc["metrics"]]
     if "differences" in doc:
         from sim.web.differences import difference_blocks, one_sided_blocks
 

@@ -194,3 +194,42 @@ def test_the_planner_exports_the_optimisers_staffing_plan_with_figures_as_number
     assert [c.value for c in plan[3]] == ["全事项综合窗口（FULL）", 2, 3, 3]
     levels = list(book[book.sheetnames[3]].iter_rows(min_row=3, values_only=True))
     assert levels[0][2] == pytest.approx(9.0) and levels[0][3] == pytest.approx(14.7)
+
+
+DECOMPOSITION = {
+    "base": "scenarios/yumen/before.yaml", "replications": 5, "seed": 1,
+    "changes": [{"name": "集中办理", "patch": "concentration.yaml"},
+                {"name": "交叉授权", "patch": "cross_authorisation.yaml"}],
+    "metrics": {"overall.wait_mean": {
+        "label": "mean wait", "unit": "min",
+        "base": {"mean": 3.648, "ci": 0.577}, "all_changes": {"mean": 1.026, "ci": 0.265},
+        "total_effect": {"mean": -2.622, "ci": 0.616},
+        "shapley": {"集中办理": {"mean": -2.876, "ci": 0.700},
+                    "交叉授权": {"mean": 0.254, "ci": 0.380}},
+        "shapley_share": {"集中办理": 1.0969, "交叉授权": -0.0969}}}}
+
+
+def test_a_decomposition_exports_its_effects_with_shares_as_numbers(tmp_path: Path) -> None:
+    """The researcher's Yumen decomposition is offered for export as 效果分解 and gives
+    its table, each change's Shapley effect and share as numbers (no HTML report)."""
+    from sim.web.common import Context
+    from sim.web.export import result_label
+    from sim.web.workspace import Workspace
+
+    results = tmp_path / "workspace" / "results"
+    results.mkdir(parents=True)
+    path = results / "decompose-yumen.json"
+    path.write_text(json.dumps(DECOMPOSITION, ensure_ascii=False), encoding="utf-8")
+    try:
+        found = Workspace(tmp_path / "workspace").saved_results()
+        assert result_label(Context("zh", None, None), found[0]).startswith("yumen · 效果分解 · ")
+        out = export_results(str(path), "zh", str(tmp_path / "rep"), str(tmp_path / "d.xlsx"))
+    finally:
+        set_language("en")
+    assert out["report"] is None and out["zip"] is None
+    sheet = load_workbook(out["xlsx"]).active
+    assert sheet["A1"].value == "平均等待（分钟）"
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["Shapley 值 集中办理"][:2] == (-2.876, 0.7)  # effect, its 95 % half-width
+    assert rows["Shapley 值 集中办理"][2:] == (pytest.approx(109.69), "%")  # its share
+    assert rows["基准"][2:] == (None, None)
