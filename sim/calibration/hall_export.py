@@ -167,7 +167,8 @@ def check_columns(path: str | Path, columns: list[str], mapping: Mapping) -> Non
         if mapping.column(field) not in have:
             raise InputError(str(path), mapping.column(field),
                              f"required column missing (the {field.replace('_', ' ')}; "
-                             f"columns found: {', '.join(map(str, columns[:12]))})")
+                             f"columns found: {', '.join(map(str, columns[:12]))}): name "
+                             f"its column (the page's column mapping, or --mapping MAP.yaml)")
     if mapping.column("call_time") not in have and mapping.column("wait") not in have:
         raise InputError(str(path), mapping.column("call_time"),
                          f"required column missing: give the call time or the wait "

@@ -125,18 +125,31 @@ def _load(path: str, days: int | None):
     return scenario
 
 
+def _print_warning(path: str, template: str, values: dict[str, str]) -> None:
+    """A warning on stderr in the language in use: ``hallsim: warning: FILE: TEXT`` in
+    English (as it always was), "hallsim: 注意：FILE，TEXT" in Chinese (the template through
+    the catalogue, as the page shows it)."""
+    from sim.report.i18n import language, tr
+
+    if language() == "en":
+        print(f"hallsim: warning: {path}: {template.format(**values)}", file=sys.stderr)
+    else:
+        print(f"hallsim: {tr('warning: ')}{path}，{tr(template).format(**values)}",
+              file=sys.stderr)
+
+
 def _warn(scenario: Any, path: str) -> None:
     from sim.stats.load import overloads
 
     for o in overloads(scenario):
-        print(f"hallsim: warning: {path}: {o.message()}", file=sys.stderr)
+        _print_warning(path, *o.parts())
 
 
 def _warn_results(scenario: Any, doc: dict[str, Any], path: str) -> None:
-    from sim.stats.metrics import warnings_for
+    from sim.stats.metrics import warning_parts
 
-    for w in warnings_for(scenario, doc):
-        print(f"hallsim: warning: {path}: {w}", file=sys.stderr)
+    for template, values in warning_parts(scenario, doc):
+        _print_warning(path, template, values)
 
 
 def _simulate(scenario: Any, args: argparse.Namespace, keep_records: bool = False):
@@ -241,6 +254,7 @@ def _validate_optimize_section(path: str) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     """``hallsim validate``."""
     from sim.engine.arrivals import expected_tickets
+    from sim.report.i18n import tr
 
     for path in args.scenarios:
         scenario = _load(path, None)
@@ -248,9 +262,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _warn(scenario, path)
         per_day = expected_tickets(scenario, day=0)
         windows = scenario.window_count
-        print(f"{path}: ok ({scenario.name}: {len(scenario.categories)} categories, "
-              f"{len(scenario.windows)} window groups with {windows} windows, "
-              f"{per_day:,.0f} expected tickets on day 1)")
+        print(tr("{path}: ok ({name}: {categories} categories, {groups} window groups with "
+                 "{windows} windows, {tickets} expected tickets on day 1)").format(
+            path=path, name=scenario.name, categories=len(scenario.categories),
+            groups=len(scenario.windows), windows=windows, tickets=f"{per_day:,.0f}"))
     return EXIT_OK
 
 

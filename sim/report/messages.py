@@ -46,6 +46,11 @@ TEMPLATES: tuple[str, ...] = (
     "List should have at least {n} item after validation, not {m}",
     "Dictionary should have at least {n} item after validation, not {m}",
     "String should have at least {n} character",
+    # reading a file
+    "file not found",
+    "is a folder, not a file",
+    "cannot read file ({reason})",
+    "is {kind}, not a regular file; give a file",
     # the scenario's loader and checks
     "required field is missing",
     "unknown field",
@@ -78,7 +83,8 @@ TEMPLATES: tuple[str, ...] = (
     "at the service level",
     "and {n} more periods",
     # ticket logs
-    "required column missing (the {field}; columns found: {found})",
+    "required column missing (the {field}; columns found: {found}): name its column (the "
+    "page's column mapping, or --mapping MAP.yaml)",
     "required column missing: give the call time or the wait ('{wait}')",
     "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
     "no ticket rows (only a header)",

@@ -93,3 +93,30 @@ def test_a_workers_message_is_taken_apart_again() -> None:
     assert error_text_of("/ws/x.csv: required field is missing") == \
         "错误：/ws/x.csv，缺少必填字段"
     assert error_text_of("TypeError: boom") == "错误：TypeError: boom"
+
+
+def test_the_commonest_mistake_a_missing_file_reads_in_chinese(tmp_path: Path, capsys) -> None:
+    """A mistyped file name, and a folder given for a file: the whole line in Chinese."""
+    missing = tmp_path / "没有这个.yaml"
+    assert main(["--lang", "zh", "run", str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == f"hallsim: 错误：{missing}，找不到文件"
+    assert main(["--lang", "zh", "validate", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.strip() == f"hallsim: 错误：{tmp_path}，这是文件夹，不是文件"
+
+
+def test_validate_speaks_chinese_its_warnings_and_its_verdict(tmp_path: Path, capsys) -> None:
+    """The quickstart hall with its morning tax demand tripled: validate warns of the
+    overload and still passes the file, in Chinese; in English exactly as before."""
+    def heavy(d: dict) -> None:
+        d["categories"]["tax"]["arrivals_per_hour"] = {
+            k: 3 * v for k, v in d["categories"]["tax"]["arrivals_per_hour"].items()}
+
+    path = _bad_hall(tmp_path, heavy)
+    assert main(["--lang", "zh", "validate", str(path)]) == 0
+    out = capsys.readouterr()
+    assert out.err.startswith(f"hallsim: 注意：{path}，") and "到达负荷超出办理能力" in out.err
+    assert out.out.startswith(f"{path}：检查通过（quickstart：4 个事项，3 个窗口组共 10 个窗口")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr()
+    assert out.err.startswith(f"hallsim: warning: {path}: offered load exceeds capacity")
+    assert out.out.startswith(f"{path}: ok (quickstart: 4 categories, 3 window groups")
