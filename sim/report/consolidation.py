@@ -18,8 +18,9 @@ def consolidation_table(doc: dict[str, Any]) -> str:
     head = (f"{doc['scenario']}: today's {doc['headcount_today']} windows redistributed per "
             f"structure; {doc['replications']} replications, seed {doc['seed']}; waits in "
             f"minutes, ± = 95% CI; diff = paired difference vs {doc['baseline']}")
-    cols = ["structure", "types", "mean wait", "P90", f"{metric_name('p_wait_over_target', t)} %",
-            "diff mean wait", "least cost", "headcount", "status"]
+    cols = ["structure", "types", "mean wait", "P90 wait",
+            f"{metric_name('p_wait_over_target', t)} %", "diff mean wait", "least cost",
+            "headcount", "status"]
     rows = []
     for s, e in doc["structures"].items():
         today = e["today"] or {"wait_mean": None, "wait_p90": None, "p_wait_over_target": None,
@@ -57,13 +58,14 @@ def consolidation_table(doc: dict[str, Any]) -> str:
     factors = [r["slowdown"] for r in sweep["rows"]] if sweep.get("rows") else []
     span = f"{min(factors):g}-{max(factors):g}" if factors else "the sweep"
 
-    def at(key: str) -> str:
+    def verdict(key: str, measure: str) -> str:
         value = sweep[key]
-        return f"slowdown {value:g}" if value is not None else f"no slowdown in {span}"
+        if value is None:
+            return f"on {measure}, full beats chain at every slowdown in {span}"
+        return f"on {measure}, full beats chain up to a slowdown of {value:g} (exclusive)"
 
-    lines.append(f"full stops beating chain on mean wait at "
-                 f"{at('full_stops_beating_chain_on_wait_at')}; on least cost at "
-                 f"{at('full_stops_beating_chain_on_cost_at')}")
+    lines.append(f"{verdict('full_stops_beating_chain_on_wait_at', 'mean wait')}; "
+                 f"{verdict('full_stops_beating_chain_on_cost_at', 'least cost')}")
     return "\n".join(lines)
 
 
