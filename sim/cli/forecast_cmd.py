@@ -47,8 +47,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         with atomic_path(args.template) as tmp:
             plan.to_csv(tmp, index=False, encoding="utf-8-sig")
         if not args.quiet:
-            print(f"plan of {len(plan)} hours written to {args.template}: edit it, then "
-                  f"hallsim forecast {args.scenario} --plan {args.template} --out NEXT.yaml")
+            from sim.report.i18n import tr
+
+            print(tr("plan of {n} hours written to {plan}: edit it, then hallsim forecast "
+                     "{scenario} --plan {plan} --out NEXT.yaml").format(
+                n=len(plan), plan=args.template, scenario=args.scenario))
         return EXIT_OK
     if not args.plan or not args.out:
         missing = "--plan" if not args.plan else "--out"
@@ -57,9 +60,17 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     result = forecast(args.scenario, read_plan(args.plan), args.name)
     with atomic_path(args.out) as tmp:
         tmp.write_text(result.text, encoding="utf-8")
-    if not args.quiet:
+    if args.quiet:
+        return EXIT_OK
+    if language() == "en":
         for line in result.replaced:
             print(f"replaced: {line}")
         print(f"carried from the calibration: {'; '.join(result.carried)}")
         print(f"scenario written to {args.out}")
+    else:  # the web app's summary, in the reader's language
+        from sim.report.forecast_text import forecast_summary
+        from sim.report.i18n import tr
+
+        print("\n".join(forecast_summary(result.keys, result.hours, args.scenario)))
+        print(tr("Scenario written to {path}").format(path=args.out))
     return EXIT_OK

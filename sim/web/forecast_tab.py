@@ -34,18 +34,6 @@ FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.
 #: relation a calibration records: :mod:`sim.calibration.staffing_relation`)
 STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen serving", 0.5)}
 
-#: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
-REPLACED = {
-    "tickets": ("tickets per hour, journey steps included (shared among the items and "
-                "journeys by the calibrated mix)"),
-    "day_factors": "day factors (the plan's weekday totals)",
-    "service": "mean service per hour (families and variability carried)",
-    "staff": "windows on duty per hour (shared among the window groups as before)",
-}
-CARRIED = ("service time families, patience, window groups and their authorisation, "
-           "opening hours, calendar, targets, and every hour the plan does not give")
-
-
 def load_plan(path: Path) -> dict[str, Any]:
     """A plan file as the page holds it: ``rows`` (hour -> field -> value) when it is
     one row per hour with the editable fields, else ``file`` (used as uploaded, for
@@ -253,13 +241,10 @@ def panel(ctx: Context) -> None:
 
 def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) -> None:
     """What the forecast replaced and carried, and its comparison with the open hall."""
-    from sim.calibration.forecast import hours_text
+    from sim.report.forecast_text import forecast_summary
 
-    span = hours_text(made["hours"])
     lines = [ctx.t("Scenario {name} written to the workspace.").format(name=new)]
-    lines += [ctx.t("Replaced ({hours}): {what}").format(hours=span, what=ctx.t(REPLACED[k]))
-              for k in made["keys"]]
-    lines.append(ctx.t("Carried from {name}: {what}").format(name=current, what=ctx.t(CARRIED)))
+    lines += forecast_summary(made["keys"], made["hours"], current, ctx.t)
     tid(ui.label("\n".join(lines)).classes("whitespace-pre-wrap"), "forecast-done")
     with ui.row().classes("items-end gap-4"):
         tid(ui.button(ctx.t("Open in the hall editor"),

@@ -220,8 +220,17 @@ def test_a_planner_starts_from_the_halls_own_plan_in_chinese(tmp_path, capsys):
     cells[1] = f"{float(cells[1]) * 1.2:.2f}"
     lines[ten] = ",".join(cells)
     plan.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    capsys.readouterr()
     nxt = tmp_path / "next.yaml"
-    assert main(["forecast", str(hall), "--plan", str(plan), "--out", str(nxt), "-q"]) == 0
+    try:
+        assert main(["--lang", "zh", "forecast", str(hall), "--plan", str(plan), "--out",
+                     str(nxt)]) == 0
+    finally:
+        set_language("en")
+    # what was replaced and carried, in the words of the page's forecast tab
+    said = capsys.readouterr().out.splitlines()
+    assert said[0].startswith("已替换（08-12h, 13-17h）：每小时取号量")
+    assert said[-2].startswith(f"沿用 {hall}：办理时间分布类型") and said[-1] == f"方案已写入 {nxt}"
     before, after = current_plan(hall), current_plan(nxt)
     ratio = (after.set_index("hour")["tickets"] / before.set_index("hour")["tickets"])
     assert ratio[10] == pytest.approx(1.2, rel=1e-3)

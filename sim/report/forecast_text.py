@@ -1,0 +1,35 @@
+"""What a forecast replaced and carried, in the reader's language: one summary for the
+web app's forecast tab and for ``hallsim --lang zh forecast`` (in English the command line
+prints the forecast's own detailed lines, :attr:`sim.calibration.forecast.Forecast.replaced`,
+as it always did)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+#: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
+REPLACED = {
+    "tickets": ("tickets per hour, journey steps included (shared among the items and "
+                "journeys by the calibrated mix)"),
+    "day_factors": "day factors (the plan's weekday totals)",
+    "service": "mean service per hour (families and variability carried)",
+    "staff": "windows on duty per hour (shared among the window groups as before)",
+}
+#: what a forecast carries from the calibrated hall
+CARRIED = ("service time families, patience, window groups and their authorisation, "
+           "opening hours, calendar, targets, and every hour the plan does not give")
+
+
+def forecast_summary(keys: list[str], hours: list[int], current: str,
+                     t: Callable[[str], str] | None = None) -> list[str]:
+    """``Replaced (09-12h): …`` for each key the forecast replaced, then ``Carried from
+    CURRENT: …``, through ``t`` (:func:`sim.report.i18n.tr` by default)."""
+    from sim.calibration.forecast import hours_text
+    from sim.report.i18n import tr
+
+    t = t or tr
+    span = hours_text(hours)
+    lines = [t("Replaced ({hours}): {what}").format(hours=span, what=t(REPLACED[k]))
+             for k in keys]
+    lines.append(t("Carried from {name}: {what}").format(name=current, what=t(CARRIED)))
+    return lines
