@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import Any
 
 from nicegui import ui
 
+from sim.report.i18n import set_language
+from sim.report.messages import error_text_of
 from sim.web.common import Context, tid
+from sim.web.jobs import DONE
 
 #: what each kind of job does, as the jobs list names it in the page's language (a job's
 #: own title is only what it works on: a scenario, a log, a study)
@@ -21,6 +26,23 @@ def job_label(ctx: Context, kind: str, title: str) -> str:
     return f"{ctx.t(VERBS.get(kind, kind))} {title}"
 
 
+#: the tab that shows a finished job's result, by kind (with the job's scenario open)
+RESULT_TAB = {"run": "run", "optimise": "optimise", "replay": "floorplan",
+              "compare": "compare", "decompose": "decompose", "export": "export",
+              "calibrate": "import", "backtest": "import"}
+
+
+def job_details(ctx: Context, kwargs: dict[str, Any]) -> str:
+    """How a run was asked for ("10 次 × 5 天，种子 1"; days the scenario's when not given),
+    or "" for a job without replications."""
+    reps, seed = kwargs.get("replications"), kwargs.get("seed")
+    if reps is None or seed is None:
+        return ""
+    days = kwargs.get("days")
+    return ctx.t("{replications} × {days} d, seed {seed}").format(
+        replications=reps, days=ctx.t("the scenario's") if days is None else days, seed=seed)
+
+
 def panel(ctx: Context) -> None:
     """Build the jobs tab (refreshed every second)."""
 
@@ -33,14 +55,22 @@ def panel(ctx: Context) -> None:
             with tid(ui.row().classes("items-center gap-4"), f"job-{job.id}"):
                 ui.label(f"#{job.id}").classes("w-10")
                 ui.label(job_label(ctx, job.kind, job.title)).classes("w-72")
+                ui.label(job_details(ctx, job.kwargs)).classes("w-48 text-caption")
                 ui.label(time.strftime("%H:%M:%S", time.localtime(job.created)))
                 ui.linear_progress(value=job.fraction, show_value=False).classes("w-40")
                 ui.label(ctx.t(job.state))
                 if job.active:
                     tid(ui.button(ctx.t("Cancel"), on_click=lambda j=job: ctx.jobs.cancel(j.id))
                         .props("flat dense color=negative"), f"job-{job.id}-cancel")
-                if job.error:
-                    ui.label(job.error).classes("text-negative")
+                elif job.state == DONE and job.kind in RESULT_TAB:
+                    scenario = Path(job.kwargs["path"]).stem if job.kwargs.get("path") \
+                        else ctx.scenario
+                    tid(ui.button(ctx.t("Show"), on_click=lambda k=job.kind, n=scenario:
+                                  ui.navigate.to(ctx.url(tab=RESULT_TAB[k], scenario=n)))
+                        .props("flat dense"), f"job-{job.id}-show")
+                if job.error:  # the command line's words, in the page's language
+                    set_language(ctx.lang)
+                    ui.label(error_text_of(job.error, file_name=True)).classes("text-negative")
 
     listing()
     ui.timer(1.0, listing.refresh)

@@ -162,8 +162,9 @@ def test_an_empty_or_negative_count_is_refused_in_the_page_and_starts_no_job(
 
 
 def test_a_job_reads_in_the_language_of_the_page_that_lists_it(story, tmp_path: Path) -> None:
-    """A run started on the Chinese page is 运行 quickstart there, and Run quickstart on the
-    English jobs list (the job keeps what it works on, not the words of its page)."""
+    """A run started on the Chinese page is 运行 quickstart (3 次 × 1 天，种子 1) there, and
+    Run quickstart on the English jobs list (the job keeps what it works on, not the words
+    of its page); when done, 查看 / Show opens its result."""
     quickstart_workspace(tmp_path)
 
     async def play(user: User) -> None:
@@ -172,8 +173,13 @@ def test_a_job_reads_in_the_language_of_the_page_that_lists_it(story, tmp_path: 
         user.find("run-start").click()
         await user.open("/?lang=zh&tab=jobs")
         await user.should_see("运行 quickstart", retries=50)
+        await user.should_see("3 次 × 1 天，种子 1", retries=50)
         await user.open("/?lang=en&tab=jobs")
         await user.should_see("Run quickstart", retries=50)
+        # once done, the job leads to its result: the run tab with the run in view
+        await wait_for(user, "job-1-show")
+        user.find("job-1-show").click()
+        await user.should_see(marker="table-overall", retries=50)
 
     story(play)
 
