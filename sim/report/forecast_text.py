@@ -10,7 +10,7 @@ from collections.abc import Callable
 #: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
 REPLACED = {
     "tickets": ("tickets per hour, journey steps included (shared among the items and "
-                "journeys by the calibrated mix)"),
+                "journeys as the hall shares the hour)"),
     "day_factors": "day factors (the plan's weekday totals)",
     "service": "mean service per hour (families and variability carried)",
     "staff": "windows on duty per hour (shared among the window groups as before)",

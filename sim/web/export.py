@@ -70,6 +70,13 @@ def panel(ctx: Context) -> None:
         links = ui.row().classes("items-center gap-4")
         chosen: dict[str, str] = {}
 
+        def picked() -> None:  # another result: the last one's files are not offered
+            links.clear()
+            view.state.text = ""
+            view.bar.set_visibility(False)
+
+        pick.on_value_change(picked)
+
         def done(job: Any) -> None:
             links.clear()
             with links:
@@ -81,6 +88,7 @@ def panel(ctx: Context) -> None:
             item = found[pick.value]
             name = f"{item.name}-{ctx.lang}"
             chosen["name"] = name
+            links.clear()  # the files of this export, when it is done
             job = ctx.jobs.submit("export", item.name, "export",
                                   result=str(item.path), lang=ctx.lang,
                                   out_dir=str(ctx.workspace.path("reports", name)),

@@ -251,7 +251,7 @@ def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) ->
                       on_click=lambda: ctx.open_scenario(new)).props("outline"),
             "forecast-open")
         reps, days, seed = run_inputs(ctx, "forecast-compare", least=2)
-        go = tid(ui.button(ctx.t("Compare with {name}").format(name=current)),
-                 "forecast-compare")
+        go = tid(ui.button(ctx.t("Compare with {name}").format(name=current))
+                 .props("no-caps"), "forecast-compare")
     view = comparison_view(ctx, "forecast-compare-job")
     go.on_click(lambda: start_comparison(ctx, view, [current, new], (reps, days, seed)))

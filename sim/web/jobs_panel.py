@@ -39,8 +39,11 @@ def job_details(ctx: Context, kwargs: dict[str, Any]) -> str:
     if reps is None or seed is None:
         return ""
     days = kwargs.get("days")
+    if days is None:
+        return ctx.t("{replications} × the scenario's days, seed {seed}").format(
+            replications=reps, seed=seed)
     return ctx.t("{replications} × {days} d, seed {seed}").format(
-        replications=reps, days=ctx.t("the scenario's") if days is None else days, seed=seed)
+        replications=reps, days=days, seed=seed)
 
 
 def panel(ctx: Context) -> None:

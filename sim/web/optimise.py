@@ -11,7 +11,6 @@ and one-sided 95 % bound against the target, and the cells that fall short.
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 from nicegui import ui
@@ -68,11 +67,17 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
                   "optimise-apply-name")
 
         def apply() -> None:
-            from sim.web.workspace import stem_of
+            from pathlib import Path
 
-            target = ctx.workspace.scenario_path(stem_of(new.value or name))
-            shutil.copyfile(res["staffed"], target)
-            ctx.open_scenario(target.stem)
+            from sim.web.workspace import stem_of
+            from sim.web.workspace_panel import renamed
+
+            stem = stem_of(new.value or name)
+            # the staffed hall under its new name, in the file and in its name: (legends,
+            # comparisons and the export list name it by name:)
+            text = renamed(Path(res["staffed"]).read_text(encoding="utf-8"), stem)
+            ctx.workspace.write_scenario(stem, text)
+            ctx.open_scenario(stem)
 
         tid(ui.button(tr("Apply as a new scenario"), on_click=apply), "optimise-apply")
 

@@ -68,13 +68,16 @@ def level_value(x: float, cell: dict[str, Any]) -> Figure:
     """A simulated level or bound of ``cell`` as :func:`target_text` words the target:
     for a share target the share not called within the wait in percent (the command
     line's fraction 0.853 reads 14.7), as many decimals as keep it apart from the
-    target; a mean wait as the command line prints it. The cell's number is the figure
-    shown, unrounded."""
-    if _share_target(cell) is None:
-        return Figure(level_text(x, cell), float(x))
+    target; a mean wait as the command line prints it, in minutes. Each names its unit
+    (a table mixes the two); the cell's number is the figure shown, unrounded."""
+    from sim.report.i18n import tr_unit
+
+    if _share_target(cell) is None:  # a mean wait, in minutes
+        return Figure(level_text(x, cell), float(x)).printed_with(tr_unit("min"))
     target = cell.get("target_value")
     shown = 100 * (1 - x)
-    return Figure(apart(shown, None if target is None else 100 * (1 - target), 1, 6), shown)
+    return Figure(apart(shown, None if target is None else 100 * (1 - target), 1, 6),
+                  shown).printed_with("%")
 
 
 def shortfall_value(cell: dict[str, Any]) -> Figure:

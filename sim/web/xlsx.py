@@ -29,8 +29,27 @@ _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 Table = tuple[str, list[str], list[list[Any]]]
 
 
+def _without_remark(text: str) -> str:
+    """``text`` without its closing remark in brackets ("（每次重复 5 天的均值 ± 95% 置信区间）",
+    "(mean over replications of 5 day(s) ± 95% CI)"; brackets inside it included)."""
+    text = text.rstrip()
+    if not text.endswith((")", "）")):
+        return text
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        depth += text[k] in ")）"
+        depth -= text[k] in "(（"
+        if depth == 0:
+            return text[:k].rstrip() or text
+    return text
+
+
 def _sheet_title(text: str, taken: set[str]) -> str:
-    base = _BAD_SHEET.sub(" ", text).strip()[:28] or "sheet"
+    """A sheet name (at most 31 characters, Excel's limit, unique in ``taken``) that keeps
+    what tells the tables apart: the title without its closing remark, and of a long
+    title its end ("…对比 yumen-before，事项 户籍"), where the item is."""
+    base = _BAD_SHEET.sub(" ", _without_remark(text)).strip()
+    base = (base if len(base) <= 28 else "…" + base[-27:]) or "sheet"
     title, k = base, 1
     while title in taken:
         k += 1
@@ -72,6 +91,13 @@ def _clean(x: float | None) -> float | None:
     return None if x is None else float(f"{x:.12g}")
 
 
+def _number(f: Figure) -> float | int | None:
+    """A figure's value for a spreadsheet: a count printed without decimals stays whole
+    (11, not 11.0), anything else as :func:`_clean`."""
+    x = _clean(f.value)
+    return int(x) if x is not None and x.is_integer() and "." not in f else x
+
+
 def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table:
     """A table with every figure as a number: a column of :class:`~sim.report.tables.Figure`
     cells becomes the figure's exact value and, where the figures carry one, its 95 %
@@ -90,7 +116,7 @@ def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table
         unit = any(f.unit for f in figures)
         names = [head] + [tr("{heading}: ± 95% CI half-width").format(heading=head)] * half \
             + [tr("{heading}: unit").format(heading=head)] * unit
-        columns.append((names, [[_clean(f.value)] + [_clean(f.half)] * half + [f.unit] * unit
+        columns.append((names, [[_number(f)] + [_clean(f.half)] * half + [f.unit] * unit
                                 for f in figures]))
     out_heads = [h for names, _ in columns for h in names]
     out_rows = [[x for _, col in columns for x in col[r]] for r in range(len(cells))]

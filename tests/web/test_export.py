@@ -184,6 +184,9 @@ def test_the_planner_exports_the_optimisers_staffing_plan_with_figures_as_number
         user.find("export-start").click()
         await wait_for(user, "export-xlsx")
         await user.should_not_see(marker="export-zip")
+        # another result chosen: the plan's files are no longer offered as its
+        pick.value = next(k for k in pick.options if k.startswith("results/"))
+        await user.should_not_see(marker="export-xlsx", retries=50)
 
     story(play)
     book = load_workbook(tmp_path / "workspace" / "reports" / "quickstart-plan-zh.xlsx")
@@ -193,7 +196,8 @@ def test_the_planner_exports_the_optimisers_staffing_plan_with_figures_as_number
     assert plan["A1"].value == "各时段开放窗口数（列：时段起点）"
     assert [c.value for c in plan[3]] == ["全事项综合窗口（FULL）", 2, 3, 3]
     levels = list(book[book.sheetnames[3]].iter_rows(min_row=3, values_only=True))
-    assert levels[0][2] == pytest.approx(9.0) and levels[0][3] == pytest.approx(14.7)
+    # mean and bound each with its unit column (a plan may mix % and minutes)
+    assert levels[0][2:6] == (pytest.approx(9.0), "%", pytest.approx(14.7), "%")
 
 
 DECOMPOSITION = {
@@ -233,3 +237,19 @@ def test_a_decomposition_exports_its_effects_with_shares_as_numbers(tmp_path: Pa
     assert rows["Shapley 值 集中办理"][:2] == (-2.876, 0.7)  # effect, its 95 % half-width
     assert rows["Shapley 值 集中办理"][2:] == (pytest.approx(109.69), "%")  # its share
     assert rows["基准"][2:] == (None, None)
+
+
+def test_sheets_are_named_by_what_tells_them_apart() -> None:
+    """Excel allows 31 characters: a comparison's per-item sheets keep the item (the end
+    of their title), a summary its name without the remark in brackets."""
+    from sim.web.xlsx import _sheet_title
+
+    taken: set[str] = set()
+    names = [_sheet_title(t, taken) for t in (
+        "yumen-before-staffed 对比 yumen-before，事项 户籍（按重复配对）",
+        "yumen-before-staffed 对比 yumen-before，事项 税务（按重复配对）",
+        "yumen-before-staffed 总体（每次重复 5 天的均值 ± 95% 置信区间）",
+        "Overall (mean over replications of 5 day(s) ± 95% CI)")]
+    assert names[0].endswith("事项 户籍") and names[1].endswith("事项 税务")
+    assert names[2:] == ["yumen-before-staffed 总体", "Overall"]
+    assert all(len(n) <= 31 for n in names)

@@ -73,7 +73,7 @@ def test_comparison_and_optimiser_say_it_in_the_same_words(tmp_path: Path) -> No
         assert NAME in page and "目标时间" not in page
         rows = level_rows(PLAN)[1]
         assert [r[4] for r in rows] == ["未在 20 分钟内叫号 ≤ 20%", "平均等待 ≤ 10 分钟"]
-        assert rows[0][2:4] == ["9.0", "15.0"]  # called within 20 min: 0.91 and 0.85
+        assert rows[0][2:4] == ["9.0 %", "15.0 %"]  # called within 20 min: 0.91 and 0.85
     finally:
         set_language("en")
 

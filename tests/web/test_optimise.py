@@ -49,6 +49,7 @@ def test_a_certified_plan_is_the_command_lines_and_applies_as_a_scenario(story,
     assert shown["c0"] == cli["status"] == "certified"
     assert shown["c1"] == f"{cli['cost']:.2f}" and shown["c2"] == f"{cli['bound']:.2f}"
     staffed = load_scenario(ws / "scenarios" / "示例-staffed.yaml")
+    assert staffed.name == "示例-staffed"  # one name, in the file and in its legends
     assert {g.id: g.count for g in staffed.windows} == \
         {t: w["max"] for t, w in cli["windows"].items()}
 
@@ -83,7 +84,7 @@ def test_the_chinese_page_names_window_types_and_targets_in_chinese_the_run_tabs
         heads, rows = level_rows(PLAN)
         assert [r[4] for r in rows] == ["未在 20 分钟内叫号 ≤ 20%", "平均等待 ≤ 10 分钟"]
         # both bounds are on the unfavourable side: 15 % not called (of 0.85 called), 6 min
-        assert heads[3] == "单侧 95% 上界" and [str(r[3]) for r in rows] == ["15.0", "6.000"]
+        assert heads[3] == "单侧 95% 上界" and [str(r[3]) for r in rows] == ["15.0 %", "6.000 分钟"]
     finally:
         set_language("en")
 
