@@ -240,6 +240,17 @@ def whole(ctx: Context, field: Any, least: int, optional: bool = False) -> int |
     return int(value)
 
 
+def runs_text(t: Callable[[str], str], replications: int, days: int | None,
+              seed: int) -> str:
+    """How a run was asked for, through ``t`` ("3 次 × 1 天，种子 1"; ``days`` None: the
+    scenario's): the export list, the run tab's earlier results and the jobs list."""
+    if days is None:
+        return t("{replications} × the scenario's days, seed {seed}").format(
+            replications=replications, seed=seed)
+    return t("{replications} × {days} d, seed {seed}").format(
+        replications=replications, days=days, seed=seed)
+
+
 def on_disk(path: Path, fallback: dict[str, Any]) -> dict[str, Any]:
     """The scenario file at ``path`` as plain data, as saved now (another tab may have
     saved it since ``fallback`` was read); ``fallback`` when it cannot be read as one.

@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.report.i18n import set_language, tr, tr_in
-from sim.web.common import Context, JobView, tid
+from sim.web.common import Context, JobView, runs_text, tid
 from sim.web.workspace import Saved
 
 
@@ -27,9 +27,7 @@ def result_label(ctx: Context, item: Saved) -> str:
     set_language(ctx.lang)
     kind = tr_in("result", item.kind)
     if item.runs is not None:  # two runs of a minute tell apart by how they were run
-        r, d, seed = item.runs
-        kind += " · " + tr("{replications} × {days} d, seed {seed}").format(
-            replications=r, days=d, seed=seed)
+        kind += " · " + runs_text(tr, *item.runs)
     return tr("{scenario} · {kind} · {time} ({id})").format(
         scenario=item.scenario, kind=kind, time=item.when, id=item.name)
 

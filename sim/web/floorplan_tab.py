@@ -30,7 +30,6 @@ from sim.scenario.layout import layout_of
 from sim.scenario.model import Scenario, load_scenario
 from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
 from sim.web.planview import PlanView
-from sim.web.results import _is_run
 
 #: id of the replay's root element in the page, and the page's name for its instance
 ROOT_ID, INSTANCE = "hs-web-replay", "hallsimWebReplay"
@@ -53,10 +52,10 @@ def wide(scenario: Scenario) -> bool:
 def latest_results(ctx: Context, name: str) -> tuple[str, dict[str, Any]] | None:
     """The newest run results document of scenario ``name`` in the workspace (its name
     and content), or None when the scenario was never run."""
-    for entry in ctx.workspace.entries("results", ".json"):
-        if entry.name.startswith(name + "-") and _is_run(entry.path):
-            return entry.name, json.loads(entry.path.read_text(encoding="utf-8"))
-    return None
+    runs = ctx.workspace.runs_of(name)
+    if not runs:
+        return None
+    return runs[0].name, json.loads(runs[0].path.read_text(encoding="utf-8"))
 
 
 def start_script(data: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from sim.report.i18n import set_language
 from sim.report.messages import error_text_of
-from sim.web.common import Context, tid
+from sim.web.common import Context, runs_text, tid
 from sim.web.jobs import DONE
 
 #: what each kind of job does, as the jobs list names it in the page's language (a job's
@@ -38,12 +38,7 @@ def job_details(ctx: Context, kwargs: dict[str, Any]) -> str:
     reps, seed = kwargs.get("replications"), kwargs.get("seed")
     if reps is None or seed is None:
         return ""
-    days = kwargs.get("days")
-    if days is None:
-        return ctx.t("{replications} × the scenario's days, seed {seed}").format(
-            replications=reps, seed=seed)
-    return ctx.t("{replications} × {days} d, seed {seed}").format(
-        replications=reps, days=days, seed=seed)
+    return runs_text(ctx.t, reps, kwargs.get("days"), seed)
 
 
 def panel(ctx: Context) -> None:

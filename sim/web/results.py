@@ -119,8 +119,7 @@ def panel(ctx: Context) -> None:
     view.resume("run", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
     # this scenario's runs, newest first; the newest is shown until the next run, so a
     # reload or a change of language keeps the results in view
-    earlier = [s for s in ctx.workspace.saved_results()
-               if s.kind == "run" and s.scenario == name and _is_run(s.path)]
+    earlier = ctx.workspace.runs_of(name)
     if earlier:
         def show_earlier(key: str) -> None:
             out.clear()
@@ -134,12 +133,3 @@ def panel(ctx: Context) -> None:
                           on_change=lambda e: show_earlier(e.value))
                 .classes("w-full max-w-3xl"), "run-earlier")
         show_earlier(earlier[0].name)
-
-
-def _is_run(path: Any) -> bool:
-    """Whether a results file is one run's document (not a comparison)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(doc, dict) and "overall" in doc

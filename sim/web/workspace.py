@@ -7,6 +7,7 @@ Layout (created on first use)::
     WORKSPACE/logs/NAME               uploaded ticket logs
     WORKSPACE/reports/NAME/           HTML reports (calibration, run)
     WORKSPACE/plans/NAME.json         optimiser plans (and their staffed scenario and spec)
+    WORKSPACE/trash/NAME-TIME.yaml    removed scenarios
 
 Every name a planner types or uploads goes through :func:`safe_name`, which refuses
 anything that could leave its directory (``../x``, absolute paths, drive letters,
@@ -18,6 +19,7 @@ tabs see the same files.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -32,8 +34,8 @@ from sim.files.errors import InputError
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: longest name, in characters
 MAX_NAME = 100
-#: subdirectories of a workspace, by kind
-#: the workspace's folders; ``trash`` keeps removed scenarios, to be put back by hand
+#: subdirectories of a workspace, by kind; ``trash`` keeps removed scenarios, to be put
+#: back by hand
 KINDS = ("scenarios", "results", "logs", "reports", "plans", "trash")
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{k}" for k in range(1, 10)),
                     *(f"lpt{k}" for k in range(1, 10))}
@@ -108,7 +110,14 @@ _STAMP = re.compile(r"-(?P<d>\d{8})-(?P<t>\d{4})\d\d(?:-\d+)?$")
 def saved(entry: Entry, folder: str) -> Saved | None:
     """What a results document (``results``: a run, comparison, backtest or effect
     decomposition) or plan (``plans``) is, of which scenario and when; None for a file
-    the export tab does not offer (an unreadable one)."""
+    the export tab does not offer (an unreadable one, or a document of no known kind).
+    A file is read once per modification (the tabs list results at every visit)."""
+    return _saved(entry.path, entry.name, entry.modified, folder)
+
+
+@functools.lru_cache(maxsize=4096)
+def _saved(path: Path, name: str, modified: float, folder: str) -> Saved | None:
+    entry = Entry(name, path, modified)
     try:
         doc = json.loads(entry.path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -125,8 +134,10 @@ def saved(entry: Entry, folder: str) -> Saved | None:
         kind, scenario = "compare", " / ".join(doc.get("scenarios") or {})
     elif "logs" in doc:
         kind, scenario = "backtest", entry.name.removeprefix("backtest-")
-    else:
+    elif "overall" in doc:
         kind, scenario = "run", entry.name[:stamp.start()] if stamp else entry.name
+    else:
+        return None
     if stamp and kind == "run":
         d, t = stamp["d"], stamp["t"]
         when = f"{d[:4]}-{d[4:6]}-{d[6:]} {t[:2]}:{t[2:]}"
@@ -180,6 +191,11 @@ class Workspace:
         found = [(e, saved(e, kind)) for kind in ("results", "plans")
                  for e in self.entries(kind, ".json")]
         return [s for e, s in sorted(found, key=lambda x: -x[0].modified) if s]
+
+    def runs_of(self, scenario: str) -> list[Saved]:
+        """The run results of ``scenario`` (named ``SCENARIO-...``), newest first."""
+        return [s for s in self.saved_results()
+                if s.kind == "run" and s.name.startswith(scenario + "-")]
 
     def scenarios(self) -> list[str]:
         """Names of the workspace's scenarios, alphabetically."""
