@@ -219,7 +219,8 @@ def records_profiles(frame: pd.DataFrame, doc: Mapping[str, Any]
     return profiles, same
 
 
-def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool) -> Path:
+def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool,
+                     shown: str | None = None) -> Path:
     from sim.report.plots import plot_wait_cdf, pooled_quantiles, quantile_points
 
     try:
@@ -243,7 +244,7 @@ def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool) -
     page = Page(out, svg)
     first = next(iter(docs.values()))
     _meta_table(page, [
-        (tr("source"), str(path)), (tr("scenarios"), ", ".join(docs)),
+        (tr("source"), shown or str(path)), (tr("scenarios"), ", ".join(docs)),
         (tr("seed"), first.get("seed")), (tr("replications"), first.get("replications")),
         (tr("days per replication"), first.get("days")),
         (tr("hallsim version (results)"), (first.get("meta") or {}).get("hallsim_version", "?")),
@@ -305,7 +306,8 @@ class _StoreData:
     facs: list[str]
 
 
-def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None) -> Path:
+def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
+                  shown: str | None = None) -> Path:
     from tqdm import tqdm
 
     from sim.batch.store import Store
@@ -338,7 +340,7 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
     page = Page(out, svg)
     title = tr("hallsim report: {name}").format(name=meta["experiment_name"])
     _meta_table(page, [
-        (tr("experiment"), meta["experiment_name"]), (tr("store"), str(path)),
+        (tr("experiment"), meta["experiment_name"]), (tr("store"), shown or str(path)),
         (tr("definition hash"), meta["experiment_hash"][:16]),
         (tr("base scenarios"), ", ".join(dict.fromkeys(points["scenario"]))),
         (tr("factors"), ", ".join(facs) or tr("none")), (tr("design points"), len(points)),
@@ -414,8 +416,12 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
 
 
 def write_report(source: str | Path, out: str | Path, records: Sequence[str] = (),
-                 svg: bool = False, metrics: Sequence[str] | None = None) -> Path:
+                 svg: bool = False, metrics: Sequence[str] | None = None,
+                 shown: str | None = None) -> Path:
     """Write ``out/index.html`` and its figures from a results document or a store.
+
+    ``shown``: how the report names its source (the web page gives the workspace's
+    name of the file, not the server's path); the path as given when None.
 
     Returns the path of ``index.html``. Raises :class:`InputError` for an
     unreadable or unrecognised source.
@@ -432,18 +438,18 @@ def write_report(source: str | Path, out: str | Path, records: Sequence[str] = (
         raise InputError(str(source), "--records", "--records is for results documents; "
                                                    "a store holds its runs' figures")
     with atomic_folder(out) as tmp:  # a report that fails leaves nothing behind
-        index = _store_report(source, tmp, svg, metrics) if store else \
-            _readable_document_report(source, tmp, records, svg)
+        index = _store_report(source, tmp, svg, metrics, shown) if store else \
+            _readable_document_report(source, tmp, records, svg, shown)
     return out / index.relative_to(tmp)
 
 
-def _readable_document_report(path: Path, out: Path, records: Sequence[str], svg: bool
-                              ) -> Path:
+def _readable_document_report(path: Path, out: Path, records: Sequence[str], svg: bool,
+                              shown: str | None = None) -> Path:
     """:func:`_document_report`, with a document whose parts have the wrong shape (a
     number where a table belongs, a missing figure) refused as bad input, naming the
     part, rather than failing half-way through the page."""
     try:
-        return _document_report(path, out, records, svg)
+        return _document_report(path, out, records, svg, shown)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         what = f"no '{exc.args[0]}'" if isinstance(exc, KeyError) and exc.args else str(exc)
         raise InputError(str(path), "", "not a results document hallsim can report on "

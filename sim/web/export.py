@@ -89,6 +89,7 @@ def panel(ctx: Context) -> None:
             links.clear()  # the files of this export, when it is done
             job = ctx.jobs.submit("export", item.name, "export",
                                   result=str(item.path), lang=ctx.lang,
+                                  shown=f"{item.key}{item.path.suffix}",
                                   out_dir=str(ctx.workspace.path("reports", name)),
                                   xlsx=str(ctx.workspace.path("reports", name, ".xlsx")))
             view.follow(job)

@@ -286,9 +286,12 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
 
 
 def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | None = None,
-                   progress: Progress = _no_progress) -> dict[str, Any]:
+                   progress: Progress = _no_progress, shown: str | None = None
+                   ) -> dict[str, Any]:
     """``hallsim report RESULT --out DIR`` in the page's language, the tables as XLSX and
     CSV (``csv``: beside the XLSX when not given), and a ZIP of the report to download.
+    ``shown``: the result's name in the workspace, which the report gives as its source
+    (a planner's report does not show the server's folders).
     An optimiser's plan and an effect decomposition have their tables only (``report``
     and ``zip`` None): ``hallsim report`` reads results documents."""
     import shutil
@@ -309,7 +312,7 @@ def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | N
     if is_plan(doc) or is_decomposition(doc):
         progress(2, 2)
         return {"report": None, "zip": None, "xlsx": xlsx, "csv": csv}
-    index = write_report(result, out_dir)
+    index = write_report(result, out_dir, shown=shown)
     archive = shutil.make_archive(str(Path(out_dir)), "zip", root_dir=out_dir)
     progress(2, 2)
     return {"report": str(index), "zip": archive, "xlsx": xlsx, "csv": csv}

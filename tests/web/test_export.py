@@ -75,6 +75,17 @@ def test_the_export_tab_offers_the_scenario_and_makes_the_report(story, tmp_path
     assert (tmp_path / "workspace" / "reports" / "quickstart-1-zh.xlsx").is_file()
 
 
+def test_the_report_made_on_the_page_names_the_result_not_the_server_folder(
+        story, tmp_path: Path) -> None:
+    """The report a planner downloads and passes on gives its source as the workspace
+    names it (results/quickstart-1.json), never the folders of the server it was made on."""
+    _export_in_page(story, tmp_path)
+    html = (tmp_path / "workspace" / "reports" / "quickstart-1-zh" / "index.html"
+            ).read_text(encoding="utf-8")
+    assert "results/quickstart-1.json" in html
+    assert str(tmp_path) not in html
+
+
 def test_the_planner_sums_the_exported_figures_in_a_spreadsheet(story, tmp_path: Path) -> None:
     """A planner downloads the tables to add up the mean waits by hour in WPS: every
     figure is a number in its cell, its 95 % half-width a number in the next column,
