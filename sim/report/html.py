@@ -306,8 +306,7 @@ class _StoreData:
     facs: list[str]
 
 
-def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
-                  shown: str | None = None) -> Path:
+def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None) -> Path:
     from tqdm import tqdm
 
     from sim.batch.store import Store
@@ -340,7 +339,7 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
     page = Page(out, svg)
     title = tr("hallsim report: {name}").format(name=meta["experiment_name"])
     _meta_table(page, [
-        (tr("experiment"), meta["experiment_name"]), (tr("store"), shown or str(path)),
+        (tr("experiment"), meta["experiment_name"]), (tr("store"), str(path)),
         (tr("definition hash"), meta["experiment_hash"][:16]),
         (tr("base scenarios"), ", ".join(dict.fromkeys(points["scenario"]))),
         (tr("factors"), ", ".join(facs) or tr("none")), (tr("design points"), len(points)),
@@ -420,8 +419,9 @@ def write_report(source: str | Path, out: str | Path, records: Sequence[str] = (
                  shown: str | None = None) -> Path:
     """Write ``out/index.html`` and its figures from a results document or a store.
 
-    ``shown``: how the report names its source (the web page gives the workspace's
-    name of the file, not the server's path); the path as given when None.
+    ``shown``: how a results document's report names its source (the web page gives
+    the workspace's name of the file, not the server's path); the path as given when
+    None.
 
     Returns the path of ``index.html``. Raises :class:`InputError` for an
     unreadable or unrecognised source.
@@ -438,7 +438,7 @@ def write_report(source: str | Path, out: str | Path, records: Sequence[str] = (
         raise InputError(str(source), "--records", "--records is for results documents; "
                                                    "a store holds its runs' figures")
     with atomic_folder(out) as tmp:  # a report that fails leaves nothing behind
-        index = _store_report(source, tmp, svg, metrics, shown) if store else \
+        index = _store_report(source, tmp, svg, metrics) if store else \
             _readable_document_report(source, tmp, records, svg, shown)
     return out / index.relative_to(tmp)
 
