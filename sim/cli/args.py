@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from sim.report.i18n import tr
+
 EXIT_OK, EXIT_ERROR, EXIT_INPUT = 0, 1, 2
 
 
@@ -11,21 +13,23 @@ def _number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        raise argparse.ArgumentTypeError(
+            tr("'{text}' is not a number").format(text=text)) from None
 
 
 def _whole(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            tr("'{text}' is not a whole number").format(text=text)) from None
 
 
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     value = _whole(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {value})")
+        raise argparse.ArgumentTypeError(tr("must be at least 1 (got {value})").format(value=value))
     return value
 
 
@@ -37,8 +41,9 @@ def replications(text: str) -> int:
     value = positive_int(text)
     if value > MAX_REPLICATIONS:
         raise argparse.ArgumentTypeError(
-            f"{value:,} replications: more than the limit of {MAX_REPLICATIONS:,} (see "
-            "'Limits' in docs/scenario-format.md)")
+            tr("{value} replications: more than the limit of {limit} (see 'Limits' in "
+               "docs/scenario-format.md)").format(value=f"{value:,}",
+                                                  limit=f"{MAX_REPLICATIONS:,}"))
     return value
 
 
@@ -46,8 +51,9 @@ def period_minutes(text: str) -> int:
     """An argparse type: a period length in minutes, 1 to a day (1,440)."""
     value = positive_int(text)
     if value > 1440:
-        raise argparse.ArgumentTypeError(f"{value:,} minutes: a period is at most a day "
-                                         "(1,440 minutes)")
+        raise argparse.ArgumentTypeError(
+            tr("{value} minutes: a period is at most a day (1,440 minutes)").format(
+                value=f"{value:,}"))
     return value
 
 
@@ -55,7 +61,8 @@ def nonneg_int(text: str) -> int:
     """An argparse type: a whole number of at least 0."""
     value = _whole(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative (got {value})")
+        raise argparse.ArgumentTypeError(
+            tr("must not be negative (got {value})").format(value=value))
     return value
 
 
@@ -63,7 +70,8 @@ def positive_float(text: str) -> float:
     """An argparse type: a number above 0."""
     value = _number(text)
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be above 0 (got {value:g})")
+        raise argparse.ArgumentTypeError(
+            tr("must be above 0 (got {value})").format(value=f"{value:g}"))
     return value
 
 
@@ -71,7 +79,8 @@ def nonneg_float(text: str) -> float:
     """An argparse type: a number of at least 0."""
     value = _number(text)
     if not value >= 0:
-        raise argparse.ArgumentTypeError(f"must not be negative (got {value:g})")
+        raise argparse.ArgumentTypeError(tr("must not be negative (got {value})").format(
+            value=f"{value:g}"))
     return value
 
 
@@ -88,7 +97,8 @@ def _path_type(option: str, role: str, suffixes: tuple[str, ...] = ()):
     def parse(text: str) -> PathArg:
         if suffixes and not text.lower().endswith(suffixes):
             raise argparse.ArgumentTypeError(
-                f"'{text}': the file name must end in {' or '.join(suffixes)}")
+                tr("'{text}': the file name must end in {suffixes}").format(
+                    text=text, suffixes=tr(" or ").join(suffixes)))
         value = PathArg(text)
         value.option, value.role = option, role
         return value
@@ -183,6 +193,8 @@ def use_engine_option(args: argparse.Namespace) -> None:
     from sim.run.replications import use_engine
 
     def say(line: str) -> None:
-        print(f"hallsim: {line}", file=sys.stderr)
+        from sim.report.messages import engine_text
+
+        print(f"hallsim: {engine_text(line)}", file=sys.stderr)
 
     use_engine(args.engine or "auto", None if getattr(args, "quiet", False) else say)

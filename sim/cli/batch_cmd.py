@@ -131,29 +131,35 @@ def _run_into_store(args: argparse.Namespace, experiment: Any, executor: Any) ->
     from sim.batch.experiment import run_experiment
     from sim.batch.store import Store
     from sim.cli.progress import progress_bar
+    from sim.report.i18n import tr
 
     with Store.for_experiment(args.store, experiment) as store:
         done = len(store.finished())
         if not args.quiet:
             invalid = sum(p.scenario is None for p in experiment.points)
-            print(f"{experiment.name}: {len(experiment.points)} design points x "
-                  f"{experiment.replications} replications = {experiment.runs} runs "
-                  f"({done} already done{f', {invalid} invalid points' if invalid else ''}); "
-                  f"hash {experiment.hash[:12]}", file=sys.stderr)
+            print(tr("{name}: {points} design points x {replications} replications = {runs} "
+                     "runs ({done} already done{invalid}); hash {hash}").format(
+                name=experiment.name, points=len(experiment.points),
+                replications=experiment.replications, runs=experiment.runs, done=done,
+                invalid=tr(", {n} invalid points").format(n=invalid) if invalid else "",
+                hash=experiment.hash[:12]), file=sys.stderr)
         with progress_bar(experiment.runs, experiment.name, "run", args.quiet, initial=done,
                           smoothing=0.1) as bar:
             try:
                 report = run_experiment(experiment, store, executor, progress=bar.update)
             except KeyboardInterrupt:
                 kept = len(store.finished())
-                print(f"\nhallsim: batch interrupted: {kept} of {experiment.runs} runs are "
-                      f"finished and kept in {args.store}; run the same command again to "
-                      "resume (finished runs are not run again)", file=sys.stderr)
+                print("\nhallsim: " + tr(
+                    "batch interrupted: {kept} of {runs} runs are finished and kept in "
+                    "{store}; run the same command again to resume (finished runs are not "
+                    "run again)").format(kept=kept, runs=experiment.runs, store=args.store),
+                    file=sys.stderr)
                 raise
         counts = store.counts()
     if not args.quiet:
-        print(f"{report.line()}; store {args.store}: "
-              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())), file=sys.stderr)
+        print(tr("{report}; store {store}: {counts}").format(
+            report=_report_line(report), store=args.store, counts=_counts(counts)),
+            file=sys.stderr)
     return EXIT_OK
 
 
@@ -163,7 +169,9 @@ def cmd_batch_export(args: argparse.Namespace) -> int:
 
     with Store.open(args.store) as store:
         n = export(store, args.out, args.table)
-    print(f"{args.out}: {n} rows", file=sys.stderr)
+    from sim.report.i18n import tr
+
+    print(tr("{path}: {n} rows").format(path=args.out, n=n), file=sys.stderr)
     return EXIT_OK
 
 
@@ -192,9 +200,12 @@ def cmd_batch_summary(args: argparse.Namespace) -> int:
     unpaired = paired_comparison(tidy, baseline, args.metric)
     if len(unpaired) and not unpaired["paired"].all():
         points = sorted(set(unpaired.loc[~unpaired["paired"], "point"]))
-        print(f"hallsim: warning: {args.store}: design point(s) "
-              f"{', '.join(f'P{p}' for p in points)} share no category with the baseline "
-              f"P{baseline}: not paired (Welch intervals)", file=sys.stderr)
+        from sim.cli.main import _print_warning
+
+        _print_warning(args.store, "design point(s) {points} share no category with the "
+                                   "baseline {baseline}: not paired (Welch intervals)",
+                       {"points": ", ".join(f"P{p}" for p in points),
+                        "baseline": f"P{baseline}"})
     print(f"{name} ({args.store})\n")
     print(batch_summary(tidy, args.metric, baseline))
     return EXIT_OK
@@ -221,16 +232,21 @@ def cmd_batch_status(args: argparse.Namespace) -> int:
         counts = store.counts()
         total = len(store.points_frame()) * int(meta["replications"])
         runs = store.runs_frame()
+    from sim.report.i18n import tr
+
     done = sum(counts.values())
-    print(f"{meta['experiment_name']} (hash {meta['experiment_hash'][:12]}, hallsim "
-          f"{meta['hallsim_version']}): {total} runs, {done} recorded ("
-          + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f"), "
-          f"{total - counts.get('ok', 0)} left to run")
+    print(tr("{name} (hash {hash}, hallsim {version}): {total} runs, {done} recorded "
+             "({counts}), {left} left to run").format(
+        name=meta["experiment_name"], hash=meta["experiment_hash"][:12],
+        version=meta["hallsim_version"], total=total, done=done, counts=_counts(counts),
+        left=total - counts.get("ok", 0)))
     bad = runs[runs["status"] != "ok"]
     for rec in bad.head(20).itertuples(index=False):
-        print(f"  P{rec.point} replication {rec.replication}: {rec.status}: {rec.error}")
+        print(tr("  P{point} replication {replication}: {status}: {error}").format(
+            point=rec.point, replication=rec.replication, status=_status(rec.status),
+            error=rec.error))
     if len(bad) > 20:
-        print(f"  ... and {len(bad) - 20} more")
+        print(tr("  ... and {n} more").format(n=len(bad) - 20))
     return EXIT_OK
 
 
@@ -246,5 +262,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_metric_names(args.metric)
     index = write_report(args.source, args.out, records=args.records or [], svg=args.svg,
                          metrics=args.metric)
-    print(f"report written to {index}", file=sys.stderr)
+    from sim.report.i18n import tr
+
+    print(tr("report written to {path}").format(path=index), file=sys.stderr)
     return EXIT_OK
+
+
+def _status(status: str) -> str:
+    """A run's status in a store ("ok", "failed", "invalid") in the language in use."""
+    from sim.report.i18n import tr_in
+
+    return tr_in("run status", status)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """Runs by status, "100 ok, 2 failed" (in Chinese "成功 100，失败 2")."""
+    from sim.report.i18n import language, tr
+
+    if language() == "en":
+        return ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    return tr(", ").join(f"{_status(s)} {n}" for s, n in sorted(counts.items()))
+
+
+def _report_line(report: Any) -> str:
+    """The batch's one-line account (:meth:`~sim.batch.experiment.BatchReport.line`) in the
+    language in use."""
+    from sim.report.i18n import language, tr
+
+    if language() == "en":
+        return str(report.line())
+    return tr("{total} runs: {skipped} already done, {ran} run now ({failed} failed), "
+              "{invalid} on invalid design points; {seconds} s").format(
+        total=report.total, skipped=report.skipped, ran=report.ran, failed=report.failed,
+        invalid=report.invalid, seconds=f"{report.wall_seconds:.1f}")

@@ -124,13 +124,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
         calibration_report(cal, args.report)
     if not args.quiet:
-        for line in log.summary_lines():
+        from sim.report.calibration_text import log_summary, note
+        from sim.report.i18n import language, tr
+
+        for line in log_summary(log.summary_lines()):
             print(line)
-        print(f"{len(cal.items)} items, {len(cal.groups)} window groups "
-              f"({sum(len(g.windows) for g in cal.groups)} windows); scenario written to "
-              f"{args.out}")
+        print(tr("{items} items, {groups} window groups ({windows} windows); scenario written "
+                 "to {path}").format(items=len(cal.items), groups=len(cal.groups),
+                                     windows=sum(len(g.windows) for g in cal.groups),
+                                     path=args.out))
         if layout_note:
-            print(layout_note[0].upper() + layout_note[1:])
+            print(layout_note[0].upper() + layout_note[1:] if language() == "en"
+                  else note(layout_note))
     return EXIT_OK
 
 
@@ -155,23 +160,32 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
         backtest_report(doc, args.report)
     if not args.quiet:
+        from sim.report.i18n import tr
+
         e, b = doc["errors"], doc["baseline_erlang_a"]["errors"]
         nf = e["noise_floor"]
-        print(f"{doc['days']} days, {doc['rows']['kept']:,} tickets; hourly mean-wait MAPE "
-              f"{_fig(e['wait_mape'], ' %', 1)} "
-              f"(Erlang A baseline {_fig(b['wait_mape'], ' %', 1)}), "
-              f"abandonment MAE {_fig(e['abandon_mae_points'], ' points')} (baseline "
-              f"{_fig(b['abandon_mae_points'], '')})")
-        print(f"noise floor (a model without error, {nf['replications']} replications): "
-              f"MAPE {_fig(nf['wait_mape'], ' %', 1)}, abandonment MAE "
-              f"{_fig(nf['abandon_mae_points'], ' points')}")
+        points = tr(" points")
+        print(tr("{days} days, {tickets} tickets; hourly mean-wait MAPE {mape} (Erlang A "
+                 "baseline {baseline_mape}), abandonment MAE {mae} (baseline "
+                 "{baseline_mae})").format(
+            days=doc["days"], tickets=f"{doc['rows']['kept']:,}",
+            mape=_fig(e["wait_mape"], " %", 1), baseline_mape=_fig(b["wait_mape"], " %", 1),
+            mae=_fig(e["abandon_mae_points"], points),
+            baseline_mae=_fig(b["abandon_mae_points"], "")))
+        print(tr("noise floor (a model without error, {replications} replications): MAPE "
+                 "{mape}, abandonment MAE {mae}").format(
+            replications=nf["replications"], mape=_fig(nf["wait_mape"], " %", 1),
+            mae=_fig(nf["abandon_mae_points"], points)))
         out = doc["outside_band"]
         if out["hours"] or out["items"]:
-            print(f"observed outside the simulated 95% band: hours {', '.join(out['hours'])}; "
-                  f"items {', '.join(out['items'])}")
+            print(tr("observed outside the simulated 95% band: hours {hours}; items "
+                     "{items}").format(hours=", ".join(out["hours"]),
+                                       items=", ".join(out["items"])))
     return EXIT_OK
 
 
 def _fig(x: float | None, unit: str, digits: int = 2) -> str:
     """A figure of the backtest document for the terminal (``n/a`` where undefined)."""
-    return "n/a" if x is None else f"{x:.{digits}f}{unit}"
+    from sim.report.i18n import tr
+
+    return tr("n/a") if x is None else f"{x:.{digits}f}{unit}"

@@ -90,7 +90,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     )
     from sim.batch.executors import make_executor
     from sim.cli.batch_cmd import check_metric_names
-    from sim.cli.progress import progress_bar
+    from sim.cli.progress import bar_name, progress_bar
     from sim.files.atomic import write_json_atomic
 
     check_metric_names([m for m in args.metric or [] if m not in TOTALS])
@@ -100,13 +100,16 @@ def cmd_decompose(args: argparse.Namespace) -> int:
                               permutations=args.permutations or DEFAULT_PERMUTATIONS)
     exp = plan.experiment
     if not args.quiet:
-        print(f"{exp.name}: {plan.k} changes, {len(plan.masks)} combinations "
-              f"({plan.design} design) x {exp.replications} replications = {exp.runs} runs",
-              file=sys.stderr)
+        from sim.report.i18n import tr
+
+        print(tr("{name}: {k} changes, {combinations} combinations ({design} design) x "
+                 "{replications} replications = {runs} runs").format(
+            name=exp.name, k=plan.k, combinations=len(plan.masks), design=tr(plan.design),
+            replications=exp.replications, runs=exp.runs), file=sys.stderr)
     executor = make_executor(workers=args.workers or None, inline=args.workers == 1)
     with executor, tempfile.TemporaryDirectory(prefix="hallsim-decompose-") as tmp:
         store = args.store or str(Path(tmp) / "store.sqlite")
-        with progress_bar(exp.runs, "decompose", "run", args.quiet, leave=False) as bar:
+        with progress_bar(exp.runs, bar_name("decompose"), "run", args.quiet, leave=False) as bar:
             doc = run_decomposition(plan, store, executor, metrics=args.metric,
                                     progress=bar.update)
     if args.json:

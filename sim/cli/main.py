@@ -34,10 +34,22 @@ from sim.version import VERSION
 
 
 class _Parser(argparse.ArgumentParser):
+    """hallsim's parsers: errors exit 2, help and errors in the language in use."""
+
     def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that
-        """Print usage and the message; exit 2 (bad input)."""
+        """Print usage and the message; exit 2 (bad input). English: ``hallsim: error:
+        MESSAGE`` as ever; Chinese: "hallsim: 错误：MESSAGE" (argparse's words through the
+        catalogue, :mod:`sim.cli.parser_text`)."""
+        from sim.report.i18n import language, tr
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_INPUT, f"hallsim: error: {message}\n")
+        lead = "error: " if language() == "en" else tr("error: ")
+        self.exit(EXIT_INPUT, f"hallsim: {lead}{message}\n")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        from sim.cli.parser_text import translating
+
+        return translating(self.formatter_class)(prog=self.prog)
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -210,9 +222,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     diffs = {label: compare_runs(results[0], r) for label, r in zip(labels[1:], results[1:])}
     for label, p in zip(labels[1:], args.scenarios[1:]):
         if not diffs[label].get("paired", True):
-            print(f"hallsim: warning: {p}: shares no category with the baseline "
-                  f"{args.scenarios[0]}: replications are not paired (no common random "
-                  "numbers); differences use unpaired (Welch) intervals", file=sys.stderr)
+            _print_warning(p, "shares no category with the baseline {baseline}: replications "
+                              "are not paired (no common random numbers); differences use "
+                              "unpaired (Welch) intervals", {"baseline": args.scenarios[0]})
     if args.json:
         write_json_atomic(args.json, {
             "baseline": labels[0], "seed": args.seed, "replications": args.replications,
@@ -328,16 +340,26 @@ def _shortened(message: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``hallsim`` console script; returns the exit code."""
+    from sim.cli.parser_text import parser_language
     from sim.report.i18n import set_language
 
     entry_point = argv is None
     lang, argv = _pop_lang(_batch_shorthand(list(sys.argv[1:] if argv is None else argv)))
-    args = build_parser().parse_args(argv)
+    # the language first: the parser's usage, errors and help speak it too
+    try:
+        set_language(lang)
+        language_error = None
+    except InputError as exc:  # reported after parsing, as before, in English
+        set_language("en")
+        language_error = exc
+    with parser_language():
+        args = build_parser().parse_args(argv)
     handlers = {"run": cmd_run, "compare": cmd_compare, "validate": cmd_validate}
     if entry_point and args.verb in handlers:
         atexit.register(_exit_without_final_collection)
     try:
-        set_language(lang)
+        if language_error is not None:
+            raise language_error
         check_paths(args)
         use_engine_option(args)
         handler = handlers.get(args.verb) or args.handler
@@ -358,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         # a further Ctrl-C while the interpreter winds down must not turn the exit
         # status into a death by signal: the command has already stopped its workers
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        print("hallsim: interrupted; nothing was written half", file=sys.stderr)
+        from sim.report.i18n import tr
+
+        print("hallsim: " + tr("interrupted; nothing was written half"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # the reader of stdout went away (``hallsim ... | head``): stop quietly, as Unix

@@ -7,6 +7,7 @@ heavy modules (PuLP, matplotlib, the engine) are imported inside the handlers.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Any
 
@@ -115,6 +116,30 @@ def register(subparsers: Any) -> None:
     con.set_defaults(handler=cmd_consolidate)
 
 
+#: the consolidation study's stages as it reports them (optimize/consolidate.py) and the
+#: catalogue's template of each
+_STAGES = (
+    (re.compile(r"(?P<structure>.+): simulating today's headcount"),
+     "{structure}: simulating today's headcount"),
+    (re.compile(r"(?P<structure>.+): optimising"), "{structure}: optimising"),
+    (re.compile(r"speed sweep: slowdown (?P<factor>\S+)"), "speed sweep: slowdown {factor}"),
+)
+
+
+def stage_text(message: str) -> str:
+    """A stage of the consolidation study (the progress bar's note) in the language in use;
+    English as reported."""
+    from sim.report.i18n import language, tr
+
+    if language() == "en":
+        return message
+    for pattern, template in _STAGES:
+        m = pattern.fullmatch(message)
+        if m:
+            return tr(template).format(**m.groupdict())
+    return message
+
+
 def _spec_overrides(spec: Any, args: argparse.Namespace) -> Any:
     update: dict[str, Any] = {}
     if getattr(args, "period_minutes", None):
@@ -157,6 +182,24 @@ def _check_solver(name: str) -> None:
                                              "(pip install highspy)")
 
 
+def iteration_text(rec: dict[str, Any]) -> str:
+    """One certification iteration as the command line reports it (in the language in
+    use): kind, replications, cost, cells short and the worst of them."""
+    from sim.report.i18n import tr, tr_in
+
+    pilot = (tr("pilot {n} + ").format(n=rec["pilot_replications"])
+             if rec.get("pilot_replications") else "")
+    worst = (tr(", worst {item} at {period} short by {short}").format(
+        item=rec["worst"]["item"], period=rec["worst"]["period"],
+        short=f"{rec['worst_shortfall']:.2g}")
+        if rec["cells_short"] else tr(", every cell meets its target"))
+    return tr("  iteration {iteration} ({kind}, {pilot}{replications} replications): cost "
+              "{cost}, {short} cells short{worst}").format(
+        iteration=rec["iteration"], kind=tr_in("iteration", rec["kind"]), pilot=pilot,
+        replications=rec["replications"], cost=f"{rec['cost']:.2f}",
+        short=rec["cells_short"], worst=worst)
+
+
 def cmd_optimize(args: argparse.Namespace) -> int:
     """``hallsim optimize``: solve (and certify) a staffing plan and write it."""
     import yaml
@@ -167,6 +210,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from optimize.solve import solve
     from optimize.spec import load_inputs
     from sim.files.atomic import write_json_atomic, write_text_atomic
+    from sim.report.i18n import tr
     from sim.report.staffing_plan import level_text, plan_table, shortfall_text
     from sim.scenario.model import dump_scenario
 
@@ -175,15 +219,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     _check_solver(spec.solver.name)
     problem = build_problem(scenario, spec)
     progress = None if args.quiet else (
-        lambda rec: print(f"  iteration {rec['iteration']} ({rec['kind']}, "
-                          + (f"pilot {rec['pilot_replications']} + "
-                             if rec.get("pilot_replications") else "")
-                          + f"{rec['replications']} replications): cost {rec['cost']:.2f}, "
-                          f"{rec['cells_short']} cells short"
-                          + (f", worst {rec['worst']['item']} at {rec['worst']['period']} "
-                             f"short by {rec['worst_shortfall']:.2g}"
-                             if rec["cells_short"] else ", every cell meets its target"),
-                          file=sys.stderr))
+        lambda rec: print(iteration_text(rec), file=sys.stderr))
     if args.certify:
         cert = certify(problem, workers=args.workers, report=progress)
         solution = cert.solution
@@ -201,7 +237,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     if solution.status == "time_limit":
         if args.json:
             write_json_atomic(args.json, doc)
-        print(f"hallsim: time limit: {solution.diagnosis}", file=sys.stderr)
+        print(f"hallsim: {tr('time limit: ')}{solution.diagnosis}", file=sys.stderr)
         return EXIT_TIME_LIMIT
     if solution.cost is None:
         if args.json:
@@ -220,13 +256,16 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(plan_table(doc))
     if solution.diagnosis and doc["status"] == "feasible":
-        print(f"hallsim: note: {solution.diagnosis}", file=sys.stderr)
+        print(f"hallsim: {tr('note: ')}{solution.diagnosis}", file=sys.stderr)
     if doc["status"] == "not_certified":
-        cells = "; ".join(f"{v['item']} at {v['period']} (bound {level_text(v['bound'], v)}"
-                          f" against target {v['target']}, short by {shortfall_text(v)})"
-                          for v in doc.get("short_cells", [])[:8])
-        print(f"hallsim: not certified: {len(doc.get('short_cells', []))} cells short: {cells}",
-              file=sys.stderr)
+        cells = tr("; ").join(
+            tr("{item} at {period} (bound {bound} against target {target}, short by "
+               "{short})").format(item=v["item"], period=v["period"],
+                                  bound=level_text(v["bound"], v), target=v["target"],
+                                  short=shortfall_text(v))
+            for v in doc.get("short_cells", [])[:8])
+        print("hallsim: " + tr("not certified: {n} cells short: {cells}").format(
+            n=len(doc.get("short_cells", [])), cells=cells), file=sys.stderr)
         return EXIT_NOT_CERTIFIED
     return EXIT_OK
 
@@ -256,17 +295,17 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
         args.workers = os.cpu_count() or 1
     from optimize.consolidate import stages
-    from sim.cli.progress import progress_bar
+    from sim.cli.progress import bar_name, progress_bar
 
-    bar = progress_bar(stages(scenario, spec, structures, slowdowns), "consolidate", "stage",
-                       args.quiet, leave=False)
+    bar = progress_bar(stages(scenario, spec, structures, slowdowns), bar_name("consolidate"),
+                       "stage", args.quiet, leave=False)
     started = [False]
 
     def say(message: str) -> None:
         if started[0]:
             bar.update(1)
         started[0] = True
-        bar.set_postfix_str(message)
+        bar.set_postfix_str(stage_text(message))
 
     try:
         with bar:

@@ -13,8 +13,20 @@ from typing import Any
 
 
 def progress_bar(total: int, desc: str, unit: str, quiet: bool = False, **options: Any) -> Any:
-    """A tqdm bar on stderr, off when ``quiet`` or when stderr is not a terminal."""
+    """A tqdm bar on stderr, off when ``quiet`` or when stderr is not a terminal. ``unit``
+    ("rep", "run", "stage") is worded in the language in use (the catalogue's entries in
+    context ``progress``); ``desc`` is shown as given (a scenario's name, or a verb's
+    name the caller has translated with :func:`bar_name`)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr,
+    from sim.report.i18n import tr_in
+
+    return tqdm(total=total, desc=desc, unit=tr_in("progress", unit), file=sys.stderr,
                 disable=True if quiet else None, **options)
+
+
+def bar_name(verb: str) -> str:
+    """The name a verb's bar shows ("decompose", "consolidate") in the language in use."""
+    from sim.report.i18n import tr_in
+
+    return tr_in("progress", verb)

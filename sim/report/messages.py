@@ -101,6 +101,39 @@ TEMPLATES: tuple[str, ...] = (
     "an item named '{item}' already exists",
     "a number is needed",
     "that name is taken",
+    # the command line's options and outputs (sim/cli, sim/files/atomic.py)
+    "is also the input {other}: writing it would overwrite the input; choose another file",
+    "is also given to {other}: one output would overwrite the other; choose two files",
+    "is a directory; give a file name",
+    "is a file; give a folder name",
+    "cannot write a file here ({reason})",
+    "cannot write a folder here ({reason})",
+    "records file must end in .csv, .csv.gz or .parquet",
+    "compare needs at least two scenario files",
+    "unknown structure(s) {bad} (choose from {known})",
+    "'{text}' is not a list of numbers",
+    "give one or more factors above 0",
+    "unknown figure '{name}' (choose one of {known})",
+    "the store holds no finished run yet",
+    "baseline point {n} has no finished run",
+    "required: --plan PLAN.csv and --out NEXT.yaml (or --template PLAN.csv to write a plan "
+    "to edit)",
+    "--template writes a plan to edit: give it alone, or --plan and --out to forecast",
+    "the fast engine needs numba: install the [fast] extra (pip install 'hallsim[fast]')",
+    "the fast engine does not run '{field}' of scenario '{name}' (use --engine auto or simpy)",
+    "the web application needs the [web] extra: pip install -e \".[web]\" (or pip install "
+    "\"hallsim[web]\")",
+)
+
+#: the reasons of the command line's engine line (sim/engine/fast/support.py,
+#: ``EngineChoice``): "engine: simpy (REASON)"
+ENGINE_REASONS: tuple[str, ...] = (
+    "asked for",
+    "numba is not installed: install the [fast] extra for the fast engine",
+    "the fast engine does not run '{field}'",
+    "a small run of {tickets} expected tickets: the fast engine pays for its loading from "
+    "{least}",
+    "it runs every field of the scenario",
 )
 
 
@@ -112,9 +145,9 @@ WORDS = frozenset({"field"})
 
 
 @functools.cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _patterns(templates: tuple[str, ...] = TEMPLATES) -> tuple[tuple[re.Pattern[str], str], ...]:
     out = []
-    for template in TEMPLATES:
+    for template in templates:
         parts = re.split(r"\{(\w+)\}", template)
         regex = "".join(re.escape(p) if k % 2 == 0 else f"(?P<{p}>.+?)"
                         for k, p in enumerate(parts))
@@ -122,8 +155,8 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
-def _one(problem: str) -> str:
-    for pattern, template in _patterns():
+def _one(problem: str, templates: tuple[str, ...] = TEMPLATES) -> str:
+    for pattern, template in _patterns(templates):
         m = pattern.match(problem)
         if m is not None:
             values = m.groupdict()
@@ -189,3 +222,17 @@ def warning_text(text: str) -> str:
     """A warning (already in the language in use) as the reader's language marks one: the
     command line's ``hallsim: warning: TEXT`` in English, "注意：TEXT" in Chinese."""
     return f"hallsim: warning: {text}" if language() == "en" else tr("warning: ") + text
+
+
+_ENGINE_LINE = re.compile(r"^engine: (?P<engine>\w+) \((?P<reason>.*)\)$", re.DOTALL)
+
+
+def engine_text(line: str) -> str:
+    """The command line's engine line ("engine: simpy (asked for)": which engine runs and
+    why) in the language in use: in Chinese "引擎：simpy（按要求）", the engine's name kept
+    (it is the ``--engine`` value); a reason no template knows stays in English."""
+    m = _ENGINE_LINE.match(line)
+    if language() == "en" or m is None:
+        return line
+    return tr("engine: {engine} ({reason})").format(
+        engine=m["engine"], reason=_one(m["reason"], ENGINE_REASONS))
