@@ -2,12 +2,18 @@
 bound, windows open per type and period, shifts, and the certification's iterations,
 simulated service level and short cells, read off the plan document
 (:func:`optimize.plan.plan_document`, the PLAN.json contract of docs/optimize.md).
+
+In English the table is the one docs/optimize.md quotes; in another language
+(``hallsim --lang zh optimize``) it is the page's own tables
+(:func:`sim.report.plan_tables.plan_blocks`: the words, units and levels the optimise
+tab shows), so a planner reads one plan the same way on the page and in the terminal.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sim.report.i18n import language, tr
 from sim.report.tables import text_table
 
 
@@ -15,6 +21,8 @@ def plan_table(doc: dict[str, Any]) -> str:
     """A readable terminal report: status, windows per type and period (columns:
     period start), totals, and the certification's iterations and cells; tables by
     :func:`sim.report.tables.text_table` (aligned by display width)."""
+    if language() != "en":
+        return _translated_table(doc)
     head = (f"{doc['scenario']}: status {doc['status']}, cost {_num(doc['cost'])}, "
             f"headcount {doc['headcount']}, window-hours {_num(doc['window_hours'])}")
     if doc.get("bound") is not None:
@@ -61,6 +69,49 @@ def plan_table(doc: dict[str, Any]) -> str:
               level_text(v["bound"], v), v["target"], shortfall_text(v)]
              for v in doc["short_cells"]],
             "short cells (not certified):"))
+    return "\n".join(parts)
+
+
+def _translated_table(doc: dict[str, Any]) -> str:
+    """:func:`plan_table` in the language in use, from the optimise tab's tables."""
+    from sim.report.plan_tables import plan_blocks
+
+    blocks = plan_blocks(doc)
+    _, heads, (cells,) = blocks.pop("headline")
+    head = f"{doc['scenario']}: " + tr("; ").join(
+        tr("{name}: {value}").format(name=h, value=c) for h, c in zip(heads, cells) if str(c))
+    if doc["status"] in ("infeasible", "time_limit"):
+        from sim.report.messages import problem_text
+
+        return head + "\n" + problem_text(doc.get("diagnosis", ""))
+    desks = doc.get("desks") or {}
+    if desks.get("binding"):
+        head += "\n" + tr("the desk limit binds: all {n} desks ({source}) open at {periods}"
+                          ).format(n=desks["limit"],
+                                   source=tr("the hall") if desks["source"] == "hall"
+                                   else tr("spec"),
+                                   periods=", ".join(desks["binding"][:8])
+                                   + (" ..." if len(desks["binding"]) > 8 else ""))
+    parts = [head]
+    for title, headings, rows in blocks.values():
+        parts.append(text_table(headings, [[str(c) for c in r] for r in rows],
+                                tr("{title}:").format(title=title)))
+    if doc.get("shifts"):
+        parts.append(tr("shifts: ") + tr("; ").join(
+            f"{t}: " + ", ".join(f"{j} ×{n}" for j, n in v.items())
+            for t, v in doc["shifts"].items()))
+    if doc.get("iterations"):
+        from sim.report.i18n import tr_in
+
+        parts.append(text_table(
+            ["#", tr("kind"), tr("replications"), tr("cost"), tr("headcount (people)"),
+             tr("cells short"), tr("worst shortfall"), tr("worst cell"), tr("seed")],
+            [[str(it["iteration"]), tr_in("iteration", it["kind"]), _reps(it),
+              _num(it["cost"]), str(it["headcount"]), str(it["cells_short"]),
+              f"{it['worst_shortfall']:.2g}",
+              tr("{item} at {period}").format(**it["worst"]) if it.get("worst") else "-",
+              str(it["seed"])] for it in doc["iterations"]],
+            tr("{title}:").format(title=tr("Certification iterations"))))
     return "\n".join(parts)
 
 

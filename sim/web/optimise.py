@@ -17,9 +17,9 @@ from nicegui import ui
 
 from sim.files.errors import InputError
 from sim.report.i18n import tr
+from sim.report.plan_tables import headline, level_rows, plan_blocks, plan_rows, type_name
 from sim.web import charts
 from sim.web.common import Context, JobView, scenario_or_hint, table, tid, whole
-from sim.web.plan_tables import headline, level_rows, plan_blocks, plan_rows, type_name
 
 __all__ = ["headline", "level_rows", "panel", "plan_chart", "plan_rows", "show_plan"]
 

@@ -298,8 +298,8 @@ def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | N
 
     from sim.report.html import write_report
     from sim.report.i18n import set_language
+    from sim.report.plan_tables import is_plan
     from sim.web.effects import is_decomposition
-    from sim.web.plan_tables import is_plan
     from sim.web.xlsx import write_csv, write_xlsx
 
     set_language(lang)

@@ -3,7 +3,7 @@ mojibake), with numbers stored as numbers.
 
 The tables are the command line's (:func:`sim.report.tables.summary_blocks`: overall,
 by item, by window group), the hourly table of the page and, for a comparison, its
-difference tables (:mod:`sim.web.plan_tables` for an optimiser's plan), with headings
+difference tables (:mod:`sim.report.plan_tables` for an optimiser's plan), with headings
 in the language in use (Chinese under ``zh``). The page shows a figure as one cell,
 ``1.5 ±0.4``; a spreadsheet gets the figure and the 95 % half-width in numeric columns
 of their own (:func:`numeric_table`), so that they
@@ -60,11 +60,11 @@ def _sheet_title(text: str, taken: set[str]) -> str:
 
 def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
     """``(title, headings, rows)`` of every table of a results document, comparison or
-    optimiser's plan (:func:`sim.web.plan_tables.plan_blocks`), cells as the page shows
+    optimiser's plan (:func:`sim.report.plan_tables.plan_blocks`), cells as the page shows
     them."""
+    from sim.report.plan_tables import is_plan, plan_blocks
     from sim.report.tables import summary_blocks
     from sim.web.hours import hour_rows
-    from sim.web.plan_tables import is_plan, plan_blocks
 
     if is_plan(doc):
         return list(plan_blocks(doc).values())

@@ -189,3 +189,36 @@ def test_certification_progress_in_chinese() -> None:
     assert iteration_text(rec) == ("  第 2 轮（搜索，80 次重复）：成本 1409.00，10 个单元未达标，"
                                    "最差为 社保 在 14:00，差 0.084")
     assert stage_text("chain: optimising") == "chain：优化中"
+
+
+def test_the_optimisers_plan_reads_in_chinese_as_the_page_shows_it(capsys) -> None:
+    """A planner sizes the quick-start hall in Chinese: the terminal shows the optimise
+    tab's own tables (the window type named 全事项综合窗口, the periods, the maximum),
+    with no English heading left."""
+    assert main(["--lang", "zh", "optimize", QUICK]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("quickstart: 状态：最优；")
+    assert "各时段开放窗口数（列：时段起点）：" in out
+    assert "全事项综合窗口（FULL）" in out and "08:30" in out and "最大" in out
+    for english in ("status", "windows open per period", "total", "type", "cost "):
+        assert english not in out
+
+
+def test_every_certification_iteration_reads_in_chinese() -> None:
+    """A certified plan lists its search, final check and trim checks: each kind and
+    each heading has its Chinese words."""
+    from sim.report.staffing_plan import plan_table
+
+    iterations = [{"iteration": i + 1, "kind": kind, "replications": 10, "cost": 40.0 + i,
+                   "headcount": 9, "cells_short": 0, "worst_shortfall": -0.01,
+                   "worst": {"item": "婚姻登记", "period": "09:00"}, "seed": 1}
+                  for i, kind in enumerate(("search", "final check", "trim check"))]
+    doc = {"scenario": "大厅", "status": "certified", "cost": 42.0, "bound": None,
+           "lp_bound": None, "gap": None, "headcount": 9, "window_hours": 42.0,
+           "periods": ["09:00"], "windows": {"FULL": {"per_period": {"09:00": 5}, "max": 5}},
+           "iterations": iterations}
+    set_language("zh")
+    text = plan_table(doc)
+    assert "验证迭代：" in text and "精简检验" in text and "最终检验" in text
+    assert "婚姻登记（09:00）" in text
+    assert not re.search(r"search|check|kind|worst", text)

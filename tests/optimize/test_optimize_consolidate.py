@@ -79,3 +79,28 @@ def test_consolidate_cli_writes_json_and_figure(tmp_path, capsys):
     code = main(["consolidate", str(path), "--structures", "dedicated,ring"])
     assert code == 2
     assert "ring" in capsys.readouterr().err
+
+
+def test_the_study_reads_in_chinese_for_a_planner_who_asked(tmp_path, capsys):
+    """Under ``--lang zh`` the consolidation study names its structures as the optimise
+    tab does (专窗, 分区综合, 全事项综合), its columns, its reference note and its verdict
+    in Chinese, and the figure beside it is written too."""
+    from sim.report.i18n import set_language
+
+    path = tmp_path / "大厅.yaml"
+    path.write_text(dump_scenario(balanced_hall(days=2)), encoding="utf-8")
+    out, fig = tmp_path / "c.json", tmp_path / "对比.png"
+    try:
+        code = main(["--lang", "zh", "consolidate", str(path), "--structures",
+                     "dedicated,zone,full", "-r", "3", "--slowdowns", "1.0,1.2",
+                     "--json", str(out), "--figure", str(fig)])
+    finally:
+        set_language("en")
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "专窗 *" in text and "分区综合" in text and "全事项综合" in text
+    assert "* 专窗：每个部门一类窗口" in text and "办理速度扫描" in text
+    assert "按平均等待，" in text and "按最低成本，" in text
+    for english in ("structure", "least cost", "dedicated", "speed sweep", "beats"):
+        assert english not in text
+    assert fig.stat().st_size > 10_000

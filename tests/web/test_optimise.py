@@ -89,19 +89,24 @@ def test_the_chinese_page_names_window_types_and_targets_in_chinese_the_run_tabs
         set_language("en")
 
 
-def test_the_command_lines_plan_table_keeps_the_spec_strings():
+def test_the_command_lines_plan_table_reads_as_the_page_and_keeps_the_ids():
+    """In English the terminal table keeps the spec's own strings; in Chinese it is the
+    page's table, with the window type's id (the staffed scenario's group) kept."""
     from sim.report.i18n import set_language
     from sim.report.staffing_plan import plan_table
 
     doc = PLAN | {"scenario": "示例", "status": "certified", "cost": 10.0, "headcount": 6,
                   "window_hours": 12.0}
     doc["service_level"] = {k: v | {"day_factor": 1.0} for k, v in PLAN["service_level"].items()}
+    english = plan_table(doc)
+    assert "FULL" in english and "P(W<=20)>=0.8" in english and "综合窗口" not in english
     try:
         set_language("zh")
         text = plan_table(doc)
     finally:
         set_language("en")
-    assert "FULL" in text and "P(W<=20)>=0.8" in text and "综合窗口" not in text
+    assert "综合窗口（FULL）" in text and "未在 20 分钟内叫号 ≤ 20%" in text
+    assert "P(W<=20)" not in text
 
 
 def test_the_planner_chooses_who_may_serve_what_and_the_plan_says_it(tmp_path: Path) -> None:
@@ -110,7 +115,7 @@ def test_the_planner_chooses_who_may_serve_what_and_the_plan_says_it(tmp_path: P
     opens only department windows, the spec written for the command line says so, and
     the page's table says what each type's clerks serve, in Chinese."""
     from sim.report.i18n import set_language
-    from sim.web.plan_tables import assumption_rows
+    from sim.report.plan_tables import assumption_rows
     from sim.web.tasks import optimise_scenario
 
     def plan(structure: str) -> dict:
