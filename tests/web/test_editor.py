@@ -70,7 +70,9 @@ def test_an_invalid_count_is_marked_and_not_saved(story, tmp_path: Path) -> None
         await user.should_see(marker="editor-error", retries=50)
         assert "field 'windows" in user.find("editor-error").elements.pop().text
         assert count.props.get("error") is True  # marked, and still marked after the change
-        assert "greater than or equal to 1" in count.props["error-message"]
+        # the field says what it accepts, the line above what hallsim validate prints
+        assert count.props["error-message"] == "Windows must be a whole number from 1 to 1,000"
+        assert "greater than or equal to 1" in user.find("editor-error").elements.pop().text
         user.find("editor-save").click()
 
     story(play)
@@ -307,7 +309,7 @@ def test_the_chinese_editor_says_what_is_wrong_in_chinese(story, tmp_path: Path)
     shown = _play(path, story, steps, lang="zh")
     # the file by its name in the workspace, not its path on the server
     assert shown["error"] == "错误：快速上手.yaml，字段“windows.B.count”：应不小于 1"
-    assert shown["mark"] == "应不小于 1"
+    assert shown["mark"] == "窗口数须为 1–1,000 的整数"
     assert "在岗 5 个窗口，但该窗口组只有 3 个窗口" in shown["schedule"]
 
 
