@@ -355,6 +355,21 @@ def _groups(ed: Editor, body: Any) -> None:
             ed.field(f"windows.{gid}.id", ui.input(t("Window group"), value=gid,
                                                    on_change=rename).classes("w-48"))
 
+            def relabel(e: Any, k: int = k) -> None:
+                label = str(e.value or "").strip()  # empty: shown by its id
+
+                def apply(d: dict[str, Any]) -> None:
+                    if label:
+                        d["windows"][k]["label"] = label
+                    else:
+                        d["windows"][k].pop("label", None)
+
+                ed.change(apply)
+
+            ed.field(f"windows.{gid}.label", ui.input(
+                t("Display name"), value=str(group.get("label") or ""), on_change=relabel,
+                placeholder=t("(its id)")).props("debounce=400").classes("w-56"))
+
             ed.bases[k] = (group.get("count"), copy.deepcopy(group.get("schedule")))
 
             def recount(e: Any, k: int = k) -> None:
@@ -369,7 +384,7 @@ def _groups(ed: Editor, body: Any) -> None:
                 ed.change(apply)
                 if not windows.accepts(count):
                     return
-                group = ed.data["windows"][k]["id"]
+                group = ed.data["windows"][k].get("label") or ed.data["windows"][k]["id"]
                 if isinstance(schedule, dict):
                     ed.tell(t("Group {group}: the periods with all windows on duty now staff "
                               "{count}; the others keep their staff (at most {count})").format(
@@ -416,7 +431,7 @@ def _authorisations(ed: Editor) -> None:
     with ui.grid(columns=len(groups) + 1).classes("gap-x-6 gap-y-0 items-center"):
         ui.label(t("item"))
         for g in groups:
-            ui.label(g).classes("font-medium")
+            ui.label(scenario.group(g).name).classes("font-medium")
         for item in scenario.categories:
             ui.label(item)
             for k, g in enumerate(groups):
@@ -474,7 +489,8 @@ def _schedules(ed: Editor) -> None:
             ed.change(lambda d: d["windows"][k].__setitem__("schedule", p))
             ed.bases[k] = (ed.data["windows"][k].get("count"), copy.deepcopy(p))
 
-        rows.append((str(g["id"]), f"windows.{g['id']}.schedule", profile, setter))
+        rows.append((str(g.get("label") or g["id"]), f"windows.{g['id']}.schedule", profile,
+                     setter))
     _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows, ON_DUTY,
                "Windows on duty")
 

@@ -137,6 +137,7 @@ class LayoutEditor:
             if scenario.layout is not None else automatic(scenario, ctx.t))
         self.items = list(scenario.categories)
         self.groups = [(g.id, g.count) for g in scenario.windows]
+        self.group_names = scenario.group_names()  # labels, else ids
         self.has_guide = scenario.guide is not None
         self.message = Message("layout-error", ctx.lang)
         self.valid: Scenario | None = scenario
@@ -433,8 +434,8 @@ def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
     for gid, count in ed.groups:
         place = ed.layout["windows"].setdefault(gid, {"rows": [{"start": [1.0, 1.0]}]})
         with ui.row().classes("items-end gap-2"):
-            ui.label(t("{group} ({count} windows)").format(group=gid, count=count)).classes(
-                "w-40")
+            ui.label(t("{group} ({count} windows)").format(
+                group=ed.group_names.get(gid, gid), count=count)).classes("w-40")
 
             def switch(e: Any, gid: str = gid) -> None:
                 if e.value == ("points" if "points" in ed.layout["windows"][gid] else "rows"):
