@@ -33,6 +33,9 @@ MAX_DURATION = 100_000.0
 values) in its unit (minutes, or working days for fields ending in ``_days``), and
 ``targets`` minutes: about 70 days in minutes."""
 
+MAX_LABEL = 40
+"""Characters of a window group's display name (``windows[].label``)."""
+
 MAX_CV = 100.0
 """Coefficient of variation of a duration distribution."""
 

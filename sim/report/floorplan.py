@@ -201,7 +201,7 @@ def plan_elements(sc: Scenario, layout: Layout, canvas: Canvas,
     placed = window_positions(layout, sc)
     for w in placed:
         out.append(_window(w, canvas, fills.get(w.group, NONE), titles.get(w.group)))
-    out.extend(_group_labels(placed, layout, canvas))
+    out.extend(_group_labels(placed, layout, canvas, sc.group_names()))
     return out
 
 
@@ -215,10 +215,14 @@ def _window(w: PlacedWindow, canvas: Canvas, fill: str, title: str | None) -> st
             f'class="window"/>{tip}{_text(x, round(y + 4, 2), str(w.number), "num")}</g>')
 
 
-def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canvas) -> list[str]:
+def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canvas,
+                  names: Mapping[str, str]) -> list[str]:
+    """Each group's name (``names``: its label, else its id) beside its windows; a group
+    whose windows stand among others' has its id at each window (no room for more)."""
     xmin, ymin, xmax, ymax = layout.bounds()
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     out = []
+    taken: list[tuple[float, float, float]] = []  # names drawn: (left, right, y) in pixels
     for gid in dict.fromkeys(w.group for w in placed):
         ws = [w for w in placed if w.group == gid]
         if _interleaved(ws, placed):  # windows among other groups': each one labelled
@@ -234,8 +238,26 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
         else:
             lx, ly = mx + (1.6 if mx < cx else -1.6), my
         x, y = canvas.px(lx, ly)
-        out.append(_text(x, round(y + 4, 2), gid, "group"))
+        name = names.get(gid, gid)
+        if horizontal:  # a name wider than its windows moves a line off its neighbour's
+            away = 1 if y >= canvas.px(mx, my)[1] else -1
+            half = _text_width(name) / 2
+            while any(abs(y - oy) < GROUP_LINE and x - half < ox1 and ox0 < x + half
+                      for ox0, ox1, oy in taken):
+                y += away * GROUP_LINE
+            taken.append((x - half, x + half, y))
+        out.append(_text(x, round(y + 4, 2), name, "group"))
     return out
+
+
+#: pixels between two lines of group names (their font is 13 px)
+GROUP_LINE = 15.0
+
+
+def _text_width(text: str) -> float:
+    """The width of a group name in pixels, about (13 px bold: a CJK character is its
+    font size, another about 0.6 of it), with a little room either side."""
+    return sum(13.0 if ord(c) >= 0x2E80 else 8.0 for c in text) + 6.0
 
 
 def _interleaved(ws: list[PlacedWindow], placed: tuple[PlacedWindow, ...]) -> bool:

@@ -201,6 +201,13 @@ CATEGORY_KEYS = ("arrivals", "served", "abandoned", "balked", "open", "wait_mean
 WINDOW_KEYS = ("served", "utilisation", "busy_hours", "staffed_hours")
 
 
+def group_name(doc: Mapping[str, Any], group: str) -> str:
+    """A window group of a results document as people read it: its label with its id
+    ("市场监管窗口（MKT）", ``window_labels``), else its id."""
+    label = (doc.get("window_labels") or {}).get(group)
+    return tr("{label} ({id})").format(label=label, id=group) if label else group
+
+
 def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
     """The summary tables of one results document as ``(title, headings, rows)``:
     overall, by category, by window group. One source for the terminal
@@ -219,6 +226,7 @@ def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[
     days = doc.get("days", 1)
     blocks = [(tr("Overall (mean over replications of {days} day(s) ± 95% CI)").format(
         days=days), [tr("overall"), tr("value")], rows)]
+    names = {w: group_name(doc, w) for w in wins}
     for title, first, items, keys in (
             (tr("By category (per replication of {days} day(s))").format(days=days),
              tr("category"), cats, CATEGORY_KEYS),
@@ -227,7 +235,8 @@ def summary_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[
             k in ("balked", "balk_share", "open") and not any(c.get(k) for c in items.values()))]
         if items:
             blocks.append((title, [first] + [column(k, t) for k in keys], [
-                [name] + figure_cells(c, keys, digits) for name, c in items.items()]))
+                [names.get(name, name) if items is wins else name]
+                + figure_cells(c, keys, digits) for name, c in items.items()]))
     return blocks
 
 

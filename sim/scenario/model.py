@@ -26,6 +26,7 @@ from sim.files.limits import (
     MAX_DAY_FACTOR,
     MAX_DAYS,
     MAX_DURATION,
+    MAX_LABEL,
     MAX_SPEED,
     MAX_WINDOWS_PER_GROUP,
 )
@@ -192,6 +193,10 @@ class WindowGroup(Frozen):
     """A group of identical windows (窗口) with one authorisation set."""
 
     id: str = Field(min_length=1)
+    label: str | None = Field(default=None, min_length=1, max_length=MAX_LABEL)
+    """Extension: the group's name for people ("市场监管窗口"), shown by tables, charts,
+    the floor plan and the page instead of ``id``; ``id`` stays the key everything
+    refers to (patches, schedules, results)."""
     count: int = Field(ge=1, le=MAX_WINDOWS_PER_GROUP, strict=True)
     serves: tuple[str, ...] = Field(min_length=1)
     primary: tuple[str, ...] | None = None
@@ -201,6 +206,11 @@ class WindowGroup(Frozen):
     breaks: Breaks | None = None
     kiosk: bool = False
     reserved_for_booked: bool = False
+
+    @property
+    def name(self) -> str:
+        """How the group is shown to people: its ``label``, else its ``id``."""
+        return self.label or self.id
 
     def staffing(self) -> tuple[tuple[float, int], ...]:
         """``(minute of day, windows staffed from then on)`` steps, in time order.
@@ -226,6 +236,13 @@ class WindowGroup(Frozen):
     def _check_id(cls, value: str) -> str:
         if not re.fullmatch(r"[\w.:-]+", value):
             raise ValueError("window id may use letters (any script), digits and _ . : - only")
+        return value
+
+    @field_validator("label")
+    @classmethod
+    def _check_label(cls, value: str | None) -> str | None:
+        if value is not None and (value != value.strip() or not value.isprintable()):
+            raise ValueError("a label is one line of text without leading or trailing spaces")
         return value
 
 
@@ -373,6 +390,10 @@ class Scenario(Frozen):
     def speed_factor(self, group_id: str, category: str) -> float:
         """Service-time factor of the group on the category (``authorisation.speed_factor``)."""
         return self._auth.speed_factor(group_id, category)
+
+    def group_names(self) -> dict[str, str]:
+        """Each window group's name for people (:attr:`WindowGroup.name`), by id."""
+        return {g.id: g.name for g in self.windows}
 
     def group(self, group_id: str) -> WindowGroup:
         """The window group with this id."""

@@ -466,6 +466,9 @@ def results_document(
                         point, ci = combine([i["by_hour"][hh] for i in items])
                         hourly[hh] = point | {"ci95": ci}
                     extra[block][name]["by_hour"] = hourly
+    labels = {g.id: g.label for g in scenario.windows if g.label}
+    if labels:  # extension: the groups' names for people, by id (by_window's keys)
+        extra["window_labels"] = labels
     return clean({
         "scenario": scenario.name,
         "seed": seed,

@@ -142,11 +142,15 @@ def window_chart(docs: Mapping[str, Mapping[str, Any]], key: str = "utilisation"
                  ) -> dict[str, Any]:
     """Metric ``key`` per window group for one or more documents."""
     names: list[str] = []
+    shown: dict[str, str] = {}  # a group's label where a document gives one, else its id
     for d in docs.values():
         names += [w for w in d.get("by_window") or {} if w not in names]
+        shown |= {w: label for w, label in (d.get("window_labels") or {}).items()
+                  if w not in shown}
     values = {label: [(d.get("by_window") or {}).get(n, {}).get(key) for n in names]
               for label, d in docs.items()}
-    return bar_chart(metric_heading(key) + " · " + tr("by window group"), names, values, key)
+    return bar_chart(metric_heading(key) + " · " + tr("by window group"),
+                     [shown.get(n, n) for n in names], values, key)
 
 
 def waterfall_chart(title: str, steps: Sequence[tuple[str, float]], unit: str,

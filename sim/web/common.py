@@ -215,29 +215,18 @@ def table(headings: list[str], cells: list[list[str]], name: str, title: str = "
 
 def run_inputs(ctx: Context, name: str, replications: int = 10, least: int = 1
                ) -> tuple[Any, Any, Any]:
-    """Replications, days (empty: the scenario's) and seed inputs, as ``hallsim run``'s
-    ``-r``, ``--days`` and ``--seed``; test ids ``NAME-replications``, ``-days``, ``-seed``."""
-    reps = tid(ui.number(ctx.t("Replications"), value=replications, min=least, max=10000,
-                         precision=0).classes("w-32"), f"{name}-replications")
-    days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=None, min=1,
-                         precision=0).classes("w-56"), f"{name}-days")
-    seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
-               f"{name}-seed")
+    """Replications (``least`` to the limit), days (empty: the scenario's) and seed
+    inputs, as ``hallsim run``'s ``-r``, ``--days`` and ``--seed``, each saying under it
+    what it accepts (:mod:`sim.web.fields`); test ids ``NAME-replications``, ``-days``,
+    ``-seed``. A job starts only when :func:`sim.web.fields.valid` passes them."""
+    from sim.web.fields import DAYS, REPLICATIONS, SEED, Limit, number
+
+    reps = tid(number(ctx.t, "Replications", Limit(least, REPLICATIONS.most, whole=True),
+                      value=replications).classes("w-36"), f"{name}-replications")
+    days = tid(number(ctx.t, "Days (empty: the scenario's)", DAYS.with_optional(),
+                      name="Days per replication").classes("w-56"), f"{name}-days")
+    seed = tid(number(ctx.t, "Seed", SEED, value=1).classes("w-28"), f"{name}-seed")
     return reps, days, seed
-
-
-def whole(ctx: Context, field: Any, least: int, optional: bool = False) -> int | None:
-    """The whole number in a number ``field`` (None when it is empty and ``optional``);
-    ValueError saying what to type, in the page's language, when it is empty, not whole or
-    under ``least``. The server checks: the field's own ``min`` corrects the number only when
-    the field loses focus, which can come after the click that starts the job."""
-    value = field.value
-    if value is None and optional:
-        return None
-    if value is None or float(value) != int(value) or int(value) < least:
-        raise ValueError(ctx.t("{field}: type a whole number of at least {least}.").format(
-            field=field.props.get("label", ""), least=least))
-    return int(value)
 
 
 def runs_text(t: Callable[[str], str], replications: int, days: int | None,

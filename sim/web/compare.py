@@ -13,8 +13,9 @@ from typing import Any
 from nicegui import ui
 
 from sim.web import charts
-from sim.web.common import Context, JobView, run_inputs, table, tid, whole
+from sim.web.common import Context, JobView, run_inputs, table, tid
 from sim.web.differences import difference_blocks, one_sided_blocks
+from sim.web.fields import read, valid
 
 
 def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
@@ -56,11 +57,9 @@ def start_comparison(ctx: Context, view: JobView, chosen: list[str],
     in a worker, followed by ``view``; ``inputs``: the :func:`run_inputs` fields
     (replications, days, seed), checked here (a bad count: the view's message)."""
     reps, days, seed = inputs
-    try:
-        r, d, s = whole(ctx, reps, 2), whole(ctx, days, 1, True), whole(ctx, seed, 0)
-    except ValueError as exc:
-        view.message.error(str(exc))
+    if not valid((reps, days, seed)):  # each says under it what it accepts
         return
+    r, d, s = read(reps), read(days), read(seed)
     paths = [str(ctx.workspace.scenario_path(n)) for n in chosen]
     result = ctx.workspace.free_name("results", "compare-" + "-".join(chosen)[:60], ".json")
     job = ctx.jobs.submit("compare", ' / '.join(chosen), "compare",

@@ -19,8 +19,9 @@ from sim.report.i18n import tr, tr_in, tr_unit
 from sim.stats import registry
 from sim.web import charts
 from sim.web.bundled import scenarios_dir
-from sim.web.common import Context, JobView, table, tid, whole
+from sim.web.common import Context, JobView, table, tid
 from sim.web.effects import effects_block, metric_title
+from sim.web.fields import DAYS, REPLICATIONS, Limit, number, read, valid
 
 
 def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
@@ -87,10 +88,12 @@ def panel(ctx: Context) -> None:
         study = tid(ui.select({k: study_title(k) for k in found}, value=next(iter(found)),
                               label=ctx.t("Study"))
                     .classes("w-[420px]"), "decompose-study")
-        reps = tid(ui.number(ctx.t("Replications"), value=5, min=2, precision=0)
-                   .classes("w-32"), "decompose-replications")
-        days = tid(ui.number(ctx.t("Days (empty: the scenario's)"), value=1, min=1,
-                             precision=0).classes("w-56"), "decompose-days")
+        # paired confidence intervals need two replications at least
+        reps = tid(number(ctx.t, "Replications", Limit(2, REPLICATIONS.most, whole=True),
+                          value=5).classes("w-36"), "decompose-replications")
+        days = tid(number(ctx.t, "Days (empty: the scenario's)", DAYS.with_optional(),
+                          value=1, name="Days per replication").classes("w-56"),
+                   "decompose-days")
         go = tid(ui.button(ctx.t("Decompose")), "decompose-start")
     view = JobView(ctx, "decompose", lambda job: show(job.result))
     out = ui.column().classes("w-full")
@@ -125,11 +128,9 @@ def panel(ctx: Context) -> None:
             tables(metrics[0])
 
     def start() -> None:
-        try:
-            r, d = whole(ctx, reps, 2), whole(ctx, days, 1, True)
-        except ValueError as exc:
-            view.message.error(str(exc))
+        if not valid((reps, days)):  # each says under it what it accepts
             return
+        r, d = read(reps), read(days)
         base, changes = found[study.value]
         name = ctx.workspace.free_name("results", f"decompose-{study.value}", ".json")
         ctx.t("")  # the tab's language names the changes

@@ -23,6 +23,7 @@ from nicegui import ui
 
 from sim.files.errors import InputError
 from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
+from sim.web.fields import DURATION_PARAMETERS, ON_DUTY, RATE, Limit, limit_of, number, valid
 
 if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hall is edited,
     # not when the server starts
@@ -30,13 +31,17 @@ if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hal
 
 #: service and patience parameters offered for editing, when the distribution has them
 PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
+#: scaling demand by a percentage: a cut of more than 100% would leave negative rates
+DEMAND_SCALE = Limit(-100)
 
 #: width of a cell of a time-of-day grid, with Chromium's spin buttons hidden in it: room
 #: for a calibrated rate such as 118.75 (a 4rem cell with them cut 15.6 to "15.")
 CELL_WIDTH = "w-20"
 CELL_CSS = (".hallsim-cell input::-webkit-inner-spin-button, .hallsim-cell "
             "input::-webkit-outer-spin-button {-webkit-appearance: none; margin: 0}"
-            " .hallsim-cell input {-moz-appearance: textfield}")
+            " .hallsim-cell input {-moz-appearance: textfield}"
+            # a cell's message shows under its grid (Editor.grids), not in the narrow cell
+            " .hallsim-cell .q-field__bottom {display: none}")
 
 
 def validate(data: Any, source: str) -> Scenario:
@@ -184,6 +189,9 @@ class Editor:
         # follows the count from there (typing 12 passes through 1)
         self.bases: dict[int, tuple[Any, Any]] = {}
         self.refresh_schedules: Any = None
+        #: each time-of-day grid's message line and its cells (row label, time, field),
+        #: by the grid's title: a refused cell is said there, the cell marked red
+        self.grids: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {}
 
     def changed_elsewhere(self) -> bool:
         """Whether the hall in the file differs from the one this editor opened or last
@@ -206,28 +214,39 @@ class Editor:
     # --- validation ------------------------------------------------------------------
 
     def check(self) -> bool:
-        """Validate the data; mark the field at fault (or clear the marks)."""
-        for element in self.fields.values():
-            element.error = None
+        """Validate the data; mark the field at fault (or clear the marks): a number
+        field outside its limit says what it accepts, else the field the scenario model
+        finds at fault shows the model's problem. Saving waits until both pass."""
+        fields_valid = valid(self.fields.values())  # without a limit: no mark
         try:
             self.scenario = validate(self.data, str(self.path))
             self.error = None
         except InputError as exc:
             self.error = exc
             element = self._field_of(exc.path)
-            if element is not None:
+            if element is not None and element.error is None:
                 from sim.report.messages import problem_text
 
                 self.ctx.t("")  # the page's language
                 element.error = problem_text(exc.problem)
+        self._grid_messages()
         if self.message is not None:
             if self.error is None:
                 self.message.clear()
             else:
                 self.message.input_error(self.error)
         if self.save_button is not None:
-            self.save_button.set_enabled(self.error is None)
-        return self.error is None
+            self.save_button.set_enabled(self.error is None and fields_valid)
+        return self.error is None and fields_valid
+
+    def _grid_messages(self) -> None:
+        t = self.ctx.t
+        for line, cells in self.grids.values():
+            said = [t("{row} at {time}: {problem}").format(row=row, time=time,
+                                                          problem=element.error)
+                    for row, time, element in cells if element.error]
+            line.text = "\n".join(said)
+            line.set_visibility(bool(said))
 
     def _field_of(self, path: str) -> Any:
         parts = path.split(".")
@@ -239,9 +258,10 @@ class Editor:
         return None
 
     def field(self, path: str, element: Any) -> Any:
-        """Register ``element`` (an input or number field) as the input of field ``path``
-        (its test id too). Its marks are the editor's: NiceGUI's own validation after each
-        change would clear the mark :meth:`check` has just set (the field never showed red)."""
+        """Register ``element`` (an input, or a number field of :func:`sim.web.fields.number`)
+        as the input of field ``path`` (its test id too). Its marks are the editor's
+        (:meth:`check`): NiceGUI's own validation after each change would clear the mark
+        :meth:`check` has just set (the field never showed red)."""
         self.fields[path] = element.without_auto_validation()
         return tid(element, "field-" + path)
 
@@ -293,6 +313,8 @@ def _int_or_float(x: float | None) -> Any:
 
 
 def _general(ed: Editor) -> None:
+    from sim.scenario.model import Hall, Targets
+
     t = ed.ctx.t
     with ui.row().classes("items-end gap-4"):
         def set_name(e: Any) -> None:
@@ -305,20 +327,24 @@ def _general(ed: Editor) -> None:
             ed.change(lambda d: d.setdefault("targets", {}).__setitem__(
                 "wait_minutes", _int_or_float(_num(e.value))))
 
-        ed.field("targets.wait_minutes", ui.number(
-            t("Target wait (min)"), value=(ed.data.get("targets") or {}).get("wait_minutes", 20),
-            on_change=set_target).classes("w-40"))
+        ed.field("targets.wait_minutes", number(
+            t, "Target wait (min)", limit_of(Targets, "wait_minutes"),
+            value=(ed.data.get("targets") or {}).get("wait_minutes", 20),
+            on_change=set_target).classes("w-48"))
 
         def set_days(e: Any) -> None:
             ed.change(lambda d: d["hall"].__setitem__("days", _int_or_float(_num(e.value))))
 
-        ed.field("hall.days", ui.number(t("Days per replication"),
-                                        value=ed.data["hall"].get("days", 5), precision=0,
-                                        on_change=set_days).classes("w-40"))
+        ed.field("hall.days", number(t, "Days per replication", limit_of(Hall, "days"),
+                                     value=ed.data["hall"].get("days", 5),
+                                     on_change=set_days).classes("w-48"))
 
 
 def _groups(ed: Editor, body: Any) -> None:
+    from sim.scenario.model import WindowGroup
+
     t = ed.ctx.t
+    windows = limit_of(WindowGroup, "count")
     ui.label(t("Window groups")).classes("text-h6")
     for k, group in enumerate(ed.data["windows"]):
         gid = str(group["id"])
@@ -329,6 +355,21 @@ def _groups(ed: Editor, body: Any) -> None:
             ed.field(f"windows.{gid}.id", ui.input(t("Window group"), value=gid,
                                                    on_change=rename).classes("w-48"))
 
+            def relabel(e: Any, k: int = k) -> None:
+                label = str(e.value or "").strip()  # empty: shown by its id
+
+                def apply(d: dict[str, Any]) -> None:
+                    if label:
+                        d["windows"][k]["label"] = label
+                    else:
+                        d["windows"][k].pop("label", None)
+
+                ed.change(apply)
+
+            ed.field(f"windows.{gid}.label", ui.input(
+                t("Display name"), value=str(group.get("label") or ""), on_change=relabel,
+                placeholder=t("(its id)")).props("debounce=400").classes("w-56"))
+
             ed.bases[k] = (group.get("count"), copy.deepcopy(group.get("schedule")))
 
             def recount(e: Any, k: int = k) -> None:
@@ -337,13 +378,13 @@ def _groups(ed: Editor, body: Any) -> None:
 
                 def apply(d: dict[str, Any]) -> None:
                     d["windows"][k]["count"] = count
-                    if isinstance(schedule, dict) and isinstance(count, int) and count >= 1:
+                    if isinstance(schedule, dict) and windows.accepts(count):
                         d["windows"][k]["schedule"] = recounted(schedule, was, count)
 
                 ed.change(apply)
-                if not isinstance(count, int) or count < 1:
+                if not windows.accepts(count):
                     return
-                group = ed.data["windows"][k]["id"]
+                group = ed.data["windows"][k].get("label") or ed.data["windows"][k]["id"]
                 if isinstance(schedule, dict):
                     ed.tell(t("Group {group}: the periods with all windows on duty now staff "
                               "{count}; the others keep their staff (at most {count})").format(
@@ -354,9 +395,9 @@ def _groups(ed: Editor, body: Any) -> None:
                 if ed.refresh_schedules is not None:
                     ed.refresh_schedules()
 
-            ed.field(f"windows.{gid}.count", ui.number(t("Windows"), value=group.get("count"),
-                                                       precision=0, on_change=recount)
-                     .classes("w-28"))
+            ed.field(f"windows.{gid}.count", number(t, "Windows", windows,
+                                                    value=group.get("count"), on_change=recount)
+                     .classes("w-36"))
 
             def remove(k: int = k) -> None:
                 ed.change(lambda d: d["windows"].pop(k))
@@ -390,7 +431,7 @@ def _authorisations(ed: Editor) -> None:
     with ui.grid(columns=len(groups) + 1).classes("gap-x-6 gap-y-0 items-center"):
         ui.label(t("item"))
         for g in groups:
-            ui.label(g).classes("font-medium")
+            ui.label(scenario.group(g).name).classes("font-medium")
         for item in scenario.categories:
             ui.label(item)
             for k, g in enumerate(groups):
@@ -405,9 +446,11 @@ def _authorisations(ed: Editor) -> None:
 
 
 def _time_grid(ed: Editor, title: str, times: list[str],
-               rows: list[tuple[str, str, Any, Any]]) -> None:
-    """A grid: one row per (label, field path, profile, setter(profile))."""
+               rows: list[tuple[str, str, Any, Any]], limit: Limit, what: str) -> None:
+    """A grid: one row per (label, field path, profile, setter(profile)); each cell
+    accepts what ``limit`` allows, and names itself ``what`` (English) when it does not."""
     ui.label(title).classes("text-h6")
+    cells: list[tuple[str, str, Any]] = []
     with ui.element("div").classes("w-full overflow-x-auto"), \
             ui.grid(columns=f"auto repeat({len(times)}, max-content)").classes(
                 "gap-1 items-center").style(
@@ -424,10 +467,15 @@ def _time_grid(ed: Editor, title: str, times: list[str],
                     values[time] = _int_or_float(_num(e.value))
                     setter({k: v for k, v in values.items()})
 
-                ed.field(f"{path}.{time}", ui.number(value=_int_or_float(values[time]),
-                                                     on_change=edit)
-                         .props("dense outlined input-class=text-center")
-                         .classes(f"{CELL_WIDTH} hallsim-cell"))
+                cells.append((label, time, ed.field(
+                    f"{path}.{time}", number(ed.ctx.t, "", limit, name=what,
+                                             value=_int_or_float(values[time]), on_change=edit)
+                    .props("dense outlined input-class=text-center")
+                    .classes(f"{CELL_WIDTH} hallsim-cell"))))
+    line = tid(ui.label("").classes("whitespace-pre-wrap text-negative text-caption"),
+               "grid-error-" + rows[0][1].split(".")[0] if rows else "grid-error")
+    line.set_visibility(False)
+    ed.grids[title] = (line, cells)
 
 
 def _schedules(ed: Editor) -> None:
@@ -441,8 +489,10 @@ def _schedules(ed: Editor) -> None:
             ed.change(lambda d: d["windows"][k].__setitem__("schedule", p))
             ed.bases[k] = (ed.data["windows"][k].get("count"), copy.deepcopy(p))
 
-        rows.append((str(g["id"]), f"windows.{g['id']}.schedule", profile, setter))
-    _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows)
+        rows.append((str(g.get("label") or g["id"]), f"windows.{g['id']}.schedule", profile,
+                     setter))
+    _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows, ON_DUTY,
+               "Windows on duty")
 
 
 def _demand(ed: Editor, body: Any) -> None:
@@ -456,12 +506,15 @@ def _demand(ed: Editor, body: Any) -> None:
 
         rows.append((item, f"categories.{item}.arrivals_per_hour", c["arrivals_per_hour"],
                      setter))
-    _time_grid(ed, t("Demand: tickets per hour by time of day"), times, rows)
+    _time_grid(ed, t("Demand: tickets per hour by time of day"), times, rows, RATE,
+               "Tickets per hour")
     with ui.row().classes("items-end gap-2"):
-        pct = tid(ui.number(t("Scale demand by (%)"), value=0, step=5).classes("w-48"),
-                  "demand-scale")
+        pct = tid(number(t, "Scale demand by (%)", DEMAND_SCALE, value=0, step=5)
+                  .classes("w-48"), "demand-scale")
 
         def apply() -> None:
+            if not pct.validate():  # it says under it what it accepts
+                return
             factor = 1 + float(pct.value or 0) / 100
 
             def scale(d: dict[str, Any]) -> None:
@@ -529,7 +582,8 @@ def _services(ed: Editor, body: Any) -> None:
                             key, _int_or_float(_num(e.value))))
 
                     ed.field(f"categories.{item}.{part}.{key}",
-                             ui.number(t(key), value=dist[key], on_change=edit).classes("w-24"))
+                             number(t, key, DURATION_PARAMETERS[key], value=dist[key],
+                                    on_change=edit).classes("w-28"))
 
 
 def panel(ctx: Context) -> None:
@@ -560,6 +614,7 @@ def panel(ctx: Context) -> None:
     @ui.refreshable
     def body() -> None:
         ed.fields.clear()
+        ed.grids.clear()
         ed.check()
         _general(ed)
         _groups(ed, body)

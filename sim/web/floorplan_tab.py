@@ -29,6 +29,7 @@ from sim.report.replay import REPLAY_CSS, REPLAY_JS
 from sim.scenario.layout import layout_of
 from sim.scenario.model import Scenario, load_scenario
 from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
+from sim.web.fields import SEED, Limit, number, read, valid
 from sim.web.planview import PlanView
 
 #: id of the replay's root element in the page, and the page's name for its instance
@@ -111,12 +112,13 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     ui.label(ctx.t("Replay of a simulated day")).classes("text-h6")
     last = scenario.hall.days - 1
     with ui.row().classes("items-end gap-4"):
-        day = tid(ui.number(ctx.t("Day (0-based)"), value=0, min=0, max=last, precision=0)
-                  .classes("w-28"), "replay-day")
-        rep = tid(ui.number(ctx.t("Replication (0-based)"), value=0, min=0, max=999,
-                            precision=0).classes("w-32"), "replay-replication")
-        seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
-                   "replay-seed")
+        # the days of the scenario's replication; replications and seeds as
+        # hallsim replay --replication / --seed take them
+        day = tid(number(ctx.t, "Day (0-based)", Limit(0, last, whole=True), value=0)
+                  .classes("w-36"), "replay-day")
+        rep = tid(number(ctx.t, "Replication (0-based)", Limit(0, whole=True), value=0)
+                  .classes("w-40"), "replay-replication")
+        seed = tid(number(ctx.t, "Seed", SEED, value=1).classes("w-28"), "replay-seed")
         button = tid(ui.button(ctx.t("Replay")), "replay-start")
     out = tid(ui.column().classes("w-full"), "replay-view")
 
@@ -130,11 +132,13 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     view = JobView(ctx, "replay", done)
 
     def start() -> None:
-        d, r = int(day.value or 0), int(rep.value or 0)
+        if not valid((day, rep, seed)):  # each says under it what it accepts
+            return
+        d, r = read(day), read(rep)
         records = ctx.workspace.path("results", f"{name}-replay-day{d}-rep{r}", ".csv.gz")
         job = ctx.jobs.submit("replay", name, "replay",
                               path=str(ctx.workspace.scenario_path(name)),
-                              seed=int(seed.value or 0), day=d, replication=r,
+                              seed=read(seed), day=d, replication=r,
                               records=str(records), lang=ctx.lang)
         view.follow(job)
 

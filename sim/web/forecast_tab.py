@@ -23,6 +23,7 @@ from nicegui import run, ui
 from sim.files.errors import InputError
 from sim.web.common import Context, Message, run_inputs, scenario_or_hint, tid
 from sim.web.compare import comparison_view, start_comparison
+from sim.web.fields import Limit, number, valid
 from sim.web.hours import hour_span
 from sim.web.importlog import check_upload
 from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
@@ -33,6 +34,11 @@ FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.
 #: how staff can be given: windows on duty, or clerks seen serving (converted by the
 #: relation a calibration records: :mod:`sim.calibration.staffing_relation`)
 STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen serving", 0.5)}
+#: a plan's cell: a number of at least 0 (the plan reader refuses negative ones), or
+#: empty (carried from the hall)
+CELL = Limit(0, optional=True)
+#: the change of every hour's tickets, in %: down to a twentieth of today's, up to six times
+SCALE = Limit(-95, 500)
 
 def load_plan(path: Path) -> dict[str, Any]:
     """A plan file as the page holds it: ``rows`` (hour -> field -> value) when it is
@@ -91,6 +97,7 @@ class PlanEditor:
         self.staff = "windows"
         self.msg = Message("forecast-error")
         self.grid_box: Any = None
+        self.cells: list[Any] = []  # the grid's number fields, checked before the forecast
         self.staff_choice: Any = None
 
     def rescale(self, percent: float) -> None:
@@ -134,6 +141,7 @@ class PlanEditor:
         """The grid of the plan's cells (or the uploaded file's name)."""
         ctx = self.ctx
         self.grid_box.clear()
+        self.cells = []
         with self.grid_box:
             if self.file is not None:
                 tid(ui.label(ctx.t("The plan {file} has rows by weekday, item or window group: "
@@ -152,13 +160,17 @@ class PlanEditor:
                             self.rows[hour][field] = (None if e.value in (None, "")
                                                       else float(e.value))
 
-                        tid(ui.number(value=row.get(field), min=0, step=step,
-                                      on_change=changed).props("dense").classes("w-32"),
-                            f"forecast-{field}-{hour}")
+                        cell = number(ctx.t, "", CELL, value=row.get(field),
+                                      name=columns[field][0], step=step, on_change=changed)
+                        self.cells.append(tid(cell.props("dense").classes("w-32"),
+                                              f"forecast-{field}-{hour}"))
 
     async def make(self, name_typed: str, result_box: Any) -> None:
         """Write the plan and the forecast scenario; show what it replaced."""
         self.msg.clear()
+        if not valid(self.cells):  # each says under it what it accepts
+            self.msg.error(self.ctx.t("Correct the marked cells of the plan first."))
+            return
         try:
             stem = stem_of(name_typed or "")
             if self.ctx.workspace.scenario_path(stem).exists():
@@ -182,10 +194,12 @@ def _plan_inputs(ed: PlanEditor) -> None:
     clerks seen (a calibrated hall)."""
     ctx = ed.ctx
     with ui.row().classes("items-end gap-4"):
-        scale = tid(ui.number(ctx.t("Change every hour's tickets by (%)"), value=0, min=-95,
-                              max=500, step=5).classes("w-64"), "forecast-scale")
+        scale = tid(number(ctx.t, "Change every hour's tickets by (%)", SCALE, value=0,
+                           step=5).classes("w-64"), "forecast-scale")
 
         def rescale() -> None:
+            if not valid((scale,)):  # it says under it what it accepts
+                return
             ed.rescale(float(scale.value or 0))
             scale.value = 0
 

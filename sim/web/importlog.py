@@ -28,6 +28,7 @@ from sim.report.tables import measures_note
 from sim.web import charts
 from sim.web.bundled import sample_logs
 from sim.web.common import Context, JobView, Message, table, tid
+from sim.web.fields import limit_of, number, valid
 from sim.web.tasks import mapping_problem, preview_log
 from sim.web.workspace import MAX_UPLOAD_BYTES, safe_name, stem_of
 
@@ -161,13 +162,17 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         default = ctx.t("calibrated-{name}").format(name=path.stem)
         name = tid(ui.input(ctx.t("Scenario name"), value=default).classes("w-72"),
                    "import-name")
-        target = tid(ui.number(ctx.t("Target wait (min)"), value=20, min=1).classes("w-40"),
-                     "import-target")
+        from sim.scenario.model import Targets
+
+        target = tid(number(ctx.t, "Target wait (min)", limit_of(Targets, "wait_minutes"),
+                            value=20).classes("w-48"), "import-target")
         go = tid(ui.button(ctx.t("Calibrate")), "import-calibrate")
     view = JobView(ctx, "calibrate", lambda job: show_report(job.result))
     report_box = ui.column().classes("w-full")
 
     def start() -> None:
+        if not valid((target,)):  # it says under it what it accepts
+            return
         try:
             stem = stem_of(name.value or "")
         except InputError as exc:
@@ -178,7 +183,7 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
                               paths=[str(path)], columns=state["mapping"], name=stem,
                               out=str(out), report_dir=str(ctx.workspace.path(
                                   "reports", f"calibration-{stem}")),
-                              target=float(target.value or 20), lang=ctx.lang,
+                              target=float(target.value), lang=ctx.lang,
                               status=state["status"])
         state["scenario"] = stem
         view.follow(job)

@@ -29,9 +29,21 @@ from nicegui import ui
 
 from sim.files.errors import InputError
 from sim.report.floorplan import floorplan_svg
-from sim.scenario.layout import DEFAULT_WALKING_SPEED, automatic_layout, inside, window_positions
+from sim.scenario.layout import (
+    DEFAULT_WALKING_SPEED,
+    Entrance,
+    Length,
+    Metres,
+    Row,
+    WaitingArea,
+    Walking,
+    automatic_layout,
+    inside,
+    window_positions,
+)
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
+from sim.web.fields import Limit, limit_of, limit_of_type, number, read, valid
 from sim.web.planview import PlanView
 
 #: directions a row of windows can run in, with their English labels
@@ -40,6 +52,9 @@ DIRECTIONS = {"+x": "along the front (+x)", "-x": "against the front (-x)",
 #: the spot kinds of a layout: key -> (English title, name stem of a new one)
 SPOTS = {"entrances": ("Entrances", "entrance"), "ticket_machines": ("Ticket machines",
                                                                      "ticket_machine")}
+#: what the number fields accept, as the scenario model checks the layout
+METRES = limit_of_type(Metres)
+LENGTH = limit_of_type(Length)
 _POINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，]\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -122,11 +137,17 @@ class LayoutEditor:
             if scenario.layout is not None else automatic(scenario, ctx.t))
         self.items = list(scenario.categories)
         self.groups = [(g.id, g.count) for g in scenario.windows]
+        self.group_names = scenario.group_names()  # labels, else ids
         self.has_guide = scenario.guide is not None
         self.message = Message("layout-error", ctx.lang)
         self.valid: Scenario | None = scenario
         self.preview: PlanView | None = None
         self.save_button: Any = None
+        self.numbers: list[Any] = []  # the forms' number fields (each checks its limit)
+
+    def numbers_valid(self) -> bool:
+        """Whether every number field holds what it accepts (each marks itself)."""
+        return valid(self.numbers)
 
     def change(self, apply: Callable[[dict[str, Any]], None]) -> None:
         """Apply an edit to the layout, check it, redraw (an InputError in ``apply``,
@@ -148,8 +169,8 @@ class LayoutEditor:
             self._invalid()
             return False
         self.message.clear()
-        if self.save_button is not None:
-            self.save_button.enable()
+        if self.save_button is not None:  # a refused number was not applied: not saved
+            self.save_button.set_enabled(all(f.error is None for f in self.numbers))
         self.draw()
         return True
 
@@ -168,7 +189,7 @@ class LayoutEditor:
         """Write the layout into the workspace's scenario as it is saved now: the hall
         editor's changes saved since this tab opened are kept, checked with the layout."""
         self.data = on_disk(self.ctx.workspace.scenario_path(self.name), self.data)
-        if not self.check():
+        if not self.numbers_valid() or not self.check():
             return False
         out = copy.deepcopy(self.data)
         out["layout"] = self.layout
@@ -179,21 +200,23 @@ class LayoutEditor:
 
 
 def _number(ed: LayoutEditor, label: str, value: Any, test_id: str,
-            setter: Callable[[dict[str, Any], float], None], width: str = "w-20",
-            minimum: float | None = None) -> Any:
-    """A number field whose changes go through ``ed.change``."""
+            setter: Callable[[dict[str, Any], Any], None], width: str = "w-24",
+            limit: Limit = METRES) -> Any:
+    """A number field accepting what ``limit`` allows, whose changes go through
+    ``ed.change``; a value it refuses is said under it and not applied (saving waits)."""
     def changed(e: Any) -> None:
-        if e.value is None or e.value == "":
-            ed.change(lambda lay: _missing(label))
+        if not field.validate():
+            if ed.save_button is not None:
+                ed.save_button.disable()
             return
-        ed.change(lambda lay: setter(lay, float(e.value)))
+        value = read(field)  # None only where the limit allows an empty field
+        ed.change(lambda lay: setter(lay, value if value is None or limit.whole
+                                     else float(value)))
 
-    return tid(ui.number(ed.ctx.t(label), value=value, min=minimum, on_change=changed)
-               .props("dense").classes(width), test_id)
-
-
-def _missing(label: str) -> None:
-    raise InputError("", label, "a number is needed")
+    field = tid(number(ed.ctx.t, label, limit, value=value, on_change=changed)
+                .props("dense").classes(width), test_id)
+    ed.numbers.append(field)
+    return field
 
 
 def _outline(ed: LayoutEditor) -> None:
@@ -231,19 +254,16 @@ def _spots(ed: LayoutEditor, kind: str, body: Callable[[], None]) -> None:
 
                 _number(ed, label, spot["at"][axis], f"layout-{kind}-{k}-{'xy'[axis]}", set_at)
             if kind == "entrances":
-                def set_share(e: Any, name: str = name) -> None:
-                    def apply(lay: dict[str, Any]) -> None:
-                        if e.value in (None, ""):
-                            lay[kind][name].pop("share", None)
-                        else:
-                            lay[kind][name]["share"] = float(e.value) / 100.0
-
-                    ed.change(apply)
+                def set_share(lay: dict[str, Any], v: Any, name: str = name) -> None:
+                    if v is None:
+                        lay[kind][name].pop("share", None)
+                    else:
+                        lay[kind][name]["share"] = v / 100.0
 
                 share = spot.get("share")
-                tid(ui.number(t("Share (%)"), value=None if share is None else 100 * share,
-                              min=0, max=100, on_change=set_share).props("dense")
-                    .classes("w-24"), f"layout-{kind}-{k}-share")
+                _number(ed, "Share (%)", None if share is None else 100 * share,
+                        f"layout-{kind}-{k}-share", set_share, "w-28",
+                        limit_of(Entrance, "share").scaled(100).with_optional())
 
             def remove(name: str = name) -> None:
                 if len(ed.layout[kind]) == 1:
@@ -301,17 +321,14 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
                              axis: int = axis) -> None:
                     lay["waiting_areas"][name][key][axis] = v
 
-                _number(ed, t(label), area[key][axis], f"layout-area-{k}-{key}{axis}", set_part,
-                        "w-20")
+                _number(ed, label, area[key][axis], f"layout-area-{k}-{key}{axis}", set_part,
+                        limit=METRES if key == "at" else LENGTH)
 
-            def set_seats(lay: dict[str, Any], v: float, name: str = name) -> None:
-                if v != int(v):
-                    raise InputError("", f"layout.waiting_areas.{name}.seats",
-                                     "a whole number of seats")
-                lay["waiting_areas"][name]["seats"] = int(v)
+            def set_seats(lay: dict[str, Any], v: int, name: str = name) -> None:
+                lay["waiting_areas"][name]["seats"] = v
 
-            _number(ed, t("Seats"), area["seats"], f"layout-area-{k}-seats", set_seats, "w-20",
-                    minimum=0)
+            _number(ed, "Seats", area["seats"], f"layout-area-{k}-seats", set_seats,
+                    limit=limit_of(WaitingArea, "seats"))
 
             def set_serves(e: Any, name: str = name) -> None:
                 def apply(lay: dict[str, Any]) -> None:
@@ -417,8 +434,8 @@ def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
     for gid, count in ed.groups:
         place = ed.layout["windows"].setdefault(gid, {"rows": [{"start": [1.0, 1.0]}]})
         with ui.row().classes("items-end gap-2"):
-            ui.label(t("{group} ({count} windows)").format(group=gid, count=count)).classes(
-                "w-40")
+            ui.label(t("{group} ({count} windows)").format(
+                group=ed.group_names.get(gid, gid), count=count)).classes("w-40")
 
             def switch(e: Any, gid: str = gid) -> None:
                 if e.value == ("points" if "points" in ed.layout["windows"][gid] else "rows"):
@@ -487,19 +504,16 @@ def _window_row(ed: LayoutEditor, body: Callable[[], None], gid: str, k: int,
         def set_spacing(lay: dict[str, Any], v: float) -> None:
             at(lay)["spacing"] = v
 
-        _number(ed, t("Spacing (m)"), row.get("spacing", 2.5), f"{key}-spacing",
-                set_spacing, "w-24")
+        _number(ed, "Spacing (m)", row.get("spacing", 2.5), f"{key}-spacing",
+                set_spacing, "w-28", limit_of(Row, "spacing"))
         if not several:
             return
 
-        def set_count(lay: dict[str, Any], v: float) -> None:
-            if v != int(v) or v < 1:
-                raise InputError("", f"layout.windows.{gid}.rows.{k}.count",
-                                 "a whole number of windows, at least 1")
-            at(lay)["count"] = int(v)
+        def set_count(lay: dict[str, Any], v: int) -> None:
+            at(lay)["count"] = v
 
-        _number(ed, t("Windows"), row.get("count", 1), f"{key}-count", set_count, "w-20",
-                minimum=1)
+        _number(ed, "Windows", row.get("count", 1), f"{key}-count", set_count,
+                limit=limit_of(Row, "count"))
 
         def remove() -> None:
             ed.change(lambda lay: row_removed(lay["windows"][gid], k))
@@ -530,8 +544,9 @@ def _walking(ed: LayoutEditor) -> None:
             if "walking" in lay:
                 lay["walking"]["speed"] = v
 
-        speed = _number(ed, t("Speed (m/s)"), (walking or {}).get(
-            "speed", DEFAULT_WALKING_SPEED), "layout-walking-speed", set_speed, "w-28")
+        speed = _number(ed, "Speed (m/s)", (walking or {}).get(
+            "speed", DEFAULT_WALKING_SPEED), "layout-walking-speed", set_speed, "w-32",
+                        limit_of(Walking, "speed"))
 
 
 def panel(ctx: Context) -> None:
@@ -578,6 +593,7 @@ def panel(ctx: Context) -> None:
 
     def body() -> None:
         forms.clear()
+        ed.numbers = []
         with forms:
             _outline(ed)
             for kind in SPOTS:

@@ -19,7 +19,8 @@ from sim.files.errors import InputError
 from sim.report.i18n import tr
 from sim.report.plan_tables import headline, level_rows, plan_blocks, plan_rows, type_name
 from sim.web import charts
-from sim.web.common import Context, JobView, scenario_or_hint, table, tid, whole
+from sim.web.common import Context, JobView, scenario_or_hint, table, tid
+from sim.web.fields import REPLICATIONS, Limit, number, read, valid
 
 __all__ = ["headline", "level_rows", "panel", "plan_chart", "plan_rows", "show_plan"]
 
@@ -103,8 +104,9 @@ def panel(ctx: Context) -> None:
     with ui.row().classes("items-end gap-4"):
         certify = tid(ui.checkbox(ctx.t("Certify by simulation"), value=True),
                       "optimise-certify")
-        reps = tid(ui.number(ctx.t("Replications per certification run"), value=10, min=2,
-                             precision=0).classes("w-64"), "optimise-replications")
+        reps = tid(number(ctx.t, "Replications per certification run",
+                          Limit(2, REPLICATIONS.most, whole=True), value=10).classes("w-64"),
+                   "optimise-replications")
         limit = tid(ui.toggle({"hall": ctx.t("desks: today's windows"),
                                "none": ctx.t("desks: no limit")}, value="hall"),
                     "optimise-desks")
@@ -125,11 +127,9 @@ def panel(ctx: Context) -> None:
             show_plan(ctx, res, name)
 
     def start() -> None:
-        try:
-            r = whole(ctx, reps, 2)
-        except ValueError as exc:
-            view.message.error(str(exc))
+        if not valid((reps,)):  # it says under it what it accepts
             return
+        r = read(reps)
         stem = ctx.workspace.free_name("plans", f"{name}-plan", ".json")
         job = ctx.jobs.submit(
             "optimise", name, "optimise",

@@ -18,8 +18,9 @@ from sim.report.i18n import tr
 from sim.report.messages import warning_text
 from sim.report.tables import measures_note, summary_blocks
 from sim.web import charts
-from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid, whole
+from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid
 from sim.web.export import result_label
+from sim.web.fields import read, valid
 from sim.web.hours import hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
@@ -104,11 +105,9 @@ def panel(ctx: Context) -> None:
     out = ui.column().classes("w-full")
 
     def start() -> None:
-        try:
-            r, d, s = whole(ctx, reps, 1), whole(ctx, days, 1, True), whole(ctx, seed, 0)
-        except ValueError as exc:
-            view.message.error(str(exc))
+        if not valid((reps, days, seed)):  # each says under it what it accepts
             return
+        r, d, s = read(reps), read(days), read(seed)
         path = ctx.workspace.scenario_path(name)
         result = ctx.workspace.path("results", ctx.workspace.result_name(name), ".json")
         job = ctx.jobs.submit("run", name, "run", path=str(path),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nicegui import ui
 from nicegui.testing.user import User
 
 from sim.files.errors import InputError
@@ -70,7 +71,9 @@ def test_an_invalid_count_is_marked_and_not_saved(story, tmp_path: Path) -> None
         await user.should_see(marker="editor-error", retries=50)
         assert "field 'windows" in user.find("editor-error").elements.pop().text
         assert count.props.get("error") is True  # marked, and still marked after the change
-        assert "greater than or equal to 1" in count.props["error-message"]
+        # the field says what it accepts, the line above what hallsim validate prints
+        assert count.props["error-message"] == "Windows must be a whole number from 1 to 1,000"
+        assert "greater than or equal to 1" in user.find("editor-error").elements.pop().text
         user.find("editor-save").click()
 
     story(play)
@@ -307,7 +310,7 @@ def test_the_chinese_editor_says_what_is_wrong_in_chinese(story, tmp_path: Path)
     shown = _play(path, story, steps, lang="zh")
     # the file by its name in the workspace, not its path on the server
     assert shown["error"] == "错误：快速上手.yaml，字段“windows.B.count”：应不小于 1"
-    assert shown["mark"] == "应不小于 1"
+    assert shown["mark"] == "窗口数须为 1–1,000 的整数"
     assert "在岗 5 个窗口，但该窗口组只有 3 个窗口" in shown["schedule"]
 
 
@@ -370,3 +373,29 @@ def test_a_hall_saved_in_another_tab_is_not_overwritten_unasked(story, tmp_path:
     assert shown["kept"] == 12
     sc = load_scenario(path)
     assert sc.hall.days == 3 and sc.targets.wait_minutes == 20
+
+
+def test_a_group_named_in_the_editor_is_saved_with_its_label_and_shown_by_it(
+        story, tmp_path: Path) -> None:
+    """The tax windows C get the display name 税务窗口: the file keeps the id C (its
+    schedule and the authorisations refer to it) and adds the label; reopened, the
+    authorisation table and the schedule grid name the group 税务窗口. Clearing the name
+    takes the label out of the file again."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("field-windows.C.label").elements.pop().value = "  税务窗口 "
+        user.find("editor-save").click()
+        await user.should_see("快速上手.yaml", retries=50)
+        shown["saved"] = load_scenario(path).group("C")
+        await user.open("/?lang=zh&tab=editor&scenario=快速上手")
+        await user.should_see("税务窗口")
+        shown["texts"] = [e.text for e in user.find(ui.label).elements]
+        user.find("field-windows.C.label").elements.pop().value = ""
+        user.find("editor-save").click()
+        await asyncio.sleep(0.5)
+
+    shown = _play(path, story, steps, lang="zh")
+    assert (shown["saved"].id, shown["saved"].label) == ("C", "税务窗口")
+    assert shown["texts"].count("税务窗口") == 2  # the authorisation table and the grid
+    assert "label" not in path.read_text(encoding="utf-8")

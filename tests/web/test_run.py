@@ -133,34 +133,6 @@ def test_a_run_that_ends_while_the_planner_is_elsewhere_is_drawn_on_return(
     assert seen == {"drawn while away": False, "drawn on return": True}
 
 
-def test_an_empty_or_negative_count_is_refused_in_the_page_and_starts_no_job(
-        story, tmp_path: Path) -> None:
-    """Empty replications ran one replication (± 0.0 everywhere); -3 reached the worker and
-    failed as 'ValueError: replications must be at least 1'."""
-    quickstart_workspace(tmp_path)
-    shown: list[str] = []
-
-    async def play(user: User) -> None:
-        await user.open("/?lang=zh&tab=run&scenario=quickstart")
-        for bad in (None, -3, 2.5):
-            user.find("run-replications").elements.pop().value = bad
-            user.find("run-start").click()
-            await user.should_see(marker="run-error", retries=50)
-            shown.append(user.find("run-error").elements.pop().text)
-        user.find("run-replications").elements.pop().value = 3
-        user.find("run-seed").elements.pop().value = None
-        user.find("run-start").click()
-        shown.append(user.find("run-error").elements.pop().text)
-        await user.open("/?lang=zh&tab=jobs")
-        await user.should_not_see("运行 quickstart")
-
-    story(play)
-    assert shown[:3] == ["重复次数：请输入不小于 1 的整数。"] * 3
-    assert shown[3] == "随机种子：请输入不小于 0 的整数。"
-    assert not (tmp_path / "workspace" / "results").exists() or not any(
-        (tmp_path / "workspace" / "results").iterdir())
-
-
 def test_a_job_reads_in_the_language_of_the_page_that_lists_it(story, tmp_path: Path) -> None:
     """A run started on the Chinese page is 运行 quickstart (3 次 × 1 天，种子 1) there, and
     Run quickstart on the English jobs list (the job keeps what it works on, not the words

@@ -1,0 +1,73 @@
+"""Story: the Yumen planner's window groups are MKT, TAX, RE ... in the YAML, which reads
+well to the file's author and badly on a Chinese page. Each group may carry a display
+name (``label: 市场监管窗口``); tables, charts and the floor plan show it, the results
+document carries it beside the id, and the id stays the key and every figure stays the
+same."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sim.files.errors import InputError
+from sim.report.floorplan import floorplan_svg
+from sim.report.i18n import set_language
+from sim.report.tables import summary_blocks
+from sim.run.replications import simulate
+from sim.scenario.model import load_scenario, scenario_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+YUMEN = ROOT / "scenarios" / "yumen" / "before.yaml"
+
+
+def _quickstart(**labels: str) -> dict:
+    data = yaml.safe_load((ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8"))
+    data["hall"]["days"] = 1
+    for group in data["windows"]:
+        if group["id"] in labels:
+            group["label"] = labels[group["id"]]
+    return data
+
+
+def test_the_yumen_groups_read_in_chinese_and_keep_their_ids() -> None:
+    hall = load_scenario(YUMEN)
+    assert hall.group("MKT").label == "市场监管窗口"
+    assert hall.group_names()["RE"] == "不动产窗口"
+    assert all(g.label for g in hall.windows)
+    assert [g.id for g in hall.windows][:3] == ["MKT", "TAX", "SI"]
+
+
+@pytest.mark.parametrize("label", [" 税务窗口", "税务\n窗口", "", "窗" * 41])
+def test_a_label_that_is_no_one_line_name_is_refused_at_its_field(label: str) -> None:
+    with pytest.raises(InputError) as err:
+        scenario_from_dict(_quickstart(C=label), "hall.yaml")
+    assert "windows" in err.value.path and err.value.path.endswith("label")
+
+
+def test_a_label_changes_no_figure_and_rides_beside_the_id() -> None:
+    plain = simulate(scenario_from_dict(_quickstart(), "a.yaml"), seed=3,
+                     replications=2).document()
+    named = simulate(scenario_from_dict(_quickstart(A="商事登记窗口", C="税务窗口"), "a.yaml"),
+                     seed=3, replications=2).document()
+    assert named["window_labels"] == {"A": "商事登记窗口", "C": "税务窗口"}
+    assert "window_labels" not in plain
+    assert named["by_window"] == plain["by_window"]  # the ids stay the keys
+    assert named["overall"] == plain["overall"]
+
+    set_language("zh")
+    try:
+        title, _, rows = summary_blocks(named)[-1]
+    finally:
+        set_language("en")
+    assert [str(r[0]) for r in rows] == ["商事登记窗口（A）", "B", "税务窗口（C）"]
+    assert [str(r[0]) for r in summary_blocks(named)[-1][2]] == [
+        "商事登记窗口 (A)", "B", "税务窗口 (C)"]
+
+
+def test_the_floor_plan_names_the_group_by_its_label() -> None:
+    data = _quickstart(B="社会事务窗口")
+    svg = floorplan_svg(scenario_from_dict(copy.deepcopy(data), "a.yaml"))
+    assert ">社会事务窗口</text>" in svg and ">B</text>" not in svg
