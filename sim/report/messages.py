@@ -101,6 +101,8 @@ TEMPLATES: tuple[str, ...] = (
     "an item named '{item}' already exists",
     "a number is needed",
     "that name is taken",
+    # the replay tab's
+    "no day {day} in the scenario: it simulates days 1 to {days}",
 )
 
 

@@ -6,7 +6,7 @@ latest run results in the workspace (``results/NAME-*.json``), as ``hallsim plan
 --results R.json --colour-by FIGURE`` draws it; 放大 shows it large in a dialog
 (:mod:`sim.web.planview`). A long hall's plan and replay take the page's whole width.
 
-The replay is ``hallsim run --records`` then ``hallsim replay`` in a worker
+The replay is ``hallsim run --records --duty`` then ``hallsim replay --duty`` in a worker
 (:func:`sim.web.tasks.replay_day`): its markup, data, style and script are those of
 :mod:`sim.report.replay` (``replay_fragment``, ``replay_data``, ``REPLAY_CSS``,
 ``REPLAY_JS``), started with ``hallsimReplay(element, data)``; the page keeps the
@@ -109,11 +109,12 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
 def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     """The day, replication and seed to replay, the job, and the embedded replay."""
     ui.label(ctx.t("Replay of a simulated day")).classes("text-h6")
-    last = scenario.hall.days - 1
+    # days and replications counted from 1, as planners count them (第 1 天); the
+    # records and the job count from 0
     with ui.row().classes("items-end gap-4"):
-        day = tid(ui.number(ctx.t("Day (0-based)"), value=0, min=0, max=last, precision=0)
-                  .classes("w-28"), "replay-day")
-        rep = tid(ui.number(ctx.t("Replication (0-based)"), value=0, min=0, max=999,
+        day = tid(ui.number(ctx.t("Day"), value=1, min=1, max=scenario.hall.days,
+                            precision=0).classes("w-28"), "replay-day")
+        rep = tid(ui.number(ctx.t("Replication"), value=1, min=1, max=1000,
                             precision=0).classes("w-32"), "replay-replication")
         seed = tid(ui.number(ctx.t("Seed"), value=1, min=0, precision=0).classes("w-24"),
                    "replay-seed")
@@ -130,7 +131,8 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     view = JobView(ctx, "replay", done)
 
     def start() -> None:
-        d, r = int(day.value or 0), int(rep.value or 0)
+        d = min(max(int(day.value or 1), 1), scenario.hall.days) - 1
+        r = max(int(rep.value or 1), 1) - 1
         records = ctx.workspace.path("results", f"{name}-replay-day{d}-rep{r}", ".csv.gz")
         job = ctx.jobs.submit("replay", name, "replay",
                               path=str(ctx.workspace.scenario_path(name)),
