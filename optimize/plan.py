@@ -9,6 +9,7 @@ terminal table of a plan document is :func:`sim.report.staffing_plan.plan_table`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from optimize.problem import Problem
@@ -169,3 +170,48 @@ def desks_report(problem: Problem, solution: Solution) -> dict[str, Any]:
             if sum(v[p] for v in solution.open.values()) >= limit:
                 binding.append(per.label)
     return {"limit": limit, "source": problem.desks_source, "binding": binding}
+
+
+#: the first line of a staffed scenario (``hallsim optimize --scenario-out``): where it
+#: came from, the plan's status and cost, and, for a plan simulated in certification,
+#: the day factors of the days simulated
+HEADER = re.compile(r"^# Staffed by hallsim optimize from (?P<source>.*) \(status "
+                    r"(?P<status>\w+), cost [^;)]*(?:; simulated on day factors "
+                    r"(?P<factors>[0-9.eE+-]+(?:, [0-9.eE+-]+)*))?\)\.$", re.MULTILINE)
+
+
+def certified_day_factors(problem: Problem) -> tuple[float, ...]:
+    """The arrival factors of the days certification simulates the plan on
+    (:func:`optimize.certify.simulate_plan`): each week day's own with a week model,
+    else the hall's factors over ``certify.days`` (default: the hall's days); sorted."""
+    from optimize.problem import day_factor
+
+    spec = problem.spec
+    if spec.week is not None:
+        found = {day_factor(problem.scenario, spec, d) for d in range(len(spec.week.days))}
+    else:
+        hall = problem.scenario.hall
+        found = {hall.day_factor(d) for d in range(spec.certify.days or hall.days)}
+    return tuple(sorted(float(f) for f in found))
+
+
+def staffed_header(source: str, problem: Problem, doc: dict[str, Any]) -> str:
+    """The first line of a staffed scenario file (:data:`HEADER`); a plan that was
+    simulated in certification names the day factors it was simulated on."""
+    simulated = ""
+    if doc["status"] in ("certified", "not_certified"):
+        simulated = "; simulated on day factors " + ", ".join(
+            f"{f:g}" for f in certified_day_factors(problem))
+    return (f"# Staffed by hallsim optimize from {source} (status {doc['status']}, cost "
+            f"{doc['cost']:.2f}{simulated}).\n")
+
+
+def staffed_origin(text: str) -> dict[str, Any] | None:
+    """What a staffed scenario's first line (:func:`staffed_header`) says: ``source``,
+    ``status`` and the ``factors`` it was simulated on (empty when not simulated);
+    None for a scenario the optimiser did not write."""
+    m = HEADER.search(text.split("\n", 1)[0])
+    if m is None:
+        return None
+    factors = tuple(float(f) for f in m["factors"].split(", ")) if m["factors"] else ()
+    return {"source": m["source"], "status": m["status"], "factors": factors}

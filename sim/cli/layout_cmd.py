@@ -1,7 +1,8 @@
 """The floor-plan verbs (registered by :mod:`sim.cli.main`)::
 
     hallsim plan-view SCENARIO [--results R.json] [--colour-by FIGURE] --out hall.svg
-    hallsim replay SCENARIO --records R.csv [--day D] [--replication N] --out day.html
+    hallsim replay SCENARIO --records R.csv [--duty D.csv] [--day D] [--replication N]
+                   --out day.html
 
 ``plan-view`` draws the hall's floor plan (the scenario's ``layout``, else the automatic
 one) as an SVG, windows coloured by a figure of a results document
@@ -46,8 +47,12 @@ def register(sub: Any) -> None:
                    help="scenario YAML file the records came from")
     r.add_argument("--records", required=True, metavar="R.csv", type=input_file("--records"),
                    help="records file (.csv, .csv.gz or .parquet)")
+    r.add_argument("--duty", metavar="D.csv", type=input_file("--duty"), default=None,
+                   help="the windows' on-duty intervals of the same run (hallsim run --duty): "
+                        "windows off duty (not staffed, or on a break) are drawn so")
     r.add_argument("--day", type=nonneg_int, default=0,
-                   help="day to replay (0-based, as the records' 'day' column; default 0)")
+                   help="day to replay (0-based, as the records' 'day' column; default 0; "
+                        "the page shows it counted from 1: --day 0 is Day 1)")
     r.add_argument("--replication", type=nonneg_int, default=None,
                    help="replication to replay when the records hold several (default: the "
                         "first)")
@@ -93,10 +98,12 @@ def cmd_plan_view(args: argparse.Namespace) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     """``hallsim replay``."""
     from sim.files.atomic import write_text_atomic
-    from sim.report.replay import day_of_records, replay_html
+    from sim.report.replay import day_of_duty, day_of_records, replay_html
     from sim.scenario.model import load_scenario
 
     scenario = load_scenario(args.scenario)
     day = day_of_records(args.records, args.day, args.replication)
-    write_text_atomic(args.out, replay_html(scenario, day))
+    duty = (day_of_duty(args.duty, args.day, args.replication) if args.duty is not None
+            else None)
+    write_text_atomic(args.out, replay_html(scenario, day, duty))
     return EXIT_OK

@@ -14,7 +14,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sim.cli.args import (
     EXIT_ERROR,
@@ -36,7 +36,7 @@ from sim.version import VERSION
 class _Parser(argparse.ArgumentParser):
     """hallsim's parsers: errors exit 2, help and errors in the language in use."""
 
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors: keep that
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors: keep that
         """Print usage and the message; exit 2 (bad input). English: ``hallsim: error:
         MESSAGE`` as ever; Chinese: "hallsim: 错误：MESSAGE" (argparse's words through the
         catalogue, :mod:`sim.cli.parser_text`)."""
@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(run)
     run.add_argument("--records", metavar="OUT", type=output_file("--records"),
                      help="write one row per ticket (.csv, .csv.gz or .parquet)")
+    run.add_argument("--duty", metavar="OUT", type=output_file("--duty"),
+                     help="write one row per interval a window was on duty (.csv, .csv.gz "
+                          "or .parquet; hallsim replay --duty draws the rest as off duty)")
 
     cmp_ = sub.add_parser("compare", help="compare scenarios on the same seeds",
                           description="Run every scenario with the same seeds (common random "
@@ -183,11 +186,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``hallsim run``."""
     from sim.files.atomic import write_json_atomic
 
-    if args.records and not args.records.lower().endswith((".csv", ".csv.gz", ".parquet")):
-        raise InputError(args.records, "", "records file must end in .csv, .csv.gz or .parquet")
+    for given in (args.records, args.duty):
+        if given and not given.lower().endswith((".csv", ".csv.gz", ".parquet")):
+            raise InputError(given, "", "records file must end in .csv, .csv.gz or .parquet")
     scenario = _load(args.scenario, args.days)
     _warn(scenario, args.scenario)
-    result = _simulate(scenario, args, keep_records=bool(args.records))
+    result = _simulate(scenario, args, keep_records=bool(args.records or args.duty))
     doc = result.document()
     _warn_results(scenario, doc, args.scenario)
     if args.json:
@@ -196,6 +200,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         from sim.engine.records import write_records
 
         write_records(result.records_frame(), args.records)
+    if args.duty:
+        from sim.engine.records import write_records
+
+        write_records(result.duty_frame(), args.duty)
     if not args.quiet:  # the table renderer (and wcwidth) only when a table is printed
         from sim.report.tables import summary_table
 

@@ -205,7 +205,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     import yaml
 
     from optimize.certify import certify
-    from optimize.plan import plan_document, staffed_scenario
+    from optimize.plan import plan_document, staffed_header, staffed_scenario
     from optimize.problem import build_problem
     from optimize.solve import solve
     from optimize.spec import load_inputs
@@ -245,8 +245,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         raise InputError(args.scenario, "", f"no staffing plan meets the service level: "
                                             f"{solution.diagnosis}")
     staffed = staffed_scenario(problem, solution)
-    staffed_text = (f"# Staffed by hallsim optimize from {args.scenario} "
-                    f"(status {doc['status']}, cost {doc['cost']:.2f}).\n" + dump_scenario(staffed))
+    staffed_text = staffed_header(args.scenario, problem, doc) + dump_scenario(staffed)
     if args.json:
         write_json_atomic(args.json, doc)
     if args.out:

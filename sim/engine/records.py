@@ -103,6 +103,22 @@ class Records:
             frame.insert(0, "replication", replication)
         return frame
 
+    def duty_frame(self, replication: int | None = None) -> pd.DataFrame:
+        """One row per interval a window was on duty: ``window`` (``GROUP-k``), ``start``
+        and ``end`` (minutes from the start of day 0), in window and time order (plus a
+        leading ``replication`` if given). Off duty is the rest: outside the group's
+        schedule or the opening hours, and on a break (docs/results.md, duty)."""
+        import pandas as pd
+
+        rows = self.duty[np.lexsort((self.duty[:, 1], self.duty[:, 0]))] if len(self.duty) \
+            else np.zeros((0, 3))
+        names = np.asarray(self.window_names, dtype=object)
+        frame = pd.DataFrame({"window": names[rows[:, 0].astype(int)],
+                              "start": rows[:, 1], "end": rows[:, 2]})
+        if replication is not None:
+            frame.insert(0, "replication", replication)
+        return frame
+
 
 def write_records(frame: pd.DataFrame, path: str | Path) -> None:
     """Write a records table as CSV or Parquet (by extension), atomically."""

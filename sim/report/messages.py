@@ -123,6 +123,8 @@ TEMPLATES: tuple[str, ...] = (
     "the fast engine does not run '{field}' of scenario '{name}' (use --engine auto or simpy)",
     "the web application needs the [web] extra: pip install -e \".[web]\" (or pip install "
     "\"hallsim[web]\")",
+    # the replay tab's
+    "no day {day} in the scenario: it simulates days 1 to {days}",
 )
 
 #: the reasons of the command line's engine line (sim/engine/fast/support.py,

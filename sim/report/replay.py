@@ -17,6 +17,13 @@ walking to the window; ``start`` = ``call`` without it). A ticket is *waiting* o
 far* served tickets whose service has ended. The JavaScript ``seek(t)`` sets the view
 at minute ``t`` of the day from these rules alone; playing calls it.
 
+With the windows' duty (``hallsim run --duty``: the intervals each window was on duty)
+a window is drawn in one of three states (:data:`WINDOW_STATES`, explained in a legend):
+*busy* as above, else *off duty* outside its on-duty intervals (not staffed then by its
+group's schedule, the hall closed, or on a break), else *idle*. Without it no window is
+drawn off duty and a note says so. Days are shown counted from 1 (第 1 天); the data
+keep the records' 0-based ``day``.
+
 The web application embeds the same view: :func:`replay_fragment` gives the markup,
 :data:`REPLAY_JS` / :data:`REPLAY_CSS` the code and style, :func:`replay_data` the
 data; ``hallsimReplay(element, data)`` starts it (docs/layout.md).
@@ -64,6 +71,13 @@ PITCH, RADIUS = 11.0, 4.0
 STAND_OFF = 0.9
 #: replay speeds offered (simulated seconds per real second) and the default
 SPEEDS, DEFAULT_SPEED = (60, 300, 600, 1800, 3600), 600
+#: columns a duty file needs (``hallsim run --duty``)
+DUTY_COLUMNS = ("window", "start", "end")
+#: the states a window is drawn in, the CSS class each adds to the window's element
+#: ("" for none) and the legend's words for it; ``off`` only with the windows' duty
+WINDOW_STATES = (("idle", "", "idle window: on duty, no customer"),
+                 ("busy", "busy", "busy window: calling a customer or serving one"),
+                 ("off", "off", "off duty: not staffed in this period, or on a break"))
 
 
 def item_colours(items: list[str]) -> list[str]:
@@ -101,6 +115,48 @@ def day_of_records(path: str | Path, day: int, replication: int | None = None) -
     return out
 
 
+def day_of_duty(path: str | Path, day: int, replication: int | None = None) -> pd.DataFrame:
+    """The windows' on-duty intervals of one day (0-based) of one replication (default:
+    the first) of a duty file (``hallsim run --duty``): columns ``window``, ``start``,
+    ``end`` in minutes of that day (intervals cut at midnight); :class:`InputError`
+    naming the file and option for a file that is not one."""
+    name = str(path)
+    if not Path(path).is_file():
+        raise InputError(name, "--duty", "file not found")
+    try:
+        frame = (pd.read_parquet(path) if name.lower().endswith(".parquet")
+                 else pd.read_csv(path))
+    except Exception as exc:  # noqa: BLE001 - pandas/pyarrow raise many kinds
+        raise InputError(name, "--duty", f"cannot read the duty file ({exc})") from None
+    for column in DUTY_COLUMNS:
+        if column not in frame.columns:
+            raise InputError(name, column, "missing column: not a duty file written by "
+                                           "hallsim run --duty")
+    if "replication" in frame.columns and len(frame):
+        reps = sorted(int(r) for r in frame["replication"].unique())
+        rep = reps[0] if replication is None else replication
+        if rep not in reps:
+            raise InputError(name, "--replication", f"no replication {rep} in the duty file "
+                                                    f"(it holds {reps[0]}..{reps[-1]})")
+        frame = frame[frame["replication"] == rep]
+    origin = MINUTES_PER_DAY * float(day)
+    start = frame["start"].to_numpy(dtype=float) - origin
+    end = frame["end"].to_numpy(dtype=float) - origin
+    keep = (end > 0) & (start < MINUTES_PER_DAY)
+    out = pd.DataFrame({"window": frame["window"].astype(str).to_numpy()[keep],
+                        "start": np.maximum(start[keep], 0.0),
+                        "end": np.minimum(end[keep], float(MINUTES_PER_DAY))})
+    out.attrs["day"] = day
+    return out
+
+
+def on_duty(duty: pd.DataFrame, window: str, t: float) -> bool:
+    """Whether ``window`` is on duty at minute ``t`` of the day by ``duty``
+    (:func:`day_of_duty`): inside one of its intervals ``start <= t < end``."""
+    rows = duty[duty["window"] == window]
+    return bool(((rows["start"] <= t) & (t < rows["end"])).any())
+
+
 def _times(day: pd.DataFrame) -> dict[str, np.ndarray]:
     """Ticket times in minutes of the day: arrival, call, start, end (NaN = missing)."""
     origin = MINUTES_PER_DAY * float(day.attrs.get("day", 0))
@@ -113,9 +169,12 @@ def _times(day: pd.DataFrame) -> dict[str, np.ndarray]:
     return {"a": a, "c": c, "s": s, "e": e}
 
 
-def counts_at(day: pd.DataFrame, t: float) -> dict[str, int]:
+def counts_at(day: pd.DataFrame, t: float, duty: pd.DataFrame | None = None,
+              windows: tuple[str, ...] = ()) -> dict[str, int]:
     """What the replay shows at minute ``t`` of the day (the rules of the module's
-    docstring): waiting, walking, serving, gone, served tickets and busy windows."""
+    docstring): waiting, walking, serving, gone, served tickets, busy windows and, of
+    ``windows`` (names ``GROUP-k``), those off duty by ``duty`` (:func:`day_of_duty`;
+    none without it)."""
     x = _times(day)
     a, c, s, e = x["a"], x["c"], x["s"], x["e"]
     e = np.where(np.isnan(e), np.inf, e)
@@ -125,13 +184,15 @@ def counts_at(day: pd.DataFrame, t: float) -> dict[str, int]:
     waiting = here & np.where(called, t < c, t < e)
     at_window = here & called & (t >= c) & (t < e)
     left = here & ~waiting & (t >= e)
-    windows = day["window"].astype(str).to_numpy()
+    busy = set(day["window"].astype(str).to_numpy()[at_window])
+    off = (0 if duty is None else
+           sum(1 for w in windows if w not in busy and not on_duty(duty, w, t)))
     return {"waiting": int(waiting.sum()),
             "walking": int((at_window & (t < s)).sum()),
             "serving": int((at_window & (t >= s)).sum()),
             "gone": int((left & (outcome != "served")).sum()),
             "served": int((left & (outcome == "served")).sum()),
-            "busy": len(set(windows[at_window]))}
+            "busy": len(busy), "off": off}
 
 
 def hourly_queue(day: pd.DataFrame, hours: range) -> list[float]:
@@ -153,8 +214,11 @@ def _stand(x: float, y: float, bounds: tuple[float, float, float, float]) -> tup
     return x + dx * STAND_OFF, y + dy * STAND_OFF
 
 
-def replay_data(sc: Scenario, day: pd.DataFrame) -> dict[str, Any]:
-    """The data the replay's JavaScript reads: geometry in pixels, tickets, chart."""
+def replay_data(sc: Scenario, day: pd.DataFrame,
+                duty: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The data the replay's JavaScript reads: geometry in pixels, tickets, chart, and
+    each window's on-duty intervals of the day from ``duty`` (:func:`day_of_duty`;
+    ``None`` without it: no window is drawn off duty)."""
     layout = layout_of(sc)
     canvas = Canvas.of(layout)
     placed = {f"{w.group}-{w.number}": w for w in window_positions(layout, sc)}
@@ -171,10 +235,10 @@ def replay_data(sc: Scenario, day: pd.DataFrame) -> dict[str, Any]:
     for name in area_names:
         area = layout.waiting_areas[name]
         x, y = canvas.px(area.at[0], area.at[1] + area.size[1])
-        w = area.size[0] * SCALE
+        width = area.size[0] * SCALE
         cx, cy = canvas.px(*area.centre)
         areas.append({"x": x, "y": y, "pad": PITCH / 2 + 2, "top": 26.0, "pitch": PITCH,
-                      "cols": max(1, int((w - PITCH) // PITCH)), "cx": cx, "cy": cy})
+                      "cols": max(1, int((width - PITCH) // PITCH)), "cx": cx, "cy": cy})
     items = list(sc.categories)
     item_of = {c: k for k, c in enumerate(items)}
     where = waiting_area_of(layout, sc)
@@ -187,27 +251,36 @@ def replay_data(sc: Scenario, day: pd.DataFrame) -> dict[str, Any]:
     if missing:
         raise InputError("", "--records", f"windows {missing[:5]} are not in scenario "
                                           f"'{sc.name}': give the scenario the records came from")
-    x = _times(day)
-    order = np.argsort(x["a"], kind="stable")
+    shifts = None
+    if duty is not None:
+        strange = sorted(set(duty["window"].astype(str)) - set(names))
+        if strange:
+            raise InputError("", "--duty", f"windows {strange[:5]} are not in scenario "
+                                           f"'{sc.name}': give the scenario the duty came from")
+        shifts = [[[round(float(a), 4), round(float(b), 4)]
+                   for a, b in duty.loc[duty["window"] == n, ["start", "end"]].to_numpy()]
+                  for n in names]
+    tm = _times(day)
+    order = np.argsort(tm["a"], kind="stable")
 
     def col(v: np.ndarray) -> list[float | None]:
         return [None if math.isnan(t) else round(float(t), 4) for t in v[order]]
 
     outcome = day["outcome"].astype(str).to_numpy()[order]
-    last = np.nanmax(np.concatenate([x["a"], x["e"], x["c"]]))
+    last = np.nanmax(np.concatenate([tm["a"], tm["e"], tm["c"]]))
     opening = min(s for s, _ in sc.hall.periods)
-    t0 = float(min(opening, np.nanmin(x["a"])))
+    t0 = float(min(opening, np.nanmin(tm["a"])))
     t1 = float(max(last, t0 + 1.0))
     hours = range(int(t0 // 60), int(math.ceil(t1 / 60)))
-    chart = {"x0": 34.0, "t0": 60.0 * hours.start, "width": 320.0, "height": 110.0,
+    chart: dict[str, Any] = {"x0": 34.0, "t0": 60.0 * hours.start, "width": 320.0, "height": 110.0,
              "hours": list(hours), "queue": hourly_queue(day, hours)}
     chart["scale"] = chart["width"] / (60.0 * len(hours))
     return {
         "day": int(day.attrs.get("day", 0)), "t0": round(t0, 4), "t1": round(t1, 4),
-        "radius": RADIUS, "windows": windows, "areas": areas,
+        "radius": RADIUS, "windows": windows, "areas": areas, "duty": shifts,
         "itemArea": [area_names.index(where[c]) for c in items],
         "items": items, "colours": item_colours(items),
-        "tickets": {"a": col(x["a"]), "c": col(x["c"]), "s": col(x["s"]), "e": col(x["e"]),
+        "tickets": {"a": col(tm["a"]), "c": col(tm["c"]), "s": col(tm["s"]), "e": col(tm["e"]),
                     "w": [index.get(v, -1) for v in win[order]],
                     "i": [item_of[c] for c in day["category"].astype(str).to_numpy()[order]],
                     "o": [OUTCOME_CODES.get(v, 3) for v in outcome]},
@@ -237,25 +310,58 @@ def _chart_svg(chart: dict[str, Any]) -> str:
     return "".join(parts) + "</svg>"
 
 
+#: the hatching of an off-duty window (in the plan's ``<defs>``; the legend's swatch uses it)
+HATCH = ('<defs><pattern id="hs-off-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
+         'patternTransform="rotate(45)"><rect width="5" height="5" fill="#e6e6e6"/>'
+         '<line x1="0" y1="0" x2="0" y2="5" stroke="#a8a8a8" stroke-width="2"/></pattern>'
+         '</defs>')
+
+
+def day_title(day: int) -> str:
+    """The day as a planner counts it, from 1: ``Day 1`` / ``第 1 天`` for the records'
+    day 0."""
+    return tr("Day {day}").format(day=day + 1)
+
+
+def _states_legend(duty_known: bool) -> str:
+    """The legend of the window states: a window drawn in each, and what it means."""
+    out = []
+    for key, cls, words in WINDOW_STATES:
+        if key == "off" and not duty_known:
+            continue
+        out.append(f'<span class="hs-state-{key}"><svg width="26" height="16" aria-hidden="true">'
+                   f'<g class="{cls}"><rect class="window" x="1" y="1" width="24" '
+                   f'height="14"/></g></svg>{html.escape(tr(words))}</span>')
+    return "".join(out)
+
+
 def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-replay") -> str:
     """The replay's markup (no script, no style): a ``<div>`` with id ``root_id`` to hand
-    to ``hallsimReplay(element, data)``."""
+    to ``hallsimReplay(element, data)``: the bar (the day, counted from 1, play, enlarge,
+    speed, clock, slider), the counters, the plan, the chart, the legends of the window
+    states and the items, and a note."""
     layout = layout_of(sc)
     canvas = Canvas.of(layout)
     plan = "".join(plan_elements(sc, layout, canvas))
     h = canvas.plan_height
-    counters = "".join(
-        f'<span>{html.escape(tr(label))} <b class="hs-n-{key}">0</b></span>'
-        for key, label in (("waiting", "waiting now"), ("walking", "walking now"),
-                           ("serving", "being served"), ("gone", "gone so far"),
-                           ("served", "served so far"), ("busy", "busy windows")))
+    duty_known = data.get("duty") is not None
+    shown: tuple[tuple[str, str], ...] = (("waiting", "waiting now"), ("walking", "walking now"),
+             ("serving", "being served"), ("gone", "gone so far"),
+             ("served", "served so far"), ("busy", "busy windows"))
+    if duty_known:
+        shown += (("off", "off-duty windows"),)
+    counters = "".join(f'<span>{html.escape(tr(label))} <b class="hs-n-{key}">0</b></span>'
+                       for key, label in shown)
     speeds = "".join(f'<option value="{s}"{" selected" if s == DEFAULT_SPEED else ""}>'
                      f"×{s}</option>" for s in SPEEDS)
     legend = "".join(f'<span><i style="background:{c}"></i>{html.escape(name)}</span>'
                      for name, c in zip(data["items"], data["colours"]))
+    note = tr(_NOTE) if duty_known else f"{tr(_NOTE)} {tr(_NO_DUTY)}"
+    shape = " hs-wide" if canvas.width >= 2.0 * h else ""
     return (
-        f'<div class="hs-replay" id="{html.escape(root_id)}">'
-        f'<div class="hs-bar"><button class="hs-play">{html.escape(tr("play"))}</button>'
+        f'<div class="hs-replay{shape}" id="{html.escape(root_id)}">'
+        f'<div class="hs-bar"><b class="hs-day">{html.escape(day_title(data.get("day", 0)))}'
+        f'</b><button class="hs-play">{html.escape(tr("play"))}</button>'
         f'<button class="hs-zoom">{html.escape(tr("enlarge"))}</button>'
         f'<label>{html.escape(tr("speed"))} <select class="hs-speed">{speeds}</select></label>'
         f'<span class="hs-clock">00:00:00</span>'
@@ -263,21 +369,25 @@ def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-repla
         f'step="0.05" value="{data["t0"]}"></div>'
         f'<div class="hs-counters">{counters}</div>'
         f'<svg class="hs-plan" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas.width} '
-        f'{h}" width="{canvas.width}" height="{h}" style="--hs-plan-w:{canvas.width}px">'
-        f'{plan}<g class="hs-dots"></g></svg>'
+        f'{h}" width="{canvas.width}" height="{h}">'
+        f'{HATCH}{plan}<g class="hs-dots"></g></svg>'
         f'<div class="hs-bottom">{_chart_svg(data["chart"])}'
-        f'<div class="hs-legend">{legend}</div></div>'
-        f'<p class="hs-note">{html.escape(tr(_NOTE))}</p></div>')
+        f'<div class="hs-legends"><div class="hs-states">{_states_legend(duty_known)}</div>'
+        f'<div class="hs-legend">{legend}</div></div></div>'
+        f'<p class="hs-note">{html.escape(note)}</p></div>')
 
 
 _NOTE = ("Dots are tickets, coloured by item: in the waiting area, walking to the window "
          "that called them, at their window.")
+_NO_DUTY = ("The windows' duty was not given (hallsim run --duty, hallsim replay --duty): "
+            "windows off duty are drawn as idle.")
 
 
-def replay_html(sc: Scenario, day: pd.DataFrame) -> str:
-    """The whole self-contained replay page of one day's records."""
-    data = replay_data(sc, day)
-    title = tr("Replay of day {day}: {scenario}").format(day=data["day"], scenario=sc.name)
+def replay_html(sc: Scenario, day: pd.DataFrame, duty: pd.DataFrame | None = None) -> str:
+    """The whole self-contained replay page of one day's records (and the windows' duty
+    that day, :func:`day_of_duty`, when given)."""
+    data = replay_data(sc, day, duty)
+    title = tr("Replay of day {day}: {scenario}").format(day=data["day"] + 1, scenario=sc.name)
     body = replay_fragment(sc, data)
     font = embedded_font_css([title, body])
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")

@@ -115,6 +115,17 @@ class RunResult:
             raise ValueError("records were not kept (simulate with keep_records=True)")
         return pd.concat(frames, ignore_index=True)
 
+    def duty_frame(self) -> pd.DataFrame:
+        """One row per on-duty interval of a window in every kept replication (column
+        ``replication`` first; :meth:`sim.engine.records.Records.duty_frame`)."""
+        import pandas as pd
+
+        frames = [r.records.duty_frame(replication=r.index) for r in self.replications
+                  if r.records is not None]
+        if not frames:
+            raise ValueError("records were not kept (simulate with keep_records=True)")
+        return pd.concat(frames, ignore_index=True)
+
 
 def has_case_flow(scenario: Scenario) -> bool:
     """Whether the scenario follows cases or journeys beyond the window."""

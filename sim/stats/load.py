@@ -7,6 +7,12 @@ is split across the groups authorised for it, each group's share slowed by its
 speed factor, and the maximum over groups of load / staffed windows is
 minimised. A value of 1 or more means no routing can keep up: the queue grows
 for as long as the stretch lasts.
+
+The check is made on the busiest day the scenario simulates (:func:`busiest_days`:
+the highest of ``hall.day_factors`` over its ``days``, not the factor of a day a
+shorter run never reaches). Each :class:`Overload` keeps, stretch by stretch, the
+work that arrives in windows' worth (erlangs) against the windows staffed for it
+(:class:`Shortfall`), for a page to explain in a planner's terms.
 """
 
 from __future__ import annotations
@@ -26,14 +32,29 @@ OVERLOAD_WARNING = ("offered load exceeds capacity {start}-{end} (day factor {fa
 
 
 @dataclass(frozen=True)
+class Shortfall:
+    """One stretch of constant rates and staffing inside an :class:`Overload`: the work
+    arriving for the bottleneck items, in windows kept busy all the time (erlangs,
+    slowed by the windows' speed factors), against the windows staffed that serve them."""
+
+    start: float
+    end: float
+    needed: float
+    staffed: int
+
+
+@dataclass(frozen=True)
 class Overload:
-    """A stretch of the day in which offered load exceeds capacity."""
+    """A stretch of the day in which offered load exceeds capacity, on the busiest
+    simulated days ``days`` (0-based) of arrival factor ``day_factor``."""
 
     start: float
     end: float
     day_factor: float
     utilisation: float
     categories: tuple[str, ...]
+    days: tuple[int, ...] = ()
+    stretches: tuple[Shortfall, ...] = ()
 
     def parts(self) -> tuple[str, dict[str, str]]:
         """The warning as its template (:data:`OVERLOAD_WARNING`) and the values filled in."""
@@ -56,15 +77,23 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
     at that utilisation (the bottleneck). ``inf`` when a loaded category has no
     staffed window.
     """
+    theta, cats, _ = _bottleneck(scenario, loads, staffed)
+    return theta, cats
+
+
+def _bottleneck(scenario: Scenario, loads: dict[str, float], staffed: list[int]
+                ) -> tuple[float, tuple[str, ...], tuple[int, ...]]:
+    """:func:`least_max_utilisation` and the indices of the groups at that utilisation
+    (none when a loaded category has no staffed window)."""
     cats = [c for c, a in loads.items() if a > 0]
     if not cats:
-        return 0.0, ()
+        return 0.0, (), ()
     groups = [g.id for g in scenario.windows]
     pairs = [(c, gi) for c in cats for gi, g in enumerate(groups)
              if c in scenario.authorisation.serves(g) and staffed[gi] > 0]
     stranded = tuple(c for c in cats if not any(p[0] == c for p in pairs))
     if stranded:
-        return float("inf"), stranded
+        return float("inf"), stranded, ()
     from scipy.optimize import linprog  # on use: importing scipy.optimize slows start-up
 
     nv = len(pairs) + 1  # x per pair, then theta
@@ -87,7 +116,7 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
     hot = {gi for gi in range(len(groups)) if staffed[gi] and util[gi] >= theta - 1e-7}
     bottleneck = tuple(c for c in cats
                        if all(gi in hot for (cc, gi) in pairs if cc == c))
-    return theta, bottleneck
+    return theta, bottleneck, tuple(sorted(hot))
 
 
 def extra_visit_rates(scenario: Scenario) -> dict[str, float]:
@@ -195,8 +224,18 @@ def _spread_utilisation(scenario: Scenario, loads: dict[str, float],
     return best
 
 
+def busiest_days(scenario: Scenario) -> tuple[float, tuple[int, ...]]:
+    """The highest arrival factor of the days the scenario simulates (``hall.days``,
+    warm-up days too: their queues are real) and those days, 0-based."""
+    hall = scenario.hall
+    factors = [hall.day_factor(d) for d in range(hall.days)]
+    top = max(factors)
+    return top, tuple(d for d, f in enumerate(factors) if f == top)
+
+
 def overloads(scenario: Scenario) -> list[Overload]:
-    """Stretches of the day (on the busiest day factor) where load exceeds capacity.
+    """Stretches of the day (on the busiest simulated day, :func:`busiest_days`) where
+    load exceeds capacity.
 
     Offered load counts every ticket a category receives (:func:`ticket_segments`).
     """
@@ -206,7 +245,7 @@ def overloads(scenario: Scenario) -> list[Overload]:
     segs = ticket_segments(scenario)
     for c in segs:
         cuts |= {s for s, _, _ in segs[c]} | {e for _, e, _ in segs[c]}
-    factor = max(scenario.hall.day_factors)
+    factor, days = busiest_days(scenario)
     found: list[Overload] = []
     points = sorted(cuts)
     for t0, t1 in zip(points, points[1:]):
@@ -219,11 +258,14 @@ def overloads(scenario: Scenario) -> list[Overload]:
         staffed = [0 if g.kiosk else g.staffed_at(mid) for g in scenario.windows]
         if _spread_utilisation(scenario, loads, staffed) < 1.0:
             continue  # a feasible split is below capacity: no LP needed
-        theta, cats = least_max_utilisation(scenario, loads, staffed)
+        theta, cats, hot = _bottleneck(scenario, loads, staffed)
         if theta >= 1.0:
+            windows = sum(staffed[gi] for gi in hot)
+            here = Shortfall(t0, t1, theta * windows if hot else float("inf"), windows)
             if found and found[-1].end == t0 and found[-1].categories == cats:
                 prev = found.pop()
-                found.append(Overload(prev.start, t1, factor, max(theta, prev.utilisation), cats))
+                found.append(Overload(prev.start, t1, factor, max(theta, prev.utilisation),
+                                      cats, days, prev.stretches + (here,)))
             else:
-                found.append(Overload(t0, t1, factor, theta, cats))
+                found.append(Overload(t0, t1, factor, theta, cats, days, (here,)))
     return found

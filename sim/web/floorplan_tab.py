@@ -6,7 +6,7 @@ latest run results in the workspace (``results/NAME-*.json``), as ``hallsim plan
 --results R.json --colour-by FIGURE`` draws it; 放大 shows it large in a dialog
 (:mod:`sim.web.planview`). A long hall's plan and replay take the page's whole width.
 
-The replay is ``hallsim run --records`` then ``hallsim replay`` in a worker
+The replay is ``hallsim run --records --duty`` then ``hallsim replay --duty`` in a worker
 (:func:`sim.web.tasks.replay_day`): its markup, data, style and script are those of
 :mod:`sim.report.replay` (``replay_fragment``, ``replay_data``, ``REPLAY_CSS``,
 ``REPLAY_JS``), started with ``hallsimReplay(element, data)``; the page keeps the
@@ -110,14 +110,13 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
 def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     """The day, replication and seed to replay, the job, and the embedded replay."""
     ui.label(ctx.t("Replay of a simulated day")).classes("text-h6")
-    last = scenario.hall.days - 1
+    # days and replications counted from 1, as planners count them (第 1 天); the
+    # records and the job count from 0
     with ui.row().classes("items-end gap-4"):
-        # the days of the scenario's replication; replications and seeds as
-        # hallsim replay --replication / --seed take them
-        day = tid(number(ctx.t, "Day (0-based)", Limit(0, last, whole=True), value=0)
-                  .classes("w-36"), "replay-day")
-        rep = tid(number(ctx.t, "Replication (0-based)", Limit(0, whole=True), value=0)
-                  .classes("w-40"), "replay-replication")
+        day = tid(number(ctx.t, "Day", Limit(1, scenario.hall.days, whole=True), value=1)
+                  .classes("w-28"), "replay-day")
+        rep = tid(number(ctx.t, "Replication", Limit(1, whole=True), value=1)
+                  .classes("w-32"), "replay-replication")
         seed = tid(number(ctx.t, "Seed", SEED, value=1).classes("w-28"), "replay-seed")
         button = tid(ui.button(ctx.t("Replay")), "replay-start")
     out = tid(ui.column().classes("w-full"), "replay-view")
@@ -134,7 +133,7 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     def start() -> None:
         if not valid((day, rep, seed)):  # each says under it what it accepts
             return
-        d, r = read(day), read(rep)
+        d, r = read(day) - 1, read(rep) - 1
         records = ctx.workspace.path("results", f"{name}-replay-day{d}-rep{r}", ".csv.gz")
         job = ctx.jobs.submit("replay", name, "replay",
                               path=str(ctx.workspace.scenario_path(name)),

@@ -10,10 +10,12 @@ page shows the figures ``hallsim run --seed S -r R`` prints, as printed.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from nicegui import ui
 
+from sim.report.capacity_text import capacity_lines
 from sim.report.i18n import tr
 from sim.report.messages import warning_text
 from sim.report.tables import measures_note, summary_blocks
@@ -32,13 +34,16 @@ PRECISION = {
 
 
 def show_document(ctx: Context, doc: dict[str, Any],
-                  warnings: list[tuple[str, dict[str, str]]] = ()) -> None:
+                  warnings: Sequence[tuple[str, dict[str, str]]] = (),
+                  capacity: dict[str, Any] | None = None) -> None:
     """The results of one run: charts with their tables, in the tab's language; the
-    command line's ``warnings`` (template, values) through the catalogue."""
+    command line's ``warnings`` (template, values) through the catalogue, and what
+    explains its capacity warnings (``capacity``: :func:`sim.web.tasks.capacity_data`)."""
     ctx.t("")  # sets the tab's language for the labels below
     for template, values in warnings:
         tid(ui.label(warning_text(tr(template).format(**values)))
             .classes("text-warning"), "run-warning")
+    explain_capacity(capacity)
     blocks = summary_blocks(doc)
     head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
               "Figures are means per replication; ± = 95% CI half-width over replications; "
@@ -78,6 +83,23 @@ def show_document(ctx: Context, doc: dict[str, Any],
                 table(heads, cells, "table-windows", title)
 
 
+def explain_capacity(capacity: dict[str, Any] | None) -> None:
+    """Under the capacity warnings, what they mean in a planner's terms
+    (:func:`sim.report.capacity_text.capacity_lines`): which day and why, the work
+    against the windows staffed in each stretch, and what the optimiser's certification
+    of the plan covered. Nothing without an overload."""
+    lines = capacity_lines(capacity or {})
+    if not lines:
+        return
+    with tid(ui.column().classes("w-full gap-1 q-pa-sm rounded-borders bg-amber-1"),
+             "run-capacity"):
+        ui.label(tr("What the capacity warning means")).classes("text-subtitle2")
+        for head, rows in lines:
+            ui.label(head).classes("text-body2")
+            for row in rows:
+                ui.label(row).classes("text-caption q-ml-md")
+
+
 def panel(ctx: Context) -> None:
     """Build the run tab."""
     name = scenario_or_hint(ctx)
@@ -98,7 +120,8 @@ def panel(ctx: Context) -> None:
     def done(job: Any) -> None:
         out.clear()
         with out:
-            show_document(ctx, job.result["document"], job.result.get("warnings", []))
+            show_document(ctx, job.result["document"], job.result.get("warnings", []),
+                          job.result.get("capacity"))
 
     view = JobView(ctx, "run", done)
     picker = ui.row().classes("w-full")  # earlier results, above the one shown

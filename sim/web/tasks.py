@@ -40,6 +40,27 @@ def _warnings(scenario: Any, doc: dict[str, Any] | None = None
     return out
 
 
+def capacity_data(scenario: Any, text: str = "") -> dict[str, Any]:
+    """What explains the capacity warnings of a run of ``scenario`` (as simulated: its
+    ``hall.days``; :func:`sim.report.capacity_text.capacity_lines` says it): the
+    overloads (times in minutes, days 0-based) and, when the scenario file's ``text``
+    begins with the optimiser's header (:func:`optimize.plan.staffed_origin`), where the
+    plan came from and the day factors its certification simulated."""
+    from optimize.plan import staffed_origin
+    from sim.stats.load import overloads
+
+    found = [{"start": o.start, "end": o.end, "factor": o.day_factor,
+              "utilisation": o.utilisation, "categories": list(o.categories),
+              "days": list(o.days),
+              "stretches": [{"start": s.start, "end": s.end, "needed": s.needed,
+                             "staffed": s.staffed} for s in o.stretches]}
+             for o in overloads(scenario)]
+    origin = staffed_origin(text) if text else None
+    if origin is not None:
+        origin = origin | {"factors": list(origin["factors"])}
+    return {"overloads": found, "origin": origin}
+
+
 def run_scenario(path: str, seed: int, replications: int, days: int | None, out: str,
                  progress: Progress = _no_progress) -> dict[str, Any]:
     """``hallsim run PATH --seed --replications --days --json OUT``: the results document."""
@@ -56,7 +77,8 @@ def run_scenario(path: str, seed: int, replications: int, days: int | None, out:
 
     doc = simulate(scenario, seed=seed, replications=replications, progress=step).document()
     write_json_atomic(out, doc)
-    return {"document": doc, "path": out, "warnings": _warnings(scenario, doc)}
+    return {"document": doc, "path": out, "warnings": _warnings(scenario, doc),
+            "capacity": capacity_data(scenario, Path(path).read_text(encoding="utf-8"))}
 
 
 def compare_scenarios(paths: list[str], seed: int, replications: int, days: int | None,
@@ -241,7 +263,7 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     import yaml
 
     from optimize.certify import certify
-    from optimize.plan import plan_document, staffed_scenario
+    from optimize.plan import plan_document, staffed_header, staffed_scenario
     from optimize.problem import build_problem
     from optimize.solve import solve
     from optimize.spec import load_inputs
@@ -279,8 +301,7 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
         raise InputError(path, "", f"no staffing plan meets the service level: "
                                    f"{solution.diagnosis}{hint}")
     staffed = staffed_scenario(problem, solution)
-    write_text_atomic(out_scenario, f"# Staffed by hallsim optimize from {Path(path).name} "
-                                    f"(status {doc['status']}, cost {doc['cost']:.2f}).\n"
+    write_text_atomic(out_scenario, staffed_header(Path(path).name, problem, doc)
                       + dump_scenario(staffed))
     return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
 
@@ -344,21 +365,25 @@ def decompose_study(base: str, changes: list[tuple[str, str]], replications: int
 
 
 def replay_day(path: str, seed: int, day: int, replication: int, records: str,
-               lang: str = "en", progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim run PATH --days DAY+1 -r REPLICATION+1 --seed S --records RECORDS`` then
-    ``hallsim replay PATH --records RECORDS --day DAY --replication REPLICATION``: the
-    replay's markup and data (:mod:`sim.report.replay`) for the page to start."""
+               lang: str = "en", progress: Progress = _no_progress,
+               duty: str | None = None) -> dict[str, Any]:
+    """``hallsim run PATH --days DAY+1 -r REPLICATION+1 --seed S --records RECORDS --duty
+    DUTY`` then ``hallsim replay PATH --records RECORDS --duty DUTY --day DAY
+    --replication REPLICATION``: the replay's markup and data (:mod:`sim.report.replay`)
+    for the page to start. ``day`` and ``replication`` are 0-based, as the records count
+    them (the page counts from 1); ``duty`` defaults to the records' name with
+    ``-duty`` before its extension."""
     from sim.cli.main import _load
     from sim.engine.records import write_records
     from sim.report.i18n import set_language
-    from sim.report.replay import day_of_records, replay_data, replay_fragment
+    from sim.report.replay import day_of_duty, day_of_records, replay_data, replay_fragment
     from sim.run.replications import simulate
     from sim.scenario.model import load_scenario
 
     days = load_scenario(path).hall.days
     if day >= days:
-        raise InputError(path, "--day", f"no day {day} in the scenario (it simulates days "
-                                        f"0..{days - 1})")
+        raise InputError(path, "--day", f"no day {day + 1} in the scenario: it simulates "
+                                        f"days 1 to {days}")
     scenario = _load(path, day + 1)
     total, done = replication + 1, [0]
 
@@ -369,10 +394,22 @@ def replay_day(path: str, seed: int, day: int, replication: int, records: str,
     result = simulate(scenario, seed=seed, replications=total, keep_records=True,
                       progress=step)
     write_records(result.records_frame(), records)
+    duty = duty or duty_path(records)
+    write_records(result.duty_frame(), duty)
     set_language(lang)
-    data = replay_data(scenario, day_of_records(records, day, replication))
+    data = replay_data(scenario, day_of_records(records, day, replication),
+                       day_of_duty(duty, day, replication))
     return {"fragment": replay_fragment(scenario, data, "hs-web-replay"), "data": data,
-            "records": records}
+            "records": records, "duty": duty}
+
+
+def duty_path(records: str) -> str:
+    """Where the windows' duty of a records file goes: ``R-duty.csv.gz`` beside
+    ``R.csv.gz`` (``.csv``, ``.parquet`` likewise)."""
+    for suffix in (".csv.gz", ".csv", ".parquet"):
+        if records.endswith(suffix):
+            return f"{records[:-len(suffix)]}-duty{suffix}"
+    return f"{records}-duty.csv"
 
 
 def warm_up() -> dict[str, Any]:

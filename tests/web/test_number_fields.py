@@ -150,11 +150,11 @@ def test_a_day_past_the_scenarios_last_is_not_replayed(story, tmp_path: Path) ->
     async def play(user: User) -> None:
         await user.open("/?lang=zh&tab=floorplan&scenario=quickstart")
         day = user.find("replay-day").elements.pop()
-        day.value = 5  # quickstart has days 0-4
+        day.value = 6  # quickstart has days 1-5, as planners count them
         user.find("replay-start").click()
         shown["mark"] = day.props["error-message"]
         await user.open("/?lang=zh&tab=jobs")
         await user.should_not_see("quickstart")
 
     story(play)
-    assert shown["mark"] == "第几天（从 0 起）须为 0–4 的整数"
+    assert shown["mark"] == "第几天须为 1–5 的整数"

@@ -4,7 +4,7 @@ deep, so in a column of the page its labels are a few pixels high. The planner p
 least at the size it is drawn (its labels 10-13 px), larger at 200 %, or fitted to the
 window. Editing the layout redraws the enlarged plan too. The floor plan tab gives a long
 hall the page's whole width, and the replay has its own 放大 (the whole replay over the
-window, the plan at its drawn size)."""
+window, fitted to it: tests/layout/test_replay_duty.py looks at it in a browser)."""
 
 from __future__ import annotations
 
@@ -112,4 +112,5 @@ def test_the_replay_has_its_own_enlarge_button(chinese) -> None:
                       "queue": [1.0]}}
     html = replay_fragment(sc, data)
     assert '<button class="hs-zoom">放大</button>' in html
-    assert "--hs-plan-w:" in html  # the enlarged plan is drawn at least this wide
+    # a long hall: enlarged, its plan spans the width and the chart and legends go below
+    assert '<div class="hs-replay hs-wide"' in html

@@ -4,7 +4,10 @@
  * depends on t and the data only; play() advances t with requestAnimationFrame and calls
  * seek. A ticket (arrival a, call c, start s, end e) waits in its item's waiting area on
  * [a, c) (an abandoned one on [a, e), an open one from a on), walks to its window on
- * [c, s) and is at the window on [s, e); its window is busy on [c, e). */
+ * [c, s) and is at the window on [s, e); its window is busy on [c, e). With the windows'
+ * duty (data.duty: per window its on-duty intervals [start, end) of the day; null when
+ * not given) a window that is not busy is off duty outside its intervals (class "off",
+ * drawn hatched), else idle. */
 "use strict";
 function hallsimReplay(root, data) {
   const NS = "http://www.w3.org/2000/svg";
@@ -30,10 +33,15 @@ function hallsimReplay(root, data) {
   }
   const winEls = data.windows.map((w) => root.querySelector(`[id="${w.id}"]`));
   const winBusy = new Uint8Array(nWin);
+  const duty = data.duty ?? null;  // null: no window is drawn off duty
+  function onDuty(w, t) {
+    for (const [s, e] of duty[w]) if (s <= t && t < e) return true;
+    return false;
+  }
   const areaOf = Int32Array.from(data.itemArea);
   const fill = new Int32Array(data.areas.length);
   const counters = {};
-  for (const key of ["waiting", "walking", "serving", "gone", "served", "busy"]) {
+  for (const key of ["waiting", "walking", "serving", "gone", "served", "busy", "off"]) {
     counters[key] = q(`.hs-n-${key}`);
   }
   const slider = q(".hs-slider"), clock = q(".hs-clock"), cursor = q(".hs-cursor");
@@ -101,11 +109,17 @@ function hallsimReplay(root, data) {
         serving++;
       }
     }
+    let off = 0;
     for (let w = 0; w < nWin; w++) {
+      const isOff = duty !== null && winBusy[w] === 0 && !onDuty(w, t);
+      if (isOff) off++;
       const el = winEls[w];
-      if (el) el.classList.toggle("busy", winBusy[w] === 1);
+      if (el) {
+        el.classList.toggle("busy", winBusy[w] === 1);
+        el.classList.toggle("off", isOff);
+      }
     }
-    const counts = { waiting, walking, serving, gone, served, busy };
+    const counts = { waiting, walking, serving, gone, served, busy, off };
     for (const key in counts) if (counters[key]) counters[key].textContent = counts[key];
     clock.textContent = clockText(t);
     if (Number(slider.value) !== t) slider.value = t;
@@ -140,8 +154,9 @@ function hallsimReplay(root, data) {
     playBtn.textContent = data.labels.play;
   }
   playBtn.addEventListener("click", () => (state.playing ? pause() : play()));
-  /* enlarge: the replay over the whole window, the plan at least at its drawn size
-   * (labels 10-13 px), scrolled when wider; the button or Escape brings it back */
+  /* enlarge: the replay over the whole window, fitted to it without scrolling (the plan
+   * as large as the window leaves room for; replay.css, .hs-big); the button or Escape
+   * brings it back */
   const zoomBtn = q(".hs-zoom");
   function enlarge(on) {
     root.classList.toggle("hs-big", on);
