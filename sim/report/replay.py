@@ -97,12 +97,7 @@ def day_of_records(path: str | Path, day: int, replication: int | None = None) -
         if column not in frame.columns:
             raise InputError(name, column, "missing column: a replay needs the columns "
                                            f"{', '.join(NEEDED)} (hallsim run --records)")
-    reps = sorted(int(r) for r in frame["replication"].unique())
-    rep = reps[0] if replication is None else replication
-    if rep not in reps:
-        raise InputError(name, "--replication", f"no replication {rep} in the file "
-                                                f"(it holds {reps[0]}..{reps[-1]})")
-    frame = frame[frame["replication"] == rep]
+    frame = _one_replication(frame, name, replication, "file")
     days = frame["day"] if "day" in frame.columns else frame["arrival"] // MINUTES_PER_DAY
     chosen = frame[days.to_numpy() == day]
     if chosen.empty:
@@ -113,6 +108,18 @@ def day_of_records(path: str | Path, day: int, replication: int | None = None) -
     out = chosen.reset_index(drop=True)
     out.attrs["day"] = day
     return out
+
+
+def _one_replication(frame: pd.DataFrame, name: str, replication: int | None,
+                     what: str) -> pd.DataFrame:
+    """The rows of one replication (default: the first) of a records or duty file;
+    :class:`InputError` naming the file when it holds no such replication."""
+    reps = sorted(int(r) for r in frame["replication"].unique())
+    rep = reps[0] if replication is None else replication
+    if rep not in reps:
+        raise InputError(name, "--replication", f"no replication {rep} in the {what} "
+                                                f"(it holds {reps[0]}..{reps[-1]})")
+    return frame[frame["replication"] == rep]
 
 
 def day_of_duty(path: str | Path, day: int, replication: int | None = None) -> pd.DataFrame:
@@ -133,12 +140,7 @@ def day_of_duty(path: str | Path, day: int, replication: int | None = None) -> p
             raise InputError(name, column, "missing column: not a duty file written by "
                                            "hallsim run --duty")
     if "replication" in frame.columns and len(frame):
-        reps = sorted(int(r) for r in frame["replication"].unique())
-        rep = reps[0] if replication is None else replication
-        if rep not in reps:
-            raise InputError(name, "--replication", f"no replication {rep} in the duty file "
-                                                    f"(it holds {reps[0]}..{reps[-1]})")
-        frame = frame[frame["replication"] == rep]
+        frame = _one_replication(frame, name, replication, "duty file")
     origin = MINUTES_PER_DAY * float(day)
     start = frame["start"].to_numpy(dtype=float) - origin
     end = frame["end"].to_numpy(dtype=float) - origin
