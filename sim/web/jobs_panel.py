@@ -34,8 +34,13 @@ RESULT_TAB = {"run": "run", "optimise": "optimise", "replay": "floorplan",
 
 def job_details(ctx: Context, kwargs: dict[str, Any]) -> str:
     """How a run was asked for ("10 次 × 5 天，种子 1"; days the scenario's when not given),
-    or "" for a job without replications."""
+    a replay which day of which replication ("第 2 天，第 1 次重复，种子 1", counted from 1
+    as the page asks for them), or "" for a job without replications."""
     reps, seed = kwargs.get("replications"), kwargs.get("seed")
+    if kwargs.get("day") is not None and kwargs.get("replication") is not None \
+            and seed is not None:  # a replay: day and replication 0-based in the job
+        return ctx.t("day {day}, replication {replication}, seed {seed}").format(
+            day=int(kwargs["day"]) + 1, replication=int(kwargs["replication"]) + 1, seed=seed)
     if reps is None or seed is None:
         return ""
     return runs_text(ctx.t, reps, kwargs.get("days"), seed)

@@ -64,6 +64,8 @@ def test_the_tab_shows_the_command_lines_floor_plan_and_replay(story, tmp_path: 
         user.find("replay-start").click()
         await wait_for(user, "replay-embedded")
         shown["replay"] = user.find("replay-embedded").elements.pop().content
+        await user.open("/?lang=zh&tab=jobs")  # the jobs list says which day she asked for
+        await user.should_see("第 1 天，第 2 次重复，种子 1", retries=50)
 
     story(play)
     scenario = load_scenario(ws / "scenarios" / f"{HALL}.yaml")
