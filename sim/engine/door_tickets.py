@@ -100,11 +100,10 @@ class DoorTickets(Mechanism):
         wrong[:n_first] = self._door.wrong > 0
         for j in self._customer_of:  # re-queued: wrong if another wrong one was due
             wrong[j] = j in self._requeued_wrong
-        with_door = customer >= 0
-        seen = np.maximum(customer, 0)
+        # other tickets (a journey's) read the NaN after the customers' times
         return records.with_columns({
             "wrong": wrong,
-            "door": np.where(with_door, self._first.arrival[seen], np.nan),
-            "guide_call": np.where(with_door, self._door.guide_call[seen], np.nan),
+            "door": np.append(self._first.arrival, np.nan)[customer],
+            "guide_call": np.append(self._door.guide_call, np.nan)[customer],
             "customer": customer,
         })

@@ -88,6 +88,19 @@ def test_auto_falls_back_to_simpy_naming_the_field():
 def test_asking_for_the_fast_engine_where_it_cannot_run_is_bad_input():
     with pytest.raises(InputError, match="does not run 'journeys'"):
         choose_engine(load_scenario(SCENARIOS / "reforms/journey_bundle.yaml"), "fast")
+    with pytest.raises(InputError, match="does not run 'categories.社保.returns'"):
+        choose_engine(load_scenario(SCENARIOS / "mechanisms/guide_desk.yaml"), "fast",
+                      with_cases=True)
+
+
+@needs_numba
+def test_journeys_run_on_the_fast_engine_for_a_caller_with_the_post_pass():
+    """Every run takes the journeys with the cases (``run_replication``): the fast engine
+    runs them; only a caller of the front alone (``run_fast``) is told it does not."""
+    for path in ("reforms/journey_bundle.yaml", "yumen/before.yaml", "yumen/after.yaml"):
+        scenario = load_scenario(SCENARIOS / path)
+        assert choose_engine(scenario, "fast", with_cases=True).engine == "fast"
+        assert unsupported(scenario) == "journeys"
 
 
 def test_without_numba_auto_falls_back_and_fast_asks_for_the_extra(monkeypatch):

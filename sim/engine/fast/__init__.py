@@ -1,9 +1,9 @@
 """A compiled fast path for the hall engine: the same records as the SimPy engine.
 
 :func:`run_fast` (numba, cached on disk) runs the scenarios :func:`unsupported` accepts;
-:func:`sim.engine.fast.cases.run_fast_cases` runs a back office after the front (exactly,
-where nothing feeds back: :func:`feedback`); :func:`available` tells whether numba is
-installed. The same-time event order both
+:func:`sim.engine.fast.cases.run_fast_cases` runs journeys with the front and a back
+office after it (exactly, where nothing else feeds back: :func:`feedback`);
+:func:`available` tells whether numba is installed. The same-time event order both
 engines follow is in ``docs/engine-order.md``.
 """
 

@@ -36,10 +36,11 @@ from sim.engine.arrivals import Customers
 from sim.engine.backoffice import BackOffice, stage_utilisation
 from sim.engine.case_draws import CaseDraws, draw_cases, route_key
 from sim.engine.cases import COMPLETE, CaseFlow
+from sim.engine.core import Inject
 from sim.engine.fast.routes import Routes
 from sim.engine.fast.support import feedback
 from sim.engine.layout import HallLayout
-from sim.engine.records import ABANDONED, BALKED, SERVED, Records
+from sim.engine.records import ABANDONED, BALKED, KIND_JOURNEY, SERVED, Records
 from sim.scenario.clock import MINUTES_PER_DAY
 from sim.scenario.model import Scenario
 
@@ -81,6 +82,8 @@ def _moves(records: Records, flow: CaseFlow) -> None:
     n_first = int(np.count_nonzero(np.arange(len(customer)) == customer))
     last: dict[int, int] = {}
     for j, c in enumerate(customer[n_first:].tolist(), start=n_first):
+        if c < 0:  # a journey's ticket: of no customer
+            continue
         i = last.get(c, c)
         if flow.owns(i):
             flow.moved(i, j)
@@ -164,7 +167,8 @@ def _play(records: Records, rank: np.ndarray, flow: CaseFlow, scenario: Scenario
     event of the back office fell due at the same time (the order is then unknown)."""
     _moves(records, flow)
     owners = flow.owners
-    owned = np.array(sorted(owners), dtype=np.int64)
+    owned = np.array(sorted(i for i, (kind, _c, _v) in owners.items()
+                            if kind != KIND_JOURNEY), dtype=np.int64)
     outcome = records.outcome[owned]
     for i in owned[(outcome == ABANDONED) | (outcome == BALKED)].tolist():
         flow.left(i)
@@ -223,22 +227,53 @@ def _post_delay(scenario: Scenario, draws: CaseDraws, cases: np.ndarray) -> np.n
     return delay
 
 
+def _journeys(records: Records, rank: np.ndarray, tickets: np.ndarray, flow: CaseFlow
+              ) -> None:
+    """Play the journeys' books on the SimPy engine's own runner: the journey tickets
+    (``tickets``) served, in the order the front took their service ends (each asks for
+    the next step's ticket, which :class:`~sim.engine.fast.journeys.TicketReplay` hands
+    it from the loop's, and owns it before it is served), then those abandoned or balked
+    lost."""
+    outcome = records.outcome[tickets]
+    served = tickets[outcome == SERVED]
+    for i in served[np.argsort(rank[served], kind="stable")].tolist():
+        flow.served(i, float(records.arrival[i]), float(records.end[i]))
+    for i in tickets[(outcome == ABANDONED) | (outcome == BALKED)].tolist():
+        flow.left(i)
+
+
 def run_fast_cases(scenario: Scenario, layout: HallLayout, customers: Customers, seed: int,
-                   replication: int) -> FastCases:
+                   replication: int, draws: CaseDraws | None = None) -> FastCases:
     """Replication ``replication`` of ``scenario`` (``customers`` drawn from ``seed``):
-    the front on the fast engine, then its cases (back office, posted results, online
-    applications) after it; what the SimPy engine's ``Hall`` with a ``CaseFlow`` gives.
-    The scenario must not feed back into the front (:func:`~sim.engine.fast.support.
-    feedback`)."""
+    the front on the fast engine with its journeys, then its cases (back office, posted
+    results, online applications) after it; what the SimPy engine's ``Hall`` with a
+    ``CaseFlow`` gives. The scenario must not feed back into the front otherwise
+    (:func:`~sim.engine.fast.support.feedback`). ``draws``: the cases' and journeys'
+    draws (``None``: :func:`~sim.engine.case_draws.draw_cases` of the seed, as a run
+    draws them)."""
     from sim.engine.fast.engine import run_front
+    from sim.engine.fast.journeys import JourneySteps, TicketReplay
 
     field = feedback(scenario)
     if field is not None:
         raise ValueError(f"'{field}' feeds back into the front: the SimPy engine runs it")
-    draws = draw_cases(scenario, customers, seed, replication)
-    records, rank = run_front(layout, customers, scenario.hall.days)
-    # the flow's calendar is never run: what it would do there is played here
-    flow = CaseFlow(scenario, draws, simpy.Environment(), _no_ticket)
+    if draws is None:
+        draws = draw_cases(scenario, customers, seed, replication)
+    steps = JourneySteps.of(scenario, layout, draws.journeys) if scenario.journeys else None
+    front = run_front(layout, customers, scenario.hall.days, steps)
+    records, rank = front.records, front.rank
+    # the flow's calendar is never run: what it would do there is played here; the
+    # tickets its journeys take are the loop's
+    inject: Inject = _no_ticket
+    replay = tickets = None
+    if front.journey is not None and front.work is not None:
+        tickets = np.flatnonzero(front.journey >= 0)
+        inject = replay = TicketReplay(tickets, records.arrival, records.category, front.work)
+    flow = CaseFlow(scenario, draws, simpy.Environment(), inject)
+    if replay is not None and tickets is not None:
+        _journeys(records, rank, tickets, flow)
+        if not replay.done():
+            raise AssertionError("the fast loop took journey tickets the flow did not")
     if _play(records, rank, flow, scenario, draws):
         return FastCases(records, flow)
     from sim.engine.hall import Hall

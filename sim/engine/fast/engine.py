@@ -15,11 +15,17 @@ first tickets are taken at those times, wrong ones for their wrong category
 (:func:`~sim.engine.door_tickets.first_tickets`, as in the SimPy engine); a wrong ticket
 served turns its customer away and the loop adds the next ticket at once, after the first
 tickets (the SimPy engine's numbering).
+
+Journeys (:mod:`sim.engine.fast.journeys`, given by
+:func:`~sim.engine.fast.cases.run_fast_cases`): their first steps' tickets follow the
+first tickets, injected at their times; a served step adds the next step's ticket in
+the loop, numbered with the door's after the tickets taken so far.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +34,9 @@ from sim.engine.breaks import BreakPlan
 from sim.engine.fast.tables import FastTables
 from sim.engine.layout import HallLayout
 from sim.engine.records import Records
+
+if TYPE_CHECKING:
+    from sim.engine.fast.journeys import JourneySteps
 
 
 def ticket_queues(layout: HallLayout, customers: Customers) -> np.ndarray:
@@ -120,22 +129,23 @@ class _DoorColumns:
     guide_call: np.ndarray
 
     @classmethod
-    def of(cls, layout: HallLayout, hall: Customers, queue: np.ndarray) -> _DoorColumns:
+    def of(cls, layout: HallLayout, hall: Customers, queue: np.ndarray, more: int
+           ) -> _DoorColumns:
         """The door's arrays for the customers ``hall`` whose first tickets join the
-        queues ``queue``."""
+        queues ``queue``, with room for ``more`` tickets besides the door's (the
+        journeys', of no customer)."""
         door = hall.door
         assert door is not None
         n = len(hall)
         wrong = np.ascontiguousarray(door.wrong, dtype=np.int64)
         wrong_to = np.ascontiguousarray(door.wrong_to, dtype=np.int64)
         category = np.ascontiguousarray(hall.category, dtype=np.int64)
-        base_q = (np.array(layout.base_queue, dtype=np.int32) if layout.queue_of is not None
-                  and layout.base_queue is not None
-                  else np.arange(len(layout.category_names), dtype=np.int32))
+        base_q = base_queues(layout)
         extra = int(wrong.sum())
-        taken = np.zeros(n + extra, dtype=np.int64)
+        room = n + extra + more
+        taken = np.zeros(room, dtype=np.int64)
         taken[:n] = wrong > 0
-        cust = np.zeros(n + extra, dtype=np.int64)
+        cust = np.full(room, -1, dtype=np.int64)
         cust[:n] = np.arange(n)
         ta_ptr = np.zeros(n + 1, dtype=np.int64)
         ta_ptr[1:] = np.cumsum(wrong)
@@ -150,23 +160,36 @@ class _DoorColumns:
                    np.ascontiguousarray(hall.patience, dtype=np.float64), ta_ptr, ta,
                    base_q, queues, door.guide_call)
 
-    def room(self, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The first tickets' columns with room for every ticket the run may take."""
-        out = []
-        for x in columns:
-            y = np.zeros(len(self.taken), dtype=x.dtype)
-            y[:len(x)] = x
-            out.append(y)
-        return tuple(out)
-
     def records(self, hall: Customers, n: int) -> dict[str, np.ndarray]:
         """The door's record columns of the run's ``n`` tickets, as
-        :class:`~sim.engine.door_tickets.DoorTickets` writes them."""
+        :class:`~sim.engine.door_tickets.DoorTickets` writes them (a ticket of no
+        customer, a journey's: -1, not wrong, no door or guide times)."""
         customer = self.cust[:n].copy()
+        # -1 reads the NaN after the customers' times
         return {"wrong": (self.taken[:n] > 0).astype(np.int8),
-                "door": np.asarray(hall.arrival, dtype=np.float64)[customer],
-                "guide_call": np.asarray(self.guide_call, dtype=np.float64)[customer],
+                "door": np.append(np.asarray(hall.arrival, dtype=np.float64), np.nan)[customer],
+                "guide_call": np.append(np.asarray(self.guide_call, dtype=np.float64),
+                                        np.nan)[customer],
                 "customer": customer}
+
+
+def base_queues(layout: HallLayout) -> np.ndarray:
+    """Per category, the queue a ticket added during the run joins: the category's own
+    (with priority classes, its own level's), as :meth:`~sim.engine.tickets.Tickets.add`."""
+    if layout.queue_of is not None and layout.base_queue is not None:
+        return np.array(layout.base_queue, dtype=np.int32)
+    return np.arange(len(layout.category_names), dtype=np.int32)
+
+
+def _with_room(room: int, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The first tickets' columns with room for ``room`` tickets (every one the run may
+    take)."""
+    out = []
+    for x in columns:
+        y = np.zeros(room, dtype=x.dtype)
+        y[:len(x)] = x
+        out.append(y)
+    return tuple(out)
 
 
 #: the loop's door arguments without a door (typed as with one: one compiled loop)
@@ -176,6 +199,10 @@ _NO_DOOR = _DoorColumns(
     patience=np.empty(0), ta_ptr=np.zeros(1, dtype=np.int64), ta=np.empty(0),
     base_q=np.empty(0, dtype=np.int32), queues=np.empty(0, dtype=np.int32),
     guide_call=np.empty(0))
+#: the loop's journey arguments without journeys
+_NO_PTR = np.zeros(1, dtype=np.int64)
+_NO_CAT = np.empty(0, dtype=np.int32)
+_NO_FLOAT = np.empty(0)
 
 
 def preload(layout: HallLayout) -> None:
@@ -188,15 +215,29 @@ def preload(layout: HallLayout) -> None:
 
 def run_fast(layout: HallLayout, customers: Customers, days: int) -> Records:
     """Simulate one replication of the hall alone on the compiled loop (no cases or
-    journeys: see :func:`sim.engine.fast.unsupported`)."""
-    return run_front(layout, customers, days)[0]
+    journeys, as the SimPy engine's ``run_hall``: see :func:`sim.engine.fast.unsupported`;
+    :func:`~sim.engine.fast.cases.run_fast_cases` runs them)."""
+    return run_front(layout, customers, days).records
 
 
-def run_front(layout: HallLayout, customers: Customers, days: int
-              ) -> tuple[Records, np.ndarray]:
-    """The records of :func:`run_fast`, and per ticket the order in which its service end
-    was taken off the calendar (-1: not served), for what follows the window
-    (:mod:`sim.engine.fast.cases`)."""
+@dataclass(frozen=True)
+class Front:
+    """What :func:`run_front` returns: the records; per ticket the order in which its
+    service end was taken off the calendar (``rank``, -1: not served), for what follows
+    the window (:mod:`sim.engine.fast.cases`); and with journeys, per ticket its journey
+    (``journey``, -1: none) and its work (``work``), for the journeys' books
+    (:mod:`sim.engine.fast.journeys`); ``None`` without journeys."""
+
+    records: Records
+    rank: np.ndarray
+    journey: np.ndarray | None = None
+    work: np.ndarray | None = None
+
+
+def run_front(layout: HallLayout, customers: Customers, days: int,
+              journeys: JourneySteps | None = None) -> Front:
+    """The records of :func:`run_fast`, with the ``journeys`` (if any: their tickets taken
+    during the run, see :mod:`sim.engine.fast.journeys`)."""
     from sim.engine.fast.loop import run_loop
 
     kiosk = (customers.kiosk.sessions(customers.arrival, customers.category)
@@ -219,15 +260,27 @@ def run_front(layout: HallLayout, customers: Customers, days: int
                 if impatient else np.full(n, np.inf))
     category = np.ascontiguousarray(first.category, dtype=np.int32)
     work = np.ascontiguousarray(first.work, dtype=np.float64)
-    door = _DoorColumns.of(layout, hall, queue) if hall.door is not None else None
-    if door is not None:  # room for the tickets wrong ones lead to
-        arrival, category, work, deadline, queue = door.room(
-            arrival, category, work, deadline, queue)
+    j = journeys if journeys is not None and len(journeys) else None
+    steps = len(j.category) if j is not None else 0
+    door = _DoorColumns.of(layout, hall, queue, steps) if hall.door is not None else None
+    room = len(door.taken) if door is not None else n + steps
+    queues = queue if door is None else door.queues  # the queue of every ticket the run may take
+    if room > n:  # room for the tickets added during the run (wrong ones', journeys')
+        arrival, category, work, deadline, queue = _with_room(
+            room, arrival, category, work, deadline, queue)
+    journey, step = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if j is not None:  # the first steps after the first tickets, as the flow injects them
+        nj = len(j)
+        journey = np.full(room, -1, dtype=np.int64)
+        journey[n:n + nj] = j.order
+        step = np.zeros(room, dtype=np.int64)
+        (arrival[n:n + nj], category[n:n + nj], work[n:n + nj], deadline[n:n + nj],
+         queue[n:n + nj]) = j.first_tickets()
+        queues = np.concatenate((queues, j.queue))
     tables = FastTables.from_layout(layout, days)
     n_queues = len(layout.balk_at)
     q_off = np.zeros(n_queues + 1, dtype=np.int64)
-    q_off[1:] = np.cumsum(np.bincount(queue if door is None else door.queues,
-                                      minlength=n_queues))
+    q_off[1:] = np.cumsum(np.bincount(queues, minlength=n_queues))
     has_break, up_ptr, up, down, until = _break_plan(customers.breaks, len(layout.window_names))
     walk = (np.array(layout.walk, dtype=np.float64).reshape(len(layout.category_names), -1)
             if layout.walk is not None else np.empty((0, 0)))
@@ -240,14 +293,20 @@ def run_front(layout: HallLayout, customers: Customers, days: int
         tables.static_kind, tables.static_arg, tables.n_hours, tables.staff_group,
         tables.staff_target, tables.open_at_start, has_break, up_ptr, up, down, until,
         walk, n, door is not None, d.taken, d.cust, d.wrong, d.wrong_to, d.category, d.work,
-        d.patience, d.ta_ptr, d.ta, d.base_q)
-    if door is not None:
+        d.patience, d.ta_ptr, d.ta, d.base_q, len(j) if j is not None else 0, journey, step,
+        j.ptr if j is not None else _NO_PTR, j.category if j is not None else _NO_CAT,
+        j.work if j is not None else _NO_FLOAT, j.patience if j is not None else _NO_FLOAT,
+        j.queue if j is not None else _NO_CAT, j.open_start if j is not None else _NO_FLOAT,
+        j.open_end if j is not None else _NO_FLOAT)
+    if room > n:
         arrival, category, queue = arrival[:n_t], category[:n_t], queue[:n_t]
+        # an added ticket with a finite patience makes the run impatient (its reached)
+        impatient = impatient or bool(np.isfinite(deadline[n:n_t]).any())
     extra = _extra_columns(layout, hall, queue, reached, impatient, call, category, window,
                            walk, door.records(hall, n_t) if door is not None else {})
     rows = np.lexsort((de, ds, dw))
     duty = np.column_stack((dw[rows].astype(np.float64), ds[rows], de[rows])).reshape(-1, 3)
-    return Records(
+    return Front(Records(
         category_names=layout.category_names,
         window_names=layout.window_names,
         group_names=layout.group_names,
@@ -258,4 +317,4 @@ def run_front(layout: HallLayout, customers: Customers, days: int
         call=call, end=end, window=window, outcome=outcome, duty=duty,
         extra=extra,
         kiosk=kiosk,
-    ), rank
+    ), rank, journey[:n_t] if j is not None else None, work[:n_t] if j is not None else None)

@@ -9,6 +9,9 @@ every event of the hall has the same priority); the arrival event and the servic
 are scheduled again with the same arithmetic (``now + delay``), so every time is the
 same double. Queues are segments of one array (a ticket joins at most one queue once),
 rosters are ring buffers (idle windows, longest idle first) and stacks (off duty).
+Tickets added during the run (a wrong ticket's next one, a journey's next step) take the
+rows after those taken so far; a journey's step is admitted by an event of its own
+(``EV_INJECT``), as ``HallCore.inject`` schedules it.
 
 The helpers are inlined into :func:`run_loop` (``inline="always"``): called functions
 would pay for their array arguments on every event. This module imports numba: it is
@@ -20,8 +23,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-#: event kinds on the calendar (``arg``: the window, the staff change's row, unused)
+#: event kinds on the calendar (``arg``: the window, the staff change's row, the injected
+#: ticket, unused)
 EV_ARRIVAL, EV_END, EV_STAFF, EV_OPEN, EV_CLOSE, EV_BREAK_DUE, EV_BREAK_OVER = 0, 1, 2, 3, 4, 5, 6
+#: a ticket added during the run and taken later (a journey's step), as ``HallCore.inject``
+EV_INJECT = 7
+#: minutes of a day (the clock's unit: minutes from the start of day 0)
+DAY = 1440.0
 #: ticket outcomes (the values of :mod:`sim.engine.records`)
 SERVED, ABANDONED, BALKED = 0, 1, 2
 
@@ -161,6 +169,25 @@ def _due_after(w, now, break_k, up_ptr, up, until, ht, hs, hp, ctr):
     k = up_ptr[w] + break_k[w]
     if k < up_ptr[w + 1] and now + up[k] < until:
         _push(ht, hs, hp, ctr, now + up[k], EV_BREAK_DUE, w)
+
+
+@njit(cache=True, inline="always")
+def _step_time(now, open_start, open_end):
+    """When a citizen whose step was served at ``now`` takes the next step's ticket: now if
+    the hall is open at that minute of the day, else at its next opening (the hall's
+    periods ``open_start``/``open_end``, minutes after midnight), computed as
+    :meth:`~sim.engine.cases.JourneyRunner.served` and
+    :meth:`~sim.scenario.calendar.WorkingTime.next_open` compute it."""
+    minute = now % DAY
+    for k in range(open_start.shape[0]):
+        if open_start[k] <= minute < open_end[k]:
+            return now
+    day = now // DAY
+    tod = now - day * DAY
+    for k in range(open_start.shape[0]):
+        if tod < open_end[k]:
+            return day * DAY + max(tod, open_start[k])
+    return (day + 1) * DAY + open_start[0]
 
 
 @njit(cache=True, inline="always")
@@ -366,7 +393,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
              static_time, static_kind, static_arg, n_hours, staff_group, staff_target,
              open_at_start, has_break, up_ptr, up, down, until, walk,
              n_first, door, taken, cust, c_wrong, c_wrong_to, c_cat, c_work, c_patience,
-             ta_ptr, ta, base_q):
+             ta_ptr, ta, base_q, n_inject, journey, step, j_ptr, s_cat, s_work, s_patience,
+             s_queue, open_start, open_end):
     """Run one replication; return ``(tickets, call, end, window, outcome, reached, duty
     window, duty start, duty end, rank)`` (duty rows unsorted; ``rank``: the order in
     which the served tickets' service ends were taken off the calendar, -1 if none).
@@ -383,7 +411,17 @@ def run_loop(arrival, category, work, deadline, queue, order,
     for ``c_wrong_to`` with the next turn-away time ``ta[ta_ptr[c] + taken[i]]``, while
     ``taken[i] < c_wrong[c]``, else the right one: ``c_cat``, ``c_work``); an added ticket
     joins its category's own queue (``base_q``) and its deadline is its time plus the
-    customer's patience. Returns the number of tickets (the columns' rows in use)."""
+    customer's patience.
+
+    Journeys: the ``n_inject`` tickets after the first ones are the journeys' first steps,
+    injected at their ticket times (on the calendar after the first arrival, in ticket
+    order). ``journey[i]`` is the journey of ticket ``i`` (-1: none) and ``step[i]`` its
+    step; journey ``j``'s steps are rows ``j_ptr[j]:j_ptr[j + 1]`` of the ``s_`` columns
+    (category, work, patience, queue). A served step that is not the journey's last adds
+    the next step's ticket before anything else of that service end (the flow is told
+    before the window moves on): taken now if the hall is open (``open_start``,
+    ``open_end``), else at its next opening, and admitted by an event of its own.
+    Returns the number of tickets (the columns' rows in use)."""
     n = arrival.shape[0]  # room for every ticket the run may take
     n_windows = window_group.shape[0]
     n_groups = group_count.shape[0]
@@ -421,7 +459,8 @@ def run_loop(arrival, category, work, deadline, queue, order,
     dn = np.zeros(1, dtype=np.int64)
     # the calendar
     n_static = static_time.shape[0]
-    size = n_static + 2 * n_windows + 2
+    # a journey has one pending event at most: its step's ticket or its service end
+    size = n_static + 2 * n_windows + 2 + j_ptr.shape[0]
     ht = np.empty(size)
     hs = np.empty(size, dtype=np.int64)
     hp = np.empty(size, dtype=np.int64)  # payload: arg * 8 + kind
@@ -430,6 +469,9 @@ def run_loop(arrival, category, work, deadline, queue, order,
     if n_first > 0:
         clock = 0.0 + arrival[order[0]]
         _push(ht, hs, hp, ctr, clock, EV_ARRIVAL, 0)
+    for i in range(n_first, n_first + n_inject):  # the journeys' first steps
+        _push(ht, hs, hp, ctr, 0.0 + arrival[i], EV_INJECT, i)
+    with_journeys = journey.shape[0] > 0
     is_open = open_at_start
     if is_open:
         for g in range(n_groups):
@@ -447,7 +489,7 @@ def run_loop(arrival, category, work, deadline, queue, order,
             if has_break[w]:
                 _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
     next_arrival = 0
-    n_t = n_first  # tickets taken so far
+    n_t = n_first + n_inject  # tickets taken so far
     env_now = 0.0
     todo = np.empty(n_windows, dtype=np.int64)  # windows that call now, in this order
     while ctr[1] > 0:
@@ -536,6 +578,21 @@ def run_loop(arrival, category, work, deadline, queue, order,
                                 hs, hp, ctr):
                     _to_queue(t_new, env_now, q, balk_at, line, q_off, q_tail, q_waiting,
                               h_time, h_tick, h_size, waiting, deadline, outcome, end, queue)
+            elif with_journeys and journey[i] >= 0:  # a journey's step: the next one's ticket
+                j = journey[i]
+                row = j_ptr[j] + step[i] + 1
+                if row < j_ptr[j + 1]:
+                    t = _step_time(env_now, open_start, open_end)
+                    t_new = n_t
+                    n_t = t_new + 1
+                    arrival[t_new] = t
+                    category[t_new] = s_cat[row]
+                    work[t_new] = s_work[row]
+                    deadline[t_new] = t + s_patience[row]
+                    queue[t_new] = s_queue[row]
+                    journey[t_new] = j
+                    step[t_new] = step[i] + 1
+                    _push(ht, hs, hp, ctr, env_now + (t - env_now), EV_INJECT, t_new)
             g = window_group[w]
             if pending[w]:  # due for a break while serving: it goes now
                 pending[w] = 0
@@ -550,6 +607,15 @@ def run_loop(arrival, category, work, deadline, queue, order,
                 continue
             todo[0] = w
             n_todo = 1
+        elif kind == EV_INJECT:  # a ticket added during the run is taken now
+            i = arg
+            q = queue[i]
+            if not _to_idle(i, arrival[i], env_now, q, elig_ptr, elig, idle, idle_head,
+                            idle_len, group_first, group_count, waiting, call, window, current,
+                            since, work, speed, window_group, category, walk, ht, hs, hp, ctr):
+                _to_queue(i, arrival[i], q, balk_at, line, q_off, q_tail, q_waiting, h_time,
+                          h_tick, h_size, waiting, deadline, outcome, end, queue)
+            continue
         elif kind == EV_STAFF:
             n_todo = _restaff(staff_group[arg], staff_target[arg], env_now, staffed, idle,
                               idle_head, idle_len, off, off_len, leaving, group_first,

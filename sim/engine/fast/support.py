@@ -7,12 +7,19 @@ the AB backup, drawn up front), both call rules, balking and reneging (lazy, wit
 ``reached`` moment), priority levels (with appointments' booked level and windows
 reserved for booked tickets), self-service kiosks and the guide desk (both drawn up
 front, as in the SimPy engine), wrong tickets (turned away at the window, the next ticket
-taken at once, in the loop) and walking to the window (``layout.walking``). Back offices
-(``categories.X.backoffice``, results posted, online applicants' cases) run after the
-front on the SimPy engine's own back-office code, exactly
-(:func:`~sim.engine.fast.cases.run_fast_cases`), where the caller runs that post-pass
-(``with_cases``); whatever feeds back into the front (:func:`feedback`: returns,
-collection visits, journeys) stays on the SimPy engine.
+taken at once, in the loop) and walking to the window (``layout.walking``). Journeys
+(``journeys``: each step a ticket taken when the last is served, now or at the hall's
+next opening) run in the loop too, their books kept by the SimPy engine's own runner
+(:mod:`sim.engine.fast.journeys`). Back offices (``categories.X.backoffice``, results
+posted, online applicants' cases) run after the front on the SimPy engine's own
+back-office code, exactly (:func:`~sim.engine.fast.cases.run_fast_cases`). Journeys and
+back offices need the case draws: they run where the caller runs that post-pass
+(``with_cases``, as every run does), not in :func:`~sim.engine.fast.run_fast` (the front
+alone). What feeds back into the front after the back office or days later
+(:func:`feedback`: returns, collection visits) stays on the SimPy engine: returns draw
+visits beyond the first four on demand and, with ``accept_with_deficiency``, enter the
+back office later than the service end; collection visits wait for the back office,
+which the fast engine runs after the front.
 """
 
 from __future__ import annotations
@@ -40,35 +47,39 @@ def available() -> bool:
 
 def feedback(scenario: Scenario) -> str | None:
     """The first field of ``scenario`` through which what follows the window comes back
-    to it (``None``: nothing does): a category's ``returns`` (citizens sent away come
-    back), its ``delivery.collect_at`` where some results are collected (a visit to an
-    output window), ``journeys`` (each step a ticket after the last)."""
-    return _first_field(scenario, backoffice=False)
+    to it and the fast engine does not follow (``None``: none): a category's ``returns``
+    (citizens sent away come back), its ``delivery.collect_at`` where some results are
+    collected (a visit to an output window). ``journeys`` (each step a ticket after the
+    last) feed back too, but the compiled loop takes their tickets itself
+    (:mod:`sim.engine.fast.journeys`)."""
+    return _first_field(scenario, front_alone=False)
 
 
 def unsupported(scenario: Scenario, with_cases: bool = False) -> str | None:
     """The first field of ``scenario`` the fast engine does not run (``None``: it runs all).
 
-    ``with_cases``: the caller runs the cases after the front
+    ``with_cases``: the caller runs the cases and journeys with the front
     (:func:`~sim.engine.fast.cases.run_fast_cases`), so categories with a back office
-    are run too and only what feeds back (:func:`feedback`) is not; without it (a caller
-    of :func:`~sim.engine.fast.run_fast`, which runs the front alone) a back office is
-    not run either."""
-    return _first_field(scenario, backoffice=not with_cases)
+    and journeys are run too and only what feeds back otherwise (:func:`feedback`) is
+    not; without it (a caller of :func:`~sim.engine.fast.run_fast`, which runs the front
+    alone, with no draws of cases or journeys) a back office or journeys are not run
+    either."""
+    return _first_field(scenario, front_alone=not with_cases)
 
 
-def _first_field(scenario: Scenario, backoffice: bool) -> str | None:
-    """The first field that feeds back into the front, or (``backoffice``) has a back
-    office, category by category."""
+def _first_field(scenario: Scenario, front_alone: bool) -> str | None:
+    """The first field that feeds back into the front beyond the journeys, or
+    (``front_alone``) has a back office or journeys, category by category, then the
+    journeys."""
     for name, cat in scenario.categories.items():
-        if backoffice and cat.backoffice is not None:
+        if front_alone and cat.backoffice is not None:
             return f"categories.{name}.backoffice"
         if cat.returns is not None:
             return f"categories.{name}.returns"
         dl = cat.delivery
         if dl is not None and dl.collect_at is not None and dl.post_share < 1.0:
             return f"categories.{name}.delivery.collect_at"
-    if scenario.journeys:
+    if front_alone and scenario.journeys:
         return "journeys"
     return None
 
