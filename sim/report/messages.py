@@ -171,6 +171,8 @@ def _one(problem: str, templates: tuple[str, ...] = TEMPLATES) -> str:
 
 
 _MORE = re.compile(r"; field '([^']*)': ")
+#: the end of a message listing eight problems of more (:mod:`sim.scenario.loading`)
+_REST = re.compile(r"; and (\d+) more$")
 
 
 def problem_text(problem: str) -> str:
@@ -178,10 +180,15 @@ def problem_text(problem: str) -> str:
     problems ("...; field 'x': ...") on its own."""
     if language() == "en":
         return problem
+    rest = _REST.search(problem)
+    if rest is not None:  # said on its own, not read as part of the last problem
+        problem = problem[:rest.start()]
     pieces = _MORE.split(problem)
     out = _one(pieces[0])
     for path, part in zip(pieces[1::2], pieces[2::2], strict=True):
         out += tr("; ") + tr("field '{path}': ").format(path=path) + _one(part)
+    if rest is not None:
+        out += tr("; ") + tr("and {n} more problems").format(n=rest[1])
     return out
 
 

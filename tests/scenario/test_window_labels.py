@@ -71,3 +71,23 @@ def test_the_floor_plan_names_the_group_by_its_label() -> None:
     data = _quickstart(B="社会事务窗口")
     svg = floorplan_svg(scenario_from_dict(copy.deepcopy(data), "a.yaml"))
     assert ">社会事务窗口</text>" in svg and ">B</text>" not in svg
+
+
+def test_a_long_label_of_the_first_group_stays_inside_the_hall() -> None:
+    """The planner named group A 市场监督管理局企业登记注册与食品经营许可综合受理窗口:
+    centred under A's three windows by the left wall, the name ran over the wall and out
+    of the drawing. It now slides along the row until it stands inside the walls."""
+    import re
+
+    from sim.report.floorplan import Canvas, _text_width
+    from sim.scenario.layout import layout_of
+
+    label = "市场监督管理局企业登记注册与食品经营许可综合受理窗口"
+    sc = scenario_from_dict(_quickstart(A=label), "a.yaml")
+    svg = floorplan_svg(sc)
+    x = float(re.search(rf'<text x="([\d.]+)"[^>]*>{label}</text>', svg)[1])
+    canvas = Canvas.of(layout_of(sc))
+    left, right = canvas.px(canvas.xmin, 0)[0], canvas.px(canvas.xmax, 0)[0]
+    half = _text_width(label) / 2
+    assert left < x - half and x + half < right
+    assert ">B</text>" in svg and ">C</text>" in svg  # the others where they were
