@@ -300,7 +300,10 @@ def floorplan_svg(sc: Scenario, doc: Mapping[str, Any] | None = None,
         low, high = 0.0, max(max(values.values()), 1.0 if colour_by == "utilisation" else 0.0)
         shown = _shown(colour_by)
         fills = {g: colour(v, low, high) for g, v in values.items()}
-        titles = {g: f"{g}: {heading} {shown(v)}" for g, v in values.items()}
+        names = sc.group_names()  # a window's tooltip names its group as tables do
+        titles = {g: tr("{name}: {figure} {value}").format(
+            name=tr("{label} ({id})").format(label=names[g], id=g) if names.get(g, g) != g
+            else g, figure=heading, value=shown(v)) for g, v in values.items()}
         legend = _legend(canvas, heading, low, high, shown)
     body = plan_elements(sc, layout, canvas, fills, titles) + legend
     style = embedded_font_css(body) + CSS % CSS_FONT_STACK

@@ -91,3 +91,19 @@ def test_a_long_label_of_the_first_group_stays_inside_the_hall() -> None:
     half = _text_width(label) / 2
     assert left < x - half and x + half < right
     assert ">B</text>" in svg and ">C</text>" in svg  # the others where they were
+
+
+def test_a_windows_tooltip_names_its_group_by_its_label() -> None:
+    """Hovering a window of the coloured floor plan said "MKT: 窗口利用率（%） 67%": the id
+    the page shows nowhere else. It now names the group as the tables do."""
+    sc = scenario_from_dict(_quickstart(B="社会事务窗口"), "a.yaml")
+    doc = {"by_window": {"A": {"utilisation": 0.5}, "B": {"utilisation": 0.67},
+                         "C": {"utilisation": 0.4}}}
+    set_language("zh")
+    try:
+        svg = floorplan_svg(sc, doc)
+    finally:
+        set_language("en")
+    assert "<title>社会事务窗口（B）：窗口利用率（%） 67%</title>" in svg
+    assert "<title>A：窗口利用率（%） 50%</title>" in svg  # a group without a label
+    assert "<title>社会事务窗口 (B): " in floorplan_svg(sc, doc)  # English as before
