@@ -46,6 +46,7 @@ TEMPLATES: tuple[str, ...] = (
     "List should have at least {n} item after validation, not {m}",
     "Dictionary should have at least {n} item after validation, not {m}",
     "String should have at least {n} character",
+    "String should have at most {n} characters",
     # reading a file
     "file not found",
     "is a folder, not a file",
@@ -63,6 +64,7 @@ TEMPLATES: tuple[str, ...] = (
     "speed given for '{item}', which the group does not serve",
     "primary category '{item}' is not among those the group serves",
     "window id may use letters (any script), digits and _ . : - only",
+    "a label is one line of text without leading or trailing spaces",
     "time {time} lies outside the opening hours {hours}",
     "a profile must start at the opening time {time} (first entry is {first})",
     "profile times must be listed in increasing order",

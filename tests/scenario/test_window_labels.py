@@ -107,3 +107,22 @@ def test_a_windows_tooltip_names_its_group_by_its_label() -> None:
     assert "<title>社会事务窗口（B）：窗口利用率（%） 67%</title>" in svg
     assert "<title>A：窗口利用率（%） 50%</title>" in svg  # a group without a label
     assert "<title>社会事务窗口 (B): " in floorplan_svg(sc, doc)  # English as before
+
+
+@pytest.mark.parametrize(("label", "chinese"), [
+    ("窗" * 41, "不能超过 40 个字符"),
+    ("税务\n窗口", "显示名须为一行文字，首尾不能有空格"),
+])
+def test_a_refused_label_is_said_in_chinese(label: str, chinese: str) -> None:
+    """A 41-character display name in the Chinese editor was refused in English ("String
+    should have at most 40 characters"), under the field and above the form."""
+    from sim.report.messages import error_text
+
+    with pytest.raises(InputError) as err:
+        scenario_from_dict(_quickstart(C=label), "hall.yaml")
+    set_language("zh")
+    try:
+        text = error_text(err.value)
+    finally:
+        set_language("en")
+    assert text == f"错误：hall.yaml，字段“windows.C.label”：{chinese}"
