@@ -41,6 +41,21 @@ _QUIETER = ("The optimiser certified this plan by simulating it on days with day
             "plan on the hall's busiest day.")
 
 
+#: the head of an overload on the busiest of the days simulated (some quieter)
+_BUSIEST = ("{days} (the busiest of the days simulated, day factor {factor}), {start}-{end}: "
+            "the work arriving for {categories} is more than the staffed windows can do, "
+            "by up to {excess}%.")
+#: ... on every day simulated, all as busy (a hall without day factors): not "Days 1, 2,
+#: 3, 4, 5 (the busiest ...)"
+_EVERY_DAY = ("Every day simulated (all {n} as busy, day factor {factor}), {start}-{end}: "
+              "the work arriving for {categories} is more than the staffed windows can do, "
+              "by up to {excess}%.")
+#: ... on the one day a run simulates
+_ONE_DAY = ("{days} (the one day simulated, day factor {factor}), {start}-{end}: the work "
+            "arriving for {categories} is more than the staffed windows can do, by up to "
+            "{excess}%.")
+
+
 def days_text(days: list[int], t: Callable[[str], str]) -> str:
     """Days (0-based) as a planner counts them: ``Day 1`` / ``第 1 天``; several
     ``Days 1, 6`` / ``第 1、6 天``."""
@@ -65,12 +80,16 @@ def capacity_lines(data: dict[str, Any], t: Callable[[str], str] | None = None
     if not found:
         return []
     out: list[tuple[str, list[str]]] = []
+    simulated = data.get("simulated")  # days the run simulates (older data: unknown)
     for o in found:
-        head = t("{days} (the busiest of the days simulated, day factor {factor}), "
-                 "{start}-{end}: "
-                 "the work arriving for {categories} is more than the staffed windows "
-                 "can do, by up to {excess}%.").format(
-            days=days_text(o["days"], t), factor=f"{o['factor']:g}",
+        if simulated and simulated > 1 and len(o["days"]) == simulated:  # none busier
+            template = _EVERY_DAY
+        elif simulated == 1:
+            template = _ONE_DAY
+        else:
+            template = _BUSIEST
+        head = t(template).format(
+            days=days_text(o["days"], t), factor=f"{o['factor']:g}", n=simulated,
             start=format_hhmm(o["start"]), end=format_hhmm(o["end"]),
             categories="、".join(o["categories"]) if _zh() else ", ".join(o["categories"]),
             excess=_excess(o["utilisation"]))

@@ -239,9 +239,10 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
             lx, ly = mx + (1.6 if mx < cx else -1.6), my
         x, y = canvas.px(lx, ly)
         name = names.get(gid, gid)
+        half = _text_width(name) / 2
+        x = _inside(x, half, canvas.px(xmin, ymin)[0], canvas.px(xmax, ymin)[0])
         if horizontal:  # a name wider than its windows moves a line off its neighbour's
             away = 1 if y >= canvas.px(mx, my)[1] else -1
-            half = _text_width(name) / 2
             while any(abs(y - oy) < GROUP_LINE and x - half < ox1 and ox0 < x + half
                       for ox0, ox1, oy in taken):
                 y += away * GROUP_LINE
@@ -252,6 +253,17 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
 
 #: pixels between two lines of group names (their font is 13 px)
 GROUP_LINE = 15.0
+#: pixels kept between a group name and the hall's side walls
+WALL_GAP = 6.0
+
+
+def _inside(x: float, half: float, left: float, right: float) -> float:
+    """The centre of a name ``2 * half`` pixels wide, moved from ``x`` as little as
+    needed to keep it inside the walls at ``left`` and ``right`` (a long label of the
+    first group in a row ran over the wall and out of the drawing); centred in the
+    hall when it is wider than the hall."""
+    lo, hi = left + WALL_GAP + half, right - WALL_GAP - half
+    return round(min(max(x, lo), hi), 2) if lo <= hi else round((left + right) / 2, 2)
 
 
 def _text_width(text: str) -> float:
@@ -288,7 +300,10 @@ def floorplan_svg(sc: Scenario, doc: Mapping[str, Any] | None = None,
         low, high = 0.0, max(max(values.values()), 1.0 if colour_by == "utilisation" else 0.0)
         shown = _shown(colour_by)
         fills = {g: colour(v, low, high) for g, v in values.items()}
-        titles = {g: f"{g}: {heading} {shown(v)}" for g, v in values.items()}
+        names = sc.group_names()  # a window's tooltip names its group as tables do
+        titles = {g: tr("{name}: {figure} {value}").format(
+            name=tr("{label} ({id})").format(label=names[g], id=g) if names.get(g, g) != g
+            else g, figure=heading, value=shown(v)) for g, v in values.items()}
         legend = _legend(canvas, heading, low, high, shown)
     body = plan_elements(sc, layout, canvas, fills, titles) + legend
     style = embedded_font_css(body) + CSS % CSS_FONT_STACK

@@ -46,6 +46,7 @@ TEMPLATES: tuple[str, ...] = (
     "List should have at least {n} item after validation, not {m}",
     "Dictionary should have at least {n} item after validation, not {m}",
     "String should have at least {n} character",
+    "String should have at most {n} characters",
     # reading a file
     "file not found",
     "is a folder, not a file",
@@ -63,6 +64,7 @@ TEMPLATES: tuple[str, ...] = (
     "speed given for '{item}', which the group does not serve",
     "primary category '{item}' is not among those the group serves",
     "window id may use letters (any script), digits and _ . : - only",
+    "a label is one line of text without leading or trailing spaces",
     "time {time} lies outside the opening hours {hours}",
     "a profile must start at the opening time {time} (first entry is {first})",
     "profile times must be listed in increasing order",
@@ -171,6 +173,8 @@ def _one(problem: str, templates: tuple[str, ...] = TEMPLATES) -> str:
 
 
 _MORE = re.compile(r"; field '([^']*)': ")
+#: the end of a message listing eight problems of more (:mod:`sim.scenario.loading`)
+_REST = re.compile(r"; and (\d+) more$")
 
 
 def problem_text(problem: str) -> str:
@@ -178,10 +182,15 @@ def problem_text(problem: str) -> str:
     problems ("...; field 'x': ...") on its own."""
     if language() == "en":
         return problem
+    rest = _REST.search(problem)
+    if rest is not None:  # said on its own, not read as part of the last problem
+        problem = problem[:rest.start()]
     pieces = _MORE.split(problem)
     out = _one(pieces[0])
     for path, part in zip(pieces[1::2], pieces[2::2], strict=True):
         out += tr("; ") + tr("field '{path}': ").format(path=path) + _one(part)
+    if rest is not None:
+        out += tr("; ") + tr("and {n} more problems").format(n=rest[1])
     return out
 
 

@@ -96,13 +96,25 @@ def text_width(name: str, size: float = 12.0) -> float:
     return sum(size if ord(c) > 0x2E80 else 0.6 * size for c in name)
 
 
+#: widest category name drawn under a chart, pixels (eight Chinese characters): a longer
+#: one (a window group's label may have 40) ends in "…", whole in the tooltip; drawn
+#: whole and turned, three such names took the chart's whole height and turned its bars
+#: upside down
+LABEL_WIDTH = 96.0
+
+
 def category_axis_label(names: Sequence[str]) -> dict[str, Any]:
     """The axis label of a category axis that shows every name without overlap: flat
     when the names fit side by side, else turned 45 degrees (90 for very many);
-    ``interval`` 0 so ECharts drops none of them."""
-    flat = sum(text_width(n) + 8 for n in names) <= FLAT_WIDTH
+    ``interval`` 0 so ECharts drops none of them; a name wider than
+    :data:`LABEL_WIDTH` cut short."""
+    shown = [min(text_width(n), LABEL_WIDTH) for n in names]
+    flat = sum(w + 8 for w in shown) <= FLAT_WIDTH
     rotate = 0 if flat else (45 if len(names) <= STEEP_COUNT else 90)
-    return {"interval": 0, "rotate": rotate, "hideOverlap": False, "fontSize": 12}
+    label = {"interval": 0, "rotate": rotate, "hideOverlap": False, "fontSize": 12}
+    if any(text_width(n) > LABEL_WIDTH for n in names):
+        label |= {"width": LABEL_WIDTH, "overflow": "truncate", "ellipsis": "…"}
+    return label
 
 
 def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[Any]],

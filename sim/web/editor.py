@@ -31,8 +31,10 @@ if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hal
 
 #: service and patience parameters offered for editing, when the distribution has them
 PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
-#: scaling demand by a percentage: a cut of more than 100% would leave negative rates
-DEMAND_SCALE = Limit(-100)
+#: scaling demand by a percentage: a cut of more than 100% would leave negative rates;
+#: at most six times today's, as the forecast tab's (a slip of the finger, 99999999999,
+#: once multiplied every cell of the grid past its limit, with no way back but retyping)
+DEMAND_SCALE = Limit(-100, 500)
 
 #: width of a cell of a time-of-day grid, with Chromium's spin buttons hidden in it: room
 #: for a calibrated rate such as 118.75 (a 4rem cell with them cut 15.6 to "15.")
@@ -189,6 +191,8 @@ class Editor:
         # follows the count from there (typing 12 passes through 1)
         self.bases: dict[int, tuple[Any, Any]] = {}
         self.refresh_schedules: Any = None
+        #: the authorisation grid's column heads, by group index: a label typed shows there
+        self.auth_heads: dict[int, Any] = {}
         #: each time-of-day grid's message line and its cells (row label, time, field),
         #: by the grid's title: a refused cell is said there, the cell marked red
         self.grids: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {}
@@ -365,6 +369,11 @@ def _groups(ed: Editor, body: Any) -> None:
                         d["windows"][k].pop("label", None)
 
                 ed.change(apply)
+                # the grids below name the group as typed (its id when emptied)
+                if k in ed.auth_heads:
+                    ed.auth_heads[k].text = label or str(ed.data["windows"][k]["id"])
+                if ed.refresh_schedules is not None:
+                    ed.refresh_schedules()
 
             ed.field(f"windows.{gid}.label", ui.input(
                 t("Display name"), value=str(group.get("label") or ""), on_change=relabel,
@@ -430,8 +439,10 @@ def _authorisations(ed: Editor) -> None:
     groups = [g.id for g in scenario.windows]
     with ui.grid(columns=len(groups) + 1).classes("gap-x-6 gap-y-0 items-center"):
         ui.label(t("item"))
-        for g in groups:
-            ui.label(scenario.group(g).name).classes("font-medium")
+        ed.auth_heads = {}
+        for k, g in enumerate(groups):
+            ed.auth_heads[k] = tid(ui.label(scenario.group(g).name).classes("font-medium"),
+                                   f"auth-head-{g}")
         for item in scenario.categories:
             ui.label(item)
             for k, g in enumerate(groups):

@@ -132,9 +132,40 @@ def number(t: Callable[[str], str], label: str, limit: Limit, value: Any = None,
     text = problem(t, t(name or label), limit)
     # hide-bottom-space: no room kept under every field for a message; one that shows
     # takes its room below the field, above what follows (never over it)
-    return ui.number(t(label) if label else None, value=value,
-                     validation=lambda v: None if limit.accepts(v) else text,
-                     **kwargs).props("hide-bottom-space")
+    return TypedNumber(t(label) if label else None, value=value,
+                       validation=lambda v: None if limit.accepts(v) else text,
+                       **kwargs).props("hide-bottom-space")
+
+
+class TypedNumber(ui.number):
+    """A ``ui.number`` that never writes its own spelling of a number over what is being
+    typed. NiceGUI keeps the browser's text only while the value it holds for the field
+    is that very text; ``ui.number`` holds "3.0" for a typed "3" (after "2.5") and None
+    for an emptied field, so the update a validation message sends (the message shows or
+    goes) put "3.0" into the field while the planner typed, and a number typed after
+    clearing the field lost its first digit ("12" became "2") when the update came after
+    it. Here the field holds the text as typed whenever it is the value."""
+
+    _typed: Any = None
+
+    def _event_args_to_value(self, e: Any) -> Any:
+        self._typed = e.args
+        return super()._event_args_to_value(e)
+
+    def _value_to_model_value(self, value: Any) -> Any:
+        if _spells(self._typed, value):
+            return self._typed  # the browser's own text: kept as it stands
+        return super()._value_to_model_value(value)
+
+
+def _spells(typed: Any, value: Any) -> bool:
+    """Whether the browser's text ``typed`` is ``value`` (an empty text: None)."""
+    if not isinstance(typed, str):
+        return False
+    try:
+        return (float(typed) if typed.strip() else None) == value
+    except ValueError:
+        return False
 
 
 def valid(fields: Iterable[Any]) -> bool:

@@ -29,7 +29,7 @@ from sim.report.replay import REPLAY_CSS, REPLAY_JS
 from sim.scenario.layout import layout_of
 from sim.scenario.model import Scenario, load_scenario
 from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
-from sim.web.fields import SEED, Limit, number, read, valid
+from sim.web.fields import REPLICATIONS, SEED, Limit, number, read, valid
 from sim.web.planview import PlanView
 
 #: id of the replay's root element in the page, and the page's name for its instance
@@ -95,13 +95,20 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
         source = (ctx.t("Colours: results {name}").format(name=latest[0]) if latest
                   else ctx.t("No run results of this scenario yet: run it to colour the "
                              "windows."))
-        tid(ui.label(source).classes("text-body2"), "floorplan-source")
+        note = tid(ui.label(source).classes("text-body2"), "floorplan-source")
         view.button(ctx)
     view.place_preview()
 
     def draw() -> None:
         ctx.t("")
-        view.show(floorplan_svg(scenario, latest[1] if latest else None, colour_by.value))
+        try:
+            view.show(floorplan_svg(scenario, latest[1] if latest else None, colour_by.value))
+            note.text = source
+        except InputError:  # results of the scenario before its groups were changed
+            note.text = ctx.t("Results {name} name none of this scenario's window groups or "
+                              "items (it was changed since): run it to colour the windows."
+                              ).format(name=latest[0] if latest else "")
+            view.show(floorplan_svg(scenario, None, colour_by.value))
 
     colour_by.on_value_change(lambda _: draw())
     draw()
@@ -115,7 +122,8 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     with ui.row().classes("items-end gap-4"):
         day = tid(number(ctx.t, "Day", Limit(1, scenario.hall.days, whole=True), value=1)
                   .classes("w-28"), "replay-day")
-        rep = tid(number(ctx.t, "Replication", Limit(1, whole=True), value=1)
+        rep = tid(number(ctx.t, "Replication", Limit(1, REPLICATIONS.most, whole=True),
+                         value=1)
                   .classes("w-32"), "replay-replication")
         seed = tid(number(ctx.t, "Seed", SEED, value=1).classes("w-28"), "replay-seed")
         button = tid(ui.button(ctx.t("Replay")), "replay-start")

@@ -41,6 +41,8 @@ def show_document(ctx: Context, doc: dict[str, Any],
     explains its capacity warnings (``capacity``: :func:`sim.web.tasks.capacity_data`)."""
     ctx.t("")  # sets the tab's language for the labels below
     for template, values in warnings:
+        if ctx.lang == "zh" and "categories" in values:  # 事项 a、b、c, not "a, b, c"
+            values = values | {"categories": values["categories"].replace(", ", "、")}
         tid(ui.label(warning_text(tr(template).format(**values)))
             .classes("text-warning"), "run-warning")
     explain_capacity(capacity)

@@ -42,8 +42,8 @@ def _warnings(scenario: Any, doc: dict[str, Any] | None = None
 
 def capacity_data(scenario: Any, text: str = "") -> dict[str, Any]:
     """What explains the capacity warnings of a run of ``scenario`` (as simulated: its
-    ``hall.days``; :func:`sim.report.capacity_text.capacity_lines` says it): the
-    overloads (times in minutes, days 0-based) and, when the scenario file's ``text``
+    ``hall.days``, ``simulated``; :func:`sim.report.capacity_text.capacity_lines` says
+    it): the overloads (times in minutes, days 0-based) and, when the scenario file's ``text``
     begins with the optimiser's header (:func:`optimize.plan.staffed_origin`), where the
     plan came from and the day factors its certification simulated."""
     from optimize.plan import staffed_origin
@@ -58,7 +58,7 @@ def capacity_data(scenario: Any, text: str = "") -> dict[str, Any]:
     origin = staffed_origin(text) if text else None
     if origin is not None:
         origin = origin | {"factors": list(origin["factors"])}
-    return {"overloads": found, "origin": origin}
+    return {"overloads": found, "origin": origin, "simulated": scenario.hall.days}
 
 
 def run_scenario(path: str, seed: int, replications: int, days: int | None, out: str,

@@ -193,9 +193,19 @@ class Workspace:
         return [s for e, s in sorted(found, key=lambda x: -x[0].modified) if s]
 
     def runs_of(self, scenario: str) -> list[Saved]:
-        """The run results of ``scenario`` (named ``SCENARIO-...``), newest first."""
-        return [s for s in self.saved_results()
-                if s.kind == "run" and s.name.startswith(scenario + "-")]
+        """The run results of ``scenario`` (named ``SCENARIO-DATE-TIME`` by the page, or
+        ``SCENARIO-...`` by hand), newest first; not those of another scenario whose name
+        begins the same (``SCENARIO-优化排班``, the optimiser's plan applied, or
+        ``SCENARIO-2``, a second copy)."""
+        longer = [n for n in self.scenarios() if n.startswith(scenario + "-")]
+
+        def of(s: Saved) -> bool:
+            if s.scenario != s.name:  # the page's name: the scenario before the time
+                return s.scenario == scenario
+            return s.name.startswith(scenario + "-") and not any(
+                s.name.startswith(n + "-") for n in longer)
+
+        return [s for s in self.saved_results() if s.kind == "run" and of(s)]
 
     def scenarios(self) -> list[str]:
         """Names of the workspace's scenarios, alphabetically."""

@@ -120,3 +120,25 @@ def test_validate_speaks_chinese_its_warnings_and_its_verdict(tmp_path: Path, ca
     out = capsys.readouterr()
     assert out.err.startswith(f"hallsim: warning: {path}: offered load exceeds capacity")
     assert out.out.startswith(f"{path}: ok (quickstart: 4 categories, 3 window groups")
+
+
+def test_a_hall_with_many_problems_says_how_many_more_in_chinese(tmp_path: Path) -> None:
+    """A planner scaled her demand by a slip of the finger: every cell of the grid is now
+    over the limit. The message names eight problems and says how many more: in Chinese
+    it ended "应不大于 100000; and 4 more", the English tail read as part of the last
+    problem."""
+    from sim.scenario.model import load_scenario
+
+    def flood(d: dict) -> None:
+        for c in d["categories"].values():
+            rate = c["arrivals_per_hour"]
+            c["arrivals_per_hour"] = {k: 1e9 for k in rate} if isinstance(rate, dict) else 1e9
+
+    path = _bad_hall(tmp_path, flood)
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert caught.value.problem.endswith(" more")  # the command line's English, as before
+    set_language("zh")
+    text = error_text(caught.value, file_name=True)
+    assert "and" not in text and "more" not in text
+    assert re.search(r"应不大于 100000；另有 \d+ 处问题$", text), text

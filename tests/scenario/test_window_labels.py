@@ -71,3 +71,58 @@ def test_the_floor_plan_names_the_group_by_its_label() -> None:
     data = _quickstart(B="社会事务窗口")
     svg = floorplan_svg(scenario_from_dict(copy.deepcopy(data), "a.yaml"))
     assert ">社会事务窗口</text>" in svg and ">B</text>" not in svg
+
+
+def test_a_long_label_of_the_first_group_stays_inside_the_hall() -> None:
+    """The planner named group A 市场监督管理局企业登记注册与食品经营许可综合受理窗口:
+    centred under A's three windows by the left wall, the name ran over the wall and out
+    of the drawing. It now slides along the row until it stands inside the walls."""
+    import re
+
+    from sim.report.floorplan import Canvas, _text_width
+    from sim.scenario.layout import layout_of
+
+    label = "市场监督管理局企业登记注册与食品经营许可综合受理窗口"
+    sc = scenario_from_dict(_quickstart(A=label), "a.yaml")
+    svg = floorplan_svg(sc)
+    x = float(re.search(rf'<text x="([\d.]+)"[^>]*>{label}</text>', svg)[1])
+    canvas = Canvas.of(layout_of(sc))
+    left, right = canvas.px(canvas.xmin, 0)[0], canvas.px(canvas.xmax, 0)[0]
+    half = _text_width(label) / 2
+    assert left < x - half and x + half < right
+    assert ">B</text>" in svg and ">C</text>" in svg  # the others where they were
+
+
+def test_a_windows_tooltip_names_its_group_by_its_label() -> None:
+    """Hovering a window of the coloured floor plan said "MKT: 窗口利用率（%） 67%": the id
+    the page shows nowhere else. It now names the group as the tables do."""
+    sc = scenario_from_dict(_quickstart(B="社会事务窗口"), "a.yaml")
+    doc = {"by_window": {"A": {"utilisation": 0.5}, "B": {"utilisation": 0.67},
+                         "C": {"utilisation": 0.4}}}
+    set_language("zh")
+    try:
+        svg = floorplan_svg(sc, doc)
+    finally:
+        set_language("en")
+    assert "<title>社会事务窗口（B）：窗口利用率（%） 67%</title>" in svg
+    assert "<title>A：窗口利用率（%） 50%</title>" in svg  # a group without a label
+    assert "<title>社会事务窗口 (B): " in floorplan_svg(sc, doc)  # English as before
+
+
+@pytest.mark.parametrize(("label", "chinese"), [
+    ("窗" * 41, "不能超过 40 个字符"),
+    ("税务\n窗口", "显示名须为一行文字，首尾不能有空格"),
+])
+def test_a_refused_label_is_said_in_chinese(label: str, chinese: str) -> None:
+    """A 41-character display name in the Chinese editor was refused in English ("String
+    should have at most 40 characters"), under the field and above the form."""
+    from sim.report.messages import error_text
+
+    with pytest.raises(InputError) as err:
+        scenario_from_dict(_quickstart(C=label), "hall.yaml")
+    set_language("zh")
+    try:
+        text = error_text(err.value)
+    finally:
+        set_language("en")
+    assert text == f"错误：hall.yaml，字段“windows.C.label”：{chinese}"

@@ -95,3 +95,24 @@ def test_fifteen_window_groups_are_all_named() -> None:
     axis = charts.window_chart({"玉门": doc})["xAxis"]
     assert axis["data"] == groups and axis["axisLabel"]["interval"] == 0
     assert _clear_of_each_other(groups, axis["axisLabel"])
+
+
+def test_long_group_labels_are_cut_short_under_the_chart_and_whole_in_the_tooltip() -> None:
+    """Her groups carry labels such as 市场监督管理局企业登记注册与食品经营许可综合受理窗口:
+    drawn whole and turned, three of them took the whole height of the utilisation
+    chart, its bars hung upside down from the title and the first name ran off the
+    left edge. A name now ends in "…" after eight characters' width under the chart; the
+    tooltip, which names the bar hovered, keeps it whole."""
+    labels = {"A": "市场监督管理局企业登记注册与食品经营许可综合受理窗口",
+              "B": "人力资源和社会保障局社会保险经办综合服务窗口", "C": "税务窗口"}
+    doc = {"by_window": {g: {"utilisation": 0.7} for g in labels}, "window_labels": labels}
+    option = charts.window_chart({"长标签": doc})
+    label = option["xAxis"]["axisLabel"]
+    assert option["xAxis"]["data"] == list(labels.values())  # whole, for the tooltip
+    assert option["tooltip"]["trigger"] == "axis"
+    assert (label["width"], label["overflow"]) == (charts.LABEL_WIDTH, "truncate")
+    drawn = charts.LABEL_WIDTH * math.sin(math.radians(label["rotate"] or 90))
+    assert drawn < 100  # pixels of the chart's height the names take at most
+    short = charts.window_chart({"玉门": {"by_window": {"MKT": {"utilisation": 0.5}},
+                                         "window_labels": {"MKT": "市场监管窗口"}}})
+    assert "overflow" not in short["xAxis"]["axisLabel"]  # short names drawn whole

@@ -399,3 +399,25 @@ def test_a_group_named_in_the_editor_is_saved_with_its_label_and_shown_by_it(
     assert (shown["saved"].id, shown["saved"].label) == ("C", "税务窗口")
     assert shown["texts"].count("税务窗口") == 2  # the authorisation table and the grid
     assert "label" not in path.read_text(encoding="utf-8")
+
+
+def test_a_display_name_typed_shows_at_once_in_the_grids_below(story, tmp_path: Path) -> None:
+    """She types 税务窗口 as the display name of group C and scrolls to tick its items:
+    the authorisation table and the schedule grid still said C until she saved and
+    reopened the hall. They now follow what she types, and say C again when she clears
+    it."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("field-windows.C.label").elements.pop().value = "税务窗口"
+        await asyncio.sleep(0.3)  # the schedule grid is drawn again
+        shown["head"] = user.find("auth-head-C").elements.pop().text
+        shown["texts"] = [e.text for e in user.find(ui.label).elements]
+        user.find("field-windows.C.label").elements.pop().value = ""
+        await asyncio.sleep(0.3)
+        shown["cleared"] = user.find("auth-head-C").elements.pop().text
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown["head"] == "税务窗口"
+    assert shown["texts"].count("税务窗口") == 2  # the authorisation table and the grid
+    assert shown["cleared"] == "C"

@@ -6,6 +6,7 @@ saved with a value it refuses."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -158,3 +159,98 @@ def test_a_day_past_the_scenarios_last_is_not_replayed(story, tmp_path: Path) ->
 
     story(play)
     assert shown["mark"] == "第几天须为 1–5 的整数"
+
+
+def _type(field: ui.number, text: str) -> None:
+    """What the browser sends as a planner types into ``field``: its text so far."""
+    listener = next(e for e in field._event_listeners.values()
+                    if e.type == "update:modelValue")
+    field._handle_event({"listener_id": listener.id, "args": text})
+
+
+def _keeps_typing(field: ui.number) -> bool:
+    """Whether the next update of ``field`` leaves the browser's text as it stands
+    (NiceGUI's ``preserved_props``) instead of writing the page's value over it."""
+    return field._to_dict().get("preserved_props") == ["model-value"]
+
+
+def test_the_page_never_writes_over_a_number_being_typed(story, tmp_path: Path) -> None:
+    """A planner typed 2.5 for the seed (refused, said under the field), selected it and
+    typed 3: the message goes, and the update that removes it wrote "3.0" into the field
+    under her cursor, so the 2.5 she typed next read 2.05. She emptied the replications
+    to type 12: the message "须为 ... 的整数" came back with an empty field, which, arriving
+    after her first key, ate the 1 and left 2 replications. Now the page keeps the text
+    as she types it."""
+    quickstart_workspace(tmp_path)
+    kept: dict[str, bool] = {}
+    values: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        seed = user.find("run-seed").elements.pop()
+        _type(seed, "2.5")
+        _type(seed, "3")  # typed over the refused 2.5: valid, the message goes
+        kept["3 after 2.5"] = _keeps_typing(seed)
+        values["seed"] = seed.value
+        reps = user.find("run-replications").elements.pop()
+        _type(reps, "")  # emptied: the message shows
+        kept["emptied"] = _keeps_typing(reps)
+        _type(reps, "12")
+        kept["12"] = _keeps_typing(reps)
+        values["replications"] = reps.value
+        reps.value = 30  # the page sets a value itself (a precision chosen): it is shown
+        kept["set by the page"] = _keeps_typing(reps)
+
+    story(play)
+    assert kept == {"3 after 2.5": True, "emptied": True, "12": True, "set by the page": False}
+    assert values == {"seed": 3.0, "replications": 12.0}
+
+
+def test_a_slip_of_the_finger_in_the_demand_scale_leaves_the_grid_alone(
+        story, tmp_path: Path) -> None:
+    """She meant 9 % and typed 99999999999: 应用 multiplied every cell of the demand grid
+    by a billion, every cell turned red, and the only way back was to type each again.
+    The scale now stops at six times today's demand (as the forecast tab's does) and
+    says so under the field; the grid keeps its figures."""
+    quickstart_workspace(tmp_path)
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=editor&scenario=quickstart")
+        cell = "field-categories.tax.arrivals_per_hour.09:00"
+        before = user.find(cell).elements.pop().value
+        scale = user.find("demand-scale").elements.pop()
+        scale.value = 99_999_999_999
+        user.find("demand-scale-apply").click()
+        shown["mark"] = scale.props["error-message"]
+        shown["same"] = user.find(cell).elements.pop().value == before
+        scale.value = 10
+        user.find("demand-scale-apply").click()
+        await asyncio.sleep(0.3)  # the grid is drawn again
+        shown["scaled"] = ({e.value for e in user.find(cell).elements}, before)
+
+    story(play)
+    assert shown["mark"] == "需求增减（%）须为 -100–500 之间的数"
+    assert shown["same"] is True
+    scaled, before = shown["scaled"]
+    assert [round(v, 9) for v in scaled] == [round(before * 1.1, 9)]
+
+
+def test_a_replication_past_the_limit_is_not_replayed(story, tmp_path: Path) -> None:
+    """第几次重复 99999999999 started a replay that simulated replication after
+    replication towards a hundred billion (the command line stops at 10,000), until she
+    found 取消 on the jobs tab."""
+    quickstart_workspace(tmp_path)
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=floorplan&scenario=quickstart")
+        rep = user.find("replay-replication").elements.pop()
+        rep.value = 99_999_999_999
+        user.find("replay-start").click()
+        shown["mark"] = rep.props["error-message"]
+        await user.open("/?lang=zh&tab=jobs")
+        await user.should_not_see("quickstart")
+
+    story(play)
+    assert shown["mark"] == "第几次重复须为 1–10,000 的整数"

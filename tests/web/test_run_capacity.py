@@ -24,6 +24,7 @@ from optimize.spec import OptimizeSpec
 from sim.report.capacity_text import capacity_lines
 from sim.report.i18n import set_language
 from sim.scenario.model import load_scenario
+from sim.web.tasks import capacity_data
 from tests.web.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +76,8 @@ def test_the_run_tab_explains_the_capacity_warning_of_a_certified_plan(
     shown = _run(story, "standard")
     assert len(shown["run-warning"]) == 2  # the command line's two warnings, as before
     assert all("日客流系数 1.5" in w for w in shown["run-warning"])
+    assert all("事项 certificate_pickup、social_insurance、tax 的" in w  # listed as in Chinese
+               for w in shown["run-warning"])
     lines = shown["lines"]
     assert lines[0] == "这条容量提示是什么意思"
     assert lines[1].startswith("第 2 天（模拟中客流最大的日子，日客流系数 1.5）08:30-12:00：")
@@ -124,3 +127,27 @@ def test_the_optimisers_first_line_says_which_days_certification_simulated() -> 
     assert plain == "# Staffed by hallsim optimize from a.yaml (status optimal, cost 3.00).\n"
     assert staffed_origin(plain)["factors"] == ()
     assert staffed_origin("name: x\n") is None
+
+
+def test_a_hall_as_busy_every_day_is_not_told_its_busiest_days_are_all_of_them() -> None:
+    """She ran the quickstart plan the optimiser wrote (no day factors, five days). The
+    box began each of its three stretches with "第 1、2、3、4、5 天（模拟中客流最大的日子…）":
+    every day listed, each called the busiest. It now says every day simulated is as
+    busy; a one-day run says it is the one day simulated."""
+    scenario = load_scenario(ROOT / "scenarios" / "quickstart.yaml")
+    scenario = scenario.model_copy(update={"windows": tuple(
+        g.model_copy(update={"schedule": None, "count": 1}) for g in scenario.windows)})
+    five = capacity_data(scenario)
+    one = capacity_data(scenario.with_days(1))
+    assert five["simulated"] == 5 and five["overloads"] and one["simulated"] == 1
+    set_language("zh")
+    try:
+        every, single = capacity_lines(five), capacity_lines(one)
+    finally:
+        set_language("en")
+    heads = [head for head, rows in every if rows]
+    assert heads and all(h.startswith("模拟的每一天（5 天客流相同，日客流系数 1）") for h in heads)
+    assert not any("第 1、2" in h for h in heads)
+    assert single[0][0].startswith("第 1 天（本次只模拟这一天，日客流系数 1）")
+    assert capacity_lines(five)[0][0].startswith(
+        "Every day simulated (all 5 as busy, day factor 1), ")
