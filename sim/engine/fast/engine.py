@@ -31,7 +31,7 @@ import numpy as np
 
 from sim.engine.arrivals import Customers
 from sim.engine.breaks import BreakPlan
-from sim.engine.fast.tables import FastTables
+from sim.engine.fast.tables import FastTables, base_queues
 from sim.engine.layout import HallLayout
 from sim.engine.records import Records
 
@@ -171,14 +171,6 @@ class _DoorColumns:
                 "guide_call": np.append(np.asarray(self.guide_call, dtype=np.float64),
                                         np.nan)[customer],
                 "customer": customer}
-
-
-def base_queues(layout: HallLayout) -> np.ndarray:
-    """Per category, the queue a ticket added during the run joins: the category's own
-    (with priority classes, its own level's), as :meth:`~sim.engine.tickets.Tickets.add`."""
-    if layout.queue_of is not None and layout.base_queue is not None:
-        return np.array(layout.base_queue, dtype=np.int32)
-    return np.arange(len(layout.category_names), dtype=np.int32)
 
 
 def _with_room(room: int, *columns: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.engine.case_draws import JourneyDraws
-from sim.engine.fast.engine import base_queues
+from sim.engine.fast.tables import base_queues
 from sim.engine.layout import HallLayout
 from sim.scenario.model import Scenario
 

@@ -94,3 +94,11 @@ class FastTables:
             staff_target=np.array([n for _, n in staff], dtype=np.int64),
             open_at_start=any(s <= 0.0 for s, _e in layout.open_periods),
         )
+
+
+def base_queues(layout: HallLayout) -> np.ndarray:
+    """Per category, the queue a ticket added during the run joins: the category's own
+    (with priority classes, its own level's), as :meth:`~sim.engine.tickets.Tickets.add`."""
+    if layout.queue_of is not None and layout.base_queue is not None:
+        return np.array(layout.base_queue, dtype=np.int32)
+    return np.arange(len(layout.category_names), dtype=np.int32)
