@@ -573,6 +573,24 @@ def _read(problem: Problem, model: Model, out: Solution) -> None:
         row[p] = float(var.value() or 0.0)
 
 
+def _windows_without_desks(problem: Problem, cuts: list[Cut], p: int, solver: str,
+                           budget: float) -> int | None:
+    """The fewest windows period ``p`` needs at the service level with the window types
+    the spec allows, when the hall's desks do not limit them (None: not found in
+    ``budget`` seconds): why the desks fall short where the load alone would fit (each
+    department's windows serving only its own items need their own margins)."""
+    import dataclasses
+
+    import pulp
+
+    model = build_model(dataclasses.replace(problem, desks=None), cuts, periods=(p,),
+                        use_shifts=False)
+    _run(model, solver, budget, None)
+    if model.lp.status != pulp.LpStatusOptimal:
+        return None
+    return round(sum(float(v.value() or 0.0) for (_, q), v in model.n.items() if q == p))
+
+
 def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
              budget: float = 30.0) -> str:
     """Why the problem is infeasible: periods and items, in one sentence each.
@@ -598,8 +616,13 @@ def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
             total = float(np.sum(problem.load[:, p]))
             desks = (f"the {problem.desks} desks" if problem.desks is not None
                      else "the window types")
-            reasons.append(f"period {per.label}: {desks} cannot carry the load of "
-                           f"{', '.join(items)} ({total:.2f} erlangs) at the service level")
+            reason = (f"period {per.label}: {desks} cannot carry the load of "
+                      f"{', '.join(items)} ({total:.2f} erlangs) at the service level")
+            need = _windows_without_desks(problem, cuts, p, solver, share) \
+                if problem.desks is not None else None
+            if need is not None:
+                reason += f": these window types need {need} windows then"
+            reasons.append(reason)
     if reasons:
         return "; ".join(reasons[:6]) + (f"; and {len(reasons) - 6} more periods"
                                          if len(reasons) > 6 else "")

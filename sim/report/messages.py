@@ -83,6 +83,8 @@ TEMPLATES: tuple[str, ...] = (
     "at the service level",
     "period {period}: the window types cannot carry the load of {items} ({load} erlangs) "
     "at the service level",
+    "period {period}: the {desks} desks cannot carry the load of {items} ({load} erlangs) "
+    "at the service level: these window types need {need} windows then",
     "and {n} more periods",
     # ticket logs
     "required column missing (the {field}; columns found: {found}): name its column (the "

@@ -111,3 +111,32 @@ def test_the_post_office_covering_problem_is_written_as_a_week_and_returns_23():
     doc = plan_document(problem, sol)
     assert doc["lp_bound"] == pytest.approx(22.333333, abs=1e-5)
     assert doc["periods"][0] == "一 08:00"
+
+
+def test_desks_too_few_for_dedicated_windows_say_how_many_the_structure_needs():
+    """Four departments of half an erlang each fit in the hall's 6 windows if pooled, but
+    a planner who keeps each department at its own windows needs two each for a mean wait
+    of a minute: the refusal says the structure needs 8 windows then, not only that the
+    6 desks cannot carry 2 erlangs (which reads as nonsense)."""
+    depts = ("市场", "税务", "人社", "公安")
+    cats = {f"{d}业务": {"department": d, "arrivals_per_hour": 3,
+                       "service": {"dist": "exponential", "mean": 10}} for d in depts}
+    per_department = windows_needed(0.5, 10.0, Target("mean", 1.0))
+    assert per_department == 2  # M/M/1 waits 10 min at half load; M/M/2 about 0.67
+    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
+                           "categories": {c: {"mean_wait_minutes": 1.0} for c in cats}},
+                          "spec")
+    sol = solve(build_problem(hall(cats, ["09:00-10:00"], count=6), spec))
+    assert sol.status == "infeasible"
+    assert "the 6 desks cannot carry the load of" in sol.diagnosis
+    assert "(2.00 erlangs)" in sol.diagnosis
+    assert sol.diagnosis.endswith(f"these window types need {4 * per_department} windows then")
+    from sim.report.i18n import set_language
+    from sim.report.messages import problem_text
+
+    try:
+        set_language("zh")
+        said = problem_text(sol.diagnosis)
+    finally:
+        set_language("en")
+    assert said.endswith("按这种窗口分工，该时段至少需要 8 个窗口")
