@@ -23,7 +23,7 @@ import re
 from pathlib import PurePath
 
 from sim.files.errors import InputError
-from sim.report.i18n import language, tr
+from sim.report.i18n import language, tr, tr_in
 
 #: English problems with the parts that vary in braces: each is a catalogue message id
 TEMPLATES: tuple[str, ...] = (
@@ -148,6 +148,9 @@ ENGINE_REASONS: tuple[str, ...] = (
 NESTED = frozenset({"reasons"})
 #: placeholders whose value is a word of the catalogue (a ticket log's field: "status")
 WORDS = frozenset({"field"})
+#: placeholders whose value is a list of names (", " between them), listed in the
+#: reader's way (、 in Chinese)
+LISTS = frozenset({"items"})
 
 
 @functools.cache
@@ -170,6 +173,8 @@ def _one(problem: str, templates: tuple[str, ...] = TEMPLATES) -> str:
                 values[key] = tr("; ").join(_one(p) for p in values[key].split("; "))
             for key in WORDS & set(values):
                 values[key] = tr(values[key])
+            for key in LISTS & set(values):
+                values[key] = values[key].replace(", ", tr_in("list", ", "))
             return tr(template).format(**values)
     return problem
 
