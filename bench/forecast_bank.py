@@ -68,6 +68,31 @@ def forecast_backtest(scenario: Path, log: Path, replications: int, out: Path) -
     write_json_atomic(out, doc)
 
 
+MONTHS = ("1999-01", "1999-02")
+DIRECTIONS = (("1999-01", "1999-02"), ("1999-02", "1999-01"))
+
+
+def calibrate_months(data: Path, work: Path) -> None:
+    """``hallsim calibrate`` each month into ``work/cal-MONTH.yaml`` (target 1 minute,
+    exponential patience, as docs/calibration.md)."""
+    for month in MONTHS:
+        hallsim("calibrate", str(data / f"{month}.txt"), "--out", str(work / f"cal-{month}.yaml"),
+                "--target", "1", "--patience-family", "exponential")
+
+
+def forecast_month(data: Path, work: Path, train: str, test: str) -> tuple[pd.DataFrame, Path]:
+    """The ``test`` month's hourly aggregates as a plan (``work/plan-TEST.csv``) and the
+    ``train`` month's calibration forecast with it (``work/next-TEST.yaml``)."""
+    plan = hourly_plan(read_logs([data / f"{test}.txt"]), load_scenario(work / f"cal-{train}.yaml"),
+                       Options(target_minutes=1.0))
+    plan_path = work / f"plan-{test}.csv"
+    plan.to_csv(plan_path, index=False)
+    nxt = work / f"next-{test}.yaml"
+    hallsim("forecast", str(work / f"cal-{train}.yaml"), "--plan", str(plan_path),
+            "--out", str(nxt))
+    return plan, nxt
+
+
 def main() -> None:
     """Print the forecast table of docs/calibration.md."""
     ap = argparse.ArgumentParser(description=__doc__)
@@ -76,19 +101,12 @@ def main() -> None:
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="forecast-bank-"))
     rows = []
-    for month in ("1999-01", "1999-02"):
-        hallsim("calibrate", str(a.data / f"{month}.txt"), "--out", str(work / f"cal-{month}.yaml"),
-                "--target", "1", "--patience-family", "exponential")
-    for train, test in (("1999-01", "1999-02"), ("1999-02", "1999-01")):
+    calibrate_months(a.data, work)
+    for train, test in DIRECTIONS:
         cal = work / f"cal-{train}.yaml"
-        plan = hourly_plan(read_logs([a.data / f"{test}.txt"]), load_scenario(cal),
-                           Options(target_minutes=1.0))
-        plan_path = work / f"plan-{test}.csv"
-        plan.to_csv(plan_path, index=False)
+        plan, nxt = forecast_month(a.data, work, train, test)
         r = str(a.replications)
         out = {}
-        nxt = work / f"next-{test}.yaml"
-        hallsim("forecast", str(cal), "--plan", str(plan_path), "--out", str(nxt))
         js = work / f"bt-{test}-forecast.json"
         forecast_backtest(nxt, a.data / f"{test}.txt", a.replications, js)
         out["forecast"] = errors(js)
