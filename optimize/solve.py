@@ -605,6 +605,7 @@ def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
     if missing:
         return f"no window type may serve {', '.join(missing)}"
     reasons = []
+    last_items: list[str] | None = None
     deadline = time.perf_counter() + budget
     n = len(problem.periods)
     for p, per in enumerate(problem.periods):
@@ -616,12 +617,18 @@ def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
             total = float(np.sum(problem.load[:, p]))
             desks = (f"the {problem.desks} desks" if problem.desks is not None
                      else "the window types")
-            reason = (f"period {per.label}: {desks} cannot carry the load of "
-                      f"{', '.join(items)} ({total:.2f} erlangs) at the service level")
             need = _windows_without_desks(problem, cuts, p, solver, share) \
                 if problem.desks is not None else None
-            if need is not None:
-                reason += f": these window types need {need} windows then"
+            if items == last_items:  # the items were named in the period before
+                reason = f"period {per.label}: likewise ({total:.2f} erlangs" + (
+                    f", about {need} windows)" if need is not None else ")")
+            else:
+                reason = (f"period {per.label}: {desks} cannot carry the load of "
+                          f"{', '.join(items)} ({total:.2f} erlangs) at the service level")
+                if need is not None:
+                    reason += (f": by the model's sizing these window types need about {need} "
+                               "windows then (the simulation may certify a few fewer)")
+            last_items = items
             reasons.append(reason)
     if reasons:
         return "; ".join(reasons[:6]) + (f"; and {len(reasons) - 6} more periods"

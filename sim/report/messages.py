@@ -84,7 +84,10 @@ TEMPLATES: tuple[str, ...] = (
     "period {period}: the window types cannot carry the load of {items} ({load} erlangs) "
     "at the service level",
     "period {period}: the {desks} desks cannot carry the load of {items} ({load} erlangs) "
-    "at the service level: these window types need {need} windows then",
+    "at the service level: by the model's sizing these window types need about {need} windows "
+    "then (the simulation may certify a few fewer)",
+    "period {period}: likewise ({load} erlangs, about {need} windows)",
+    "period {period}: likewise ({load} erlangs)",
     "and {n} more periods",
     # ticket logs
     "required column missing (the {field}; columns found: {found}): name its column (the "
