@@ -190,6 +190,29 @@ def rate_at(segments: list[tuple[float, float, float]], t: float) -> float:
     return sum(r for s, e, r in segments if s <= t < e)
 
 
+def overloaded_sets(scenario: Scenario, loads: dict[str, float], staffed: list[int]
+                    ) -> list[tuple[float, tuple[str, ...], tuple[int, ...]]]:
+    """Every set of items whose windows cannot keep up, worst first: the bottleneck of
+    :func:`least_max_utilisation`, then the bottleneck of what is left once those items
+    and their windows are set aside, for as long as the least utilisation is 1 or more
+    (two departments short at once are two warnings, not the worse one alone). Each
+    entry: utilisation, items, indices of their groups (none when the items have no
+    staffed window)."""
+    loads, staffed = dict(loads), list(staffed)
+    out: list[tuple[float, tuple[str, ...], tuple[int, ...]]] = []
+    while True:
+        theta, cats, hot = _bottleneck(scenario, loads, staffed)
+        if theta < 1.0:
+            return out
+        out.append((theta, cats, hot))
+        if not cats:
+            return out
+        for c in cats:
+            loads[c] = 0.0
+        for gi in hot:
+            staffed[gi] = 0
+
+
 def _spread_utilisation(scenario: Scenario, loads: dict[str, float],
                         staffed: list[int], rounds: int = 30) -> float:
     """Max group utilisation of a feasible split of each category's load over its
@@ -258,14 +281,15 @@ def overloads(scenario: Scenario) -> list[Overload]:
         staffed = [0 if g.kiosk else g.staffed_at(mid) for g in scenario.windows]
         if _spread_utilisation(scenario, loads, staffed) < 1.0:
             continue  # a feasible split is below capacity: no LP needed
-        theta, cats, hot = _bottleneck(scenario, loads, staffed)
-        if theta >= 1.0:
+        for theta, cats, hot in overloaded_sets(scenario, loads, staffed):
             windows = sum(staffed[gi] for gi in hot)
             here = Shortfall(t0, t1, theta * windows if hot else float("inf"), windows)
-            if found and found[-1].end == t0 and found[-1].categories == cats:
-                prev = found.pop()
+            prev = next((o for o in found if o.end == t0 and o.categories == cats), None)
+            if prev is not None:
+                found.remove(prev)
                 found.append(Overload(prev.start, t1, factor, max(theta, prev.utilisation),
                                       cats, days, prev.stretches + (here,)))
             else:
                 found.append(Overload(t0, t1, factor, theta, cats, days, (here,)))
+    found.sort(key=lambda o: (o.start, o.end))
     return found
