@@ -74,7 +74,7 @@ from optimize.problem import Problem, day_factor
 from optimize.solve import Solution, solve
 from sim.engine.records import SERVED
 from sim.run.replications import RunResult, simulate
-from sim.scenario.clock import MINUTES_PER_DAY
+from sim.scenario.clock import MINUTES_PER_DAY, format_hhmm
 from sim.scenario.model import Scenario, scenario_from_dict
 from sim.stats.ci import lower_bound
 from sim.stats.service_level import target_misses
@@ -232,11 +232,26 @@ def cell_levels(problem: Problem, result: RunResult | Runs, criterion: str = "lc
             for keys in _groups(problem, counted, min_tickets)]
 
 
+def periods_text(problem: Problem, periods: tuple[int, ...]) -> str:
+    """Where a cell's periods lie: one period by its label (its start, ``"10:00"``);
+    several as stretches from the first's start to the last's end, a closure between
+    them making two (``"10:00-12:00, 14:30-15:00"``), never ``"10:00-14:30"`` across
+    the lunch break nor ``"17:00-17:30"`` for a cell that ends at 18:00."""
+    ps = [problem.periods[p] for p in sorted(periods)]
+    if len(ps) == 1:
+        return ps[0].label
+    runs: list[list[Any]] = []
+    for per in ps:
+        if runs and runs[-1][-1].day == per.day and runs[-1][-1].end == per.start:
+            runs[-1].append(per)
+        else:
+            runs.append([per])
+    return ", ".join(f"{run[0].label}-{format_hhmm(run[-1].end)}" for run in runs)
+
+
 def _cell_text(problem: Problem, cell: CellLevel) -> dict[str, Any]:
     target = problem.targets[cell.category]
-    labels = [problem.periods[p].label for p in cell.periods]
-    return {"item": cell.category,
-            "period": labels[0] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}",
+    return {"item": cell.category, "period": periods_text(problem, cell.periods),
             "day_factor": cell.day_factor, "pooled": cell.pooled,
             "measure": "p_within_target" if target.kind == "tail" else "wait_mean",
             "value": cell.mean, "bound": cell.bound, "target": target.describe(),

@@ -69,3 +69,19 @@ def test_a_plan_still_short_after_the_last_re_solve_exits_3_listing_the_cells(tm
     assert "not certified" in captured.err and doc["short_cells"][0]["item"] in captured.err
     assert "short cells (not certified)" in captured.out
     yaml.safe_dump(doc)  # the plan document stays plain data
+
+
+def test_a_pooled_cell_says_where_its_periods_lie_and_not_across_the_lunch_break():
+    """A thin item pooled over 11:00-12:00 and 14:30-15:00 was shown as "11:00-14:30"
+    (the first start to the last start): across the lunch break, and ending half an
+    hour early. It reads as the two stretches it covers, to the end of the last."""
+    from optimize.certify import periods_text
+
+    data = dict(HALL, hall={"open": ["09:00-12:00", "14:30-18:00"]})
+    problem = build_problem(scenario_from_dict(data, "hall.yaml"),
+                            spec_from_dict({"period_minutes": 30}, "spec"))
+    at = {per.label: p for p, per in enumerate(problem.periods)}
+    assert periods_text(problem, (at["10:00"],)) == "10:00"
+    assert periods_text(problem, (at["11:00"], at["11:30"], at["14:30"])) == \
+        "11:00-12:00, 14:30-15:00"
+    assert periods_text(problem, (at["17:00"], at["17:30"])) == "17:00-18:00"
