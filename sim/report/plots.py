@@ -176,7 +176,7 @@ def plot_by_hour(by_hour: Mapping[str, Mapping[str, Any]], axes: Sequence[Axes] 
                    color=_COLORS[k % len(_COLORS)],
                    label=label, alpha=0.85, error_kw={"lw": 0.8})
     for ax, ylabel in zip(axes, (tr("mean wait of tickets taken (minutes)"),
-                                 tr("mean number waiting (tickets)"))):
+                                 metric_heading("queue_mean"))):  # as the page says it
         ax.set_xlabel(tr("hour of day"))
         ax.set_ylabel(ylabel)
         ticks = sorted({int(h) for b in by_hour.values() for h in b})

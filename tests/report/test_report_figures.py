@@ -154,3 +154,18 @@ def test_bad_report_sources_exit_2(tmp_path: Path, capsys) -> None:
     assert "not a results document" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "missing.sqlite"), "--out", str(tmp_path / "r")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_the_report_figure_names_the_queue_in_the_pages_unit():
+    """The page's table says 平均排队人数（人）; the report's figure said （号）. Both read the
+    metric registry's one heading now, in each language."""
+    from sim.report.i18n import metric_heading, set_language
+
+    doc = simulate(load_scenario(QUICKSTART), seed=1, replications=2).document()
+    try:
+        set_language("zh")
+        fig = plot_by_hour({"quickstart": doc["by_hour"]})
+        assert fig.axes[1].get_ylabel() == metric_heading("queue_mean") == "平均排队人数（人）"
+    finally:
+        set_language("en")
+    assert plot_by_hour({"q": doc["by_hour"]}).axes[1].get_ylabel() == "mean queue (waiting)"
