@@ -167,8 +167,8 @@ def short_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 
 def plan_blocks(doc: dict[str, Any]) -> dict[str, Table]:
-    """Every table of a plan, by name (``headline``, ``types``, ``plan``, ``levels``, ``short``;
-    those the plan has), as ``(title, headings, rows)``."""
+    """Every table of a plan, by name (``headline``, ``types``, ``plan``, ``levels``, ``short``,
+    and ``reason`` for a plan not found; those the plan has), as ``(title, headings, rows)``."""
     heads, cells = zip(*headline(doc))
     out: dict[str, Table] = {"headline": (tr("Plan"), list(heads), [list(cells)])}
     if doc.get("windows"):
@@ -180,6 +180,11 @@ def plan_blocks(doc: dict[str, Any]) -> dict[str, Table]:
                          *level_rows(doc))
     if doc.get("short_cells"):
         out["short"] = (tr("Cells short of their target"), *short_rows(doc))
+    if doc.get("diagnosis") and doc["status"] in ("infeasible", "time_limit"):
+        from sim.report.messages import problem_text
+
+        out["reason"] = (tr("Why there is no plan"), [tr("reason")],
+                         [[problem_text(doc["diagnosis"])]])
     return out
 
 

@@ -169,3 +169,28 @@ def test_a_refusal_names_the_items_once_when_the_next_periods_have_the_same():
         set_language("en")
     assert "市场业务" in said and "约需 8 个窗口（经仿真验证可能略少）" in said
     assert said.endswith("时段 10:00：同上（2.00 个窗口的满负荷工作量，约需 8 个窗口）")
+
+
+def test_an_exported_refusal_carries_its_reason_not_only_its_status():
+    """The export of a plan the optimiser could not find said 无可行解 and nothing more: the
+    planner who opens the spreadsheet tomorrow needs the reason beside it."""
+    from sim.report.i18n import set_language
+    from sim.report.plan_tables import plan_blocks
+
+    depts = ("市场", "税务", "人社", "公安")
+    cats = {f"{d}业务": {"department": d, "arrivals_per_hour": 3,
+                       "service": {"dist": "exponential", "mean": 10}} for d in depts}
+    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
+                           "categories": {c: {"mean_wait_minutes": 1.0} for c in cats}},
+                          "spec")
+    problem = build_problem(hall(cats, ["09:00-10:00"], count=6), spec)
+    doc = plan_document(problem, solve(problem))
+    try:
+        set_language("zh")
+        blocks = plan_blocks(doc)
+    finally:
+        set_language("en")
+    assert blocks["headline"][2][0][0] == "无可行解"
+    title, heads, rows = blocks["reason"]
+    assert (title, heads) == ("为何没有排班方案", ["原因"])
+    assert rows[0][0].startswith("时段 09:00：现有 6 个窗口在目标服务水平下承担不了")
