@@ -113,20 +113,26 @@ def test_the_post_office_covering_problem_is_written_as_a_week_and_returns_23():
     assert doc["periods"][0] == "一 08:00"
 
 
+def four_departments_in_six_windows(hours: list[str]):
+    """Four departments of half an erlang each (3 an hour, 10 minutes), a hall of 6
+    windows, each department at its own windows with a mean wait of a minute."""
+    depts = ("市场", "税务", "人社", "公安")
+    cats = {f"{d}业务": {"department": d, "arrivals_per_hour": 3,
+                       "service": {"dist": "exponential", "mean": 10}} for d in depts}
+    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
+                           "categories": {c: {"mean_wait_minutes": 1.0} for c in cats}},
+                          "spec")
+    return build_problem(hall(cats, hours, count=6), spec)
+
+
 def test_desks_too_few_for_dedicated_windows_say_how_many_the_structure_needs():
     """Four departments of half an erlang each fit in the hall's 6 windows if pooled, but
     a planner who keeps each department at its own windows needs two each for a mean wait
     of a minute: the refusal says the structure needs 8 windows then, not only that the
     6 desks cannot carry 2 erlangs (which reads as nonsense)."""
-    depts = ("市场", "税务", "人社", "公安")
-    cats = {f"{d}业务": {"department": d, "arrivals_per_hour": 3,
-                       "service": {"dist": "exponential", "mean": 10}} for d in depts}
     per_department = windows_needed(0.5, 10.0, Target("mean", 1.0))
     assert per_department == 2  # M/M/1 waits 10 min at half load; M/M/2 about 0.67
-    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
-                           "categories": {c: {"mean_wait_minutes": 1.0} for c in cats}},
-                          "spec")
-    sol = solve(build_problem(hall(cats, ["09:00-10:00"], count=6), spec))
+    sol = solve(four_departments_in_six_windows(["09:00-10:00"]))
     assert sol.status == "infeasible"
     assert "the 6 desks cannot carry the load of" in sol.diagnosis
     assert "(2.00 erlangs)" in sol.diagnosis
@@ -147,13 +153,7 @@ def test_a_refusal_names_the_items_once_when_the_next_periods_have_the_same():
     """The same four departments over a two-hour morning: the refusal names the items for
     the first hour and says "likewise" for the second, instead of the whole list twice
     (a hall of 18 items made a refusal of six screens' lines)."""
-    depts = ("市场", "税务", "人社", "公安")
-    cats = {f"{d}业务": {"department": d, "arrivals_per_hour": 3,
-                       "service": {"dist": "exponential", "mean": 10}} for d in depts}
-    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
-                           "categories": {c: {"mean_wait_minutes": 1.0} for c in cats}},
-                          "spec")
-    sol = solve(build_problem(hall(cats, ["09:00-11:00"], count=6), spec))
+    sol = solve(four_departments_in_six_windows(["09:00-11:00"]))
     assert sol.status == "infeasible"
     first, second = sol.diagnosis.split("; period ")
     assert first.startswith("period 09:00: the 6 desks cannot carry the load of 市场业务")
@@ -177,13 +177,7 @@ def test_an_exported_refusal_carries_its_reason_not_only_its_status():
     from sim.report.i18n import set_language
     from sim.report.plan_tables import plan_blocks
 
-    depts = ("市场", "税务", "人社", "公安")
-    cats = {f"{d}业务": {"department": d, "arrivals_per_hour": 3,
-                       "service": {"dist": "exponential", "mean": 10}} for d in depts}
-    spec = spec_from_dict({"structure": "dedicated", "period_minutes": 60,
-                           "categories": {c: {"mean_wait_minutes": 1.0} for c in cats}},
-                          "spec")
-    problem = build_problem(hall(cats, ["09:00-10:00"], count=6), spec)
+    problem = four_departments_in_six_windows(["09:00-10:00"])
     doc = plan_document(problem, solve(problem))
     try:
         set_language("zh")
