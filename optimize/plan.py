@@ -86,9 +86,26 @@ def staffed_scenario(problem: Problem, solution: Solution, name: str | None = No
     return scenario_from_dict(data, "<staffed plan>")
 
 
+def type_label(problem: Problem, type_id: str) -> str | None:
+    """The hall's own name for a window type's work: the display name (``label``, else
+    the id) of the one window group of the scenario that serves exactly the type's
+    items (DED-market_regulation of a hall whose 市场监管窗口 serves the department's items
+    reads 市场监管窗口); None when no group, or more than one, does."""
+    t = next(t for t in problem.types if t.id == type_id)
+    sc = problem.scenario
+    same = [g for g in sc.windows if set(sc.authorisation.serves(g.id)) == set(t.serves)]
+    if len(same) != 1:
+        return None
+    name = same[0].label or same[0].id
+    return name if name != t.id else None
+
+
 def _group(problem: Problem, type_id: str, count: int, schedule: dict[str, int]) -> dict:
     t = next(t for t in problem.types if t.id == type_id)
     group: dict[str, Any] = {"id": t.id, "count": int(count), "serves": list(t.serves)}
+    label = type_label(problem, t.id)
+    if label is not None:
+        group["label"] = label
     if list(t.primary) != list(t.serves[:1]):
         group["primary"] = list(t.primary)
     if any(n != count for n in schedule.values()) or len(schedule) > 1:
@@ -129,6 +146,7 @@ def plan_document(problem: Problem, solution: Solution, status: str | None = Non
         entry: dict[str, Any] = {
             "structure": t.structure,
             "serves": list(t.serves),
+            **({"label": label} if (label := type_label(problem, t.id)) else {}),
             "cost_per_hour": t.cost_per_hour,
             "extra_authorisations": t.extra_authorisations,
             "max": max(counts),

@@ -43,9 +43,13 @@ def _reword(text: str, forms: Any) -> str:
     return text
 
 
-def type_name(tid: str) -> str:
+def type_name(tid: str, label: str | None = None) -> str:
     """A window type of the plan in the language in use ("FULL" reads "综合窗口（FULL）");
-    a type the spec names itself is shown as it is."""
+    a type the spec names itself is shown as it is; a type with the hall's own name for
+    its work (``label``, :func:`optimize.plan.type_label`) by that name and its id
+    ("市场监管窗口（DED-market_regulation）")."""
+    if label:
+        return tr("{label} ({id})").format(label=label, id=tid)
     return _reword(tid, _TYPES)
 
 
@@ -101,7 +105,8 @@ def plan_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The plan table: one row per window type, one column per period, and the maximum."""
     periods = doc["periods"]
     heads = [tr("window type")] + periods + [tr("max")]
-    cells = [[type_name(t)] + [count(w["per_period"].get(p, 0)) for p in periods]
+    cells = [[type_name(t, w.get("label"))] + [count(w["per_period"].get(p, 0))
+                                                for p in periods]
              + [count(w["max"])]
              for t, w in doc["windows"].items()]
     return heads, cells
@@ -135,7 +140,7 @@ def assumption_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         serves = w.get("serves") or []
         factors = sorted(set((w.get("speed") or {}).values()))
         cells.append([
-            type_name(t),
+            type_name(t, w.get("label")),
             tr("all {n} items").format(n=items) if items and len(serves) == items
             else ("、" if language() == "zh" else ", ").join(serves),
             tr("as a specialist") if not factors else tr(
