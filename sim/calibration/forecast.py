@@ -16,13 +16,18 @@
   ``service_by_time`` factors of the items concerned, so that the hour's
   ticket-weighted mean occupancy is the plan's mean plus the calibrated window
   turnaround (the scenario's services hold it); families and CVs are carried;
-- **staff** per hour replaces the groups' ``schedule``: windows as given, or clerks
-  seen converted by the relation the calibration recorded
-  (:mod:`sim.calibration.staffing_relation`); a total is shared among the groups
-  as the calibrated schedule shares that hour, and a fractional hour is kept over
-  the day by carrying the rounding remainder from bin to bin.
+- **staff** per hour (windows as given, or clerks seen converted by the relation the
+  calibration recorded, :mod:`sim.calibration.staffing_relation`) changes the groups'
+  ``schedule`` only in the hours whose windows it changes, by steps of
+  :data:`SCHEDULE_MINUTES`: an hour whose planned window-steps round to its own keeps
+  its steps, group by group; another hour moves each of its steps by the difference
+  (its shape kept, the rounding remainder carried from step to step), and a total's
+  difference at a step is added to or taken from the groups by their windows on duty
+  then, none moved between groups (:func:`_hour_steps`, :func:`_share_out`).
 
-Hours, items and fields the plan does not give are carried. Bad plans
+Hours, items and fields the plan does not give are carried, and so are figures that are
+the hall's own as :func:`current_plan` writes them (:data:`PLAN_DECIMALS`): the hall's
+own plan gives the hall back, rates, service and schedules. Bad plans
 (hours outside the opening, unknown items or groups, weekdays off the calendar,
 staff that differs within one hour) raise :class:`InputError` with row and column.
 """
@@ -39,7 +44,6 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.calibration.inferred_windows import round_across
 from sim.calibration.journey_tickets import journey_rates, rate_at, spread
 from sim.calibration.plan import Plan
 from sim.calibration.staffing_relation import PREFIX as RELATION_PREFIX
@@ -55,6 +59,14 @@ _TURNAROUND = re.compile(r"window turnaround ([0-9.]+) s added")
 #: are 6 or 7 windows by 10 minutes, 6.17 on average (by half hours, 6 or 6.5)
 SCHEDULE_MINUTES = 10
 _CARRIED_COMMENTS = ("# Data source:", "# window turnaround", f"# {RELATION_PREFIX}")
+#: the decimals :func:`current_plan` writes: a planned figure within half a unit of its
+#: last place of the hall's own is the hall's own (an unchanged plan gives the hall back)
+PLAN_DECIMALS = {"tickets": 2, "mean_service": 3, "windows": 3}
+
+
+def _same(planned: float, own: float, name: str) -> bool:
+    """Whether a planned figure is the hall's own as :func:`current_plan` writes it."""
+    return abs(planned - own) <= 0.5 * 10.0 ** -PLAN_DECIMALS[name] + 1e-9
 
 
 @dataclass
@@ -227,11 +239,16 @@ def _tickets(plan: Plan, hall: _Hall, counts: np.ndarray,
     n_weekdays = max(1, rows["weekday"].nunique())
     per = rows.groupby(["item", "hour"])["tickets"].sum() / n_weekdays / mean_factor
     totals = {int(h): float(v) for (item, h), v in per.items() if item == ""}
+    own = counts + hall.journey_tickets()
+    for h, v in totals.items():  # the hall's own total (as current_plan writes it): kept
+        if _same(v * mean_factor, float(own[:, hall.hours == h].sum()) * mean_factor, "tickets"):
+            totals[h] = float(own[:, hall.hours == h].sum())
     factor = _hour_factors(hall, counts, totals)
+    factor[np.abs(factor - 1.0) < 1e-9] = 1.0
     journeys = hall.journey_tickets(factor)
     new = counts * factor
     names = list(hall.scenario.categories)
-    touched: set[str] = set(names) if totals else set()
+    touched: set[str] = set(names) if totals and (factor != 1.0).any() else set()
     for (item, h), total in per.items():
         in_hour = hall.hours == h
         idx = list(range(len(names))) if item == "" else [names.index(item)]
@@ -263,6 +280,8 @@ def _service(plan: Plan, hall: _Hall, counts: np.ndarray, turnaround: float) -> 
         w = counts[np.ix_(idx, in_hour)]
         occ = mean[idx, None] * factor[np.ix_(idx, in_hour)]
         model = float((w * occ).sum() / w.sum()) if w.sum() > 0 else float(occ.mean())
+        if _same(m, max(model - turnaround, 0.0), "mean_service"):
+            continue  # the hall's own mean service (as current_plan writes it): kept
         factor[np.ix_(idx, in_hour)] *= (m + turnaround) / model
         changed.update(names[i] for i in idx)
     for i, name in enumerate(names):
@@ -278,25 +297,84 @@ def _carry_down(x: np.ndarray) -> np.ndarray:
     return np.diff(np.r_[0.0, cum]).astype(int)
 
 
+def _carry(x: np.ndarray) -> np.ndarray:
+    """Whole windows per step from ``x`` (at least 0 each), each step's rounding remainder
+    carried to the next: the running total stays within half a window of ``x``'s."""
+    cum = np.floor(np.cumsum(x) + 0.5 + 1e-9)
+    return np.diff(np.r_[0.0, cum]).astype(int)
+
+
+def _level(steps: np.ndarray, total: float) -> np.ndarray:
+    """``steps`` moved by one amount so that they sum to ``total``; a cut that would take
+    a step below 0 leaves it at 0 and takes the rest from the others."""
+    if total >= steps.sum():
+        return steps + (total - steps.sum()) / len(steps)
+    top = np.sort(steps)[::-1]
+    for k in range(1, len(top) + 1):
+        d = (total - top[:k].sum()) / k
+        if k == len(top) or top[k] + d <= 0:
+            return np.maximum(steps + d, 0.0)
+    return np.zeros(len(steps))  # not reached
+
+
+def _hour_steps(steps: np.ndarray, planned: float) -> np.ndarray:
+    """An hour's whole windows per step for its planned mean windows: the hour's own
+    ``steps`` when the planned window-steps round to theirs (the hour is unchanged),
+    else each step plus the difference per step, the rounding remainder carried from
+    step to step (the hour's shape kept; its window-steps the planned ones, rounded)."""
+    target = math.floor(planned * len(steps) + 0.5 + 1e-9)
+    if target == int(steps.sum()):
+        return steps.copy()
+    return _carry(_level(steps.astype(float), float(target)))
+
+
+def _share_out(current: np.ndarray, totals: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The groups' whole windows (groups x steps) with step totals ``totals``: where a
+    total differs from the current one, the windows added (or removed) are shared among
+    the groups by their windows on duty at that step (by their counts when none is),
+    largest remainders first; no window moves from one group to another and no group
+    goes below 0."""
+    new = current.copy()
+    for j in np.flatnonzero(totals != current.sum(axis=0)):
+        now = current[:, j]
+        diff = int(totals[j] - now.sum())
+        weight = (now if now.sum() > 0 else counts).astype(float)
+        x = abs(diff) * weight / weight.sum()
+        whole = np.floor(x + 1e-9).astype(int)
+        room = whole < now if diff < 0 else np.ones(len(now), dtype=bool)
+        order = sorted(np.flatnonzero(room), key=lambda g: (-(x[g] - whole[g]), -weight[g], g))
+        for g in order[: abs(diff) - int(whole.sum())]:
+            whole[g] += 1
+        new[:, j] = now + np.sign(diff) * whole
+    return new
+
+
+def _schedule(starts: np.ndarray, row: np.ndarray) -> dict[str, int]:
+    """A group's windows per step as a schedule: a key where the windows change."""
+    out: dict[str, int] = {}
+    for t, v in zip(starts, row):
+        if not out or int(v) != list(out.values())[-1]:
+            out[format_hhmm(t)] = int(v)
+    return out
+
+
 def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
-    """Replace the groups' schedules for the planned hours; a description, or ``""``."""
+    """Replace the groups' schedules in the planned hours whose windows differ from the
+    hall's own (:func:`_hour_steps`, :func:`_share_out`); a description, or ``""`` when
+    the plan gives no staff or keeps every schedule."""
     sc = hall.scenario
     groups = list(sc.windows)
     fine = math.gcd(hall.step, SCHEDULE_MINUTES)
     starts = np.array([t + k for t in hall.starts for k in range(0, hall.step, fine)])
     hours = starts // 60
-    current = np.array([[g.staffed_at(float(t)) for t in starts] for g in groups], dtype=float)
-    planned = np.zeros(len(starts), dtype=bool)
+    current = np.array([[g.staffed_at(float(t)) for t in starts] for g in groups], dtype=int)
+    new = current.copy()
     if plan.groups:
-        new = current.copy()
         for gid in plan.groups:
-            per = _one_per_hour(plan, f"group:{gid}")
             gi = [g.id for g in groups].index(gid)
-            row = new[gi].copy()
-            mask = np.isin(hours, per.index)
-            row[mask] = per.reindex(hours[mask]).to_numpy()
-            new[gi] = np.where(mask, _carry_down(np.where(mask, row, 0.0)), new[gi])
-            planned |= mask
+            for h, v in _one_per_hour(plan, f"group:{gid}").items():
+                at = hours == h
+                new[gi, at] = _hour_steps(current[gi, at], float(v))
         how = "per group as given"
     else:
         name = "windows" if plan.has("windows") else "clerks_seen" if plan.has("clerks_seen") \
@@ -315,22 +393,27 @@ def _staff(plan: Plan, hall: _Hall, relation: StaffingRelation | None) -> str:
                    "(the calibration's relation)")
         else:
             how = "as given"
-        planned = np.isin(hours, per.index)
-        total = np.where(planned, per.reindex(hours).fillna(0.0).to_numpy(), 0.0)
-        whole = _carry_down(total)
-        share = current.copy()
-        empty = share.sum(axis=0) == 0
-        share[:, empty] = np.array([g.count for g in groups], dtype=float)[:, None]
-        share = share / share.sum(axis=0)
-        split = round_across(share * whole, np.full(len(groups), 10**6))
-        new = np.where(planned, split, current)
+        counts = np.array([g.count for g in groups])
+        for h, v in per.items():
+            at = hours == h
+            totals = _hour_steps(current[:, at].sum(axis=0), float(v))
+            new[:, at] = _share_out(current[:, at], totals, counts)
+        how += ("; the difference shared among the groups by their windows on duty, none "
+                "moved from one group to another")
+    moved = (new != current).any(axis=1)
+    if not moved.any():
+        return ""
     for gi, g in enumerate(groups):
-        entry = next(x for x in hall.data["windows"] if x["id"] == g.id)
-        entry["schedule"] = {format_hhmm(t): int(v) for t, v in zip(starts, new[gi])}
-        entry["count"] = max(int(g.count), int(new[gi].max()))
-    return (f"windows[].schedule at {hours_text(sorted(set(int(h) for h in hours[planned])))} "
-            f"({how}, by {fine} min; a total shared among the "
-            "groups as the calibrated schedule shares the hour)")
+        if moved[gi]:
+            entry = next(x for x in hall.data["windows"] if x["id"] == g.id)
+            entry["schedule"] = _schedule(starts, new[gi])
+            entry["count"] = max(int(g.count), int(new[gi].max()))
+    changed = sorted(set(int(h) for h in hours[(new != current).any(axis=0)]))
+    return (f"windows[].schedule at {hours_text(changed)} of "
+            f"{', '.join(g.id for g, m in zip(groups, moved) if m)} ({how}; by {fine} min, "
+            "each step of an hour moved by the planned difference, the rounding remainder "
+            "carried from step to step; the planned hours whose windows are the hall's own "
+            "kept step by step)")
 
 
 def _write_journeys(hall: _Hall, factor: np.ndarray) -> list[str]:
@@ -366,8 +449,8 @@ def current_plan(calibrated: str | Path) -> pd.DataFrame:
     hour's ticket-weighted mean occupancy less the calibrated turnaround); ``windows``,
     the windows on duty over all groups, averaged over the hour's
     :data:`SCHEDULE_MINUTES` steps. Forecasting with it gives back the scenario's own
-    tickets, service and windows on duty per hour (the schedule within an hour may
-    come back in another order of its steps).
+    arrival rates, service factors and every group's schedule and count; changing a
+    figure changes that hour alone.
     """
     calibrated = Path(calibrated)
     hall = _grid(load_scenario(calibrated))
@@ -390,7 +473,7 @@ def current_plan(calibrated: str | Path) -> pd.DataFrame:
         rows.append({"hour": h,
                      "tickets": float(n.sum()) * float(np.mean(sc.hall.day_factors)),
                      "mean_service": max(mean - turnaround, 0.0), "windows": windows})
-    return pd.DataFrame(rows).round({"tickets": 2, "mean_service": 3, "windows": 3})
+    return pd.DataFrame(rows).round(PLAN_DECIMALS)
 
 
 def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> Forecast:
@@ -438,6 +521,7 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
         out.keys.append("staff")
         out.replaced.append(staff)
     out.carried = [
+        *([] if items else ["arrival rates"]),
         "service families and CVs" + ("" if changed else ", means and time-of-day factors"),
         "patience", "window groups, authorisation sets and speed factors", "opening hours",
         "calendar, days and day_level_cv", "targets",

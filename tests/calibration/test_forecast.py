@@ -7,6 +7,8 @@ and the clerks-to-windows relation in the header.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import yaml
@@ -128,11 +130,12 @@ def test_a_plan_by_weekday_sets_the_day_factors(calibrated, tmp_path):
 
 
 def test_the_forecast_runs_as_is_and_says_what_it_replaced(calibrated, tmp_path, capsys):
-    plan = _plan(tmp_path, "hour,item,tickets,windows 综合\n9,社保,25,2\n9,公积金,8,2\n")
+    # 综合 has 2 windows at 09h: the plan gives it a third
+    plan = _plan(tmp_path, "hour,item,tickets,windows 综合\n9,社保,25,3\n9,公积金,8,3\n")
     out = tmp_path / "next.yaml"
     assert main(["forecast", str(calibrated), "--plan", str(plan), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "replaced: windows[].schedule at 09h" in printed and "carried" in printed
+    assert "replaced: windows[].schedule at 09h of 综合" in printed and "carried" in printed
     assert main(["run", str(out), "-r", "2", "-q", "--json", str(tmp_path / "r.json")]) == 0
 
 
@@ -351,3 +354,106 @@ def test_the_yumen_halls_plan_counts_its_journeys_and_scales_them_too(tmp_path):
                                                                  rel=2e-3)
     again = current_plan(nxt)
     assert np.allclose(again["tickets"], 1.1 * plan["tickets"], rtol=2e-3)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+#: a hall of three groups and one change within an hour (quickstart: A has 2 windows at
+#: 09:00, 3 from 09:30), a calibrated bank of 15 groups whose half hours differ within
+#: the hour, and a hall of 15 groups without schedules (Yumen)
+HALLS = ["scenarios/quickstart.yaml", "scenarios/calibrated/anonymous-bank-1999-01.yaml",
+         "scenarios/yumen/before.yaml"]
+
+
+def _minutes(sc) -> list[int]:
+    return [m for s, e in sc.hall.periods for m in range(int(s), int(e))]
+
+
+def _staffing(sc) -> dict[str, tuple[int, list[int]]]:
+    """Each group's count and windows on duty at every open minute."""
+    return {g.id: (g.count, [g.staffed_at(m) for m in _minutes(sc)]) for g in sc.windows}
+
+
+def _forecast_file(hall, plan_path, tmp_path, name="next.yaml"):
+    nxt = tmp_path / name
+    nxt.write_text(forecast(hall, read_plan(plan_path)).text, encoding="utf-8")
+    return load_scenario(nxt)
+
+
+def test_the_quickstart_hall_forecast_with_its_own_template_keeps_every_window(tmp_path,
+                                                                               capsys):
+    """The reviewer's story: ``--template`` then ``--plan`` with the plan unedited. Group
+    B keeps its 4 windows all day (it went to 5, and in 09:00-10:00 flipped 5, 4, 5, 3,
+    4, 3), A still opens its third window at 09:30, and the arrival rates and service
+    are the hall's own: nothing is replaced."""
+    hall = ROOT / "scenarios" / "quickstart.yaml"
+    plan, nxt = tmp_path / "t.csv", tmp_path / "n.yaml"
+    assert main(["forecast", str(hall), "--template", str(plan)]) == 0
+    assert main(["forecast", str(hall), "--plan", str(plan), "--out", str(nxt)]) == 0
+    printed = capsys.readouterr().out
+    assert "replaced:" not in printed and "schedules" in printed
+    before, after = load_scenario(hall), load_scenario(nxt)
+    assert _staffing(after) == _staffing(before)
+    assert after.windows[1].count == 4 and after.windows[1].staffed_at(570) == 4
+    for name, cat in before.categories.items():
+        assert after.categories[name].arrivals_per_hour == cat.arrivals_per_hour
+        assert after.categories[name].service_by_time == cat.service_by_time
+
+
+@pytest.mark.parametrize("hall", HALLS)
+def test_a_hall_forecast_with_its_own_plan_keeps_every_groups_schedule(hall, tmp_path):
+    """Half hours that differ within an hour and many groups: every group's windows come
+    back step by step, its count too, and the rates and service factors are the hall's."""
+    path = ROOT / hall
+    current_plan(path).to_csv(tmp_path / "plan.csv", index=False)
+    before, after = load_scenario(path), _forecast_file(path, tmp_path / "plan.csv", tmp_path)
+    assert _staffing(after) == _staffing(before)
+    starts = np.array(_minutes(before)[::10], dtype=float)
+    for name, cat in before.categories.items():
+        new = after.categories[name]
+        assert [rate_at(new.arrivals_per_hour, t) for t in starts] == pytest.approx(
+            [rate_at(cat.arrivals_per_hour, t) for t in starts], rel=1e-9, abs=1e-9)
+        assert np.allclose(new.service_factor_at(starts), cat.service_factor_at(starts))
+
+
+@pytest.mark.parametrize("hall, hour", [("scenarios/quickstart.yaml", 9),
+                                        ("scenarios/calibrated/anonymous-bank-1999-01.yaml", 8),
+                                        ("scenarios/calibrated/anonymous-bank-1999-01.yaml", 18)])
+@pytest.mark.parametrize("change", [1, -1])
+def test_one_window_more_or_less_in_one_hour_changes_that_hour_by_one_window_a_step(
+        hall, hour, change, tmp_path):
+    """The hour keeps its shape (quickstart's 9, 9, 9, 10, 10, 10 windows by 10 minutes
+    become 10, 10, 10, 11, 11, 11); the window is added to or taken from one group at a
+    time, never moved between groups; every other hour is as it was."""
+    path = ROOT / hall
+    plan = current_plan(path)
+    plan.loc[plan["hour"] == hour, "windows"] += change
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    before, after = load_scenario(path), _forecast_file(path, tmp_path / "plan.csv", tmp_path)
+    minutes = np.array(_minutes(before))
+    old = np.array([[g.staffed_at(m) for m in minutes] for g in before.windows])
+    new = np.array([[g.staffed_at(m) for m in minutes] for g in after.windows])
+    inside = minutes // 60 == hour
+    assert (new[:, ~inside] == old[:, ~inside]).all()
+    assert ((new - old)[:, inside].sum(axis=0) == change).all()
+    assert (np.sign(new - old)[:, inside] != -change).all() and (new >= 0).all()
+    if hall.endswith("quickstart.yaml") and change == 1:
+        steps = new[:, inside][:, ::10].sum(axis=0)
+        assert list(steps) == [10, 10, 10, 11, 11, 11]
+
+
+@pytest.mark.parametrize("hall", HALLS[:2])
+def test_fifteen_percent_more_tickets_with_the_staffing_unchanged_keeps_the_schedules(
+        hall, tmp_path):
+    """The forecast tab's "+15 %" on the tickets (rounded to cents as the page does), the
+    windows left as they were: the schedules are the hall's, the rates 15 % more."""
+    path = ROOT / hall
+    plan = current_plan(path)
+    plan["tickets"] = (plan["tickets"] * 1.15).round(2)
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    result = forecast(path, read_plan(tmp_path / "plan.csv"))
+    assert result.keys == ["tickets"]
+    (tmp_path / "next.yaml").write_text(result.text, encoding="utf-8")
+    before, after = load_scenario(path), load_scenario(tmp_path / "next.yaml")
+    assert _staffing(after) == _staffing(before)
+    again = current_plan(tmp_path / "next.yaml")
+    assert np.allclose(again["tickets"], plan["tickets"], rtol=2e-3, atol=2e-3)

@@ -12,7 +12,9 @@ import pytest
 from nicegui.testing.user import User
 
 from sim.calibration.forecast import current_plan
+from sim.calibration.journey_tickets import rate_at
 from sim.files.errors import InputError
+from sim.scenario.loading import load_scenario
 from sim.web.forecast_tab import load_plan, write_plan
 from tests.web.conftest import wait_for
 
@@ -108,3 +110,41 @@ def test_a_calibrated_hall_can_be_planned_in_clerks_seen(story, tmp_path: Path) 
     assert plan.splitlines()[0] == "小时,取号量,平均办理时间,办理人员数"
     after = current_plan(ws / "二月.yaml").set_index("hour")
     assert np.allclose(after["windows"], before["windows"], atol=0.02)
+    # the clerks seen shown to cents and converted back are the hall's own windows: every
+    # group keeps its schedule step by step
+    assert _staffing(ws / "二月.yaml") == _staffing(ws / "一月.yaml")
+
+
+def _staffing(path: Path) -> dict[str, tuple[int, list[int]]]:
+    """Each window group's count and windows on duty at every open minute."""
+    sc = load_scenario(path)
+    minutes = [m for s, e in sc.hall.periods for m in range(int(s), int(e))]
+    return {g.id: (g.count, [g.staffed_at(m) for m in minutes]) for g in sc.windows}
+
+
+def test_fifteen_percent_more_tickets_leave_the_staffing_as_it_was(story, tmp_path: Path):
+    """The reviewer's story: the planner changes every hour's tickets by +15 % and leaves
+    the windows alone. The new hall has 15 % more arrivals and exactly the open hall's
+    windows, group by group (group B no longer went from 4 to 5 windows and flipped every
+    10 minutes at 09:00-10:00), so the comparison shows the demand change alone."""
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "本月.yaml")
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=本月")
+        await user.should_see("下一时期")
+        user.find("forecast-scale").elements.pop().value = 15
+        user.find("forecast-scale-apply").click()
+        user.find("forecast-name").elements.pop().value = "下月"
+        user.find("forecast-start").click()
+        await wait_for(user, "forecast-done", 30)
+
+    story(play)
+    assert _staffing(ws / "下月.yaml") == _staffing(ws / "本月.yaml")
+    before, after = load_scenario(ws / "本月.yaml"), load_scenario(ws / "下月.yaml")
+    for name, cat in before.categories.items():
+        rates = after.categories[name].arrivals_per_hour
+        assert all(rate_at(rates, m) == pytest.approx(1.15 * rate_at(cat.arrivals_per_hour, m),
+                                                      rel=2e-3)
+                   for s, e in before.hall.periods for m in range(int(s), int(e), 30))
