@@ -193,6 +193,8 @@ class Editor:
         self.refresh_schedules: Any = None
         #: the authorisation grid's column heads, by group index: a label typed shows there
         self.auth_heads: dict[int, Any] = {}
+        #: the schedule grid's row labels, by group index: a label typed shows there too
+        self.schedule_heads: dict[int, Any] = {}
         #: each time-of-day grid's message line and its cells (row label, time, field),
         #: by the grid's title: a refused cell is said there, the cell marked red
         self.grids: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {}
@@ -369,15 +371,18 @@ def _groups(ed: Editor, body: Any) -> None:
                         d["windows"][k].pop("label", None)
 
                 ed.change(apply)
-                # the grids below name the group as typed (its id when emptied)
-                if k in ed.auth_heads:
-                    ed.auth_heads[k].text = label or str(ed.data["windows"][k]["id"])
-                if ed.refresh_schedules is not None:
-                    ed.refresh_schedules()
+                # the grids below name the group as typed (its id when emptied), in
+                # place: each key is applied as typed (a debounced value came after a
+                # click on 保存 and was never saved), and rebuilding the schedule grid at
+                # each key would be slow
+                shown = label or str(ed.data["windows"][k]["id"])
+                for heads in (ed.auth_heads, ed.schedule_heads):
+                    if k in heads:
+                        heads[k].text = shown
 
             ed.field(f"windows.{gid}.label", ui.input(
                 t("Display name"), value=str(group.get("label") or ""), on_change=relabel,
-                placeholder=t("(its id)")).props("debounce=400").classes("w-56"))
+                placeholder=t("(its id)")).classes("w-56"))
 
             ed.bases[k] = (group.get("count"), copy.deepcopy(group.get("schedule")))
 
@@ -457,11 +462,13 @@ def _authorisations(ed: Editor) -> None:
 
 
 def _time_grid(ed: Editor, title: str, times: list[str],
-               rows: list[tuple[str, str, Any, Any]], limit: Limit, what: str) -> None:
+               rows: list[tuple[str, str, Any, Any]], limit: Limit, what: str) -> list[Any]:
     """A grid: one row per (label, field path, profile, setter(profile)); each cell
-    accepts what ``limit`` allows, and names itself ``what`` (English) when it does not."""
+    accepts what ``limit`` allows, and names itself ``what`` (English) when it does not.
+    Returns the rows' label elements."""
     ui.label(title).classes("text-h6")
     cells: list[tuple[str, str, Any]] = []
+    heads: list[Any] = []
     with ui.element("div").classes("w-full overflow-x-auto"), \
             ui.grid(columns=f"auto repeat({len(times)}, max-content)").classes(
                 "gap-1 items-center").style(
@@ -470,7 +477,7 @@ def _time_grid(ed: Editor, title: str, times: list[str],
         for time in times:
             ui.label(time).classes("text-caption text-center")
         for label, path, profile, setter in rows:
-            ui.label(label).classes("whitespace-nowrap pr-2")
+            heads.append(ui.label(label).classes("whitespace-nowrap pr-2"))
             values = {time: value_at(profile, time) for time in times}
             for time in times:
                 def edit(e: Any, time: str = time, values: dict = values,
@@ -487,6 +494,7 @@ def _time_grid(ed: Editor, title: str, times: list[str],
                "grid-error-" + rows[0][1].split(".")[0] if rows else "grid-error")
     line.set_visibility(False)
     ed.grids[title] = (line, cells)
+    return heads
 
 
 def _schedules(ed: Editor) -> None:
@@ -502,8 +510,9 @@ def _schedules(ed: Editor) -> None:
 
         rows.append((str(g.get("label") or g["id"]), f"windows.{g['id']}.schedule", profile,
                      setter))
-    _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows, ON_DUTY,
-               "Windows on duty")
+    heads = _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows, ON_DUTY,
+                       "Windows on duty")
+    ed.schedule_heads = dict(enumerate(heads))
 
 
 def _demand(ed: Editor, body: Any) -> None:
