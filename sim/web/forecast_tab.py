@@ -250,7 +250,17 @@ def panel(ctx: Context) -> None:
                        .classes("w-72"), "forecast-name")
         go = tid(ui.button(ctx.t("Make the forecast scenario")), "forecast-start")
     result_box = ui.column().classes("w-full")
-    go.on_click(lambda: ed.make(out_name.value, result_box))
+
+    async def make() -> None:
+        if not go.enabled:  # a second click of a double click: one scenario is made
+            return
+        go.disable()
+        try:
+            await ed.make(out_name.value, result_box)
+        finally:
+            go.enable()
+
+    go.on_click(make)
 
 
 def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) -> None:
@@ -268,4 +278,4 @@ def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) ->
         go = tid(ui.button(ctx.t("Compare with {name}").format(name=current))
                  .props("no-caps"), "forecast-compare")
     view = comparison_view(ctx, "forecast-compare-job")
-    go.on_click(lambda: start_comparison(ctx, view, [current, new], (reps, days, seed)))
+    view.starts(go, lambda: start_comparison(ctx, view, [current, new], (reps, days, seed)))

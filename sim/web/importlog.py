@@ -188,7 +188,7 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         state["scenario"] = stem
         view.follow(job)
 
-    go.on_click(start)
+    view.starts(go, start)
 
     def show_report(res: dict[str, Any]) -> None:
         report_box.clear()
@@ -245,9 +245,10 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
         report = Path(res["report"]).parent.name
         tid(ui.link(ctx.t("Calibration report"), f"/files/reports/{report}/index.html",
                     new_tab=True), "calibrate-report-link")
-    tid(ui.button(ctx.t("Backtest on this log"), on_click=lambda: backtest())
-        .props("outline"), "backtest-start")
+    bt_button = tid(ui.button(ctx.t("Backtest on this log")).props("outline"),
+                    "backtest-start")
     bt_view = JobView(ctx, "backtest", lambda job: show_backtest(job.result))
+    bt_view.starts(bt_button, lambda: backtest())
     bt_box = ui.column().classes("w-full")
 
     def backtest() -> None:

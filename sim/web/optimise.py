@@ -141,5 +141,5 @@ def panel(ctx: Context) -> None:
             structure=None if own_types else structure.value)
         view.follow(job)
 
-    go.on_click(start)
+    view.starts(go, start)
     view.resume("optimise", str(ctx.workspace.scenario_path(name)))  # a reload mid-run

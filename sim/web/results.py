@@ -139,7 +139,7 @@ def panel(ctx: Context) -> None:
                               seed=s, replications=r, days=d, out=str(result))
         view.follow(job)
 
-    run_button.on_click(start)
+    view.starts(run_button, start)
     view.resume("run", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
     # this scenario's runs, newest first; the newest is shown until the next run, so a
     # reload or a change of language keeps the results in view
