@@ -83,7 +83,10 @@ def _n(x: float) -> str:
 
 
 def renamed(d: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    """``d`` with key ``old`` renamed ``new``, in the same place (InputError if taken)."""
+    """``d`` with key ``old`` renamed ``new``, in the same place (InputError if empty or
+    taken)."""
+    if not new:
+        raise InputError("", "", "give a name")
     if new != old and new in d:
         raise InputError("", new, "that name is taken")
     return {(new if k == old else k): v for k, v in d.items()}
