@@ -35,8 +35,11 @@ FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.
 #: relation a calibration records: :mod:`sim.calibration.staffing_relation`)
 STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen serving", 0.5)}
 #: a plan's cell: a number of at least 0 (the plan reader refuses negative ones), or
-#: empty (carried from the hall)
+#: empty (carried from the hall) where the plan had it empty (an uploaded plan's)
 CELL = Limit(0, optional=True)
+#: a cell the plan gave a number: it keeps one (Chromium drops letters typed in a number
+#: field, so 「abc」 arrived as an empty cell and went to the plan file as one)
+FILLED_CELL = Limit(0)
 #: the change of every hour's tickets, in %: down to a twentieth of today's, up to six times
 SCALE = Limit(-95, 500)
 
@@ -160,7 +163,8 @@ class PlanEditor:
                             self.rows[hour][field] = (None if e.value in (None, "")
                                                       else float(e.value))
 
-                        cell = number(ctx.t, "", CELL, value=row.get(field),
+                        limit = CELL if row.get(field) is None else FILLED_CELL
+                        cell = number(ctx.t, "", limit, value=row.get(field),
                                       name=columns[field][0], step=step, on_change=changed)
                         self.cells.append(tid(cell.props("dense").classes("w-32"),
                                               f"forecast-{field}-{hour}"))
