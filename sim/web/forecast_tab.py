@@ -25,7 +25,7 @@ from sim.web.common import Context, Message, run_inputs, scenario_or_hint, tid
 from sim.web.compare import comparison_view, start_comparison
 from sim.web.fields import Limit, number, valid
 from sim.web.hours import hour_span
-from sim.web.importlog import check_upload
+from sim.web.importlog import UPLOAD_CSS, check_upload
 from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
 
 #: the plan's editable columns: field -> (English label, step of the number input); the
@@ -209,9 +209,10 @@ def _plan_inputs(ed: PlanEditor) -> None:
 
         tid(ui.button(ctx.t("Apply"), on_click=rescale).props("outline"),
             "forecast-scale-apply")
+        ui.add_css(UPLOAD_CSS)
         tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=ed.uploaded,
                       auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
-            .props('accept=".csv,.xlsx"').classes("w-72"), "forecast-upload")
+            .props('accept=".csv,.xlsx"').classes("w-72 hs-upload"), "forecast-upload")
     ed.staff_choice = tid(ui.toggle({k: ctx.t(v[0]) for k, v in STAFF.items()},
                                     value="windows", on_change=lambda e: ed.restaff(e.value)),
                           "forecast-staff")

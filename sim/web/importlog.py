@@ -68,6 +68,11 @@ def summary_text(ctx: Context, lines: list[str]) -> str:
     return "\n".join(log_summary(lines, ctx.t))
 
 
+#: an uploader without Quasar's byte and percent counter ("0.0B / 0.00%"): the page says
+#: what became of the file (its preview, or the error)
+UPLOAD_CSS = ".hs-upload .q-uploader__subtitle {display: none}"
+
+
 def check_upload(name: str, size: int) -> str:
     """The workspace name of an uploaded log, or InputError (bad name, too large)."""
     clean = safe_name(name, "upload")
@@ -88,7 +93,7 @@ def panel(ctx: Context) -> None:
                              "status": {o: list(w) for o, w in DEFAULT_STATUS.items()}}
     with ui.row().classes("items-start gap-8 w-full"):
         with ui.column():
-            ui.label(ctx.t("Upload a ticket log (CSV or XLSX, at most {mb} MB)").format(
+            ui.label(ctx.t("Upload a ticket log (CSV, TXT or XLSX, at most {mb} MB)").format(
                 mb=MAX_UPLOAD_BYTES // (1024 * 1024))).classes("text-h6")
 
             async def uploaded(e: Any) -> None:
@@ -101,13 +106,14 @@ def panel(ctx: Context) -> None:
                     return
                 await choose(target)
 
-            tid(ui.upload(label=ctx.t("Choose a log file (CSV, XLSX or TXT) with +, or drop "
-                                      "it here"),
+            ui.add_css(UPLOAD_CSS)
+            tid(ui.upload(label=ctx.t("Choose the file with +, or drop it here"),
                           on_upload=uploaded, auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
                           on_rejected=lambda: msg.error(ctx.t(
                               "hallsim: error: the file is over the upload limit of {mb} MB")
                               .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))))
-                .props('accept=".csv,.xlsx,.txt,.tsv"').classes("w-96"), "import-upload")
+                .props('accept=".csv,.xlsx,.txt,.tsv"').classes("w-96 hs-upload"),
+                "import-upload")
         with ui.column():
             ui.label(ctx.t("Or take the bundled sample")).classes("text-h6")
             samples = sample_logs()
