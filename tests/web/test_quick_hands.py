@@ -65,8 +65,10 @@ def test_a_double_click_on_run_starts_one_run(tmp_path: Path) -> None:
         b.page.goto(base + "/?tab=run&scenario=大厅")
         b.by("run-precision").get_by_text("快速").click()
         b.by("run-start").dblclick()
-        assert b.by("run-start").is_disabled()  # until the run is done
         b.by("table-overall").wait_for(timeout=60_000)
         b.page.wait_for_timeout(1500)  # a second run, had it started, would be done too
-        assert b.by("run-start").is_enabled()
+        assert b.by("run-start").is_enabled()  # ready for the next run
+        b.by("tab-jobs").click()
+        b.by("job-1").wait_for()
+        assert b.by("job-2").count() == 0  # one job in the list
     assert len(list((ws / "results").glob("*.json"))) == 1
