@@ -45,6 +45,7 @@ TEMPLATES: tuple[str, ...] = (
     "Input should be {expected}",
     "List should have at least {n} item after validation, not {m}",
     "Dictionary should have at least {n} item after validation, not {m}",
+    "Tuple should have at least {n} item after validation, not {m}",
     "String should have at least {n} character",
     "String should have at most {n} characters",
     # reading a file
@@ -130,6 +131,14 @@ TEMPLATES: tuple[str, ...] = (
     "the fast engine does not run '{field}' of scenario '{name}' (use --engine auto or simpy)",
     "the web application needs the [web] extra: pip install -e \".[web]\" (or pip install "
     "\"hallsim[web]\")",
+    # the hall editor's
+    "window group {group} now serves no item: tick one of its items in the authorisation "
+    "table, or remove the group",
+    # the floor plan editor's
+    "'{part}' is not a point: write x,y in metres (e.g. 0,0; 30,0; 30,20; 0,20)",
+    "no point given",
+    "name '{name}' may use letters (any script), digits and _ . : - only",
+    "give a name",
     # the replay tab's
     "no day {day} in the scenario: it simulates days 1 to {days}",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,7 @@ class JobView:
 
     def __init__(self, ctx: Context, name: str, on_done: Callable[[Job], None]) -> None:
         self.ctx, self.on_done, self.job = ctx, on_done, None
+        self.buttons: list[Any] = []  # the buttons that start this view's job
         self.tab = ctx.tab  # tabs are built when shown: the tab this view lives on
         with ui.row().classes("items-center w-full gap-2"):
             self.bar = tid(ui.linear_progress(value=0, show_value=False)
@@ -142,9 +144,38 @@ class JobView:
         self.cancel.set_visibility(False)
         self.timer = ui.timer(0.25, self._poll)
 
+    def starts(self, button: Any, start: Callable[[], Any]) -> Any:
+        """``button`` starts this view's job: ``start`` (plain or async) checks the
+        fields and submits it (:meth:`follow`). The button is disabled from the click
+        until the job ends, and a click that comes while it is disabled is ignored: a
+        double click started two jobs, which wrote the same results file."""
+        self.buttons.append(button)
+
+        async def clicked() -> None:
+            if not button.enabled or (self.job is not None and self.job.active):
+                return
+            for b in self.buttons:
+                b.disable()
+            try:
+                out = start()
+                if inspect.isawaitable(out):
+                    await out
+            finally:
+                if self.job is None or not self.job.active:  # refused, or done already
+                    self._ready()
+
+        button.on_click(clicked)
+        return button
+
+    def _ready(self) -> None:
+        for b in self.buttons:
+            b.enable()
+
     def follow(self, job: Job) -> None:
-        """Show ``job``'s progress from now on."""
+        """Show ``job``'s progress from now on (its start buttons disabled until it ends)."""
         self.job = job
+        for b in self.buttons:
+            b.disable()
         self.message.clear()
         if self.ctx.unsaved():
             self.message.warning(self.ctx.t(
@@ -177,6 +208,7 @@ class JobView:
             return
         self.job = None
         self.cancel.set_visibility(False)
+        self._ready()
         if job.state == FAILED:
             self.message.input_error(job.error or "")
         elif job.state == DONE:

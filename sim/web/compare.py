@@ -93,7 +93,7 @@ def panel(ctx: Context) -> None:
             return
         start_comparison(ctx, view, chosen, (reps, days, seed))
 
-    go.on_click(start)
+    view.starts(go, start)
     ui.label(ctx.t("Differences are candidate minus baseline, paired over replications "
                    "(common random numbers), with their 95% CIs; differences of "
                    "shares in percentage points (pp).")).classes("text-caption")

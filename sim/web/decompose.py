@@ -141,4 +141,4 @@ def panel(ctx: Context) -> None:
                               out=str(ctx.workspace.path("results", name, ".json")))
         view.follow(job)
 
-    go.on_click(start)
+    view.starts(go, start)

@@ -52,6 +52,12 @@ def validate(data: Any, source: str) -> Scenario:
 
     if not isinstance(data, dict):
         return scenario_from_dict(data, source)
+    for group in data.get("windows") or []:
+        if isinstance(group, dict) and group.get("serves") in ([], ()):  # its items removed
+            raise InputError(source, f"windows.{group.get('id')}.serves", (
+                "window group {group} now serves no item: tick one of its items in the "
+                "authorisation table, or remove the group").format(
+                    group=group.get("label") or group.get("id")))
     hall = dict(data)
     section = hall.pop("optimize", None)
     scenario = scenario_from_dict(hall, source)
@@ -193,6 +199,8 @@ class Editor:
         self.refresh_schedules: Any = None
         #: the authorisation grid's column heads, by group index: a label typed shows there
         self.auth_heads: dict[int, Any] = {}
+        #: the schedule grid's row labels, by group index: a label typed shows there too
+        self.schedule_heads: dict[int, Any] = {}
         #: each time-of-day grid's message line and its cells (row label, time, field),
         #: by the grid's title: a refused cell is said there, the cell marked red
         self.grids: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {}
@@ -205,6 +213,21 @@ class Editor:
             return {k: v for k, v in data.items() if k != "layout"}
 
         return hall(on_disk(self.path, self.saved)) != hall(self.saved)
+
+    def serves_of(self, k: int) -> list[str]:
+        """The items group ``k`` serves now: its list when it names items, else (a
+        department, a zone, ``*``) as the last valid hall read it, without the items
+        removed since."""
+        group = self.data["windows"][k]
+        raw = group.get("serves")
+        names = [raw] if isinstance(raw, str) else [str(n) for n in raw or []]
+        items = self.data["categories"]
+        if all(n in items for n in names):
+            return names
+        gid = str(group["id"])
+        if self.scenario is not None and gid in self.scenario.group_names():
+            return [c for c in self.scenario.serves(gid) if c in items]
+        return [n for n in names if n in items]
 
     def unsaved(self) -> bool:
         """Whether the data differs from the file as last saved (or opened)."""
@@ -369,15 +392,18 @@ def _groups(ed: Editor, body: Any) -> None:
                         d["windows"][k].pop("label", None)
 
                 ed.change(apply)
-                # the grids below name the group as typed (its id when emptied)
-                if k in ed.auth_heads:
-                    ed.auth_heads[k].text = label or str(ed.data["windows"][k]["id"])
-                if ed.refresh_schedules is not None:
-                    ed.refresh_schedules()
+                # the grids below name the group as typed (its id when emptied), in
+                # place: each key is applied as typed (a debounced value came after a
+                # click on 保存 and was never saved), and rebuilding the schedule grid at
+                # each key would be slow
+                shown = label or str(ed.data["windows"][k]["id"])
+                for heads in (ed.auth_heads, ed.schedule_heads):
+                    if k in heads:
+                        heads[k].text = shown
 
             ed.field(f"windows.{gid}.label", ui.input(
                 t("Display name"), value=str(group.get("label") or ""), on_change=relabel,
-                placeholder=t("(its id)")).props("debounce=400").classes("w-56"))
+                placeholder=t("(its id)")).classes("w-56"))
 
             ed.bases[k] = (group.get("count"), copy.deepcopy(group.get("schedule")))
 
@@ -430,38 +456,39 @@ def _groups(ed: Editor, body: Any) -> None:
 
 
 def _authorisations(ed: Editor) -> None:
+    """The item x window-group grid, drawn from the data as it is now (an item removed
+    has no row, even while the hall is invalid: a group it leaves serving nothing)."""
     t = ed.ctx.t
     ui.label(t("Authorisations (item x window group)")).classes("text-h6")
-    scenario = ed.scenario
-    if scenario is None:
-        ui.label(t("Fix the error above to edit authorisations."))
-        return
-    groups = [g.id for g in scenario.windows]
+    groups = ed.data["windows"]
     with ui.grid(columns=len(groups) + 1).classes("gap-x-6 gap-y-0 items-center"):
         ui.label(t("item"))
         ed.auth_heads = {}
         for k, g in enumerate(groups):
-            ed.auth_heads[k] = tid(ui.label(scenario.group(g).name).classes("font-medium"),
-                                   f"auth-head-{g}")
-        for item in scenario.categories:
+            ed.auth_heads[k] = tid(ui.label(str(g.get("label") or g["id"]))
+                                   .classes("font-medium"), f"auth-head-{g['id']}")
+        serving = [ed.serves_of(k) for k in range(len(groups))]
+        for item in ed.data["categories"]:
             ui.label(item)
             for k, g in enumerate(groups):
-                def tick(e: Any, g: str = g, item: str = item, k: int = k) -> None:
-                    if ed.scenario is None:
-                        return
-                    serves = with_serves(ed.scenario, g, item, bool(e.value))
+                def tick(e: Any, item: str = item, k: int = k) -> None:
+                    serves = [c for c in ed.serves_of(k) if c != item]
+                    if e.value:
+                        serves.append(item)
                     ed.change(lambda d: set_serves(d["windows"][k], serves))
 
-                tid(ui.checkbox(value=item in scenario.serves(g), on_change=tick).props("dense"),
-                    f"auth-{item}-{g}")
+                tid(ui.checkbox(value=item in serving[k], on_change=tick).props("dense"),
+                    f"auth-{item}-{g['id']}")
 
 
 def _time_grid(ed: Editor, title: str, times: list[str],
-               rows: list[tuple[str, str, Any, Any]], limit: Limit, what: str) -> None:
+               rows: list[tuple[str, str, Any, Any]], limit: Limit, what: str) -> list[Any]:
     """A grid: one row per (label, field path, profile, setter(profile)); each cell
-    accepts what ``limit`` allows, and names itself ``what`` (English) when it does not."""
+    accepts what ``limit`` allows, and names itself ``what`` (English) when it does not.
+    Returns the rows' label elements."""
     ui.label(title).classes("text-h6")
     cells: list[tuple[str, str, Any]] = []
+    heads: list[Any] = []
     with ui.element("div").classes("w-full overflow-x-auto"), \
             ui.grid(columns=f"auto repeat({len(times)}, max-content)").classes(
                 "gap-1 items-center").style(
@@ -470,7 +497,7 @@ def _time_grid(ed: Editor, title: str, times: list[str],
         for time in times:
             ui.label(time).classes("text-caption text-center")
         for label, path, profile, setter in rows:
-            ui.label(label).classes("whitespace-nowrap pr-2")
+            heads.append(ui.label(label).classes("whitespace-nowrap pr-2"))
             values = {time: value_at(profile, time) for time in times}
             for time in times:
                 def edit(e: Any, time: str = time, values: dict = values,
@@ -487,6 +514,7 @@ def _time_grid(ed: Editor, title: str, times: list[str],
                "grid-error-" + rows[0][1].split(".")[0] if rows else "grid-error")
     line.set_visibility(False)
     ed.grids[title] = (line, cells)
+    return heads
 
 
 def _schedules(ed: Editor) -> None:
@@ -502,8 +530,9 @@ def _schedules(ed: Editor) -> None:
 
         rows.append((str(g.get("label") or g["id"]), f"windows.{g['id']}.schedule", profile,
                      setter))
-    _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows, ON_DUTY,
-               "Windows on duty")
+    heads = _time_grid(ed, ed.ctx.t("Windows on duty by time of day"), times, rows, ON_DUTY,
+                       "Windows on duty")
+    ed.schedule_heads = dict(enumerate(heads))
 
 
 def _demand(ed: Editor, body: Any) -> None:
@@ -540,13 +569,18 @@ def _demand(ed: Editor, body: Any) -> None:
         tid(ui.button(t("Apply"), on_click=apply).props("flat"), "demand-scale-apply")
     with ui.row().classes("items-end gap-2"):
         new_item = tid(ui.input(t("New item (事项) name")).classes("w-64"), "item-add-name")
+        new_item.on_value_change(lambda: setattr(new_item, "error", None))
 
         def add_item() -> None:
             try:
                 group = with_item(ed.data, str(new_item.value or ""))
             except InputError as exc:
-                if ed.message is not None:
-                    ed.message.input_error(exc)
+                # said under the name field, beside the button (the page's message line
+                # is thousands of pixels above it), without a file's field path
+                from sim.report.messages import problem_text
+
+                t("")  # the page's language
+                new_item.error = problem_text(exc.problem)
                 return
             name = str(new_item.value).strip()
             body.refresh()
@@ -567,9 +601,8 @@ def _services(ed: Editor, body: Any) -> None:
             ui.label(item).classes("w-40")
 
             def remove(item: str = item) -> None:
-                if len(ed.data["categories"]) == 1:
-                    if ed.message is not None:
-                        ed.message.error(t("A hall needs at least one item."))
+                if len(ed.data["categories"]) == 1:  # said where the bin was clicked
+                    ui.notify(t("A hall needs at least one item."), type="negative")
                     return
                 ed.change(lambda d: without_item(d, item))
                 body.refresh()

@@ -94,8 +94,9 @@ def panel(ctx: Context) -> None:
                                   xlsx=str(ctx.workspace.path("reports", name, ".xlsx")))
             view.follow(job)
 
-        tid(ui.button(ctx.t("Make the report and tables"), on_click=start), "export-start")
+        button = tid(ui.button(ctx.t("Make the report and tables")), "export-start")
         view = JobView(ctx, "export", done)
+        view.starts(button, start)
 
     results()
     ctx.on_show.setdefault("export", []).append(results.refresh)

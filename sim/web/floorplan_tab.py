@@ -149,7 +149,7 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
                               records=str(records), lang=ctx.lang)
         view.follow(job)
 
-    button.on_click(start)
+    view.starts(button, start)
 
 
 def panel(ctx: Context) -> None:

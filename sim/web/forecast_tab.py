@@ -25,7 +25,7 @@ from sim.web.common import Context, Message, run_inputs, scenario_or_hint, tid
 from sim.web.compare import comparison_view, start_comparison
 from sim.web.fields import Limit, number, valid
 from sim.web.hours import hour_span
-from sim.web.importlog import check_upload
+from sim.web.importlog import UPLOAD_CSS, check_upload
 from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
 
 #: the plan's editable columns: field -> (English label, step of the number input); the
@@ -35,8 +35,11 @@ FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.
 #: relation a calibration records: :mod:`sim.calibration.staffing_relation`)
 STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen serving", 0.5)}
 #: a plan's cell: a number of at least 0 (the plan reader refuses negative ones), or
-#: empty (carried from the hall)
+#: empty (carried from the hall) where the plan had it empty (an uploaded plan's)
 CELL = Limit(0, optional=True)
+#: a cell the plan gave a number: it keeps one (Chromium drops letters typed in a number
+#: field, so 「abc」 arrived as an empty cell and went to the plan file as one)
+FILLED_CELL = Limit(0)
 #: the change of every hour's tickets, in %: down to a twentieth of today's, up to six times
 SCALE = Limit(-95, 500)
 
@@ -160,7 +163,8 @@ class PlanEditor:
                             self.rows[hour][field] = (None if e.value in (None, "")
                                                       else float(e.value))
 
-                        cell = number(ctx.t, "", CELL, value=row.get(field),
+                        limit = CELL if row.get(field) is None else FILLED_CELL
+                        cell = number(ctx.t, "", limit, value=row.get(field),
                                       name=columns[field][0], step=step, on_change=changed)
                         self.cells.append(tid(cell.props("dense").classes("w-32"),
                                               f"forecast-{field}-{hour}"))
@@ -205,9 +209,10 @@ def _plan_inputs(ed: PlanEditor) -> None:
 
         tid(ui.button(ctx.t("Apply"), on_click=rescale).props("outline"),
             "forecast-scale-apply")
+        ui.add_css(UPLOAD_CSS)
         tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=ed.uploaded,
                       auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
-            .props('accept=".csv,.xlsx"').classes("w-72"), "forecast-upload")
+            .props('accept=".csv,.xlsx"').classes("w-72 hs-upload"), "forecast-upload")
     ed.staff_choice = tid(ui.toggle({k: ctx.t(v[0]) for k, v in STAFF.items()},
                                     value="windows", on_change=lambda e: ed.restaff(e.value)),
                           "forecast-staff")
@@ -250,7 +255,17 @@ def panel(ctx: Context) -> None:
                        .classes("w-72"), "forecast-name")
         go = tid(ui.button(ctx.t("Make the forecast scenario")), "forecast-start")
     result_box = ui.column().classes("w-full")
-    go.on_click(lambda: ed.make(out_name.value, result_box))
+
+    async def make() -> None:
+        if not go.enabled:  # a second click of a double click: one scenario is made
+            return
+        go.disable()
+        try:
+            await ed.make(out_name.value, result_box)
+        finally:
+            go.enable()
+
+    go.on_click(make)
 
 
 def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) -> None:
@@ -268,4 +283,4 @@ def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) ->
         go = tid(ui.button(ctx.t("Compare with {name}").format(name=current))
                  .props("no-caps"), "forecast-compare")
     view = comparison_view(ctx, "forecast-compare-job")
-    go.on_click(lambda: start_comparison(ctx, view, [current, new], (reps, days, seed)))
+    view.starts(go, lambda: start_comparison(ctx, view, [current, new], (reps, days, seed)))

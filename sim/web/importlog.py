@@ -68,6 +68,11 @@ def summary_text(ctx: Context, lines: list[str]) -> str:
     return "\n".join(log_summary(lines, ctx.t))
 
 
+#: an uploader without Quasar's byte and percent counter ("0.0B / 0.00%"): the page says
+#: what became of the file (its preview, or the error)
+UPLOAD_CSS = ".hs-upload .q-uploader__subtitle {display: none}"
+
+
 def check_upload(name: str, size: int) -> str:
     """The workspace name of an uploaded log, or InputError (bad name, too large)."""
     clean = safe_name(name, "upload")
@@ -88,7 +93,7 @@ def panel(ctx: Context) -> None:
                              "status": {o: list(w) for o, w in DEFAULT_STATUS.items()}}
     with ui.row().classes("items-start gap-8 w-full"):
         with ui.column():
-            ui.label(ctx.t("Upload a ticket log (CSV or XLSX, at most {mb} MB)").format(
+            ui.label(ctx.t("Upload a ticket log (CSV, TXT or XLSX, at most {mb} MB)").format(
                 mb=MAX_UPLOAD_BYTES // (1024 * 1024))).classes("text-h6")
 
             async def uploaded(e: Any) -> None:
@@ -101,13 +106,14 @@ def panel(ctx: Context) -> None:
                     return
                 await choose(target)
 
-            tid(ui.upload(label=ctx.t("Choose a log file (CSV, XLSX or TXT) with +, or drop "
-                                      "it here"),
+            ui.add_css(UPLOAD_CSS)
+            tid(ui.upload(label=ctx.t("Choose the file with +, or drop it here"),
                           on_upload=uploaded, auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
                           on_rejected=lambda: msg.error(ctx.t(
                               "hallsim: error: the file is over the upload limit of {mb} MB")
                               .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))))
-                .props('accept=".csv,.xlsx,.txt,.tsv"').classes("w-96"), "import-upload")
+                .props('accept=".csv,.xlsx,.txt,.tsv"').classes("w-96 hs-upload"),
+                "import-upload")
         with ui.column():
             ui.label(ctx.t("Or take the bundled sample")).classes("text-h6")
             samples = sample_logs()
@@ -188,7 +194,7 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         state["scenario"] = stem
         view.follow(job)
 
-    go.on_click(start)
+    view.starts(go, start)
 
     def show_report(res: dict[str, Any]) -> None:
         report_box.clear()
@@ -245,9 +251,10 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
         report = Path(res["report"]).parent.name
         tid(ui.link(ctx.t("Calibration report"), f"/files/reports/{report}/index.html",
                     new_tab=True), "calibrate-report-link")
-    tid(ui.button(ctx.t("Backtest on this log"), on_click=lambda: backtest())
-        .props("outline"), "backtest-start")
+    bt_button = tid(ui.button(ctx.t("Backtest on this log")).props("outline"),
+                    "backtest-start")
     bt_view = JobView(ctx, "backtest", lambda job: show_backtest(job.result))
+    bt_view.starts(bt_button, lambda: backtest())
     bt_box = ui.column().classes("w-full")
 
     def backtest() -> None:

@@ -83,10 +83,21 @@ def _n(x: float) -> str:
 
 
 def renamed(d: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    """``d`` with key ``old`` renamed ``new``, in the same place (InputError if taken)."""
+    """``d`` with key ``old`` renamed ``new``, in the same place (InputError if empty or
+    taken)."""
+    if not new:
+        raise InputError("", "", "give a name")
     if new != old and new in d:
         raise InputError("", new, "that name is taken")
     return {(new if k == old else k): v for k, v in d.items()}
+
+
+def key_at(layout: dict[str, Any], kind: str, k: int) -> str:
+    """The name of the ``k``-th spot of ``kind`` (a rename keeps its place): a form's
+    fields find their spot by place, so a name is applied key by key as it is typed,
+    without rebuilding the form (a name held back until typing paused was lost to a
+    click on 添加 that rebuilt the form first)."""
+    return list(layout[kind])[k]
 
 
 def new_name(d: dict[str, Any], stem: str) -> str:
@@ -239,37 +250,36 @@ def _spots(ed: LayoutEditor, kind: str, body: Callable[[], None]) -> None:
     ui.label(t(title)).classes("text-subtitle1 text-bold")
     for k, (name, spot) in enumerate(list(ed.layout[kind].items())):
         with ui.row().classes("items-end gap-2"):
-            def rename(e: Any, name: str = name) -> None:
-                ed.change(lambda lay: lay.__setitem__(kind, renamed(lay[kind], name,
-                                                                    (e.value or "").strip())))
-                if ed.valid is not None:
-                    body()
+            def rename(e: Any, k: int = k) -> None:
+                ed.change(lambda lay: lay.__setitem__(kind, renamed(
+                    lay[kind], key_at(lay, kind, k), (e.value or "").strip())))
 
-            tid(ui.input(t("Name"), value=name).props("dense debounce=600")
+            tid(ui.input(t("Name"), value=name).props("dense")
                 .on_value_change(rename).classes("w-36"), f"layout-{kind}-{k}-name")
             for axis, label in ((0, "x (m)"), (1, "y (m)")):
-                def set_at(lay: dict[str, Any], v: float, name: str = name,
+                def set_at(lay: dict[str, Any], v: float, k: int = k,
                            axis: int = axis) -> None:
-                    lay[kind][name]["at"][axis] = v
+                    lay[kind][key_at(lay, kind, k)]["at"][axis] = v
 
                 _number(ed, label, spot["at"][axis], f"layout-{kind}-{k}-{'xy'[axis]}", set_at)
             if kind == "entrances":
-                def set_share(lay: dict[str, Any], v: Any, name: str = name) -> None:
+                def set_share(lay: dict[str, Any], v: Any, k: int = k) -> None:
+                    spot = lay[kind][key_at(lay, kind, k)]
                     if v is None:
-                        lay[kind][name].pop("share", None)
+                        spot.pop("share", None)
                     else:
-                        lay[kind][name]["share"] = v / 100.0
+                        spot["share"] = v / 100.0
 
                 share = spot.get("share")
                 _number(ed, "Share (%)", None if share is None else 100 * share,
                         f"layout-{kind}-{k}-share", set_share, "w-28",
                         limit_of(Entrance, "share").scaled(100).with_optional())
 
-            def remove(name: str = name) -> None:
+            def remove(k: int = k) -> None:
                 if len(ed.layout[kind]) == 1:
                     ed.message.error(t("A floor plan needs at least one of these."))
                     return
-                ed.change(lambda lay: lay[kind].pop(name))
+                ed.change(lambda lay: lay[kind].pop(key_at(lay, kind, k)))
                 body()
 
             tid(ui.button(icon="delete", on_click=remove).props("flat dense"),
@@ -308,34 +318,34 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
               ("Depth (m)", "size", 1))
     for k, (name, area) in enumerate(list(ed.layout["waiting_areas"].items())):
         with ui.row().classes("items-end gap-2"):
-            def rename(e: Any, name: str = name) -> None:
+            def rename(e: Any, k: int = k) -> None:
                 ed.change(lambda lay: lay.__setitem__("waiting_areas", renamed(
-                    lay["waiting_areas"], name, (e.value or "").strip())))
-                if ed.valid is not None:
-                    body()
+                    lay["waiting_areas"], key_at(lay, "waiting_areas", k),
+                    (e.value or "").strip())))
 
-            tid(ui.input(t("Name"), value=name).props("dense debounce=600")
+            tid(ui.input(t("Name"), value=name).props("dense")
                 .on_value_change(rename).classes("w-28"), f"layout-area-{k}-name")
             for label, key, axis in fields:
-                def set_part(lay: dict[str, Any], v: float, name: str = name, key: str = key,
+                def set_part(lay: dict[str, Any], v: float, k: int = k, key: str = key,
                              axis: int = axis) -> None:
-                    lay["waiting_areas"][name][key][axis] = v
+                    lay["waiting_areas"][key_at(lay, "waiting_areas", k)][key][axis] = v
 
                 _number(ed, label, area[key][axis], f"layout-area-{k}-{key}{axis}", set_part,
                         limit=METRES if key == "at" else LENGTH)
 
-            def set_seats(lay: dict[str, Any], v: int, name: str = name) -> None:
-                lay["waiting_areas"][name]["seats"] = v
+            def set_seats(lay: dict[str, Any], v: int, k: int = k) -> None:
+                lay["waiting_areas"][key_at(lay, "waiting_areas", k)]["seats"] = v
 
             _number(ed, "Seats", area["seats"], f"layout-area-{k}-seats", set_seats,
                     limit=limit_of(WaitingArea, "seats"))
 
-            def set_serves(e: Any, name: str = name) -> None:
+            def set_serves(e: Any, k: int = k) -> None:
                 def apply(lay: dict[str, Any]) -> None:
+                    area = lay["waiting_areas"][key_at(lay, "waiting_areas", k)]
                     if e.value:
-                        lay["waiting_areas"][name]["serves"] = list(e.value)
+                        area["serves"] = list(e.value)
                     else:
-                        lay["waiting_areas"][name].pop("serves", None)
+                        area.pop("serves", None)
 
                 ed.change(apply)
 
@@ -344,11 +354,12 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
                           on_change=set_serves).props("dense use-chips").classes("w-80"),
                 f"layout-area-{k}-serves")
 
-            def remove(name: str = name) -> None:
+            def remove(k: int = k) -> None:
                 if len(ed.layout["waiting_areas"]) == 1:
                     ed.message.error(t("A floor plan needs at least one of these."))
                     return
-                ed.change(lambda lay: lay["waiting_areas"].pop(name))
+                ed.change(lambda lay: lay["waiting_areas"].pop(
+                    key_at(lay, "waiting_areas", k)))
                 body()
 
             tid(ui.button(icon="delete", on_click=remove).props("flat dense"),

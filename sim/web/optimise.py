@@ -24,16 +24,25 @@ from sim.web.fields import REPLICATIONS, Limit, number, read, valid
 
 __all__ = ["headline", "level_rows", "panel", "plan_chart", "plan_rows", "show_plan"]
 
+#: the plan chart's legend: one line under the title, scrolled when the window types do
+#: not fit (sixteen types, wrapped at the foot, covered the bars and the periods)
+PLAN_LEGEND_TOP = 30
+#: the top of its plot, below the legend's line and the y axis's name
+PLAN_GRID_TOP = 84
+
+
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
     """Windows open per period, stacked by window type."""
     periods = doc["periods"]
     return {
-        "title": {"text": tr("windows open per period"), "left": "center",
+        "title": {"text": tr("windows open per period"), "left": "center", "top": 4,
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [type_name(t) for t in doc["windows"]], "bottom": 0},
-        "grid": {"left": 40, "right": 20, "top": 40, "bottom": 50},
-        "xAxis": {"type": "category", "data": periods},
+        "legend": {"data": [type_name(t) for t in doc["windows"]], "type": "scroll",
+                   "top": PLAN_LEGEND_TOP, "left": 10, "right": 10},
+        "grid": {"left": 40, "right": 20, "top": PLAN_GRID_TOP, "bottom": 8,
+                 "containLabel": True},
+        "xAxis": {"type": "category", "data": periods, "axisLabel": {"hideOverlap": True}},
         "yAxis": {"type": "value", "name": tr("windows"), "minInterval": 1},
         "series": [{"name": type_name(t), "type": "bar", "stack": "plan",
                     "color": charts.COLOURS[k % len(charts.COLOURS)],
@@ -141,5 +150,5 @@ def panel(ctx: Context) -> None:
             structure=None if own_types else structure.value)
         view.follow(job)
 
-    go.on_click(start)
+    view.starts(go, start)
     view.resume("optimise", str(ctx.workspace.scenario_path(name)))  # a reload mid-run

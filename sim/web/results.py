@@ -124,6 +124,7 @@ def panel(ctx: Context) -> None:
         with out:
             show_document(ctx, job.result["document"], job.result.get("warnings", []),
                           job.result.get("capacity"))
+        list_earlier()  # the run just made among them, from the first run on
 
     view = JobView(ctx, "run", done)
     picker = ui.row().classes("w-full")  # earlier results, above the one shown
@@ -139,21 +140,29 @@ def panel(ctx: Context) -> None:
                               seed=s, replications=r, days=d, out=str(result))
         view.follow(job)
 
-    run_button.on_click(start)
+    view.starts(run_button, start)
     view.resume("run", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
+
+    def show_earlier(key: str) -> None:
+        out.clear()
+        with out:
+            show_document(ctx, json.loads(ctx.workspace.path(
+                "results", key, ".json").read_text(encoding="utf-8")))
+
+    def list_earlier() -> list[Any]:
+        """The picker of this scenario's results, the newest chosen (none: no picker)."""
+        earlier = ctx.workspace.runs_of(name)
+        picker.clear()
+        if earlier:
+            with picker:
+                tid(ui.select({s.name: result_label(ctx, s) for s in earlier},
+                              value=earlier[0].name, label=ctx.t("Earlier results"),
+                              on_change=lambda e: show_earlier(e.value))
+                    .classes("w-full max-w-3xl"), "run-earlier")
+        return earlier
+
     # this scenario's runs, newest first; the newest is shown until the next run, so a
     # reload or a change of language keeps the results in view
-    earlier = ctx.workspace.runs_of(name)
+    earlier = list_earlier()
     if earlier:
-        def show_earlier(key: str) -> None:
-            out.clear()
-            with out:
-                show_document(ctx, json.loads(ctx.workspace.path(
-                    "results", key, ".json").read_text(encoding="utf-8")))
-
-        with picker:
-            tid(ui.select({s.name: result_label(ctx, s) for s in earlier},
-                          value=earlier[0].name, label=ctx.t("Earlier results"),
-                          on_change=lambda e: show_earlier(e.value))
-                .classes("w-full max-w-3xl"), "run-earlier")
         show_earlier(earlier[0].name)

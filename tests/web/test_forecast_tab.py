@@ -58,6 +58,32 @@ def test_next_months_hall_is_the_open_one_with_the_planned_hours_changed(story,
     assert len(shown["rows"]) >= 5  # type: ignore[arg-type]
 
 
+def test_letters_typed_in_a_cell_are_refused_and_nothing_is_made(story,
+                                                                  tmp_path: Path) -> None:
+    """The planner types 「abc」 into 10:00's windows on duty: Chromium keeps no letter in
+    a number field, so the cell arrives empty. It is marked with the words every number
+    field uses, and no plan or scenario is written."""
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "本月.yaml")
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=本月")
+        await user.should_see("下一时期")
+        cell = user.find("forecast-windows-10").elements.pop()
+        cell.value = None  # what the browser sends for 「abc」
+        user.find("forecast-name").elements.pop().value = "下月"
+        user.find("forecast-start").click()
+        await user.should_see("请先改正计划中标红的格子", retries=30)
+        shown["cell"] = cell.error
+
+    story(play)
+    assert shown["cell"] == "在岗窗口数须为不小于 0 的数"
+    assert not (ws / "下月.yaml").exists()
+    assert not (ws.parent / "plans" / "下月.csv").exists()
+
+
 def test_a_plan_file_is_read_back_as_the_page_wrote_it(tmp_path: Path) -> None:
     rows = {9: {"tickets": 40.0, "mean_service": 8.5, "windows": 6.0},
             10: {"tickets": 55.5, "mean_service": None, "windows": 7.0}}

@@ -142,3 +142,20 @@ def test_the_planner_chooses_who_may_serve_what_and_the_plan_says_it(tmp_path: P
             ["社保局链式窗口（CHAIN-社保局）", "社保办理、医保", "办理非本部门事项时 × 1.25"]]
     finally:
         set_language("en")
+
+
+def test_sixteen_window_types_keep_their_legend_off_the_bars_and_the_periods():
+    """An optimised hall of sixteen window types: their legend wrapped at the chart's foot
+    over the bars and the periods at 1366 px. It is one scrolled line under the title,
+    above the plot, and the periods' labels are kept inside the chart."""
+    from sim.web.optimise import plan_chart
+
+    periods = [f"{h:02d}:00" for h in range(8, 18)]
+    doc = {"periods": periods,
+           "windows": {f"DED-部门{k}": {"per_period": {p: 1 for p in periods}, "max": 1}
+                       for k in range(16)}}
+    chart = plan_chart(doc)
+    legend, grid = chart["legend"], chart["grid"]
+    assert legend["type"] == "scroll" and "bottom" not in legend  # one line, at the top
+    assert legend["top"] + 24 <= grid["top"]  # a line of legend (about 20 px) above it
+    assert grid["containLabel"] and chart["xAxis"]["axisLabel"]["hideOverlap"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from nicegui.testing.user import User
 
-from tests.web.conftest import quickstart_workspace, visible
+from tests.web.conftest import quickstart_workspace, visible, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = "quickstart-优化排班"
@@ -68,3 +68,24 @@ def test_a_hall_changed_after_its_run_is_drawn_uncoloured_saying_why(
     assert shown["note"] == (f"结果 {name} 中没有本方案的窗口组或事项（方案在运行后已修改）："
                              "重新运行后窗口按指标着色。")
     assert "<svg" in shown["plan"]
+
+
+def test_the_first_run_of_a_scenario_is_listed_among_its_results_at_once(
+        story, tmp_path: Path) -> None:
+    """Quickstart has never run: no list of earlier results. After its first run the list
+    shows, holding that run, without a reload of the page."""
+    quickstart_workspace(tmp_path)
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        shown["before"] = visible(user, "run-earlier")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await wait_for(user, "table-overall")
+        await wait_for(user, "run-earlier", seconds=5)
+        shown["listed"] = list(user.find("run-earlier").elements.pop().options)
+
+    story(play)
+    saved = list((tmp_path / "workspace" / "results").glob("quickstart-*.json"))
+    assert shown == {"before": False, "listed": [saved[0].stem]}
