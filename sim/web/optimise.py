@@ -34,20 +34,21 @@ PLAN_GRID_TOP = 84
 def plan_chart(doc: dict[str, Any]) -> dict[str, Any]:
     """Windows open per period, stacked by window type."""
     periods = doc["periods"]
+    names = [type_name(t, w.get("label")) for t, w in doc["windows"].items()]
     return {
         "title": {"text": tr("windows open per period"), "left": "center", "top": 4,
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [type_name(t) for t in doc["windows"]], "type": "scroll",
+        "legend": {"data": names, "type": "scroll",
                    "top": PLAN_LEGEND_TOP, "left": 10, "right": 10},
         "grid": {"left": 40, "right": 20, "top": PLAN_GRID_TOP, "bottom": 8,
                  "containLabel": True},
         "xAxis": {"type": "category", "data": periods, "axisLabel": {"hideOverlap": True}},
         "yAxis": {"type": "value", "name": tr("windows"), "minInterval": 1},
-        "series": [{"name": type_name(t), "type": "bar", "stack": "plan",
+        "series": [{"name": names[k], "type": "bar", "stack": "plan",
                     "color": charts.COLOURS[k % len(charts.COLOURS)],
                     "data": [w["per_period"].get(p, 0) for p in periods]}
-                   for k, (t, w) in enumerate(doc["windows"].items())],
+                   for k, w in enumerate(doc["windows"].values())],
     }
 
 
