@@ -295,7 +295,10 @@ class Editor:
     # --- changes ---------------------------------------------------------------------
 
     def change(self, apply: Any) -> None:
-        """Apply a change to the data and validate; the header marks unsaved changes."""
+        """Apply a change to the data and validate; the header marks unsaved changes. What
+        an earlier change did (:meth:`tell`) is no longer said: it may not hold now."""
+        if self.note is not None:
+            self.note.clear()
         apply(self.data)
         self.check()
         self.ctx.show_unsaved()
@@ -583,6 +586,8 @@ def _demand(ed: Editor, body: Any) -> None:
                 new_item.error = problem_text(exc.problem)
                 return
             name = str(new_item.value).strip()
+            group = next((g.get("label") or g["id"] for g in ed.data["windows"]
+                          if str(g["id"]) == group), group)  # as the page names it
             body.refresh()
             ed.tell(t("Item {item} added: {rate} tickets an hour, {mean} min of service, "
                       "served by window group {group}; change them below and in the "

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from nicegui import ui
 from nicegui.testing.user import User
 
@@ -421,3 +422,39 @@ def test_a_display_name_typed_shows_at_once_in_the_grids_below(story, tmp_path: 
     assert shown["head"] == "税务窗口"
     assert shown["texts"].count("税务窗口") == 2  # the authorisation table and the grid
     assert shown["cleared"] == "C"
+
+
+def test_a_note_about_a_change_goes_when_the_next_change_is_made(story,
+                                                                  tmp_path: Path) -> None:
+    """The page said 全天 6 个窗口全部在岗 after B went to 6 windows, and still said it after
+    the planner took 08:30 down to 5: a note says what the last change did, and goes
+    with the next one."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("field-windows.B.count").elements.pop().value = 6
+        await user.should_see(marker="editor-note")
+        shown["note"] = user.find("editor-note").elements.pop().text
+        await _cell(user, "windows.B.schedule.08:30", 6)
+        user.find("field-windows.B.schedule.08:30").elements.pop().value = 5
+        shown["after"] = visible(user, "editor-note")
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown["note"] == "窗口组 B：全天 6 个窗口全部在岗" and shown["after"] is False
+
+
+def test_an_added_item_is_said_to_go_to_the_group_by_its_display_name(story,
+                                                                       tmp_path: Path) -> None:
+    path = _workspace_with_quickstart(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["windows"][0]["label"] = "企业开办窗口"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("item-add-name").elements.pop().value = "婚姻登记"
+        user.find("item-add").click()
+        await user.should_see(marker="editor-note")
+        shown["note"] = user.find("editor-note").elements.pop().text
+
+    shown = _play(path, story, steps, lang="zh")
+    assert "由窗口组 企业开办窗口 办理" in shown["note"]
