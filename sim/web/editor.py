@@ -501,7 +501,7 @@ def _time_grid(ed: Editor, title: str, times: list[str],
             ui.label(time).classes("text-caption text-center")
         for label, path, profile, setter in rows:
             heads.append(ui.label(label).classes("whitespace-nowrap pr-2"))
-            values = {time: value_at(profile, time) for time in times}
+            values = {time: _int_or_float(value_at(profile, time)) for time in times}
             for time in times:
                 def edit(e: Any, time: str = time, values: dict = values,
                          setter: Any = setter) -> None:

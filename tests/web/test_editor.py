@@ -212,6 +212,9 @@ def test_more_windows_for_a_group_without_schedule_show_in_its_grid(story,
     b = load_scenario(path).windows[1]
     assert b.count == 6 and b.schedule is not None
     assert b.schedule["08:30"] == 5 and set(b.schedule.values()) == {5, 6}
+    # written as whole windows (the grid's untouched cells were saved as 6.0)
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))["windows"][1]["schedule"]
+    assert all(type(v) is int for v in written.values())
 
 
 def test_a_run_with_unsaved_edits_says_it_uses_the_saved_hall(story, tmp_path: Path) -> None:
