@@ -211,7 +211,10 @@ def _plan_inputs(ed: PlanEditor) -> None:
             "forecast-scale-apply")
         ui.add_css(UPLOAD_CSS)
         tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=ed.uploaded,
-                      auto_upload=True, max_file_size=MAX_UPLOAD_BYTES)
+                      auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
+                      on_rejected=lambda: ed.msg.error(ctx.t(
+                          "hallsim: error: the file is over the upload limit of {mb} MB")
+                          .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))))
             .props('accept=".csv,.xlsx"').classes("w-72 hs-upload"), "forecast-upload")
     ed.staff_choice = tid(ui.toggle({k: ctx.t(v[0]) for k, v in STAFF.items()},
                                     value="windows", on_change=lambda e: ed.restaff(e.value)),
