@@ -160,8 +160,13 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
         backtest_report(doc, args.report)
     if not args.quiet:
+        from sim.report.calibration_text import log_summary
         from sim.report.i18n import tr
 
+        # the rows left out, as calibrate says them: a log whose items the scenario does not
+        # have loses those tickets (and the errors are of the rest)
+        for line in log_summary(log.summary_lines()):
+            print(line)
         e, b = doc["errors"], doc["baseline_erlang_a"]["errors"]
         nf = e["noise_floor"]
         points = tr(" points")

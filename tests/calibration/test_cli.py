@@ -164,3 +164,24 @@ def test_a_vendor_mapping_renames_columns_and_status_words(exported, tmp_path):
     assert main(["calibrate", str(log), "--mapping", str(mapping), "--out",
                  str(tmp_path / "o.yaml"), "-q"]) == 0
     assert set(load_scenario(tmp_path / "o.yaml").categories) == set(T.RATES)
+
+
+def test_backtest_says_which_tickets_it_left_out(exported, tmp_path, capsys):
+    """The district added an item (公积金贷款) since the hall was calibrated. Its tickets
+    cannot be simulated: the backtest leaves them out, and says so on the terminal as
+    calibrate does (they were only counted inside the JSON), in the reader's language."""
+    scenario = tmp_path / "hall.yaml"
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(scenario), "-q",
+                 "--target", "15"]) == 0
+    text = exported["gbk"].read_text(encoding="gbk").replace("公积金提取", "公积金贷款")
+    log = tmp_path / "新事项.csv"
+    log.write_text(text, encoding="gbk")
+    out = tmp_path / "bt.json"
+    capsys.readouterr()
+    assert main(["--lang", "zh", "backtest", str(scenario), str(log), "--json", str(out),
+                 "-r", "2"]) == 0
+    said = capsys.readouterr().out
+    left = json.loads(out.read_text(encoding="utf-8"))["rows"]["skipped"][
+        "item not in the scenario"]
+    assert left > 100
+    assert f"跳过 {left:,} 条：" in said and "事项不在方案中" in said
