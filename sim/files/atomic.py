@@ -75,8 +75,9 @@ def _check_writable(path: Path, option: str, what: str) -> None:
             raise OSError(f"'{folder}' is not a folder")
         with tempfile.TemporaryFile(dir=folder):
             pass
-    except OSError as exc:
-        raise InputError(str(path), option, f"cannot write a {what} here ({exc})") from None
+    except OSError as exc:  # the reason, in the folder the user can see (not the probe's name)
+        reason = f"{exc.strerror}: '{folder}'" if exc.strerror else str(exc)
+        raise InputError(str(path), option, f"cannot write a {what} here ({reason})") from None
 
 
 def check_output(path: str | Path | None, option: str) -> None:
