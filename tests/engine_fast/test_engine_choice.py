@@ -185,3 +185,18 @@ def test_an_experiment_file_names_its_engine_and_each_point_is_decided_once(tmp_
     assert engines[-2:] == ["simpy", "simpy"]  # the guide desk hall's returns run on SimPy
     assert any("does not run 'categories.社保.returns'" in line for line in said)
     assert len(said) == len(set(said)) == 2
+
+
+def test_points_of_other_sizes_say_the_engine_once(monkeypatch):
+    """A batch of three arrival scales printed 「引擎：simpy（运行规模小，预计 14,684 个号…）」
+    three times, once per point's size: one engine for one reason is said once."""
+    from sim.run.replications import resolve_engine
+
+    monkeypatch.setattr(support, "loaded", lambda: False)
+    said: list[str] = []
+    use_engine("auto", said.append)
+    base = load_scenario(QUICKSTART)
+    for days in (10, 11, 13):  # three sizes of one hall
+        resolve_engine(base.with_days(days), replications=2)
+    use_engine("auto")
+    assert len(said) == 1 and "a small run of" in said[0]
