@@ -328,8 +328,16 @@ def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
             if not numeric:
                 ax.set_xticks(np.arange(len(s)))
                 ax.set_xticklabels([str(v) for v in s["level"]], rotation=30, fontsize=8)
-        if numeric and is_count_factor(factor, sub["level"]):
+        count = numeric and is_count_factor(factor, sub["level"])
+        if count:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        levels = sorted(set(pd.to_numeric(sub["level"], errors="coerce"))) if numeric else []
+        if len(levels) == 1:  # one level: its own tick, not a crowd of -0.045 ... 0.045
+            v = float(levels[0])
+            half = max(abs(v) * 0.1, 0.5 if count else 0.05)
+            ax.set_xlim(v - half, v + half)
+            ax.set_xticks([v])
+            ax.set_xticklabels([f"{v:g}"])
         ax.set_xlabel(factor_label(factor))
         ax.grid(alpha=0.3)
     axes[0].set_ylabel(ylabel)

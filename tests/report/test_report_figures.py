@@ -169,3 +169,15 @@ def test_the_report_figure_names_the_queue_in_the_pages_unit():
     finally:
         set_language("en")
     assert plot_by_hour({"q": doc["by_hour"]}).axes[1].get_ylabel() == "mean queue (waiting)"
+
+
+def test_a_factor_of_one_level_has_one_tick():
+    """An experiment that keeps hall.warmup_days at 0 drew the panel's ticks as
+    -0.045 -0.030 ... run together: one level is one tick."""
+    effects = pd.DataFrame({"scenario": ["q"], "factor": ["hall.warmup_days"], "level": [0],
+                            "n_points": [1], "mean": [2.0], "ci95": [0.2], "effect": [0.0],
+                            "effect_ci95": [0.1]})
+    fig = plot_metric_vs_factors(effects, "overall.wait_mean")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0"]
+    assert ax.get_xlim() == (-0.5, 0.5)
