@@ -90,6 +90,14 @@ TEMPLATES: tuple[str, ...] = (
     "period {period}: likewise ({load} erlangs, about {need} windows)",
     "period {period}: likewise ({load} erlangs)",
     "and {n} more periods",
+    # experiments (sim/batch/experiment.py) and YAML files
+    "design point {point} makes an invalid scenario: field '{path}': {reasons}",
+    "design point {point} makes an invalid scenario: {reasons}",
+    "no such field in base scenario '{label}' ({file}): {reasons}",
+    "no '{name}' at {where} (known: {known})",
+    "'{where}' is a value ({value}), not a mapping or list",
+    "period '{text}' overlaps the one before it",
+    "invalid YAML at line {line}, column {column}: {detail}",
     # ticket logs
     "required column missing (the {field}; columns found: {found}): name its column (the "
     "page's column mapping, or --mapping MAP.yaml)",

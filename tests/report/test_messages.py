@@ -51,6 +51,8 @@ def test_every_template_has_its_chinese_with_the_same_placeholders() -> None:
     (lambda d: d["categories"]["tax"]["arrivals_per_hour"].__setitem__("07:00", 3),
      "categories.tax.arrivals_per_hour.07:00", "时间 07:00 不在办公时间"),
     (lambda d: d["windows"][0].__setitem__("colour", "red"), "windows.A.colour", "未知字段"),
+    (lambda d: d["hall"].__setitem__("open", ["08:30-12:00", "11:00-13:00"]), "hall.open",
+     "时段“11:00-13:00”与前一个时段重叠"),
 ])
 def test_a_chinese_office_reads_the_problem_in_chinese_with_file_and_field(
         tmp_path: Path, capsys, change, field: str, chinese: str) -> None:
@@ -142,3 +144,17 @@ def test_a_hall_with_many_problems_says_how_many_more_in_chinese(tmp_path: Path)
     text = error_text(caught.value, file_name=True)
     assert "and" not in text and "more" not in text
     assert re.search(r"应不大于 100000；另有 \d+ 处问题$", text), text
+
+
+def test_a_researchers_experiment_and_yaml_mistakes_read_in_chinese() -> None:
+    """A design point that makes an invalid hall, a factor naming no field, and a YAML
+    typo: the researcher under --lang zh read them in English."""
+    set_language("zh")
+    assert problem_text("design point P1 (arrival_scale=1.2) makes an invalid scenario: field "
+                        "'windows.0.count': Input should be a valid integer") == \
+        "设计点 P1 (arrival_scale=1.2) 得到的方案无效：字段“windows.0.count”：应为整数"
+    assert problem_text("no such field in base scenario 'base' (a.yaml): no 'foo' at hall "
+                        "(known: open, days)") == \
+        "基准方案“base”（a.yaml）中没有这个字段：hall 下没有“foo”（现有：open, days）"
+    assert problem_text("invalid YAML at line 21, column 3: expected ',' or ']', but got "
+                        "'<scalar>'").startswith("YAML 格式有误（第 21 行，第 3 列）：")
