@@ -20,7 +20,7 @@ from scipy import stats
 
 from sim.calibration.calibrate import Calibration
 from sim.report.calibration_text import fit_basis, log_summary, note, scenario_name
-from sim.report.i18n import language, metric_label, tr, tr_in
+from sim.report.i18n import language, metric_heading, metric_label, tr, tr_in
 from sim.report.page import Page
 from sim.report.plots import new_figure
 from sim.stats.registry import metric
@@ -62,21 +62,29 @@ def _service_panels(page: Page, cal: Calibration, k: int, name: str) -> None:
         ax[0].set_title(tr("net of speed and time-of-day factors"), fontsize=9)
         ax[0].legend()
         ax[1].set_title(tr("QQ: fitted vs observed quantiles"))
+        ax[1].set_xlabel(tr("fitted quantile (min)"))
+        ax[1].set_ylabel(tr("observed quantile (min)"))
     mine = (f["item"] == name).to_numpy()
     minute, day = cal.log.minute[mine], cal.day_index[mine]
     counts = np.zeros((n_days, 1440 // res))
     np.add.at(counts, (day, (minute // res).astype(int)), 1)
     obs = counts[:, cal.bins].mean(axis=0) * 60 / res
     lam = it.rates * res / 60
-    hours = cal.bins * res / 60
-    ax[2].plot(hours, obs, "o", ms=3, label=tr("observed mean"))
-    ax[2].plot(hours, it.rates, label=tr("profile"))
+    gaps = np.flatnonzero(np.diff(cal.bins) > 1) + 1  # a closure breaks the lines
+
+    def cut(values: np.ndarray) -> np.ndarray:
+        return np.insert(np.asarray(values, dtype=float), gaps, np.nan)
+
+    hours = cut(cal.bins * res / 60)
+    ax[2].plot(hours, cut(obs), "o", ms=3, label=tr("observed mean"))
+    ax[2].plot(hours, cut(it.rates), label=tr("profile"))
     lo = stats.poisson.ppf(0.025, lam * n_days) / n_days * 60 / res
     hi = stats.poisson.ppf(0.975, lam * n_days) / n_days * 60 / res
-    ax[2].fill_between(hours, lo, hi, alpha=0.3, label=tr("95% Poisson band"))
+    ax[2].fill_between(hours, cut(lo), cut(hi), alpha=0.3, label=tr("95% Poisson band"))
     ax[2].set_xlabel(tr("hour of day"))
     ax[2].set_ylabel(tr("tickets per hour"))
     ax[2].legend()
+    fig.suptitle(name, fontsize=11)  # the figure names its item when seen on its own
     page.figure(fig, f"item-{k}", tr("{name}: service fit and arrival profile").format(name=name))
 
 
@@ -126,6 +134,10 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
         [tr("Erlang A baseline"), _num(b["wait_mape"]), _num(b["abandon_mae_points"]), b["hours"]],
     ])
     hours = [int(h) for h in doc["by_hour"]]
+    # a closed stretch (12:00-14:00) breaks the lines instead of being drawn across
+    x = np.array(hours, dtype=float)
+    gaps = np.flatnonzero(np.diff(x) > 1) + 1
+    x = np.insert(x, gaps, np.nan)
     fig = new_figure(figsize=(12, 3.6))
     for a, m in zip(fig.subplots(1, 2), ("wait_mean", "left_share")):  # registry keys
         rows = [doc["by_hour"][str(h)][m] for h in hours]
@@ -134,15 +146,17 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
 
         def get(key: str, rows: list[dict[str, Any]] = rows, scale: float = scale
                 ) -> np.ndarray:
-            return scale * np.array([np.nan if r[key] is None else r[key] for r in rows],
-                                    dtype=float)
+            values = scale * np.array([np.nan if r[key] is None else r[key] for r in rows],
+                                      dtype=float)
+            return np.insert(values, gaps, np.nan)
 
-        a.plot(hours, get("observed"), "o", label=tr("observed"))
-        a.plot(hours, get("predicted"), label=tr("predicted"))
-        a.fill_between(hours, np.maximum(get("low"), 0.0), get("high"), alpha=0.3,
+        a.plot(x, get("observed"), "o", label=tr("observed"))
+        a.plot(x, get("predicted"), label=tr("predicted"))
+        a.fill_between(x, np.maximum(get("low"), 0.0), get("high"), alpha=0.3,
                        label=tr("95% band"))
         a.set_title(metric_label(m))
         a.set_xlabel(tr("hour of day"))
+        a.set_ylabel(metric_heading(m))
         a.legend()
     page.figure(fig, "by-hour", tr("observed and predicted by hour"))
     page.h2(tr("Errors by item"))
