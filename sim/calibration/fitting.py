@@ -33,7 +33,11 @@ from scipy import optimize, stats
 KS_EMPIRICAL = 0.06
 EMPIRICAL_POINTS = 200
 MAX_FIT = 20_000
-MIN_LEFT = 20
+MIN_LEFT = 20  # tickets that left, for the family test (gamma and lognormal against exponential)
+#: fewer tickets that left than :data:`MIN_LEFT` but at least this many: an exponential
+#: patience (one rate: the censored MLE, events over exposure) without the family test;
+#: below it, none (nearly nobody leaves)
+MIN_LEFT_EXPONENTIAL = 5
 PATIENCE_LRT_ALPHA = 0.01  # level of the gamma-vs-exponential test for patience
 
 
@@ -181,7 +185,9 @@ PATIENCE_FAMILIES = ("auto", "exponential", "gamma", "lognormal")
 
 def fit_patience(wait: np.ndarray, outcome: np.ndarray, family: str = "auto") -> Fit | None:
     """Fit patience (minutes) from censored observations; None if fewer than
-    ``MIN_LEFT`` tickets left.
+    ``MIN_LEFT_EXPONENTIAL`` tickets left; exponential, without the family test, if fewer
+    than ``MIN_LEFT`` (a few departures still give the rate; infinite patience would
+    predict that nobody leaves).
 
     ``outcome``: ``served`` (right-censored at ``wait``), ``no_show`` (left-censored),
     ``abandoned`` (exact); others are ignored. ``family``: ``auto`` chooses by the
@@ -197,8 +203,10 @@ def fit_patience(wait: np.ndarray, outcome: np.ndarray, family: str = "auto") ->
     left_all = np.maximum(wait[outcome == "no_show"], floor)
     right_all = wait[(outcome == "served") & (wait > 0)]
     n_left = len(exact_all) + len(left_all)
-    if n_left < MIN_LEFT:
+    if n_left < MIN_LEFT_EXPONENTIAL:
         return None
+    if n_left < MIN_LEFT:
+        return _few_left(exact_all, left_all, right_all)
     # a large log is fitted on every k-th ticket of each kind, the same k for all, so
     # that the subsample is a sample of the log and its likelihood a likelihood: its
     # standard errors and its test are those of the subsample (weighting thinned
@@ -241,6 +249,27 @@ def fit_patience(wait: np.ndarray, outcome: np.ndarray, family: str = "auto") ->
             f"LR {lr:.1f}, p={p_lr:.2g}; mean {mean:.3g} ± {1.96 * se:.2g}")
     return Fit(_dist(best, mean, cv), best, n_left + censored, mean, cv, aic=aic, mean_se=se,
                note=note, chosen_by=chosen_by)
+
+
+def _few_left(exact: np.ndarray, left: np.ndarray, right: np.ndarray) -> Fit:
+    """Exponential patience of an item with fewer than :data:`MIN_LEFT` tickets that left:
+    the censored MLE of its one parameter, no family test."""
+    def nll(theta: np.ndarray) -> float:
+        return _censored_nll(_make("exponential", theta), exact, right, left)
+
+    events = np.concatenate([exact, left])
+    guess = math.log(max(float(np.mean(np.concatenate([events, right]))), 1.0 / 60.0))
+    res = optimize.minimize(nll, np.array([guess + 1.0]), method="Nelder-Mead",
+                            options={"xatol": 1e-6, "fatol": 1e-6, "maxiter": 4000})
+    theta = res.x
+    mean = _mean_of("exponential", theta)
+    se = _mean_se(nll, theta, lambda t: _mean_of("exponential", t))
+    n_left = len(events)
+    note = (f"censored MLE: {n_left:,} left ({len(left):,} called but gone), {len(right):,} "
+            f"served (right-censored); exponential: too few left for the family test "
+            f"({MIN_LEFT} needed); mean {mean:.3g} ± {1.96 * se:.2g}")
+    return Fit(_dist("exponential", mean, 1.0), "exponential", n_left + len(right), mean, 1.0,
+               mean_se=se, note=note, chosen_by="too few left for the family test")
 
 
 def _mean_se(nll: Any, theta: np.ndarray, mean_of: Any) -> float:

@@ -81,6 +81,11 @@ _FIT_NOTES = (
                 r"mean (?P<mean>\S+) ± (?P<half>\S+)"),
      "censored MLE: {left} left ({gone} called but gone), {served} served (right-censored)"
      "{thinned}; {rival} vs exponential LR {lr}, p={p}; mean {mean} ± {half}"),
+    (re.compile(r"censored MLE: (?P<left>[\d,]+) left \((?P<gone>[\d,]+) called but gone\), "
+                r"(?P<served>[\d,]+) served \(right-censored\); exponential: too few left for "
+                r"the family test \((?P<needed>\d+) needed\); mean (?P<mean>\S+) ± (?P<half>\S+)"),
+     "censored MLE: {left} left ({gone} called but gone), {served} served (right-censored); "
+     "exponential: too few left for the family test ({needed} needed); mean {mean} ± {half}"),
     (re.compile(r"best family (?P<family>\w+) off by KS D=(?P<ks>\S+) > (?P<limit>\S+): "
                 r"(?P<points>\d+) quantiles"),
      "best family {family} off by KS D={ks} > {limit}: {points} quantiles"),
