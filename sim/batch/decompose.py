@@ -49,6 +49,7 @@ from sim.files.yaml_reader import read_yaml
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 from sim.stats import registry
 from sim.stats.ci import mean_ci
+from sim.stats.hours import reported_hours
 
 #: up to this many changes, every one of the 2^k combinations is run
 MAX_FULL_CHANGES = 6
@@ -119,7 +120,20 @@ def load_change(name: str, path: str | Path) -> Change:
     return Change(name, source, data)
 
 
-def merge_patch(base: Any, patch: Any) -> Any:
+#: what a patch names by key in each keyed section, for its messages ("no such window
+#: group to remove"); any other mapping's keys are entries
+_KEYED = {"windows": "window group", "categories": "item", "journeys": "journey"}
+#: the fields a window group added by a patch (an id the base does not have) must give
+NEW_GROUP_FIELDS = ("count", "serves")
+
+
+def _known(keys: Any) -> str:
+    """``(known: A, B)``: the keys a patch could have named."""
+    return f"(known: {', '.join(str(k) for k in keys) or '-'})"
+
+
+def merge_patch(base: Any, patch: Any, source: str = "", *, strict: bool = True,
+                _where: str = "") -> Any:
     """``base`` with ``patch`` merged in (a new object; neither argument is changed).
 
     Mappings are merged key by key, recursively; ``null`` removes a key; lists
@@ -127,31 +141,52 @@ def merge_patch(base: Any, patch: Any) -> Any:
     addition for window groups: a ``windows`` *mapping* from group id to fields
     merges each group by id (a new id appends a group, ``null`` removes one),
     while a ``windows`` *list* replaces every group.
+
+    A patch that names what is not there is refused with :class:`InputError`
+    (``source``, the field path, the problem naming what is there), as a typo would
+    otherwise change nothing without a word: a ``null`` removing a key (a window
+    group, an item, any field) the base does not have, and a window group the base
+    does not have given without the fields a new group needs (:data:`NEW_GROUP_FIELDS`).
+    ``strict=False`` lets a ``null`` find nothing to remove (a later patch of a
+    combination removing what an earlier one already removed).
     """
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     out = copy.deepcopy(base) if isinstance(base, dict) else {}
     for key, value in patch.items():
+        where = f"{_where}.{key}" if _where else str(key)
         if value is None:
+            if key not in out and strict:
+                what = _KEYED.get(_where, "entry")
+                raise InputError(source, where, f"no such {what} to remove {_known(out)}")
             out.pop(key, None)
         elif key == "windows" and isinstance(value, dict) and isinstance(out.get(key), list):
-            out[key] = _merge_groups(out[key], value)
+            out[key] = _merge_groups(out[key], value, source, strict)
         else:
-            out[key] = merge_patch(out.get(key), value)
+            out[key] = merge_patch(out.get(key), value, source, strict=strict, _where=where)
     return out
 
 
-def _merge_groups(groups: list[Any], patch: dict[str, Any]) -> list[Any]:
+def _merge_groups(groups: list[Any], patch: dict[str, Any], source: str,
+                  strict: bool) -> list[Any]:
     by_id = {str(g.get("id")): k for k, g in enumerate(groups) if isinstance(g, dict)}
     out = copy.deepcopy(groups)
     drop = set()
     for gid, fields in patch.items():
         gid = str(gid)
+        where = f"windows.{gid}"
         if fields is None:
             if gid in by_id:
                 drop.add(by_id[gid])
+            elif strict:
+                raise InputError(source, where,
+                                 f"no such window group to remove {_known(by_id)}")
         elif gid in by_id:
-            out[by_id[gid]] = merge_patch(out[by_id[gid]], fields)
+            out[by_id[gid]] = merge_patch(out[by_id[gid]], fields, source, strict=strict,
+                                          _where=where)
+        elif isinstance(fields, dict) and not all(f in fields for f in NEW_GROUP_FIELDS):
+            raise InputError(source, where, f"no such window group {_known(by_id)}; a new "
+                                            f"group needs {' and '.join(NEW_GROUP_FIELDS)}")
         else:
             out.append({"id": gid, **copy.deepcopy(fields)})
     return [g for k, g in enumerate(out) if k not in drop]
@@ -266,17 +301,64 @@ def _coalition(base_data: dict[str, Any], changes: Sequence[Change], mask: int,
                base_name: str) -> Scenario:
     data = base_data
     chosen = [changes[i] for i in members(mask, len(changes))]
-    for change in chosen:
-        data = merge_patch(data, change.patch)
-    data = {**data, "name": base_name + "".join(f"+{c.name}" for c in chosen)}
-    if len(chosen) == 1:
-        return scenario_from_dict(data, chosen[0].source)
     try:
+        # every change alone is merged strictly first (plan_decomposition): in a
+        # combination, a later patch may find gone what an earlier one removed
+        for change in chosen:
+            data = merge_patch(data, change.patch, change.source, strict=len(chosen) == 1)
+        data = {**data, "name": base_name + "".join(f"+{c.name}" for c in chosen)}
+        if len(chosen) == 1:
+            return scenario_from_dict(data, chosen[0].source)
         return scenario_from_dict(data, "")
     except InputError as exc:
+        if len(chosen) == 1:
+            raise
         raise InputError(" + ".join(c.source for c in chosen), exc.path,
                          f"the changes {' + '.join(c.name for c in chosen)} together make "
                          f"an invalid scenario: {exc.problem}") from None
+
+
+#: sections of a summary whose second part names something of the scenario, and the
+#: word for it in messages (backoffice stages and waiting areas are not checked)
+NAMED_SECTIONS = {"by_category": "item", "by_window": "window group", "by_hour": "hour",
+                  "journeys": "journey"}
+
+
+def _names(scenario: Scenario, section: str) -> list[str]:
+    """What ``section`` of the scenario's summaries is keyed by: its items, window
+    groups, reported hours ("09") or journeys."""
+    if section == "by_category":
+        return list(scenario.categories)
+    if section == "by_window":
+        return [g.id for g in scenario.windows]
+    if section == "by_hour":
+        return [f"{h:02d}" for h in reported_hours(scenario)]
+    return list(scenario.journeys)
+
+
+def check_metric_paths(plan: Plan, metrics: Sequence[str] | None) -> None:
+    """Refuse, before any run, a ``--metric`` the runs cannot produce: a figure the
+    registry does not define, or an item, window group, hour or journey that neither
+    the base scenario nor any combination of changes has (:class:`InputError` on
+    ``--metric``, naming it and what there is). ``*`` matches anything."""
+    scenarios = [p.scenario for p in plan.experiment.points]
+    for metric in metrics or []:
+        if metric in TOTALS:
+            continue
+        try:
+            registry.resolve(metric)
+        except ValueError as exc:
+            raise InputError("", "--metric", str(exc)) from None
+        section, *rest = metric.split(".")
+        if section not in NAMED_SECTIONS or len(rest) < 2 or rest[0] == "*":
+            continue
+        known: list[str] = []
+        for sc in scenarios:
+            known += [n for n in _names(sc, section) if n not in known]
+        if rest[0] not in known:
+            what = NAMED_SECTIONS[section]
+            raise InputError("", "--metric", f"'{metric}': no {what} '{rest[0]}' in the base "
+                                             f"scenario or its changes {_known(known)}")
 
 
 # --- reading the runs --------------------------------------------------------------
@@ -399,6 +481,21 @@ def coalition_label(mask: int, names: Sequence[str]) -> str:
     return "+".join(names[i] for i in members(mask, len(names))) or "(none)"
 
 
+#: a total effect this small beside the levels it is the difference of is nil (rounding)
+NIL_TOTAL = 1e-12
+
+
+def share_defined(before: np.ndarray, after: np.ndarray) -> bool:
+    """Whether shares of the total effect ``mean(after - before)`` are defined: not when
+    the total is nil (no change moved the metric, or only by rounding), since a share
+    of nothing is undefined."""
+    if not len(before):
+        return False
+    total = float(np.mean(after - before))
+    scale = max(abs(float(np.mean(before))), abs(float(np.mean(after))))
+    return math.isfinite(total) and abs(total) > NIL_TOTAL * scale
+
+
 def decompose_metric(values: np.ndarray, plan: Plan) -> dict[str, Any]:
     """The decomposition of one metric from its replications x coalitions matrix."""
     k, names = plan.k, [c.name for c in plan.changes]
@@ -417,7 +514,7 @@ def decompose_metric(values: np.ndarray, plan: Plan) -> dict[str, Any]:
         "total_effect": interval(total),
         "shapley": {n: interval(phi[:, i]) for i, n in enumerate(names)},
         "shapley_share": {n: (float(np.mean(phi[:, i]) / np.mean(total))
-                              if len(total) and np.mean(total) != 0 else math.nan)
+                              if share_defined(v[:, 0], v[:, last]) else math.nan)
                           for i, n in enumerate(names)},
         "max_sum_residual": float(np.max(np.abs(phi.sum(axis=1) - total))) if len(v) else 0.0,
     }
@@ -431,25 +528,43 @@ def decompose_metric(values: np.ndarray, plan: Plan) -> dict[str, Any]:
     return out
 
 
+def metric_label(metric: str, translate: bool = False) -> str:
+    """The name of a decomposed metric path: its registry figure's name, a path of
+    :data:`TOTALS` saying it adds up every window group ("staffed, all window
+    groups"), a journey's figure naming its journey ("time in hall (二手房)").
+
+    In English (the document's ``label``), or with ``translate`` in the language in
+    use, the figure named as every page names it
+    (:func:`sim.report.i18n.metric_name`): the one definition the terminal table, the
+    waterfall and the web page's tab and export share.
+    """
+    key = TOTALS.get(metric, metric)
+    if translate:
+        from sim.report.i18n import metric_name, tr
+
+        name, words = metric_name(key), tr
+    else:
+        name, words = registry.label(key), str
+    if metric in TOTALS:
+        return words("{label}, all window groups").format(label=name)
+    if metric.startswith("journeys.") and metric.count(".") >= 2:
+        return f"{name} ({metric.split('.')[1]})"
+    return name
+
+
 def metric_info(metric: str) -> dict[str, Any]:
     """Label, unit and direction of a metric path, from the metric registry
     (:mod:`sim.stats.registry`): ``{"label", "unit", "direction"}``.
 
     The unit is the registry's display unit: shares are stored as fractions and
-    shown in percent (``"%"``). A journey's figure names its journey; a path of
-    :data:`TOTALS` says it adds up every window group. Raises ValueError for a
-    figure the registry does not define.
+    shown in percent (``"%"``). The label is :func:`metric_label`'s, in English.
+    Raises ValueError for a figure the registry does not define.
     """
     name = TOTALS.get(metric, metric.rsplit(".", 1)[-1])
     if name not in registry.METRICS:
         raise ValueError(f"unknown metric '{metric}': no figure '{name}' in the registry")
     m = registry.metric(name)
-    label = m.label
-    if metric in TOTALS:
-        label = f"{label}, all window groups"
-    elif metric.startswith("journeys.") and metric.count(".") >= 2:
-        label = f"{label} ({metric.split('.')[1]})"
-    return {"label": label, "unit": m.unit, "direction": m.direction}
+    return {"label": metric_label(metric), "unit": m.unit, "direction": m.direction}
 
 
 def decomposition_document(store: Any, plan: Plan, metrics: Sequence[str] | None = None
@@ -459,6 +574,10 @@ def decomposition_document(store: Any, plan: Plan, metrics: Sequence[str] | None
     if not first:
         raise ValueError("no finished run of the base scenario in the store")
     names = expand_metrics(metrics or DEFAULT_METRICS, first[0][1])
+    if not names:  # check_metric_paths let them through: figures undefined in these runs
+        raise ValueError(f"none of the metrics asked for ({', '.join(metrics or [])}) is "
+                         "defined in the base scenario's runs (e.g. case figures without "
+                         "case flow)")
     exp = plan.experiment
     doc: dict[str, Any] = {
         "base": exp.source,
@@ -483,6 +602,7 @@ def run_decomposition(plan: Plan, store_path: str | Path, executor: Any,
     from sim.batch.experiment import run_experiment
     from sim.batch.store import Store
 
+    check_metric_paths(plan, metrics)
     with Store.for_experiment(store_path, plan.experiment) as store:
         report = run_experiment(plan.experiment, store, executor, progress=progress)
         if report.failed or store.counts().get("ok", 0) < plan.experiment.runs:

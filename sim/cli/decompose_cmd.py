@@ -83,6 +83,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     from sim.batch.decompose import (
         DEFAULT_PERMUTATIONS,
         TOTALS,
+        check_metric_paths,
         load_change,
         parse_change,
         plan_decomposition,
@@ -98,6 +99,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     plan = plan_decomposition(args.base, changes, args.replications, seed=args.seed,
                               days=args.days,
                               permutations=args.permutations or DEFAULT_PERMUTATIONS)
+    check_metric_paths(plan, args.metric)  # the items it names: before any run
     exp = plan.experiment
     if not args.quiet:
         from sim.report.i18n import tr
@@ -112,6 +114,13 @@ def cmd_decompose(args: argparse.Namespace) -> int:
         with progress_bar(exp.runs, bar_name("decompose"), "run", args.quiet, leave=False) as bar:
             doc = run_decomposition(plan, store, executor, metrics=args.metric,
                                     progress=bar.update)
+    left_out = [m for m in args.metric or [] if "*" not in m and m not in doc["metrics"]]
+    if left_out:
+        from sim.report.i18n import tr
+        from sim.report.messages import warning_text
+
+        print(warning_text(tr("left out, undefined in the base scenario's runs: {metrics}")
+                           .format(metrics=", ".join(left_out))), file=sys.stderr)
     if args.json:
         write_json_atomic(args.json, doc)
     if args.figure:
@@ -138,6 +147,18 @@ def _scale_key(metric: str) -> str:
     return TOTALS.get(metric, metric)
 
 
+def _share(share: float | None) -> Any:
+    """A share of the total effect in whole percent ("32%"; "0%", never "-0%"), ``-``
+    where it is undefined (the total is nil)."""
+    from sim.report.tables import Figure, fmt
+
+    if fmt(share) == "-":
+        return Figure()
+    assert share is not None
+    percent = 100 * share
+    return Figure(f"{0.0 if round(percent) == 0 else percent:.0f}%", percent, unit="%")
+
+
 def decomposition_rows(doc: Mapping[str, Any], metric: str) -> tuple[str, list[list[str]]]:
     """The unit and the rows of ``metric``'s table (in the language in use): base, after
     all changes, total effect and each change's Shapley value with its share, its effect
@@ -148,16 +169,18 @@ def decomposition_rows(doc: Mapping[str, Any], metric: str) -> tuple[str, list[l
     d = doc["metrics"][metric]
     key = _scale_key(metric)
     blank = Figure("")  # no share: a cell a spreadsheet leaves empty
+    shares = list(d["shapley_share"].values())
+    total = d["total_effect"]["mean"]
+    # a share of a nil total is undefined: "-" for the total as for each change
+    defined = any(fmt(x) != "-" for x in shares) if shares else \
+        fmt(total) != "-" and total != 0
     rows = [[tr("base"), _pm(key, d["base"]), blank],
             [tr("all changes"), _pm(key, d["all_changes"]), blank],
             [tr("total effect"), _pm(key, d["total_effect"], sign=True),
-             Figure("100%", 100.0, unit="%")]]
+             _share(1.0 if defined else None)]]
     for name, entry in d["shapley"].items():
-        share = d["shapley_share"][name]
         rows.append(["  " + tr("Shapley {name}").format(name=name),
-                     _pm(key, entry, sign=True),
-                     Figure() if fmt(share) == "-" else
-                     Figure(f"{100 * share:.0f}%", 100 * share, unit="%")])
+                     _pm(key, entry, sign=True), _share(d["shapley_share"][name])])
     for name, entry in d.get("alone", {}).items():
         rows.append(["  " + tr("alone {name}").format(name=name),
                      _pm(key, entry, sign=True), blank])
@@ -179,24 +202,26 @@ def decomposition_table(doc: Mapping[str, Any]) -> str:
              .format(base=doc["base"], design=tr(doc["design"]),
                      combinations=doc["combinations"], replications=doc["replications"],
                      seed=doc["seed"])]
-    for metric, d in doc["metrics"].items():
+    for metric in doc["metrics"]:
         unit, rows = decomposition_rows(doc, metric)
-        title = with_unit(f"{_label(metric, d)} [{metric}]", unit)
+        title = with_unit(f"{metric_title(doc, metric)} [{metric}]", unit)
         lines.append("\n" + text_table(["", tr("mean ± 95% CI"), tr("share")], rows,
                                         title=title))
     return "\n".join(lines)
 
 
-def _label(metric: str, d: Mapping[str, Any]) -> str:
-    """The document's label of ``metric`` in the language in use (the registry label
-    through the catalogue; the item's name as it is)."""
-    from sim.batch.decompose import TOTALS
+def metric_title(doc: Mapping[str, Any], metric: str) -> str:
+    """The name of a decomposed ``metric`` of ``doc`` in the language in use (the table's
+    heading, the waterfall's title, the page's metric picker)
+    (:func:`sim.batch.decompose.metric_label`); a metric the registry does not define
+    (a document of another version) by the document's label."""
+    from sim.batch.decompose import TOTALS, metric_label
     from sim.report.i18n import tr
     from sim.stats.registry import METRICS
 
-    english = d["label"]
-    base = METRICS[TOTALS.get(metric, metric.rsplit(".", 1)[-1])].label
-    return tr(base) + english[len(base):] if english.startswith(base) else english
+    if TOTALS.get(metric, metric.rsplit(".", 1)[-1]) not in METRICS:
+        return tr(str(doc["metrics"][metric]["label"]))
+    return metric_label(metric, translate=True)
 
 
 _BETTER, _WORSE, _NEUTRAL = "tab:green", "tab:red", "tab:blue"
@@ -252,7 +277,7 @@ def waterfall(doc: Mapping[str, Any], metric: str, ax: Any = None) -> Any:
     ax.set_ylim(low - 0.08 * (high - low) * (low < 0), high + 0.08 * (high - low))
     ax.set_xticks(range(len(names) + 2), [tr("base"), *names, tr("all changes")])
     unit = d["unit"]
-    label = _label(metric, d)
+    label = metric_title(doc, metric)
     ax.set_ylabel(with_unit(label, tr_unit(unit) if unit else ""))
     ax.set_title(tr("{metric}: Shapley attribution, 95% CI over {n} paired replications")
                  .format(metric=label, n=d["replications_used"]), fontsize=9)
@@ -275,5 +300,6 @@ def save_waterfall(doc: Mapping[str, Any], metric: str, out: str) -> None:
     plt.close(fig)
 
 
-__all__: Sequence[str] = ["register", "cmd_decompose", "decomposition_table", "waterfall",
+__all__: Sequence[str] = ["register", "cmd_decompose", "decomposition_table", "metric_title",
+                          "waterfall",
                           "save_waterfall"]

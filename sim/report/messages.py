@@ -76,6 +76,18 @@ TEMPLATES: tuple[str, ...] = (
     "low ({low}) must be below high ({high})",
     "unknown distribution '{name}' (choose one of {known})",
     "{value} is out of range: at most {limit} (see 'Limits' in docs/scenario-format.md)",
+    # patches (hallsim decompose, sim/batch/decompose.py): what a patch names must be there
+    "no such window group to remove (known: {known})",
+    "no such item to remove (known: {known})",
+    "no such journey to remove (known: {known})",
+    "no such entry to remove (known: {known})",
+    "no such window group (known: {known}); a new group needs count and serves",
+    # a decomposition's --metric naming what the scenarios do not have
+    "'{metric}': no item '{item}' in the base scenario or its changes (known: {known})",
+    "'{metric}': no window group '{group}' in the base scenario or its changes (known: "
+    "{known})",
+    "'{metric}': no hour '{hour}' in the base scenario or its changes (known: {known})",
+    "'{metric}': no journey '{journey}' in the base scenario or its changes (known: {known})",
     # the optimiser (the web task adds the hint where the hall's desks are the limit)
     "no staffing plan meets the service level: {reasons}. To let the optimiser open "
     "more windows than the hall has today, choose 'desks: no limit'.",
@@ -169,8 +181,8 @@ NESTED = frozenset({"reasons"})
 #: placeholders whose value is a word of the catalogue (a ticket log's field: "status")
 WORDS = frozenset({"field"})
 #: placeholders whose value is a list of names (", " between them), listed in the
-#: reader's way (、 in Chinese)
-LISTS = frozenset({"items"})
+#: reader's way (、 in Chinese): the items of a period, what there is ("known: A, B")
+LISTS = frozenset({"items", "known"})
 
 
 @functools.cache

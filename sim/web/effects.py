@@ -8,22 +8,15 @@ from typing import Any
 
 from sim.report.i18n import tr
 
-#: how ``sim.batch.decompose.metric_info`` names a total over every window group
-_ALL_GROUPS = ", all window groups"
-
 
 def metric_title(doc: dict[str, Any], metric: str) -> str:
     """A decomposed metric's label in the language in use ("平均等待"; the metric picker
-    and the waterfall's title); the key (``overall.wait_mean``) is the option's value."""
-    label = str(doc["metrics"][metric]["label"])
-    if label.endswith(_ALL_GROUPS):
-        label = tr("{label}, all window groups").format(label=tr(label[:-len(_ALL_GROUPS)]))
-    elif label.endswith(")") and " (" in label:
-        head, tail = label.split(" (", 1)
-        label = f"{tr(head)} ({tail}"
-    else:
-        label = tr(label)
-    return label
+    and the waterfall's title), as the command line's table names it
+    (:func:`sim.cli.decompose_cmd.metric_title`); the key (``overall.wait_mean``) is
+    the option's value."""
+    from sim.cli.decompose_cmd import metric_title as title
+
+    return title(doc, metric)
 
 
 def effects_block(doc: dict[str, Any], metric: str) -> tuple[str, list[str], list[list[Any]]]:
