@@ -155,6 +155,6 @@ def test_a_researchers_experiment_and_yaml_mistakes_read_in_chinese() -> None:
         "设计点 P1 (arrival_scale=1.2) 得到的方案无效：字段“windows.0.count”：应为整数"
     assert problem_text("no such field in base scenario 'base' (a.yaml): no 'foo' at hall "
                         "(known: open, days)") == \
-        "基准方案“base”（a.yaml）中没有这个字段：hall 下没有“foo”（现有：open, days）"
+        "基准方案“base”（a.yaml）中没有这个字段：hall 下没有“foo”（现有：open、days）"
     assert problem_text("invalid YAML at line 21, column 3: expected ',' or ']', but got "
                         "'<scalar>'").startswith("YAML 格式有误（第 21 行，第 3 列）：")
