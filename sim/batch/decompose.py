@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -528,23 +528,19 @@ def decompose_metric(values: np.ndarray, plan: Plan) -> dict[str, Any]:
     return out
 
 
-def metric_label(metric: str, translate: bool = False) -> str:
+def metric_label(metric: str, name_of: Callable[[str], str] | None = None,
+                 words: Callable[[str], str] = str) -> str:
     """The name of a decomposed metric path: its registry figure's name, a path of
     :data:`TOTALS` saying it adds up every window group ("staffed, all window
     groups"), a journey's figure naming its journey ("time in hall (二手房)").
 
-    In English (the document's ``label``), or with ``translate`` in the language in
-    use, the figure named as every page names it
-    (:func:`sim.report.i18n.metric_name`): the one definition the terminal table, the
-    waterfall and the web page's tab and export share.
+    In English (the document's ``label``); a caller in the language in use passes how a
+    figure is named there (``name_of``: :func:`sim.report.i18n.metric_name`) and its words
+    (``words``: ``tr``), so the terminal table, the waterfall and the web page's tab and
+    export share this one definition (and sim.batch does not import sim.report).
     """
     key = TOTALS.get(metric, metric)
-    if translate:
-        from sim.report.i18n import metric_name, tr
-
-        name, words = metric_name(key), tr
-    else:
-        name, words = registry.label(key), str
+    name = (name_of or registry.label)(key)
     if metric in TOTALS:
         return words("{label}, all window groups").format(label=name)
     if metric.startswith("journeys.") and metric.count(".") >= 2:

@@ -216,12 +216,12 @@ def metric_title(doc: Mapping[str, Any], metric: str) -> str:
     (:func:`sim.batch.decompose.metric_label`); a metric the registry does not define
     (a document of another version) by the document's label."""
     from sim.batch.decompose import TOTALS, metric_label
-    from sim.report.i18n import tr
+    from sim.report.i18n import metric_name, tr
     from sim.stats.registry import METRICS
 
     if TOTALS.get(metric, metric.rsplit(".", 1)[-1]) not in METRICS:
         return tr(str(doc["metrics"][metric]["label"]))
-    return metric_label(metric, translate=True)
+    return metric_label(metric, metric_name, tr)
 
 
 _BETTER, _WORSE, _NEUTRAL = "tab:green", "tab:red", "tab:blue"
