@@ -187,6 +187,7 @@ def test_an_experiment_file_names_its_engine_and_each_point_is_decided_once(tmp_
     assert len(said) == len(set(said)) == 2
 
 
+@needs_numba  # without numba the reason is that, one line whatever the size
 def test_points_of_other_sizes_say_the_engine_once(monkeypatch):
     """A batch of three arrival scales printed 「引擎：simpy（运行规模小，预计 14,684 个号…）」
     three times, once per point's size: one engine for one reason is said once."""
