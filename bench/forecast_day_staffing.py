@@ -42,7 +42,7 @@ from staffing_transfer import day_hours
 
 from sim.calibration.backtest import _errors, aligned, figures, noise_floor, restrict
 from sim.calibration.calibrate import Options
-from sim.calibration.forecast import SCHEDULE_MINUTES, _carry_down
+from sim.calibration.forecast import SCHEDULE_MINUTES, _carry
 from sim.calibration.inferred_windows import round_across
 from sim.calibration.readers import read_logs
 from sim.engine.records import ABANDONED, SERVED
@@ -79,7 +79,7 @@ def one_day(scenario: Scenario, demand: float, staff: float) -> Scenario:
     current = np.array([[g.staffed_at(float(t)) for t in starts] for g in scenario.windows],
                        dtype=float)
     total = current.sum(axis=0)
-    split = round_across(current / np.where(total > 0, total, 1.0) * _carry_down(total * staff),
+    split = round_across(current / np.where(total > 0, total, 1.0) * _carry(total * staff),
                          np.full(len(scenario.windows), 10**6))
     data = scenario.to_dict()
     data.pop("calendar", None)

@@ -241,8 +241,9 @@ def _tickets(plan: Plan, hall: _Hall, counts: np.ndarray,
     totals = {int(h): float(v) for (item, h), v in per.items() if item == ""}
     own = counts + hall.journey_tickets()
     for h, v in totals.items():  # the hall's own total (as current_plan writes it): kept
-        if _same(v * mean_factor, float(own[:, hall.hours == h].sum()) * mean_factor, "tickets"):
-            totals[h] = float(own[:, hall.hours == h].sum())
+        hall_own = float(own[:, hall.hours == h].sum())
+        if _same(v * mean_factor, hall_own * mean_factor, "tickets"):
+            totals[h] = hall_own
     factor = _hour_factors(hall, counts, totals)
     factor[np.abs(factor - 1.0) < 1e-9] = 1.0
     journeys = hall.journey_tickets(factor)
@@ -289,12 +290,6 @@ def _service(plan: Plan, hall: _Hall, counts: np.ndarray, turnaround: float) -> 
             hall.data["categories"][name]["service_by_time"] = {
                 format_hhmm(t): round(float(f), 4) for t, f in zip(hall.starts, factor[i])}
     return [n for n in names if n in changed]
-
-
-def _carry_down(x: np.ndarray) -> np.ndarray:
-    """Whole windows per bin keeping the running total of ``x`` (error diffusion)."""
-    cum = np.rint(np.cumsum(x) + 1e-9)
-    return np.diff(np.r_[0.0, cum]).astype(int)
 
 
 def _carry(x: np.ndarray) -> np.ndarray:
@@ -352,9 +347,10 @@ def _share_out(current: np.ndarray, totals: np.ndarray, counts: np.ndarray) -> n
 def _schedule(starts: np.ndarray, row: np.ndarray) -> dict[str, int]:
     """A group's windows per step as a schedule: a key where the windows change."""
     out: dict[str, int] = {}
+    last = None
     for t, v in zip(starts, row):
-        if not out or int(v) != list(out.values())[-1]:
-            out[format_hhmm(t)] = int(v)
+        if int(v) != last:
+            out[format_hhmm(t)] = last = int(v)
     return out
 
 
