@@ -147,11 +147,23 @@ def definition_hash(definition: dict[str, Any]) -> str:
 
 
 def _fmt_value(value: Any) -> str:
+    """A factor level as a design point's label shows it: text that reads as a number
+    keeps its quotes (``hall.days="2"``), so that an error about a number says why."""
+    if isinstance(value, str) and _reads_as_number(value):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --- paths -------------------------------------------------------------------------

@@ -363,7 +363,8 @@ def export(store: Store, out: str | Path, table: str = "metrics") -> int:
     """Write the tidy metrics table (or ``runs``, or ``wide``) as CSV or Parquet.
 
     Returns the number of rows written. ``wide`` has one row per run and one
-    column per metric.
+    column per metric. CSV is UTF-8 with a byte-order mark (Excel reads Chinese
+    factor levels and names with it).
     """
     from sim.files.atomic import atomic_path
 
@@ -392,7 +393,7 @@ def export(store: Store, out: str | Path, table: str = "metrics") -> int:
         if suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
-            frame.to_csv(tmp, index=False)
+            frame.to_csv(tmp, index=False, encoding="utf-8-sig")
     return len(frame)
 
 

@@ -121,7 +121,10 @@ class Records:
 
 
 def write_records(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a records table as CSV or Parquet (by extension), atomically."""
+    """Write a records table as CSV or Parquet (by extension), atomically.
+
+    CSV is UTF-8 with a byte-order mark, so that Excel shows Chinese window and
+    category names (pandas and the log readers skip the mark)."""
     from sim.files.atomic import atomic_path
 
     path = Path(path)
@@ -130,7 +133,7 @@ def write_records(frame: pd.DataFrame, path: str | Path) -> None:
         if suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         elif suffix in (".csv", ".gz") or path.name.endswith(".csv.gz"):
-            frame.to_csv(tmp, index=False, float_format="%.4f",
+            frame.to_csv(tmp, index=False, float_format="%.4f", encoding="utf-8-sig",
                          compression="gzip" if suffix == ".gz" else None)
         else:
             raise ValueError(f"unknown records format '{path.suffix}' (use .csv or .parquet)")

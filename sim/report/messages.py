@@ -82,6 +82,7 @@ TEMPLATES: tuple[str, ...] = (
     "no such journey to remove (known: {known})",
     "no such entry to remove (known: {known})",
     "no such window group (known: {known}); a new group needs count and serves",
+    "the changes {names} together make an invalid scenario: {reasons}",
     # a decomposition's --metric naming what the scenarios do not have
     "'{metric}': no item '{item}' in the base scenario or its changes (known: {known})",
     "'{metric}': no window group '{group}' in the base scenario or its changes (known: "

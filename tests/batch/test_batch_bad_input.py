@@ -61,3 +61,16 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_store(tmp_path):
     path = tmp_path / "runs.sqlite"
     with Store.for_experiment(path, _Exp()), pytest.raises(InputError, match="another batch"):
         Store.for_experiment(path, _Exp())
+
+
+def test_a_quoted_number_as_a_level_is_named_with_its_quotes(tmp_path, capsys):
+    """YAML reads "2" as text: the error shows the quotes, so the planner sees why a
+    number was refused (it used to print hall.days=2 ... should be a valid integer)."""
+    exp = tmp_path / "experiment.yaml"
+    exp.write_text(yaml.safe_dump({
+        "name": "quoted", "scenarios": {"q": str(Path("scenarios/quickstart.yaml").resolve())},
+        "days": 1, "replications": 1, "factors": {"hall.days": ["2", 3]}}), encoding="utf-8")
+    assert main(["batch", "run", str(exp), "--store", str(tmp_path / "s.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert 'hall.days="2"' in err and "valid integer" in err
+    assert not (tmp_path / "s.sqlite").exists()

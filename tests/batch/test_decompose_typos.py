@@ -183,6 +183,21 @@ def test_two_patches_removing_one_group_still_combine(tmp_path: Path) -> None:
     assert [g.id for g in both.windows] == ["人社窗口", "税务窗口"]
 
 
+def test_two_changes_fine_alone_but_not_together_are_named_in_chinese(
+        tmp_path: Path, capsys) -> None:
+    """One change shortens the run to one day, the other keeps two days of warm-up: each
+    alone makes a hall, together they do not, and the planner reads which two and why."""
+    base = _street_hall(tmp_path)
+    short = _write(tmp_path / "一天.yaml", {"hall": {"days": 1, "warmup_days": 0}})
+    warm = _write(tmp_path / "预热.yaml", {"hall": {"warmup_days": 1}})
+    rc = main(["--lang", "zh", "decompose", str(base), "--change", f"一天={short}",
+               "--change", f"预热={warm}", "-r", "2"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert f"{short} + {warm}" in err and "变更 一天 + 预热 合在一起得到的方案无效" in err
+    assert "预热天数（1）须少于模拟天数（1）" in err and "together" not in err
+
+
 # --- shares of a nil total -------------------------------------------------------------
 
 

@@ -193,3 +193,16 @@ def test_compare_lists_an_item_only_the_candidate_has_with_its_figures_unpaired(
     assert "tickets" in heads and "mean wait" in heads and "abandoned" in heads
     assert row.split()[:2] == ["婚姻登记", "b"] and row.count("±") == 2
     assert "category 婚姻登记" not in out  # no paired difference of it
+
+
+def test_records_of_a_chinese_hall_open_in_excel_with_their_names(tmp_path):
+    """Excel reads a CSV as UTF-8 only with a byte-order mark; without it a planner
+    sees mojibake where the items' Chinese names should be."""
+    out = tmp_path / "记录.csv"
+    assert main(["run", "scenarios/tianjin_centre/after.yaml", "-r", "1", "--days", "1",
+                 "-q", "--records", str(out)]) == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    categories = set(pd.read_csv(out)["category"])
+    assert any("\u4e00" <= ch <= "\u9fff" for name in categories for ch in name)
+    assert list(pd.read_csv(out).columns[1:9]) == CONTRACT  # the mark is not in a name
