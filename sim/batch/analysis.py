@@ -1,4 +1,5 @@
-"""Analysis of batch results: per-point summaries, paired comparisons, main effects.
+"""Analysis of batch results: per-point summaries, paired comparisons, main effects
+(crossed designs) and linear effects (Latin hypercubes and lists of points).
 
 Every function takes the tidy table (one row per run and metric, as
 :meth:`sim.batch.store.Store.metrics_frame` and ``hallsim batch export`` give it:
@@ -244,6 +245,81 @@ def main_effects(tidy: pd.DataFrame, metric: str = "overall.wait_mean",
         out["_n"] = pd.to_numeric(out["level"], errors="coerce")
         out = out.sort_values(["scenario", "factor", "_n"], kind="stable").drop(columns="_n")
     return out.reset_index(drop=True)
+
+
+def crossed(tidy: pd.DataFrame) -> bool:
+    """Whether each base scenario's design points hold every combination of its factors'
+    levels (a full factorial): only then is a level's mean over the other factors free of
+    them, and :func:`main_effects` reads as effects. A Latin hypercube or a list of
+    points is not crossed: read :func:`linear_effects` there."""
+    facs = factor_columns(tidy)
+    points = tidy.drop_duplicates("point")
+    for _, part in points.groupby("scenario", sort=False):
+        keys = part[facs].map(_hashable) if facs else part[[]]
+        varying = [f for f in facs if keys[f].nunique() > 1]
+        combos = math.prod(keys[f].nunique() for f in varying)
+        if len(keys[varying].drop_duplicates()) != combos:
+            return False
+    return True
+
+
+def linear_effects(tidy: pd.DataFrame, metric: str = "overall.wait_mean") -> pd.DataFrame:
+    """Linear effect of each factor on ``metric``, per base scenario, all factors at once:
+    least squares of the design points' means (over replications) on the factors (a
+    numeric factor as it is; another as one indicator per level against its first).
+
+    ``slope`` is the change per unit of the factor, ``effect`` the change over its range
+    in the design (slope x (highest - lowest); an indicator's coefficient as it is), each
+    with the Student-t 95% half-width from the points' spread around the fit (NaN with
+    no degree of freedom left). The points' spread holds what the line leaves out (the
+    factors' curvature and interactions) as well as the simulation's noise, so the
+    interval covers both; ``r2`` says how much of the points' spread the line explains.
+    The analysis for designs that are not crossed (:func:`crossed`), where a level's
+    mean over the other points mixes in the other factors' values.
+    Columns: ``scenario, factor, low, high, slope, slope_ci95, effect, effect_ci95,
+    n_points, r2``.
+    """
+    from scipy import stats
+
+    data = _select(tidy, [metric])
+    rows = []
+    for scen, sdata in data.groupby("scenario", sort=False):
+        means = sdata.groupby("point")["value"].mean().dropna()
+        design = sdata.drop_duplicates("point").set_index("point").loc[means.index]
+        columns: list[tuple[str, np.ndarray, float, float]] = []  # term, x, low, high
+        for factor in factor_columns(tidy):
+            values = design[factor]
+            numeric = pd.to_numeric(values, errors="coerce")
+            if numeric.notna().all():
+                if numeric.nunique() > 1:
+                    columns.append((factor, numeric.to_numpy(float), float(numeric.min()),
+                                    float(numeric.max())))
+                continue
+            keys = values.map(_hashable)
+            for level in list(dict.fromkeys(keys))[1:]:
+                columns.append((f"{factor}={level}", (keys == level).to_numpy(float), 0.0,
+                                1.0))
+        n, y = len(means), means.to_numpy(float)
+        x = np.column_stack([np.ones(n)] + [c[1] for c in columns])
+        coef, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
+        resid = y - x @ coef
+        dof = n - rank
+        spread = float(((y - y.mean()) ** 2).sum())
+        r2 = 1.0 - float((resid ** 2).sum()) / spread if spread > 0 else math.nan
+        if dof > 0:
+            cov = float((resid ** 2).sum()) / dof * np.linalg.pinv(x.T @ x)
+            t = float(stats.t.ppf(0.975, dof))
+            half = t * np.sqrt(np.clip(np.diag(cov), 0.0, None))
+        else:
+            half = np.full(len(coef), math.nan)
+        for k, (term, _, low, high) in enumerate(columns, start=1):
+            span = high - low
+            rows.append({"scenario": scen, "factor": term, "low": low, "high": high,
+                         "slope": float(coef[k]), "slope_ci95": float(half[k]),
+                         "effect": float(coef[k] * span), "effect_ci95": float(half[k] * span),
+                         "n_points": n, "r2": r2})
+    return pd.DataFrame(rows, columns=["scenario", "factor", "low", "high", "slope",
+                                       "slope_ci95", "effect", "effect_ci95", "n_points", "r2"])
 
 
 def _hashable(value: Any) -> Any:

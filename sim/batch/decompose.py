@@ -51,6 +51,8 @@ from sim.stats import registry
 from sim.stats.ci import mean_ci
 from sim.stats.hours import reported_hours
 
+#: a decomposition's experiment is named this and the base scenario's name
+DECOMPOSE_PREFIX = "decompose "
 #: up to this many changes, every one of the 2^k combinations is run
 MAX_FULL_CHANGES = 6
 #: more changes than this are refused (a sampled design up to here)
@@ -238,6 +240,11 @@ class Plan:
         return len(self.changes)
 
     @property
+    def base_name(self) -> str:
+        """The base scenario's name (the experiment is named ``decompose NAME``)."""
+        return self.experiment.name.removeprefix(DECOMPOSE_PREFIX)
+
+    @property
     def design(self) -> str:
         """``full`` (every combination) or ``sampled`` (orders)."""
         return "full" if self.orders is None else "sampled"
@@ -278,7 +285,7 @@ def plan_decomposition(base_path: str | Path, changes: Sequence[Change], replica
         flags = {c.name: int(mask >> i & 1) for i, c in enumerate(changes)}
         points.append(DesignPoint(pid, base.name, flags, scenario))
     definition = {
-        "name": f"decompose {base.name}",
+        "name": f"{DECOMPOSE_PREFIX}{base.name}",
         "kind": "decompose",
         "scenarios": {base.name: base_data},
         "changes": {c.name: c.patch for c in changes},

@@ -76,7 +76,8 @@ class Forecast:
     text: str
     replaced: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
-    #: what was replaced, as keys (``tickets``, ``day_factors``, ``service``, ``staff``),
+    #: what was replaced, as keys (``tickets``, or ``tickets_journeys`` in a hall with
+    #: journeys, ``day_factors``, ``service``, ``staff``),
     #: and the plan's hours (for pages that say it in their own language)
     keys: list[str] = field(default_factory=list)
     hours: list[int] = field(default_factory=list)
@@ -493,7 +494,7 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
     journeys = _write_journeys(hall, factor)
     out.hours = hours
     if items:
-        out.keys.append("tickets")
+        out.keys.append("tickets_journeys" if sc.journeys else "tickets")
         out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {hours_text(hours)} "
                             "(the plan's tickets, journey steps counted in the hour they are "
                             "taken; a total carried to items and journeys by the calibrated "

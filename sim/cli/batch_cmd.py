@@ -194,9 +194,19 @@ def cmd_batch_summary(args: argparse.Namespace) -> int:
         check_metrics(tidy, args.metric)
     except ValueError as exc:
         raise InputError(args.store, "--metric", f"{exc}; see hallsim batch export") from None
-    if baseline not in set(tidy["point"]):
-        raise InputError(args.store, "--baseline",
-                         f"baseline point {baseline} has no finished run")
+    finished = sorted(set(tidy["point"]))
+    if baseline not in finished:
+        if args.baseline is not None:
+            raise InputError(args.store, "--baseline",
+                             f"baseline point {baseline} has no finished run")
+        from sim.cli.main import _print_warning
+
+        # the experiment's baseline is invalid or not run yet: the first point that ran
+        _print_warning(args.store, "the experiment's baseline point P{baseline} has no "
+                                   "finished run: differences against P{first}, the first "
+                                   "point that has (choose another with --baseline)",
+                       {"baseline": baseline, "first": finished[0]})
+        baseline = int(finished[0])
     unpaired = paired_comparison(tidy, baseline, args.metric)
     if len(unpaired) and not unpaired["paired"].all():
         points = sorted(set(unpaired.loc[~unpaired["paired"], "point"]))
@@ -239,7 +249,7 @@ def cmd_batch_status(args: argparse.Namespace) -> int:
              "({counts}), {left} left to run").format(
         name=meta["experiment_name"], hash=meta["experiment_hash"][:12],
         version=meta["hallsim_version"], total=total, done=done, counts=_counts(counts),
-        left=total - counts.get("ok", 0)))
+        left=total - done))
     bad = runs[runs["status"] != "ok"]
     for rec in bad.head(20).itertuples(index=False):
         print(tr("  P{point} replication {replication}: {status}: {error}").format(
@@ -247,6 +257,10 @@ def cmd_batch_status(args: argparse.Namespace) -> int:
             error=rec.error))
     if len(bad) > 20:
         print(tr("  ... and {n} more").format(n=len(bad) - 20))
+    if len(bad):
+        print(tr("A resume (hallsim batch run with the same store) runs these {n} again; an "
+                 "invalid design point stays invalid until the experiment changes.").format(
+            n=len(bad)))
     return EXIT_OK
 
 

@@ -104,9 +104,9 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     if not args.quiet:
         from sim.report.i18n import tr
 
-        print(tr("{name}: {k} changes, {combinations} combinations ({design} design) x "
-                 "{replications} replications = {runs} runs").format(
-            name=exp.name, k=plan.k, combinations=len(plan.masks), design=tr(plan.design),
+        print(tr("decompose {name}: {k} changes, {combinations} combinations ({design} "
+                 "design) x {replications} replications = {runs} runs").format(
+            name=plan.base_name, k=plan.k, combinations=len(plan.masks), design=tr(plan.design),
             replications=exp.replications, runs=exp.runs), file=sys.stderr)
     executor = make_executor(workers=args.workers or None, inline=args.workers == 1)
     with executor, tempfile.TemporaryDirectory(prefix="hallsim-decompose-") as tmp:

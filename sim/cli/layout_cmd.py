@@ -34,8 +34,9 @@ def register(sub: Any) -> None:
                    metavar="FIGURE",
                    help="figure to colour by: a window group's utilisation or served tickets, "
                         "or its zone's mean wait (default utilisation)")
-    p.add_argument("--out", required=True, metavar="OUT.svg", type=output_file("--out"),
-                   help="SVG file to write")
+    p.add_argument("--out", required=True, metavar="OUT.svg",
+                   type=output_file("--out", (".svg",)),
+                   help="SVG file to write (the name must end in .svg)")
     p.set_defaults(handler=cmd_plan_view)
 
     r = sub.add_parser("replay", help="write an HTML replay of a simulated day",
@@ -56,7 +57,8 @@ def register(sub: Any) -> None:
     r.add_argument("--replication", type=nonneg_int, default=None,
                    help="replication to replay when the records hold several (default: the "
                         "first)")
-    r.add_argument("--out", required=True, metavar="OUT.html", type=output_file("--out"),
+    r.add_argument("--out", required=True, metavar="OUT.html",
+                   type=output_file("--out", (".html", ".htm")),
                    help="HTML file to write")
     r.set_defaults(handler=cmd_replay)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.report.i18n import metric_name, tr, tr_in
+from sim.report.i18n import metric_name, tr, tr_in, with_unit
 from sim.report.tables import pct, text_table
 
 
@@ -29,7 +29,8 @@ def consolidation_table(doc: dict[str, Any]) -> str:
         scenario=doc["scenario"], n=doc["headcount_today"],
         replications=doc["replications"], seed=doc["seed"], baseline=base)
     cols = [tr("structure"), tr("types"), tr("mean wait"), tr("P90 wait"),
-            f"{metric_name('p_wait_over_target', t)} %", tr("diff mean wait"),
+            with_unit(metric_name("p_wait_over_target", t), "%", "{name} {unit}"),
+            tr("diff mean wait"),
             tr("least cost"), tr("headcount"), tr("status")]
     rows = []
     for s, e in doc["structures"].items():

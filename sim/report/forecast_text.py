@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 #: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
 REPLACED = {
-    "tickets": ("tickets per hour, journey steps included (shared among the items and "
-                "journeys as the hall shares the hour)"),
+    "tickets": "tickets per hour (shared among the items as the hall shares the hour)",
+    "tickets_journeys": ("tickets per hour, journey steps included (shared among the items "
+                         "and journeys as the hall shares the hour)"),
     "day_factors": "day factors (the plan's weekday totals)",
     "service": "mean service per hour (families and variability carried)",
     "staff": "windows on duty per hour (shared among the window groups as before)",

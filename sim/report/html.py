@@ -35,6 +35,7 @@ from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
 from sim.report.tables import (
     difference_row,
+    linear_effects_block,
     path_heading,
     point_table,
     summary_blocks,
@@ -327,7 +328,7 @@ def _store_report(path: Path, out: Path, svg: bool, metrics: Sequence[str] | Non
 
 def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None, bar: Any,
                 data: _StoreData) -> Path:
-    from sim.batch.analysis import DEFAULT_METRICS, main_effects
+    from sim.batch.analysis import DEFAULT_METRICS, crossed, main_effects
     from sim.report.floorplan import floorplan_svg
     from sim.report.plots import plot_metric_vs_factors, plot_wait_cdf, pooled_quantiles
     from sim.scenario.model import scenario_from_dict
@@ -370,11 +371,16 @@ def _store_page(path: Path, out: Path, svg: bool, metrics: Sequence[str] | None,
     bar.update()
     if facs:
         page.h2(tr("Metrics against each factor"))
+        full = crossed(tidy)
         for m in metrics:
             bar.set_postfix_str(m)
-            fig = plot_metric_vs_factors(main_effects(tidy, m), m)
+            fig = plot_metric_vs_factors(main_effects(tidy, m), m, crossed=full)
             page.figure(fig, f"factors_{_slug(m)}",
                         tr("{metric} against each factor").format(metric=metric_label(m)))
+            if not full:  # the binned means mix in the other factors: the line does not
+                block_title, frame, heads = linear_effects_block(tidy, m)
+                page.note(block_title)
+                page.table(frame, heads)
             bar.update()
     baseline = int(meta.get("baseline", 0))
     seed = int(meta["seed"])

@@ -83,6 +83,11 @@ TEMPLATES: tuple[str, ...] = (
     "no such entry to remove (known: {known})",
     "no such window group (known: {known}); a new group needs count and serves",
     "the changes {names} together make an invalid scenario: {reasons}",
+    # a metric's dotted path (sim/stats/registry.py)
+    "unknown metric '{metric}': the first part must be one of {known}",
+    "unknown metric '{metric}': expected {form}",
+    "unknown metric '{metric}': no figure '{name}' (known: {known})",
+    "unknown metric '{metric}': '{name}' is not reported in {section} (there: {known})",
     # a decomposition's --metric naming what the scenarios do not have
     "'{metric}': no item '{item}' in the base scenario or its changes (known: {known})",
     "'{metric}': no window group '{group}' in the base scenario or its changes (known: "
@@ -117,6 +122,31 @@ TEMPLATES: tuple[str, ...] = (
     "required column missing: give the call time or the wait ('{wait}')",
     "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
     "no ticket rows (only a header)",
+    # a forecast's plan (sim/calibration/plan.py, sim/calibration/forecast.py)
+    "the plan has no row (only a header)",
+    "unknown column (known: {known}, 'windows <group>'; Chinese headers as in "
+    "docs/calibration.md)",
+    "a second column for {name} (first: '{first}')",
+    "required column missing ({need} or {alternatives})",
+    "give staff either as windows or as clerks seen, not both",
+    "give staff either per group or as one total, not both",
+    "{value} is not an hour of day (0-23, '09:00' or '09:00-10:00')",
+    "{value} is not a weekday (mon ... sun, 周一 ... 周日)",
+    "'{text}' is not a number",
+    "negative value {value}",
+    "a second row for the same hour",
+    "a second row for the same hour, weekday",
+    "a second row for the same hour and item",
+    "a second row for the same hour, weekday and item",
+    "hour {hour} is outside the opening hours ({hours})",
+    "unknown item '{item}' (the scenario's items: {items})",
+    "{day} is not a working day of the scenario (weekends: {days})",
+    "staff for window group '{group}', but the scenario has no such group (groups: {known})",
+    "no row for the working day(s) {days}: a plan by weekday gives every working day",
+    "staff at {hour} differs from another row of that hour (a scenario has one schedule for "
+    "every day and item: write one plan per day type)",
+    "clerks seen need the clerks-to-windows relation a calibration records in the "
+    "scenario's comments (hallsim calibrate writes it); give windows instead",
     # the page's names
     "a scenario of that name is in the workspace: choose another name",
     "a name is needed",
@@ -183,7 +213,7 @@ NESTED = frozenset({"reasons"})
 WORDS = frozenset({"field"})
 #: placeholders whose value is a list of names (", " between them), listed in the
 #: reader's way (、 in Chinese): the items of a period, what there is ("known: A, B")
-LISTS = frozenset({"items", "known"})
+LISTS = frozenset({"items", "known", "days", "hours"})
 
 
 @functools.cache
@@ -244,9 +274,27 @@ def error_text(exc: InputError, file_name: bool = False) -> str:
     if language() == "en":
         return f"hallsim: error: {exc}"
     where = f"{exc.source}，" if exc.source else ""
-    kind = "option '{path}': " if exc.path.startswith("--") else "field '{path}': "
-    field = tr(kind).format(path=exc.path) if exc.path else ""
-    return tr("error: ") + f"{where}{field}{problem_text(exc.problem)}"
+    return tr("error: ") + f"{where}{_place_text(exc.path)}{problem_text(exc.problem)}"
+
+
+#: a table's cell, column or row as a field path ("row 3, column 取号量"; plans)
+_CELL = re.compile(r"^(?:row (?P<row>\d+))?(?:, )?(?:column (?P<column>.+))?$", re.DOTALL)
+
+
+def _place_text(path: str) -> str:
+    """Where the problem is, in the language in use (not English): an option, a table's
+    row and column (a plan's cell: "第 3 行“取号量”列"), or a field of the file."""
+    if not path:
+        return ""
+    cell = _CELL.match(path)
+    if cell is not None and (cell["row"] or cell["column"]):
+        if cell["row"] and cell["column"]:
+            return tr("row {row}, column '{column}': ").format(**cell.groupdict())
+        if cell["row"]:
+            return tr_in("table", "row {row}: ").format(row=cell["row"])
+        return tr("column '{column}': ").format(column=cell["column"])
+    kind = "option '{path}': " if path.startswith("--") else "field '{path}': "
+    return tr(kind).format(path=path)
 
 
 _WITH_FIELD = re.compile(r"^(?:(?P<source>.*?): )?(?:field|option) '(?P<path>[^']*)': "

@@ -295,12 +295,14 @@ def plot_categories(by_category: Mapping[str, Mapping[str, Any]], target: float 
 
 
 def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
-                           axes: Sequence[Axes] | None = None) -> Figure:
+                           axes: Sequence[Axes] | None = None, crossed: bool = True) -> Figure:
     """A metric against each factor (mean over the other factors) with 95% CI bands.
 
     ``effects`` is :func:`sim.batch.analysis.main_effects` for ``metric``: one panel
     per factor, one line per base scenario. The band is clipped to the metric's
-    valid range; a factor that counts windows gets integer ticks.
+    valid range; a factor that counts windows gets integer ticks. A design that is not
+    ``crossed`` (a Latin hypercube) is titled as what it shows: the means of the points
+    in each bin, the other factors varying too.
     """
     factors = list(dict.fromkeys(effects["factor"]))
     ylabel, scale = metric_label(metric)
@@ -346,8 +348,10 @@ def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
     if len(scenarios) > 1:
         axes[-1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0),
                         borderaxespad=0)
-    fig.suptitle(tr("{metric} against each factor (mean over the other factors, 95% CI band)")
-                 .format(metric=ylabel), fontsize=10)
+    title = "{metric} against each factor (mean over the other factors, 95% CI band)" \
+        if crossed else ("{metric} against each factor: means of the design points in each bin "
+                         "(the other factors vary too: read the linear effects)")
+    fig.suptitle(tr(title).format(metric=ylabel), fontsize=10)
     return fig
 
 

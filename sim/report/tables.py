@@ -20,6 +20,7 @@ gives Chinese tables. The cell formatters (:func:`fmt`, :func:`fmt_metric`,
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -307,7 +308,7 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any],
                for c, d in diff.get("by_category", {}).items()]
     blocks += [(tr("journey {name}").format(name=j), d)
                for j, d in diff.get("journeys", {}).items()]
-    heads = [tr("metric"), baseline[:24], name[:24], tr("difference ± 95% CI"),
+    heads = [tr("metric"), *column_names(baseline, name), tr("difference ± 95% CI"),
              tr("significant"), tr("better")]
     parts = []
     for title, block in blocks:
@@ -319,6 +320,30 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any],
             "pp = percentage points)").format(candidate=name, baseline=baseline, block=title,
                                               how=how)))
     return "\n\n".join(parts)
+
+
+#: the widest a scenario's name is shown as a column heading
+NAME_WIDTH = 24
+
+
+def column_names(baseline: str, name: str, width: int = NAME_WIDTH) -> tuple[str, str]:
+    """The baseline's and the candidate's column headings: their names; long ones cut to
+    ``width`` in the middle, or, where that would make them read the same, from where
+    they start to differ ("…本月方案/hall.yaml)"); "baseline" and "candidate" when
+    nothing short tells them apart (the table's title names both in full)."""
+    def middle(text: str) -> str:
+        if len(text) <= width:
+            return text
+        head = (width - 1) // 2
+        return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+    a, b = middle(baseline), middle(name)
+    if a != b:
+        return a, b
+    same = len(os.path.commonprefix([baseline, name]))
+    a, b = ("…" + text[same:][:width - 1] for text in (baseline, name))
+    return (a, b) if a != b and len(a) > 1 and len(b) > 1 else (tr("baseline"),
+                                                                 tr("candidate"))
 
 
 def difference_cells(key: str, d: dict[str, Any]) -> list[Figure]:
@@ -356,8 +381,8 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
     baseline point, main effects; in the units of ``hallsim run`` (percent for shares)."""
     from sim.batch.analysis import (
         DEFAULT_METRICS,
+        crossed,
         factor_columns,
-        main_effects,
         paired_comparison,
     )
 
@@ -385,19 +410,55 @@ def batch_summary(tidy: Any, metrics: Sequence[str] | None = None, baseline: int
                      "metric's unit, pp for shares; paired over replications where the points "
                      "share categories; CI ratio = paired / unpaired CI half-width)")
             .format(point=baseline)))
-    for metric in metrics[:1]:
-        me = main_effects(tidy, metric)
-        if len(me) and facs:
-            for col in ("mean", "effect"):
-                me[col] = [fmt_metric(metric, v, c, digits=2, sign=col == "effect")
-                           for v, c in zip(me[col], me[f"{col}_ci95" if col == "effect"
-                                                       else "ci95"])]
-            parts.append(frame_table(
-                me, ["scenario", "factor", "level", "n_points", "mean", "effect"],
-                headings=heads,
-                title=tr("main effects on {metric} (effect = level mean - scenario mean, "
-                         "paired 95% CI)").format(metric=path_heading(metric))))
+    if facs and metrics:
+        parts.append(main_effects_table(tidy, metrics[0], heads) if crossed(tidy)
+                     else linear_effects_table(tidy, metrics[0]))
     return "\n\n".join(parts)
+
+
+def main_effects_table(tidy: Any, metric: str, heads: dict[str, str]) -> str:
+    """Main effects of a crossed design on ``metric`` (level mean, effect = level mean -
+    scenario mean, paired 95% CIs), as ``batch summary`` prints them."""
+    from sim.batch.analysis import main_effects
+
+    me = main_effects(tidy, metric)
+    for col in ("mean", "effect"):
+        me[col] = [fmt_metric(metric, v, c, digits=2, sign=col == "effect")
+                   for v, c in zip(me[col], me[f"{col}_ci95" if col == "effect" else "ci95"])]
+    return frame_table(me, ["scenario", "factor", "level", "n_points", "mean", "effect"],
+                       headings=heads,
+                       title=tr("main effects on {metric} (effect = level mean - scenario "
+                                "mean, paired 95% CI)").format(metric=path_heading(metric)))
+
+
+def linear_effects_block(tidy: Any, metric: str) -> tuple[str, Any, dict[str, str]]:
+    """Title, table and headings of the linear effects on ``metric`` of a design that is
+    not crossed (a Latin hypercube, a list of points): least squares over the points, per
+    unit and over the factor's range, 95% CIs from the points' spread around the fit
+    (:func:`sim.batch.analysis.linear_effects`); the terminal and the report show it."""
+    from sim.batch.analysis import linear_effects
+
+    le = linear_effects(tidy, metric)
+    le["range"] = [f"{a:.4g}–{b:.4g}" for a, b in zip(le["low"], le["high"])]
+    for col in ("slope", "effect"):
+        le[col] = [fmt_metric(metric, v, c, digits=3, sign=True)
+                   for v, c in zip(le[col], le[f"{col}_ci95"])]
+    le["r2"] = [fmt(r, digits=2) for r in le["r2"]]
+    heads = {**{c: tr(c) for c in ("scenario", "factor")}, "n_points": tr("points"),
+             "range": tr("range"), "slope": tr("per unit"), "effect": tr("over the range"),
+             "r2": "R²"}
+    title = tr("linear effects on {metric}: the design is not crossed (a Latin hypercube or "
+               "a list of points), so a level's mean would mix in the other factors; least "
+               "squares over the design points' means, all factors at once, 95% CI from the "
+               "points' spread around the line (curvature and interactions included)").format(
+        metric=path_heading(metric))
+    return title, le[list(heads)], heads
+
+
+def linear_effects_table(tidy: Any, metric: str) -> str:
+    """:func:`linear_effects_block` as ``batch summary`` prints it."""
+    title, frame, heads = linear_effects_block(tidy, metric)
+    return frame_table(frame, list(heads), headings=heads, title=title)
 
 
 def point_table(tidy: Any, metrics: Sequence[str]) -> Any:

@@ -119,6 +119,28 @@ def test_an_invalid_design_point_is_recorded_and_the_others_finish(tmp_path: Pat
     assert set(runs[runs["point"] > 0]["status"]) == {"ok"} and len(runs) == 9
 
 
+def test_a_store_whose_baseline_point_is_invalid_is_still_summarised(tmp_path: Path,
+                                                                     capsys) -> None:
+    """Zero windows make point 0 (the baseline) invalid: the summary warns and compares
+    against P1, the first point that ran, as the report does; the status counts nothing
+    left to run and says what a resume would do."""
+    data = {"name": "bad-baseline", "scenarios": [str(ROOT / "scenarios/quickstart.yaml")],
+            "days": 1, "factors": {"windows.B.count": [0, 3, 4]}, "replications": 2,
+            "on_invalid": "record"}
+    store = tmp_path / "s.sqlite"
+    assert main(["batch", "run", str(write(tmp_path, data)), "--store", str(store), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["batch", "summary", str(store)]) == 0
+    out, err = capsys.readouterr()
+    assert "baseline point P0 has no finished run: differences against P1" in err
+    assert "differences against point P1" in out
+    assert main(["batch", "summary", str(store), "--baseline", "0"]) == 2  # asked for: refused
+    capsys.readouterr()
+    assert main(["batch", "status", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "6 runs, 6 recorded" in out and "0 left to run" in out and "runs these 2 again" in out
+
+
 BOOM_POINT = 1
 
 
@@ -184,3 +206,21 @@ def test_an_export_of_a_chinese_experiment_opens_in_excel_with_its_names(tmp_pat
     table = pd.read_csv(out)
     assert table.columns[0] == "point" and set(table["scenario"]) == {"天津中心"}
     assert table["item"].astype(str).str.contains("[\u4e00-\u9fff]").any()
+
+
+def test_the_summary_of_a_latin_hypercube_gives_linear_effects(tmp_path: Path, capsys) -> None:
+    """Main effects of a hypercube would mix each factor with the others: the summary gives
+    each factor its slope from all points at once, and more social windows wait less."""
+    data = {"name": "hypercube", "scenarios": [str(ROOT / "scenarios/quickstart.yaml")],
+            "days": 1, "replications": 2, "seed": 4,
+            "factors": {"windows.B.count": {"low": 3, "high": 6, "integer": True},
+                        "arrival_scale": {"low": 0.9, "high": 1.1}},
+            "design": {"type": "lhs", "points": 12, "seed": 2}}
+    store = tmp_path / "lhs.sqlite"
+    assert main(["batch", "run", str(write(tmp_path, data)), "--store", str(store), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["batch", "summary", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "main effects" not in out and "linear effects on mean wait min" in out
+    row = next(ln for ln in out.splitlines() if "windows.B.count" in ln and "3–6" in ln)
+    assert row.split("3–6")[1].split()[0].startswith("-")  # per unit: fewer minutes

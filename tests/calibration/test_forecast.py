@@ -158,6 +158,25 @@ def test_a_bad_plan_exits_2_naming_row_and_column(calibrated, tmp_path, capsys, 
     assert not out.exists()
 
 
+@pytest.mark.parametrize("text, said", [
+    ("小时,取号量\n7,10\n", "第 2 行“小时”列：时段 07:00 不在开放时间内"),
+    ("小时,取号量\n9,10\n10,-3\n", "第 3 行“取号量”列：不能为负数（-3）"),
+    ("小时,取号量\n9,abc\n", "第 2 行“取号量”列：“abc”不是数字"),
+    ("小时,事项,取号量\n9,护照,10\n", "未知事项“护照”（方案中的事项：社保、公积金"),
+    ("小时,取号量,windows 出入境\n9,10,2\n", "“windows 出入境”列：给出了窗口组“出入境”的人员"),
+    ("小时,取号量\n9,10\n9,5\n", "第 3 行：同一时段出现了第二行"),
+    ("星期,小时,取号量\n周六,9,10\n", "第 2 行“星期”列：sat 不是方案的工作日（休息日：sat、sun）"),
+])
+def test_a_chinese_planner_reads_a_bad_plan_in_chinese(calibrated, tmp_path, capsys, text,
+                                                         said):
+    """The same refusals under --lang zh: the cell as 第 N 行“列”列, the problem in words."""
+    rc = main(["--lang", "zh", "forecast", str(calibrated), "--plan",
+               str(_plan(tmp_path, text)), "--out", str(tmp_path / "next.yaml")])
+    err = capsys.readouterr().err
+    assert rc == 2 and said in err, err
+    assert "row" not in err and "column" not in err.replace("windows 出入境", "")
+
+
 def test_the_calibrations_relation_is_the_ratio_of_windows_on_duty_to_clerks_seen():
     seen = np.array([[4.0, 8.0], [6.0, 0.0]])
     on = np.array([[3.0, 6.0], [4.5, np.nan]])
@@ -232,7 +251,8 @@ def test_a_planner_starts_from_the_halls_own_plan_in_chinese(tmp_path, capsys):
         set_language("en")
     # what was replaced and carried, in the words of the page's forecast tab
     said = capsys.readouterr().out.splitlines()
-    assert said[0].startswith("已替换（08-12h, 13-17h）：每小时取号量")
+    # quickstart has no journeys (一件事): the summary does not speak of their steps
+    assert said[0] == "已替换（08-12h, 13-17h）：每小时取号量（按方案中该小时各事项的构成分配）"
     assert said[-2].startswith(f"沿用 {hall}：办理时间分布类型") and said[-1] == f"方案已写入 {nxt}"
     before, after = current_plan(hall), current_plan(nxt)
     ratio = (after.set_index("hour")["tickets"] / before.set_index("hour")["tickets"])
@@ -413,6 +433,20 @@ def test_a_hall_forecast_with_its_own_plan_keeps_every_groups_schedule(hall, tmp
         assert [rate_at(new.arrivals_per_hour, t) for t in starts] == pytest.approx(
             [rate_at(cat.arrivals_per_hour, t) for t in starts], rel=1e-9, abs=1e-9)
         assert np.allclose(new.service_factor_at(starts), cat.service_factor_at(starts))
+
+
+def test_the_summary_speaks_of_journey_steps_only_in_a_hall_with_journeys(tmp_path):
+    from sim.report.forecast_text import forecast_summary
+
+    said = {}
+    for hall in ("scenarios/quickstart.yaml", "scenarios/yumen/before.yaml"):
+        plan, more = tmp_path / f"{Path(hall).parent.name}.csv", current_plan(ROOT / hall)
+        more["tickets"] *= 1.1
+        more.to_csv(plan, index=False)
+        result = forecast(ROOT / hall, read_plan(plan))
+        said[hall] = forecast_summary(result.keys, result.hours, hall)[0]
+    assert "journey" not in said["scenarios/quickstart.yaml"]
+    assert "journey steps included" in said["scenarios/yumen/before.yaml"]
 
 
 @pytest.mark.parametrize("hall, hour", [("scenarios/quickstart.yaml", 9),

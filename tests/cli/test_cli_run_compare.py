@@ -206,3 +206,29 @@ def test_records_of_a_chinese_hall_open_in_excel_with_their_names(tmp_path):
     categories = set(pd.read_csv(out)["category"])
     assert any("\u4e00" <= ch <= "\u9fff" for name in categories for ch in name)
     assert list(pd.read_csv(out).columns[1:9]) == CONTRACT  # the mark is not in a name
+
+
+def test_two_long_names_alike_at_the_start_get_headings_that_tell_them_apart():
+    from sim.report.tables import column_names
+
+    a, b = "calibrated from 示例大厅叫号导出 (/data/一月.yaml)", \
+        "calibrated from 示例大厅叫号导出 (/data/二月.yaml)"
+    shown = column_names(a, b)
+    assert shown[0] != shown[1] and all(len(s) <= 24 for s in shown)
+    assert shown[0].endswith("一月.yaml)") and shown[1].startswith("calibrated")
+    assert column_names("今年", "明年") == ("今年", "明年")
+    assert column_names("x" * 30, "x" * 30) == ("baseline", "candidate")
+
+
+def test_compare_of_two_copies_of_one_hall_heads_its_columns_apart(tmp_path, capsys):
+    """Both files are named quickstart: compare suffixes their paths, and the columns keep
+    the part that differs instead of the first 24 characters of each."""
+    text = Path("scenarios/quickstart.yaml").read_text(encoding="utf-8")
+    files = []
+    for folder in ("本月方案", "下月方案"):
+        (tmp_path / folder).mkdir()
+        files.append(tmp_path / folder / "hall.yaml")
+        files[-1].write_text(text, encoding="utf-8")
+    assert main(["compare", *map(str, files), "-r", "2", "--days", "1"]) == 0
+    head = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("metric"))
+    assert "本月方案" in head and "下月方案" in head

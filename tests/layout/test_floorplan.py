@@ -87,6 +87,21 @@ def test_plan_view_writes_the_svg_and_refuses_a_broken_results_file(tmp_path: Pa
     assert not (tmp_path / "b.svg").exists()
 
 
+def test_a_floor_plan_named_png_is_refused_rather_than_written_as_svg(tmp_path: Path,
+                                                                       capsys) -> None:
+    import yaml
+
+    scenario = tmp_path / "hall.yaml"
+    scenario.write_text(yaml.safe_dump(HALL, allow_unicode=True), encoding="utf-8")
+    for verb in (["plan-view", str(scenario)],
+                 ["replay", str(scenario), "--records", str(scenario)]):
+        with pytest.raises(SystemExit) as stop:
+            main([*verb, "--out", str(tmp_path / "plan.png")])
+        assert stop.value.code == 2
+        assert "must end in" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [scenario]
+
+
 def test_the_report_of_a_store_shows_the_floor_plan_of_its_hall(tmp_path: Path) -> None:
     import yaml
 
