@@ -35,6 +35,7 @@ from sim.report.i18n import metric_label, tr
 from sim.report.page import Page
 from sim.report.tables import (
     difference_row,
+    group_name,
     linear_effects_block,
     path_heading,
     point_table,
@@ -132,7 +133,8 @@ def _point_figures(page: Page, doc: dict[str, Any], profiles: list[dict[str, Any
                                         title=f"{label}: {tr('waiting areas by hour')}"),
                     f"{key}_areas", f"{label}: {tr('waiting areas by hour')}")
     table = utilisation_table(profiles or [])
-    if not table.empty:
+    if not table.empty:  # rows named as the tables name the groups: label (id)
+        table.index = [group_name(doc, str(g)) for g in table.index]
         page.figure(plot_utilisation_heatmap(
             table, title=f"{label}: {tr('window utilisation by hour')}"),
             f"{key}_heatmap", f"{label}: {tr('window utilisation by hour')}")
