@@ -332,16 +332,20 @@ def enough_served(n_served: pd.Series, n_days: int) -> pd.Series:
 
 def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
             n_days: int, judged: pd.DataFrame | None = None) -> dict[str, float]:
-    """MAPE of the hourly mean wait and MAE (points) of the hourly ``left_share`` of
+    """MAPE of the hourly mean wait, its MAE in minutes (``wait_mae_minutes``: read it
+    where the observed waits are near nothing and a few seconds make a percentage
+    explode, an item served at once), and MAE (points) of the hourly ``left_share`` of
     ``pred`` against ``obs``, over the hours ``judged`` (default ``obs``) has enough
     served tickets for (:func:`enough_served`)."""
     judged = obs if judged is None else judged
     enough = enough_served(judged["n_served"], n_days)
     ok = enough & (judged["wait_mean"] > 0) & (obs["wait_mean"] > 0) & pred.notna()
-    ape = (pred[ok] - obs["wait_mean"][ok]).abs() / obs["wait_mean"][ok]
+    gap = (pred[ok] - obs["wait_mean"][ok]).abs()
+    ape = gap / obs["wait_mean"][ok]
     ok_ab = obs["left_share"].notna() & pred_ab.notna() & enough
     ae = (pred_ab[ok_ab] - obs["left_share"][ok_ab]).abs() * 100
     return {"wait_mape": float(ape.mean() * 100) if len(ape) else math.nan,
+            "wait_mae_minutes": float(gap.mean()) if len(gap) else math.nan,
             "abandon_mae_points": float(ae.mean()) if len(ae) else math.nan,
             "hours": int(ok.sum())}
 
@@ -366,7 +370,8 @@ def noise_floor(reps: list[pd.DataFrame], hours: list[int], n_days: int,
     """
     r = len(reps)
     if r < 2:
-        return {"wait_mape": None, "abandon_mae_points": None, "replications": r}
+        return {"wait_mape": None, "wait_mae_minutes": None, "abandon_mae_points": None,
+                "replications": r}
     pooled = [rep.xs("*", level="item").reindex(hours) for rep in reps]
     judged = observed.xs("*", level="item").reindex(hours)
     errs = []
@@ -375,6 +380,7 @@ def noise_floor(reps: list[pd.DataFrame], hours: list[int], n_days: int,
         errs.append(_errors(obs, rest["wait_mean"], rest["left_share"], n_days, judged))
     scale = math.sqrt(1.0 - 1.0 / r**2)
     return {"wait_mape": scale * float(np.mean([e["wait_mape"] for e in errs])),
+            "wait_mae_minutes": scale * float(np.mean([e["wait_mae_minutes"] for e in errs])),
             "abandon_mae_points": scale * float(np.mean([e["abandon_mae_points"]
                                                           for e in errs])),
             "replications": r}

@@ -11,7 +11,6 @@ with the CJK fallback font, so Chinese item and window names read as they are.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from scipy import stats
 
 from sim.calibration.calibrate import Calibration
 from sim.report.calibration_text import fit_basis, log_summary, note, scenario_name
-from sim.report.i18n import language, metric_heading, metric_label, tr, tr_in
+from sim.report.i18n import metric_heading, metric_label, tr, tr_in
 from sim.report.page import Page
 from sim.report.plots import new_figure
 from sim.stats.registry import metric
@@ -126,13 +125,9 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
                                         arrivals=tr_in("backtest", doc["arrivals"]),
                                         staffing=tr_in("backtest", doc["staffing"]),
                                         replications=doc["replications"]))
-    e, b = doc["errors"], doc["baseline_erlang_a"]["errors"]
-    nf = e.get("noise_floor", {})
-    page.rows(["", tr("hourly mean-wait MAPE (%)"), tr("abandonment MAE (points)"), tr("hours")], [
-        [tr("simulation"), _num(e["wait_mape"]), _num(e["abandon_mae_points"]), e["hours"]],
-        [tr("noise floor"), _num(nf.get("wait_mape")), _num(nf.get("abandon_mae_points")), ""],
-        [tr("Erlang A baseline"), _num(b["wait_mape"]), _num(b["abandon_mae_points"]), b["hours"]],
-    ])
+    blocks = backtest_blocks(doc)
+    _, heads, rows = blocks[0]
+    page.rows(heads, rows)
     hours = [int(h) for h in doc["by_hour"]]
     # a closed stretch (12:00-14:00) breaks the lines instead of being drawn across
     x = np.array(hours, dtype=float)
@@ -159,24 +154,58 @@ def backtest_report(doc: dict[str, Any], out: str | Path) -> Path:
         a.set_ylabel(metric_heading(m))
         a.legend()
     page.figure(fig, "by-hour", tr("observed and predicted by hour"))
-    page.h2(tr("Errors by item"))
-    if language() == "en":  # as ever: the JSON's own words
-        page.add("<pre>" + html.escape(json.dumps(e.get("by_item", {}), indent=1,
-                                              ensure_ascii=False)) + "</pre>")
-    else:
-        page.rows([tr("item"), tr("hourly mean-wait MAPE (%)"), tr("abandonment MAE (points)"),
-                   tr("hours")],
-                  [[item, _num(v.get("wait_mape")), _num(v.get("abandon_mae_points")),
-                    v.get("hours", "")] for item, v in e.get("by_item", {}).items()])
+    for title, heads, rows in blocks[1:]:
+        page.h2(title)
+        page.rows(heads, rows)
     _credits(page, doc.get("credits", []))
     return page.write(tr("Backtest: {scenario}").format(scenario=scenario_name(doc["scenario"])))
+
+
+def backtest_blocks(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The tables of a backtest document as ``(title, headings, rows)``, figures as
+    :class:`~sim.report.tables.Figure`: the errors (simulation, noise floor, Erlang A),
+    the errors by item, and observed beside predicted by hour. One source for the HTML
+    page and the web's spreadsheet."""
+    from sim.report.tables import fmt
+
+    def errors(e: dict[str, Any], hours: Any = "") -> list[Any]:
+        return [fmt(e.get("wait_mape"), digits=2), fmt(e.get("wait_mae_minutes"), digits=2),
+                fmt(e.get("abandon_mae_points"), digits=2), hours]
+
+    heads = [tr("hourly mean-wait MAPE (%)"), tr("hourly mean-wait MAE (min)"),
+             tr("abandonment MAE (points)"), tr("hours")]
+    e, b = doc["errors"], doc["baseline_erlang_a"]["errors"]
+    out = [(tr("Errors"), ["", *heads], [
+        [tr("simulation"), *errors(e, e.get("hours", ""))],
+        [tr("noise floor"), *errors(e.get("noise_floor") or {})],
+        [tr("Erlang A baseline"), *errors(b, b.get("hours", ""))]])]
+    out.append((tr("Errors by item"), [tr("item"), *heads],
+                [[item, *errors(v, v.get("hours", ""))]
+                 for item, v in (e.get("by_item") or {}).items()]))
+    figures = ("wait_mean", "left_share")
+    hour_heads = [tr("hour of day")]
+    for m in figures:
+        for part in ("observed", "predicted", "95% band"):
+            hour_heads.append(tr("{figure}: {part}").format(figure=metric_heading(m),
+                                                            part=tr(part)))
+    rows = []
+    for hour, row in doc["by_hour"].items():
+        cells: list[Any] = [f"{int(hour):02d}:00"]
+        for m in figures:
+            scale, f = metric(m).scale, row[m]
+
+            def value(key: str, f: dict[str, Any] = f, scale: float = scale) -> Any:
+                return None if f.get(key) is None else scale * f[key]
+
+            low, high = value("low"), value("high")
+            cells += [fmt(value("observed"), digits=2), fmt(value("predicted"), digits=2),
+                      "" if low is None or high is None else f"{low:.2f}–{high:.2f}"]
+        rows.append(cells)
+    out.append((tr("Observed and predicted by hour"), hour_heads, rows))
+    return out
 
 
 def _credits(page: Page, credits: Any) -> None:
     """The acknowledgements the logs' sources ask for (the Anonymous Bank's)."""
     for credit in credits:
         page.note(tr("Data source: {credit}").format(credit=credit))
-
-
-def _num(x: Any) -> str:
-    return tr("n/a") if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.2f}"

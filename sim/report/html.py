@@ -222,6 +222,12 @@ def records_profiles(frame: pd.DataFrame, doc: Mapping[str, Any]
     return profiles, same
 
 
+def is_backtest(doc: Any) -> bool:
+    """Whether ``doc`` is a backtest document (``hallsim backtest --json``): predicted
+    beside observed, with the errors and the Erlang A baseline."""
+    return isinstance(doc, dict) and {"errors", "baseline_erlang_a", "by_hour"} <= set(doc)
+
+
 def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool,
                      shown: str | None = None) -> Path:
     from sim.report.plots import plot_wait_cdf, pooled_quantiles, quantile_points
@@ -230,6 +236,13 @@ def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool,
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(str(path), "", f"cannot read the results document ({exc})") from None
+    if is_backtest(data):  # hallsim backtest --json: its own page, as --report writes it
+        if records:
+            raise InputError(str(path), "--records", "--records is for results documents; a "
+                                                     "backtest holds its hours' figures")
+        from sim.report.calibration import backtest_report
+
+        return backtest_report(data, out)
     if isinstance(data, dict) and isinstance(data.get("scenarios"), dict):
         docs = data["scenarios"]
     elif isinstance(data, dict) and "overall" in data:

@@ -165,7 +165,9 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         ui.label(ctx.t("Format: {kind} (read as it is, no mapping needed)").format(
             kind=preview["format"]))
     with ui.row().classes("items-end gap-4"):
-        default = ctx.t("calibrated-{name}").format(name=path.stem)
+        # a name not yet taken: calibrating a log again never replaces an edited scenario
+        default = ctx.workspace.free_name(
+            "scenarios", ctx.t("calibrated-{name}").format(name=path.stem), ".yaml")
         name = tid(ui.input(ctx.t("Scenario name"), value=default).classes("w-72"),
                    "import-name")
         from sim.scenario.model import Targets
@@ -181,6 +183,9 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
             return
         try:
             stem = stem_of(name.value or "")
+            if ctx.workspace.scenario_path(stem).exists():
+                raise InputError(stem, "name", "a scenario of that name is in the workspace: "
+                                               "choose another name")
         except InputError as exc:
             view.message.input_error(exc)
             return

@@ -72,6 +72,12 @@ def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]
 
     if is_decomposition(doc):
         return [effects_block(doc, metric) for metric in doc["metrics"]]
+    from sim.report.html import is_backtest
+
+    if is_backtest(doc):
+        from sim.report.calibration import backtest_blocks
+
+        return backtest_blocks(doc)
     if "differences" in doc:
         from sim.web.differences import difference_blocks, one_sided_blocks
 

@@ -81,6 +81,10 @@ def test_backtest_predicts_an_unseen_replication_within_a_prediction_interval(ex
     assert doc["errors"]["wait_mape"] >= 0 and doc["baseline_erlang_a"]["errors"]["hours"] > 0
     report = (tmp_path / "btrep" / "index.html").read_text(encoding="utf-8")
     assert "noise floor" in report and (tmp_path / "btrep" / "by-hour.png").is_file()
+    # the saved backtest reports later as it did at once (the web's export tab does this)
+    assert main(["report", str(out), "--out", str(tmp_path / "later")]) == 0
+    later = (tmp_path / "later" / "index.html").read_text(encoding="utf-8")
+    assert "noise floor" in later and (tmp_path / "later" / "by-hour.png").is_file()
 
 
 def test_backtest_with_the_logs_own_staffing_recovers_the_truths_windows(exported, tmp_path):

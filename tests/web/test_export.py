@@ -264,3 +264,30 @@ def test_sheets_are_named_by_what_tells_them_apart() -> None:
     assert names[0].endswith("事项 户籍") and names[1].endswith("事项 税务")
     assert names[2:] == ["yumen-before-staffed 总体", "Overall"]
     assert all(len(n) <= 31 for n in names)
+
+
+def test_a_saved_backtest_exports_its_report_and_tables(tmp_path: Path) -> None:
+    """The export tab lists backtests: exporting one gives its page and its tables (the
+    errors, by item with the wait's error in minutes too, and observed beside predicted
+    by hour), not a Python error."""
+    errors = {"wait_mape": 16.8, "wait_mae_minutes": 0.21, "abandon_mae_points": 1.5,
+              "hours": 2, "noise_floor": {"wait_mape": 26.2, "abandon_mae_points": 0.9},
+              "by_item": {"企业开办": {"wait_mape": 365.4, "wait_mae_minutes": 0.17,
+                                       "abandon_mae_points": 0.9, "hours": 2}}}
+    by_hour = {h: {m: {"observed": 1.0, "predicted": 1.1, "low": 0.9, "high": 1.3}
+                   for m in ("wait_mean", "left_share", "p_wait_over_target")}
+               for h in ("9", "10")}
+    doc = {"scenario": "校准-大厅", "days": 10, "arrivals": "log", "staffing": "scenario",
+           "replications": 5, "errors": errors, "baseline_erlang_a": {"errors": errors},
+           "by_hour": by_hour, "overall": {}, "by_item": {}}
+    path = tmp_path / "backtest-校准-大厅.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    try:
+        out = export_results(str(path), "zh", str(tmp_path / "rep"), str(tmp_path / "t.xlsx"))
+    finally:
+        set_language("en")
+    assert Path(out["report"]).is_file() and Path(out["zip"]).is_file()
+    sheets = load_workbook(out["xlsx"]).sheetnames
+    assert sheets == ["误差", "分事项误差", "各时段实测与预测"]
+    csv = Path(out["csv"]).read_text(encoding="utf-8-sig")
+    assert "企业开办,365.4,0.17,0.9,2" in csv and "10:00,1.0,1.1,0.90–1.30" in csv

@@ -69,6 +69,29 @@ def test_the_bundled_sample_calibrates_into_a_runnable_scenario(story, tmp_path:
     assert set(scenario.categories) == {"企业开办", "税务登记", "社保办理", "不动产登记"}
 
 
+def test_calibrating_again_never_replaces_a_scenario_the_planner_edited(story,
+                                                                       tmp_path: Path) -> None:
+    """She calibrated the sample last week and edited the hall since. Importing the same
+    log again proposes a new name; typing the old one is refused, the edits kept."""
+    scenarios = tmp_path / "workspace" / "scenarios"
+    scenarios.mkdir(parents=True)
+    edited = scenarios / f"calibrated-{SAMPLE.stem}.yaml"
+    edited.write_text("# edited by hand: target 15 min\n", encoding="utf-8")
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=import")
+        user.find("import-sample-use").click()
+        await wait_for(user, "import-preview")
+        field = user.find("import-name").elements.pop()
+        assert field.value == f"calibrated-{SAMPLE.stem}-2"
+        field.value = edited.stem
+        user.find("import-calibrate").click()
+        await user.should_see("a scenario of that name is in the workspace", retries=50)
+
+    story(play)
+    assert edited.read_text(encoding="utf-8") == "# edited by hand: target 15 min\n"
+
+
 def test_a_broken_xlsx_shows_the_readers_message_and_the_page_goes_on(story) -> None:
     async def play(user: User) -> None:
         await user.open("/?lang=en&tab=import")
