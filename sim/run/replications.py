@@ -46,6 +46,13 @@ class Replication:
     cases: CaseTable | None = None
 
 
+def scenario_sha256(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's plain data (:meth:`~sim.scenario.model.Scenario.to_dict`,
+    keys sorted): equal for two files that define the same hall."""
+    plain = json.dumps(scenario.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """What a run was asked to do: enough to run it again and to tell two runs apart.
@@ -71,9 +78,8 @@ class RunConfig:
     def of(cls, scenario: Scenario, seed: int, replications: int, workers: int,
            engine: str) -> RunConfig:
         """The configuration of a run of ``scenario`` starting now."""
-        plain = json.dumps(scenario.to_dict(), sort_keys=True, ensure_ascii=False)
         started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-        return cls(scenario.name, hashlib.sha256(plain.encode("utf-8")).hexdigest(), seed,
+        return cls(scenario.name, scenario_sha256(scenario), seed,
                    replications, scenario.hall.days, scenario.hall.warmup_days, workers,
                    engine, started)
 

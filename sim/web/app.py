@@ -72,13 +72,16 @@ def server() -> Server:
     return _server
 
 
-def page(lang: str = "zh", scenario: str = "", tab: str = "workspace") -> None:
-    """The application's one page (query: ``lang``, ``scenario``, ``tab``)."""
+def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str = "") -> None:
+    """The application's one page (query: ``lang``, ``scenario``, ``tab``, and ``job``: a
+    finished job whose result the tab shows, as the jobs tab's "Show" asks)."""
     srv = server()
     code = normalise(lang) or "zh"
     names = srv.workspace.scenarios()
     ctx = Context(code, srv.workspace, srv.jobs, scenario if scenario in names else None,
                   tab if tab in {k for k, _, _ in TABS} else "workspace")
+    if job.isdigit():
+        ctx.extra["job"] = int(job)
     ui.page_title(ctx.t("hallsim: service hall planner"))
     _start_workers_soon(srv.jobs, FIRST_PAGE_DELAY)
     with ui.header().classes("items-center justify-between px-4 py-1"):

@@ -42,7 +42,8 @@ class Context:
         return tr(text)
 
     def url(self, **changes: str | None) -> str:
-        """This page's address with ``changes`` (lang, scenario, tab)."""
+        """This page's address with ``changes`` (lang, scenario, tab; job, which only the
+        jobs tab's "Show" gives and no other address keeps)."""
         params = {"lang": self.lang, "scenario": self.scenario, "tab": self.tab} | changes
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
@@ -185,13 +186,28 @@ class JobView:
         self.cancel.set_visibility(True)
         self._poll()
 
-    def resume(self, kind: str, path: str) -> None:
-        """Follow the newest job of ``kind`` on the scenario file ``path`` that is still
-        queued or running (started before the page was reloaded, or in another tab)."""
-        for job in self.ctx.jobs.jobs():  # newest first
-            if job.kind == kind and job.active and job.kwargs.get("path") == path:
-                self.follow(job)
-                return
+    def resume(self, kind: str, path: str | None = None,
+               match: Callable[[Job], bool] | None = None,
+               finished: bool = True) -> Job | None:
+        """Follow a job of ``kind`` started before the page was (re)loaded, or in another
+        tab: the one the address names (``?job=N``, the jobs tab's "Show"), else the newest
+        still queued or running on the scenario file ``path`` (or for which ``match`` is
+        true), else, with ``finished``, the newest done one, whose result is shown again
+        (an optimiser's plan or a comparison stays in view after a reload or a change of
+        language). Returns the job followed, or None."""
+        def mine(job: Job) -> bool:
+            return job.kind == kind and (match(job) if match is not None
+                                         else job.kwargs.get("path") == path)
+
+        jobs = self.ctx.jobs.jobs()  # newest first
+        wanted = self.ctx.extra.get("job")
+        chosen = next((j for j in jobs if j.id == wanted and j.kind == kind), None) \
+            or next((j for j in jobs if mine(j) and j.active), None) \
+            or (next((j for j in jobs if mine(j) and j.state == DONE), None) if finished
+                else None)
+        if chosen is not None:
+            self.follow(chosen)
+        return chosen
 
     def _cancel(self) -> None:
         if self.job is not None:

@@ -68,8 +68,9 @@ def panel(ctx: Context) -> None:
                 elif job.state == DONE and job.kind in RESULT_TAB:
                     scenario = Path(job.kwargs["path"]).stem if job.kwargs.get("path") \
                         else ctx.scenario
-                    tid(ui.button(ctx.t("Show"), on_click=lambda k=job.kind, n=scenario:
-                                  ui.navigate.to(ctx.url(tab=RESULT_TAB[k], scenario=n)))
+                    tid(ui.button(ctx.t("Show"), on_click=lambda j=job, n=scenario:
+                                  ui.navigate.to(ctx.url(tab=RESULT_TAB[j.kind], scenario=n,
+                                                         job=str(j.id))))
                         .props("flat dense"), f"job-{job.id}-show")
                 if job.error:  # the command line's words, in the page's language
                     set_language(ctx.lang)

@@ -152,4 +152,5 @@ def panel(ctx: Context) -> None:
         view.follow(job)
 
     view.starts(go, start)
-    view.resume("optimise", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
+    # a reload mid-run follows the job; after it, the newest plan made shows again
+    view.resume("optimise", str(ctx.workspace.scenario_path(name)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -124,7 +125,8 @@ def panel(ctx: Context) -> None:
         with out:
             show_document(ctx, job.result["document"], job.result.get("warnings", []),
                           job.result.get("capacity"))
-        list_earlier()  # the run just made among them, from the first run on
+        # the run just made among them (from the first run on), and chosen in the picker
+        list_earlier(Path(job.result["path"]).stem)
 
     view = JobView(ctx, "run", done)
     picker = ui.row().classes("w-full")  # earlier results, above the one shown
@@ -141,22 +143,32 @@ def panel(ctx: Context) -> None:
         view.follow(job)
 
     view.starts(run_button, start)
-    view.resume("run", str(ctx.workspace.scenario_path(name)))  # a reload mid-run
 
     def show_earlier(key: str) -> None:
+        from sim.web.tasks import saved_run_notes
+
+        doc = json.loads(ctx.workspace.path("results", key, ".json").read_text(encoding="utf-8"))
+        notes = saved_run_notes(str(ctx.workspace.scenario_path(name)), doc)
         out.clear()
         with out:
-            show_document(ctx, json.loads(ctx.workspace.path(
-                "results", key, ".json").read_text(encoding="utf-8")))
+            if notes is None:  # its warnings would be those of the hall as it is now
+                ui.label(ctx.t("The scenario has changed since this result was made: its "
+                               "warnings are not shown again.")).classes("text-caption")
+                show_document(ctx, doc)
+            else:
+                show_document(ctx, doc, *notes)
 
-    def list_earlier() -> list[Any]:
-        """The picker of this scenario's results, the newest chosen (none: no picker)."""
+    def list_earlier(chosen: str | None = None) -> list[Any]:
+        """The picker of this scenario's results, ``chosen`` (else the newest) selected
+        (none: no picker)."""
         earlier = ctx.workspace.runs_of(name)
         picker.clear()
         if earlier:
+            names = [s.name for s in earlier]
             with picker:
                 tid(ui.select({s.name: result_label(ctx, s) for s in earlier},
-                              value=earlier[0].name, label=ctx.t("Earlier results"),
+                              value=chosen if chosen in names else names[0],
+                              label=ctx.t("Earlier results"),
                               on_change=lambda e: show_earlier(e.value))
                     .classes("w-full max-w-3xl"), "run-earlier")
         return earlier
@@ -164,5 +176,8 @@ def panel(ctx: Context) -> None:
     # this scenario's runs, newest first; the newest is shown until the next run, so a
     # reload or a change of language keeps the results in view
     earlier = list_earlier()
-    if earlier:
+    # a reload mid-run follows the run; the jobs tab's "Show" (?job=N) shows that run's
+    # result, not the newest
+    resumed = view.resume("run", str(ctx.workspace.scenario_path(name)), finished=False)
+    if earlier and (resumed is None or resumed.active):
         show_earlier(earlier[0].name)

@@ -61,6 +61,25 @@ def capacity_data(scenario: Any, text: str = "") -> dict[str, Any]:
     return {"overloads": found, "origin": origin, "simulated": scenario.hall.days}
 
 
+def saved_run_notes(path: str, doc: dict[str, Any]
+                    ) -> tuple[list[tuple[str, dict[str, str]]], dict[str, Any]] | None:
+    """The warnings and capacity explanation of a saved run of the scenario at ``path``,
+    as :func:`run_scenario` gave them when it ran (shown again with the result); None
+    when the scenario has changed since (its warnings would then be another hall's)."""
+    from sim.cli.main import _load
+    from sim.run.replications import scenario_sha256
+
+    run = (doc.get("meta") or {}).get("run") or {}
+    try:
+        scenario = _load(path, doc.get("days"))
+    except InputError:
+        return None
+    if scenario_sha256(scenario) != run.get("scenario_sha256"):
+        return None
+    return _warnings(scenario, doc), capacity_data(scenario,
+                                                   Path(path).read_text(encoding="utf-8"))
+
+
 def run_scenario(path: str, seed: int, replications: int, days: int | None, out: str,
                  progress: Progress = _no_progress) -> dict[str, Any]:
     """``hallsim run PATH --seed --replications --days --json OUT``: the results document."""

@@ -52,6 +52,11 @@ def test_the_pages_differences_are_the_command_lines(story, tmp_path: Path) -> N
         await _compare(user, "/?lang=en&tab=compare&scenario=原方案", "税务窗口专办", 3,
                        "compare-table")
         shown.extend(user.find("compare-table").elements.pop().rows)
+        # a reload keeps the comparison in view, with the scenarios it compared chosen
+        await user.open("/?lang=en&tab=compare&scenario=原方案")
+        await wait_for(user, "compare-table")
+        assert user.find("compare-table").elements.pop().rows == shown
+        assert user.find("compare-select").elements.pop().value == ["原方案", "税务窗口专办"]
 
     story(play)
     printed = subprocess.run(

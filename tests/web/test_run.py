@@ -156,6 +156,38 @@ def test_a_job_reads_in_the_language_of_the_page_that_lists_it(story, tmp_path: 
     story(play)
 
 
+def test_show_on_an_older_run_shows_that_run_not_the_newest(story, tmp_path: Path) -> None:
+    """Two runs of one hall (3 x 1 day, then 2 x 1 day): the jobs list's "Show" on the
+    first opens the run tab with the first run's result chosen and shown."""
+    quickstart_workspace(tmp_path)
+    seen: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        import asyncio
+
+        await user.open("/?lang=en&tab=run&scenario=quickstart")
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        await wait_for(user, "run-earlier")
+        seen["first"] = user.find("run-earlier").elements.pop().value
+        await asyncio.sleep(1.1)  # results are named to the second
+        user.find("run-replications").elements.pop().value = 2
+        user.find("run-start").click()
+        for _ in range(600):
+            await asyncio.sleep(0.1)
+            if user.find("run-earlier").elements.pop().value != seen["first"]:
+                break
+        seen["second"] = user.find("run-earlier").elements.pop().value
+        await user.open("/?lang=en&tab=jobs")
+        await wait_for(user, "job-1-show")
+        user.find("job-1-show").click()
+        await user.should_see(marker="table-overall", retries=50)
+        seen["shown"] = user.find("run-earlier").elements.pop().value
+
+    story(play)
+    assert seen["second"] != seen["first"] and seen["shown"] == seen["first"]
+
+
 def test_a_reload_mid_run_shows_the_run_still_going(story, tmp_path: Path) -> None:
     """The planner starts a long run and reloads the page: the run tab follows the run
     again (its progress and cancel button), and cancelling from there stops it."""

@@ -157,3 +157,39 @@ def test_a_hall_as_busy_every_day_is_not_told_its_busiest_days_are_all_of_them()
     assert single[0][0].startswith("第 1 天（本次只模拟这一天，日客流系数 1）")
     assert capacity_lines(five)[0][0].startswith(
         "Every day simulated (all 5 as busy, day factor 1), ")
+
+
+def test_the_warnings_come_back_with_the_result_until_the_hall_changes(
+        story, tmp_path: Path) -> None:
+    """She reloads the page the next morning: the result is shown again with its three
+    warnings and what they mean. After she edits the hall, the old result is shown
+    without them (they would be the new hall's), and the page says why."""
+    path = _workspace(tmp_path)
+    shown: dict[str, list[str]] = {}
+
+    def markers(user: User, when: str) -> None:
+        for marker in ("run-warning", "run-capacity"):
+            try:
+                shown[f"{when} {marker}"] = list(user.find(marker).elements)
+            except AssertionError:
+                shown[f"{when} {marker}"] = []
+
+    async def play(user: User) -> None:
+        await user.open(f"/?lang=zh&tab=run&scenario={HALL}")
+        user.find("run-replications").elements.pop().value = 2
+        user.find("run-start").click()
+        await wait_for(user, "table-overall")
+        await user.open(f"/?lang=zh&tab=run&scenario={HALL}")  # the next morning
+        await wait_for(user, "table-overall")
+        markers(user, "reloaded")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["windows"][0]["count"] = 4
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        await user.open(f"/?lang=zh&tab=run&scenario={HALL}")
+        await wait_for(user, "table-overall")
+        markers(user, "edited")
+        await user.should_see("产生此结果后方案已修改", retries=20)
+
+    story(play)
+    assert len(shown["reloaded run-warning"]) == 3 and len(shown["reloaded run-capacity"]) == 1
+    assert shown["edited run-warning"] == [] and shown["edited run-capacity"] == []
