@@ -473,6 +473,13 @@ def current_plan(calibrated: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows).round(PLAN_DECIMALS)
 
 
+def check_plan(calibrated: str | Path, plan: Plan) -> None:
+    """The plan's cells against the calibrated scenario (hours within its opening, its
+    items, working weekdays, window groups): InputError naming the row and column, as
+    :func:`forecast` would raise it (the web page checks an uploaded plan at once)."""
+    _check(plan, _grid(load_scenario(calibrated)))
+
+
 def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> Forecast:
     """The calibrated scenario carried to the plan's period (see the module doc)."""
     calibrated = Path(calibrated)

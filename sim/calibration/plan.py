@@ -29,6 +29,7 @@ import pandas as pd
 
 from sim.calibration.hall_export import read_table
 from sim.files.errors import InputError
+from sim.files.limits import MAX_DURATION, MAX_RATE, MAX_WINDOWS
 from sim.scenario.calendar import WEEKDAYS
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -108,6 +109,12 @@ def _weekday(text: str) -> int | None:
     return None
 
 
+#: the most a plan's cell may hold, by field (the scenario's own limits: an hour's tickets
+#: are its rate per hour, staff any number of windows the hall may have)
+PLAN_LIMITS = {"tickets": MAX_RATE, "mean_service": MAX_DURATION, "windows": MAX_WINDOWS,
+               "clerks_seen": MAX_WINDOWS, "group": MAX_WINDOWS}
+
+
 def read_plan(path: str | Path) -> Plan:
     """Read and check a plan's cells (not yet against a scenario: see
     :func:`sim.calibration.forecast.forecast`)."""
@@ -182,6 +189,11 @@ def read_plan(path: str | Path) -> Plan:
                 raise InputError(str(path), where(k, header), f"{text!r} is not a number")
             if x < 0:
                 raise InputError(str(path), where(k, header), f"negative value {x:g}")
+            limit = PLAN_LIMITS[name.split(":", 1)[0]]
+            if x > limit:  # a typo (1e12) refused here, not as the forecast's rates
+                raise InputError(str(path), where(k, header),
+                                 f"{x:g} is out of range: at most {limit:g} (see 'Limits' in "
+                                 "docs/scenario-format.md)")
         out[name] = values.to_numpy(dtype=float)
     key = out[["weekday", "hour", "item"]]
     dup = key.duplicated()

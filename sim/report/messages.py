@@ -121,6 +121,11 @@ TEMPLATES: tuple[str, ...] = (
     "page's column mapping, or --mapping MAP.yaml)",
     "required column missing: give the call time or the wait ('{wait}')",
     "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
+    "the file is empty",
+    "cannot read the table ({reason})",
+    "no window served enough tickets to be kept (each needs {n} services naming it in the "
+    "window column, 办理窗口 by default): the windows and their authorisation sets cannot be "
+    "inferred",
     "no ticket rows (only a header)",
     # a forecast's plan (sim/calibration/plan.py, sim/calibration/forecast.py)
     "the plan has no row (only a header)",
@@ -185,6 +190,17 @@ TEMPLATES: tuple[str, ...] = (
     # the hall editor's
     "window group {group} now serves no item: tick one of its items in the authorisation "
     "table, or remove the group",
+    # a floor plan (sim/scenario/layout.py)
+    "the outline encloses less than 1 m²: give the corners of the hall in order",
+    "unknown window group '{group}' (known: {known})",
+    "window group '{group}' has no position: give its rows or points",
+    "places {n} windows; the group has {count}",
+    "a group in several rows needs the count of each row",
+    "[{x}, {y}] lies outside the outline",
+    "entrance shares add up to {total}: they must add up to 1",
+    "the area reaches outside the outline (corner [{x}, {y}])",
+    "window {n} of '{group}' at [{x}, {y}] stands on the same spot as window {m} of "
+    "'{other}' (windows must be at least {gap} m apart)",
     # the floor plan editor's
     "'{part}' is not a point: write x,y in metres (e.g. 0,0; 30,0; 30,20; 0,20)",
     "no point given",

@@ -34,22 +34,33 @@ FIELDS = {"tickets": ("Tickets", 1.0), "mean_service": ("Mean service (min)", 0.
 #: how staff can be given: windows on duty, or clerks seen serving (converted by the
 #: relation a calibration records: :mod:`sim.calibration.staffing_relation`)
 STAFF = {"windows": ("Windows on duty", 0.5), "clerks_seen": ("Clerks seen serving", 0.5)}
-#: a plan's cell: a number of at least 0 (the plan reader refuses negative ones), or
-#: empty (carried from the hall) where the plan had it empty (an uploaded plan's)
-CELL = Limit(0, optional=True)
-#: a cell the plan gave a number: it keeps one (Chromium drops letters typed in a number
-#: field, so 「abc」 arrived as an empty cell and went to the plan file as one)
-FILLED_CELL = Limit(0)
+
+
+def cell_limit(field: str, given: bool) -> Limit:
+    """What a plan's cell accepts: a number from 0 to the plan reader's limit for its
+    field (:data:`sim.calibration.plan.PLAN_LIMITS`); empty too (carried from the hall)
+    where the plan had it empty. A cell the plan gave keeps a number (Chromium drops
+    letters typed in a number field, so 「abc」 would reach the plan file as empty)."""
+    from sim.calibration.plan import PLAN_LIMITS
+
+    return Limit(0, PLAN_LIMITS[field], optional=not given)
+
+
 #: the change of every hour's tickets, in %: down to a twentieth of today's, up to six times
 SCALE = Limit(-95, 500)
 
-def load_plan(path: Path) -> dict[str, Any]:
+def load_plan(path: Path, scenario: Path | None = None) -> dict[str, Any]:
     """A plan file as the page holds it: ``rows`` (hour -> field -> value) when it is
     one row per hour with the editable fields, else ``file`` (used as uploaded, for
-    plans by weekday or item or by window group). Bad cells: InputError (row, column)."""
+    plans by weekday or item or by window group). Bad cells: InputError (row, column),
+    also, given the ``scenario`` it is for, cells the scenario refuses (an hour the hall
+    is closed, an item it does not have), naming the uploaded file."""
+    from sim.calibration.forecast import check_plan
     from sim.calibration.plan import read_plan
 
     plan = read_plan(path)
+    if scenario is not None:
+        check_plan(scenario, plan)
     simple = "weekday" not in plan.columns and "item" not in plan.columns and not plan.groups
     if not simple:
         return {"file": path, "rows": None, "staff": None}
@@ -129,7 +140,7 @@ class PlanEditor:
             stored = check_upload(e.file.name, e.file.size())
             target = self.ctx.workspace.path("plans", stored)
             await e.file.save(target)
-            loaded = await run.io_bound(load_plan, target)
+            loaded = await run.io_bound(load_plan, target, self.source)
         except InputError as exc:
             self.msg.input_error(exc)
             return
@@ -163,7 +174,7 @@ class PlanEditor:
                             self.rows[hour][field] = (None if e.value in (None, "")
                                                       else float(e.value))
 
-                        limit = CELL if row.get(field) is None else FILLED_CELL
+                        limit = cell_limit(field, row.get(field) is not None)
                         cell = number(ctx.t, "", limit, value=row.get(field),
                                       name=columns[field][0], step=step, on_change=changed)
                         self.cells.append(tid(cell.props("dense").classes("w-32"),
@@ -185,6 +196,8 @@ class PlanEditor:
                 write_plan(self.rows, plan_file, self.ctx.lang, self.staff)
             made = await run.io_bound(make_forecast, self.source, plan_file, stem)
         except InputError as exc:
+            if self.file is None and exc.source == str(plan_file):  # the grid's, not a file
+                exc = InputError(self.ctx.t("the plan above"), exc.path, exc.problem)
             self.msg.input_error(exc)
             return
         self.ctx.workspace.write_scenario(stem, made["text"])

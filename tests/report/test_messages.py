@@ -158,3 +158,17 @@ def test_a_researchers_experiment_and_yaml_mistakes_read_in_chinese() -> None:
         "基准方案“base”（a.yaml）中没有这个字段：hall 下没有“foo”（现有：open、days）"
     assert problem_text("invalid YAML at line 21, column 3: expected ',' or ']', but got "
                         "'<scalar>'").startswith("YAML 格式有误（第 21 行，第 3 列）：")
+
+
+def test_a_floor_plan_mistake_reads_in_chinese(tmp_path: Path, capsys) -> None:
+    """The planner moves the front wall in: the door is left outside the hall."""
+    hall = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "after.yaml")
+                          .read_text("utf-8"))
+    hall["layout"] = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "layouts" /
+                                     "rows.yaml").read_text("utf-8"))["layout"]
+    hall["layout"]["outline"] = [[0, 1], [30, 1], [30, 20], [0, 20]]
+    path = tmp_path / "兴隆台.yaml"
+    path.write_text(yaml.safe_dump(hall, allow_unicode=True), encoding="utf-8")
+    assert main(["--lang", "zh", "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "字段“layout.entrances.正门.at”：[15, 0] 位于大厅轮廓之外" in err, err

@@ -79,7 +79,7 @@ def test_letters_typed_in_a_cell_are_refused_and_nothing_is_made(story,
         shown["cell"] = cell.error
 
     story(play)
-    assert shown["cell"] == "在岗窗口数须为不小于 0 的数"
+    assert shown["cell"] == "在岗窗口数须为 0–5,000 之间的数"
     assert not (ws / "下月.yaml").exists()
     assert not (ws.parent / "plans" / "下月.csv").exists()
 
@@ -108,6 +108,36 @@ def test_a_plan_with_a_negative_cell_is_refused_with_its_row_and_column(tmp_path
     with pytest.raises(InputError) as err:
         load_plan(path)
     assert "row 3" in str(err.value) and "取号量" in str(err.value)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("小时,取号量\n9,40\n12,10\n", "第 3 行“小时”列：时段 12:00 不在开放时间内"),
+    ("小时,取号量\n9,1e12\n", "第 2 行“取号量”列：1e+12 超出范围"),
+])
+def test_an_uploaded_plan_the_hall_cannot_take_is_refused_at_once_by_its_own_name(
+        story, tmp_path: Path, text: str, said: str) -> None:
+    """A row for the lunch hour, or a typo of 10^12 tickets: the upload is refused naming
+    the file she uploaded and its cell, before the grid takes it; nothing is made."""
+    from nicegui import ui
+    from nicegui.elements.upload_files import SmallFileUpload
+
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "本月.yaml")
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=本月")
+        await user.should_see("下一时期")
+        upload = user.find("forecast-upload").elements.pop()
+        assert isinstance(upload, ui.upload)
+        await upload.handle_uploads([SmallFileUpload("计划-午休.csv", "text/csv",
+                                                     text.encode("utf-8"))])
+        await user.should_see(said, retries=30)
+        shown["error"] = user.find("forecast-error").elements.pop().text
+
+    story(play)
+    assert shown["error"].startswith("错误：计划-午休.csv，")
 
 
 def test_a_calibrated_hall_can_be_planned_in_clerks_seen(story, tmp_path: Path) -> None:
