@@ -10,6 +10,7 @@ terminal table of a plan document is :func:`sim.report.staffing_plan.plan_table`
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from optimize.problem import Problem
@@ -54,8 +55,13 @@ def busiest_day(problem: Problem, solution: Solution) -> int:
 
 
 def staffed_scenario(problem: Problem, solution: Solution, name: str | None = None,
-                     day: int | None = None) -> Scenario:
+                     day: int | None = None,
+                     labels: Mapping[str, str] | None = None) -> Scenario:
     """The hall staffed by the plan, as a validated scenario ``hallsim run`` accepts.
+
+    A window group is labelled with the hall's own name for its work
+    (:func:`type_label`), else with its entry of ``labels`` (the reader's name for a
+    structure's type, "全事项综合窗口" for ``FULL``, which the caller words), else not.
 
     With a week model the simulator's hall has one schedule for every day: the
     schedule of week day ``day`` is written (by default the plan's busiest day,
@@ -73,13 +79,13 @@ def staffed_scenario(problem: Problem, solution: Solution, name: str | None = No
         if not counts or max(counts) == 0:
             continue
         windows.append(_group(problem, t.id, max(counts),
-                              _schedule(problem, solution.open[t.id], day)))
+                              _schedule(problem, solution.open[t.id], day), labels))
         covered.update(t.serves)
     for c in problem.categories:  # items with no load in any period: keep the file valid
         if c not in covered:
             t = next(t for t in problem.types if c in t.serves)
             zero = {format_hhmm(problem.periods[0].start): 0}
-            windows.append(_group(problem, t.id, 1, zero))
+            windows.append(_group(problem, t.id, 1, zero, labels))
             covered.update(t.serves)
     set_window_groups(data, problem.scenario, windows)
     data["name"] = name or f"{problem.scenario.name}-staffed"
@@ -100,10 +106,11 @@ def type_label(problem: Problem, type_id: str) -> str | None:
     return name if name != t.id else None
 
 
-def _group(problem: Problem, type_id: str, count: int, schedule: dict[str, int]) -> dict:
+def _group(problem: Problem, type_id: str, count: int, schedule: dict[str, int],
+           labels: Mapping[str, str] | None = None) -> dict:
     t = next(t for t in problem.types if t.id == type_id)
     group: dict[str, Any] = {"id": t.id, "count": int(count), "serves": list(t.serves)}
-    label = type_label(problem, t.id)
+    label = type_label(problem, t.id) or (labels or {}).get(t.id)
     if label is not None:
         group["label"] = label
     if list(t.primary) != list(t.serves[:1]):

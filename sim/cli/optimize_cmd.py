@@ -244,7 +244,11 @@ def cmd_optimize(args: argparse.Namespace) -> int:
             write_json_atomic(args.json, doc)
         raise InputError(args.scenario, "", f"no staffing plan meets the service level: "
                                             f"{solution.diagnosis}")
-    staffed = staffed_scenario(problem, solution)
+    from sim.report.plan_tables import structure_labels
+
+    # the structure's types named in the reader's language (全事项综合窗口 under --lang zh)
+    staffed = staffed_scenario(problem, solution,
+                               labels=structure_labels(t.id for t in problem.types))
     staffed_text = staffed_header(args.scenario, problem, doc) + dump_scenario(staffed)
     if args.json:
         write_json_atomic(args.json, doc)

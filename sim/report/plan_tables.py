@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sim.report.i18n import language, tr
+from sim.report.i18n import language, tr, tr_in
 from sim.report.staffing_plan import apart, level_text, shortfall_text
 from sim.report.tables import Figure
 
@@ -51,6 +51,25 @@ def type_name(tid: str, label: str | None = None) -> str:
     if label:
         return tr("{label} ({id})").format(label=label, id=tid)
     return _reword(tid, _TYPES)
+
+
+def structure_label(tid: str) -> str | None:
+    """The reader's name of a window type the optimiser generates, without its id, for the
+    staffed scenario's ``label`` ("全事项综合窗口" for ``FULL``, "社保专窗" for ``DED-社保``);
+    None in English (the id is the name) and for a type the spec names itself."""
+    for pattern, template in _TYPES:
+        m = pattern.fullmatch(tid)
+        if m:
+            name = tr_in("window type", template).format(
+                **{k: v or "" for k, v in m.groupdict().items()})
+            return None if name == tid else name
+    return None
+
+
+def structure_labels(type_ids: Any) -> dict[str, str]:
+    """:func:`structure_label` of each of ``type_ids`` that has one (the ``labels`` of
+    :func:`optimize.plan.staffed_scenario`)."""
+    return {t: name for t in type_ids if (name := structure_label(t))}
 
 
 def target_text(target: str) -> str:

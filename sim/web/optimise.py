@@ -148,7 +148,7 @@ def panel(ctx: Context) -> None:
             out_scenario=str(ctx.workspace.path("plans", stem, ".staffed.yaml")),
             out_spec=str(ctx.workspace.path("plans", stem, ".spec.yaml")),
             replications=r, desks=None if limit.value == "hall" else "none",
-            structure=None if own_types else structure.value)
+            structure=None if own_types else structure.value, lang=ctx.lang)
         view.follow(job)
 
     view.starts(go, start)

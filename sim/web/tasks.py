@@ -270,8 +270,9 @@ def backtest_log(scenario_path: str, paths: list[str], columns: dict[str, str] |
 def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario: str,
                       out_spec: str, replications: int | None = None,
                       desks: int | str | None = None, structure: str | None = None,
-                      progress: Progress = _no_progress) -> dict[str, Any]:
-    """``hallsim optimize PATH --spec SPEC [--certify] --json PLAN --scenario-out STAFFED``.
+                      progress: Progress = _no_progress, lang: str = "en") -> dict[str, Any]:
+    """``hallsim optimize PATH --spec SPEC [--certify] --json PLAN --scenario-out STAFFED``
+    (``lang``: the page's, which names the staffed scenario's new window groups).
 
     The spec is the scenario's ``optimize:`` section (or the defaults) with ``desks`` and
     the window ``structure`` (``auto``, ``dedicated``, ``chain``, ``zone``, ``full``)
@@ -319,7 +320,12 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
                 "'desks: no limit'." if "desks cannot carry" in solution.diagnosis else "")
         raise InputError(path, "", f"no staffing plan meets the service level: "
                                    f"{solution.diagnosis}{hint}")
-    staffed = staffed_scenario(problem, solution)
+    from sim.report.i18n import set_language
+    from sim.report.plan_tables import structure_labels
+
+    set_language(lang)  # the structure's types named as the page names them
+    staffed = staffed_scenario(problem, solution,
+                               labels=structure_labels(t.id for t in problem.types))
     write_text_atomic(out_scenario, staffed_header(Path(path).name, problem, doc)
                       + dump_scenario(staffed))
     return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}

@@ -45,3 +45,22 @@ def test_a_comprehensive_window_has_no_one_name_to_inherit() -> None:
     assert type_label(problem, "FULL") is None
     doc = plan_document(problem, solve(problem))
     assert "label" not in doc["windows"]["FULL"]
+
+
+def test_a_comprehensive_window_is_named_in_the_planners_language(tmp_path: Path) -> None:
+    """No window of the hall does the FULL type's work, so it inherits no name: under the
+    Chinese command line (and the Chinese page) the staffed hall calls it 全事项综合窗口,
+    as the plan's tables do, not FULL; in English the id stays its name."""
+    from sim.cli.main import main
+
+    hall = ROOT / "scenarios" / "yumen" / "before.yaml"
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("structure: full\ndesks: none\n", encoding="utf-8")
+    for lang, label in (("zh", "全事项综合窗口"), ("en", None)):
+        out = tmp_path / f"staffed-{lang}.yaml"
+        try:
+            assert main(["--lang", lang, "optimize", str(hall), "--spec", str(spec),
+                         "--scenario-out", str(out), "-q"]) == 0
+        finally:
+            set_language("en")
+        assert {g.id: g.label for g in load_scenario(out).windows} == {"FULL": label}
