@@ -424,16 +424,23 @@ def _write_journeys(hall: _Hall, factor: np.ndarray) -> list[str]:
     return list(rates)
 
 
+def hour_runs(hours: list[int]) -> list[tuple[int, int]]:
+    """Hours of day as runs of consecutive hours, each ``(first, last + 1)``."""
+    runs: list[tuple[int, int]] = []
+    for h in hours:
+        if runs and runs[-1][1] == h:
+            runs[-1] = (runs[-1][0], h + 1)
+        else:
+            runs.append((h, h + 1))
+    return runs
+
+
 def hours_text(hours: list[int]) -> str:
     """Hours of day as runs: ``09-12h, 14-17h`` (``no hour`` for none)."""
     if not hours:
         return "no hour"
-    runs, start = [], hours[0]
-    for a, b in zip(hours, hours[1:] + [None]):
-        if b != a + 1:
-            runs.append(f"{start:02d}-{a + 1:02d}h" if a > start else f"{a:02d}h")
-            start = b if b is not None else start
-    return ", ".join(runs)
+    return ", ".join(f"{a:02d}-{b:02d}h" if b > a + 1 else f"{a:02d}h"
+                     for a, b in hour_runs(hours))
 
 
 def current_plan(calibrated: str | Path) -> pd.DataFrame:

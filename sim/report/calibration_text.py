@@ -141,6 +141,13 @@ def note(text: str, t: Translate = tr) -> str:
     return _match(text, _NOTES, t, fix)
 
 
+def _aic_difference(d: float) -> str:
+    """An AIC difference signed, a small one to a tenth, never "-0" (a family the
+    likelihood-ratio test did not choose may be a fraction of a point lower)."""
+    shown = f"{d:+.1f}" if abs(d) < 10 else f"{d:+.0f}"
+    return "0" if float(shown) == 0 else shown
+
+
 def fit_basis(fit: Any, t: Translate = tr) -> str:
     """The basis of a fit (``sim.calibration.fitting.Fit``: sample size, family and how
     it was chosen, AIC differences, KS distance, note) in the language of ``t``;
@@ -152,8 +159,8 @@ def fit_basis(fit: Any, t: Translate = tr) -> str:
         family=family, method=t(fit.chosen_by)) if fit.aic else family]
     if fit.aic and len(fit.aic) > 1:
         chosen = fit.aic.get(fit.family, min(fit.aic.values()))
-        others = t(", ").join(f"{t(k)} {v - chosen:+.0f}" for k, v in fit.aic.items()
-                              if k != fit.family)
+        others = t(", ").join(f"{t(k)} {_aic_difference(v - chosen)}"
+                              for k, v in fit.aic.items() if k != fit.family)
         parts.append(t("dAIC {others}").format(others=others))
     if fit.ks is not None:
         parts.append(f"KS D={fit.ks:.3f}")

@@ -60,7 +60,7 @@ class Overload:
         """The warning as its template (:data:`OVERLOAD_WARNING`) and the values filled in."""
         return OVERLOAD_WARNING, {
             "start": format_hhmm(self.start), "end": format_hhmm(self.end),
-            "factor": f"{self.day_factor:g}", "utilisation": f"{self.utilisation:.2f}",
+            "factor": f"{self.day_factor:g}", "utilisation": f"{100 * self.utilisation:.0f}%",
             "categories": ", ".join(self.categories)}
 
     def message(self) -> str:

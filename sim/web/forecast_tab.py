@@ -186,6 +186,7 @@ class PlanEditor:
         if not valid(self.cells):  # each says under it what it accepts
             self.msg.error(self.ctx.t("Correct the marked cells of the plan first."))
             return
+        plan_file: Path | None = None
         try:
             stem = stem_of(name_typed or "")
             if self.ctx.workspace.scenario_path(stem).exists():
@@ -196,7 +197,8 @@ class PlanEditor:
                 write_plan(self.rows, plan_file, self.ctx.lang, self.staff)
             made = await run.io_bound(make_forecast, self.source, plan_file, stem)
         except InputError as exc:
-            if self.file is None and exc.source == str(plan_file):  # the grid's, not a file
+            if self.file is None and plan_file is not None and exc.source == str(plan_file):
+                # the grid's cells, not a file the planner has
                 exc = InputError(self.ctx.t("the plan above"), exc.path, exc.problem)
             self.msg.input_error(exc)
             return

@@ -24,6 +24,7 @@ from nicegui import run, ui
 
 from sim.files.errors import InputError
 from sim.report.calibration_text import log_summary
+from sim.report.i18n import set_language, tr_in
 from sim.report.tables import measures_note
 from sim.web import charts
 from sim.web.bundled import sample_logs
@@ -247,8 +248,10 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
     ui.label(ctx.t("The basis of every fit (sample size, family chosen, goodness of fit) "
                    "is in the calibration report below and as a comment in the "
                    "scenario file.")).classes("text-caption")
+    set_language(ctx.lang)  # the list's separator in the page's language (、 in Chinese)
+    comma = tr_in("list", ", ")
     table([ctx.t("window group"), ctx.t("serves"), ctx.t("windows"), ctx.t("tickets")],
-          [[g["group"], ", ".join(g["serves"]), str(g["windows"]), f"{g['tickets']:,}"]
+          [[g["group"], comma.join(g["serves"]), str(g["windows"]), f"{g['tickets']:,}"]
            for g in res["groups"]], "calibrate-groups", ctx.t("Window groups inferred"))
     with ui.row().classes("items-center gap-4"):
         tid(ui.button(ctx.t("Open the calibrated scenario"),

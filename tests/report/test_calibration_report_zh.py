@@ -168,3 +168,12 @@ def test_the_backtests_share_left_is_drawn_in_percent_as_its_label_says(monkeypa
     assert wait.lines[0].get_ydata()[0] == 1.0
     assert left.lines[0].get_ydata()[0] == pytest.approx(10.0)
     assert left.lines[1].get_ydata()[0] == pytest.approx(12.0)
+
+
+def test_an_aic_difference_never_reads_minus_zero() -> None:
+    """A family a fraction of a point below the chosen one (the likelihood-ratio test
+    chose the simpler) read "伽马分布 -0"; now a small difference keeps its tenth."""
+    from sim.report.calibration_text import _aic_difference
+
+    assert [_aic_difference(d) for d in (-0.3, -0.04, 0.0, 2.26, 41.7, -12.2)] == \
+        ["-0.3", "0", "0", "+2.3", "+42", "-12"]

@@ -128,4 +128,4 @@ def test_journey_tickets_count_in_the_capacity_warning(tmp_path, capsys):
     path.write_text(yaml.safe_dump(data))
     assert main(["validate", str(path)]) == 0
     err = capsys.readouterr().err
-    assert "exceeds capacity 08:30-12:00" in err and "utilisation 2.00" in err
+    assert "exceeds capacity 08:30-12:00" in err and "utilisation 200%" in err

@@ -81,7 +81,7 @@ def test_the_run_tab_explains_the_capacity_warning_of_a_certified_plan(
     assert all("日客流系数 1.5" in w for w in shown["run-warning"])
     assert sum("事项 certificate_pickup、social_insurance、tax 的" in w  # listed as in Chinese
                for w in shown["run-warning"]) == 2
-    assert sum("09:30-11:00" in w and "事项 business_registration 的最低可能利用率为 1.10" in w
+    assert sum("09:30-11:00" in w and "事项 business_registration 的最低可能利用率为 110%" in w
                for w in shown["run-warning"]) == 1
     assert "09:30-11:00：业务量需 3.3 个窗口不停办理，在岗 3 个" in shown["lines"]
     lines = shown["lines"]

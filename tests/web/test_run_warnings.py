@@ -57,7 +57,7 @@ def test_the_run_tab_shows_the_command_lines_warnings_in_the_pages_language(
     assert chinese == [
         "注意：08:30-12:00 到达负荷超出办理能力（日客流系数 1，即客流最多一天相对到达"
         "曲线的倍数）：事项 "
-        "business_registration 的最低可能利用率为 2.20",
+        "business_registration 的最低可能利用率为 220%",
         "注意：13:30-17:00 到达负荷超出办理能力（日客流系数 1，即客流最多一天相对到达"
         "曲线的倍数）：事项 "
-        "business_registration 的最低可能利用率为 1.60"]
+        "business_registration 的最低可能利用率为 160%"]
