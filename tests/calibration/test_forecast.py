@@ -252,7 +252,8 @@ def test_a_planner_starts_from_the_halls_own_plan_in_chinese(tmp_path, capsys):
     # what was replaced and carried, in the words of the page's forecast tab
     said = capsys.readouterr().out.splitlines()
     # quickstart has no journeys (一件事): the summary does not speak of their steps
-    assert said[0] == "已替换（08:00-12:00、13:00-17:00）：每小时取号量（按方案中该小时各事项的构成分配）"
+    assert said[0] == ("已替换（08:00-12:00、13:00-17:00）："
+                       "每小时取号量（按方案中该小时各事项的构成分配）")
     assert said[-2].startswith(f"沿用 {hall}：办理时间分布类型") and said[-1] == f"方案已写入 {nxt}"
     before, after = current_plan(hall), current_plan(nxt)
     ratio = (after.set_index("hour")["tickets"] / before.set_index("hour")["tickets"])
