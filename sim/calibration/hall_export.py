@@ -32,6 +32,7 @@ DEFAULT_COLUMNS: dict[str, str] = {
     "call_time": "呼叫时间",
     "wait": "等待时间",
     "service": "办理时间",
+    "end_time": "结束时间",
     "status": "状态",
 }
 DEFAULT_STATUS: dict[str, tuple[str, ...]] = {
@@ -39,7 +40,9 @@ DEFAULT_STATUS: dict[str, tuple[str, ...]] = {
     "no_show": ("过号", "未到", "弃号"),
     "cancelled": ("取消", "已取消"),
 }
-REQUIRED = ("item", "ticket_time", "status", "window", "service")
+#: fields every export needs; besides them the call time or the wait, and the service
+#: duration or the end time (:func:`check_columns`)
+REQUIRED = ("item", "ticket_time", "status", "window")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _REASON_FIELD = (("ticket time", "ticket_time"), ("item", "item"), ("call", "call_time"),
                  ("served without a window", "window"), ("served without a service", "service"),
@@ -173,6 +176,10 @@ def check_columns(path: str | Path, columns: list[str], mapping: Mapping) -> Non
         raise InputError(str(path), mapping.column("call_time"),
                          f"required column missing: give the call time or the wait "
                          f"('{mapping.column('wait')}')")
+    if mapping.column("service") not in have and mapping.column("end_time") not in have:
+        raise InputError(str(path), mapping.column("service"),
+                         f"required column missing: give the service duration or the end "
+                         f"time ('{mapping.column('end_time')}')")
 
 
 def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> TicketLog:
@@ -202,7 +209,7 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
     words = mapping.status_words()
     status = raw[mapping.column("status")].astype("str").str.strip()
     outcome = status.map(words)
-    service = parse_minutes(raw[mapping.column("service")])
+    service = _service(path, raw, mapping, ticket_time, wait, outcome == "served")
     cancelled = outcome == "cancelled"
     wait = wait.where(~cancelled | wait.notna())
     service = service.where(outcome == "served")
@@ -221,6 +228,34 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
         raise InputError(str(path), mapping.column(field) if field else "",
                          f"no usable ticket row ({reasons})")
     return log
+
+
+def _service(path: Path, raw: pd.DataFrame, mapping: Mapping, ticket_time: pd.Series,
+             wait: pd.Series, served: pd.Series) -> pd.Series:
+    """Service minutes: the duration column, else (and where it is empty) the end time
+    less the call (ticket time plus wait). A duration column that holds clock times
+    (an end time mapped as the duration) is refused, naming it, rather than read as no
+    service at all."""
+    have = set(raw.columns)
+    service = pd.Series(np.nan, index=raw.index)
+    name = mapping.column("service")
+    if name in have:
+        service = parse_minutes(raw[name])
+        given = raw[name].notna() & served
+        if given.any() and service[given].isna().mean() > 0.5:
+            stamps = parse_times(raw[name][given])
+            if stamps.notna().mean() > 0.5:
+                example = raw[name][given][stamps.notna()].iloc[0]
+                raise InputError(str(path), name,
+                                 f"holds clock times ('{example}'), not durations: give it "
+                                 "as the end time (the service is then the end less the "
+                                 "call)")
+    end_name = mapping.column("end_time")
+    if end_name in have:
+        call = ticket_time + pd.to_timedelta(wait, unit="min")
+        ended = (parse_times(raw[end_name]) - call) / pd.Timedelta(minutes=1)
+        service = service.fillna(ended)
+    return service
 
 
 def describe_columns(mapping: Mapping | None = None) -> dict[str, Any]:

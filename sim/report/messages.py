@@ -120,6 +120,9 @@ TEMPLATES: tuple[str, ...] = (
     "required column missing (the {field}; columns found: {found}): name its column (the "
     "page's column mapping, or --mapping MAP.yaml)",
     "required column missing: give the call time or the wait ('{wait}')",
+    "required column missing: give the service duration or the end time ('{end}')",
+    "holds clock times ('{example}'), not durations: give it as the end time (the service "
+    "is then the end less the call)",
     "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
     "the file is empty",
     "cannot read the table ({reason})",

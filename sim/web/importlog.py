@@ -38,7 +38,7 @@ FIELDS = {
     "ticket": "ticket number", "item": "item", "department": "department",
     "window": "window", "clerk": "clerk", "ticket_time": "ticket time",
     "call_time": "call time", "wait": "wait", "service": "service duration",
-    "status": "status",
+    "end_time": "end time", "status": "status",
 }
 
 #: outcomes a status word can mean, with the English labels of their word lists

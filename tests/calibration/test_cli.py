@@ -170,6 +170,38 @@ def test_a_vendor_mapping_renames_columns_and_status_words(exported, tmp_path):
     assert set(load_scenario(tmp_path / "o.yaml").categories) == set(T.RATES)
 
 
+def test_an_export_with_end_times_instead_of_durations_calibrates_alike(exported, tmp_path,
+                                                                        capsys):
+    """A second vendor's export has no 办理时间 (duration) column but 结束时间 (when the
+    service ended): the service is the end less the call, and the hall calibrates as
+    from the durations. Mapping the end times as the duration is refused, naming the
+    column and what to do, instead of losing every service."""
+    import pandas as pd
+
+    frame = pd.read_csv(exported["utf-8-sig"], encoding="utf-8-sig", dtype=str)
+    call = pd.to_datetime(frame["呼叫时间"])
+    minutes = pd.to_timedelta(frame["办理时间"])
+    frame["结束时间"] = (call + minutes).dt.strftime("%Y-%m-%d %H:%M:%S")
+    ends = frame.drop(columns="办理时间")
+    log = tmp_path / "结束时间.csv"
+    ends.to_csv(log, index=False, encoding="gbk")
+    by_end, by_duration = tmp_path / "end.yaml", tmp_path / "duration.yaml"
+    assert main(["calibrate", str(log), "--out", str(by_end), "-q"]) == 0
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(by_duration),
+                 "-q"]) == 0
+    a, b = load_scenario(by_end), load_scenario(by_duration)
+    for name in b.categories:
+        assert a.categories[name].service.mean == pytest.approx(
+            b.categories[name].service.mean, rel=0.01)
+    mapped = tmp_path / "map.yaml"
+    mapped.write_text("columns:\n  service: 结束时间\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["calibrate", str(log), "--mapping", str(mapped), "--out",
+                 str(tmp_path / "o.yaml"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "field '结束时间': holds clock times" in err and "as the end time" in err
+
+
 def test_backtest_says_which_tickets_it_left_out(exported, tmp_path, capsys):
     """The district added an item (公积金贷款) since the hall was calibrated. Its tickets
     cannot be simulated: the backtest leaves them out, and says so on the terminal as
