@@ -172,7 +172,8 @@ def level_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Each item's lowest simulated service level: period, mean, bound, target, verdict."""
     # the bound on the unfavourable side: the share not called, or the mean wait
     heads = [tr("item"), tr("period"), tr("mean"), tr("upper one-sided 95% bound"),
-             tr("target"), tr("replications"), tr("verdict")]
+             tr("target"), tr("replications judged on (more where a cell was close)"),
+             tr("verdict")]
     cells = [[item, c["period"], level_value(c["value"], c), level_value(c["bound"], c),
               target_text(c["target"]), count(c["replications"]),
               tr("met") if c["met"] else tr("short")]

@@ -23,7 +23,16 @@ from nicegui import ui
 
 from sim.files.errors import InputError
 from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
-from sim.web.fields import DURATION_PARAMETERS, ON_DUTY, RATE, Limit, limit_of, number, valid
+from sim.web.fields import (
+    DEMAND_CHANGE,
+    DURATION_PARAMETERS,
+    ON_DUTY,
+    RATE,
+    Limit,
+    limit_of,
+    number,
+    valid,
+)
 
 if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hall is edited,
     # not when the server starts
@@ -31,10 +40,6 @@ if TYPE_CHECKING:  # the scenario model (numpy, pydantic) is imported when a hal
 
 #: service and patience parameters offered for editing, when the distribution has them
 PARAMETERS = ("mean", "cv", "value", "low", "mode", "high")
-#: scaling demand by a percentage: a cut of more than 100% would leave negative rates;
-#: at most six times today's, as the forecast tab's (a slip of the finger, 99999999999,
-#: once multiplied every cell of the grid past its limit, with no way back but retyping)
-DEMAND_SCALE = Limit(-100, 500)
 
 #: width of a cell of a time-of-day grid, with Chromium's spin buttons hidden in it: room
 #: for a calibrated rate such as 118.75 (a 4rem cell with them cut 15.6 to "15.")
@@ -552,7 +557,7 @@ def _demand(ed: Editor, body: Any) -> None:
     _time_grid(ed, t("Demand: tickets per hour by time of day"), times, rows, RATE,
                "Tickets per hour")
     with ui.row().classes("items-end gap-2"):
-        pct = tid(number(t, "Scale demand by (%)", DEMAND_SCALE, value=0, step=5)
+        pct = tid(number(t, "Scale demand by (%)", DEMAND_CHANGE, value=0, step=5)
                   .classes("w-48"), "demand-scale")
 
         def apply() -> None:

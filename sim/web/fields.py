@@ -181,6 +181,11 @@ def read(field: Any) -> Any:
     return int(value) if float(value).is_integer() else float(value)
 
 
+#: a change of demand in percent, the hall editor's and the forecast tab's: down to a
+#: twentieth of today's (a cut of 100 % would leave no ticket at all, beyond it negative
+#: rates), up to six times today's (a slip of the finger, 99999999999, once multiplied
+#: every cell of the grid past its limit, with no way back but retyping)
+DEMAND_CHANGE = Limit(-95, 500)
 #: replications of a run or comparison (``hallsim run -r``): 1 to the limit
 REPLICATIONS = Limit(1, MAX_REPLICATIONS, whole=True)
 #: days of a replication (``--days``)

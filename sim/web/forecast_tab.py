@@ -23,7 +23,7 @@ from nicegui import run, ui
 from sim.files.errors import InputError
 from sim.web.common import Context, Message, run_inputs, scenario_or_hint, tid
 from sim.web.compare import comparison_view, start_comparison
-from sim.web.fields import Limit, number, valid
+from sim.web.fields import DEMAND_CHANGE, Limit, number, valid
 from sim.web.hours import hour_span
 from sim.web.importlog import UPLOAD_CSS, check_upload
 from sim.web.workspace import MAX_UPLOAD_BYTES, stem_of
@@ -46,8 +46,6 @@ def cell_limit(field: str, given: bool) -> Limit:
     return Limit(0, PLAN_LIMITS[field], optional=not given)
 
 
-#: the change of every hour's tickets, in %: down to a twentieth of today's, up to six times
-SCALE = Limit(-95, 500)
 
 def load_plan(path: Path, scenario: Path | None = None) -> dict[str, Any]:
     """A plan file as the page holds it: ``rows`` (hour -> field -> value) when it is
@@ -213,7 +211,7 @@ def _plan_inputs(ed: PlanEditor) -> None:
     clerks seen (a calibrated hall)."""
     ctx = ed.ctx
     with ui.row().classes("items-end gap-4"):
-        scale = tid(number(ctx.t, "Change every hour's tickets by (%)", SCALE, value=0,
+        scale = tid(number(ctx.t, "Change every hour's tickets by (%)", DEMAND_CHANGE, value=0,
                            step=5).classes("w-64"), "forecast-scale")
 
         def rescale() -> None:

@@ -230,7 +230,7 @@ def test_a_slip_of_the_finger_in_the_demand_scale_leaves_the_grid_alone(
         shown["scaled"] = ({e.value for e in user.find(cell).elements}, before)
 
     story(play)
-    assert shown["mark"] == "需求增减（%）须为 -100–500 之间的数"
+    assert shown["mark"] == "需求增减（%）须为 -95–500 之间的数"
     assert shown["same"] is True
     scaled, before = shown["scaled"]
     assert [round(v, 9) for v in scaled] == [round(before * 1.1, 9)]
