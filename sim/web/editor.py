@@ -421,11 +421,15 @@ def _groups(ed: Editor, body: Any) -> None:
 
                 def apply(d: dict[str, Any]) -> None:
                     d["windows"][k]["count"] = count
-                    if isinstance(schedule, dict) and windows.accepts(count):
-                        d["windows"][k]["schedule"] = recounted(schedule, was, count)
+                    if isinstance(schedule, dict):  # a count refused: as before the typing
+                        d["windows"][k]["schedule"] = (
+                            recounted(schedule, was, count) if windows.accepts(count)
+                            else copy.deepcopy(schedule))
 
                 ed.change(apply)
                 if not windows.accepts(count):
+                    if isinstance(schedule, dict) and ed.refresh_schedules is not None:
+                        ed.refresh_schedules()  # 999 on the way to 99999999 is undone
                     return
                 group = ed.data["windows"][k].get("label") or ed.data["windows"][k]["id"]
                 if isinstance(schedule, dict):

@@ -181,6 +181,26 @@ def test_more_windows_for_a_scheduled_group_staff_its_full_periods(story,
     assert a.count == 4 and dict(a.schedule or {}) == {"08:30": 2, "09:30": 4, "13:30": 2}
 
 
+def test_a_count_typed_past_the_limit_leaves_the_schedule_as_it_was(story,
+                                                                    tmp_path: Path) -> None:
+    """She types 99999999 into A's windows: on the way, 999 was a count the schedule
+    followed; the full number is refused, and the schedule is A's own again (3 at 10:00),
+    not 999."""
+    path = _workspace_with_quickstart(tmp_path)
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        count = user.find("field-windows.A.count").elements.pop()
+        for typed in ("9", "99", "999"):
+            count.value = int(typed)
+        shown["on the way"] = await _cell(user, "windows.A.schedule.10:00", 999)
+        for typed in ("9999", "99999999"):
+            count.value = int(typed)
+        shown["cell"] = await _cell(user, "windows.A.schedule.10:00", 3)
+
+    shown = _play(path, story, steps)
+    assert shown["on the way"] == 999 and shown["cell"] == 3
+
+
 async def _cell(user: User, path: str, wanted: Any) -> Any:
     """The value of the grid cell ``path`` once the grid, redrawn in the background,
     shows ``wanted`` (or what it shows after 5 s)."""
