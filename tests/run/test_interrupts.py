@@ -63,16 +63,21 @@ def test_two_interrupts_end_a_parallel_run_at_once(tmp_path):
     assert not group_alive(pgid), "a worker process outlived the command"
 
 
-def test_an_interrupted_batch_keeps_its_finished_runs_and_says_how_to_resume(tmp_path):
+@pytest.mark.parametrize("workers", [["-j", "2"], ["--cluster", "local", "-j", "2"]],
+                         ids=["process pool", "dask local cluster"])
+def test_an_interrupted_batch_keeps_its_finished_runs_and_says_how_to_resume(tmp_path,
+                                                                            workers):
+    """With a Dask cluster too: its worker processes ignore the Ctrl-C the terminal sends
+    the whole group (the command stops them), so none prints a traceback."""
     experiment = tmp_path / "长批量.yaml"
     experiment.write_text(
         f"name: 长批量\nscenarios: [{ROOT / 'scenarios/quickstart.yaml'}]\ndays: 1000\n"
         "factors:\n  arrival_scale: [0.8, 0.9, 1.0, 1.1]\nreplications: 10\nseed: 1\n",
         encoding="utf-8")
     store = tmp_path / "批量.sqlite"
-    proc = start(["batch", "run", str(experiment), "--store", str(store), "-j", "2",
+    proc = start(["batch", "run", str(experiment), "--store", str(store), *workers,
                   "--engine", "simpy"], tmp_path)
-    wait_for_workers(proc, 8.0)
+    wait_for_workers(proc, 8.0 if workers[0] == "-j" else 14.0)
     ctrl_c_twice(proc)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
