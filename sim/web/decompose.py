@@ -142,3 +142,9 @@ def panel(ctx: Context) -> None:
         view.follow(job)
 
     view.starts(go, start)
+    # a reload or a change of language follows a decomposition still running, or shows the
+    # newest one made again, its study chosen
+    resumed = view.resume("decompose", match=lambda job: True)
+    if resumed is not None:
+        study.value = next((k for k, (base, _) in found.items()
+                            if str(base) == resumed.kwargs.get("base")), study.value)

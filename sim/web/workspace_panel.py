@@ -55,11 +55,14 @@ def _dialogs(ctx: Context, msg: Message) -> tuple[Any, Any]:
         tid(ui.label(""), "rename-question").bind_text_from(
             chosen, "name", backward=lambda n: ctx.t("Rename {name} to:").format(name=n))
         new = tid(ui.input(ctx.t("New name")).classes("w-72"), "rename-name")
+        said = Message("rename-error", ctx.lang)  # a refused name: said here, box kept open
         with ui.row():
             def rename() -> None:
                 old = chosen["name"]
-                name = msg.guard(lambda: ctx.workspace.rename_scenario(old, str(
+                name = said.guard(lambda: ctx.workspace.rename_scenario(old, str(
                     new.value or ""), renamed))
+                if not name:
+                    return
                 rename_box.close()
                 if name:  # the open scenario is open under its new name
                     ui.navigate.to(ctx.url(tab="workspace", scenario=name
@@ -91,6 +94,7 @@ def _dialogs(ctx: Context, msg: Message) -> tuple[Any, Any]:
     def ask(box: Any, name: str) -> None:
         chosen["name"] = name
         new.value = name
+        said.clear()
         box.open()
 
     return (lambda name: ask(rename_box, name)), (lambda name: ask(remove_box, name))

@@ -115,10 +115,12 @@ def test_a_planner_renames_one_scenario_and_removes_another(story, tmp_path) -> 
         user.find("rename-试算").click()
         user.find("rename-name").elements.pop().value = "试算二"
         user.find("rename-yes").click()
-        await user.should_see(marker="workspace-error", retries=50)
-        shown["taken"] = user.find("workspace-error").elements.pop().text
-        user.find("rename-试算").click()
-        user.find("rename-name").elements.pop().value = "二月方案"
+        await user.should_see(marker="rename-error", retries=50)
+        shown["taken"] = user.find("rename-error").elements.pop().text
+        # the box stays open with the name she typed, to correct it there
+        field = user.find("rename-name").elements.pop()
+        shown["kept"] = field.value
+        field.value = "二月方案"
         user.find("rename-yes").click()
         await user.should_see(marker="open-二月方案", retries=50)
         user.find("remove-试算二").click()
@@ -128,6 +130,7 @@ def test_a_planner_renames_one_scenario_and_removes_another(story, tmp_path) -> 
 
     story(play)
     assert shown["taken"] == "错误：工作区中已有同名方案：请换一个名称"
+    assert shown["kept"] == "试算二"
     assert sorted(p.name for p in ws.iterdir()) == ["二月方案.yaml"]
     assert load_scenario(ws / "二月方案.yaml").name == "二月方案"
     trash = list((tmp_path / "workspace" / "trash").glob("试算二-*.yaml"))

@@ -51,6 +51,12 @@ def test_the_yumen_reform_is_decomposed_in_the_page(story, tmp_path: Path) -> No
         await wait_for(user, "decompose-chart", 120)
         rows = user.find("decompose-table").elements.pop().rows
         assert any(r["c0"] == "Shapley concentration" for r in rows)
+        # switching to Chinese keeps the decomposition in view, its study chosen
+        await user.open("/?lang=zh&tab=decompose")
+        await wait_for(user, "decompose-chart", 30)
+        assert user.find("decompose-study").elements.pop().value == "yumen"
+        again = user.find("decompose-table").elements.pop().rows
+        assert [r["c1"] for r in again] == [r["c1"] for r in rows] and again[0]["c0"] == "基准"
 
     story(play)
 
