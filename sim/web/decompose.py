@@ -38,10 +38,22 @@ def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
     return out
 
 
+#: the bundled studies as the English page names them (the catalogue's context ``study``
+#: gives the Chinese)
+STUDY_TITLES = {
+    "yumen": "Yumen (Gansu): concentration, cross-authorisation, one-visit bundling",
+    "wuqing": "Wuqing (Tianjin): parallel approval, one visit, faster service",
+    "tianjin_centre": "Tianjin administrative licensing centre: fewer steps, fewer "
+                      "materials, appointments",
+    "xinglongtai": "Xinglongtai (Panjin): zone service, smart calling, guide desk",
+}
+
+
 def study_title(folder: str) -> str:
     """A bundled study by the place it models, in the language in use ("yumen" reads
-    "玉门（甘肃）"; the catalogue's context ``study``)."""
-    return tr_in("study", folder)
+    "玉门（甘肃）…" in Chinese, "Yumen (Gansu): …" in English)."""
+    title = tr_in("study", folder)
+    return STUDY_TITLES.get(folder, folder) if title == folder else title
 
 
 def change_name(stem: str) -> str:

@@ -45,7 +45,9 @@ def test_backtest_chart_shows_observed_predicted_and_the_band() -> None:
 def test_the_yumen_reform_is_decomposed_in_the_page(story, tmp_path: Path) -> None:
     async def play(user: User) -> None:
         await user.open("/?lang=en&tab=decompose")
-        user.find("decompose-study").elements.pop().value = "yumen"
+        pick = user.find("decompose-study").elements.pop()
+        assert pick.options["tianjin_centre"].startswith("Tianjin administrative licensing")
+        pick.value = "yumen"
         user.find("decompose-replications").elements.pop().value = 2
         user.find("decompose-start").click()
         await wait_for(user, "decompose-chart", 120)
