@@ -30,6 +30,7 @@ from sim.web import charts
 from sim.web.bundled import sample_logs
 from sim.web.common import Context, JobView, Message, table, tid
 from sim.web.fields import limit_of, number, valid
+from sim.web.jobs import DONE
 from sim.web.tasks import mapping_problem, preview_log
 from sim.web.workspace import MAX_UPLOAD_BYTES, safe_name, stem_of
 
@@ -132,7 +133,14 @@ def panel(ctx: Context) -> None:
             tid(ui.button(ctx.t("Use this sample"), on_click=take_sample), "import-sample-use")
     preview_box = ui.column().classes("w-full")
 
-    async def choose(path: Path) -> None:
+    # a reload shows the newest calibration of this server again (its log, its result and
+    # its backtest), or follows it while it runs
+    latest = next((j for j in ctx.jobs.jobs() if j.kind == "calibrate"
+                   and (j.active or j.state == DONE)), None)
+    if latest is not None and Path(latest.kwargs["paths"][0]).is_file():
+        ui.timer(0.05, lambda: choose(Path(latest.kwargs["paths"][0]), latest), once=True)
+
+    async def choose(path: Path, resume: Any = None) -> None:
         msg.clear()
         try:
             preview: dict[str, Any] = await run.io_bound(preview_log, str(path), None)
@@ -142,15 +150,16 @@ def panel(ctx: Context) -> None:
         state["log"], state["mapping"] = path, dict(preview["mapping"])
         preview_box.clear()
         with preview_box:
-            show_preview(ctx, preview, path, state, msg)
+            show_preview(ctx, preview, path, state, msg, resume)
         if preview.get("problem"):  # said before calibration: the mapping can fix it
             msg.input_error(str(preview["problem"]))
 
 
 def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
-                 state: dict[str, Any], msg: Message) -> None:
+                 state: dict[str, Any], msg: Message, resume: Any = None) -> None:
     """The log's first rows, its mapping, and the calibration that follows; a remapping
-    checks the mapping again (``msg`` says what is still missing, or clears)."""
+    checks the mapping again (``msg`` says what is still missing, or clears). ``resume``:
+    a calibration job of this log to follow, or whose result to show again (a reload)."""
     ui.label(ctx.t("Log {name}: first rows").format(name=path.name)).classes("text-h6")
     table(preview["columns"], preview["rows"], "import-preview")
     if preview["format"] == "hall":
@@ -206,6 +215,10 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
         report_box.clear()
         with report_box:
             show_calibration(ctx, res, state["scenario"])
+
+    if resume is not None:
+        state["scenario"] = resume.kwargs.get("name")
+        view.follow(resume)
 
 
 def mapping_inputs(ctx: Context, columns: list[str], state: dict[str, Any],
@@ -264,12 +277,13 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
     bt_view = JobView(ctx, "backtest", lambda job: show_backtest(job.result))
     bt_view.starts(bt_button, lambda: backtest())
     bt_box = ui.column().classes("w-full")
+    scenario_file = str(ctx.workspace.scenario_path(scenario))
 
     def backtest() -> None:
         out = ctx.workspace.path("results", ctx.workspace.free_name(
             "results", f"backtest-{scenario}", ".json"), ".json")
         job = ctx.jobs.submit("backtest", scenario, "backtest",
-                              scenario_path=str(ctx.workspace.scenario_path(scenario)),
+                              scenario_path=scenario_file,
                               paths=res["logs"], columns=res["columns"], out=str(out),
                               status=res["status"])
         bt_view.follow(job)
@@ -289,5 +303,7 @@ def show_calibration(ctx: Context, res: dict[str, Any], scenario: str) -> None:
                     tid(ui.echart(charts.backtest_chart(doc, key)).classes("w-1/2 h-72"),
                         f"backtest-chart-{key}")
 
+    # shown again after a reload, as the calibration above it
+    bt_view.resume("backtest", match=lambda job: job.kwargs.get("scenario_path") == scenario_file)
     ui.element("iframe").props(f'src="/files/reports/{report}/index.html"').classes(
         "w-full").style("height: 600px; border: 1px solid #ddd")

@@ -65,6 +65,11 @@ def test_the_bundled_sample_calibrates_into_a_runnable_scenario(story, tmp_path:
         # the backtest's two charts count different tickets, and say so
         await user.should_see("are those of served tickets; the share not called within",
                               retries=50)
+        # a reload shows the log, the calibration and its backtest again
+        await user.open("/?lang=en&tab=import")
+        await wait_for(user, "calibrate-summary", 30)
+        await wait_for(user, "backtest-summary", 30)
+        assert len(user.find("calibrate-groups").elements.pop().rows) == 3
 
     story(play)
     scenario = load_scenario(tmp_path / "workspace" / "scenarios" / "示例大厅校准.yaml")
