@@ -257,6 +257,8 @@ def crossed(tidy: pd.DataFrame) -> bool:
     for _, part in points.groupby("scenario", sort=False):
         keys = part[facs].map(_hashable) if facs else part[[]]
         varying = [f for f in facs if keys[f].nunique() > 1]
+        if not varying:  # one point, or copies of one: nothing to cross
+            continue
         combos = math.prod(keys[f].nunique() for f in varying)
         if len(keys[varying].drop_duplicates()) != combos:
             return False
@@ -274,6 +276,8 @@ def linear_effects(tidy: pd.DataFrame, metric: str = "overall.wait_mean") -> pd.
     no degree of freedom left). The points' spread holds what the line leaves out (the
     factors' curvature and interactions) as well as the simulation's noise, so the
     interval covers both; ``r2`` says how much of the points' spread the line explains.
+    Factors that move together in every point (aliased: the design cannot tell their
+    effects apart) get NaN rather than an arbitrary split.
     The analysis for designs that are not crossed (:func:`crossed`), where a level's
     mean over the other points mixes in the other factors' values.
     Columns: ``scenario, factor, low, high, slope, slope_ci95, effect, effect_ci95,
@@ -301,17 +305,24 @@ def linear_effects(tidy: pd.DataFrame, metric: str = "overall.wait_mean") -> pd.
                                 1.0))
         n, y = len(means), means.to_numpy(float)
         x = np.column_stack([np.ones(n)] + [c[1] for c in columns])
-        coef, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
+        pinv = np.linalg.pinv(x)
+        coef = pinv @ y
         resid = y - x @ coef
+        rank = int(np.linalg.matrix_rank(x))
         dof = n - rank
         spread = float(((y - y.mean()) ** 2).sum())
         r2 = 1.0 - float((resid ** 2).sum()) / spread if spread > 0 else math.nan
+        # a term is estimable only if the design tells it apart from the others: factors
+        # that move together in every point (aliased) get no slope rather than a split
+        estimable = np.all(np.isclose(pinv @ x, np.eye(x.shape[1]), atol=1e-8), axis=0)
         if dof > 0:
-            cov = float((resid ** 2).sum()) / dof * np.linalg.pinv(x.T @ x)
+            cov = float((resid ** 2).sum()) / dof * (pinv @ pinv.T)
             t = float(stats.t.ppf(0.975, dof))
             half = t * np.sqrt(np.clip(np.diag(cov), 0.0, None))
         else:
             half = np.full(len(coef), math.nan)
+        coef = np.where(estimable, coef, math.nan)
+        half = np.where(estimable, half, math.nan)
         for k, (term, _, low, high) in enumerate(columns, start=1):
             span = high - low
             rows.append({"scenario": scen, "factor": term, "low": low, "high": high,

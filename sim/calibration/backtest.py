@@ -332,16 +332,19 @@ def enough_served(n_served: pd.Series, n_days: int) -> pd.Series:
 
 def _errors(obs: pd.DataFrame, pred: pd.Series, pred_ab: pd.Series,
             n_days: int, judged: pd.DataFrame | None = None) -> dict[str, float]:
-    """MAPE of the hourly mean wait, its MAE in minutes (``wait_mae_minutes``: read it
-    where the observed waits are near nothing and a few seconds make a percentage
-    explode, an item served at once), and MAE (points) of the hourly ``left_share`` of
+    """MAPE of the hourly mean wait, its MAE in minutes (``wait_mae_minutes``, over the
+    same hours and those whose observed mean wait is 0, which a percentage cannot judge:
+    read it where the observed waits are near nothing and a few seconds make a
+    percentage explode, an item served at once), and MAE (points) of the hourly ``left_share`` of
     ``pred`` against ``obs``, over the hours ``judged`` (default ``obs``) has enough
     served tickets for (:func:`enough_served`)."""
     judged = obs if judged is None else judged
     enough = enough_served(judged["n_served"], n_days)
     ok = enough & (judged["wait_mean"] > 0) & (obs["wait_mean"] > 0) & pred.notna()
-    gap = (pred[ok] - obs["wait_mean"][ok]).abs()
-    ape = gap / obs["wait_mean"][ok]
+    ape = (pred[ok] - obs["wait_mean"][ok]).abs() / obs["wait_mean"][ok]
+    # the absolute error keeps the hours a percentage cannot judge (observed wait 0)
+    ok_gap = enough & obs["wait_mean"].notna() & pred.notna()
+    gap = (pred[ok_gap] - obs["wait_mean"][ok_gap]).abs()
     ok_ab = obs["left_share"].notna() & pred_ab.notna() & enough
     ae = (pred_ab[ok_ab] - obs["left_share"][ok_ab]).abs() * 100
     return {"wait_mape": float(ape.mean() * 100) if len(ape) else math.nan,

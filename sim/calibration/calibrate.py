@@ -45,7 +45,7 @@ from sim.calibration.tickets import TicketLog
 from sim.calibration.turnaround import Turnaround, estimate_turnaround
 from sim.files.errors import InputError
 from sim.scenario.calendar import WEEKDAYS
-from sim.scenario.clock import format_hhmm
+from sim.scenario.clock import format_hhmm, format_period
 
 MIN_ITEM_TICKETS = 30
 
@@ -102,8 +102,7 @@ class Calibration:
     @property
     def open_texts(self) -> list[str]:
         """Opening periods as ``HH:MM-HH:MM``."""
-        return [f"{format_hhmm(s)}-{format_hhmm(e) if e < 1440 else '24:00'}"
-                for s, e in self.periods]
+        return [format_period(s, e) for s, e in self.periods]
 
     def bin_key(self, b: int) -> str:
         """The ``HH:MM`` key of a bin."""

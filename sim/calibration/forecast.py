@@ -50,7 +50,7 @@ from sim.calibration.staffing_relation import PREFIX as RELATION_PREFIX
 from sim.calibration.staffing_relation import StaffingRelation, parse
 from sim.files.errors import InputError
 from sim.scenario.calendar import WEEKDAYS
-from sim.scenario.clock import format_hhmm, parse_hhmm
+from sim.scenario.clock import format_hhmm, format_period, parse_hhmm
 from sim.scenario.loading import load_scenario, scenario_from_dict
 from sim.scenario.model import Scenario
 
@@ -139,8 +139,7 @@ def _check(plan: Plan, hall: _Hall) -> None:
     sc = hall.scenario
     open_hours = set(int(h) for h in hall.hours)
     col = plan.columns
-    opening = ", ".join(f"{format_hhmm(s)}-{format_hhmm(e) if e < 1440 else '24:00'}"
-                        for s, e in sc.hall.periods)
+    opening = ", ".join(format_period(s, e) for s, e in sc.hall.periods)
     weekends = sc.calendar.weekends if sc.calendar else ("sat", "sun")
     for r in plan.rows.itertuples():
         if r.hour not in open_hours:

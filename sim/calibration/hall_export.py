@@ -142,6 +142,8 @@ def parse_times(col: pd.Series) -> pd.Series:
     rest = ~serial & col.notna()
     if rest.any():
         text = col[rest].astype(str).str.strip().str.replace("/", "-", regex=False)
+        # an offset ("…+08:00", "…Z") dropped: the clock time as the log shows it
+        text = text.str.replace(r"(?<=\d)(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True)
         parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
         if parsed.dtype != out.dtype:  # a year pandas cannot hold (9999): unreadable
             held = (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
@@ -225,6 +227,8 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
         reasons = "; ".join(f"{n} {r}" for r, n in log.skipped.most_common(3))
         top = log.skipped.most_common(1)[0][0]
         field = next((f for key, f in _REASON_FIELD if top.startswith(key)), "")
+        if field == "service" and mapping.column("service") not in have:
+            field = "end_time"  # the services came from the end times
         raise InputError(str(path), mapping.column(field) if field else "",
                          f"no usable ticket row ({reasons})")
     return log
@@ -233,28 +237,38 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
 def _service(path: Path, raw: pd.DataFrame, mapping: Mapping, ticket_time: pd.Series,
              wait: pd.Series, served: pd.Series) -> pd.Series:
     """Service minutes: the duration column, else (and where it is empty) the end time
-    less the call (ticket time plus wait). A duration column that holds clock times
-    (an end time mapped as the duration) is refused, naming it, rather than read as no
-    service at all."""
+    less the call (ticket time plus wait). A duration column holding clock times is
+    refused, naming it, unless an end-time column (another one) gives the service; end
+    times that do not read as dates and times are refused likewise, rather than read as
+    no service at all."""
     have = set(raw.columns)
+    name, end_name = mapping.column("service"), mapping.column("end_time")
+    has_end = end_name in have
     service = pd.Series(np.nan, index=raw.index)
-    name = mapping.column("service")
-    if name in have:
+    if name in have and name != end_name:
         service = parse_minutes(raw[name])
         given = raw[name].notna() & served
         if given.any() and service[given].isna().mean() > 0.5:
             stamps = parse_times(raw[name][given])
             if stamps.notna().mean() > 0.5:
-                example = raw[name][given][stamps.notna()].iloc[0]
-                raise InputError(str(path), name,
-                                 f"holds clock times ('{example}'), not durations: give it "
-                                 "as the end time (the service is then the end less the "
-                                 "call)")
-    end_name = mapping.column("end_time")
-    if end_name in have:
+                if has_end:  # clock times (the start of service, say): the end gives it
+                    service[:] = np.nan
+                else:
+                    example = raw[name][given][stamps.notna()].iloc[0]
+                    raise InputError(str(path), name,
+                                     f"holds clock times ('{example}'), not durations: give "
+                                     "it as the end time (the service is then the end less "
+                                     "the call)")
+    if has_end:
+        end = parse_times(raw[end_name])
+        given = raw[end_name].notna() & served & service.isna()
+        if given.any() and end[given].isna().mean() > 0.5:
+            example = raw[end_name][given].iloc[0]
+            raise InputError(str(path), end_name,
+                             f"'{example}' is not a date and time: an end time reads "
+                             "YYYY-MM-DD HH:MM:SS (or an Excel date)")
         call = ticket_time + pd.to_timedelta(wait, unit="min")
-        ended = (parse_times(raw[end_name]) - call) / pd.Timedelta(minutes=1)
-        service = service.fillna(ended)
+        service = service.fillna((end - call) / pd.Timedelta(minutes=1))
     return service
 
 

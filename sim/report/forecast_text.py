@@ -27,11 +27,11 @@ def forecast_summary(keys: list[str], hours: list[int], current: str,
     CURRENT: …``, through ``t`` (:func:`sim.report.i18n.tr` by default)."""
     from sim.calibration.forecast import hour_runs
     from sim.report.i18n import tr, tr_in
+    from sim.scenario.clock import format_period
 
     t = t or tr
     # as clock times ("08:00-12:00、14:00-18:00"), in the reader's way of listing
-    span = tr_in("list", ", ").join(f"{a:02d}:00-{b % 24:02d}:00" if b < 24 else
-                                    f"{a:02d}:00-24:00" for a, b in hour_runs(hours))
+    span = tr_in("list", ", ").join(format_period(60 * a, 60 * b) for a, b in hour_runs(hours))
     lines = [t("Replaced ({hours}): {what}").format(hours=span, what=t(REPLACED[k]))
              for k in keys]
     lines.append(t("Carried from {name}: {what}").format(name=current, what=t(CARRIED)))

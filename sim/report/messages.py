@@ -123,6 +123,8 @@ TEMPLATES: tuple[str, ...] = (
     "required column missing: give the service duration or the end time ('{end}')",
     "holds clock times ('{example}'), not durations: give it as the end time (the service "
     "is then the end less the call)",
+    "'{example}' is not a date and time: an end time reads YYYY-MM-DD HH:MM:SS (or an Excel "
+    "date)",
     "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
     "the file is empty",
     "cannot read the table ({reason})",

@@ -28,6 +28,12 @@ def format_hhmm(minutes: float) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def format_period(start: float, end: float) -> str:
+    """``"HH:MM-HH:MM"`` for a stretch of the day in minutes (an end at midnight reads
+    ``24:00``), as ``hall.open`` writes it."""
+    return f"{format_hhmm(start)}-{format_hhmm(end) if end < 1440 else '24:00'}"
+
+
 def parse_periods(texts: list[str] | tuple[str, ...]) -> list[tuple[float, float]]:
     """Parse a list of opening periods; they must be in time order and must not overlap."""
     periods = [parse_period(p) for p in texts]

@@ -190,19 +190,23 @@ class JobView:
                match: Callable[[Job], bool] | None = None,
                finished: bool = True) -> Job | None:
         """Follow a job of ``kind`` started before the page was (re)loaded, or in another
-        tab: the one the address names (``?job=N``, the jobs tab's "Show"), else the newest
-        still queued or running on the scenario file ``path`` (or for which ``match`` is
-        true), else, with ``finished``, the newest done one, whose result is shown again
-        (an optimiser's plan or a comparison stays in view after a reload or a change of
-        language). Returns the job followed, or None."""
+        tab: the newest still queued or running on the scenario file ``path`` (or for which
+        ``match`` is true), else the one the address names (``?job=N``, the jobs tab's
+        "Show"; dropped from the address once used), else, with ``finished``, the newest
+        done one, whose result is shown again (an optimiser's plan or a comparison stays in
+        view after a reload or a change of language). Returns the job followed, or None."""
         def mine(job: Job) -> bool:
             return job.kind == kind and (match(job) if match is not None
                                          else job.kwargs.get("path") == path)
 
         jobs = self.ctx.jobs.jobs()  # newest first
-        wanted = self.ctx.extra.get("job")
-        chosen = next((j for j in jobs if j.id == wanted and j.kind == kind), None) \
-            or next((j for j in jobs if mine(j) and j.active), None) \
+        # one still running comes first (a reload of a "Show" address must not let a
+        # second run start beside it); the job the address names is used once
+        wanted = self.ctx.extra.pop("job", None)
+        if wanted is not None:
+            ui.navigate.history.replace(self.ctx.url())
+        chosen = next((j for j in jobs if mine(j) and j.active), None) \
+            or next((j for j in jobs if j.id == wanted and mine(j)), None) \
             or (next((j for j in jobs if mine(j) and j.state == DONE), None) if finished
                 else None)
         if chosen is not None:

@@ -96,8 +96,8 @@ def panel(ctx: Context) -> None:
     view.starts(go, start)
     # a reload follows a comparison still running, or shows the newest one made again
     resumed = view.resume("compare", match=lambda job: True)
-    if resumed is not None and resumed.kwargs.get("shown"):
-        pick.value = list(resumed.kwargs["shown"])
+    if resumed is not None and resumed.kwargs.get("shown"):  # those still in the workspace
+        pick.value = [n for n in resumed.kwargs["shown"] if n in names]
     ui.label(ctx.t("Differences are candidate minus baseline, paired over replications "
                    "(common random numbers), with their 95% CIs; differences of "
                    "shares in percentage points (pp).")).classes("text-caption")

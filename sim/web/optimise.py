@@ -19,7 +19,7 @@ from sim.files.errors import InputError
 from sim.report.i18n import tr
 from sim.report.plan_tables import headline, level_rows, plan_blocks, plan_rows, type_name
 from sim.web import charts
-from sim.web.common import Context, JobView, scenario_or_hint, table, tid
+from sim.web.common import Context, JobView, Message, scenario_or_hint, table, tid
 from sim.web.fields import REPLICATIONS, Limit, number, read, valid
 
 __all__ = ["headline", "level_rows", "panel", "plan_chart", "plan_rows", "show_plan"]
@@ -77,6 +77,8 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
         new = tid(ui.input(tr("New scenario name"), value=name).classes("w-72"),
                   "optimise-apply-name")
 
+        said = Message("optimise-apply-error", ctx.lang)
+
         def apply() -> None:
             from pathlib import Path
 
@@ -86,11 +88,27 @@ def show_plan(ctx: Context, res: dict[str, Any], scenario: str) -> None:
             stem = stem_of(new.value or name)
             # the staffed hall under its new name, in the file and in its name: (legends,
             # comparisons and the export list name it by name:)
-            text = renamed(Path(res["staffed"]).read_text(encoding="utf-8"), stem)
+            try:
+                text = renamed(Path(res["staffed"]).read_text(encoding="utf-8"), stem)
+            except OSError:
+                said.error(tr("The plan's staffed hall is no longer in the workspace: run "
+                              "the optimiser again."))
+                return
             ctx.workspace.write_scenario(stem, text)
             ctx.open_scenario(stem)
 
-        tid(ui.button(tr("Apply as a new scenario"), on_click=apply), "optimise-apply")
+        button = tid(ui.button(tr("Apply as a new scenario"), on_click=apply),
+                     "optimise-apply")
+    from sim.web.tasks import file_sha256
+
+    # a plan shown again after the hall was edited staffs the hall as it was: applying it
+    # would drop the edits
+    if res.get("source_sha256") and \
+            file_sha256(ctx.workspace.scenario_path(scenario)) != res["source_sha256"]:
+        button.disable()
+        tid(ui.label(tr("The scenario has changed since this plan was made: run the "
+                        "optimiser again to apply a plan for it.")).classes("text-caption"),
+            "optimise-stale")
 
 
 def _spec_structure(path: Any) -> tuple[str, bool]:

@@ -61,6 +61,17 @@ def capacity_data(scenario: Any, text: str = "") -> dict[str, Any]:
     return {"overloads": found, "origin": origin, "simulated": scenario.hall.days}
 
 
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes ("" when it cannot be read): tells whether a scenario
+    file changed since a job read it."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def saved_run_notes(path: str, doc: dict[str, Any]
                     ) -> tuple[list[tuple[str, dict[str, str]]], dict[str, Any]] | None:
     """The warnings and capacity explanation of a saved run of the scenario at ``path``,
@@ -328,7 +339,8 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
                                labels=structure_labels(t.id for t in problem.types))
     write_text_atomic(out_scenario, staffed_header(Path(path).name, problem, doc)
                       + dump_scenario(staffed))
-    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec}
+    return {"plan": doc, "plan_path": out_plan, "staffed": out_scenario, "spec": out_spec,
+            "source_sha256": file_sha256(path)}
 
 
 def export_results(result: str, lang: str, out_dir: str, xlsx: str, csv: str | None = None,

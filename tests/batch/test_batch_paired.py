@@ -121,7 +121,7 @@ def test_a_latin_hypercube_reads_linear_effects_where_level_means_would_mislead(
     assert by_demand[0] > by_demand[-1]  # the confounded reading
 
 
-def test_a_full_factorial_is_crossed_and_keeps_its_main_effects():
+def test_a_full_factorial_is_crossed_and_one_point_missing_is_not():
     from sim.batch.analysis import crossed
 
     points = [{"arrival_scale": a, "windows.B.count": w, "规则": r}
@@ -129,3 +129,20 @@ def test_a_full_factorial_is_crossed_and_keeps_its_main_effects():
     tidy = _design_tidy(points, lambda f: f["arrival_scale"] - f["windows.B.count"])
     assert crossed(tidy)
     assert not crossed(tidy[tidy["point"] != 5])  # a point missing: no longer crossed
+
+
+def test_factors_that_move_together_get_no_slope_rather_than_a_guess():
+    """A list of points where the tax windows are always twice the social ones: the
+    design cannot tell their effects apart, so neither gets a slope; demand, varied on
+    its own, still does."""
+    from sim.batch.analysis import crossed, linear_effects
+
+    points = [{"arrival_scale": a, "windows.B.count": b, "windows.C.count": 2 * b}
+              for a, b in ((0.9, 2), (1.0, 3), (1.1, 2), (1.2, 4), (0.95, 4), (1.05, 3))]
+    tidy = _design_tidy(points, lambda f: 6 * f["arrival_scale"] - f["windows.C.count"])
+    effects = linear_effects(tidy, "overall.wait_mean").set_index("factor")
+    assert effects[["slope", "slope_ci95"]].loc[["windows.B.count", "windows.C.count"]] \
+        .isna().all().all()
+    assert abs(effects.loc["arrival_scale", "slope"] - 6) <= \
+        effects.loc["arrival_scale", "slope_ci95"]
+    assert crossed(_design_tidy([{"arrival_scale": 1.0}] * 2, lambda f: 1.0))

@@ -193,13 +193,49 @@ def test_an_export_with_end_times_instead_of_durations_calibrates_alike(exported
     for name in b.categories:
         assert a.categories[name].service.mean == pytest.approx(
             b.categories[name].service.mean, rel=0.01)
+    # a vendor calling it 完成时刻, mapped as the duration: refused, saying what to do
+    renamed = tmp_path / "完成时刻.csv"
+    ends.rename(columns={"结束时间": "完成时刻"}).to_csv(renamed, index=False, encoding="gbk")
     mapped = tmp_path / "map.yaml"
-    mapped.write_text("columns:\n  service: 结束时间\n", encoding="utf-8")
+    mapped.write_text("columns:\n  service: 完成时刻\n", encoding="utf-8")
     capsys.readouterr()
-    assert main(["calibrate", str(log), "--mapping", str(mapped), "--out",
+    assert main(["calibrate", str(renamed), "--mapping", str(mapped), "--out",
                  str(tmp_path / "o.yaml"), "-q"]) == 2
     err = capsys.readouterr().err
-    assert "field '结束时间': holds clock times" in err and "as the end time" in err
+    assert "field '完成时刻': holds clock times" in err and "as the end time" in err
+    # following that advice works
+    mapped.write_text("columns:\n  end_time: 完成时刻\n", encoding="utf-8")
+    assert main(["calibrate", str(renamed), "--mapping", str(mapped), "--out",
+                 str(tmp_path / "o2.yaml"), "-q"]) == 0
+
+
+def test_end_times_with_an_offset_a_start_column_or_no_date_read_as_a_planner_expects(
+        exported, tmp_path, capsys):
+    """Three more vendors: one writes 结束时间 with its time zone (+08:00), one has a
+    办理时间 column of start-of-service clock times beside 结束时间, one gives end times
+    without a date. The first two calibrate (the clock time as shown; the end less the
+    call); the third is refused naming 结束时间 and what it should read."""
+    import pandas as pd
+
+    frame = pd.read_csv(exported["utf-8-sig"], encoding="utf-8-sig", dtype=str)
+    call = pd.to_datetime(frame["呼叫时间"])
+    end = call + pd.to_timedelta(frame["办理时间"])
+    cases = {"offset": frame.drop(columns="办理时间").assign(
+                 结束时间=end.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00")),
+             "start": frame.assign(办理时间=call.dt.strftime("%Y-%m-%d %H:%M:%S"),
+                                   结束时间=end.dt.strftime("%Y-%m-%d %H:%M:%S")),
+             "no date": frame.drop(columns="办理时间").assign(
+                 结束时间=end.dt.strftime("%H:%M:%S"))}
+    for name, table in cases.items():
+        log = tmp_path / f"{name}.csv"
+        table.to_csv(log, index=False, encoding="utf-8")
+        rc = main(["calibrate", str(log), "--out", str(tmp_path / f"{name}.yaml"), "-q"])
+        err = capsys.readouterr().err
+        if name == "no date":
+            assert rc == 2 and "field '结束时间'" in err and "is not a date and time" in err
+        else:
+            assert rc == 0, err
+            assert set(load_scenario(tmp_path / f"{name}.yaml").categories) == set(T.RATES)
 
 
 def test_backtest_says_which_tickets_it_left_out(exported, tmp_path, capsys):

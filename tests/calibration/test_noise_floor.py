@@ -65,3 +65,18 @@ def test_one_replication_has_no_floor():
     rep = _replication(np.random.default_rng(1), 0.1, 0.01)
     floor = noise_floor([rep], HOURS, 20, observed=rep)
     assert floor["wait_mape"] is None and floor["abandon_mae_points"] is None
+
+
+def test_the_waits_absolute_error_judges_the_hours_a_percentage_cannot():
+    """An item served at once waits 0 in the log at 09:00: no percentage error there, but
+    the prediction's 0.2 minutes count in the absolute error beside it."""
+    import pandas as pd
+
+    from sim.calibration.backtest import _errors
+
+    obs = pd.DataFrame({"wait_mean": [0.0, 1.0], "left_share": [0.0, 0.1],
+                        "n_served": [400, 400]}, index=[9, 10])
+    pred, left = pd.Series([0.2, 1.1], index=[9, 10]), pd.Series([0.0, 0.1], index=[9, 10])
+    e = _errors(obs, pred, left, n_days=10)
+    assert e["wait_mape"] == pytest.approx(10.0) and e["hours"] == 1
+    assert e["wait_mae_minutes"] == pytest.approx(0.15)

@@ -40,8 +40,17 @@ def test_a_certified_plan_is_the_command_lines_and_applies_as_a_scenario(story,
         await user.open("/?lang=zh&tab=optimise&scenario=示例")
         await wait_for(user, "optimise-headline", 30)
         assert user.find("optimise-headline").elements.pop().rows[0]["c1"] == shown["c1"]
+        # the hall edited since: the plan is shown but cannot be applied over the edits
+        hall = ws / "scenarios" / "示例.yaml"
+        text = hall.read_text(encoding="utf-8")
+        hall.write_text(text + "# edited\n", encoding="utf-8")
+        await user.open("/?lang=en&tab=optimise&scenario=示例")
+        await user.should_see(marker="optimise-stale", retries=50)
+        assert not user.find("optimise-apply").elements.pop().enabled
+        hall.write_text(text, encoding="utf-8")
         await user.open("/?lang=en&tab=optimise&scenario=示例")
         await user.should_see(marker="optimise-plan", retries=50)
+        assert user.find("optimise-apply").elements.pop().enabled
         user.find("optimise-apply").click()
         await user.should_see("Open scenario: 示例-staffed", retries=50)
 
