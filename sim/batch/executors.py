@@ -17,11 +17,8 @@ Adding an engine (Ray, an HPC queue ...) means writing one class with
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import signal
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -178,20 +175,6 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
                          "s); start it, or run without --scheduler") from None
 
 
-@contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """SIGINT ignored in this process while the block runs (in the main thread only:
-    elsewhere signals cannot be set, and the block runs as it is)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 class DaskExecutor(_Base):
     """A Dask distributed cluster.
 
@@ -218,14 +201,13 @@ class DaskExecutor(_Base):
                                  "it, or run without --scheduler") from None
         else:
             n = workers or os.cpu_count() or 1
-            # the worker processes start with Ctrl-C ignored (an ignored SIGINT stays
-            # ignored across exec): the interrupt is the command's to handle, which stops
-            # the cluster, and a worker never prints its own KeyboardInterrupt traceback;
-            # the cluster's log lines on workers leaving are silenced likewise
-            with _sigint_ignored():
-                self._cluster = LocalCluster(n_workers=n, threads_per_worker=1,
-                                             processes=True, dashboard_address=None,
-                                             silence_logs=logging.CRITICAL)
+            # the worker processes ignore Ctrl-C (sim.batch.dask_worker, a preload that a
+            # restarted worker runs again): the interrupt is the command's to handle, which
+            # stops the cluster, and no worker prints a KeyboardInterrupt traceback; the
+            # cluster's warnings as workers leave are silenced, its errors kept
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=logging.ERROR,
+                                         preload=["sim.batch.dask_worker"])
             self.client = Client(self._cluster)
         self.workers = max(1, sum(self.client.nthreads().values()))
 
