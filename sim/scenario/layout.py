@@ -229,7 +229,7 @@ def window_positions(layout: Layout, sc: Scenario) -> tuple[PlacedWindow, ...]:
     for gid in layout.windows:
         if gid not in known:
             raise ScenarioError(f"layout.windows.{gid}",
-                                f"unknown window group '{gid}' (known: {known})")
+                                f"unknown window group '{gid}' (known: {', '.join(known)})")
     out: list[PlacedWindow] = []
     for g in sc.windows:
         place = layout.windows.get(g.id)

@@ -231,25 +231,35 @@ class Workspace:
     def rename_scenario(self, old: str, new: str, text_for: Any) -> str:
         """Rename scenario ``old`` to ``new`` (refused when ``new`` is taken or not a
         plain name); ``text_for(text, name)`` gives the file's text under its new name
-        (its ``name:`` follows). Returns the new name."""
+        (its ``name:`` follows), and its run results follow it (``NEW-DATE-TIME``).
+        Returns the new name."""
         new = safe_name(new, "")
         target = self.scenario_path(new)
         if target.exists():
             raise InputError("", "", "a scenario of that name is in the workspace: "
                                      "choose another name")
+        runs = self.runs_of(old)  # before the rename: they go with the scenario
         write_text_atomic(target, text_for(self.read_scenario(old), new))
         self.scenario_path(old).unlink()
+        for run in runs:
+            stem = self.free_name("results", new + run.name[len(old):], ".json")
+            run.path.replace(self.path("results", stem, ".json"))
         return new
 
     def remove_scenario(self, name: str) -> Path:
         """Move scenario ``name`` into ``trash/`` (under a free name, stamped with the
-        time), from where it can be put back by hand; returns where it went."""
+        time), its run results beside it (``STEM.RESULT.json``), from where they can be
+        put back by hand; returns where the scenario went."""
         source = self.scenario_path(name)
         if not source.is_file():
             raise InputError(str(source.name), "", "no such scenario in the workspace")
         stem = self.free_name("trash", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}", ".yaml")
         target = self.path("trash", stem, ".yaml")
+        runs = self.runs_of(name)
         source.replace(target)
+        # its runs go with it (a new scenario of the same name starts with none of them)
+        for run in runs:
+            run.path.replace(self.path("trash", f"{stem}.{run.name}", ".json"))
         return target
 
     def free_name(self, kind: str, stem: str, suffix: str) -> str:

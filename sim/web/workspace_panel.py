@@ -75,8 +75,9 @@ def _dialogs(ctx: Context, msg: Message) -> tuple[Any, Any]:
     with ui.dialog() as remove_box, ui.card():
         tid(ui.label(""), "remove-question").bind_text_from(
             chosen, "name", backward=lambda n: ctx.t(
-                "Remove {name}? It is moved to the workspace's trash folder, from where it "
-                "can be put back; its results stay.").format(name=n))
+                "Remove {name}? It is moved to the workspace's trash folder with its run "
+                "results, from where they can be put back; comparisons and plans "
+                "stay.").format(name=n))
         with ui.row():
             def remove() -> None:
                 old = chosen["name"]
@@ -155,7 +156,8 @@ def panel(ctx: Context) -> None:
                     name = stem_of(new_name.value)
                     target = ctx.workspace.scenario_path(name)
                     if target.exists():
-                        raise InputError(name, "name", "a scenario of that name exists")
+                        raise InputError(name, "name", "a scenario of that name is in the "
+                                                       "workspace: choose another name")
                     ctx.workspace.write_scenario(name, renamed(ctx.workspace.read_scenario(
                         ctx.scenario or ""), name))
                     return name

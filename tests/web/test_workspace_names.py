@@ -44,3 +44,27 @@ def test_free_names_count_up_instead_of_overwriting(tmp_path: Path) -> None:
 def test_reading_a_missing_scenario_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such scenario"):
         Workspace(tmp_path).read_scenario("没有")
+
+
+def test_a_scenarios_runs_follow_its_rename_and_go_with_it_to_the_trash(tmp_path) -> None:
+    """试算 has a run. Renamed 二月方案, the run is 二月方案's; removed, the run goes to the
+    trash beside it; a new 二月方案 made later starts with no run of the old hall."""
+    import json
+    import shutil
+
+    from sim.web.workspace_panel import renamed
+
+    ws = Workspace(tmp_path)
+    hall = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
+    shutil.copyfile(hall, ws.scenario_path("试算"))
+    run = ws.path("results", "试算-20261207-101010", ".json")
+    run.write_text(json.dumps({"scenario": "试算", "overall": {"arrivals": 1}}), "utf-8")
+    assert [s.name for s in ws.runs_of("试算")] == ["试算-20261207-101010"]
+    ws.rename_scenario("试算", "二月方案", renamed)
+    assert ws.runs_of("试算") == []
+    assert [s.name for s in ws.runs_of("二月方案")] == ["二月方案-20261207-101010"]
+    ws.remove_scenario("二月方案")
+    shutil.copyfile(hall, ws.scenario_path("二月方案"))
+    assert ws.runs_of("二月方案") == []
+    trashed = sorted(p.name for p in (tmp_path / "trash").iterdir())
+    assert len(trashed) == 2 and trashed[1].endswith(".二月方案-20261207-101010.json")
