@@ -192,6 +192,9 @@ class Editor:
         self.path = ctx.workspace.scenario_path(name)
         self.data: dict[str, Any] = read_yaml(self.path)
         self.saved = copy.deepcopy(self.data)
+        #: window groups renamed since the last save: id as saved -> id now (the floor
+        #: plan, saved on its own tab, names them by the saved id)
+        self.renames: dict[str, str] = {}
         self.fields: dict[str, Any] = {}
         self.scenario: Scenario | None = None
         self.error: InputError | None = None
@@ -305,8 +308,22 @@ class Editor:
         if self.note is not None:
             self.note.clear()
         apply(self.data)
+        if "layout" in self.data:  # fitted from the plan as saved, not from the last fit
+            self._fit_layout(on_disk(self.path, self.saved).get("layout"))
         self.check()
         self.ctx.show_unsaved()
+
+    def rename_group(self, old: str, new: str) -> None:
+        """Note that window group ``old`` is now called ``new`` (each keystroke of a new
+        id), so that the floor plan follows it (:func:`fitted_layout`)."""
+        saved_id = next((o for o, now in self.renames.items() if now == old), old)
+        self.renames[saved_id] = new
+
+    def _fit_layout(self, layout: Any) -> None:
+        """The floor plan as saved (``layout``), following the groups' new ids and counts."""
+        if isinstance(layout, dict):
+            self.data["layout"] = fitted_layout(layout, self.data.get("windows") or [],
+                                                self.renames)
 
     def save(self, as_name: str | None = None) -> str | None:
         """Write the data as YAML (under ``as_name`` if given); None when invalid. The
@@ -316,9 +333,7 @@ class Editor:
         from sim.web.workspace import safe_name
 
         name = safe_name(as_name, "") if as_name else self.name  # refused before any change
-        layout = on_disk(self.path, self.data).get("layout")
-        if layout is not None:
-            self.data["layout"] = layout
+        self._fit_layout(on_disk(self.path, self.data).get("layout"))
         if not self.check():
             return None
         out = copy.deepcopy(self.data)
@@ -330,8 +345,54 @@ class Editor:
         self.ctx.workspace.write_scenario(name, yaml.safe_dump(out, sort_keys=False,
                                                                allow_unicode=True))
         self.data, self.saved = out, copy.deepcopy(out)
+        self.renames = {}
         self.ctx.show_unsaved()
         return name
+
+
+#: the step between two windows placed one by one when a window is added after the last
+#: (metres; the spacing of a row's default)
+NEXT_WINDOW_STEP = (2.5, 0.0)
+
+
+def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
+                  renames: dict[str, str]) -> dict[str, Any]:
+    """The floor plan ``layout`` (as its tab saved it) for the hall editor's window
+    groups now: a group renamed (``renames``: id as saved -> id now) keeps its place
+    under its new id; a group placed window by window (``points``) that has more
+    windows gets each new one a step past its last (the step between its last two), and
+    one with fewer loses its last; a group in several rows with counts gains or loses
+    them in its last row. A row without counts places any number already."""
+    lay = copy.deepcopy(layout)
+    placed = lay.get("windows")
+    if not isinstance(placed, dict):
+        return lay
+    for old, new in renames.items():
+        if old != new and old in placed and new not in placed:
+            placed[new] = placed.pop(old)
+    counts = {str(g.get("id")): g.get("count") for g in windows if isinstance(g, dict)}
+    for gid, place in placed.items():
+        n = counts.get(str(gid))
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1 or not isinstance(place,
+                                                                                    dict):
+            continue
+        points = place.get("points")
+        if isinstance(points, list) and points and all(
+                isinstance(p, list) and len(p) == 2 for p in points):
+            del points[n:]
+            while len(points) < n:
+                last = points[-1]
+                step = [last[0] - points[-2][0], last[1] - points[-2][1]] \
+                    if len(points) > 1 else list(NEXT_WINDOW_STEP)
+                points.append([round(last[0] + step[0], 3), round(last[1] + step[1], 3)])
+        rows = place.get("rows")
+        if isinstance(rows, list) and len(rows) > 1 and all(
+                isinstance(r, dict) and isinstance(r.get("count"), int) for r in rows):
+            extra = n - sum(r["count"] for r in rows)
+            while extra < 0 and len(rows) > 1 and rows[-1]["count"] <= -extra:
+                extra += rows.pop()["count"]
+            rows[-1]["count"] += extra
+    return lay
 
 
 def _num(value: Any) -> float | None:
@@ -385,6 +446,7 @@ def _groups(ed: Editor, body: Any) -> None:
         gid = str(group["id"])
         with ui.row().classes("items-end gap-4"):
             def rename(e: Any, k: int = k) -> None:
+                ed.rename_group(str(ed.data["windows"][k]["id"]), str(e.value))
                 ed.change(lambda d: d["windows"][k].__setitem__("id", e.value))
 
             ed.field(f"windows.{gid}.id", ui.input(t("Window group"), value=gid,

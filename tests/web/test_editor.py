@@ -481,3 +481,58 @@ def test_an_added_item_is_said_to_go_to_the_group_by_its_display_name(story,
 
     shown = _play(path, story, steps, lang="zh")
     assert "由窗口组 企业开办窗口 办理" in shown["note"]
+
+
+LAYOUT = {"outline": [[0, 0], [30, 0], [30, 20], [0, 20]],
+          "entrances": {"正门": {"at": [15, 0]}},
+          "ticket_machines": {"取号机": {"at": [15, 2]}},
+          "waiting_areas": {"等候区": {"at": [10, 8], "size": [10, 4], "seats": 40}},
+          "windows": {"A": {"points": [[2, 18], [4.5, 18], [7, 18]]},
+                      "B": {"rows": [{"start": [12, 19], "direction": "+x", "spacing": 2.5}]},
+                      "C": {"rows": [{"start": [28, 6], "direction": "+y", "spacing": 2.5,
+                                      "count": 2},
+                                     {"start": [26, 6], "direction": "+y", "spacing": 2.5,
+                                      "count": 1}]}}}
+
+
+def test_the_floor_plan_follows_a_groups_new_count_and_name() -> None:
+    from sim.web.editor import fitted_layout
+
+    windows = [{"id": "商事窗口", "count": 4}, {"id": "B", "count": 6}, {"id": "C", "count": 2}]
+    lay = fitted_layout(LAYOUT, windows, {"A": "商事窗口"})
+    assert "A" not in lay["windows"]
+    assert lay["windows"]["商事窗口"]["points"][-1] == [9.5, 18]  # a step past the last
+    assert [r["count"] for r in lay["windows"]["C"]["rows"]] == [2]  # its last row gone
+    assert lay["windows"]["B"] == LAYOUT["windows"]["B"]  # a row without counts takes any
+    assert LAYOUT["windows"]["A"]["points"][-1] == [7, 18]  # the saved plan untouched
+
+
+def test_a_hall_with_a_saved_floor_plan_takes_a_new_count_and_name(story,
+                                                                   tmp_path: Path) -> None:
+    """Her floor plan places A's three windows one by one. In the hall editor she gives A
+    a fourth window and calls it 商事窗口: the hall saves, the plan placing the fourth
+    window beside the others under the new name (it used to refuse to save: the plan
+    placed 3 windows of a group of 4, under a name the hall no longer had)."""
+    import yaml
+
+    path = _workspace_with_quickstart(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["layout"] = LAYOUT
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        user.find("field-windows.A.count").elements.pop().value = 4
+        field = user.find("field-windows.A.id").elements.pop()
+        for typed in ("商", "商事", "商事窗口"):
+            field.value = typed
+        await asyncio.sleep(0.2)
+        shown["save enabled"] = user.find("editor-save").elements.pop().enabled
+        user.find("editor-save").click()
+        await asyncio.sleep(0.3)
+
+    shown = _play(path, story, steps)
+    assert shown["save enabled"]
+    saved = load_scenario(path)
+    assert [g.id for g in saved.windows][0] == "商事窗口" and saved.windows[0].count == 4
+    placed = yaml.safe_load(path.read_text(encoding="utf-8"))["layout"]["windows"]
+    assert placed["商事窗口"]["points"] == [[2, 18], [4.5, 18], [7, 18], [9.5, 18]]
