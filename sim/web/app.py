@@ -10,6 +10,7 @@ Each area lives in its own module (``sim/web/<area>.py``) with a function
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -94,8 +95,32 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str 
             badge.set_visibility(False)
             ctx.extra["unsaved-badge"] = badge
         other = "en" if ctx.lang == "zh" else "zh"
-        tid(ui.button("English" if other == "en" else "中文",
-                      on_click=lambda: ui.navigate.to(ctx.url(lang=other)))
+        with ui.dialog() as drop_box, ui.card():  # unsaved edits: asked before they go
+            ui.label(ctx.t("The hall editor or the floor plan holds changes not yet saved: "
+                           "switching the language drops them."))
+            with ui.row():
+                # dropped on purpose: the browser's own question (beforeunload) not asked
+                tid(ui.button(ctx.t("Switch and drop them"), on_click=lambda: ui.run_javascript(
+                    f"window.hsDropEdits = true; window.location.href = "
+                    f"{json.dumps(ctx.url(lang=other))};")).props("color=negative"),
+                    "lang-switch-drop")
+                tid(ui.button(ctx.t("Cancel"), on_click=drop_box.close).props("flat"),
+                    "lang-switch-keep")
+
+        # a reload or closing the tab with the mark shown: the browser asks first
+        ui.add_body_html("<script>window.addEventListener('beforeunload', e => {"
+                         "const b = document.querySelector('[data-testid=unsaved-badge]');"
+                         "if (b && b.offsetParent !== null && !window.hsDropEdits) {"
+                         "e.preventDefault();"
+                         "e.returnValue = '';}});</script>")
+
+        def switch() -> None:
+            if ctx.unsaved():
+                drop_box.open()
+            else:
+                ui.navigate.to(ctx.url(lang=other))
+
+        tid(ui.button("English" if other == "en" else "中文", on_click=switch)
             .props("flat color=white"), "lang-switch")
     def switched(tab: str) -> None:  # the address follows, so a reload stays on the tab
         ctx.shown(tab)

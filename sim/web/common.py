@@ -48,9 +48,10 @@ class Context:
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
     def unsaved(self) -> bool:
-        """Whether the hall editor holds changes not yet saved: jobs read the saved file."""
-        editor = self.extra.get("editor")
-        return editor is not None and editor.unsaved()
+        """Whether the hall editor or the floor plan editor holds changes not yet saved
+        (jobs read the saved file; a reload or a change of language would drop them)."""
+        return any(e is not None and e.unsaved()
+                   for e in (self.extra.get("editor"), self.extra.get("layout-editor")))
 
     def show_unsaved(self) -> None:
         """Show or hide the header's "unsaved changes" mark (:meth:`unsaved`)."""

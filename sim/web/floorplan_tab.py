@@ -150,6 +150,13 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
         view.follow(job)
 
     view.starts(button, start)
+    # the jobs tab's "Show", a reload or a change of language: that replay (or the newest
+    # of this scenario) again, its day, replication and seed in the fields
+    resumed = view.resume("replay", str(ctx.workspace.scenario_path(name)))
+    if resumed is not None:
+        day.value = int(resumed.kwargs["day"]) + 1
+        rep.value = int(resumed.kwargs["replication"]) + 1
+        seed.value = resumed.kwargs["seed"]
 
 
 def panel(ctx: Context) -> None:

@@ -155,6 +155,11 @@ class LayoutEditor:
         self.preview: PlanView | None = None
         self.save_button: Any = None
         self.numbers: list[Any] = []  # the forms' number fields (each checks its limit)
+        self.saved_layout = copy.deepcopy(self.layout)
+
+    def unsaved(self) -> bool:
+        """Whether the floor plan differs from the one last saved (or opened)."""
+        return self.layout != self.saved_layout
 
     def numbers_valid(self) -> bool:
         """Whether every number field holds what it accepts (each marks itself)."""
@@ -169,6 +174,8 @@ class LayoutEditor:
             self.message.input_error(exc)
             self._invalid()
             return
+        finally:
+            self.ctx.show_unsaved()  # the header marks the plan's edits as the hall's
         self.check()
 
     def check(self) -> bool:
@@ -207,6 +214,8 @@ class LayoutEditor:
         text = yaml.safe_dump(out, sort_keys=False, allow_unicode=True)
         self.ctx.workspace.write_scenario(self.name, text)
         self.data = out
+        self.saved_layout = copy.deepcopy(self.layout)
+        self.ctx.show_unsaved()
         return True
 
 
@@ -571,6 +580,7 @@ def panel(ctx: Context) -> None:
         Message("layout-error", ctx.lang).input_error(exc)
         return
     ed = LayoutEditor(ctx, name, scenario)
+    ctx.extra["layout-editor"] = ed
     source = (ctx.t("The scenario's own layout") if scenario.layout is not None
               else ctx.t("No layout yet: this is the automatic one, drawn from the zones; "
                          "save it to keep your changes"))

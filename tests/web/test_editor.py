@@ -536,3 +536,25 @@ def test_a_hall_with_a_saved_floor_plan_takes_a_new_count_and_name(story,
     assert [g.id for g in saved.windows][0] == "商事窗口" and saved.windows[0].count == 4
     placed = yaml.safe_load(path.read_text(encoding="utf-8"))["layout"]["windows"]
     assert placed["商事窗口"]["points"] == [[2, 18], [4.5, 18], [7, 18], [9.5, 18]]
+
+
+def test_switching_the_language_asks_before_dropping_unsaved_edits(story,
+                                                                    tmp_path: Path) -> None:
+    """She changes the target and clicks ENGLISH before saving: the page asks; keeping the
+    edits leaves them in the field and the file as it was."""
+    path = _workspace_with_quickstart(tmp_path)
+    before = path.read_text(encoding="utf-8")
+
+    async def steps(user: User, shown: dict[str, Any]) -> None:
+        from tests.web.conftest import visible
+
+        user.find("field-targets.wait_minutes").elements.pop().value = 25
+        user.find("lang-switch").click()
+        await user.should_see(marker="lang-switch-drop", retries=20)
+        user.find("lang-switch-keep").click()
+        shown["kept"] = user.find("field-targets.wait_minutes").elements.pop().value
+        shown["badge"] = visible(user, "unsaved-badge")
+
+    shown = _play(path, story, steps, lang="zh")
+    assert shown == {"kept": 25, "badge": True}
+    assert path.read_text(encoding="utf-8") == before

@@ -66,8 +66,16 @@ def test_the_tab_shows_the_command_lines_floor_plan_and_replay(story, tmp_path: 
         shown["replay"] = user.find("replay-embedded").elements.pop().content
         await user.open("/?lang=zh&tab=jobs")  # the jobs list says which day she asked for
         await user.should_see("第 1 天，第 2 次重复，种子 1", retries=50)
+        # 查看 brings the replay back, with the day and replication she asked for
+        await wait_for(user, "job-1-show")
+        user.find("job-1-show").click()
+        await wait_for(user, "replay-embedded")
+        shown["again"] = user.find("replay-embedded").elements.pop().content
+        shown["asked"] = (user.find("replay-day").elements.pop().value,
+                          user.find("replay-replication").elements.pop().value)
 
     story(play)
+    assert shown["again"] == shown["replay"] and shown["asked"] == (1, 2)
     scenario = load_scenario(ws / "scenarios" / f"{HALL}.yaml")
     doc = json.loads((ws / "results" / f"{HALL}-首次运行.json").read_text(encoding="utf-8"))
     set_language("zh")
