@@ -551,7 +551,7 @@ def metric_label(metric: str, name_of: Callable[[str], str] | None = None,
     if metric in TOTALS:
         return words("{label}, all window groups").format(label=name)
     if metric.startswith("journeys.") and metric.count(".") >= 2:
-        return f"{name} ({metric.split('.')[1]})"
+        return words("{label} ({journey})").format(label=name, journey=metric.split(".")[1])
     return name
 
 

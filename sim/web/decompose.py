@@ -10,6 +10,7 @@ prints the command line's own table (:func:`sim.cli.decompose_cmd.decomposition_
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,16 @@ from sim.web.effects import effects_block, metric_title
 from sim.web.fields import DAYS, REPLICATIONS, Limit, number, read, valid
 
 
+def _readme_order(folder: Path) -> list[str]:
+    """The patches in the order the study's README first names them
+    (``patches/concentration.yaml`` …); [] without a README."""
+    try:
+        text = (folder / "README.md").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return list(dict.fromkeys(re.findall(r"patches/([\w.-]+?)\.yaml", text)))
+
+
 def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
     """Bundled studies with patches: name -> (base scenario, [(change, patch)])."""
     root = scenarios_dir()
@@ -32,7 +43,10 @@ def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
         return out
     for folder in sorted(p for p in root.iterdir() if (p / "patches").is_dir()):
         base = folder / "before.yaml"
-        patches = sorted((folder / "patches").glob("*.yaml"))
+        order = _readme_order(folder)  # the study's own order of its changes
+        patches = sorted((folder / "patches").glob("*.yaml"),
+                         key=lambda p: (order.index(p.stem) if p.stem in order
+                                        else len(order), p.stem))
         if base.is_file() and patches:
             out[folder.name] = (base, [(p.stem, p) for p in patches])
     return out
@@ -157,6 +171,8 @@ def panel(ctx: Context) -> None:
     # a reload or a change of language follows a decomposition still running, or shows the
     # newest one made again, its study chosen
     resumed = view.resume("decompose", match=lambda job: True)
-    if resumed is not None:
+    if resumed is not None:  # the fields say how the one shown was made
         study.value = next((k for k, (base, _) in found.items()
                             if str(base) == resumed.kwargs.get("base")), study.value)
+        reps.value = resumed.kwargs.get("replications", reps.value)
+        days.value = resumed.kwargs.get("days") or days.value

@@ -16,9 +16,11 @@ from tests.web.conftest import wait_for
 def test_the_bundled_studies_with_patches_are_offered() -> None:
     found = studies()
     assert {"yumen", "wuqing"} <= set(found)
+    # each study's changes in the order its README gives them, not alphabetically
+    assert [n for n, _ in found["yumen"][1]] == ["concentration", "cross_authorisation",
+                                                 "bundling"]
     base, changes = found["yumen"]
     assert base.name == "before.yaml"
-    assert [n for n, _ in changes] == ["bundling", "concentration", "cross_authorisation"]
 
 
 def test_a_waterfall_starts_at_the_base_and_ends_at_all_changes() -> None:
@@ -57,6 +59,7 @@ def test_the_yumen_reform_is_decomposed_in_the_page(story, tmp_path: Path) -> No
         await user.open("/?lang=zh&tab=decompose")
         await wait_for(user, "decompose-chart", 30)
         assert user.find("decompose-study").elements.pop().value == "yumen"
+        assert user.find("decompose-replications").elements.pop().value == 2
         again = user.find("decompose-table").elements.pop().rows
         assert [r["c1"] for r in again] == [r["c1"] for r in rows] and again[0]["c0"] == "基准"
 
