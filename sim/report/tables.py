@@ -326,24 +326,37 @@ def comparison_table(baseline: str, name: str, diff: dict[str, Any],
 NAME_WIDTH = 24
 
 
-def column_names(baseline: str, name: str, width: int = NAME_WIDTH) -> tuple[str, str]:
-    """The baseline's and the candidate's column headings: their names; long ones cut to
-    ``width`` in the middle, or, where that would make them read the same, from where
-    they start to differ ("…本月方案/hall.yaml)"); "baseline" and "candidate" when
-    nothing short tells them apart (the table's title names both in full)."""
-    def middle(text: str) -> str:
-        if len(text) <= width:
+def short_names(names: Sequence[str], width: int = NAME_WIDTH) -> list[str] | None:
+    """Names shown where room is short (column headings, chart legends), at most
+    ``width`` characters: as they are when they fit; else, when they share a long start,
+    from where they start to differ ("…第二版修订稿", "…本月方案/hall.yaml)"); else cut in
+    the middle (start and end kept); None when nothing short tells them apart."""
+    def middle(text: str, room: int = width) -> str:
+        if len(text) <= room:
             return text
-        head = (width - 1) // 2
-        return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+        head = (room - 1) // 2
+        return text[:head] + "…" + text[len(text) - (room - 1 - head):]
 
-    a, b = middle(baseline), middle(name)
-    if a != b:
-        return a, b
-    same = len(os.path.commonprefix([baseline, name]))
-    a, b = ("…" + text[same:][:width - 1] for text in (baseline, name))
-    return (a, b) if a != b and len(a) > 1 and len(b) > 1 else (tr("baseline"),
-                                                                 tr("candidate"))
+    if all(len(n) <= width for n in names):
+        return list(names)
+    tries = []
+    same = len(os.path.commonprefix(list(names))) if len(names) > 1 else 0
+    same = max(0, same - 2)  # two characters before the difference: "…第二版", not "…二版"
+    if same > width // 3:
+        tries.append(["…" + middle(n[same:], width - 1) for n in names])
+    tries.append([middle(n) for n in names])
+    for shown in tries:
+        if len(set(shown)) == len(shown) and all(len(x) > 1 for x in shown):
+            return shown
+    return None
+
+
+def column_names(baseline: str, name: str, width: int = NAME_WIDTH) -> tuple[str, str]:
+    """The baseline's and the candidate's column headings (:func:`short_names`);
+    "baseline" and "candidate" when nothing short tells them apart (the table's title
+    names both in full)."""
+    shown = short_names([baseline, name], width)
+    return (shown[0], shown[1]) if shown else (tr("baseline"), tr("candidate"))
 
 
 def difference_cells(key: str, d: dict[str, Any]) -> list[Figure]:

@@ -64,7 +64,8 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
     first = next(iter(docs.values()))
     hours = list(first.get("by_hour") or {})
     series: list[dict[str, Any]] = []
-    for k, (label, doc) in enumerate(docs.items()):
+    labels = legend_names(docs)
+    for k, (label, doc) in enumerate(zip(labels, docs.values())):
         by_hour = doc.get("by_hour") or {}
         rows = [by_hour.get(h, {}) for h in hours]
         series += band_series(label, key, rows, COLOURS[k % len(COLOURS)], f"band{k}")
@@ -73,7 +74,7 @@ def by_hour_chart(docs: Mapping[str, Mapping[str, Any]], key: str) -> dict[str, 
         "title": {"text": heading + " · " + tr("by hour"), "left": "center",
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": list(docs), "bottom": 0, "type": "scroll"},
+        "legend": {"data": labels, "bottom": 0, "type": "scroll"},
         "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 60},
         "xAxis": {"type": "category",
                   "data": hour_labels(dict.fromkeys(hours), *docs.values())},
@@ -117,23 +118,35 @@ def category_axis_label(names: Sequence[str]) -> dict[str, Any]:
     return label
 
 
+def legend_names(series: Mapping[str, Any]) -> list[str]:
+    """The series' names as a legend shows them: long ones cut so that two scenarios whose
+    names differ only at the end still read apart (:func:`sim.report.tables.short_names`;
+    the names in full when nothing short tells them apart)."""
+    from sim.report.tables import short_names
+
+    names = [str(n) for n in series]
+    return short_names(names) or names
+
+
 def bar_chart(title: str, names: Sequence[str], values: Mapping[str, Sequence[Any]],
               key: str, target: float | None = None) -> dict[str, Any]:
     """Bars of metric ``key`` per name (one bar series per entry of ``values``); every
     name is drawn (:func:`category_axis_label`), the grid grows to hold them."""
     legend = len(values) > 1
+    labels = legend_names(values)
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": list(values), "bottom": 0} if legend else {"show": False},
-        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 30 if legend else 8,
+        "legend": {"data": labels, "bottom": 0, "type": "scroll"} if legend
+        else {"show": False},
+        "grid": {"left": 50, "right": 20, "top": GRID_TOP, "bottom": 36 if legend else 8,
                  "containLabel": True},
         "xAxis": {"type": "category", "data": list(names),
                   "axisLabel": category_axis_label(names), "axisTick": {"alignWithLabel": True}},
         "yAxis": {"type": "value", "name": metric_heading(key, target), "min": 0},
         "series": [{"name": label, "type": "bar", "data": [_shown(key, v) for v in vals],
                     "color": COLOURS[k % len(COLOURS)]}
-                   for k, (label, vals) in enumerate(values.items())],
+                   for k, (label, vals) in enumerate(zip(labels, values.values()))],
     }
 
 

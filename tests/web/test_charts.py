@@ -116,3 +116,16 @@ def test_long_group_labels_are_cut_short_under_the_chart_and_whole_in_the_toolti
     short = charts.window_chart({"玉门": {"by_window": {"MKT": {"utilisation": 0.5}},
                                          "window_labels": {"MKT": "市场监管窗口"}}})
     assert "overflow" not in short["xAxis"]["axisLabel"]  # short names drawn whole
+
+
+def test_two_long_names_that_differ_at_the_end_read_apart_in_the_legend() -> None:
+    """某某市政务服务中心综合窗口改革方案第二版修订稿 and …第三版征求意见稿: the legend used to
+    cut both to their common start; now each keeps what tells it apart."""
+    from sim.web.charts import by_hour_chart
+
+    a = "某某市政务服务中心综合窗口改革方案第二版修订稿（二〇二七年一月）"
+    b = "某某市政务服务中心综合窗口改革方案第三版征求意见稿（二〇二七年一月）"
+    doc = {"by_hour": {"09": {"wait_mean": 1.0, "ci95": {"wait_mean": 0.1}}}}
+    legend = by_hour_chart({a: doc, b: doc}, "wait_mean")["legend"]["data"]
+    assert len(set(legend)) == 2 and all(len(n) <= 24 for n in legend)
+    assert "第二版" in legend[0] and "第三版" in legend[1]
