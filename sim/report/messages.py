@@ -206,6 +206,7 @@ TEMPLATES: tuple[str, ...] = (
     "the area reaches outside the outline (corner [{x}, {y}])",
     "window {n} of '{group}' at [{x}, {y}] stands on the same spot as window {m} of "
     "'{other}' (windows must be at least {gap} m apart)",
+    "window {n} of '{group}' at [{x}, {y}] stands inside the waiting area '{area}'",
     # the floor plan editor's
     "'{part}' is not a point: write x,y in metres (e.g. 0,0; 30,0; 30,20; 0,20)",
     "no point given",

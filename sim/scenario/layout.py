@@ -332,6 +332,13 @@ def check_layout(sc: Scenario) -> None:
     seen: dict[tuple[int, int], PlacedWindow] = {}
     for w in window_positions(lay, sc):
         within((w.x, w.y), f"layout.windows.{w.group}")
+        for name, area in lay.waiting_areas.items():  # a window among the seats
+            (x0, y0), (dx, dy) = area.at, area.size
+            if x0 < w.x < x0 + dx and y0 < w.y < y0 + dy:
+                raise ScenarioError(
+                    f"layout.windows.{w.group}",
+                    f"window {w.number} of '{w.group}' at [{w.x:g}, {w.y:g}] stands inside "
+                    f"the waiting area '{name}'")
         cell = (math.floor(w.x / MIN_WINDOW_GAP), math.floor(w.y / MIN_WINDOW_GAP))
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):

@@ -172,3 +172,20 @@ def test_a_floor_plan_mistake_reads_in_chinese(tmp_path: Path, capsys) -> None:
     assert main(["--lang", "zh", "validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "字段“layout.entrances.正门.at”：[15, 0] 位于大厅轮廓之外" in err, err
+
+
+def test_a_window_among_the_seats_is_refused_in_chinese(tmp_path: Path, capsys) -> None:
+    """增加一排 put a new row of windows inside the waiting area: the hall is refused,
+    naming the group and the area, instead of drawing windows over the seats."""
+    hall = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "after.yaml")
+                          .read_text("utf-8"))
+    hall["layout"] = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "layouts" /
+                                     "rows.yaml").read_text("utf-8"))["layout"]
+    hall["layout"]["windows"]["INV"] = {"rows": [{"start": [24, 9], "direction": "+y",
+                                                  "spacing": 2.5}]}
+    path = tmp_path / "兴隆台.yaml"
+    path.write_text(yaml.safe_dump(hall, allow_unicode=True), encoding="utf-8")
+    assert main(["--lang", "zh", "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "字段“layout.windows.INV”：窗口组“INV”的第 1 个窗口 [24, 9] 位于等候区“投资等候区”之内" \
+        in err, err
