@@ -203,11 +203,12 @@ class JobView:
         jobs = self.ctx.jobs.jobs()  # newest first
         # one still running comes first (a reload of a "Show" address must not let a
         # second run start beside it); the job the address names is used once
-        wanted = self.ctx.extra.pop("job", None)
-        if wanted is not None:
+        wanted = self.ctx.extra.get("job")
+        named = next((j for j in jobs if j.id == wanted and mine(j)), None)
+        if named is not None:  # this view's: taken, and gone from the address
+            self.ctx.extra.pop("job")
             ui.navigate.history.replace(self.ctx.url())
-        chosen = next((j for j in jobs if mine(j) and j.active), None) \
-            or next((j for j in jobs if j.id == wanted and mine(j)), None) \
+        chosen = next((j for j in jobs if mine(j) and j.active), None) or named \
             or (next((j for j in jobs if mine(j) and j.state == DONE), None) if finished
                 else None)
         if chosen is not None:
