@@ -161,6 +161,7 @@ TEMPLATES: tuple[str, ...] = (
     "a scenario of that name is in the workspace: choose another name",
     "a name is needed",
     "no such scenario in the workspace",
+    "no such scenario in the trash",
     "name longer than {n} characters",
     "'{text}' is not a plain file name: use letters, digits, Chinese characters, '-', '_' "
     "and '.' inside the name, no '/', '\\', ':' or leading dot",

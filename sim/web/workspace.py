@@ -103,6 +103,8 @@ class Saved:
         return self.key.split("/", 1)[1]
 
 
+#: the time a trashed scenario's name carries (:meth:`Workspace.remove_scenario`)
+_TRASH_STAMP = re.compile(r"-\d{8}-\d{6}(?:-\d+)?$")
 #: the time a run's result name carries (:meth:`Workspace.result_name`)
 _STAMP = re.compile(r"-(?P<d>\d{8})-(?P<t>\d{4})\d\d(?:-\d+)?$")
 
@@ -261,6 +263,32 @@ class Workspace:
         for run in runs:
             run.path.replace(self.path("trash", f"{stem}.{run.name}", ".json"))
         return target
+
+    def trashed(self) -> list[tuple[str, str]]:
+        """The scenarios in ``trash/``, newest first: (its file's stem, the name it had)."""
+        out = []
+        for entry in sorted(self.entries("trash", ".yaml"), key=lambda e: -e.modified):
+            m = _TRASH_STAMP.search(entry.name)
+            out.append((entry.name, entry.name[:m.start()] if m else entry.name))
+        return out
+
+    def restore_scenario(self, stem: str) -> str:
+        """Put the trashed scenario ``stem`` (:meth:`trashed`) back under the name it had
+        (with ``-2``, ``-3`` ... when that is taken again), its run results with it;
+        returns the name it has now."""
+        source = self.path("trash", stem, ".yaml")
+        if not source.is_file():
+            raise InputError(stem, "", "no such scenario in the trash")
+        m = _TRASH_STAMP.search(stem)
+        name = self.free_name("scenarios", stem[:m.start()] if m else stem, ".yaml")
+        runs = sorted((self.root / "trash").glob(f"{stem}.*.json"))
+        source.replace(self.scenario_path(name))
+        old = stem[:m.start()] if m else stem
+        for run in runs:
+            result = run.name[len(stem) + 1:-len(".json")]  # OLD-DATE-TIME
+            target = self.free_name("results", name + result[len(old):], ".json")
+            run.replace(self.path("results", target, ".json"))
+        return name
 
     def free_name(self, kind: str, stem: str, suffix: str) -> str:
         """``stem`` or ``stem-2``, ``stem-3``, ... : the first name not yet taken in ``kind``."""

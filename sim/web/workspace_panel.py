@@ -126,6 +126,20 @@ def panel(ctx: Context) -> None:
                     tid(ui.button(icon="delete", on_click=lambda n=name: ask_remove(n))
                         .props("flat dense round size=sm color=grey-7")
                         .tooltip(ctx.t("Remove")), f"remove-{name}")
+            trashed = ctx.workspace.trashed()
+            if trashed:  # removed scenarios, to put back from the page
+                ui.label(ctx.t("Trash")).classes("text-subtitle1 mt-4")
+            for stem, was in trashed[:20]:
+                def restore(stem: str = stem) -> None:
+                    name = msg.guard(lambda: ctx.workspace.restore_scenario(stem))
+                    if name:
+                        ui.navigate.to(ctx.url(tab="workspace"))
+
+                with ui.row().classes("items-center gap-2"):
+                    ui.label(was).classes("text-grey-8")
+                    ui.label(stem[len(was) + 1:]).classes("text-caption text-grey")
+                    tid(ui.button(ctx.t("Put back"), on_click=restore)
+                        .props("flat dense no-caps"), f"restore-{stem}")
         with ui.column().classes("min-w-[320px]"):
             ui.label(ctx.t("Bundled scenarios")).classes("text-h6")
             bundled = sorted(bundled_scenarios())

@@ -135,3 +135,29 @@ def test_a_planner_renames_one_scenario_and_removes_another(story, tmp_path) -> 
     assert load_scenario(ws / "二月方案.yaml").name == "二月方案"
     trash = list((tmp_path / "workspace" / "trash").glob("试算二-*.yaml"))
     assert len(trash) == 1 and load_scenario(trash[0]).name == "quickstart"
+
+
+def test_a_removed_scenario_is_put_back_from_the_page(story, tmp_path) -> None:
+    """A planner on the office network cannot reach the server's folders: the workspace
+    tab lists the trash, and 恢复 puts 试算 back, under its name."""
+    import shutil
+    from pathlib import Path
+
+    ws = tmp_path / "workspace"
+    (ws / "scenarios").mkdir(parents=True)
+    quickstart = Path(__file__).resolve().parents[2] / "scenarios" / "quickstart.yaml"
+    shutil.copyfile(quickstart, ws / "scenarios" / "试算.yaml")
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=workspace")
+        user.find("remove-试算").click()
+        user.find("remove-yes").click()
+        await user.should_see("回收站", retries=50)
+        stem = next((ws / "trash").glob("试算-*.yaml")).stem
+        user.find(f"restore-{stem}").click()
+        await user.should_see(marker="open-试算", retries=50)
+        shown["trash"] = sorted(p.name for p in (ws / "trash").iterdir())
+
+    story(play)
+    assert shown["trash"] == [] and (ws / "scenarios" / "试算.yaml").is_file()

@@ -68,3 +68,10 @@ def test_a_scenarios_runs_follow_its_rename_and_go_with_it_to_the_trash(tmp_path
     assert ws.runs_of("二月方案") == []
     trashed = sorted(p.name for p in (tmp_path / "trash").iterdir())
     assert len(trashed) == 2 and trashed[1].endswith(".二月方案-20261207-101010.json")
+    # put back: the name is taken again by the new 二月方案, so it comes back as 二月方案-2,
+    # its run with it
+    (stem, was), = ws.trashed()
+    assert was == "二月方案"
+    assert ws.restore_scenario(stem) == "二月方案-2"
+    assert [s.name for s in ws.runs_of("二月方案-2")] == ["二月方案-2-20261207-101010"]
+    assert ws.runs_of("二月方案") == [] and ws.trashed() == []
