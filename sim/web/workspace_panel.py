@@ -137,7 +137,10 @@ def panel(ctx: Context) -> None:
 
                 with ui.row().classes("items-center gap-2"):
                     ui.label(was).classes("text-grey-8")
-                    ui.label(stem[len(was) + 1:]).classes("text-caption text-grey")
+                    stamp = stem[len(was) + 1:]  # removed at YYYYMMDD-HHMMSS
+                    ui.label(f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:"
+                             f"{stamp[11:13]}" if len(stamp) >= 13 else stamp
+                             ).classes("text-caption text-grey")
                     tid(ui.button(ctx.t("Put back"), on_click=restore)
                         .props("flat dense no-caps"), f"restore-{stem}")
         with ui.column().classes("min-w-[320px]"):
