@@ -309,7 +309,7 @@ class Editor:
             self.note.clear()
         apply(self.data)
         if "layout" in self.data:  # fitted from the plan as saved, not from the last fit
-            self._fit_layout(on_disk(self.path, self.saved).get("layout"))
+            self._fit_layout(self.saved.get("layout"))
         self.check()
         self.ctx.show_unsaved()
 

@@ -215,6 +215,10 @@ class LayoutEditor:
         self.ctx.workspace.write_scenario(self.name, text)
         self.data = out
         self.saved_layout = copy.deepcopy(self.layout)
+        hall = self.ctx.extra.get("editor")
+        if hall is not None:  # the hall editor fits its groups to the plan as saved now
+            hall.saved["layout"] = copy.deepcopy(self.layout)
+            hall.data["layout"] = copy.deepcopy(self.layout)
         self.ctx.show_unsaved()
         return True
 
