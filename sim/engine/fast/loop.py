@@ -386,6 +386,118 @@ def _settle(line, q_head, q_tail, waiting, deadline, outcome, end, queue, q_wait
                     waiting[i] = 0
 
 
+@njit(cache=True, inline="always")
+def _ticket_columns(n):
+    """The record columns of ``n`` tickets, as none was called yet: call, end, window,
+    outcome (open), reached, rank, and the waiting flags."""
+    return (np.full(n, np.nan), np.full(n, np.nan), np.full(n, -1, dtype=np.int32),
+            np.full(n, 3, dtype=np.int8), np.full(n, np.nan), np.full(n, -1, dtype=np.int64),
+            np.ones(n, dtype=np.int8))
+
+
+@njit(cache=True, inline="always")
+def _queues(n, balk_at, q_off):
+    """The queues, empty: segments of one array in ticket order (``line``, each queue's
+    head and tail from ``q_off``, its count of tickets waiting), and the deadline heaps
+    kept alongside for balking (room for ``n`` tickets only if a queue balks)."""
+    n_queues = balk_at.shape[0]
+    any_balk = False
+    for q in range(n_queues):
+        if balk_at[q] > 0:
+            any_balk = True
+    room = max(n, 1) if any_balk else 1
+    return (np.empty(max(n, 1), dtype=np.int64), q_off[:n_queues].copy(),
+            q_off[:n_queues].copy(), np.zeros(n_queues, dtype=np.int64), np.empty(room),
+            np.empty(room, dtype=np.int64), np.zeros(n_queues, dtype=np.int64))
+
+
+@njit(cache=True, inline="always")
+def _first_events(arrival, order, n_first, n_inject, static_time, static_kind, static_arg,
+                  n_hours, has_break, break_k, up_ptr, up, until, ht, hs, hp, ctr):
+    """Put the run's first events on the calendar in the SimPy engine's order: the first
+    arrival, the journeys' first steps, then the openings, closings and staff changes with
+    each window's first break after the ``n_hours`` hour events. Returns the arrival
+    event's due time (the clock the later arrivals are scheduled from)."""
+    clock = 0.0
+    if n_first > 0:
+        clock = 0.0 + arrival[order[0]]
+        _push(ht, hs, hp, ctr, clock, EV_ARRIVAL, 0)
+    for i in range(n_first, n_first + n_inject):  # the journeys' first steps
+        _push(ht, hs, hp, ctr, 0.0 + arrival[i], EV_INJECT, i)
+    n_static = static_time.shape[0]
+    for k in range(n_static):
+        if k == n_hours:
+            for w in range(has_break.shape[0]):
+                if has_break[w]:
+                    _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
+        _push(ht, hs, hp, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
+    if n_hours == n_static:
+        for w in range(has_break.shape[0]):
+            if has_break[w]:
+                _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
+    return clock
+
+
+@njit(cache=True, inline="always")
+def _wrong_ticket(i, t_new, now, taken, cust, c_wrong, c_wrong_to, ta_ptr, ta, c_cat,
+                  c_work, c_patience, base_q, arrival, category, work, deadline, queue):
+    """The customer of the served wrong ticket ``i``, turned away at ``now``, takes ticket
+    ``t_new`` at once: wrong again while ``taken[i] < c_wrong``, else the right one; its
+    deadline is ``now`` plus the customer's patience. Returns the new ticket's queue."""
+    c = cust[i]
+    if taken[i] < c_wrong[c]:
+        cat = c_wrong_to[c]
+        work[t_new] = ta[ta_ptr[c] + taken[i]]
+        taken[t_new] = taken[i] + 1
+    else:
+        cat = c_cat[c]
+        work[t_new] = c_work[c]
+        taken[t_new] = 0
+    arrival[t_new] = now
+    category[t_new] = cat
+    cust[t_new] = c
+    deadline[t_new] = now + c_patience[c]
+    q = base_q[cat]
+    queue[t_new] = q
+    return q
+
+
+@njit(cache=True, inline="always")
+def _next_step(i, t_new, now, journey, step, j_ptr, s_cat, s_work, s_patience, s_queue,
+               arrival, category, work, deadline, queue, open_start, open_end,
+               ht, hs, hp, ctr):
+    """After journey step ``i`` is served at ``now``: if the journey has a next step, its
+    ticket ``t_new`` is taken now (or at the next opening) and admitted by an event of its
+    own. Returns True if a ticket was added."""
+    j = journey[i]
+    row = j_ptr[j] + step[i] + 1
+    if row >= j_ptr[j + 1]:
+        return False
+    t = _step_time(now, open_start, open_end)
+    arrival[t_new] = t
+    category[t_new] = s_cat[row]
+    work[t_new] = s_work[row]
+    deadline[t_new] = t + s_patience[row]
+    queue[t_new] = s_queue[row]
+    journey[t_new] = j
+    step[t_new] = step[i] + 1
+    _push(ht, hs, hp, ctr, now + (t - now), EV_INJECT, t_new)
+    return True
+
+
+@njit(cache=True, inline="always")
+def _goes_off(w, leaving, off, off_len, group_first, window_group):
+    """Window ``w``, free now, goes off duty if its group's schedule dropped a window while
+    it served (or was on a break): True, else False (it stays to call)."""
+    g = window_group[w]
+    if leaving[g] > 0:
+        leaving[g] -= 1
+        off[group_first[g] + off_len[g]] = w
+        off_len[g] += 1
+        return True
+    return False
+
+
 @njit(cache=True)
 def run_loop(arrival, category, work, deadline, queue, order,
              window_group, speed, group_first, group_count, initial_staff,
@@ -424,28 +536,9 @@ def run_loop(arrival, category, work, deadline, queue, order,
     Returns the number of tickets (the columns' rows in use)."""
     n = arrival.shape[0]  # room for every ticket the run may take
     n_windows = window_group.shape[0]
-    n_groups = group_count.shape[0]
-    n_queues = balk_at.shape[0]
-    call = np.full(n, np.nan)
-    end = np.full(n, np.nan)
-    window = np.full(n, -1, dtype=np.int32)
-    outcome = np.full(n, 3, dtype=np.int8)  # open
-    reached = np.full(n, np.nan)
-    rank = np.full(n, -1, dtype=np.int64)
+    call, end, window, outcome, reached, rank, waiting = _ticket_columns(n)
     n_ends = 0
-    waiting = np.ones(n, dtype=np.int8)
-    # queues: segments of one array, ticket order; deadline heaps alongside
-    line = np.empty(max(n, 1), dtype=np.int64)
-    q_head = q_off[:n_queues].copy()
-    q_tail = q_off[:n_queues].copy()
-    q_waiting = np.zeros(n_queues, dtype=np.int64)
-    any_balk = False
-    for q in range(n_queues):
-        if balk_at[q] > 0:
-            any_balk = True
-    h_time = np.empty(max(n, 1) if any_balk else 1)
-    h_tick = np.empty(max(n, 1) if any_balk else 1, dtype=np.int64)
-    h_size = np.zeros(n_queues, dtype=np.int64)
+    line, q_head, q_tail, q_waiting, h_time, h_tick, h_size = _queues(n, balk_at, q_off)
     idle, idle_head, idle_len, off, off_len, leaving, staffed = _rosters(
         group_first, group_count, initial_staff, n_windows)
     current = np.full(n_windows, -1, dtype=np.int64)
@@ -457,37 +550,22 @@ def run_loop(arrival, category, work, deadline, queue, order,
     ds = np.empty(cap)
     de = np.empty(cap)
     dn = np.zeros(1, dtype=np.int64)
-    # the calendar
-    n_static = static_time.shape[0]
-    # a journey has one pending event at most: its step's ticket or its service end
-    size = n_static + 2 * n_windows + 2 + j_ptr.shape[0]
+    # the calendar; a journey has one pending event at most: its step's ticket or its
+    # service end
+    size = static_time.shape[0] + 2 * n_windows + 2 + j_ptr.shape[0]
     ht = np.empty(size)
     hs = np.empty(size, dtype=np.int64)
     hp = np.empty(size, dtype=np.int64)  # payload: arg * 8 + kind
     ctr = np.zeros(2, dtype=np.int64)  # next sequence number, heap size
-    clock = 0.0  # the arrival event's due time, as the calendar computes it
-    if n_first > 0:
-        clock = 0.0 + arrival[order[0]]
-        _push(ht, hs, hp, ctr, clock, EV_ARRIVAL, 0)
-    for i in range(n_first, n_first + n_inject):  # the journeys' first steps
-        _push(ht, hs, hp, ctr, 0.0 + arrival[i], EV_INJECT, i)
+    # the arrival event's due time, as the calendar computes it
+    clock = _first_events(arrival, order, n_first, n_inject, static_time, static_kind,
+                          static_arg, n_hours, has_break, break_k, up_ptr, up, until,
+                          ht, hs, hp, ctr)
     with_journeys = journey.shape[0] > 0
     is_open = open_at_start
     if is_open:
-        for g in range(n_groups):
-            for k in range(idle_len[g]):
-                _duty_begin(idle[_ring(group_first[g], idle_head[g], k, group_count[g])], 0.0,
-                            since)
-    for k in range(n_static):  # openings and closings, each window's first break, staffing
-        if k == n_hours:
-            for w in range(n_windows):
-                if has_break[w]:
-                    _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
-        _push(ht, hs, hp, ctr, 0.0 + static_time[k], static_kind[k], static_arg[k])
-    if n_hours == n_static:
-        for w in range(n_windows):
-            if has_break[w]:
-                _due_after(w, 0.0, break_k, up_ptr, up, until, ht, hs, hp, ctr)
+        _idle_duty(True, 0.0, idle, idle_head, idle_len, group_first, group_count, since,
+                   dw, ds, de, dn)
     next_arrival = 0
     n_t = n_first + n_inject  # tickets taken so far
     env_now = 0.0
@@ -555,51 +633,29 @@ def run_loop(arrival, category, work, deadline, queue, order,
             n_ends += 1
             current[w] = -1
             if door and taken[i] > 0:  # a wrong ticket: turned away, the next one taken now
-                c = cust[i]
                 t_new = n_t
                 n_t = t_new + 1
-                if taken[i] < c_wrong[c]:
-                    cat = c_wrong_to[c]
-                    work[t_new] = ta[ta_ptr[c] + taken[i]]
-                    taken[t_new] = taken[i] + 1
-                else:
-                    cat = c_cat[c]
-                    work[t_new] = c_work[c]
-                    taken[t_new] = 0
-                arrival[t_new] = env_now
-                category[t_new] = cat
-                cust[t_new] = c
-                deadline[t_new] = env_now + c_patience[c]
-                q = base_q[cat]
-                queue[t_new] = q
+                q = _wrong_ticket(i, t_new, env_now, taken, cust, c_wrong, c_wrong_to, ta_ptr,
+                                  ta, c_cat, c_work, c_patience, base_q, arrival, category,
+                                  work, deadline, queue)
                 if not _to_idle(t_new, env_now, env_now, q, elig_ptr, elig, idle, idle_head,
                                 idle_len, group_first, group_count, waiting, call, window,
                                 current, since, work, speed, window_group, category, walk, ht,
                                 hs, hp, ctr):
                     _to_queue(t_new, env_now, q, balk_at, line, q_off, q_tail, q_waiting,
                               h_time, h_tick, h_size, waiting, deadline, outcome, end, queue)
-            elif with_journeys and journey[i] >= 0:  # a journey's step: the next one's ticket
-                j = journey[i]
-                row = j_ptr[j] + step[i] + 1
-                if row < j_ptr[j + 1]:
-                    t = _step_time(env_now, open_start, open_end)
-                    t_new = n_t
-                    n_t = t_new + 1
-                    arrival[t_new] = t
-                    category[t_new] = s_cat[row]
-                    work[t_new] = s_work[row]
-                    deadline[t_new] = t + s_patience[row]
-                    queue[t_new] = s_queue[row]
-                    journey[t_new] = j
-                    step[t_new] = step[i] + 1
-                    _push(ht, hs, hp, ctr, env_now + (t - env_now), EV_INJECT, t_new)
-            g = window_group[w]
+            elif (with_journeys and journey[i] >= 0  # a journey's step: the next one's ticket
+                  and _next_step(i, n_t, env_now, journey, step, j_ptr, s_cat, s_work,
+                                 s_patience, s_queue, arrival, category, work, deadline, queue,
+                                 open_start, open_end, ht, hs, hp, ctr)):
+                n_t += 1
             if pending[w]:  # due for a break while serving: it goes now
                 pending[w] = 0
                 _duty_end(w, env_now, since, dw, ds, de, dn)
                 _push(ht, hs, hp, ctr, env_now + down[up_ptr[w] + break_k[w]], EV_BREAK_OVER, w)
                 continue
-            if leaving[g] > 0:
+            g = window_group[w]
+            if leaving[g] > 0:  # _goes_off written out: as a call it cost M/M/c 8 %
                 leaving[g] -= 1
                 off[group_first[g] + off_len[g]] = w
                 off_len[g] += 1
@@ -629,14 +685,9 @@ def run_loop(arrival, category, work, deadline, queue, order,
             continue
         elif kind == EV_BREAK_OVER:  # back: leaves if the schedule dropped one, else calls
             w = arg
-            g = window_group[w]
             break_k[w] += 1
             due = w
-            if leaving[g] > 0:
-                leaving[g] -= 1
-                off[group_first[g] + off_len[g]] = w
-                off_len[g] += 1
-            else:
+            if not _goes_off(w, leaving, off, off_len, group_first, window_group):
                 todo[0] = w
                 n_todo = 1
         else:  # the hall opens (idle windows come on duty) or closes (they go off)
