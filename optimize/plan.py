@@ -66,7 +66,7 @@ def staffed_scenario(problem: Problem, solution: Solution, name: str | None = No
     With a week model the simulator's hall has one schedule for every day: the
     schedule of week day ``day`` is written (by default the plan's busiest day,
     the one with the most window-hours). A hall with a floor plan keeps it, the plan's
-    window groups standing at the hall's windows in order
+    window groups standing at the hall's windows that did their work
     (:func:`sim.scenario.layout.regrouped_windows`), so walking is certified too.
     """
     data = problem.scenario.to_dict()

@@ -29,6 +29,7 @@ from sim.files.errors import InputError
 from sim.report.fonts import CSS_FONT_STACK, WEB_FAMILY, needs_cjk, write_font_subset
 from sim.report.i18n import metric_heading, tr
 from sim.scenario.layout import (
+    WINDOW_FOOTPRINT,
     Layout,
     PlacedWindow,
     layout_of,
@@ -46,7 +47,7 @@ COLOUR_BY: dict[str, tuple[str, str]] = {
 #: pixels per metre and the margin around the outline, pixels
 SCALE, PAD = 24.0, 36.0
 #: a window's drawn size, metres
-WINDOW_W, WINDOW_D = 1.6, 1.0
+WINDOW_W, WINDOW_D = WINDOW_FOOTPRINT
 #: colour of a low and a high value, and of a window without one
 LOW, HIGH, NONE = (255, 243, 205), (198, 40, 40), "#d9d9d9"
 
@@ -233,13 +234,14 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
         mx, my = sum(w.x for w in ws) / len(ws), sum(w.y for w in ws) / len(ws)
         horizontal = max(w.y for w in ws) - min(w.y for w in ws) <= \
             max(w.x for w in ws) - min(w.x for w in ws)
-        if horizontal:  # label on the hall's side of the row
-            lx, ly = mx, my + (1.4 if my < cy else -1.4)
-        else:
-            lx, ly = mx + (1.6 if mx < cx else -1.6), my
-        x, y = canvas.px(lx, ly)
         name = names.get(gid, gid)
         half = _text_width(name) / 2
+        if horizontal:  # label on the hall's side of the row
+            x, y = canvas.px(mx, my + (1.4 if my < cy else -1.4))
+        else:  # beside the column, starting clear of its desks
+            side = 1 if mx < cx else -1
+            x, y = canvas.px(mx + side * (WINDOW_W / 2 + 0.3), my)
+            x += side * half
         x = _inside(x, half, canvas.px(xmin, ymin)[0], canvas.px(xmax, ymin)[0])
         if horizontal:  # a name wider than its windows moves a line off its neighbour's
             away = 1 if y >= canvas.px(mx, my)[1] else -1

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -43,6 +43,9 @@ MAX_METRES = 10_000.0
 
 MIN_WINDOW_GAP = 0.5
 """Two windows closer than this many metres stand on one spot (an error)."""
+
+WINDOW_FOOTPRINT = (1.6, 1.0)
+"""A window's desk as drawn on the floor plan: metres along x and along y."""
 
 DEFAULT_WALKING_SPEED = 1.2
 """Walking speed of a customer in the hall, metres a second."""
@@ -242,41 +245,217 @@ def window_positions(layout: Layout, sc: Scenario) -> tuple[PlacedWindow, ...]:
     return tuple(out)
 
 
-def regrouped_windows(layout: Layout, sc: Scenario, groups: Sequence[tuple[str, int]]
+def regrouped_windows(layout: Layout, sc: Scenario, groups: Sequence[tuple[str, int]],
+                      serves: Mapping[str, Sequence[str]] | None = None,
                       ) -> dict[str, dict[str, list[list[float]]]]:
     """Window positions for other window groups in the same hall (a staffing plan's
-    types, ``(id, count)`` each): the hall's window positions in their order, group by
-    group, as ``points``. Windows beyond the hall's are set 1 m in front of its windows
-    (towards the middle of the outline), a further metre for each further round: the
-    desks a plan adds stand before the existing ones. The caller checks the result
-    (:func:`check_layout`): a hall too small for them is an error there."""
-    spots = [(w.x, w.y) for w in window_positions(layout, sc)]
+    types, ``(id, count)`` each), as ``points`` at the hall's windows.
+
+    With ``serves`` (each new group's items), a group stands where the hall's groups
+    that did its work stood (:func:`_claims`). Without it, the groups take the hall's
+    windows in their order, group by group. Desks beyond the hall's windows stand beside
+    their group's (:func:`_added_windows`): along its row, then in rows in front of it.
+    Each group's points follow the hall's order of its windows. The caller checks the
+    result (:func:`check_layout`): a hall too small for them is an error there."""
+    placed = window_positions(layout, sc)
+    spots = [(w.x, w.y) for w in placed]
+    if serves is not None:
+        taken = _claims(sc, placed, groups, serves)
+    else:
+        taken, k = {}, 0
+        for gid, count in groups:
+            taken[gid] = list(range(k, min(k + count, len(spots))))
+            k += count
+    used = [spots[k] for ks in taken.values() for k in ks]
+    out: dict[str, dict[str, list[list[float]]]] = {}
+    for gid, count in groups:
+        own = [spots[k] for k in sorted(taken[gid])]
+        added = _added_windows(layout, own or spots, count - len(own), used)
+        used.extend(added)
+        out[gid] = {"points": [[round(x, 3), round(y, 3)] for x, y in own + added]}
+    return out
+
+
+def _added_windows(layout: Layout, own: Sequence[tuple[float, float]], n: int,
+                   used: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Where ``n`` desks added to a group whose windows stand at ``own`` go: first along
+    its row, past its last window and then before its first (at the row's spacing);
+    then in rows in front of it (towards the middle of the hall, a desk's depth and a
+    gangway apart). A spot is taken only if its desk (:data:`WINDOW_FOOTPRINT`) stands
+    inside the walls, off every waiting area and clear of every other desk (``used``)
+    and of the entrances, ticket machines and guide desk. A hall with no such spot
+    left gets its desks a metre in front of the group's windows, a further metre for
+    each further round, for :func:`check_layout` to judge."""
+    if n <= 0:
+        return []
+    xmin, ymin, xmax, ymax = layout.bounds()
     xs = [p[0] for p in layout.outline]
     ys = [p[1] for p in layout.outline]
-    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
-    out: dict[str, dict[str, list[list[float]]]] = {}
-    k = 0
-    for gid, count in groups:
-        points = []
-        for _ in range(count):
-            x, y = spots[k % len(spots)]
-            ring = k // len(spots)
-            d = math.hypot(cx - x, cy - y) or 1.0
-            points.append([round(x + ring * (cx - x) / d, 3), round(y + ring * (cy - y) / d, 3)])
-            k += 1
-        out[gid] = {"points": points}
+    centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+    taken = list(used)
+    fixed = [s.at for s in (*layout.entrances.values(), *layout.ticket_machines.values())]
+    if layout.guide_desk is not None:
+        fixed.append(layout.guide_desk.at)
+    out: list[tuple[float, float]] = []
+    blocked: set[int] = set()  # the row's ends already blocked (+1 past the last, -1)
+    for end, spot in _desk_candidates(own, centre, max(xmax - xmin, ymax - ymin)):
+        if len(out) == n:
+            return out
+        if end in blocked:
+            continue
+        if _desk_fits(layout, spot, [*taken, *fixed]):
+            taken.append(spot)
+            out.append(spot)
+        elif end:  # the row goes no further this way (it does not jump a neighbour)
+            blocked.add(end)
+    ring, j = 1, 0
+    while len(out) < n:  # no room left: for check_layout to judge
+        spot = _in_front(own[j % len(own)], centre, ring)
+        if spot not in taken:
+            taken.append(spot)
+            out.append(spot)
+        j += 1
+        if j % len(own) == 0:
+            ring += 1
     return out
+
+
+def _desk_candidates(own: Sequence[tuple[float, float]], centre: tuple[float, float],
+                     span: float) -> Iterator[tuple[int, tuple[float, float]]]:
+    """Spots for added desks, best first (see :func:`_added_windows`), each with the end
+    of the row it extends (1 past the last window, -1 before the first, 0 in front)."""
+    first, last = own[0], own[-1]
+    step = (last[0] - own[-2][0], last[1] - own[-2][1]) if len(own) > 1 else (0.0, 0.0)
+    length = math.hypot(*step)
+    if length >= MIN_WINDOW_GAP:
+        reach = int(span / length) + 1
+        for k in range(1, reach + 1):
+            yield 1, (round(last[0] + k * step[0], 3), round(last[1] + k * step[1], 3))
+        for k in range(1, reach + 1):
+            yield -1, (round(first[0] - k * step[0], 3), round(first[1] - k * step[1], 3))
+        nx, ny = -step[1] / length, step[0] / length  # across the row, towards the middle
+        mx = sum(p[0] for p in own) / len(own)
+        my = sum(p[1] for p in own) / len(own)
+        if nx * (centre[0] - mx) + ny * (centre[1] - my) < 0:
+            nx, ny = -nx, -ny
+    else:
+        d = math.hypot(centre[0] - first[0], centre[1] - first[1]) or 1.0
+        nx, ny = (centre[0] - first[0]) / d, (centre[1] - first[1]) / d
+    w, depth = WINDOW_FOOTPRINT
+    gap = (w if abs(nx) >= abs(ny) else depth) + 1.0  # a desk and a gangway
+    for ring in range(1, int(span / gap) + 1):
+        for x, y in own:
+            yield 0, (round(x + ring * gap * nx, 3), round(y + ring * gap * ny, 3))
+
+
+def _desk_fits(layout: Layout, spot: tuple[float, float],
+               others: Sequence[tuple[float, float]]) -> bool:
+    """Whether a desk at ``spot`` stands inside the walls, off the waiting areas and
+    clear of the desks and fittings at ``others``."""
+    w, d = WINDOW_FOOTPRINT
+    x, y = spot
+    if not all(inside(layout.outline, (x + sx * w / 2, y + sy * d / 2))
+               for sx in (-1, 1) for sy in (-1, 1)):
+        return False
+    for area in layout.waiting_areas.values():
+        (x0, y0), (dx, dy) = area.at, area.size
+        if x + w / 2 > x0 and x - w / 2 < x0 + dx and y + d / 2 > y0 and y - d / 2 < y0 + dy:
+            return False
+    return all(abs(x - ox) >= w or abs(y - oy) >= d for ox, oy in others)
+
+
+def _claims(sc: Scenario, placed: Sequence[PlacedWindow], groups: Sequence[tuple[str, int]],
+            serves: Mapping[str, Sequence[str]]) -> dict[str, list[int]]:
+    """Which of the hall's windows (indices into ``placed``) each new group takes.
+
+    The pairs of a new and an old group are taken by how alike their items are (the
+    share of their items they have in common, most alike first): a new group claims as
+    many of the old one's windows as it still needs. A group that needs more then takes,
+    one window at a time, the nearest to its own of the windows nobody claimed or that an
+    old group has beyond what is claimed of it (the pair of a group and a window nearest
+    of all goes first); only then does each claim of part of an old group take its
+    windows, from those left in the hall's order. So a group that shrinks gives up its
+    windows on the side of the group that grows."""
+    import numpy as np
+
+    owner = [w.group for w in placed]
+    xy = np.array([(w.x, w.y) for w in placed], dtype=float).reshape(-1, 2)
+    old = {g.id: set(sc.authorisation.serves(g.id)) for g in sc.windows}
+    need = {gid: count for gid, count in groups}
+    taken: dict[str, list[int]] = {gid: [] for gid, _ in groups}
+    reserved = {hid: 0 for hid in old}  # windows of an old group claimed, not yet chosen
+    partial: list[tuple[str, str, int]] = []  # (new group, old group, windows)
+    pairs = []
+    for a, (gid, _) in enumerate(groups):
+        mine = set(serves.get(gid, ()))
+        for b, (hid, items) in enumerate(old.items()):
+            if mine & items:
+                pairs.append((-len(mine & items) / len(mine | items), a, b, gid, hid))
+    for *_, gid, hid in sorted(pairs):
+        block = [k for k, o in enumerate(owner) if o == hid]
+        left = len(block) - reserved[hid]
+        want = need[gid] - len(taken[gid]) - sum(n for g, _, n in partial if g == gid)
+        if want <= 0 or left <= 0:
+            continue
+        if want >= left and reserved[hid] == 0:
+            taken[gid].extend(block)
+            reserved[hid] = len(block)
+        else:
+            partial.append((gid, hid, min(want, left)))
+            reserved[hid] += min(want, left)
+    claimed = {k for ks in taken.values() for k in ks}
+    n_partial = {gid: sum(n for g, _, n in partial if g == gid) for gid, _ in groups}
+    short = [gid for gid, _ in groups if need[gid] > len(taken[gid]) + n_partial[gid]]
+    # the nearest window of each short group: from its own, or in the hall's order if none
+    dist = np.full((len(short), len(owner)), np.inf)
+    for r, gid in enumerate(short):
+        own = xy[taken[gid]]
+        dist[r] = (np.min(np.hypot(*(xy[:, None, :] - own[None, :, :]).transpose(2, 0, 1)),
+                          axis=1) if len(own) else np.arange(len(owner)) * 1e-9)
+    spare = {hid: sum(1 for o in owner if o == hid) - reserved[hid] for hid in old}
+    while short:
+        free = np.array([k not in claimed and (spare[owner[k]] > 0 or reserved[owner[k]] == 0)
+                         for k in range(len(owner))], dtype=bool)
+        if not free.any():
+            break
+        masked = np.where(free[None, :], dist, np.inf)
+        r, k = (int(i) for i in np.unravel_index(int(np.argmin(masked)), masked.shape))
+        gid = short[r]
+        taken[gid].append(k)
+        claimed.add(k)
+        if reserved[owner[k]] > 0:
+            spare[owner[k]] -= 1
+        near = np.hypot(*(xy - xy[k]).T)  # a group's first window replaces the order
+        dist[r] = np.minimum(dist[r], near) if len(taken[gid]) > 1 else near
+        if need[gid] <= len(taken[gid]) + n_partial[gid]:
+            del short[r]
+            dist = np.delete(dist, r, axis=0)
+    for gid, hid, n in partial:
+        block = [k for k, o in enumerate(owner) if o == hid and k not in claimed]
+        taken[gid].extend(block[:n])
+        claimed.update(block[:n])
+    return taken
+
+
+def _in_front(spot: tuple[float, float], centre: tuple[float, float],
+              metres: int) -> tuple[float, float]:
+    """The point ``metres`` from a window towards the middle of the hall."""
+    x, y = spot
+    d = math.hypot(centre[0] - x, centre[1] - y) or 1.0
+    return (round(x + metres * (centre[0] - x) / d, 3), round(y + metres * (centre[1] - y) / d, 3))
 
 
 def set_window_groups(data: dict[str, Any], sc: Scenario, windows: list[dict[str, Any]]
                       ) -> None:
     """Give ``data`` (``sc.to_dict()``, being made into another hall of the same floor)
-    the window groups ``windows``; a floor plan, if ``sc`` has one, places them at the
-    hall's windows (:func:`regrouped_windows`), so that walking stays in the model."""
+    the window groups ``windows``; a floor plan, if ``sc`` has one, places each at the
+    hall's windows that did its work (:func:`regrouped_windows`), so that walking stays
+    in the model."""
     data["windows"] = windows
     if sc.layout is not None:
         data["layout"]["windows"] = regrouped_windows(
-            sc.layout, sc, [(w["id"], int(w["count"])) for w in windows])
+            sc.layout, sc, [(w["id"], int(w["count"])) for w in windows],
+            {w["id"]: list(w.get("serves") or ()) for w in windows})
 
 
 def _placement_points(place: WindowPlacement, count: int,

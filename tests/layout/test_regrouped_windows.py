@@ -1,20 +1,25 @@
 """Stories of a hall with a floor plan restaffed: the optimiser's staffed hall and
 consolidation's structures keep the plan, their window groups standing at the hall's
-windows, so that walking is simulated (and certified) too. Windows beyond the hall's
-stand a metre in front of its windows."""
+windows, so that walking is simulated (and certified) too. A group stands where the
+hall's group of the same work stood; windows beyond the hall's extend their group's row,
+then stand in rows in front of it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import yaml
 
 from optimize.consolidate import redistribute, structure_scenario
 from optimize.spec import OptimizeSpec
 from optimize.structures import generate
 from sim.cli.main import main
-from sim.scenario.layout import automatic_layout, regrouped_windows, window_positions
+from sim.scenario.layout import (
+    automatic_layout,
+    check_layout,
+    regrouped_windows,
+    window_positions,
+)
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,17 +33,78 @@ def _walking_hall() -> Scenario:
                               "步行大厅.yaml")
 
 
-def test_new_groups_take_the_halls_windows_in_order_and_extra_ones_stand_in_front() -> None:
+def test_new_groups_take_the_halls_windows_in_order_and_an_extra_one_extends_its_row(
+) -> None:
     sc = _walking_hall()
     assert sc.layout is not None
     spots = [[w.x, w.y] for w in window_positions(sc.layout, sc)]
     placed = regrouped_windows(sc.layout, sc, [("综合", 6), ("专窗", 5)])
     assert placed["综合"]["points"] == spots[:6]
     assert placed["专窗"]["points"][:4] == spots[6:]
-    x, y = placed["专窗"]["points"][4]  # the 11th window: 1 m from the 1st, inwards
-    assert ((x - spots[0][0]) ** 2 + (y - spots[0][1]) ** 2) ** 0.5 == pytest.approx(1.0,
-                                                                                    abs=1e-3)
-    assert y < spots[0][1]  # the windows are along the back wall: in front is lower y
+    # the 11th window: one spacing (2.5 m) past the group's last, along the back wall
+    assert placed["专窗"]["points"][4] == [spots[-1][0] + 2.5, spots[-1][1]]
+
+
+def _spots_of(sc: Scenario) -> dict[str, list[list[float]]]:
+    assert sc.layout is not None
+    out: dict[str, list[list[float]]] = {}
+    for w in window_positions(sc.layout, sc):
+        out.setdefault(w.group, []).append([w.x, w.y])
+    return out
+
+
+def test_a_plans_groups_stand_where_the_halls_groups_of_the_same_work_stood() -> None:
+    # the plan lists its types in another order than the hall: C's work first, then A's
+    sc = _walking_hall()
+    assert sc.layout is not None
+    old = _spots_of(sc)
+    serves = {"DED-tax": ["tax", "social_insurance"], "DED-reg": ["business_registration"],
+              "DED-social": list(sc.authorisation.serves("B"))}
+    placed = regrouped_windows(sc.layout, sc, [("DED-tax", 3), ("DED-reg", 3),
+                                               ("DED-social", 4)], serves)
+    assert placed["DED-tax"]["points"] == old["C"]
+    assert placed["DED-reg"]["points"] == old["A"]
+    assert placed["DED-social"]["points"] == old["B"]
+
+
+def test_a_group_that_grows_takes_the_nearest_free_window_then_adds_desks_beside_its_own(
+) -> None:
+    sc = _walking_hall()
+    assert sc.layout is not None
+    old = _spots_of(sc)
+    serves = {"reg": ["business_registration"], "social": list(sc.authorisation.serves("B")),
+              "tax": ["tax", "social_insurance"]}
+    # registration grows to 4 while social shrinks to 3: it takes social's nearest window
+    placed = regrouped_windows(sc.layout, sc, [("reg", 4), ("social", 3), ("tax", 3)], serves)
+    reg = placed["reg"]["points"]
+    assert reg[:3] == old["A"] and reg[3] == old["B"][0]
+    assert placed["social"]["points"] == old["B"][1:]
+    # tax grows to 8 in a full hall: its row goes on to the wall (one more desk), then a
+    # row stands in front of its windows, a desk's depth and a gangway (2 m) before them
+    placed = regrouped_windows(sc.layout, sc, [("reg", 3), ("social", 4), ("tax", 8)], serves)
+    tax = placed["tax"]["points"]
+    assert tax[:3] == old["C"]
+    assert tax[3] == [31.0, 19.0]
+    assert tax[4:7] == [[x, y - 2.0] for x, y in old["C"]]
+    # the waiting area (y 9 to 16) is kept clear: the eighth desk stands beyond it
+    assert tax[7][1] < 9.0
+    assert sc.layout is not None
+    check_layout(scenario_from_dict(sc.to_dict() | {
+        "windows": [{"id": "reg", "count": 3, "serves": serves["reg"]},
+                    {"id": "social", "count": 4, "serves": serves["social"]},
+                    {"id": "tax", "count": 8, "serves": serves["tax"]}],
+        "layout": sc.layout.model_dump(mode="json", exclude_none=True) | {"windows": placed},
+    }, "restaffed.yaml"))
+
+
+def test_one_group_for_every_item_takes_every_window() -> None:
+    sc = _walking_hall()
+    assert sc.layout is not None
+    everything = sorted(sc.categories)
+    placed = regrouped_windows(sc.layout, sc, [("全事项综合窗口", 10)],
+                               {"全事项综合窗口": everything})
+    assert placed["全事项综合窗口"]["points"] == [
+        [w.x, w.y] for w in window_positions(sc.layout, sc)]
 
 
 def test_consolidations_structures_keep_the_floor_plan_and_walk() -> None:
@@ -64,3 +130,13 @@ def test_the_staffed_hall_of_a_walking_hall_runs_with_its_walk(tmp_path: Path) -
                  str(tmp_path / "r.json")]) == 0
     doc = yaml.safe_load((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert doc["overall"]["walking_mean"] > 0
+
+
+def test_a_group_of_new_work_takes_free_windows_side_by_side() -> None:
+    sc = _walking_hall()
+    assert sc.layout is not None
+    old = _spots_of(sc)
+    placed = regrouped_windows(sc.layout, sc, [("reg", 3), ("新窗口", 3)],
+                               {"reg": ["business_registration"]})
+    assert placed["reg"]["points"] == old["A"]
+    assert placed["新窗口"]["points"] == old["B"][:3]

@@ -93,6 +93,39 @@ def test_a_long_label_of_the_first_group_stays_inside_the_hall() -> None:
     assert ">B</text>" in svg and ">C</text>" in svg  # the others where they were
 
 
+def test_a_column_of_windows_by_a_side_wall_has_its_name_beside_it_not_across_it() -> None:
+    """Xinglongtai's zones stand in columns along the side walls. Centred on the middle of
+    an odd number of windows, 商事经营综合窗口 was written across the middle one's desk.
+    The name now starts clear of the desks, on the hall's side of the column."""
+    import re
+
+    from sim.report.floorplan import WINDOW_D, WINDOW_W, Canvas, _text_width
+    from sim.scenario.layout import layout_of, window_positions
+
+    data = _quickstart(A="商事经营综合窗口", C="投资项目综合窗口")
+    data["layout"] = {
+        "outline": [[0, 0], [30, 0], [30, 20], [0, 20]],
+        "entrances": {"正门": {"at": [15, 0]}}, "ticket_machines": {"取号机": {"at": [15, 2]}},
+        "waiting_areas": {"等候区": {"at": [10, 8], "size": [10, 6], "seats": 40}},
+        "windows": {"A": {"rows": [{"start": [1, 7], "direction": "+y", "spacing": 2.5}]},
+                    "B": {"rows": [{"start": [11, 19], "direction": "+x", "spacing": 2.5}]},
+                    "C": {"rows": [{"start": [29, 7], "direction": "+y", "spacing": 2.5}]}}}
+    sc = scenario_from_dict(data, "分区成列.yaml")
+    svg = floorplan_svg(sc)
+    canvas = Canvas.of(layout_of(sc))
+    desks = []
+    for w in window_positions(layout_of(sc), sc):
+        x, y = canvas.px(w.x, w.y)
+        desks.append((x - WINDOW_W * 12, x + WINDOW_W * 12, y - WINDOW_D * 12,
+                      y + WINDOW_D * 12))  # half a desk each way, 24 px a metre
+    for label in ("商事经营综合窗口", "投资项目综合窗口"):
+        m = re.search(rf'<text x="([\d.]+)" y="([\d.]+)"[^>]*>{label}</text>', svg)
+        assert m is not None
+        x, y, half = float(m[1]), float(m[2]), _text_width(label) / 2
+        for x0, x1, y0, y1 in desks:  # the text's box (13 px high) meets no desk
+            assert x + half < x0 or x - half > x1 or y < y0 or y - 13 > y1, label
+
+
 def test_a_windows_tooltip_names_its_group_by_its_label() -> None:
     """Hovering a window of the coloured floor plan said "MKT: 窗口利用率（%） 67%": the id
     the page shows nowhere else. It now names the group as the tables do."""
