@@ -127,8 +127,24 @@ def fmt(value: float | None, ci: float | None = None, digits: int = 1,
 
 def fmt_metric(key: str, value: float | None, ci: float | None = None, digits: int = 1,
                sign: bool = False) -> Figure:
-    """A figure of metric ``key`` in its display unit (shares in percent)."""
-    return fmt(registry.display(key, value), registry.display(key, ci), digits, sign)
+    """A figure of metric ``key`` in its display unit (shares in percent).
+
+    Every metric is at least 0 (a share at most 100 %): an interval that would reach
+    past that bound is printed as its range within it, ``0.1 (0.0–0.3)`` rather than
+    ``0.1 ±0.2``, so a small wait never reads as possibly negative (the figure keeps its
+    half-width for exports). Differences (``sign``) keep ``±``."""
+    shown, half = registry.display(key, value), registry.display(key, ci)
+    figure = fmt(shown, half, digits, sign)
+    if sign or shown is None or half is None or _missing(half):
+        return figure
+    name = key.rsplit(".", 1)[-1]
+    top = 100.0 if name in registry.METRICS and registry.METRICS[name].kind == "share" \
+        else math.inf
+    low, high = shown - half, shown + half
+    if low >= 0 and high <= top:
+        return figure
+    text = f"{shown:.{digits}f} ({max(low, 0.0):.{digits}f}–{min(high, top):.{digits}f})"
+    return Figure(text, figure.value, figure.half)
 
 
 def pct(x: float | None) -> float | None:

@@ -191,7 +191,8 @@ def test_compare_lists_an_item_only_the_candidate_has_with_its_figures_unpaired(
     part = out[out.index("b vs a, items in one scenario only (not paired"):]
     heads, _, row = part.splitlines()[1:4]
     assert "tickets" in heads and "mean wait" in heads and "abandoned" in heads
-    assert row.split()[:2] == ["婚姻登记", "b"] and row.count("±") == 2
+    # both figures with their intervals: ±, or the range within 0 when it would cross it
+    assert row.split()[:2] == ["婚姻登记", "b"] and row.count("±") + row.count("–") == 2
     assert "category 婚姻登记" not in out  # no paired difference of it
 
 

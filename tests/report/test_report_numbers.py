@@ -57,3 +57,17 @@ def test_cdf_legend_does_not_cover_the_curves() -> None:
     ax = fig.axes[0]
     legend = ax.get_legend().get_window_extent()
     assert not legend.overlaps(ax.get_window_extent())
+
+
+def test_a_small_wait_never_reads_as_possibly_negative() -> None:
+    """Three replications of a quiet item: mean wait 6.8 min, half-width 7.8. Printed
+    as 6.8 ±7.8 a planner reads "maybe -1 minute"; the interval is shown within 0."""
+    from sim.report.tables import fmt_metric
+
+    quiet = fmt_metric("wait_mean", 6.8, 7.8)
+    assert str(quiet) == "6.8 (0.0–14.6)" and quiet.half == 7.8  # exports keep the half
+    assert str(fmt_metric("wait_mean", 6.8, 2.0)) == "6.8 ±2.0"  # inside 0: as before
+    # shares stop at 100 %: 97 % ± 5 points abandoned is 97.0 (92.0–100.0) %
+    assert str(fmt_metric("abandon_share", 0.97, 0.05)) == "97.0 (92.0–100.0)"
+    # a difference may be negative: it keeps its ±
+    assert str(fmt_metric("wait_mean", 0.5, 2.0, sign=True)) == "+0.5 ±2.0"
