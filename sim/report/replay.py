@@ -34,6 +34,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,7 @@ def day_of_records(path: str | Path, day: int, replication: int | None = None) -
                                         f"{known[0]}..{known[-1]})" if known else
                          "the file holds no ticket")
     out = chosen.reset_index(drop=True)
-    out.attrs["day"] = day
+    out.attrs.update(frame.attrs, day=day)
     return out
 
 
@@ -119,7 +120,9 @@ def _one_replication(frame: pd.DataFrame, name: str, replication: int | None,
     if rep not in reps:
         raise InputError(name, "--replication", f"no replication {rep} in the {what} "
                                                 f"(it holds {reps[0]}..{reps[-1]})")
-    return frame[frame["replication"] == rep]
+    out = frame[frame["replication"] == rep]
+    out.attrs["replication"], out.attrs["replications"] = rep, len(reps)
+    return out
 
 
 def day_of_duty(path: str | Path, day: int, replication: int | None = None) -> pd.DataFrame:
@@ -278,7 +281,10 @@ def replay_data(sc: Scenario, day: pd.DataFrame,
              "hours": list(hours), "queue": hourly_queue(day, hours)}
     chart["scale"] = chart["width"] / (60.0 * len(hours))
     return {
-        "day": int(day.attrs.get("day", 0)), "t0": round(t0, 4), "t1": round(t1, 4),
+        "day": int(day.attrs.get("day", 0)),
+        "replication": int(day.attrs.get("replication", 0)),
+        "replications": int(day.attrs.get("replications", 1)), "t0": round(t0, 4),
+        "t1": round(t1, 4),
         "radius": RADIUS, "windows": windows, "areas": areas, "duty": shifts,
         "itemArea": [area_names.index(where[c]) for c in items],
         "items": items, "colours": item_colours(items),
@@ -319,10 +325,20 @@ HATCH = ('<defs><pattern id="hs-off-hatch" width="5" height="5" patternUnits="us
          '</defs>')
 
 
-def day_title(day: int) -> str:
+def day_title(day: int, replication: int = 0, replications: int = 1) -> str:
     """The day as a planner counts it, from 1: ``Day 1`` / ``第 1 天`` for the records'
-    day 0."""
+    day 0; of a file with several replications (``replications``), which one, from 1
+    as well (``Day 1, replication 3`` / ``第 1 天，第 3 次重复`` for ``--replication 2``)."""
+    if replications > 1 or replication > 0:
+        return tr("Day {day}, replication {replication}").format(
+            day=day + 1, replication=replication + 1)
     return tr("Day {day}").format(day=day + 1)
+
+
+def _day_of(data: Mapping[str, Any]) -> str:
+    """:func:`day_title` of a replay's data."""
+    return day_title(int(data.get("day", 0)), int(data.get("replication", 0)),
+                     int(data.get("replications", 1)))
 
 
 def _states_legend(duty_known: bool) -> str:
@@ -362,7 +378,7 @@ def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-repla
     shape = " hs-wide" if canvas.width >= 2.0 * h else ""
     return (
         f'<div class="hs-replay{shape}" id="{html.escape(root_id)}">'
-        f'<div class="hs-bar"><b class="hs-day">{html.escape(day_title(data.get("day", 0)))}'
+        f'<div class="hs-bar"><b class="hs-day">{html.escape(_day_of(data))}'
         f'</b><button class="hs-play">{html.escape(tr("play"))}</button>'
         f'<button class="hs-zoom">{html.escape(tr("enlarge"))}</button>'
         f'<label>{html.escape(tr("speed"))} <select class="hs-speed">{speeds}</select></label>'
@@ -389,7 +405,7 @@ def replay_html(sc: Scenario, day: pd.DataFrame, duty: pd.DataFrame | None = Non
     """The whole self-contained replay page of one day's records (and the windows' duty
     that day, :func:`day_of_duty`, when given)."""
     data = replay_data(sc, day, duty)
-    title = tr("Replay of day {day}: {scenario}").format(day=data["day"] + 1, scenario=sc.name)
+    title = tr("Replay of {day}: {scenario}").format(day=_day_of(data), scenario=sc.name)
     body = replay_fragment(sc, data)
     font = embedded_font_css([title, body])
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")

@@ -144,3 +144,30 @@ def test_a_day_without_tickets_and_records_of_another_hall_are_refused(
                  str(tmp_path / "b.html")]) == 2
     assert "税务" in capsys.readouterr().err
     assert not (tmp_path / "a.html").exists() and not (tmp_path / "b.html").exists()
+
+
+def test_the_page_names_the_replication_it_shows_when_the_file_holds_several(
+        day_files: Any, tmp_path: Path) -> None:
+    """A planner replays the third of three replications: the title and the bar say
+    which (from 1, as the day), where they used to say only the day."""
+    from sim.report.i18n import set_language
+
+    scenario, _, frame = day_files
+    three = tmp_path / "three.csv"
+    pd.concat([frame.assign(replication=r) for r in range(3)]).to_csv(three, index=False)
+    one = tmp_path / "one.html"
+    assert main(["replay", str(scenario), "--records", str(three), "--replication", "2",
+                 "--out", str(one)]) == 0
+    text = one.read_text(encoding="utf-8")
+    assert "<title>Replay of Day 1, replication 3: " in text
+    assert '<b class="hs-day">Day 1, replication 3</b>' in text
+    try:
+        assert main(["--lang", "zh", "replay", str(scenario), "--records", str(three),
+                     "--replication", "2", "--out", str(one)]) == 0
+    finally:
+        set_language("en")
+    assert "<title>回放（第 1 天，第 3 次重复）：" in one.read_text(encoding="utf-8")
+    # a file of one replication: the day alone, as before
+    assert main(["replay", str(scenario), "--records", str(day_files[1]), "--out",
+                 str(one)]) == 0
+    assert '<b class="hs-day">Day 1</b>' in one.read_text(encoding="utf-8")

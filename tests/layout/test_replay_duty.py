@@ -55,7 +55,7 @@ def test_off_duty_windows_are_drawn_hatched_and_the_legend_says_why(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(html.as_uri())
-    assert page.title().startswith("第 1 天回放")
+    assert page.title().startswith("回放（第 1 天）")
     assert page.text_content(".hs-day") == "第 1 天"
     legend = page.text_content(".hs-states")
     for words in ("空闲：在岗，暂无办理", "忙碌：已叫号或正在办理",
@@ -98,7 +98,7 @@ def test_without_the_duty_the_page_says_it_cannot_tell(tmp_path: Path) -> None:
         page = replay_html(load_scenario(QUICKSTART), day_of_records(records, 0))
     finally:
         set_language("en")
-    assert "<title>第 1 天回放" in page and '"duty":null' in page
+    assert "<title>回放（第 1 天）" in page and '"duty":null' in page
     assert "忙碌：已叫号或正在办理" in page and "未在岗：" not in page
     assert "未提供窗口在岗记录" in page and "hs-n-off" not in page
 
