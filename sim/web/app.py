@@ -73,9 +73,11 @@ def server() -> Server:
     return _server
 
 
-def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str = "") -> None:
-    """The application's one page (query: ``lang``, ``scenario``, ``tab``, and ``job``: a
-    finished job whose result the tab shows, as the jobs tab's "Show" asks)."""
+def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str = "",
+         metric: str = "") -> None:
+    """The application's one page (query: ``lang``, ``scenario``, ``tab``, ``job``: a
+    finished job whose result the tab shows, as the jobs tab's "Show" asks, and the view
+    choices of :data:`~sim.web.common.KEPT`: ``metric``, the decomposition's)."""
     srv = server()
     code = normalise(lang) or "zh"
     names = srv.workspace.scenarios()
@@ -83,6 +85,8 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str 
                   tab if tab in {k for k, _, _ in TABS} else "workspace")
     if job.isdigit():
         ctx.extra["job"] = int(job)
+    if metric:
+        ctx.kept["metric"] = metric
     ui.page_title(ctx.t("hallsim: service hall planner"))
     _start_workers_soon(srv.jobs, FIRST_PAGE_DELAY)
     with ui.header().classes("items-center justify-between px-4 py-1"):

@@ -16,6 +16,9 @@ from sim.report.i18n import language, set_language, tr
 from sim.web.jobs import DONE, FAILED, Job, JobManager
 from sim.web.workspace import Workspace
 
+#: view choices the address may carry (:meth:`Context.keep`): the decomposition's metric
+KEPT = ("metric",)
+
 
 @dataclass
 class Context:
@@ -29,6 +32,9 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
     #: callbacks run when a tab is shown (to refresh lists other tabs changed), by tab
     on_show: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
+    #: choices of a view carried in the address, so that a reload or a change of language
+    #: keeps them (:data:`KEPT`); set with :meth:`keep`
+    kept: dict[str, str] = field(default_factory=dict)
 
     def shown(self, tab: str) -> None:
         """The planner switched to ``tab``: run its callbacks."""
@@ -44,8 +50,17 @@ class Context:
     def url(self, **changes: str | None) -> str:
         """This page's address with ``changes`` (lang, scenario, tab; job, which only the
         jobs tab's "Show" gives and no other address keeps)."""
-        params = {"lang": self.lang, "scenario": self.scenario, "tab": self.tab} | changes
+        params = ({"lang": self.lang, "scenario": self.scenario, "tab": self.tab}
+                  | self.kept | changes)
         return "/?" + urlencode({k: v for k, v in params.items() if v})
+
+    def keep(self, key: str, value: str) -> None:
+        """Carry a view's choice (one of :data:`KEPT`) in the address from now on, and put
+        it in the address shown (a reload keeps it, and so does a change of language)."""
+        if key not in KEPT:
+            raise ValueError(f"the address carries no view choice {key!r} (known: {KEPT})")
+        self.kept[key] = value
+        ui.navigate.history.replace(self.url())
 
     def unsaved(self) -> bool:
         """Whether the hall editor or the floor plan editor holds changes not yet saved

@@ -129,7 +129,10 @@ def panel(ctx: Context) -> None:
         out.clear()
         with out:
             metrics = list(doc["metrics"])
-            chart = tid(ui.echart(waterfall(doc, metrics[0])).classes("w-full h-80"),
+            # the metric chosen before a reload or a change of language, if this one has it
+            first = ctx.kept.get("metric", "")
+            first = first if first in metrics else metrics[0]
+            chart = tid(ui.echart(waterfall(doc, first)).classes("w-full h-80"),
                         "decompose-chart")
 
             def pick(e: Any) -> None:
@@ -138,8 +141,9 @@ def panel(ctx: Context) -> None:
                 chart.options.update(waterfall(doc, e.value))
                 chart.update()
                 tables.refresh(e.value)
+                ctx.keep("metric", e.value)
 
-            tid(ui.select({m: metric_title(doc, m) for m in metrics}, value=metrics[0],
+            tid(ui.select({m: metric_title(doc, m) for m in metrics}, value=first,
                           label=ctx.t("Metric"), on_change=pick)
                 .classes("w-96"), "decompose-metric")
             ui.label(ctx.t("{combinations} combinations x {replications} replications, seed "
@@ -151,7 +155,7 @@ def panel(ctx: Context) -> None:
             def tables(metric: str) -> None:
                 effects_table(ctx, doc, metric)
 
-            tables(metrics[0])
+            tables(first)
 
     def start() -> None:
         if not valid((reps, days)):  # each says under it what it accepts

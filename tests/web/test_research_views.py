@@ -4,6 +4,7 @@ three changes (decompose: a waterfall and the command line's table)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from nicegui.testing.user import User
@@ -62,6 +63,24 @@ def test_the_yumen_reform_is_decomposed_in_the_page(story, tmp_path: Path) -> No
         assert user.find("decompose-replications").elements.pop().value == 2
         again = user.find("decompose-table").elements.pop().rows
         assert [r["c1"] for r in again] == [r["c1"] for r in rows] and again[0]["c0"] == "基准"
+        # the planner looks at another metric, then switches the language back: the
+        # metric stays chosen, its waterfall and table shown
+        metric = user.find("decompose-metric").elements.pop()
+        other = list(metric.options)[1]
+        before = user.find("decompose-table").elements.pop().rows[0]
+        metric.value = other
+        for _ in range(100):  # the table follows the choice
+            title = user.find("decompose-table").elements.pop().rows[0]
+            if title["c1"] != before["c1"]:
+                break
+            await asyncio.sleep(0.05)
+        assert title["c1"] != before["c1"]
+        user.find("lang-switch").click()
+        await user.should_see("Decompose", retries=100)  # the English page
+        await wait_for(user, "decompose-chart", 30)
+        assert user.find("decompose-metric").elements.pop().value == other
+        shown = user.find("decompose-table").elements.pop().rows[0]
+        assert shown["c0"] == "base" and shown["c1"] == title["c1"]  # in English now
 
     story(play)
 
