@@ -37,8 +37,8 @@ from optimize.structures import WindowType, generate
 from sim.engine.arrivals import expected_arrivals
 from sim.run.compare import compare_runs
 from sim.run.replications import RunResult, simulate
-from sim.scenario.layout import set_window_groups
 from sim.scenario.model import Scenario, scenario_from_dict
+from sim.scenario.regroup import set_window_groups
 
 METRICS = ("wait_mean", "wait_p90", "p_wait_over_target")
 DEFAULT_SLOWDOWNS = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5)

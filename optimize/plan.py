@@ -16,8 +16,8 @@ from typing import Any
 from optimize.problem import Problem
 from optimize.solve import Solution
 from sim.scenario.clock import format_hhmm
-from sim.scenario.layout import set_window_groups
 from sim.scenario.model import Scenario, scenario_from_dict
+from sim.scenario.regroup import set_window_groups
 
 
 def headcount(problem: Problem, solution: Solution) -> int:
@@ -67,7 +67,7 @@ def staffed_scenario(problem: Problem, solution: Solution, name: str | None = No
     schedule of week day ``day`` is written (by default the plan's busiest day,
     the one with the most window-hours). A hall with a floor plan keeps it, the plan's
     window groups standing at the hall's windows that did their work
-    (:func:`sim.scenario.layout.regrouped_windows`), so walking is certified too.
+    (:func:`sim.scenario.regroup.regrouped_windows`), so walking is certified too.
     """
     data = problem.scenario.to_dict()
     windows: list[dict[str, Any]] = []
