@@ -119,6 +119,19 @@ def regrouped_windows(layout: Layout, sc: Scenario, groups: Sequence[tuple[str, 
     return out
 
 
+def desks_beside(layout: Layout, own: Sequence[Point], n: int,
+                 others: Sequence[Point] = ()) -> list[Point]:
+    """``n`` desks more for a group whose windows stand at ``own`` (in its order), clear
+    of the windows at ``others``: where a plan's added desks would go (step 2 of the
+    module's docstring; the hall editor places a group's new windows so)."""
+    placed = [PlacedWindow("g", k + 1, x, y) for k, (x, y) in enumerate(own)]
+    floor = _Floor(layout)
+    for p in (*own, *others):
+        floor.add(p)
+    frames = _frames(layout, placed)
+    return _added_desks(floor, frames, n) if frames else []
+
+
 def _alike(mine: set[str], items: set[str]) -> float:
     """The share of two groups' items they have in common."""
     return len(mine & items) / len(mine | items) if mine & items else 0.0

@@ -350,19 +350,16 @@ class Editor:
         return name
 
 
-#: the step between two windows placed one by one when a window is added after the last
-#: (metres; the spacing of a row's default)
-NEXT_WINDOW_STEP = (2.5, 0.0)
-
-
 def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
                   renames: dict[str, str]) -> dict[str, Any]:
     """The floor plan ``layout`` (as its tab saved it) for the hall editor's window
     groups now: a group renamed (``renames``: id as saved -> id now) keeps its place
     under its new id; a group placed window by window (``points``) that has more
-    windows gets each new one a step past its last (the step between its last two), and
-    one with fewer loses its last; a group in several rows with counts gains or loses
-    them in its last row. A row without counts places any number already."""
+    windows gets each new one where a plan's added desk would go
+    (:func:`sim.scenario.regroup.desks_beside`: along its row, else in front of it,
+    clear of the other windows), and one with fewer loses its last; a group in several
+    rows with counts gains or loses them in its last row. A row without counts places
+    any number already."""
     lay = copy.deepcopy(layout)
     placed = lay.get("windows")
     if not isinstance(placed, dict):
@@ -380,11 +377,8 @@ def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
         if isinstance(points, list) and points and all(
                 isinstance(p, list) and len(p) == 2 for p in points):
             del points[n:]
-            while len(points) < n:
-                last = points[-1]
-                step = [last[0] - points[-2][0], last[1] - points[-2][1]] \
-                    if len(points) > 1 else list(NEXT_WINDOW_STEP)
-                points.append([round(last[0] + step[0], 3), round(last[1] + step[1], 3)])
+            if len(points) < n:
+                points.extend(_more_points(lay, str(gid), points, n - len(points), counts))
         rows = place.get("rows")
         if isinstance(rows, list) and len(rows) > 1 and all(
                 isinstance(r, dict) and isinstance(r.get("count"), int) for r in rows):
@@ -393,6 +387,39 @@ def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
                 extra += rows.pop()["count"]
             rows[-1]["count"] += extra
     return lay
+
+
+def _more_points(lay: dict[str, Any], gid: str, points: list[list[float]], more: int,
+                 counts: dict[str, Any]) -> list[list[float]]:
+    """``more`` positions for group ``gid`` beside its ``points`` on the floor plan
+    ``lay``; a step past the last (the step between its last two) while the plan is
+    being edited into something that does not validate."""
+    from pydantic import ValidationError
+
+    from sim.scenario.layout import Layout
+    from sim.scenario.regroup import DEFAULT_SPACING, desks_beside
+
+    try:
+        model = Layout.model_validate(lay)
+        others: list[tuple[float, float]] = []
+        for other, place in model.windows.items():
+            if other == gid:
+                continue
+            if place.points is not None:
+                others.extend((float(x), float(y)) for x, y in place.points)
+            for row in place.rows or ():
+                n = row.count if row.count is not None else counts.get(other)
+                others.extend(row.points(n) if isinstance(n, int) else ())
+        added = desks_beside(model, [(float(x), float(y)) for x, y in points], more, others)
+        return [[round(x, 3), round(y, 3)] for x, y in added]
+    except (ValidationError, TypeError, ValueError):
+        out: list[list[float]] = []
+        last = points[-1]
+        step = [last[0] - points[-2][0], last[1] - points[-2][1]] if len(points) > 1 \
+            else [DEFAULT_SPACING, 0.0]
+        for k in range(1, more + 1):
+            out.append([round(last[0] + k * step[0], 3), round(last[1] + k * step[1], 3)])
+        return out
 
 
 def _num(value: Any) -> float | None:

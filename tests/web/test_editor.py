@@ -6,6 +6,7 @@ loads, with explicit item lists."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from nicegui.testing.user import User
 
 from sim.files.errors import InputError
 from sim.scenario.loading import load_scenario
+from sim.scenario.model import scenario_from_dict
 from sim.web.editor import grid_times, recounted, scaled, validate, value_at, with_serves
 from tests.web.conftest import visible
 
@@ -505,6 +507,30 @@ def test_the_floor_plan_follows_a_groups_new_count_and_name() -> None:
     assert [r["count"] for r in lay["windows"]["C"]["rows"]] == [2]  # its last row gone
     assert lay["windows"]["B"] == LAYOUT["windows"]["B"]  # a row without counts takes any
     assert LAYOUT["windows"]["A"]["points"][-1] == [7, 18]  # the saved plan untouched
+
+
+def test_a_window_added_where_the_row_is_full_goes_where_there_is_room() -> None:
+    """The staffed hall's plan fills A's row up to B's first window: a fourth window a
+    step past A's last would stand on B's (the editor refused the hall, its save greyed
+    out, with nothing on the page to move). It now goes where a plan's added desk would:
+    in front of A's row, clear of every window, and the hall validates."""
+    from sim.scenario.layout import WINDOW_FOOTPRINT, check_layout
+    from sim.web.editor import fitted_layout
+
+    lay = copy.deepcopy(LAYOUT)
+    lay["windows"]["B"] = {"points": [[9.5, 18], [12, 18]]}
+    windows = [{"id": "A", "count": 4}, {"id": "B", "count": 2}, {"id": "C", "count": 3}]
+    points = fitted_layout(lay, windows, {})["windows"]["A"]["points"]
+    assert points[:3] == [[2, 18], [4.5, 18], [7, 18]]
+    x, y = points[3]
+    assert y < 18 and 2 <= x <= 7  # in front of A's own windows
+    w, d = WINDOW_FOOTPRINT
+    assert all(abs(x - ox) >= w or abs(y - oy) >= d for ox, oy in [[9.5, 18], [12, 18]])
+    data = yaml.safe_load((ROOT / "scenarios" / "quickstart.yaml").read_text(encoding="utf-8"))
+    data["windows"][0]["count"], data["windows"][1]["count"] = 4, 2
+    data["windows"][0].pop("schedule", None)
+    data["layout"] = fitted_layout(lay, windows, {})
+    check_layout(scenario_from_dict(data, "满排.yaml"))
 
 
 def test_a_hall_with_a_saved_floor_plan_takes_a_new_count_and_name(story,
