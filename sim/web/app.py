@@ -55,6 +55,11 @@ TABS = (
 )
 
 
+#: tabs drawn from the open scenario's file, built again when another tab saved it (the
+#: hall editor reads the floor plan from the file as it saves, so it needs no rebuild)
+FOLLOWS_FILE = frozenset({"floorplan", "layout"})
+
+
 @dataclass
 class Server:
     """What the page needs from the server: the workspace and the job manager."""
@@ -140,16 +145,39 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str 
     with ui.tab_panels(tabs, value=ctx.tab).classes("w-full"):
         panels = {key: ui.tab_panel(key) for key, _, _ in TABS}
     builders = {key: build for key, _, build in TABS}
+    built: dict[str, tuple[int, int] | None] = {}  # tab -> the scenario file when built
 
-    def build(key: str) -> None:  # a tab is built when first shown: a light first page
-        panel = panels.pop(key, None)
-        if panel is not None:
-            with panel:
-                builders[key](ctx)
+    def scenario_file() -> tuple[int, int] | None:
+        """The open scenario's file as last written (time, size), None without one."""
+        if ctx.scenario is None:
+            return None
+        try:
+            stat = ctx.workspace.scenario_path(ctx.scenario).stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def build(key: str) -> None:
+        """A tab is built when first shown (a light first page); a tab drawn from the
+        scenario's file (:data:`FOLLOWS_FILE`) is built again when shown after another
+        tab saved the file, unless it holds edits of its own not yet saved."""
+        if key in built and (key not in FOLLOWS_FILE or built[key] == scenario_file()
+                             or (key == "layout" and _holds_edits(ctx, "layout-editor"))):
+            return
+        panels[key].clear()
+        with panels[key]:
+            builders[key](ctx)
+        built[key] = scenario_file()
 
     for key in builders:
         ctx.on_show.setdefault(key, []).append(lambda key=key: build(key))
     build(ctx.tab)
+
+
+def _holds_edits(ctx: Context, editor: str) -> bool:
+    """Whether the tab's editor (``ctx.extra[editor]``) holds changes not yet saved."""
+    ed = ctx.extra.get(editor)
+    return ed is not None and bool(ed.unsaved())
 
 
 #: seconds after the first page (or after start-up, whichever comes first: WORKER_DELAY

@@ -96,7 +96,7 @@ def test_the_tab_shows_the_command_lines_floor_plan_and_replay(story, tmp_path: 
     data = replay_data(scenario, day_of_records(records, 0, 1), day_of_duty(duty, 0, 1))
     assert shown["replay"] == replay_fragment(scenario, data, "hs-web-replay")
     assert "等候中" in shown["replay"]  # the labels in the page's language
-    assert '<b class="hs-day">第 1 天</b>' in shown["replay"]
+    assert '<b class="hs-day">第 1 天，第 2 次重复</b>' in shown["replay"]  # as asked
     assert "未在岗：此时段未排班，或在休息" in shown["replay"]  # the windows' legend
     assert "0 起" not in shown["labels"] and "第几天" in shown["labels"]
 

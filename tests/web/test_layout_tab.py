@@ -253,3 +253,37 @@ def test_the_two_editors_keep_each_others_saved_changes(story, tmp_path: Path) -
     assert sc.layout is not None
     assert next(iter(sc.layout.waiting_areas.values())).seats == 12
     assert next(iter(sc.layout.entrances.values())).at == (5.0, 0.0)
+
+
+def test_the_floor_plan_tab_follows_a_group_renamed_and_saved_in_the_hall_editor(
+        story, tmp_path: Path) -> None:
+    """The planner draws the floor plan and saves it, renames group A to 商事窗口 in the
+    hall editor and saves, and comes back to the floor plan: it shows 商事窗口 and saves
+    (it used to show the old group until a reload, and its save was refused: unknown
+    window group A)."""
+    ws = _workspace(tmp_path)
+    shown: dict[str, str] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=en&tab=layout&scenario=大厅")
+        await user.should_see(marker="layout-save", retries=50)
+        user.find("layout-area-0-seats").elements.pop().value = 12
+        user.find("layout-save").click()
+        await user.should_see("Saved.")
+        user.find("tab-editor").click()
+        await user.should_see(marker="editor-save", retries=50)
+        user.find("field-windows.A.id").elements.pop().value = "商事窗口"
+        user.find("editor-save").click()
+        await user.should_see("Saved 大厅.yaml", retries=50)
+        user.find("tab-layout").click()
+        await user.should_see(marker="layout-save", retries=50)
+        shown["plan"] = user.find("layout-svg").elements.pop().content
+        user.find("layout-entrances-0-x").elements.pop().value = 5
+        user.find("layout-save").click()
+        await user.should_see("Saved.")
+
+    story(play)
+    assert 'data-group="商事窗口"' in shown["plan"] and 'data-group="A"' not in shown["plan"]
+    sc = load_scenario(ws / "大厅.yaml")
+    assert sc.layout is not None and "商事窗口" in sc.layout.windows
+    assert next(iter(sc.layout.entrances.values())).at == (5.0, 0.0)
