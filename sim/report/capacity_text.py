@@ -113,14 +113,27 @@ def _stretch(s: dict[str, Any], t: Callable[[str], str]) -> str:
     if s["needed"] == float("inf") or not s["staffed"]:
         return t("{span}: no staffed window serves these items").format(span=span)
     return t("{span}: work for {needed} windows, {staffed} staffed").format(
-        span=span, needed=f"{s['needed']:.1f}", staffed=s["staffed"])
+        span=span, needed=_above(s["needed"], s["staffed"]), staffed=s["staffed"])
+
+
+def _above(needed: float, staffed: int) -> str:
+    """The windows' worth of work ``needed``, with one decimal, or as many more (up to
+    three) as it takes to read more than the ``staffed`` windows it exceeds (1.004, not
+    1.0 against 1 staffed)."""
+    for digits in (1, 2, 3):
+        text = f"{needed:.{digits}f}"
+        if float(text) > staffed:
+            return text
+    return text
 
 
 def _excess(utilisation: float) -> str:
-    """How far the work exceeds the windows, in whole percent (at least 1)."""
+    """How far the work exceeds the windows, in percent: whole from 1 % up, with one
+    decimal below it (at least 0.1: "0.4", not "1" beside 1.004 windows of work on 1)."""
     if utilisation == float("inf"):
         return "∞"
-    return f"{max(1, round((utilisation - 1.0) * 100))}"
+    percent = (utilisation - 1.0) * 100
+    return f"{max(1, round(percent))}" if percent >= 0.95 else f"{max(0.1, percent):.1f}"
 
 
 def _zh() -> bool:

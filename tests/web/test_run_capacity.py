@@ -193,3 +193,14 @@ def test_the_warnings_come_back_with_the_result_until_the_hall_changes(
     story(play)
     assert len(shown["reloaded run-warning"]) == 3 and len(shown["reloaded run-capacity"]) == 1
     assert shown["edited run-warning"] == [] and shown["edited run-capacity"] == []
+
+
+def test_a_half_hour_just_over_its_windows_reads_as_just_over() -> None:
+    """The staffed hall's 08:30 half hour carries 1.004 windows of work on 1 window: the
+    note said 最多超出 1% above 业务量需 1.0 个窗口不停办理，在岗 1 个, which reads as no
+    excess at all. Both figures now show how small it is."""
+    from sim.report.capacity_text import _above, _excess
+
+    assert _excess(1.004) == "0.4" and _excess(1.3) == "30" and _excess(1.0096) == "1"
+    assert _above(1.004, 1) == "1.004" and _above(1.04, 1) == "1.04"
+    assert _above(2.46, 2) == "2.5" and _above(1.0001, 1) == "1.000"  # past three: as is
