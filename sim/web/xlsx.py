@@ -44,18 +44,34 @@ def _without_remark(text: str) -> str:
     return text
 
 
-def _sheet_title(text: str, taken: set[str]) -> str:
+def _sheet_title(text: str, taken: set[str], short: dict[str, str] | None = None) -> str:
     """A sheet name (at most 31 characters, Excel's limit, unique in ``taken``) that keeps
-    what tells the tables apart: the title without its closing remark, and of a long
-    title its end ("…对比 yumen-before，事项 户籍"), where the item is."""
+    what tells the tables apart: the title without its closing remark in brackets, each
+    scenario named by its short name (``short``: full -> short), and of a long title its
+    start and its end ("…ai-pooled-31 对…，事项 company_setup": which comparison, which
+    item)."""
     base = _BAD_SHEET.sub(" ", _without_remark(text)).strip()
-    base = (base if len(base) <= 28 else "…" + base[-27:]) or "sheet"
+    for name in sorted(short or {}, key=len, reverse=True):
+        base = base.replace(name, (short or {})[name])
+    if len(base) > 28:
+        base = base[:13].rstrip() + "…" + base[-14:].lstrip()
+    base = base or "sheet"
     title, k = base, 1
     while title in taken:
         k += 1
         title = f"{base[:25]} {k}"
     taken.add(title)
     return title
+
+
+def _scenario_names(doc: dict[str, Any]) -> dict[str, str]:
+    """A comparison's scenario names and their short forms (what tells them apart,
+    :func:`sim.report.tables.short_names`), for its sheet names; empty otherwise."""
+    from sim.report.tables import short_names
+
+    names = list(doc.get("scenarios") or {}) if "differences" in doc else []
+    shown = short_names(names, 12) if names else None
+    return dict(zip(names, shown)) if shown else {}
 
 
 def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -142,8 +158,9 @@ def write_xlsx(doc: dict[str, Any], out: str | Path) -> Path:
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
+    short = _scenario_names(doc)
     for title, heads, cells in numeric_tables(doc):
-        sheet = book.create_sheet(_sheet_title(title, taken))
+        sheet = book.create_sheet(_sheet_title(title, taken, short))
         sheet.append([title])
         sheet["A1"].font = Font(bold=True)
         sheet.append(heads)

@@ -266,6 +266,25 @@ def test_sheets_are_named_by_what_tells_them_apart() -> None:
     assert all(len(n) <= 31 for n in names)
 
 
+def test_two_comparisons_of_long_names_keep_which_candidate_and_which_item() -> None:
+    """Three scenarios of one long name each (兴隆台区审批大厅-…): the per-item sheets of the
+    two comparisons were cut to their last characters and told apart only by a trailing
+    " 2". Each now starts with its candidate's short name and ends with its item."""
+    from sim.web.xlsx import _sheet_title
+
+    base = "兴隆台区审批大厅-改革前"
+    cands = ["兴隆台区审批大厅-改革后", "兴隆台区审批大厅-全部综合31窗"]
+    short = {base: "…厅-改革前", cands[0]: "…厅-改革后", cands[1]: "…厅-全部综合31窗"}
+    taken: set[str] = set()
+    names = {(c, item): _sheet_title(f"{c} 对比 {base}，事项 {item}（各次重复配对）", taken,
+                                     short)
+             for c in cands for item in ("company_setup", "registration_change")}
+    assert len(set(names.values())) == 4 and not any(n.endswith(" 2") for n in names.values())
+    for (c, item), name in names.items():
+        assert name.startswith(short[c][:10]) and name.endswith(item[-8:]), name
+        assert len(name) <= 31
+
+
 def test_a_saved_backtest_exports_its_report_and_tables(tmp_path: Path) -> None:
     """The export tab lists backtests: exporting one gives its page and its tables (the
     errors, by item with the wait's error in minutes too, and observed beside predicted
