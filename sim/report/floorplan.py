@@ -218,39 +218,86 @@ def _window(w: PlacedWindow, canvas: Canvas, fill: str, title: str | None) -> st
 
 def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canvas,
                   names: Mapping[str, str]) -> list[str]:
-    """Each group's name (``names``: its label, else its id) beside its windows; a group
-    whose windows stand among others' has its id at each window (no room for more)."""
+    """Each group's name (``names``: its label, else its id) beside its windows, at the
+    first of a few places near them (:func:`_label_spots`) where it meets no desk, no
+    name drawn before and no waiting area's caption, and stays inside the walls (a
+    waiting area's seats only if nothing else is free; the first place if none is). A
+    group whose windows stand among others' has its name at each window."""
     xmin, ymin, xmax, ymax = layout.bounds()
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    left, right = canvas.px(xmin, ymin)[0], canvas.px(xmax, ymin)[0]
+    top, bottom = canvas.px(xmin, ymax)[1], canvas.px(xmin, ymin)[1]
+    hard = [_box(*canvas.px(w.x, w.y), WINDOW_W * SCALE / 2, WINDOW_D * SCALE / 2)
+            for w in placed]
+    soft = []
+    for name, area in layout.waiting_areas.items():
+        x, y = canvas.px(area.at[0], area.at[1] + area.size[1])
+        caption = f"{label(name)} · {area.seats} {tr('seats')}"
+        hard.append((x + 6, y + 3, x + 6 + _text_width(caption), y + 19))
+        soft.append((x, y, x + area.size[0] * SCALE, y + area.size[1] * SCALE))
     out = []
-    taken: list[tuple[float, float, float]] = []  # names drawn: (left, right, y) in pixels
     for gid in dict.fromkeys(w.group for w in placed):
         ws = [w for w in placed if w.group == gid]
-        if _interleaved(ws, placed):  # windows among other groups': each one labelled
-            for w in ws:
-                x, y = canvas.px(w.x, w.y + (-0.95 if w.y > cy else 0.95))
-                out.append(_text(x, round(y + 4, 2), gid, "small"))
-            continue
-        mx, my = sum(w.x for w in ws) / len(ws), sum(w.y for w in ws) / len(ws)
-        horizontal = max(w.y for w in ws) - min(w.y for w in ws) <= \
-            max(w.x for w in ws) - min(w.x for w in ws)
         name = names.get(gid, gid)
-        half = _text_width(name) / 2
-        if horizontal:  # label on the hall's side of the row
-            x, y = canvas.px(mx, my + (1.4 if my < cy else -1.4))
-        else:  # beside the column, starting clear of its desks
-            side = 1 if mx < cx else -1
-            x, y = canvas.px(mx + side * (WINDOW_W / 2 + 0.3), my)
-            x += side * half
-        x = _inside(x, half, canvas.px(xmin, ymin)[0], canvas.px(xmax, ymin)[0])
-        if horizontal:  # a name wider than its windows moves a line off its neighbour's
-            away = 1 if y >= canvas.px(mx, my)[1] else -1
-            while any(abs(y - oy) < GROUP_LINE and x - half < ox1 and ox0 < x + half
-                      for ox0, ox1, oy in taken):
-                y += away * GROUP_LINE
-            taken.append((x - half, x + half, y))
-        out.append(_text(x, round(y + 4, 2), name, "group"))
+        each = _interleaved(ws, placed)  # among other groups' windows: at each one
+        for spots in ([_label_spots(canvas, layout, [w], name, small=True) for w in ws]
+                      if each else [_label_spots(canvas, layout, ws, name)]):
+            half = (_text_width(name) * (11 / 13 if each else 1.0)) / 2
+
+            def cost(spot: tuple[float, float], half: float = half) -> tuple[int, int]:
+                x, y = spot
+                box = (x - half, y - 11, x + half, y + 4)
+                outside = box[0] < left + 2 or box[2] > right - 2 or box[1] < top \
+                    or box[3] > bottom
+                return (sum(_meets(box, b) for b in hard) + 10 * outside,
+                        sum(_meets(box, b) for b in soft))
+
+            x, y = min(spots, key=cost)  # the first of the least crowded
+            hard.append((x - half, y - 11, x + half, y + 4))
+            out.append(_text(round(x, 2), round(y, 2), name, "small" if each else "group"))
     return out
+
+
+def _label_spots(canvas: Canvas, layout: Layout, ws: list[PlacedWindow], name: str,
+                 small: bool = False) -> list[tuple[float, float]]:
+    """Where a group's name may go (text centre and baseline, pixels), best first: a
+    row's on the hall's side of it, a column's beside it clear of its desks, then a line
+    further out at a time, then along the row or column; kept inside the walls."""
+    xmin, ymin, xmax, ymax = layout.bounds()
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    mx, my = sum(w.x for w in ws) / len(ws), sum(w.y for w in ws) / len(ws)
+    half = _text_width(name) * (11 / 13 if small else 1.0) / 2
+    wall = (canvas.px(xmin, ymin)[0], canvas.px(xmax, ymin)[0])
+    horizontal = len(ws) == 1 and abs(my - cy) / max(ymax - ymin, 1e-9) >= \
+        abs(mx - cx) / max(xmax - xmin, 1e-9) or len(ws) > 1 and \
+        max(w.y for w in ws) - min(w.y for w in ws) <= max(w.x for w in ws) - min(w.x for w in ws)
+    out = []
+    if horizontal:  # the row's name on the hall's side of it
+        x, y = canvas.px(mx, my + ((1.4 if my < cy else -1.4) if not small else
+                                   (0.95 if my < cy else -0.95)))
+        away = 1 if my >= cy else -1  # pixels grow downwards: away from a back wall is +
+        x = _inside(x, half, *wall)
+        for k in range(6):
+            out.append((x, y + 4 + away * k * GROUP_LINE))
+        for k in (1, -1, 2, -2):
+            out.append((_inside(x + k * half, half, *wall), y + 4))
+    else:  # beside the column, starting clear of its desks
+        side = 1 if mx < cx else -1
+        x, y = canvas.px(mx + side * (WINDOW_W / 2 + 0.3), my)
+        x = _inside(x + side * half, half, *wall)
+        for k in (0, 1, -1, 2, -2, 3, -3, 4, -4):
+            out.append((x, y + 4 + k * GROUP_LINE))
+        for k in range(1, 4):
+            out.append((_inside(x + side * k * 2 * GROUP_LINE, half, *wall), y + 4))
+    return out
+
+
+def _box(x: float, y: float, half_w: float, half_h: float) -> tuple[float, float, float, float]:
+    return (x - half_w, y - half_h, x + half_w, y + half_h)
+
+
+def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Whether two boxes (left, top, right, bottom) overlap."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 #: pixels between two lines of group names (their font is 13 px)

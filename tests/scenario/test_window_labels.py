@@ -159,3 +159,40 @@ def test_a_refused_label_is_said_in_chinese(label: str, chinese: str) -> None:
     finally:
         set_language("en")
     assert text == f"错误：hall.yaml，字段“windows.C.label”：{chinese}"
+
+
+def test_fifteen_department_windows_have_their_names_clear_of_desks_and_each_other() -> None:
+    """Xinglongtai split into its 15 departments (专窗), 24 windows on three walls: the
+    names were drawn on top of each other and across desks. Each now finds a place near
+    its windows where it meets no desk and no other name."""
+    import re
+
+    from optimize.consolidate import redistribute, structure_scenario
+    from optimize.spec import OptimizeSpec
+    from optimize.structures import generate
+    from sim.report.floorplan import SCALE, WINDOW_D, WINDOW_W, Canvas, _text_width
+    from sim.scenario.layout import layout_of, window_positions
+
+    data = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "after.yaml")
+                          .read_text(encoding="utf-8"))
+    data |= yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "layouts" / "rows.yaml")
+                           .read_text(encoding="utf-8"))
+    sc = scenario_from_dict(data, "兴隆台.yaml")
+    types = generate(sc, OptimizeSpec(), "dedicated")
+    staffed = structure_scenario(sc, types, redistribute(sc, types, 24), "专窗")
+    svg = floorplan_svg(staffed)
+    canvas = Canvas.of(layout_of(staffed))
+    boxes = []
+    for w in window_positions(layout_of(staffed), staffed):
+        x, y = canvas.px(w.x, w.y)
+        boxes.append((x - WINDOW_W * SCALE / 2, y - WINDOW_D * SCALE / 2,
+                      x + WINDOW_W * SCALE / 2, y + WINDOW_D * SCALE / 2))
+    names = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" '
+                       r'class="group">([^<]+)</text>', svg)
+    assert len(names) == 15
+    for x, y, name in names:
+        half = _text_width(name) / 2
+        box = (float(x) - half, float(y) - 11, float(x) + half, float(y) + 4)
+        assert not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                       for b in boxes), name
+        boxes.append(box)
