@@ -170,5 +170,13 @@ def panel(ctx: Context) -> None:
         view.follow(job)
 
     view.starts(go, start)
-    # a reload mid-run follows the job; after it, the newest plan made shows again
-    view.resume("optimise", str(ctx.workspace.scenario_path(name)))
+    # a reload mid-run follows the job; after it, the newest plan made shows again, the
+    # fields saying how it was made
+    resumed = view.resume("optimise", str(ctx.workspace.scenario_path(name)))
+    if resumed is not None:
+        args = resumed.kwargs
+        certify.value = bool(args.get("certify_plan", certify.value))
+        reps.value = args.get("replications", reps.value)
+        limit.value = "none" if args.get("desks") == "none" else "hall"
+        if args.get("structure") in STRUCTURES and not own_types:
+            structure.value = args["structure"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from nicegui import ui
 
+from sim.files.errors import InputError
 from sim.report.capacity_text import capacity_lines
 from sim.report.i18n import tr
 from sim.report.messages import warning_text
@@ -103,6 +104,20 @@ def explain_capacity(capacity: dict[str, Any] | None) -> None:
                 ui.label(row).classes("text-caption q-ml-md")
 
 
+def _asked_days(ctx: Context, name: str, days: Any) -> int | None:
+    """The days field for a run of ``days`` days: empty (the scenario's) when they are the
+    scenario's days."""
+    from sim.scenario.loading import load_scenario
+
+    if not isinstance(days, int):
+        return None
+    try:
+        own = load_scenario(ctx.workspace.scenario_path(name)).hall.days
+    except InputError:
+        return days
+    return None if days == own else days
+
+
 def panel(ctx: Context) -> None:
     """Build the run tab."""
     name = scenario_or_hint(ctx)
@@ -115,10 +130,17 @@ def panel(ctx: Context) -> None:
         run_button = tid(ui.button(ctx.t("Run")), "run-start")
 
     def choose(e: Any) -> None:
-        r, d = PRECISION[e.value]
-        reps.value, days.value = r, d
+        if e.value in PRECISION:  # None: the fields as a result shown was made
+            r, d = PRECISION[e.value]
+            reps.value, days.value = r, d
 
     precision.on_value_change(choose)
+
+    def asked(r: int, d: int | None, s: int) -> None:
+        """The fields (and the precision, if one gives them) as a run was asked for."""
+        preset = next((k for k, v in PRECISION.items() if v == (r, d)), None)
+        precision.value = preset
+        reps.value, days.value, seed.value = r, d, s
 
     def done(job: Any) -> None:
         out.clear()
@@ -149,6 +171,9 @@ def panel(ctx: Context) -> None:
 
         doc = json.loads(ctx.workspace.path("results", key, ".json").read_text(encoding="utf-8"))
         notes = saved_run_notes(str(ctx.workspace.scenario_path(name)), doc)
+        run = (doc.get("meta") or {}).get("run") or {}
+        if isinstance(run.get("replications"), int) and isinstance(run.get("seed"), int):
+            asked(run["replications"], _asked_days(ctx, name, run.get("days")), run["seed"])
         out.clear()
         with out:
             if notes is None:  # its warnings would be those of the hall as it is now
@@ -181,3 +206,6 @@ def panel(ctx: Context) -> None:
     resumed = view.resume("run", str(ctx.workspace.scenario_path(name)), finished=False)
     if earlier and (resumed is None or resumed.active):
         show_earlier(earlier[0].name)
+    if resumed is not None:  # the fields as the run followed was asked for
+        args = resumed.kwargs
+        asked(args.get("replications", 10), args.get("days"), args.get("seed", 1))

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from nicegui.testing.user import User
 
@@ -174,3 +175,30 @@ def test_sixteen_window_types_keep_their_legend_off_the_bars_and_the_periods():
     assert legend["type"] == "scroll" and "bottom" not in legend  # one line, at the top
     assert legend["top"] + 24 <= grid["top"]  # a line of legend (about 20 px) above it
     assert grid["containLabel"] and chart["xAxis"]["axisLabel"]["hideOverlap"]
+
+
+def test_after_a_reload_the_fields_say_how_the_plan_shown_was_made(story,
+                                                                   tmp_path: Path) -> None:
+    """She optimises without certification, without a desk limit, one window per
+    department (专窗), and reloads: the plan comes back with the fields as she set them
+    (they used to go back to today's windows and the automatic structure)."""
+    ws = tmp_path / "workspace"
+    (ws / "scenarios").mkdir(parents=True)
+    calibrate_log([str(next(iter(sample_logs().values())))], None, "示例",
+                  str(ws / "scenarios" / "示例.yaml"), str(tmp_path / "report"))
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=optimise&scenario=示例")
+        user.find("optimise-certify").elements.pop().value = False
+        user.find("optimise-desks").elements.pop().value = "none"
+        user.find("optimise-structure").elements.pop().value = "dedicated"
+        user.find("optimise-start").click()
+        await wait_for(user, "optimise-headline", 120)
+        await user.open("/?lang=zh&tab=optimise&scenario=示例")
+        await wait_for(user, "optimise-headline", 30)
+        seen.update({k: user.find(f"optimise-{k}").elements.pop().value
+                     for k in ("certify", "desks", "structure")})
+
+    story(play)
+    assert seen == {"certify": False, "desks": "none", "structure": "dedicated"}

@@ -6,6 +6,7 @@ message, a worker that dies fails its job and is replaced, and the next job runs
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -230,3 +231,38 @@ def test_the_last_run_stays_in_view_after_a_reload_or_a_change_of_language(
     story(play)
     assert seen["title"].startswith("quickstart: seed 1, 3 replication(s) of 1 day(s)")
     assert seen["listed"].startswith("quickstart-")
+
+
+def test_after_a_reload_the_fields_say_how_the_result_shown_was_made(
+        story, tmp_path: Path) -> None:
+    """She runs 4 replications of 1 day with seed 7 and reloads: the result comes back,
+    and the fields read 4, 1 and 7 (they used to read 标准 / 10 above a result of 4), no
+    precision marked since none gives those; a quick run shows 快速 marked."""
+    quickstart_workspace(tmp_path)
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        user.find("run-replications").elements.pop().value = 4
+        user.find("run-days").elements.pop().value = 1
+        user.find("run-seed").elements.pop().value = 7
+        user.find("run-start").click()
+        await wait_for(user, "table-overall")
+        await user.open("/?lang=zh&tab=run&scenario=quickstart")
+        await user.should_see(marker="table-overall", retries=50)
+        seen["asked"] = tuple(user.find(f"run-{k}").elements.pop().value
+                              for k in ("precision", "replications", "days", "seed"))
+        user.find("run-precision").elements.pop().value = "quick"
+        user.find("run-start").click()
+        for _ in range(600):  # the quick run listed beside the first
+            if len(user.find("run-earlier").elements.pop().options) == 2:
+                break
+            await asyncio.sleep(0.1)
+        await user.open("/?lang=en&tab=run&scenario=quickstart")
+        await user.should_see(marker="table-overall", retries=50)
+        seen["quick"] = tuple(user.find(f"run-{k}").elements.pop().value
+                              for k in ("precision", "replications", "days", "seed"))
+
+    story(play)
+    assert seen["asked"] == (None, 4, 1, 7)
+    assert seen["quick"] == ("quick", 3, 1, 7)
