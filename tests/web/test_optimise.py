@@ -21,12 +21,18 @@ from tests.web.conftest import wait_for
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_certified_plan_is_the_command_lines_and_applies_as_a_scenario(story,
-                                                                          tmp_path: Path) -> None:
+def _sample_workspace(tmp_path: Path) -> Path:
+    """A workspace holding 示例, the hall calibrated from the bundled sample log."""
     ws = tmp_path / "workspace"
     (ws / "scenarios").mkdir(parents=True)
     calibrate_log([str(next(iter(sample_logs().values())))], None, "示例",
                   str(ws / "scenarios" / "示例.yaml"), str(tmp_path / "report"))
+    return ws
+
+
+def test_a_certified_plan_is_the_command_lines_and_applies_as_a_scenario(story,
+                                                                          tmp_path: Path) -> None:
+    ws = _sample_workspace(tmp_path)
     shown: dict[str, str] = {}
 
     async def play(user: User) -> None:
@@ -182,10 +188,7 @@ def test_after_a_reload_the_fields_say_how_the_plan_shown_was_made(story,
     """She optimises without certification, without a desk limit, one window per
     department (专窗), and reloads: the plan comes back with the fields as she set them
     (they used to go back to today's windows and the automatic structure)."""
-    ws = tmp_path / "workspace"
-    (ws / "scenarios").mkdir(parents=True)
-    calibrate_log([str(next(iter(sample_logs().values())))], None, "示例",
-                  str(ws / "scenarios" / "示例.yaml"), str(tmp_path / "report"))
+    _sample_workspace(tmp_path)
     seen: dict[str, Any] = {}
 
     async def play(user: User) -> None:
