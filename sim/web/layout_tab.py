@@ -137,6 +137,11 @@ def with_layout(data: dict[str, Any], layout: dict[str, Any] | None, source: str
     return scenario_from_dict(out, source)
 
 
+#: seconds after the last pick of a multiple choice before the plan is checked and
+#: redrawn (:meth:`LayoutEditor.change_soon`)
+SOON = 0.6
+
+
 class LayoutEditor:
     """The scenario being edited, its layout as plain data, the check and the preview."""
 
@@ -156,10 +161,33 @@ class LayoutEditor:
         self.save_button: Any = None
         self.numbers: list[Any] = []  # the forms' number fields (each checks its limit)
         self.saved_layout = copy.deepcopy(self.layout)
+        self.pending: dict[str, Callable[[dict[str, Any]], None]] = {}  # change_soon's
+        self.timers: dict[str, Any] = {}
 
     def unsaved(self) -> bool:
         """Whether the floor plan differs from the one last saved (or opened)."""
-        return self.layout != self.saved_layout
+        return bool(self.pending) or self.layout != self.saved_layout
+
+    def change_soon(self, key: str, apply: Callable[[dict[str, Any]], None]) -> None:
+        """:meth:`change` :data:`SOON` seconds after the last of a burst of edits of one
+        field (``key``), and at once before a save. A multiple choice redrawing the plan
+        at each pick lost the picks made while it redrew: the page's echo of the value,
+        sent after the redraw, overwrote the choices made since."""
+        self.pending[key] = apply
+        timer = self.timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self.timers[key] = ui.timer(SOON, lambda: self.flush(key), once=True)
+
+    def flush(self, key: str | None = None) -> None:
+        """Apply the edits :meth:`change_soon` holds (of field ``key``, or all)."""
+        for k in [key] if key is not None else list(self.pending):
+            timer = self.timers.pop(k, None)
+            if timer is not None:
+                timer.cancel()
+            apply = self.pending.pop(k, None)
+            if apply is not None:
+                self.change(apply)
 
     def numbers_valid(self) -> bool:
         """Whether every number field holds what it accepts (each marks itself)."""
@@ -206,6 +234,7 @@ class LayoutEditor:
     def save(self) -> bool:
         """Write the layout into the workspace's scenario as it is saved now: the hall
         editor's changes saved since this tab opened are kept, checked with the layout."""
+        self.flush()
         self.data = on_disk(self.ctx.workspace.scenario_path(self.name), self.data)
         if not self.numbers_valid() or not self.check():
             return False
@@ -360,7 +389,7 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
                     else:
                         area.pop("serves", None)
 
-                ed.change(apply)
+                ed.change_soon(f"area-{k}-serves", apply)
 
             tid(ui.select(ed.items, multiple=True, value=list(area.get("serves", [])),
                           label=t("Items waiting here (none: all others)"),
