@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,7 +30,9 @@ def cli_overall(*args: str) -> dict[str, str]:
     out = subprocess.run([sys.executable, "-m", "sim.cli.main", "run", *args], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     block = out.split("\n\n")[1].splitlines()[2:]
-    return {line[:-12].strip(): line[-12:].strip() for line in block}
+    # label and value, two or more spaces apart ("P95 wait min   17.8 (0.0–61.1)")
+    return dict(re.fullmatch(r"\s*(.*?)\s{2,}(\S.*?)\s*", line).groups()  # type: ignore
+                for line in block)
 
 
 def test_a_run_in_the_page_shows_what_the_command_line_prints(story, tmp_path: Path) -> None:
