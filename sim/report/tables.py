@@ -265,14 +265,21 @@ def figure_cells(block: Mapping[str, Any], keys: Sequence[str], digits: int = 1
     return [figure_cell(k, block.get(k), ci.get(k), digits) for k in keys]
 
 
-def summary_table(doc: dict[str, Any]) -> str:
-    """The summary printed by ``hallsim run``: overall, by category, by window group."""
-    head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
-              "Figures are means per replication; ± = 95% CI half-width over replications; "
-              "min = minutes, % = share of tickets").format(
+def summary_head(doc: dict[str, Any]) -> str:
+    """The line above a run's tables (the terminal's and the page's): how it was run and
+    how to read its figures, intervals included (:func:`fmt_metric`)."""
+    return tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
+              "Figures are means per replication; ± = 95% CI half-width over replications "
+              "(an interval reaching below 0, or above 100 %, is shown as its range within, "
+              "a–b); min = minutes, % = share of tickets").format(
         scenario=doc["scenario"], seed=doc["seed"],
         replications=int(doc.get("replications", 1)), days=doc["days"])
-    return "\n\n".join([head] + [text_table(h, r) for _, h, r in summary_blocks(doc)])
+
+
+def summary_table(doc: dict[str, Any]) -> str:
+    """The summary printed by ``hallsim run``: overall, by category, by window group."""
+    return "\n\n".join([summary_head(doc)] + [text_table(h, r) for _, h, r in
+                                                summary_blocks(doc)])
 
 
 # --- hallsim compare --------------------------------------------------------------------

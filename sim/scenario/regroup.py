@@ -15,8 +15,9 @@ so that walking stays in the model and the planner sees the plan where it would 
 2. **Added desks** (:func:`_added_desks`). Beyond the hall's windows a group's desks
    grow from its own (or, with none, from beside the windows of the hall's groups most
    alike it, the others from that first desk, so that they keep together): first along
-   the row each window stands in (at the row's spacing, in the row's
-   direction; a window alone follows its nearest wall), then in rows in front of it (a
+   the row each window stands in (at the row's spacing, or a desk's width and
+   :data:`DESK_GAP` where the row stands closer; in the row's direction; a window alone
+   follows its nearest wall), then in rows in front of it (a
    desk's depth and a gangway towards the middle of the hall), nearest the group's
    middle first. A desk is placed only where its footprint (:data:`WINDOW_FOOTPRINT`)
    stands inside the walls, off every waiting area and :data:`DESK_GAP` clear of every
@@ -311,10 +312,12 @@ def _next_to(f: _Frame) -> list[tuple[int, _Frame]]:
     in front of it or along a row in front (1)."""
     w, d = WINDOW_FOOTPRINT
     gap = (w if abs(f.front[0]) >= abs(f.front[1]) else d) + GANGWAY_METRES
+    # along the row at its spacing, or a desk and its gap if the row stands closer
+    step = max(f.spacing, (w if abs(f.along[0]) >= abs(f.along[1]) else d) + DESK_GAP)
     out = []
     for sign in (1, -1):
-        at = (round(f.at[0] + sign * f.spacing * f.along[0], 3),
-              round(f.at[1] + sign * f.spacing * f.along[1], 3))
+        at = (round(f.at[0] + sign * step * f.along[0], 3),
+              round(f.at[1] + sign * step * f.along[1], 3))
         out.append((0 if f.row else 1, _Frame(at, f.along, f.front, f.spacing, f.row)))
     at = (round(f.at[0] + gap * f.front[0], 3), round(f.at[1] + gap * f.front[1], 3))
     out.append((1, _Frame(at, f.along, f.front, f.spacing, False)))
@@ -392,5 +395,5 @@ def _clear(spot: Point, others: Sequence[Point]) -> bool:
     their footprints at least :data:`DESK_GAP` apart."""
     w, d = WINDOW_FOOTPRINT
     x, y = spot
-    return all(abs(x - ox) >= w + DESK_GAP or abs(y - oy) >= d + DESK_GAP
-               for ox, oy in others)
+    w, d = w + DESK_GAP - 1e-6, d + DESK_GAP - 1e-6  # spots are rounded to millimetres
+    return all(abs(x - ox) >= w or abs(y - oy) >= d for ox, oy in others)

@@ -56,7 +56,8 @@ TABS = (
 
 
 #: tabs drawn from the open scenario's file, built again when another tab saved it (the
-#: hall editor reads the floor plan from the file as it saves, so it needs no rebuild)
+#: hall editor reads the floor plan from the file as it saves, so it needs no rebuild; a
+#: tab that saves the file itself says so through ``ctx.extra["file-seen"]``)
 FOLLOWS_FILE = frozenset({"floorplan", "layout"})
 
 
@@ -169,6 +170,12 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str 
             builders[key](ctx)
         built[key] = scenario_file()
 
+    def seen(key: str) -> None:
+        """Tab ``key`` wrote the scenario's file itself: it is up to date with it."""
+        if key in built:
+            built[key] = scenario_file()
+
+    ctx.extra["file-seen"] = seen
     for key in builders:
         ctx.on_show.setdefault(key, []).append(lambda key=key: build(key))
     build(ctx.tab)

@@ -259,7 +259,8 @@ class JobView:
 
         def once() -> None:
             waiting.remove(once)
-            self.on_done(job)
+            if not self.state.is_deleted:  # the tab was not drawn anew meanwhile (its
+                self.on_done(job)          # new view shows the job itself)
 
         waiting.append(once)
 

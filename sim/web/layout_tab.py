@@ -163,6 +163,7 @@ class LayoutEditor:
         self.saved_layout = copy.deepcopy(self.layout)
         self.pending: dict[str, Callable[[dict[str, Any]], None]] = {}  # change_soon's
         self.timers: dict[str, Any] = {}
+        self.timer_slot: Any = None  # where the timers live (not in the forms redrawn)
 
     def unsaved(self) -> bool:
         """Whether the floor plan differs from the one last saved (or opened)."""
@@ -177,7 +178,11 @@ class LayoutEditor:
         timer = self.timers.pop(key, None)
         if timer is not None:
             timer.cancel()
-        self.timers[key] = ui.timer(SOON, lambda: self.flush(key), once=True)
+        if self.timer_slot is None:  # no page to wait in: at once
+            self.flush(key)
+            return
+        with self.timer_slot:
+            self.timers[key] = ui.timer(SOON, lambda: self.flush(key), once=True)
 
     def flush(self, key: str | None = None) -> None:
         """Apply the edits :meth:`change_soon` holds (of field ``key``, or all)."""
@@ -244,6 +249,9 @@ class LayoutEditor:
         self.ctx.workspace.write_scenario(self.name, text)
         self.data = out
         self.saved_layout = copy.deepcopy(self.layout)
+        seen = self.ctx.extra.get("file-seen")  # this tab drew the file it wrote
+        if seen is not None:
+            seen("layout")
         hall = self.ctx.extra.get("editor")
         if hall is not None:  # the hall editor fits its groups to the plan as saved now
             hall.saved["layout"] = copy.deepcopy(self.layout)
@@ -644,8 +652,10 @@ def panel(ctx: Context) -> None:
             tid(ui.button(ctx.t("Start again from the automatic layout"),
                           on_click=restart).props("outline"), "layout-automatic")
     forms = ui.column().classes("w-full")
+    ed.timer_slot = ui.element("div")  # change_soon's timers: outside the forms redrawn
 
     def body() -> None:
+        ed.flush()  # a pick still held applies to the area it was made for, before a redraw
         forms.clear()
         ed.numbers = []
         with forms:

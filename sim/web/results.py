@@ -20,7 +20,7 @@ from sim.files.errors import InputError
 from sim.report.capacity_text import capacity_lines
 from sim.report.i18n import tr
 from sim.report.messages import warning_text
-from sim.report.tables import measures_note, summary_blocks
+from sim.report.tables import measures_note, summary_blocks, summary_head
 from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid
 from sim.web.export import result_label
@@ -49,12 +49,7 @@ def show_document(ctx: Context, doc: dict[str, Any],
             .classes("text-warning"), "run-warning")
     explain_capacity(capacity)
     blocks = summary_blocks(doc)
-    head = tr("{scenario}: seed {seed}, {replications} replication(s) of {days} day(s). "
-              "Figures are means per replication; ± = 95% CI half-width over replications; "
-              "min = minutes, % = share of tickets").format(
-        scenario=doc["scenario"], seed=doc["seed"],
-        replications=int(doc.get("replications", 1)), days=doc["days"])
-    tid(ui.label(head).classes("text-body2"), "results-head")
+    tid(ui.label(summary_head(doc)).classes("text-body2"), "results-head")
     tid(ui.label(measures_note(doc)).classes("text-caption"), "results-measures")
     docs = {doc["scenario"]: doc}
     with ui.row().classes("w-full no-wrap items-start gap-4"):

@@ -195,3 +195,25 @@ def test_every_department_of_xinglongtai_stands_by_its_zones_windows(floor: str)
                         if items <= set(sc.authorisation.serves(g.id)))
             metres = min(math.dist((w.x, w.y), p) for p in zone_windows[zone])
             assert metres <= 8.0, (floor, total, w.group, w.number, metres)
+
+
+def test_a_row_of_close_windows_goes_on_along_the_wall() -> None:
+    """Four windows 2 m apart on the back wall (closer than a desk and its gap, 2.1 m):
+    a plan of nine there continued the row nowhere and built two columns 6 m into the
+    hall. The row now goes on along the wall, 2.1 m a desk."""
+    cat = {"arrivals_per_hour": 5, "service": {"dist": "exponential", "mean": 5}}
+    sc = scenario_from_dict({
+        "name": "窄排", "hall": {"open": ["08:30-12:00"], "days": 1},
+        "categories": {"a": cat}, "windows": [{"id": "A", "count": 4, "serves": ["a"]}],
+        "layout": {"outline": [[0, 0], [30, 0], [30, 20], [0, 20]],
+                   "entrances": {"正门": {"at": [15, 0]}},
+                   "ticket_machines": {"取号机": {"at": [15, 2]}},
+                   "waiting_areas": {"等候区": {"at": [8, 6], "size": [14, 6], "seats": 40}},
+                   "windows": {"A": {"rows": [{"start": [10, 19], "direction": "+x",
+                                               "spacing": 2.0}]}}}}, "窄排.yaml")
+    assert sc.layout is not None
+    points = regrouped_windows(sc.layout, sc, [("N", 9)], {"N": ["a"]})["N"]["points"]
+    assert all(y == 19.0 for _, y in points)  # all along the back wall
+    xs = sorted(x for x, _ in points)
+    assert {10.0, 12.0, 14.0, 16.0} <= set(xs)  # the hall's own four, then either way
+    assert all(b - a >= 2.0 for a, b in zip(xs, xs[1:]))

@@ -5,6 +5,7 @@ compare`` prints for the same files and seed."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -124,7 +125,7 @@ def test_an_item_only_the_candidate_has_is_charted_and_listed_unpaired(story, tm
     (row,) = seen["rows"]
     # its figure with its interval (±, or its range within 0 when it would cross it)
     assert row["c0"] == "婚姻登记" and row["c1"] == "加婚姻登记" \
-        and ("±" in row["c3"] or "–" in row["c3"])
+        and re.fullmatch(r"[\d.]+ (±[\d.]+|\([\d.]+–[\d.]+\))", row["c3"])
     chart = seen["chart"]
     at = chart["xAxis"]["data"].index("婚姻登记")
     base, candidate = chart["series"]

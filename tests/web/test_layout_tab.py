@@ -287,3 +287,32 @@ def test_the_floor_plan_tab_follows_a_group_renamed_and_saved_in_the_hall_editor
     sc = load_scenario(ws / "大厅.yaml")
     assert sc.layout is not None and "商事窗口" in sc.layout.windows
     assert next(iter(sc.layout.entrances.values())).at == (5.0, 0.0)
+
+
+def test_an_item_picked_just_before_adding_an_area_stays_with_its_area(
+        story, tmp_path: Path) -> None:
+    """She picks 税务 for the waiting area and at once adds a second area: the pick was
+    held for a moment, lost from the page when the forms were drawn again, and then
+    saved unseen (or, after removing an area, saved to the wrong one or not at all).
+    The pick now applies to its area before the forms are drawn again."""
+    ws = _workspace(tmp_path)
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        import asyncio
+
+        await user.open("/?lang=en&tab=layout&scenario=大厅")
+        await user.should_see(marker="layout-save", retries=50)
+        user.find("layout-area-0-serves").elements.pop().value = ["tax"]
+        user.find("layout-area-add").click()
+        await asyncio.sleep(1.5)
+        shown["select"] = user.find("layout-area-0-serves").elements.pop().value
+        user.find("layout-save").click()
+        await user.should_see("Saved.")
+
+    story(play)
+    assert shown["select"] == ["tax"]
+    sc = load_scenario(ws / "大厅.yaml")
+    assert sc.layout is not None and len(sc.layout.waiting_areas) == 2
+    first = next(iter(sc.layout.waiting_areas.values()))
+    assert first.serves == ("tax",)
