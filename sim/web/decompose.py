@@ -24,29 +24,42 @@ from sim.web.common import Context, JobView, table, tid
 from sim.web.effects import effects_block, metric_title
 from sim.web.fields import DAYS, REPLICATIONS, Limit, number, read, valid
 
+#: ``hallsim decompose BASE --change NAME=PATCH ...`` in a study's README
+_COMMAND = re.compile(r"hallsim decompose (\S+)((?:\s*\\?\s*(?:--change|-c) \S+=\S+)+)")
+_CHANGE = re.compile(r"(?:--change|-c) \S+?=(\S+)")
 
-def _readme_order(folder: Path) -> list[str]:
-    """The patches in the order the study's README first names them
-    (``patches/concentration.yaml`` …); [] without a README."""
+
+def _readme_study(folder: Path) -> tuple[Path, list[Path]] | None:
+    """The decomposition the study's README runs: the ``hallsim decompose`` command with
+    the most changes that are the study's patches (its base scenario and patches, in
+    the README's order); None without a README or such a command."""
     try:
         text = (folder / "README.md").read_text(encoding="utf-8")
     except OSError:
-        return []
-    return list(dict.fromkeys(re.findall(r"patches/([\w.-]+?)\.yaml", text)))
+        return None
+    root = folder.parent.parent  # the repository: the README's paths start there
+    best: tuple[Path, list[Path]] | None = None
+    for m in _COMMAND.finditer(text):
+        patches = [root / p for p in _CHANGE.findall(m[2])]
+        if all(p.parent == folder / "patches" and p.is_file() for p in patches) and \
+                (root / m[1]).is_file() and (best is None or len(patches) > len(best[1])):
+            best = (root / m[1], patches)
+    return best
 
 
 def studies() -> dict[str, tuple[Path, list[tuple[str, Path]]]]:
-    """Bundled studies with patches: name -> (base scenario, [(change, patch)])."""
+    """Bundled studies with patches: name -> (base scenario, [(change, patch)]), as the
+    study's README decomposes it (:func:`_readme_study`; Xinglongtai's guide desk and
+    smart calling on its hall without guides), else ``before.yaml`` with every patch."""
     root = scenarios_dir()
     out: dict[str, tuple[Path, list[tuple[str, Path]]]] = {}
     if root is None:
         return out
     for folder in sorted(p for p in root.iterdir() if (p / "patches").is_dir()):
-        base = folder / "before.yaml"
-        order = _readme_order(folder)  # the study's own order of its changes
-        patches = sorted((folder / "patches").glob("*.yaml"),
-                         key=lambda p: (order.index(p.stem) if p.stem in order
-                                        else len(order), p.stem))
+        found = _readme_study(folder)
+        if found is None:
+            found = (folder / "before.yaml", sorted((folder / "patches").glob("*.yaml")))
+        base, patches = found
         if base.is_file() and patches:
             out[folder.name] = (base, [(p.stem, p) for p in patches])
     return out
@@ -59,7 +72,8 @@ STUDY_TITLES = {
     "wuqing": "Wuqing (Tianjin): parallel approval, one visit, faster service",
     "tianjin_centre": "Tianjin administrative licensing centre: fewer steps, fewer "
                       "materials, appointments",
-    "xinglongtai": "Xinglongtai (Panjin): zone service, smart calling, guide desk",
+    "xinglongtai": "Xinglongtai (Panjin): smart calling and the guide desk, without guides "
+                   "at first",
 }
 
 

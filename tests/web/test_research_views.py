@@ -24,6 +24,22 @@ def test_the_bundled_studies_with_patches_are_offered() -> None:
     assert base.name == "before.yaml"
 
 
+def test_every_bundled_study_decomposes_as_its_readme_does() -> None:
+    """The page decomposed 兴隆台 by applying all five of its patch files to before.yaml
+    (some are for after.yaml's windows): it failed with "windows.BIZ: no such window
+    group". Each study now runs its README's decomposition: 兴隆台's guide desk and smart
+    calling on the hall without guides; and every study's changes apply to its base."""
+    from sim.batch.decompose import load_change, plan_decomposition
+
+    found = studies()
+    base, changes = found["xinglongtai"]
+    assert base.name == "after_unguided.yaml"
+    assert [n for n, _ in changes] == ["guide", "smart_calling"]
+    for name, (base, changes) in found.items():  # every combination builds a valid hall
+        plan = plan_decomposition(base, [load_change(n, p) for n, p in changes], 2, 1)
+        assert len(plan.masks) == 2 ** len(changes), name
+
+
 def test_a_waterfall_starts_at_the_base_and_ends_at_all_changes() -> None:
     ci = {"ci": 0.1, "low": 0, "high": 0, "n": 2}
     doc = {"metrics": {"overall.wait_mean": {
