@@ -152,6 +152,15 @@ class LayoutEditor:
             scenario.layout.model_dump(mode="json", exclude_none=True)
             if scenario.layout is not None else automatic(scenario, ctx.t))
         self.items = list(scenario.categories)
+        # what a waiting area may name: the items, and each zone and department of them
+        # (a file's "zone:business" shows and stays, where the items alone dropped it)
+        self.refs: dict[str, str] = {}
+        for kind, word in (("zone", "zone"), ("department", "department")):
+            for c in scenario.categories.values():
+                value = getattr(c, kind)
+                if value:
+                    self.refs.setdefault(f"{kind}:{value}", f"{ctx.t(word)}: {value}")
+        self.refs.update({c: c for c in self.items})
         self.groups = [(g.id, g.count) for g in scenario.windows]
         self.group_names = scenario.group_names()  # labels, else ids
         self.has_guide = scenario.guide is not None
@@ -399,7 +408,8 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
 
                 ed.change_soon(f"area-{k}-serves", apply)
 
-            tid(ui.select(ed.items, multiple=True, value=list(area.get("serves", [])),
+            refs = ed.refs | {r: r for r in area.get("serves", []) if r not in ed.refs}
+            tid(ui.select(refs, multiple=True, value=list(area.get("serves", [])),
                           label=t("Items waiting here (none: all others)"),
                           on_change=set_serves).props("dense use-chips").classes("w-80"),
                 f"layout-area-{k}-serves")

@@ -316,3 +316,38 @@ def test_an_item_picked_just_before_adding_an_area_stays_with_its_area(
     assert sc.layout is not None and len(sc.layout.waiting_areas) == 2
     first = next(iter(sc.layout.waiting_areas.values()))
     assert first.serves == ("tax",)
+
+
+def test_a_waiting_area_for_a_zone_shows_the_zone_and_keeps_it(story, tmp_path: Path) -> None:
+    """Her file's 商事等候区 serves zone:business. The area's list showed nothing picked
+    (it offered items only), and picking one item saved serves: [that item], dropping
+    the zone's other items. The zone now shows picked, as 分区: business, and stays."""
+    import yaml
+
+    ws = _workspace(tmp_path)
+    path = ws / "大厅.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["layout"] = automatic_layout(load_scenario(path)).model_dump(mode="json",
+                                                                      exclude_none=True)
+    area = next(iter(data["layout"]["waiting_areas"]))
+    data["layout"]["waiting_areas"][area]["serves"] = ["zone:social"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        import asyncio
+
+        await user.open("/?lang=zh&tab=layout&scenario=大厅")
+        await user.should_see(marker="layout-save", retries=50)
+        select = user.find("layout-area-0-serves").elements.pop()
+        shown["value"], shown["label"] = list(select.value), select.options.get("zone:social")
+        select.value = ["zone:social", "tax"]
+        await asyncio.sleep(1.0)
+        user.find("layout-save").click()
+        await user.should_see("已保存", retries=50)
+
+    story(play)
+    assert shown == {"value": ["zone:social"], "label": "分区: social"}
+    saved = load_scenario(path)
+    assert saved.layout is not None
+    assert next(iter(saved.layout.waiting_areas.values())).serves == ("zone:social", "tax")
