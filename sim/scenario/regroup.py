@@ -22,9 +22,10 @@ so that walking stays in the model and the planner sees the plan where it would 
    middle first. A desk is placed only where its footprint (:data:`WINDOW_FOOTPRINT`)
    stands inside the walls, off every waiting area and :data:`DESK_GAP` clear of every
    other desk, the entrances, ticket machines and guide desk. When nothing next to the
-   group is free, the free spot of the hall nearest the group's middle is taken (a grid
-   search); only a hall with no free spot at all gets desks a metre in front of the
-   group's windows, for :func:`~sim.scenario.layout.check_layout` to refuse.
+   group is free, the free spot of the hall nearest the group's middle with a gangway
+   (:data:`GANGWAY_METRES`) around its desk is taken (a grid search); only a hall with
+   no free spot at all gets desks a metre in front of the group's windows, for
+   :func:`~sim.scenario.layout.check_layout` to refuse.
 """
 
 from __future__ import annotations
@@ -347,10 +348,12 @@ class _Floor:
         """A desk (or fitting) now stands at ``p``."""
         self.cells.setdefault(self._cell(p), []).append(p)
 
-    def near(self, p: Point) -> list[Point]:
-        """What stands in the cells around ``p`` (everything a desk there could meet)."""
+    def near(self, p: Point, reach: int = 1) -> list[Point]:
+        """What stands within ``reach`` cells of ``p`` (one: everything a desk there could
+        meet; two: everything within a gangway of it)."""
         cx, cy = self._cell(p)
-        return [q for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+        around = range(-reach, reach + 1)
+        return [q for dx in around for dy in around
                 for q in self.cells.get((cx + dx, cy + dy), ())]
 
     def fits(self, p: Point) -> bool:
@@ -372,7 +375,7 @@ class _Floor:
                                       for j in range(int((ymax - ymin) / step) + 1))
                           if _desk_fits(self.layout, p, ())]
         spots = sorted(self._grid, key=lambda p: (math.dist(p, middle), p))
-        return next((p for p in spots if _clear(p, self.near(p))), None)
+        return next((p for p in spots if _clear(p, self.near(p, 2), GANGWAY_METRES)), None)
 
 
 def _desk_fits(layout: Layout, spot: Point, others: Sequence[Point]) -> bool:
@@ -390,10 +393,11 @@ def _desk_fits(layout: Layout, spot: Point, others: Sequence[Point]) -> bool:
     return _clear(spot, others)
 
 
-def _clear(spot: Point, others: Sequence[Point]) -> bool:
+def _clear(spot: Point, others: Sequence[Point], gap: float = DESK_GAP) -> bool:
     """Whether a desk at ``spot`` stands clear of the desks and fittings at ``others``:
-    their footprints at least :data:`DESK_GAP` apart."""
+    their footprints at least ``gap`` apart (a desk put where its group has no room next
+    to it keeps a gangway, :data:`GANGWAY_METRES`, so that it blocks no window)."""
     w, d = WINDOW_FOOTPRINT
     x, y = spot
-    w, d = w + DESK_GAP - 1e-6, d + DESK_GAP - 1e-6  # spots are rounded to millimetres
+    w, d = w + gap - 1e-6, d + gap - 1e-6  # spots are rounded to millimetres
     return all(abs(x - ox) >= w or abs(y - oy) >= d for ox, oy in others)

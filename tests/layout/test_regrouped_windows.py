@@ -170,9 +170,10 @@ def test_a_row_goes_on_in_its_own_direction_not_between_two_other_windows() -> N
 def test_every_department_of_xinglongtai_stands_by_its_zones_windows(floor: str) -> None:
     """Xinglongtai's three zones (business, social, investment), each at its own wall
     (rows.yaml) or across the hall (across.yaml), split into 15 department windows
-    (专窗) of 15 to 30 windows in all: every department's windows stand within 8 m of
-    the windows its zone had. (Taking the hall's windows in the plan's order stood
-    investment departments 17 m away, beside the business zone.)"""
+    (专窗) of 15 to 30 windows in all: every department's windows stand within 5 m of
+    the windows its zone had by the walls, within 10 m across the hall (where desks
+    added beyond the rows keep a gangway). (Taking the hall's windows in the plan's
+    order stood investment departments 17 to 28 m away, beside the business zone.)"""
     import math
 
     data = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "after.yaml")
@@ -194,7 +195,8 @@ def test_every_department_of_xinglongtai_stands_by_its_zones_windows(floor: str)
             zone = next(g.id for g in sc.windows
                         if items <= set(sc.authorisation.serves(g.id)))
             metres = min(math.dist((w.x, w.y), p) for p in zone_windows[zone])
-            assert metres <= 8.0, (floor, total, w.group, w.number, metres)
+            assert metres <= (5.0 if floor == "rows" else 10.0), (floor, total, w.group,
+                                                                  w.number, metres)
 
 
 def test_a_row_of_close_windows_goes_on_along_the_wall() -> None:
