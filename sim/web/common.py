@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -308,6 +308,21 @@ def runs_text(t: Callable[[str], str], replications: int, days: int | None,
             replications=replications, seed=seed)
     return t("{replications} × {days} d, seed {seed}").format(
         replications=replications, days=days, seed=seed)
+
+
+def optimise_text(t: Callable[[str], str], structures: Sequence[str], unlimited: bool,
+                  replications: int | None) -> str:
+    """How an optimisation was asked for, through ``t`` ("专窗 · 窗口上限：不限 · 验证 10 次";
+    ``structures`` empty: automatic; ``replications`` None: not certified): the jobs list
+    and the export list, so that two plans of one hall tell apart."""
+    from sim.report.i18n import tr_in
+
+    chosen = "、".join(tr_in("structure", s) for s in structures) if structures \
+        else t("auto")
+    limit = t("desks: no limit") if unlimited else t("desks: today's windows")
+    checked = t("certified on {replications} replications").format(
+        replications=replications) if replications else t("not certified")
+    return f"{chosen} · {limit} · {checked}"
 
 
 def on_disk(path: Path, fallback: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.report.i18n import set_language, tr, tr_in
-from sim.web.common import Context, JobView, runs_text, tid
+from sim.web.common import Context, JobView, optimise_text, runs_text, tid
 from sim.web.workspace import Saved
 
 
@@ -28,8 +28,15 @@ def result_label(ctx: Context, item: Saved) -> str:
     kind = tr_in("result", item.kind)
     if item.runs is not None:  # two runs of a minute tell apart by how they were run
         kind += " · " + runs_text(tr, *item.runs)
+    if item.plan is not None:  # two plans of a hall by how they were made
+        kind += " · " + optimise_text(tr, *item.plan)
+    scenario = item.scenario
+    if item.kind == "decompose":  # a bundled study by the place it models
+        from sim.web.decompose import study_title
+
+        scenario = study_title(scenario)
     return tr("{scenario} · {kind} · {time} ({id})").format(
-        scenario=item.scenario, kind=kind, time=item.when, id=item.name)
+        scenario=scenario, kind=kind, time=item.when, id=item.name)
 
 
 def downloads(ctx: Context, res: dict[str, Any], name: str) -> None:

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from sim.report.i18n import set_language
 from sim.report.messages import error_text_of
-from sim.web.common import Context, runs_text, tid
+from sim.web.common import Context, optimise_text, runs_text, tid
 from sim.web.jobs import DONE
 
 #: what each kind of job does, as the jobs list names it in the page's language (a job's
@@ -37,6 +37,11 @@ def job_details(ctx: Context, kwargs: dict[str, Any]) -> str:
     a replay which day of which replication ("第 2 天，第 1 次重复，种子 1", counted from 1
     as the page asks for them), or "" for a job without replications."""
     reps, seed = kwargs.get("replications"), kwargs.get("seed")
+    if "out_plan" in kwargs:  # an optimisation: its structure, desk limit, certification
+        structure = kwargs.get("structure")
+        return optimise_text(ctx.t, [structure] if structure and structure != "auto" else [],
+                             kwargs.get("desks") == "none",
+                             reps if kwargs.get("certify_plan") else None)
     if kwargs.get("day") is not None and kwargs.get("replication") is not None \
             and seed is not None:  # a replay: day and replication 0-based in the job
         return ctx.t("day {day}, replication {replication}, seed {seed}").format(

@@ -96,6 +96,9 @@ class Saved:
     when: str
     #: how it was run (a run's or comparison's replications, days and seed), when known
     runs: tuple[int, int, int] | None = None
+    #: how an optimiser's plan was made: its types' structures, whether the desks were
+    #: unlimited, the replications it was certified on (None: not certified)
+    plan: tuple[tuple[str, ...], bool, int | None] | None = None
 
     @property
     def name(self) -> str:
@@ -143,7 +146,22 @@ def _saved(path: Path, name: str, modified: float, folder: str) -> Saved | None:
     if stamp and kind == "run":
         d, t = stamp["d"], stamp["t"]
         when = f"{d[:4]}-{d[4:6]}-{d[6:]} {t[:2]}:{t[2:]}"
-    return Saved(f"{folder}/{entry.name}", entry.path, kind, scenario, when, _runs(doc, kind))
+    return Saved(f"{folder}/{entry.name}", entry.path, kind, scenario, when, _runs(doc, kind),
+                 _plan(doc) if kind == "optimise" else None)
+
+
+def _plan(doc: Any) -> tuple[tuple[str, ...], bool, int | None] | None:
+    """Structures, unlimited desks and certifying replications of a plan document."""
+    if not isinstance(doc, dict):
+        return None
+    windows = doc.get("windows") or {}
+    structures = tuple(dict.fromkeys(str(w.get("structure")) for w in windows.values()
+                                     if isinstance(w, dict) and w.get("structure")))
+    desks = doc.get("desks")
+    unlimited = isinstance(desks, dict) and desks.get("source") == "none"
+    checks = [it.get("replications") for it in doc.get("iterations") or []
+              if isinstance(it, dict) and isinstance(it.get("replications"), int)]
+    return structures, unlimited, (checks[0] if checks else None)
 
 
 def _runs(doc: Any, kind: str) -> tuple[int, int, int] | None:

@@ -237,7 +237,8 @@ def test_a_decomposition_exports_its_effects_with_shares_as_numbers(tmp_path: Pa
     path.write_text(json.dumps(DECOMPOSITION, ensure_ascii=False), encoding="utf-8")
     try:
         found = Workspace(tmp_path / "workspace").saved_results()
-        assert result_label(Context("zh", None, None), found[0]).startswith("yumen · 效果分解 · ")
+        assert result_label(Context("zh", None, None), found[0]).startswith(
+            "玉门（甘肃）：集中办理、交叉授权、一件事一次办 · 效果分解 · ")  # by its place
         out = export_results(str(path), "zh", str(tmp_path / "rep"), str(tmp_path / "d.xlsx"))
     finally:
         set_language("en")
@@ -310,3 +311,54 @@ def test_a_saved_backtest_exports_its_report_and_tables(tmp_path: Path) -> None:
     assert sheets == ["误差", "分事项误差", "各时段实测与预测"]
     csv = Path(out["csv"]).read_text(encoding="utf-8-sig")
     assert "企业开办,365.4,0.17,0.9,2" in csv and "10:00,1.0,1.1,0.90–1.30" in csv
+
+
+def test_two_plans_of_a_hall_and_a_study_read_apart_in_the_list(tmp_path: Path) -> None:
+    """The export list showed two optimisations of one hall alike ("兴隆台-分行 · 优化 ·
+    …") and a decomposition by its folder ("yumen · 效果分解"). A plan now says its
+    structure, desk limit and certification, a decomposition the study's place."""
+    from types import SimpleNamespace
+
+    from sim.web.export import result_label
+    from sim.web.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    plans = tmp_path / "ws" / "plans"
+    results = tmp_path / "ws" / "results"
+    plans.mkdir(parents=True, exist_ok=True)
+    results.mkdir(parents=True, exist_ok=True)
+    (plans / "大厅-plan.json").write_text(json.dumps({
+        "status": "certified", "windows": {"DED-a": {"structure": "dedicated"}},
+        "desks": {"limit": None, "source": "none"},
+        "iterations": [{"kind": "search", "replications": 10}]}), encoding="utf-8")
+    (plans / "大厅-plan-2.json").write_text(json.dumps({
+        "status": "optimal", "windows": {"FULL": {"structure": "full"}},
+        "desks": {"limit": 10, "source": "hall"}, "iterations": []}), encoding="utf-8")
+    (results / "decompose-yumen.json").write_text(json.dumps({"changes": ["x"]}),
+                                                   encoding="utf-8")
+    ctx = SimpleNamespace(lang="zh")
+    labels = {s.name: result_label(ctx, s) for s in ws.saved_results()}  # type: ignore[arg-type]
+    assert "专窗 · 窗口上限：不限 · 验证 10 次重复" in labels["大厅-plan"]
+    assert "全事项综合 · 窗口上限：现有窗口 · 未验证" in labels["大厅-plan-2"]
+    assert labels["decompose-yumen"].startswith("玉门")
+
+
+def test_the_jobs_list_says_how_each_optimisation_was_asked_for() -> None:
+    """Two optimisations of one hall in the jobs tab read "优化 兴隆台-分行" both; each now
+    says its structure, desk limit and certification, as the export list does."""
+    from types import SimpleNamespace
+
+    from sim.report.i18n import set_language, tr
+    from sim.web.jobs_panel import job_details
+
+    set_language("zh")
+    try:
+        ctx = SimpleNamespace(t=tr)
+        asked = {"out_plan": "p.json", "structure": "chain", "desks": "none",
+                 "certify_plan": True, "replications": 5}
+        assert job_details(ctx, asked) == "链式 · 窗口上限：不限 · 验证 5 次重复"  # type: ignore
+        assert job_details(ctx, asked | {"structure": "auto", "desks": None,  # type: ignore
+                                         "certify_plan": False}) == \
+            "自动 · 窗口上限：现有窗口 · 未验证"
+    finally:
+        set_language("en")
