@@ -23,9 +23,10 @@ so that walking stays in the model and the planner sees the plan where it would 
    stands inside the walls, off every waiting area and :data:`DESK_GAP` clear of every
    other desk, the entrances, ticket machines and guide desk. When nothing next to the
    group is free, the free spot of the hall nearest the group's middle with a gangway
-   (:data:`GANGWAY_METRES`) around its desk is taken (a grid search); only a hall with
-   no free spot at all gets desks a metre in front of the group's windows, for
-   :func:`~sim.scenario.layout.check_layout` to refuse.
+   (:data:`GANGWAY_METRES`) around its desk is taken (a grid search), else with
+   :data:`DESK_GAP` around it; only a hall with no free spot at all gets desks a metre
+   in front of the group's windows, for :func:`~sim.scenario.layout.check_layout` to
+   refuse.
 """
 
 from __future__ import annotations
@@ -375,7 +376,11 @@ class _Floor:
                                       for j in range(int((ymax - ymin) / step) + 1))
                           if _desk_fits(self.layout, p, ())]
         spots = sorted(self._grid, key=lambda p: (math.dist(p, middle), p))
-        return next((p for p in spots if _clear(p, self.near(p, 2), GANGWAY_METRES)), None)
+        for gap, reach in ((GANGWAY_METRES, 2), (DESK_GAP, 1)):  # a gangway if there is room
+            found = next((p for p in spots if _clear(p, self.near(p, reach), gap)), None)
+            if found is not None:
+                return found
+        return None
 
 
 def _desk_fits(layout: Layout, spot: Point, others: Sequence[Point]) -> bool:
