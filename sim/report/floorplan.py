@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -243,13 +244,15 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
                       if each else [_label_spots(canvas, layout, ws, name)]):
             half = (_text_width(name) * (11 / 13 if each else 1.0)) / 2
 
-            def cost(spot: tuple[float, float], half: float = half) -> tuple[int, int]:
+            def cost(spot: tuple[float, float], half: float = half,
+                     first: tuple[float, float] = spots[0]) -> tuple[int, float]:
                 x, y = spot
                 box = (x - half, y - 11, x + half, y + 4)
                 outside = box[0] < left + 2 or box[2] > right - 2 or box[1] < top \
                     or box[3] > bottom
+                # a name on the seats beats one a few names away from its windows
                 return (sum(_meets(box, b) for b in hard) + 10 * outside,
-                        sum(_meets(box, b) for b in soft))
+                        sum(_meets(box, b) for b in soft) + math.dist(spot, first) / SOFT_PX)
 
             x, y = min(spots, key=cost)  # the first of the least crowded
             hard.append((x - half, y - 11, x + half, y + 4))
@@ -260,8 +263,9 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
 def _label_spots(canvas: Canvas, layout: Layout, ws: list[PlacedWindow], name: str,
                  small: bool = False) -> list[tuple[float, float]]:
     """Where a group's name may go (text centre and baseline, pixels), best first: a
-    row's on the hall's side of it, a column's beside it clear of its desks, then a line
-    further out at a time, then along the row or column; kept inside the walls."""
+    row's on the hall's side of it, a column's beside it clear of its desks, then the
+    places on lines further out and slid along them, nearest first; kept inside the
+    walls."""
     xmin, ymin, xmax, ymax = layout.bounds()
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     mx, my = sum(w.x for w in ws) / len(ws), sum(w.y for w in ws) / len(ws)
@@ -271,24 +275,24 @@ def _label_spots(canvas: Canvas, layout: Layout, ws: list[PlacedWindow], name: s
         abs(mx - cx) / max(xmax - xmin, 1e-9) or len(ws) > 1 and \
         max(w.y for w in ws) - min(w.y for w in ws) <= max(w.x for w in ws) - min(w.x for w in ws)
     out = []
-    if horizontal:  # the row's name on the hall's side of it
+    if horizontal:  # the row's name on the hall's side of it, a line further out at a time
         x, y = canvas.px(mx, my + ((1.4 if my < cy else -1.4) if not small else
                                    (0.95 if my < cy else -0.95)))
         away = 1 if my >= cy else -1  # pixels grow downwards: away from a back wall is +
-        x = _inside(x, half, *wall)
-        for k in range(6):
-            out.append((x, y + 4 + away * k * GROUP_LINE))
-        for k in (1, -1, 2, -2):
-            out.append((_inside(x + k * half, half, *wall), y + 4))
-    else:  # beside the column, starting clear of its desks
+        lines = [y + 4 + away * k * GROUP_LINE for k in range(8)]
+        xs = [x]
+    else:  # beside the column, starting clear of its desks, a line up or down at a time
         side = 1 if mx < cx else -1
         x, y = canvas.px(mx + side * (WINDOW_W / 2 + 0.3), my)
-        x = _inside(x + side * half, half, *wall)
-        for k in (0, 1, -1, 2, -2, 3, -3, 4, -4):
-            out.append((x, y + 4 + k * GROUP_LINE))
-        for k in range(1, 4):
-            out.append((_inside(x + side * k * 2 * GROUP_LINE, half, *wall), y + 4))
-    return out
+        x += side * half
+        lines = [y + 4 + k * GROUP_LINE for k in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5)]
+        xs = [x, x + side * 2 * GROUP_LINE]
+    for line in lines:  # and slid along it, a half name at a time
+        for base in xs:
+            for k in (0, 1, -1, 2, -2, 3, -3):
+                out.append((_inside(base + k * half, half, *wall), line))
+    first = out[0]  # nearest the first place first: a name stays by its windows
+    return sorted(out, key=lambda p: math.dist(p, first))
 
 
 def _box(x: float, y: float, half_w: float, half_h: float) -> tuple[float, float, float, float]:
@@ -300,6 +304,8 @@ def _meets(a: tuple[float, float, float, float], b: tuple[float, float, float, f
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+#: pixels a group's name would go further from its windows to stay off a waiting area
+SOFT_PX = 80.0
 #: pixels between two lines of group names (their font is 13 px)
 GROUP_LINE = 15.0
 #: pixels kept between a group name and the hall's side walls
