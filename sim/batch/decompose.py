@@ -91,16 +91,6 @@ class Change:
     patch: dict[str, Any]
 
 
-def parse_change(text: str) -> tuple[str, str]:
-    """``NAME=PATCH.yaml`` -> (name, path); :class:`InputError` on bad syntax."""
-    name, sep, path = text.partition("=")
-    name, path = name.strip(), path.strip()
-    if not sep or not name or not path:
-        raise InputError("", "--change", f"'{text}' is not NAME=PATCH.yaml (e.g. "
-                                         "--change 集中=patches/concentration.yaml)")
-    return name, path
-
-
 def load_change(name: str, path: str | Path) -> Change:
     """Read a patch file; its top-level keys must be scenario sections."""
     source = str(path)

@@ -318,8 +318,8 @@ def time_factors(bin_of: np.ndarray, x: np.ndarray, bins: np.ndarray) -> TimeFac
     bin_of, x = np.asarray(bin_of), np.asarray(x, dtype=float)
     groups = [x[bin_of == b] for b in bins]
     tested = [g for g in groups if len(g) >= TIME_FACTOR_MIN_BIN]
-    if len(tested) < 2 or len(x) == 0:
-        return None
+    if len(tested) < 2 or len(x) == 0 or np.ptp(np.concatenate(tested)) == 0:
+        return None  # every service alike: nothing to test (the test would divide by 0)
     p = float(stats.kruskal(*tested).pvalue)
     if not p < TIME_FACTOR_ALPHA:
         return None

@@ -49,6 +49,7 @@ from sim.calibration.plan import Plan
 from sim.calibration.staffing_relation import PREFIX as RELATION_PREFIX
 from sim.calibration.staffing_relation import StaffingRelation, parse
 from sim.files.errors import InputError
+from sim.files.yaml_reader import read_text
 from sim.scenario.calendar import WEEKDAYS
 from sim.scenario.clock import format_hhmm, format_period, parse_hhmm
 from sim.scenario.loading import load_scenario, scenario_from_dict
@@ -81,6 +82,9 @@ class Forecast:
     #: and the plan's hours (for pages that say it in their own language)
     keys: list[str] = field(default_factory=list)
     hours: list[int] = field(default_factory=list)
+    #: the hall's opening periods, minutes from midnight (the plan's hours are clock
+    #: hours: a page says them as the hall is open, 08:30-12:00, not 08:00-12:00)
+    opening: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -458,7 +462,7 @@ def current_plan(calibrated: str | Path) -> pd.DataFrame:
     calibrated = Path(calibrated)
     hall = _grid(load_scenario(calibrated))
     sc = hall.scenario
-    turnaround = _turnaround_minutes(calibrated.read_text(encoding="utf-8"))
+    turnaround = _turnaround_minutes(read_text(calibrated))
     counts = hall.counts() + hall.journey_tickets()
     cats = list(sc.categories.values())
     occupancy = np.array([c.service.mean * c.service_factor_at(hall.starts.astype(float))
@@ -490,7 +494,7 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
     """The calibrated scenario carried to the plan's period (see the module doc)."""
     calibrated = Path(calibrated)
     hall = _grid(load_scenario(calibrated))  # a missing or bad file: InputError
-    text = calibrated.read_text(encoding="utf-8")
+    text = read_text(calibrated)
     sc = hall.scenario
     _check(plan, hall)
     counts = hall.counts()
@@ -506,6 +510,7 @@ def forecast(calibrated: str | Path, plan: Plan, name: str | None = None) -> For
                 for t, c in zip(hall.starts, new[i])}
     journeys = _write_journeys(hall, factor)
     out.hours = hours
+    out.opening = [(float(a), float(b)) for a, b in sc.hall.periods]
     if items:
         out.keys.append("tickets_journeys" if sc.journeys else "tickets")
         out.replaced.append(f"arrivals_per_hour of {', '.join(items)} at {hours_text(hours)} "

@@ -189,6 +189,10 @@ def read_plan(path: str | Path) -> Plan:
                 raise InputError(str(path), where(k, header), f"{text!r} is not a number")
             if x < 0:
                 raise InputError(str(path), where(k, header), f"negative value {x:g}")
+            if x == 0 and name == "mean_service":
+                raise InputError(str(path), where(k, header),
+                                 "a mean service of 0 minutes: give the hour's mean service, "
+                                 "or leave the cell empty to keep the calibrated one")
             limit = PLAN_LIMITS[name.split(":", 1)[0]]
             if x > limit:  # a typo (1e12) refused here, not as the forecast's rates
                 raise InputError(str(path), where(k, header),

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+#: minutes in a day: no wait or service in a hall is longer
+DAY_MINUTES = 1440.0
 OUTCOMES = ("served", "no_show", "abandoned", "cancelled")
 COLUMNS = ("item", "department", "window", "ticket_time", "wait", "service", "outcome",
            "source")
@@ -99,12 +101,31 @@ def tidy(item: pd.Series, department: pd.Series | None, window: pd.Series | None
     })
 
 
+#: why a row of a later log is dropped: an earlier log has the same ticket
+OVERLAP = "the same ticket in an earlier file (overlapping exports)"
+
+
 def combine(logs: Sequence[TicketLog]) -> TicketLog:
-    """One log from several (tables stacked, skip counts added)."""
+    """One log from several (tables stacked, skip counts added). Monthly exports often
+    overlap by a few days: a row of a later file that an earlier file already has (every
+    field alike but the file's name) is dropped and counted, so a ticket counts once."""
     skipped: Counter[str] = Counter()
     for log in logs:
         skipped.update(log.skipped)
-    frame = pd.concat([log.frame for log in logs], ignore_index=True)
+    key = [c for c in COLUMNS if c != "source"]
+    seen = pd.DataFrame(columns=key)
+    frames = []
+    for log in logs:
+        frame = log.frame
+        if len(seen) and len(frame):
+            match = frame[key].merge(seen.drop_duplicates(), on=key, how="left",
+                                     indicator=True)["_merge"].to_numpy() == "both"
+            if match.any():
+                skipped[OVERLAP] += int(match.sum())
+                frame = frame[~match]
+        frames.append(frame)
+        seen = pd.concat([seen, frame[key]], ignore_index=True) if len(seen) else frame[key]
+    frame = pd.concat(frames, ignore_index=True)
     for col in ("outcome", "source"):
         frame[col] = frame[col].astype("category")
     frame["outcome"] = frame["outcome"].cat.set_categories(OUTCOMES)
@@ -122,6 +143,11 @@ _ROW_CHECKS: tuple[tuple[str, Callable[[pd.DataFrame], pd.Series]], ...] = (
     ("served without a window", lambda f: (f["outcome"] == "served") & (f["window"] == "")),
     ("served without a service time (missing or negative)",
      lambda f: (f["outcome"] == "served") & ~(f["service"] >= 0)),
+    # no ticket waits or is served overnight: a typo (99999:00:00) or a clock error, which
+    # would pull its item's mean service from minutes to hours
+    ("wait longer than a day (a clock or typing error)", lambda f: f["wait"] > DAY_MINUTES),
+    ("service longer than a day (a clock or typing error)",
+     lambda f: f["service"] > DAY_MINUTES),
 )
 
 

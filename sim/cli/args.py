@@ -91,6 +91,7 @@ class PathArg(str):
 
     option: str
     role: str
+    given_name: str = ""
 
 
 def _path_type(option: str, role: str, suffixes: tuple[str, ...] = ()):
@@ -109,6 +110,22 @@ def _path_type(option: str, role: str, suffixes: tuple[str, ...] = ()):
 def input_file(option: str):
     """An argparse type: a file the verb reads (``option`` names it in messages)."""
     return _path_type(option, "input")
+
+
+def named_input_file(option: str):
+    """An argparse type: ``NAME=FILE``, a named file the verb reads (``decompose
+    --change 集中=patch.yaml``). The path is an input like :func:`input_file`'s; its
+    ``given_name`` attribute holds NAME."""
+    def parse(text: str) -> PathArg:
+        name, sep, path = (part.strip() for part in text.partition("="))
+        if not sep or not name or not path:
+            raise argparse.ArgumentTypeError(
+                tr("'{text}' is not NAME=FILE (e.g. 集中=patch.yaml)").format(text=text))
+        value = _path_type(option, "input")(path)
+        value.given_name = name
+        return value
+    parse.__name__ = "NAME=FILE"
+    return parse
 
 
 def output_file(option: str, suffixes: tuple[str, ...] = ()):
@@ -147,16 +164,24 @@ def _same(a: str, b: str) -> bool:
 
 
 def check_paths(args: argparse.Namespace) -> None:
-    """Refuse, before any work, outputs that would overwrite an input or another output,
+    """Refuse, before any work, inputs that are not regular files (missing, a folder, a
+    named pipe, a device), outputs that would overwrite an input or another output,
     and outputs that cannot be written (a folder given for a file, a file for a folder,
     a place where nothing can be written). Raises :class:`~sim.files.errors.InputError`
     (exit 2) naming the option."""
     from sim.files.atomic import check_folder, check_output
     from sim.files.errors import InputError
+    from sim.files.reading import check_input_file
 
     paths = _paths(args)
     inputs = [p for p in paths if p.role == "input"]
     outputs = [p for p in paths if p.role != "input"]
+    for given in inputs:  # a pipe would wait for a writer for ever, a device never end
+        try:
+            check_input_file(given)
+        except InputError as exc:
+            option = given.option if given.option.startswith("--") else ""
+            raise InputError(exc.source, option, exc.problem) from None
     for k, out in enumerate(outputs):
         for other in inputs:
             if _same(out, other):

@@ -78,7 +78,7 @@ def register(sub: Any) -> None:
                            description="Print per-point means with 95% CIs, paired "
                                        "differences against a baseline point and main "
                                        "effects of each factor.")
-    summ.add_argument("store", help="results store")
+    summ.add_argument("store", type=input_file("STORE"), help="results store")
     summ.add_argument("--metric", "-m", action="append", metavar="METRIC",
                       help="metric to show, e.g. overall.wait_mean or by_category.tax.wait_p90 "
                            "(repeatable; default: overall wait_mean, p_wait_over_target, "
@@ -89,7 +89,7 @@ def register(sub: Any) -> None:
 
     stat = bsub.add_parser("status", help="how many runs are done, failed, left",
                            description="Count the runs of a store by status and list failures.")
-    stat.add_argument("store", help="results store")
+    stat.add_argument("store", type=input_file("STORE"), help="results store")
     stat.set_defaults(handler=cmd_batch_status)
 
     rep = sub.add_parser(

@@ -26,6 +26,7 @@ from sim.cli.args import (
     FIGURE_SUFFIXES,
     add_engine_option,
     input_file,
+    named_input_file,
     nonneg_int,
     output_file,
     positive_int,
@@ -47,6 +48,7 @@ def register(sub: Any) -> None:
                     "base (docs/decompose.md).")
     p.add_argument("base", type=input_file("BASE"), help="base scenario YAML file")
     p.add_argument("--change", "-c", action="append", required=True, metavar="NAME=PATCH.yaml",
+                   type=named_input_file("--change"),
                    help="a named change: a partial scenario merged into the base (repeat; "
                         "applied in the order given)")
     p.add_argument("--replications", "-r", type=replications, default=10,
@@ -85,7 +87,6 @@ def cmd_decompose(args: argparse.Namespace) -> int:
         TOTALS,
         check_metric_paths,
         load_change,
-        parse_change,
         plan_decomposition,
         run_decomposition,
     )
@@ -95,7 +96,7 @@ def cmd_decompose(args: argparse.Namespace) -> int:
     from sim.files.atomic import write_json_atomic
 
     check_metric_names([m for m in args.metric or [] if m not in TOTALS])
-    changes = [load_change(*parse_change(text)) for text in args.change]
+    changes = [load_change(path.given_name, path) for path in args.change]
     plan = plan_decomposition(args.base, changes, args.replications, seed=args.seed,
                               days=args.days,
                               permutations=args.permutations or DEFAULT_PERMUTATIONS)

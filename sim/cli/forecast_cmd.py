@@ -71,6 +71,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         from sim.report.forecast_text import forecast_summary
         from sim.report.i18n import tr
 
-        print("\n".join(forecast_summary(result.keys, result.hours, args.scenario)))
+        print("\n".join(forecast_summary(result.keys, result.hours, args.scenario,
+                                         opening=result.opening)))
         print(tr("Scenario written to {path}").format(path=args.out))
     return EXIT_OK

@@ -275,9 +275,12 @@ def cmd_optimize(args: argparse.Namespace) -> int:
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
     """``hallsim consolidate``: the consolidation study."""
+    import math
+
     from optimize.consolidate import consolidate
     from optimize.spec import STRUCTURES, load_inputs
     from sim.files.atomic import write_json_atomic
+    from sim.files.limits import MAX_SPEED
     from sim.report.consolidation import consolidation_figure, consolidation_table
 
     structures = tuple(s.strip() for s in args.structures.split(",") if s.strip())
@@ -290,8 +293,12 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     except ValueError:
         raise InputError("", "--slowdowns", f"'{args.slowdowns}' is not a list of numbers") \
             from None
-    if not slowdowns or min(slowdowns) <= 0:
+    if not slowdowns or not all(math.isfinite(x) and x > 0 for x in slowdowns):
         raise InputError("", "--slowdowns", "give one or more factors above 0")
+    if max(slowdowns) > MAX_SPEED:  # a window's speed factor: checked here, not mid-run
+        raise InputError("", "--slowdowns", f"{max(slowdowns):g} is out of range: at most "
+                                            f"{MAX_SPEED:g} (see 'Limits' in "
+                                            "docs/scenario-format.md)")
     scenario, spec = load_inputs(args.scenario, args.spec)
     if args.workers == 0:
         import os

@@ -19,8 +19,9 @@ def _umask() -> int:
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path; on success it replaces ``path``, on error it is removed."""
-    path = Path(path)
+    """Yield a temporary path; on success it replaces ``path``, on error it is removed.
+    A symbolic link is followed: the file it names is replaced, the link kept."""
+    path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -84,15 +85,25 @@ def check_output(path: str | Path | None, option: str) -> None:
     """Refuse, before any work is done, an output path that cannot be written.
 
     Raises :class:`sim.files.errors.InputError` (exit 2) naming the option when the
-    path is a directory or its folder cannot be created or written.
+    path is a directory, a named pipe, a device or a socket (a file is written beside
+    it and renamed into its place: the device itself would be replaced, ``/dev/null``
+    included), or its folder cannot be created or written.
     """
     from sim.files.errors import InputError
+    from sim.files.reading import not_a_file
 
     if path is None:
         return
     path = Path(path)
     if path.is_dir():
         raise InputError(str(path), option, "is a directory; give a file name")
+    try:
+        mode = path.stat().st_mode  # a link's target
+    except OSError:
+        mode = None  # nothing there yet (or a link to nothing): a file will be made
+    kind = None if mode is None else not_a_file(mode)
+    if kind is not None:
+        raise InputError(str(path), option, f"is {kind}, not a regular file; give a file")
     _check_writable(path, option, "file")
 
 

@@ -14,6 +14,15 @@ from pathlib import Path
 from sim.files.errors import InputError
 
 
+def not_a_file(mode: int) -> str | None:
+    """What a path of this ``st_mode`` is when it is neither a regular file nor a folder
+    ("a named pipe", "a device", ...), else None."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "a named pipe" if stat.S_ISFIFO(mode) else \
+        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
 def check_input_file(path: str | Path) -> Path:
     """The path, if it names a regular file that exists; otherwise an
     :class:`InputError` saying what it is instead (missing, a folder, a pipe, a device)."""
@@ -26,9 +35,8 @@ def check_input_file(path: str | Path) -> Path:
         raise InputError(str(path), "", f"cannot read file ({exc.strerror})") from None
     if stat.S_ISDIR(mode):
         raise InputError(str(path), "", "is a folder, not a file")
-    if not stat.S_ISREG(mode):
-        kind = "a named pipe" if stat.S_ISFIFO(mode) else \
-            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+    kind = not_a_file(mode)
+    if kind is not None:
         raise InputError(str(path), "", f"is {kind}, not a regular file; give a file")
     return path
 

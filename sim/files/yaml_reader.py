@@ -117,16 +117,23 @@ def _decode(raw: bytes) -> str:
         return raw.decode("gb18030")
 
 
+def read_text(path: str | Path) -> str:
+    """The text of an input file (a scenario, a spec, a patch) as :func:`read_yaml` reads
+    it: at most :data:`~sim.files.limits.MAX_FILE_BYTES`, in UTF-8 or GBK/GB18030;
+    anything else raises :class:`InputError`."""
+    raw = read_bytes_limited(path, MAX_FILE_BYTES, "'Limits' in docs/scenario-format.md")
+    try:
+        return _decode(raw)
+    except UnicodeDecodeError:
+        raise InputError(str(path), "", "cannot read file: its text is neither UTF-8 nor "
+                                        "GBK/GB18030") from None
+
+
 def read_yaml(path: str | Path) -> Any:
     """Parse a YAML file safely; unreadable files, bad YAML and data beyond the limits
     (size, nesting, values, NaN and infinity) raise :class:`InputError`."""
     source = str(path)
-    raw = read_bytes_limited(path, MAX_FILE_BYTES, "'Limits' in docs/scenario-format.md")
-    try:
-        text = _decode(raw)
-    except UnicodeDecodeError:
-        raise InputError(source, "", "cannot read file: its text is neither UTF-8 nor "
-                                     "GBK/GB18030") from None
+    text = read_text(path)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _TooDeep as exc:

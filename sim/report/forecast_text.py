@@ -5,7 +5,7 @@ as it always did)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 #: what a forecast replaces, by key (:attr:`sim.calibration.forecast.Forecast.keys`)
 REPLACED = {
@@ -22,16 +22,22 @@ CARRIED = ("service time families, patience, window groups and their authorisati
 
 
 def forecast_summary(keys: list[str], hours: list[int], current: str,
-                     t: Callable[[str], str] | None = None) -> list[str]:
-    """``Replaced (09:00-12:00): …`` for each key the forecast replaced, then ``Carried from
-    CURRENT: …``, through ``t`` (:func:`sim.report.i18n.tr` by default)."""
+                     t: Callable[[str], str] | None = None,
+                     opening: Sequence[Sequence[float]] = ()) -> list[str]:
+    """``Replaced (08:30-12:00): …`` for each key the forecast replaced, then ``Carried from
+    CURRENT: …``, through ``t`` (:func:`sim.report.i18n.tr` by default). The plan's clock
+    hours are said as the hall is open in them (``opening``: its periods, minutes)."""
     from sim.calibration.forecast import hour_runs
     from sim.report.i18n import tr, tr_in
     from sim.scenario.clock import format_period
 
     t = t or tr
-    # as clock times ("08:00-12:00、14:00-18:00"), in the reader's way of listing
-    span = tr_in("list", ", ").join(format_period(60 * a, 60 * b) for a, b in hour_runs(hours))
+    runs = [(60.0 * a, 60.0 * b) for a, b in hour_runs(hours)]
+    if opening:  # each run cut to the periods the hall is open in it
+        runs = [(max(a, s), min(b, e)) for a, b in runs for s, e in opening
+                if s < b and e > a] or runs
+    # as clock times ("08:30-12:00、14:30-18:00"), in the reader's way of listing
+    span = tr_in("list", ", ").join(format_period(a, b) for a, b in runs)
     lines = [t("Replaced ({hours}): {what}").format(hours=span, what=t(REPLACED[k]))
              for k in keys]
     lines.append(t("Carried from {name}: {what}").format(name=current, what=t(CARRIED)))

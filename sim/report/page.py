@@ -43,6 +43,7 @@ class Page:
         self.svg = svg
         self.parts: list[str] = []
         self.files: list[Path] = []
+        self.names: set[str] = set()  # figure file names taken (folded to lower case)
 
     def add(self, text: str) -> None:
         """Append raw HTML."""
@@ -61,15 +62,22 @@ class Page:
         self.add(f'<p class="note">{html.escape(text)}</p>')
 
     def figure(self, fig: Any, name: str, alt: str) -> None:
-        """Save a figure as PNG (and SVG if asked) beside the page and show it."""
+        """Save a figure as PNG (and SVG if asked) beside the page and show it. A
+        ``name`` already taken on this page gets a number (two scenarios whose names
+        differ only where a file name cannot: "大厅 A" and "大厅_A")."""
         from sim.files.atomic import atomic_path
 
-        png = self.out / f"{name}.png"
+        unique, k = name, 1
+        while unique.lower() in self.names:  # lower: a case-blind file system
+            k += 1
+            unique = f"{name}_{k}"
+        self.names.add(unique.lower())
+        png = self.out / f"{unique}.png"
         with atomic_path(png) as tmp:
             fig.savefig(tmp, format="png")
         self.files.append(png)
         if self.svg:
-            svg = self.out / f"{name}.svg"
+            svg = self.out / f"{unique}.svg"
             with atomic_path(svg) as tmp:
                 fig.savefig(tmp, format="svg")
             self.files.append(svg)

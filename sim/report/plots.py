@@ -17,6 +17,8 @@ range of their quantity (shares within 0-100 %, waits and counts at least 0).
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -73,6 +75,29 @@ def new_figure(**kwargs: Any) -> Figure:
     registered first."""
     use_cjk_fonts()
     return Figure(dpi=110, layout="constrained", **kwargs)
+
+
+#: where a title may break: after a space or a Chinese comma or colon, before a bracket
+_BREAK = re.compile(r"(?<=[ ，：；、])|(?=[（(])")
+
+
+def fitted_title(fig: Figure, text: str, fontsize: float) -> str:
+    """``text`` broken into lines that fit the figure's width at ``fontsize`` points (a
+    suptitle is not wrapped by matplotlib, and a one-panel figure cut its own title at
+    both ends). Widths are estimated: a Chinese character one em, others 0.6 em."""
+    room = fig.get_figwidth() * 72 * 0.95 / fontsize  # in ems
+
+    def ems(part: str) -> float:
+        return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in part)
+
+    lines, line = [], ""
+    for piece in _BREAK.split(text):
+        if line and ems(line + piece) > room:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    return "\n".join([*lines, line.rstrip()])
 
 
 def _figure(ax: Axes | None, size: tuple[float, float] = (7.0, 4.2)) -> tuple[Figure, Axes]:
@@ -351,7 +376,7 @@ def plot_metric_vs_factors(effects: pd.DataFrame, metric: str,
     title = "{metric} against each factor (mean over the other factors, 95% CI band)" \
         if crossed else ("{metric} against each factor: means of the design points in each bin "
                          "(the other factors vary too: read the linear effects)")
-    fig.suptitle(tr(title).format(metric=ylabel), fontsize=10)
+    fig.suptitle(fitted_title(fig, tr(title).format(metric=ylabel), 10), fontsize=10)
     return fig
 
 

@@ -7,10 +7,17 @@ second Ctrl-C while a worker is stuck on its job queue then hangs the command fo
 and, when the block it guards is left by any exception (KeyboardInterrupt included),
 :func:`stop_pool` cancels what has not started and terminates the workers, so the
 command ends with its own exit code (130 for an interrupt) however often Ctrl-C is hit.
+
+A worker terminated while it was sending a result (a replication's records are large)
+leaves part of a message in the result pipe: the executor's manager thread then waits in
+``recv`` for the rest, and the interpreter's exit joins that thread for ever.
+:func:`stop_pool` closes the coordinator's end of the pipe that writes results once the
+workers are gone, so the read ends with end-of-file and the thread with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +40,7 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
         # the executor has no public list of its processes before Python 3.14's
         # terminate_workers(); the mapping it keeps is read as it is
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        results = getattr(pool, "_result_queue", None)  # shutdown() forgets it
         pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             if proc.is_alive():
@@ -42,6 +50,12 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             if proc.is_alive():
                 proc.kill()
                 proc.join()
+        # every writer of the result pipe is now dead but this process: close its end,
+        # so a manager thread stuck reading half a result gets end-of-file, not a hang
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
     finally:
         signal.signal(signal.SIGINT, previous)
 

@@ -91,7 +91,8 @@ def make_forecast(scenario: Path, plan_file: Path, name: str) -> dict[str, Any]:
     from sim.calibration.plan import read_plan
 
     out = forecast(scenario, read_plan(plan_file), name)
-    return {"text": out.text, "keys": out.keys, "hours": out.hours, "replaced": out.replaced}
+    return {"text": out.text, "keys": out.keys, "hours": out.hours, "replaced": out.replaced,
+            "opening": out.opening}
 
 
 class PlanEditor:
@@ -289,7 +290,8 @@ def show_forecast(ctx: Context, made: dict[str, Any], current: str, new: str) ->
     from sim.report.forecast_text import forecast_summary
 
     lines = [ctx.t("Scenario {name} written to the workspace.").format(name=new)]
-    lines += forecast_summary(made["keys"], made["hours"], current, ctx.t)
+    lines += forecast_summary(made["keys"], made["hours"], current, ctx.t,
+                              made.get("opening", ()))
     tid(ui.label("\n".join(lines)).classes("whitespace-pre-wrap"), "forecast-done")
     with ui.row().classes("items-end gap-4"):
         tid(ui.button(ctx.t("Open in the hall editor"),

@@ -345,8 +345,12 @@ def test_a_bad_patch_exits_2_naming_file_and_field(tmp_path: Path, capsys, patch
 
 def test_bad_change_syntax_and_too_many_changes_exit_2(tmp_path: Path, capsys) -> None:
     base, _ = _one_bottleneck(tmp_path)
-    assert main(["decompose", str(base), "--change", str(tmp_path / "x.yaml")]) == 2
-    assert "NAME=PATCH.yaml" in capsys.readouterr().err
+    for name in ("x.yaml", "y.yaml"):
+        (tmp_path / name).write_text("windows: {A: {count: 2}}\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:  # the command line's own error, as argparse's
+        main(["decompose", str(base), "--change", str(tmp_path / "x.yaml")])
+    assert stop.value.code == 2
+    assert "is not NAME=FILE (e.g. 集中=patch.yaml)" in capsys.readouterr().err
     many = [a for i in range(MAX_CHANGES + 1) for a in ("--change", f"c{i}={tmp_path / 'x.yaml'}")]
     assert main(["decompose", str(base), *many]) == 2
     assert f"at most {MAX_CHANGES}" in capsys.readouterr().err

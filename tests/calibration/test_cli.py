@@ -257,3 +257,18 @@ def test_backtest_says_which_tickets_it_left_out(exported, tmp_path, capsys):
         "item not in the scenario"]
     assert left > 100
     assert f"跳过 {left:,} 条：" in said and "事项不在方案中" in said
+
+
+def test_two_exports_that_overlap_count_each_ticket_once(exported, tmp_path, capsys):
+    """Monthly exports often overlap: here the same month twice, saved once in UTF-8 and
+    once in GBK. The calibrated hall is the one month's, and the overlap is said."""
+    one, twice = tmp_path / "one.yaml", tmp_path / "twice.yaml"
+    assert main(["calibrate", str(exported["utf-8-sig"]), "--out", str(one), "-q"]) == 0
+    assert main(["calibrate", str(exported["utf-8-sig"]), str(exported["gbk"]),
+                 "--out", str(twice)]) == 0
+    said = capsys.readouterr().out
+    kept = int(said.split(" tickets kept")[0].split()[-1].replace(",", ""))
+    assert f"skipped {kept:,}: the same ticket in an earlier file" in said
+    a, b = load_scenario(one), load_scenario(twice)
+    assert {k: c.arrivals_per_hour for k, c in a.categories.items()} == \
+        {k: c.arrivals_per_hour for k, c in b.categories.items()}

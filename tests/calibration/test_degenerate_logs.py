@@ -42,3 +42,14 @@ def test_one_ticket_time_repeated_sixty_thousand_times_is_no_hall(tmp_path):
     rows = ["A1,户籍,公安,1,张三,2024-01-02 09:00:00,2024-01-02 09:05:00,,00:05:00,已办结"] * 60_000
     err = refused(calibrate(tmp_path, rows), tmp_path)
     assert "not a valid scenario" in err and "arrivals_per_hour" in err
+
+
+def test_a_service_typed_as_99999_hours_is_left_out_and_said(tmp_path):
+    rows = [f"A{k},户籍,公安,1,张三,2024-01-02 09:{k % 60:02d}:00,2024-01-02 09:{k % 60:02d}:30,,"
+            f"00:05:00,已办结" for k in range(59)]
+    rows.append("A99,户籍,公安,1,张三,2024-01-02 10:00:00,2024-01-02 10:00:30,,99999:00:00,已办结")
+    proc = calibrate(tmp_path, rows)
+    assert proc.returncode == 0 and "Warning" not in proc.stderr, proc.stderr
+    hall = (tmp_path / "厅.yaml").read_text(encoding="utf-8")
+    assert "skipped 1: service longer than a day (a clock or typing error)" in hall
+    assert "service: {dist: deterministic, value: 5}" in hall  # 5 minutes, every one

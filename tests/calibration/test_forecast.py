@@ -139,6 +139,24 @@ def test_the_forecast_runs_as_is_and_says_what_it_replaced(calibrated, tmp_path,
     assert main(["run", str(out), "-r", "2", "-q", "--json", str(tmp_path / "r.json")]) == 0
 
 
+def test_a_calibrated_hall_saved_in_gbk_by_a_chinese_editor_forecasts_as_in_utf8(
+        calibrated, tmp_path, capsys):
+    gbk = tmp_path / "校准_gbk.yaml"
+    gbk.write_bytes(CALIBRATED.encode("gbk"))
+    plan = _plan(tmp_path, "小时,取号量,窗口数\n9,40,3\n", encoding="gbk")
+    written = {}
+    for name, hall in (("utf8", calibrated), ("gbk", gbk)):
+        out = tmp_path / f"next_{name}.yaml"
+        assert main(["forecast", str(hall), "--plan", str(plan), "--out", str(out)]) == 0
+        written[name] = yaml.safe_load(out.read_text(encoding="utf-8"))
+        template = tmp_path / f"plan_{name}.csv"
+        assert main(["forecast", str(hall), "--template", str(template)]) == 0
+    capsys.readouterr()
+    written["gbk"].pop("name"), written["utf8"].pop("name")
+    assert written["gbk"] == written["utf8"]
+    assert (tmp_path / "plan_gbk.csv").read_bytes() == (tmp_path / "plan_utf8.csv").read_bytes()
+
+
 @pytest.mark.parametrize("text, where, problem", [
     ("hour,tickets\n7,10\n", "row 2, column hour", "outside the opening hours"),
     ("hour,tickets\n9,10\n10,-3\n", "row 3, column tickets", "negative"),
@@ -146,6 +164,7 @@ def test_the_forecast_runs_as_is_and_says_what_it_replaced(calibrated, tmp_path,
     ("hour,tickets,windows 出入境\n9,10,2\n", "column windows 出入境", "no such group"),
     ("hour,tickets,windows\n9,10,2\n9,5,2\n", "row 3", "a second row"),
     ("hour,tickets,colour\n9,10,red\n", "column colour", "unknown column"),
+    ("hour,tickets,mean service\n9,10,0\n", "row 2, column mean service", "mean service of 0"),
     ("星期,小时,取号量\n周六,9,10\n", "row 2, column 星期", "not a working day"),
 ])
 def test_a_bad_plan_exits_2_naming_row_and_column(calibrated, tmp_path, capsys, text, where,
@@ -252,7 +271,7 @@ def test_a_planner_starts_from_the_halls_own_plan_in_chinese(tmp_path, capsys):
     # what was replaced and carried, in the words of the page's forecast tab
     said = capsys.readouterr().out.splitlines()
     # quickstart has no journeys (一件事): the summary does not speak of their steps
-    assert said[0] == ("已替换（08:00-12:00、13:00-17:00）："
+    assert said[0] == ("已替换（08:30-12:00、13:30-17:00）："
                        "每小时取号量（按方案中该小时各事项的构成分配）")
     assert said[-2].startswith(f"沿用 {hall}：办理时间分布类型") and said[-1] == f"方案已写入 {nxt}"
     before, after = current_plan(hall), current_plan(nxt)
@@ -448,6 +467,21 @@ def test_the_summary_speaks_of_journey_steps_only_in_a_hall_with_journeys(tmp_pa
         said[hall] = forecast_summary(result.keys, result.hours, hall)[0]
     assert "journey" not in said["scenarios/quickstart.yaml"]
     assert "journey steps included" in said["scenarios/yumen/before.yaml"]
+
+
+def test_the_summary_says_the_hours_as_the_hall_is_open_in_them(tmp_path):
+    """Yumen opens 08:30-12:00 and 14:30-18:00: the plan's clock hours 08-12h and 14-18h
+    are said as those periods, as the plan's own rows are (the page once said 08:00)."""
+    from sim.report.forecast_text import forecast_summary
+
+    hall = ROOT / "scenarios/yumen/before.yaml"
+    plan = current_plan(hall)
+    plan["tickets"] *= 1.2
+    plan.to_csv(tmp_path / "plan.csv", index=False)
+    result = forecast(hall, read_plan(tmp_path / "plan.csv"))
+    first = forecast_summary(result.keys, result.hours, "yumen", opening=result.opening)[0]
+    assert first.startswith("Replaced (08:30-12:00, 14:30-18:00)"), first
+    assert list(load_scenario(hall).hall.open) == ["08:30-12:00", "14:30-18:00"]
 
 
 @pytest.mark.parametrize("hall, hour", [("scenarios/quickstart.yaml", 9),

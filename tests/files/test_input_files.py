@@ -62,3 +62,54 @@ def test_yaml_is_still_read_as_before(tmp_path):
     f = tmp_path / "厅.yaml"
     f.write_text("name: 测试\nopen: 08:30\n", encoding="gbk")
     assert read_yaml(f) == {"name": "测试", "open": "08:30"}
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+
+
+@needs_fifo
+@pytest.mark.parametrize("argv", [
+    ["report", "管道.json", "--out", "报告"],
+    ["batch", "status", "管道.json"],
+    ["batch", "summary", "管道.json"],
+    ["batch", "export", "管道.json", "--out", "表.csv"],
+    ["plan-view", "厅.yaml", "--results", "管道.json", "--out", "图.svg"],
+    ["forecast", "厅.yaml", "--plan", "管道.json", "--out", "下月.yaml"],
+    ["replay", "厅.yaml", "--records", "管道.json", "--out", "回放.html"],
+], ids=lambda argv: "-".join(argv[:2]))
+def test_every_verb_refuses_a_named_pipe_as_input_instead_of_waiting(tmp_path, argv):
+    os.mkfifo(tmp_path / "管道.json")
+    (tmp_path / "厅.yaml").write_text(
+        (Path(__file__).resolve().parents[2] / "scenarios/quickstart.yaml").read_text("utf-8"),
+        encoding="utf-8")
+    proc = hallsim(*argv, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "管道.json: " in proc.stderr and "is a named pipe" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["厅.yaml", "管道.json"]
+
+
+@needs_fifo
+def test_an_output_that_is_a_pipe_or_a_device_is_refused_and_left_as_it_is(tmp_path):
+    """Writing beside an output and renaming the file into its place would replace the
+    device itself: as root, ``--json /dev/null`` once turned /dev/null into a file."""
+    scenario = Path(__file__).resolve().parents[2] / "scenarios/quickstart.yaml"
+    os.mkfifo(tmp_path / "结果.json")
+    proc = hallsim("run", str(scenario), "--days", "1", "-r", "1", "--json", "结果.json",
+                   cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "结果.json: option '--json': is a named pipe, not a regular file" in proc.stderr
+    assert (tmp_path / "结果.json").is_fifo()
+    proc = hallsim("run", str(scenario), "--days", "1", "-r", "1", "--json", os.devnull,
+                   cwd=tmp_path)
+    assert proc.returncode == 2 and "is a device" in proc.stderr
+    assert Path(os.devnull).is_char_device()
+
+
+def test_an_output_through_a_link_replaces_the_file_and_keeps_the_link(tmp_path):
+    from sim.files.atomic import write_text_atomic
+
+    (tmp_path / "真.json").write_text("old", encoding="utf-8")
+    (tmp_path / "链.json").symlink_to("真.json")
+    write_text_atomic(tmp_path / "链.json", "new")
+    assert (tmp_path / "链.json").is_symlink()
+    assert (tmp_path / "真.json").read_text(encoding="utf-8") == "new"

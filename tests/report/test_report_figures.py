@@ -181,3 +181,37 @@ def test_a_factor_of_one_level_has_one_tick():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0"]
     assert ax.get_xlim() == (-0.5, 0.5)
+
+
+def test_two_halls_whose_names_make_the_same_file_name_keep_their_own_figures(tmp_path):
+    """"大厅 A" and "大厅_A" both become 大厅_A in a file name: each section must still
+    show its own hall's figures, not the second hall's drawn over the first's."""
+    import re
+
+    text = (ROOT / "scenarios/quickstart.yaml").read_text(encoding="utf-8")
+    for name, rate in (("大厅 A", "27"), ("大厅_A", "30")):
+        hall = text.replace("name: quickstart", f"name: {name}")
+        hall = hall.replace("arrivals_per_hour: 27 ", f"arrivals_per_hour: {rate} ")
+        (tmp_path / f"{rate}.yaml").write_text(hall, encoding="utf-8")
+    doc = tmp_path / "c.json"
+    assert main(["compare", str(tmp_path / "27.yaml"), str(tmp_path / "30.yaml"), "-r", "2",
+                 "--days", "1", "-q", "--json", str(doc)]) == 0
+    assert main(["report", str(doc), "--out", str(tmp_path / "rep")]) == 0
+    page = (tmp_path / "rep" / "index.html").read_text(encoding="utf-8")
+    by_hour = re.findall(r'<img src="([^"]*by_hour[^"]*)"', page)
+    assert len(by_hour) == 2 and len(set(by_hour)) == 2, by_hour
+    assert all((tmp_path / "rep" / f).exists() for f in by_hour)
+
+
+def test_a_one_factor_figures_title_is_broken_into_lines_that_fit_it():
+    from sim.report.plots import fitted_title, new_figure
+
+    narrow, wide = new_figure(figsize=(4.2, 3.8)), new_figure(figsize=(13.0, 3.8))
+    english = "mean wait (min) against each factor (mean over the other factors, 95% CI band)"
+    chinese = "平均等待（分钟） 随各因素的变化（对其他因素取平均，95% 置信带）"
+    assert fitted_title(wide, english, 10) == english  # room enough: one line
+    for text in (english, chinese):
+        lines = fitted_title(narrow, text, 10).split("\n")
+        assert len(lines) == 2 and "".join(lines).replace(" ", "") == text.replace(" ", "")
+        # a Chinese character is about one em wide at 10 pt: 4.2 in holds ~30 of them
+        assert all(len(line) <= 60 for line in lines) and max(map(len, lines)) > 20
