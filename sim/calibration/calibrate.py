@@ -220,6 +220,8 @@ def _yaml(cal: Calibration) -> str:
     lines.append("windows:")
     for g in cal.groups:
         lines.append(f"  - id: {g.id}")
+        if g.label:
+            lines.append(f"    label: {_q(g.label)}  # the name its windows share in the log")
         shown = ", ".join(g.windows[:12]) + (" ..." if len(g.windows) > 12 else "")
         lines.append(f"    count: {len(g.windows)}  # windows that served exactly these items: "
                      f"{shown}")

@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -51,6 +52,22 @@ class Group:
     on_duty_days: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # day x bin
     schedule: dict[int, int] = field(default_factory=dict)  # bin -> windows
     speed: dict[str, tuple[float, int, float]] = field(default_factory=dict)  # ratio, n, p
+    label: str = ""  # the name its windows share in the log (综合窗口), "" if none
+
+
+#: a window's number at the end of its name: 综合窗口-1, 社保窗口 2, 3号
+_NUMBERING = re.compile(r"[\s\-_#.]*\d+\s*号?$")
+#: the longest label a scenario takes (``windows[].label``)
+LABEL_LENGTH = 40
+
+
+def group_label(windows: tuple[str, ...]) -> str:
+    """The name a group's windows share in the log, their numbers left off (综合窗口-1,
+    综合窗口-2 -> 综合窗口), for people to read beside the group's id; "" when the names
+    differ (a bank's agents) or leave nothing."""
+    stems = {" ".join(_NUMBERING.sub("", str(w)).split()) for w in windows}
+    stem = stems.pop() if len(stems) == 1 else ""
+    return stem if stem and len(stem) <= LABEL_LENGTH else ""
 
 
 def authorisation_sets(served: pd.DataFrame) -> dict[str, tuple[str, ...]]:
@@ -83,6 +100,7 @@ def make_groups(sets: dict[str, tuple[str, ...]], served: pd.DataFrame,
     groups.sort(key=lambda g: (-g.tickets, g.serves))
     for k, g in enumerate(groups):
         g.id = f"G{k + 1}"
+        g.label = group_label(g.windows)
     return groups
 
 
