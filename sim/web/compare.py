@@ -14,13 +14,14 @@ from nicegui import ui
 
 from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, table, tid
-from sim.web.differences import difference_blocks, one_sided_blocks
+from sim.web.differences import comparison_blocks
 from sim.web.fields import read, valid
 
 
 def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
-    """Charts by hour side by side, then the difference tables: overall, the items only
-    one scenario has (their figures, unpaired), each shared item."""
+    """Charts by hour side by side, then each candidate's tables together: overall
+    differences, the items only one scenario has (their figures, unpaired), each shared
+    item."""
     ctx.t("")
     docs = doc["scenarios"]
     with ui.row().classes("w-full no-wrap gap-4"):
@@ -31,11 +32,13 @@ def show_comparison(ctx: Context, doc: dict[str, Any]) -> None:
         tid(ui.echart(charts.category_chart(docs, "wait_mean")).classes("w-1/2 h-72"),
             "compare-chart-category")
         tid(ui.echart(charts.window_chart(docs)).classes("w-1/2 h-72"), "compare-chart-window")
-    for k, (title, heads, cells) in enumerate(difference_blocks(doc)):
-        table(heads, cells, "compare-table" if k == 0 else f"compare-table-{k}", title)
-        if k == 0:  # next to the overall differences, which count these items' tickets
-            for j, (alone, a_heads, a_cells) in enumerate(one_sided_blocks(doc)):
-                table(a_heads, a_cells, f"compare-one-sided-{j}", alone)
+    counts = {"difference": 0, "one-sided": 0}
+    for kind, (title, heads, cells) in comparison_blocks(doc):
+        k = counts[kind]
+        counts[kind] += 1
+        name = f"compare-one-sided-{k}" if kind == "one-sided" else \
+            "compare-table" if k == 0 else f"compare-table-{k}"
+        table(heads, cells, name, title)
 
 
 def comparison_view(ctx: Context, name: str) -> JobView:

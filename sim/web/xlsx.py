@@ -95,12 +95,12 @@ def tables_of(doc: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]]
 
         return backtest_blocks(doc)
     if "differences" in doc:
-        from sim.web.differences import difference_blocks, one_sided_blocks
+        from sim.web.differences import comparison_blocks
 
         out = []
         for label, d in doc["scenarios"].items():
             out += [(f"{label} {title}", h, r) for title, h, r in summary_blocks(d)]
-        return out + one_sided_blocks(doc) + difference_blocks(doc)
+        return out + [block for _, block in comparison_blocks(doc)]
     from sim.report.i18n import tr
 
     heads, cells = hour_rows(doc)

@@ -87,6 +87,31 @@ def test_a_difference_tables_title_reads_in_the_pages_language() -> None:
     assert title.endswith("）")
 
 
+def test_each_candidates_tables_stay_together_in_a_comparison_of_three() -> None:
+    """The second candidate adds 婚姻登记: its unpaired table follows its own overall
+    differences, not the first candidate's (the reviewer found it 40 tables away)."""
+    from sim.web.differences import comparison_blocks
+
+    d = {"baseline": 1.0, "candidate": 2.0, "diff": 1.0, "ci95": 0.5, "significant": True}
+    item = {"arrivals": 3.0, "wait_mean": 1.0, "abandon_share": 0.0}
+    doc = {"baseline": "原方案",
+           "scenarios": {"原方案": {"by_category": {"户籍": item}},
+                         "需求增两成": {"by_category": {"户籍": item}},
+                         "增设婚姻登记": {"by_category": {"户籍": item, "婚姻登记": item}}},
+           "differences": {
+               "需求增两成": {"overall": {"wait_mean": d},
+                         "by_category": {"户籍": {"wait_mean": d}}},
+               "增设婚姻登记": {"overall": {"wait_mean": d},
+                          "by_category": {"户籍": {"wait_mean": d}}}}}
+    order = [(kind, title.split(" vs ")[0], title.split(", ")[1].split(" (")[0])
+             for kind, (title, _, _) in comparison_blocks(doc)]
+    assert order == [("difference", "需求增两成", "overall"),
+                     ("difference", "需求增两成", "category 户籍"),
+                     ("difference", "增设婚姻登记", "overall"),
+                     ("one-sided", "增设婚姻登记", "items in one scenario only"),
+                     ("difference", "增设婚姻登记", "category 户籍")]
+
+
 def test_two_halls_of_the_same_name_are_told_apart_by_their_workspace_names(
         tmp_path: Path) -> None:
     """A copy saved before it was renamed still says ``name: quickstart``: the comparison
