@@ -144,6 +144,8 @@ TEMPLATES: tuple[str, ...] = (
     "{value} is not a weekday (mon ... sun, 周一 ... 周日)",
     "'{text}' is not a number",
     "negative value {value}",
+    "a mean service of 0 minutes: give the hour's mean service, or leave the cell empty to "
+    "keep the calibrated one",
     "a second row for the same hour",
     "a second row for the same hour, weekday",
     "a second row for the same hour and item",

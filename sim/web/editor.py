@@ -17,7 +17,7 @@ shows the value in force from its time until the next column.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from nicegui import ui
 
@@ -111,6 +111,21 @@ def scaled(rate: Any, factor: float) -> Any:
     if isinstance(rate, dict):
         return {k: round(float(v) * factor, 4) for k, v in rate.items()}
     return round(float(rate) * factor, 4)
+
+
+def scaled_demand(data: dict[str, Any], factor: float) -> bool:
+    """Multiply the hall's demand by ``factor``: every item's tickets per hour and every
+    journey's (一件事, whose steps are tickets of its items too), so that +20 % is 20 %
+    more tickets, as the forecast tab's change does. Whether the hall has journeys."""
+    for c in data["categories"].values():
+        c["arrivals_per_hour"] = scaled(c["arrivals_per_hour"], factor)
+    journeys = data.get("journeys")
+    if not isinstance(journeys, dict):
+        return False
+    for j in journeys.values():
+        if isinstance(j, dict) and "arrivals_per_hour" in j:
+            j["arrivals_per_hour"] = scaled(j["arrivals_per_hour"], factor)
+    return bool(journeys)
 
 
 def with_serves(scenario: Scenario, group: str, item: str, on: bool) -> list[str]:
@@ -309,7 +324,7 @@ class Editor:
             self.note.clear()
         apply(self.data)
         if "layout" in self.data:  # fitted from the plan as saved, not from the last fit
-            self._fit_layout(self.saved.get("layout"))
+            self._fit_layout(self.saved)
         self.check()
         self.ctx.show_unsaved()
 
@@ -319,11 +334,44 @@ class Editor:
         saved_id = next((o for o, now in self.renames.items() if now == old), old)
         self.renames[saved_id] = new
 
-    def _fit_layout(self, layout: Any) -> None:
-        """The floor plan as saved (``layout``), following the groups' new ids and counts."""
+    def _fit_layout(self, saved: dict[str, Any]) -> None:
+        """The floor plan of the hall as saved (``saved``, the file's data), following the
+        groups' new ids and counts, and the groups added or removed since."""
+        layout = saved.get("layout")
         if isinstance(layout, dict):
-            self.data["layout"] = fitted_layout(layout, self.data.get("windows") or [],
-                                                self.renames)
+            windows = self.data.get("windows") or []
+            serves = {str(g.get("id")): self.serves_of(k) for k, g in enumerate(windows)
+                      if isinstance(g, dict)}
+            self.data["layout"] = fitted_layout(layout, windows, self.renames,
+                                                counts_of(saved.get("windows")), serves)
+
+    def saved_count(self, k: int) -> int | None:
+        """The number of windows group ``k`` had when the hall was last saved (or
+        opened): None for a group added since."""
+        gid = str(self.data["windows"][k].get("id"))
+        was = next((old for old, now in self.renames.items() if now == gid), gid)
+        return counts_of(self.saved.get("windows")).get(was)
+
+    def floor_note(self, k: int) -> str:
+        """What the floor plan, if the hall has one saved, did with the windows group
+        ``k`` gained or lost since the hall was saved ("" when nothing)."""
+        t = self.ctx.t
+        if not isinstance(self.saved.get("layout"), dict) or "layout" not in self.data:
+            return ""
+        was, now = self.saved_count(k), self.data["windows"][k].get("count")
+        if not isinstance(now, int):
+            return ""
+        if was is None:
+            return t("Floor plan: the new group's windows stand beside a group serving the "
+                     "same items (once saved, see or move them in the floor plan editor)")
+        if now > was:
+            return t("Floor plan: the {n} window(s) added stand beside the group's own "
+                     "(once saved, see or move them in the floor plan editor)").format(
+                n=now - was)
+        if now < was:
+            return t("Floor plan: the group's last {n} window(s) taken off").format(
+                n=was - now)
+        return ""
 
     def save(self, as_name: str | None = None) -> str | None:
         """Write the data as YAML (under ``as_name`` if given); None when invalid. The
@@ -333,7 +381,7 @@ class Editor:
         from sim.web.workspace import safe_name
 
         name = safe_name(as_name, "") if as_name else self.name  # refused before any change
-        self._fit_layout(on_disk(self.path, self.data).get("layout"))
+        self._fit_layout(on_disk(self.path, self.saved))
         if not self.check():
             return None
         out = copy.deepcopy(self.data)
@@ -350,16 +398,30 @@ class Editor:
         return name
 
 
+def counts_of(windows: Any) -> dict[str, int]:
+    """Each window group's number of windows in a file's ``windows`` (by id)."""
+    return {str(g.get("id")): g["count"] for g in windows or []
+            if isinstance(g, dict) and _whole(g.get("count"))}
+
+
+def _whole(n: Any) -> TypeGuard[int]:
+    """Whether ``n`` is a count of windows (a whole number of at least 1)."""
+    return isinstance(n, int) and not isinstance(n, bool) and n >= 1
+
+
 def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
-                  renames: dict[str, str]) -> dict[str, Any]:
-    """The floor plan ``layout`` (as its tab saved it) for the hall editor's window
-    groups now: a group renamed (``renames``: id as saved -> id now) keeps its place
-    under its new id; a group placed window by window (``points``) that has more
-    windows gets each new one where a plan's added desk would go
-    (:func:`sim.scenario.regroup.desks_beside`: along its row, else in front of it,
-    clear of the other windows), and one with fewer loses its last; a group in several
-    rows with counts gains or loses them in its last row. A row without counts places
-    any number already."""
+                  renames: dict[str, str], saved: dict[str, int] | None = None,
+                  serves: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The floor plan ``layout`` (as its tab saved it, for a hall whose groups had the
+    counts ``saved``, by id) for the hall editor's window groups now: a group renamed
+    (``renames``: id as saved -> id now) keeps its place under its new id, a group
+    removed loses its place. A group with more windows gets each new one where a plan's
+    added desk would go (:func:`sim.scenario.regroup.desks_beside`: along its row, else
+    in front of it, clear of the other windows); a group in rows keeps them when that
+    is where its row goes on, else its windows are placed one by one from then on. A
+    group with fewer windows loses its last. A group added stands beside the group
+    with most of its items (``serves``: each group's items, by id), else the last.
+    Without ``saved`` a single row without counts places any number, as it stands."""
     lay = copy.deepcopy(layout)
     placed = lay.get("windows")
     if not isinstance(placed, dict):
@@ -367,11 +429,13 @@ def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
     for old, new in renames.items():
         if old != new and old in placed and new not in placed:
             placed[new] = placed.pop(old)
+    was = {renames.get(gid, gid): n for gid, n in (saved or {}).items()}
     counts = {str(g.get("id")): g.get("count") for g in windows if isinstance(g, dict)}
+    for gid in [g for g in placed if g in was and g not in counts]:
+        del placed[gid]  # the group was removed
     for gid, place in placed.items():
         n = counts.get(str(gid))
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1 or not isinstance(place,
-                                                                                    dict):
+        if not _whole(n) or not isinstance(place, dict):
             continue
         points = place.get("points")
         if isinstance(points, list) and points and all(
@@ -380,13 +444,95 @@ def fitted_layout(layout: dict[str, Any], windows: list[dict[str, Any]],
             if len(points) < n:
                 points.extend(_more_points(lay, str(gid), points, n - len(points), counts))
         rows = place.get("rows")
-        if isinstance(rows, list) and len(rows) > 1 and all(
-                isinstance(r, dict) and isinstance(r.get("count"), int) for r in rows):
-            extra = n - sum(r["count"] for r in rows)
-            while extra < 0 and len(rows) > 1 and rows[-1]["count"] <= -extra:
-                extra += rows.pop()["count"]
-            rows[-1]["count"] += extra
+        if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+            placed[gid] = _rows_fitted(lay, str(gid), place, n, was.get(str(gid)), counts)
+    for gid, n in counts.items():
+        if gid not in placed and _whole(n) and placed:
+            placed[gid] = {"points": _new_group_points(lay, gid, n, counts, serves or {})}
     return lay
+
+
+def _rows_fitted(lay: dict[str, Any], gid: str, place: dict[str, Any], n: int,
+                 was: int | None, counts: dict[str, Any]) -> dict[str, Any]:
+    """A group placed in ``rows`` (with ``was`` windows as saved) given ``n`` windows:
+    its rows go on or lose their last windows; new windows where its rows do not go
+    on (:func:`_more_points` puts them elsewhere) turn it into one point per window."""
+    rows = place["rows"]
+    counted = all(isinstance(r.get("count"), int) for r in rows)
+    if len(rows) == 1 and rows[0].get("count") is None:
+        before = was
+    elif counted:
+        before = sum(r["count"] for r in rows)
+    else:
+        return place  # being edited into something that does not validate
+    if before is None or n == before:
+        return place
+    grown = copy.deepcopy(place)
+    if counted and len(rows) > 1:
+        grown_rows = grown["rows"]
+        extra = n - before
+        while extra < 0 and len(grown_rows) > 1 and grown_rows[-1]["count"] <= -extra:
+            extra += grown_rows.pop()["count"]
+        grown_rows[-1]["count"] += extra
+    elif counted:
+        grown["rows"][0]["count"] = n
+    if n < before:
+        return grown
+    try:
+        own = _row_spots(place, before)
+        goes_on = _row_spots(grown, n)[before:]
+    except (TypeError, ValueError, KeyError):
+        return grown
+    added = _more_points(lay, gid, [list(p) for p in own], n - before, counts)
+    if sorted(added) == sorted([round(x, 3), round(y, 3)] for x, y in goes_on):
+        return grown  # the new windows stand where the row goes on
+    return {"points": [[round(x, 3), round(y, 3)] for x, y in own] + added}
+
+
+def _row_spots(place: dict[str, Any], n: int) -> list[tuple[float, float]]:
+    """Where the rows of ``place`` (file data) stand ``n`` windows (the count of each row,
+    else ``n`` for a single row)."""
+    from sim.scenario.layout import WindowPlacement
+
+    model = WindowPlacement.model_validate(place)
+    out: list[tuple[float, float]] = []
+    for row in model.rows or ():
+        out.extend(row.points(row.count if row.count is not None else n))
+    return out
+
+
+def _new_group_points(lay: dict[str, Any], gid: str, n: int, counts: dict[str, Any],
+                      serves: dict[str, list[str]]) -> list[list[float]]:
+    """``n`` positions for a group added in the editor: desks beside the placed group with
+    most of its items (``serves``), else beside the last placed group."""
+    mine = set(serves.get(gid, ()))
+    placed = [g for g in counts if g != gid and g in lay["windows"]]
+    if not placed:
+        return []
+    beside = max(reversed(placed), key=lambda g: len(mine & set(serves.get(g, ()))))
+    try:
+        from sim.scenario.layout import Layout
+
+        spots = _spots_of(Layout.model_validate(lay), counts, only=beside)
+    except (TypeError, ValueError):
+        return []
+    return _more_points(lay, beside, [list(p) for p in spots], n, counts) if spots else []
+
+
+def _spots_of(model: Any, counts: dict[str, Any], only: str | None = None,
+              but: str | None = None) -> list[tuple[float, float]]:
+    """The window positions of the floor plan ``model`` (a :class:`Layout`), groups as
+    many windows as ``counts`` says: of group ``only``, or of every group but ``but``."""
+    out: list[tuple[float, float]] = []
+    for gid, place in model.windows.items():
+        if gid == but or (only is not None and gid != only):
+            continue
+        if place.points is not None:
+            out.extend((float(x), float(y)) for x, y in place.points)
+        for row in place.rows or ():
+            n = row.count if row.count is not None else counts.get(gid)
+            out.extend(row.points(n) if isinstance(n, int) else ())
+    return out
 
 
 def _more_points(lay: dict[str, Any], gid: str, points: list[list[float]], more: int,
@@ -401,15 +547,7 @@ def _more_points(lay: dict[str, Any], gid: str, points: list[list[float]], more:
 
     try:
         model = Layout.model_validate(lay)
-        others: list[tuple[float, float]] = []
-        for other, place in model.windows.items():
-            if other == gid:
-                continue
-            if place.points is not None:
-                others.extend((float(x), float(y)) for x, y in place.points)
-            for row in place.rows or ():
-                n = row.count if row.count is not None else counts.get(other)
-                others.extend(row.points(n) if isinstance(n, int) else ())
+        others = _spots_of(model, counts, but=gid)
         added = desks_beside(model, [(float(x), float(y)) for x, y in points], more, others)
         return [[round(x, 3), round(y, 3)] for x, y in added]
     except (ValidationError, TypeError, ValueError):
@@ -522,12 +660,13 @@ def _groups(ed: Editor, body: Any) -> None:
                     return
                 group = ed.data["windows"][k].get("label") or ed.data["windows"][k]["id"]
                 if isinstance(schedule, dict):
-                    ed.tell(t("Group {group}: the periods with all windows on duty now staff "
-                              "{count}; the others keep their staff (at most {count})").format(
-                        group=group, count=count))
+                    said = t("Group {group}: the periods with all windows on duty now staff "
+                             "{count}; the others keep their staff (at most {count})").format(
+                        group=group, count=count)
                 else:  # no schedule: every window on duty all day, the grid shows the count
-                    ed.tell(t("Group {group}: all {count} windows on duty all day").format(
-                        group=group, count=count))
+                    said = t("Group {group}: all {count} windows on duty all day").format(
+                        group=group, count=count)
+                ed.tell("\n".join(x for x in (said, ed.floor_note(k)) if x))
                 if ed.refresh_schedules is not None:
                     ed.refresh_schedules()
 
@@ -550,8 +689,9 @@ def _groups(ed: Editor, body: Any) -> None:
         first = next(iter(ed.data["categories"]))
         ed.change(lambda d: d["windows"].append({"id": f"G{k}", "count": 1, "serves": [first]}))
         body.refresh()
-        ed.tell(t("Window group G{k} added with one window, serving {item} for now: tick its "
-                  "items in the authorisation table").format(k=k, item=first))
+        said = t("Window group G{k} added with one window, serving {item} for now: tick its "
+                 "items in the authorisation table").format(k=k, item=first)
+        ed.tell("\n".join(x for x in (said, ed.floor_note(len(ed.data["windows"]) - 1)) if x))
 
     tid(ui.button(t("Add a window group"), on_click=add).props("flat"), "group-add")
 
@@ -657,15 +797,13 @@ def _demand(ed: Editor, body: Any) -> None:
             if not pct.validate():  # it says under it what it accepts
                 return
             factor = 1 + float(pct.value or 0) / 100
-
-            def scale(d: dict[str, Any]) -> None:
-                for c in d["categories"].values():
-                    c["arrivals_per_hour"] = scaled(c["arrivals_per_hour"], factor)
-
-            ed.change(scale)
+            journeys = bool(ed.data.get("journeys"))
+            ed.change(lambda d: scaled_demand(d, factor))
             body.refresh()
-            ed.tell(t("Every item's tickets per hour multiplied by {factor:g}").format(
-                factor=round(factor, 4)))
+            said = ("Every item's and every journey's tickets per hour multiplied by "
+                    "{factor:g}") if journeys else \
+                "Every item's tickets per hour multiplied by {factor:g}"
+            ed.tell(t(said).format(factor=round(factor, 4)))
 
         tid(ui.button(t("Apply"), on_click=apply).props("flat"), "demand-scale-apply")
     with ui.row().classes("items-end gap-2"):

@@ -6,6 +6,7 @@ headings under the Chinese page; figures and their intervals as numbers,
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -69,11 +70,19 @@ def panel(ctx: Context) -> None:
             ui.label(ctx.t("No results yet: run a scenario first."))
             return
         own = [k for k, s in found.items() if s.scenario == ctx.scenario]
+
+        def key_of(job: Any) -> str | None:  # the saved result an export job was of
+            return next((k for k, s in found.items()
+                         if str(s.path) == job.kwargs.get("result")), None)
+
+        # the jobs tab's "Show" (?job=N) of an export: its result chosen, its files offered
+        named = next((j for j in ctx.jobs.jobs() if j.kind == "export"
+                      and j.id == ctx.extra.get("job")), None)
+        first = (key_of(named) if named is not None else None) or (own or list(found))[0]
         pick = tid(ui.select({k: result_label(ctx, s) for k, s in found.items()},
-                             value=(own or list(found))[0], label=ctx.t("Results document"))
+                             value=first, label=ctx.t("Results document"))
                    .classes("w-full max-w-4xl"), "export-select")
         links = ui.row().classes("items-center gap-4")
-        chosen: dict[str, str] = {}
 
         def picked() -> None:  # another result: the last one's files are not offered
             links.clear()
@@ -85,14 +94,13 @@ def panel(ctx: Context) -> None:
         def done(job: Any) -> None:
             links.clear()
             with links:
-                downloads(ctx, job.result, chosen["name"])
+                downloads(ctx, job.result, Path(job.kwargs["out_dir"]).name)
 
         def start() -> None:
             if not pick.value:
                 return
             item = found[pick.value]
             name = f"{item.name}-{ctx.lang}"
-            chosen["name"] = name
             links.clear()  # the files of this export, when it is done
             job = ctx.jobs.submit("export", item.name, "export",
                                   result=str(item.path), lang=ctx.lang,
@@ -104,6 +112,8 @@ def panel(ctx: Context) -> None:
         button = tid(ui.button(ctx.t("Make the report and tables")), "export-start")
         view = JobView(ctx, "export", done)
         view.starts(button, start)
+        # the export the address names, or one of the result chosen still going (a reload)
+        view.resume("export", match=lambda job: key_of(job) == pick.value, finished=False)
 
     results()
     ctx.on_show.setdefault("export", []).append(results.refresh)

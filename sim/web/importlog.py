@@ -75,6 +75,23 @@ def summary_text(ctx: Context, lines: list[str]) -> str:
 UPLOAD_CSS = ".hs-upload .q-uploader__subtitle {display: none}"
 
 
+#: why a workbook cannot be read, as a planner can act on it (the reader's own reason,
+#: "File is not a zip file", says nothing to her)
+NOT_XLSX = ("not a readable XLSX workbook: open it in Excel or WPS and save it as .xlsx, "
+            "or export the log as CSV")
+_UNREADABLE = re.compile(r"cannot read the table \((?P<reason>.*)\)", re.DOTALL)
+
+
+def readable_reason(exc: InputError, t: Callable[[str], str]) -> InputError:
+    """``exc`` as the page says it: an XLSX file the reader cannot open (a picture or
+    another file renamed, a broken download) gets :data:`NOT_XLSX` through ``t`` as its
+    reason; any other problem is kept."""
+    m = _UNREADABLE.fullmatch(exc.problem)
+    if m is None or Path(exc.source).suffix.lower() not in (".xlsx", ".xlsm"):
+        return exc
+    return InputError(exc.source, exc.path, f"cannot read the table ({t(NOT_XLSX)})")
+
+
 def check_upload(name: str, size: int) -> str:
     """The workspace name of an uploaded log, or InputError (bad name, too large)."""
     clean = safe_name(name, "upload")
@@ -93,6 +110,13 @@ def panel(ctx: Context) -> None:
     msg = Message("import-error")
     state: dict[str, Any] = {"log": None, "mapping": {},
                              "status": {o: list(w) for o, w in DEFAULT_STATUS.items()}}
+
+    def forget() -> None:
+        """A file that cannot be read: the log shown before, its mapping and its 校准
+        go, so that nothing calibrates the earlier log under the new file's name."""
+        state["log"], state["mapping"] = None, {}
+        preview_box.clear()
+
     with ui.row().classes("items-start gap-8 w-full"):
         with ui.column():
             ui.label(ctx.t("Upload a ticket log (CSV, TXT or XLSX, at most {mb} MB)").format(
@@ -104,16 +128,20 @@ def panel(ctx: Context) -> None:
                     target = ctx.workspace.path("logs", name)
                     await e.file.save(target)
                 except InputError as exc:
+                    forget()
                     msg.input_error(exc)
                     return
                 await choose(target)
 
+            def rejected() -> None:
+                forget()
+                msg.error(ctx.t("hallsim: error: the file is over the upload limit of {mb} MB")
+                          .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
+
             ui.add_css(UPLOAD_CSS)
             tid(ui.upload(label=ctx.t("Choose the file with +, or drop it here"),
                           on_upload=uploaded, auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,
-                          on_rejected=lambda: msg.error(ctx.t(
-                              "hallsim: error: the file is over the upload limit of {mb} MB")
-                              .format(mb=MAX_UPLOAD_BYTES // (1024 * 1024))))
+                          on_rejected=rejected)
                 .props('accept=".csv,.xlsx,.txt,.tsv"').classes("w-96 hs-upload"),
                 "import-upload")
         with ui.column():
@@ -145,7 +173,8 @@ def panel(ctx: Context) -> None:
         try:
             preview: dict[str, Any] = await run.io_bound(preview_log, str(path), None)
         except InputError as exc:
-            msg.input_error(exc)
+            forget()
+            msg.input_error(readable_reason(exc, ctx.t))
             return
         state["log"], state["mapping"] = path, dict(preview["mapping"])
         preview_box.clear()
@@ -188,17 +217,35 @@ def show_preview(ctx: Context, preview: dict[str, Any], path: Path,
     view = JobView(ctx, "calibrate", lambda job: show_report(job.result))
     report_box = ui.column().classes("w-full")
 
-    def start() -> None:
-        if not valid((target,)):  # it says under it what it accepts
-            return
+    def refused_name() -> InputError | None:
+        """What is wrong with the name typed (the field named as the form names it), or
+        None."""
         try:
             stem = stem_of(name.value or "")
             if ctx.workspace.scenario_path(stem).exists():
-                raise InputError(stem, "name", "a scenario of that name is in the workspace: "
-                                               "choose another name")
+                raise InputError(stem, "", "a scenario of that name is in the workspace: "
+                                           "choose another name")
         except InputError as exc:
-            view.message.input_error(exc)
+            return InputError(exc.source, ctx.t("Scenario name"), exc.problem)
+        return None
+
+    def renamed() -> None:  # a refusal of the name goes once the name is right
+        if state.get("name refused") and refused_name() is None:
+            state["name refused"] = False
+            view.message.clear()
+
+    name.on_value_change(renamed)
+
+    def start() -> None:
+        view.message.clear()  # said again below if it still holds
+        state["name refused"] = False
+        refused = refused_name()
+        if refused is not None:
+            state["name refused"] = True
+            view.message.input_error(refused)
+        if not valid((target,)) or refused is not None:  # the target says under it
             return
+        stem = stem_of(name.value or "")
         out = ctx.workspace.scenario_path(stem)
         job = ctx.jobs.submit("calibrate", path.name, "calibrate",
                               paths=[str(path)], columns=state["mapping"], name=stem,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nicegui.testing.user import User
@@ -16,7 +17,7 @@ from sim.run.replications import simulate
 from sim.scenario.loading import load_scenario
 from sim.web.tasks import export_results
 from sim.web.xlsx import numeric_tables
-from tests.web.conftest import quickstart_workspace, wait_for
+from tests.web.conftest import quickstart_workspace, visible, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -362,3 +363,28 @@ def test_the_jobs_list_says_how_each_optimisation_was_asked_for() -> None:
             "自动 · 窗口上限：现有窗口 · 未验证"
     finally:
         set_language("en")
+
+
+def test_show_on_a_finished_export_offers_that_exports_files(story, tmp_path: Path) -> None:
+    """She exported the optimiser's plan, then pressed 查看 on that export in the jobs
+    list: the export tab opened on another result, with no download button. It now
+    opens with the plan chosen and its tables offered."""
+    _workspace(tmp_path)
+    _plan(tmp_path)
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=export&scenario=quickstart")
+        pick = user.find("export-select").elements.pop()
+        pick.value = "plans/quickstart-plan"
+        user.find("export-start").click()
+        await wait_for(user, "export-xlsx")
+        await user.open("/?lang=zh&tab=jobs&scenario=quickstart")
+        await wait_for(user, "job-1-show")
+        user.find("job-1-show").click()
+        await wait_for(user, "export-xlsx", 20)
+        seen["chosen"] = user.find("export-select").elements.pop().value
+        seen["zip"] = visible(user, "export-zip")  # a plan has tables only
+
+    story(play)
+    assert seen == {"chosen": "plans/quickstart-plan", "zip": False}

@@ -209,3 +209,54 @@ def test_the_upload_box_says_what_to_do_in_chinese(story) -> None:
         assert upload.props["label"] == "点击 + 选择文件，或拖放到此处"  # the kinds: above it
 
     story(play)
+
+
+def test_a_failed_upload_leaves_nothing_of_the_log_before_to_calibrate(story) -> None:
+    """She looked at the sample, then uploads a screenshot renamed 截图.xlsx. The page
+    said the file could not be read (in English: "File is not a zip file") and still
+    showed the sample with an enabled 校准, which calibrated the sample under her name.
+    Now the sample's preview, mapping and 校准 go, and the reason reads in Chinese."""
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=import")
+        user.find("import-sample-use").click()
+        await wait_for(user, "import-calibrate")
+        upload = user.find("import-upload").elements.pop()
+        assert isinstance(upload, ui.upload)
+        await upload.handle_uploads([SmallFileUpload("截图.xlsx", "application/zip",
+                                                     b"\x89PNG\r\n\x1a\n not a workbook")])
+        await wait_for(user, "import-error", 60)
+        await user.should_not_see(marker="import-preview")
+        await user.should_not_see(marker="import-calibrate")
+        await user.should_not_see(marker="import-map-item")
+        text = user.find("import-error").elements.pop().text
+        assert text.startswith("错误：截图.xlsx，") and "不是可读取的 XLSX 工作簿" in text
+        assert "zip" not in text
+        # a readable log afterwards is shown, and calibrates, as before
+        user.find("import-sample-use").click()
+        await wait_for(user, "import-calibrate")
+        await user.should_not_see(marker="import-error")
+
+    story(play)
+
+
+def test_the_name_refused_goes_once_the_name_is_given_and_reads_as_the_form(story) -> None:
+    """She cleared 方案名称 and pressed 校准: the page said 字段“name”：需要名称, the file's
+    word, and kept saying it after she typed a name (and a target of -5, which its field
+    refused). The message names the field as the form does, and goes with the fix."""
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=import")
+        user.find("import-sample-use").click()
+        await wait_for(user, "import-calibrate")
+        name = user.find("import-name").elements.pop()
+        name.value = ""
+        user.find("import-calibrate").click()
+        await wait_for(user, "calibrate-error", 10)
+        assert user.find("calibrate-error").elements.pop().text == "错误：字段“方案名称”：需要名称"
+        name.value = "示例大厅校准"
+        await user.should_not_see(marker="calibrate-error", retries=20)
+        user.find("import-target").elements.pop().value = -5
+        user.find("import-calibrate").click()
+        await user.should_see("目标等待（分钟）须为", retries=20)
+        await user.should_not_see(marker="calibrate-error")
+
+    story(play)
