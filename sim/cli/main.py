@@ -154,10 +154,14 @@ def _print_warning(path: str, template: str, values: dict[str, str]) -> None:
 
 
 def _warn(scenario: Any, path: str) -> None:
+    from sim.scenario.layout import crowded_areas
     from sim.stats.load import overloads
 
     for o in overloads(scenario):
         _print_warning(path, *o.parts())
+    if scenario.layout is not None:
+        for template, values in crowded_areas(scenario.layout):
+            _print_warning(path, template, values)
 
 
 def _warn_results(scenario: Any, doc: dict[str, Any], path: str) -> None:

@@ -318,6 +318,31 @@ def check_layout(sc: Scenario) -> None:
         seen[cell] = w
 
 
+#: the most seats a square metre of waiting area holds: a chair and its share of the
+#: aisle take half a square metre in the tightest rows
+SEATS_PER_M2 = 2.0
+#: the warning for a waiting area given more seats than its floor holds
+CROWDED_WARNING = ("waiting area '{name}' (layout.waiting_areas): {seats} seats in {area} m², "
+                   "more than the {most} that fit ({per} a square metre): check the number of "
+                   "seats or the area's size")
+
+
+def crowded_areas(lay: Layout) -> list[tuple[str, dict[str, str]]]:
+    """Waiting areas given more seats than :data:`SEATS_PER_M2` per square metre (a typo:
+    100,000 seats in 465 m²), each as :data:`CROWDED_WARNING` and its values. A warning,
+    not an error: a model may shrink an area to a point on purpose (walking from one
+    spot), and the seats only count who stands."""
+    out = []
+    for name, area in lay.waiting_areas.items():
+        size = area.size[0] * area.size[1]
+        most = math.floor(size * SEATS_PER_M2)
+        if area.seats > most:
+            out.append((CROWDED_WARNING, {"name": name, "seats": f"{area.seats:,}",
+                                          "area": f"{size:g}", "most": f"{most:,}",
+                                          "per": f"{SEATS_PER_M2:g}"}))
+    return out
+
+
 def waiting_area_of(lay: Layout, sc: Scenario) -> dict[str, str]:
     """The waiting area (name) of every item: the first area whose ``serves`` names it,
     else the first area without ``serves``, else the first area."""

@@ -38,6 +38,7 @@ from sim.scenario.layout import (
     WaitingArea,
     Walking,
     automatic_layout,
+    crowded_areas,
     inside,
     window_positions,
 )
@@ -229,6 +230,11 @@ class LayoutEditor:
             self._invalid()
             return False
         self.message.clear()
+        crowded = crowded_areas(self.valid.layout) if self.valid.layout is not None else []
+        if crowded:  # saved as it is, but said: most likely a typo in the seats
+            t = self.ctx.t
+            self.message.warning("\n".join(t(template).format(**values)
+                                           for template, values in crowded))
         if self.save_button is not None:  # a refused number was not applied: not saved
             self.save_button.set_enabled(all(f.error is None for f in self.numbers))
         self.draw()

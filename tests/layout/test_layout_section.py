@@ -83,6 +83,28 @@ def test_a_waiting_area_through_the_wall_is_refused() -> None:
     assert "outside the outline (corner [22, 5])" in err.problem
 
 
+def test_more_seats_than_the_floor_holds_are_questioned_not_refused(tmp_path, capsys) -> None:
+    """100,000 seats typed into a 60 m² area: two a square metre is the most, 120 here.
+    The hall still loads (a model may shrink an area to a point on purpose), and
+    ``hallsim validate`` says it."""
+    import yaml
+
+    from sim.cli.main import main
+    from sim.scenario.layout import crowded_areas
+
+    fits = hall(waiting_areas={"等候区": {"at": [3, 5], "size": [12, 5], "seats": 120}})
+    assert crowded_areas(fits.layout) == []
+    crowded = hall(waiting_areas={"等候区": {"at": [3, 5], "size": [12, 5], "seats": 100_000}})
+    ((template, values),) = crowded_areas(crowded.layout)
+    assert template.format(**values).startswith(
+        "waiting area '等候区' (layout.waiting_areas): 100,000 seats in 60 m², more than the "
+        "120 that fit")
+    path = tmp_path / "厅.yaml"
+    path.write_text(yaml.safe_dump(crowded.to_dict(), allow_unicode=True), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert "warning: " in (err := capsys.readouterr().err) and "100,000 seats in 60 m²" in err
+
+
 def test_a_ticket_machine_outside_and_an_unknown_item_are_refused() -> None:
     err = _refused(ticket_machines={"取号机": {"at": [10, -1]}})
     assert err.path == "layout.ticket_machines.取号机.at"

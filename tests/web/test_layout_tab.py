@@ -5,6 +5,7 @@ A window row pushed through the wall is refused with the field, and nothing is s
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sim.files.errors import InputError
 from sim.scenario.layout import automatic_layout, window_positions
 from sim.scenario.model import load_scenario
 from sim.web.layout_tab import (
+    SOON,
     new_name,
     parse_points,
     placement_switched,
@@ -75,6 +77,31 @@ def test_a_window_row_through_the_wall_is_refused_and_not_saved(story,
     story(play)
     assert "layout.windows.C" in str(shown["error"]) and shown["enabled"] is False
     assert (ws / "大厅.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_hundred_thousand_seats_in_one_area_are_questioned_but_may_be_saved(
+        story, tmp_path: Path) -> None:
+    """The reviewer typed 100,000 seats into a 465 m² area (215 a square metre) and the
+    page said nothing. Now it says how many fit; the planner may still save."""
+    ws = _workspace(tmp_path)
+    shown: dict[str, object] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=layout&scenario=大厅")
+        await user.should_see("平面布局")
+        user.find("layout-area-0-seats").elements.pop().value = 100_000
+        await asyncio.sleep(SOON + 0.3)  # the form applies a typed number after a pause
+        shown["said"] = user.find("layout-error").elements.pop().text
+        shown["enabled"] = user.find("layout-save").elements.pop().enabled
+        user.find("layout-save").click()
+        await user.should_see("已保存")
+
+    story(play)
+    said = str(shown["said"])
+    assert said.startswith("注意：") and "100,000" in said and "座位" in said, said
+    assert shown["enabled"] is True
+    sc = load_scenario(ws / "大厅.yaml")
+    assert next(iter(sc.layout.waiting_areas.values())).seats == 100_000
 
 
 def test_points_are_typed_as_x_comma_y_separated_by_semicolons() -> None:
