@@ -17,6 +17,7 @@ shows the value in force from its time until the next column.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from nicegui import ui
@@ -187,14 +188,84 @@ def with_item(data: dict[str, Any], name: str) -> str:
     return str(group["id"])
 
 
-def without_item(data: dict[str, Any], name: str) -> None:
-    """Remove item ``name`` from the scenario data and from every window group that names
-    it (with its speed factor and primary mark)."""
-    data["categories"].pop(name)
+@dataclass
+class Removal:
+    """What removing an item (:func:`without_item`) took with it."""
+
+    #: journeys (一件事) that lost the item's step: each one's steps now, by name
+    shortened: dict[str, list[str]] = field(default_factory=dict)
+    #: journeys removed: the item was their only step
+    journeys: list[str] = field(default_factory=list)
+    #: window groups left serving nothing, as the page names them, with their windows:
+    #: they stay (their windows and staffing are the planner's), the hall refused until
+    #: each gets an item ticked or is removed
+    groups: list[tuple[str, Any]] = field(default_factory=list)
+
+
+def _names_only(ref: Any, name: str, item: Any, categories: dict[str, Any]) -> bool:
+    """Whether authorisation reference ``ref`` (an item's name, ``department:X``,
+    ``zone:X``, ``*``) named item ``name`` (its data ``item``) and names none of the
+    ``categories`` left: the reference would no longer resolve."""
+    if ref == name:
+        return True
+    for kind in ("department", "zone"):
+        prefix = kind + ":"
+        if isinstance(ref, str) and ref.startswith(prefix):
+            value = ref[len(prefix):]
+            return isinstance(item, dict) and item.get(kind) == value and not any(
+                isinstance(c, dict) and c.get(kind) == value for c in categories.values())
+    return False
+
+
+def without_item(data: dict[str, Any], name: str) -> Removal:
+    """Remove item ``name`` from the scenario data and from what uses it: the journeys
+    (一件事) lose its step, a journey left without steps goes; the window groups lose
+    each authorisation reference (the name, or a ``department:``/``zone:`` that names
+    no other item), with its speed factor and primary mark; a group left serving
+    nothing serves ``[]`` (:func:`validate` says to tick an item or remove it). Returns
+    what went with it."""
+    item = data["categories"].pop(name)
+    categories = data["categories"]
+    removal = Removal()
+    journeys = data.get("journeys")
+    if isinstance(journeys, dict):
+        for j in list(journeys):
+            steps = journeys[j].get("steps") if isinstance(journeys[j], dict) else None
+            if not isinstance(steps, list) or name not in steps:
+                continue
+            kept = [s for s in steps if s != name]
+            if kept:
+                journeys[j]["steps"] = kept
+                removal.shortened[str(j)] = [str(s) for s in kept]
+            else:
+                del journeys[j]
+                removal.journeys.append(str(j))
+        if not journeys:
+            data.pop("journeys")
     for group in data["windows"]:
         serves = group.get("serves")
-        if isinstance(serves, list) and name in serves:
-            set_serves(group, [c for c in serves if c != name])
+        refs = [serves] if isinstance(serves, str) else serves
+        if not isinstance(refs, list) or not any(
+                _names_only(r, name, item, categories) for r in refs):
+            continue
+        group["serves"] = [r for r in refs if not _names_only(r, name, item, categories)]
+        if not group["serves"]:
+            removal.groups.append((str(group.get("label") or group.get("id")),
+                                   group.get("count")))
+        for key in ("speed", "primary"):
+            value = group.get(key)
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items()
+                         if not _names_only(k, name, item, categories)}
+            elif isinstance(value, list):
+                value = [v for v in value if not _names_only(v, name, item, categories)]
+            else:
+                continue
+            if value:
+                group[key] = value
+            else:
+                group.pop(key)
+    return removal
 
 
 class Editor:
@@ -215,6 +286,14 @@ class Editor:
         self.error: InputError | None = None
         self.message: Message | None = None
         self.note: Message | None = None  # what a change did besides the field edited
+        #: notes beside the buttons far down the page (the note above is out of view
+        #: there), by test id: drawn again with the body, said by :meth:`tell`
+        self.notes: dict[str, Message] = {}
+        #: what each of them says since the last change, (text, refused): the body is
+        #: drawn again after the click that said it (a refresh runs in the background)
+        self.said: dict[str, tuple[str, bool]] = {}
+        #: where the item last removed stood among the items: its note shows there
+        self.removed_at: int | None = None
         self.save_button: Any = None
         # each group's (count, schedule) before its count is being typed: the schedule
         # follows the count from there (typing 12 passes through 1)
@@ -256,10 +335,22 @@ class Editor:
         """Whether the data differs from the file as last saved (or opened)."""
         return bool(self.data != self.saved)
 
-    def tell(self, text: str) -> None:
-        """Say what a change did besides the field edited."""
-        if self.note is not None:
-            self.note.info(text)
+    def tell(self, text: str, near: str | None = None, refused: bool = False) -> None:
+        """Say what a change did besides the field edited: at the top of the page, or in
+        the note ``near`` (a test id of :attr:`notes`) beside the button clicked;
+        ``refused``: as an error, the change not made."""
+        if near:
+            self.said[near] = (text, refused)
+        note = self.notes.get(near, self.note) if near else self.note
+        if note is not None:
+            _say(note, text, refused, scroll=bool(near))
+
+    def note_beside(self, name: str) -> None:
+        """Place the note ``name`` (a test id) here, beside its button, saying what
+        :meth:`tell` said there since the last change."""
+        note = self.notes[name] = Message(name, self.ctx.lang)
+        if name in self.said:
+            _say(note, *self.said[name], scroll=True)
 
     # --- validation ------------------------------------------------------------------
 
@@ -320,8 +411,10 @@ class Editor:
     def change(self, apply: Any) -> None:
         """Apply a change to the data and validate; the header marks unsaved changes. What
         an earlier change did (:meth:`tell`) is no longer said: it may not hold now."""
-        if self.note is not None:
-            self.note.clear()
+        self.said.clear()
+        for note in [self.note, *self.notes.values()]:
+            if note is not None:
+                note.clear()
         apply(self.data)
         if "layout" in self.data:  # fitted from the plan as saved, not from the last fit
             self._fit_layout(self.saved)
@@ -396,6 +489,16 @@ class Editor:
         self.renames = {}
         self.ctx.show_unsaved()
         return name
+
+
+def _say(note: Message, text: str, refused: bool, scroll: bool) -> None:
+    """Show ``text`` in ``note`` (as an error when ``refused``); ``scroll``: bring it into
+    view once drawn (the rows above it may have gone with the change: an item removed
+    takes its rows out of the grids above its note)."""
+    (note.error if refused else note.info)(text)
+    if scroll:
+        ui.run_javascript(f"setTimeout(() => document.getElementById('c{note.label.id}')"
+                          "?.scrollIntoView({block: 'nearest'}), 100)")
 
 
 def counts_of(windows: Any) -> dict[str, int]:
@@ -691,9 +794,11 @@ def _groups(ed: Editor, body: Any) -> None:
         body.refresh()
         said = t("Window group G{k} added with one window, serving {item} for now: tick its "
                  "items in the authorisation table").format(k=k, item=first)
-        ed.tell("\n".join(x for x in (said, ed.floor_note(len(ed.data["windows"]) - 1)) if x))
+        ed.tell("\n".join(x for x in (said, ed.floor_note(len(ed.data["windows"]) - 1)) if x),
+                near="group-add-note")
 
     tid(ui.button(t("Add a window group"), on_click=add).props("flat"), "group-add")
+    ed.note_beside("group-add-note")  # the note above is a screen or more away
 
 
 def _authorisations(ed: Editor) -> None:
@@ -828,26 +933,74 @@ def _demand(ed: Editor, body: Any) -> None:
             ed.tell(t("Item {item} added: {rate} tickets an hour, {mean} min of service, "
                       "served by window group {group}; change them below and in the "
                       "authorisation table").format(item=name, rate=NEW_ITEM_RATE,
-                                                    mean=NEW_ITEM_SERVICE["mean"], group=group))
+                                                    mean=NEW_ITEM_SERVICE["mean"], group=group),
+                    near="item-add-note")
 
         tid(ui.button(t("Add an item"), icon="add", on_click=add_item).props("flat"),
             "item-add")
+    ed.note_beside("item-add-note")
+
+
+def still_used(data: dict[str, Any], item: str, source: str) -> str | None:
+    """The field, if any, that would refuse the valid hall ``data`` once item ``item`` is
+    removed (:func:`without_item`): one the page does not edit (another item's
+    ``wrong_ticket.to``, the ``optimize:`` section, ...). A group left serving nothing
+    is not one: the page ticks its items or removes it."""
+    trial = copy.deepcopy(data)
+    removal = without_item(trial, item)
+    if removal.groups:
+        for group in trial["windows"]:
+            if group.get("serves") == []:
+                group["serves"] = ["*"]  # to be ticked or removed on the page
+    try:
+        validate(trial, source)
+    except InputError as exc:
+        return exc.path
+    return None
+
+
+def removal_note(t: Any, item: str, removal: Removal) -> str:
+    """What removing ``item`` did, in the page's language (``t``): the journeys (一件事)
+    that lost its step or went, the window groups it leaves serving nothing (what to do
+    with them)."""
+    lines = [t("Item {item} removed").format(item=item)]
+    lines += [t("Journey {journey}: its step {item} taken out, its steps now {steps}").format(
+        journey=j, item=item, steps=" → ".join(steps)) for j, steps in removal.shortened.items()]
+    lines += [t("Journey {journey} removed: {item} was its only step").format(
+        journey=j, item=item) for j in removal.journeys]
+    lines += [t("Window group {group} ({count} window(s)) now serves no item: tick its items "
+                "in the authorisation table, or remove the group (above)").format(
+        group=g, count=n) for g, n in removal.groups]
+    return "\n".join(lines)
 
 
 def _services(ed: Editor, body: Any) -> None:
     t = ed.ctx.t
     ui.label(t("Service and patience (minutes)")).classes("text-h6")
-    for item, c in ed.data["categories"].items():
+    items = list(ed.data["categories"].items())
+    for k, (item, c) in enumerate(items):
+        if k == ed.removed_at:  # where the item removed stood: what went with it
+            ed.note_beside("item-remove-note")
         with ui.row().classes("items-end gap-3"):
             ui.label(item).classes("w-40")
 
-            def remove(item: str = item) -> None:
+            def remove(item: str = item, k: int = k) -> None:
                 if len(ed.data["categories"]) == 1:  # said where the bin was clicked
                     ui.notify(t("A hall needs at least one item."), type="negative")
                     return
+                # a hall already refused for something else is not checked again here
+                refused = still_used(ed.data, item, str(ed.path)) if ed.error is None else None
+                ed.removed_at = k  # its note shows where it stood
+                if refused:
+                    ed.said.clear()
+                    body.refresh()
+                    ed.tell(t("Item {item} not removed: field {field} still uses it").format(
+                        item=item, field=refused), near="item-remove-note", refused=True)
+                    return
+                removal = without_item(copy.deepcopy(ed.data), item)  # what it takes along
                 ed.change(lambda d: without_item(d, item))
                 body.refresh()
-                ed.tell(t("Item {item} removed").format(item=item))
+                ed.tell(removal_note(t, item, removal), near="item-remove-note")
 
             tid(ui.button(icon="delete", on_click=remove).props("flat dense color=negative")
                 .tooltip(t("Remove")), f"item-remove-{item}")
@@ -869,6 +1022,8 @@ def _services(ed: Editor, body: Any) -> None:
                     ed.field(f"categories.{item}.{part}.{key}",
                              number(t, key, DURATION_PARAMETERS[key], value=dist[key],
                                     on_change=edit).classes("w-28"))
+    if ed.removed_at is None or ed.removed_at >= len(items):  # the last item removed
+        ed.note_beside("item-remove-note")
 
 
 def panel(ctx: Context) -> None:
@@ -900,6 +1055,7 @@ def panel(ctx: Context) -> None:
     def body() -> None:
         ed.fields.clear()
         ed.grids.clear()
+        ed.notes.clear()
         ed.check()
         _general(ed)
         _groups(ed, body)

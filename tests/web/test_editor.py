@@ -478,8 +478,8 @@ def test_an_added_item_is_said_to_go_to_the_group_by_its_display_name(story,
     async def steps(user: User, shown: dict[str, Any]) -> None:
         user.find("item-add-name").elements.pop().value = "婚姻登记"
         user.find("item-add").click()
-        await user.should_see(marker="editor-note")
-        shown["note"] = user.find("editor-note").elements.pop().text
+        await user.should_see(marker="item-add-note")
+        shown["note"] = user.find("item-add-note").elements.pop().text
 
     shown = _play(path, story, steps, lang="zh")
     assert "由窗口组 企业开办窗口 办理" in shown["note"]
