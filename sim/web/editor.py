@@ -908,9 +908,10 @@ def _demand(ed: Editor, body: Any) -> None:
             said = ("Every item's and every journey's tickets per hour multiplied by "
                     "{factor:g}") if journeys else \
                 "Every item's tickets per hour multiplied by {factor:g}"
-            ed.tell(t(said).format(factor=round(factor, 4)))
+            ed.tell(t(said).format(factor=round(factor, 4)), near="demand-scale-note")
 
         tid(ui.button(t("Apply"), on_click=apply).props("flat"), "demand-scale-apply")
+    ed.note_beside("demand-scale-note")  # below the demand grid, far from the page's top
     with ui.row().classes("items-end gap-2"):
         new_item = tid(ui.input(t("New item (事项) name")).classes("w-64"), "item-add-name")
         new_item.on_value_change(lambda: setattr(new_item, "error", None))

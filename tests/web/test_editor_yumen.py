@@ -50,8 +50,8 @@ def test_twenty_percent_more_demand_is_twenty_percent_more_journeys_too(story,
     async def steps(user: User, shown: dict[str, Any]) -> None:
         user.find("demand-scale").elements.pop().value = 20
         user.find("demand-scale-apply").click()
-        await user.should_see(marker="editor-note")
-        shown["note"] = user.find("editor-note").elements.pop().text
+        await user.should_see(marker="demand-scale-note")  # beside the button, in view
+        shown["note"] = user.find("demand-scale-note").elements.pop().text
         user.find("editor-save").click()
         await asyncio.sleep(0.3)
 
