@@ -998,10 +998,10 @@ def _services(ed: Editor, body: Any) -> None:
                     ed.tell(t("Item {item} not removed: field {field} still uses it").format(
                         item=item, field=refused), near="item-remove-note", refused=True)
                     return
-                removal = without_item(copy.deepcopy(ed.data), item)  # what it takes along
-                ed.change(lambda d: without_item(d, item))
+                removals: list[Removal] = []  # what it takes along, said below
+                ed.change(lambda d: removals.append(without_item(d, item)))
                 body.refresh()
-                ed.tell(removal_note(t, item, removal), near="item-remove-note")
+                ed.tell(removal_note(t, item, removals[0]), near="item-remove-note")
 
             tid(ui.button(icon="delete", on_click=remove).props("flat dense color=negative")
                 .tooltip(t("Remove")), f"item-remove-{item}")
