@@ -745,7 +745,7 @@ def _groups(ed: Editor, body: Any) -> None:
 
             ed.bases[k] = (group.get("count"), copy.deepcopy(group.get("schedule")))
 
-            def recount(e: Any, k: int = k) -> None:
+            def recount(e: Any, k: int = k, gid: str = gid) -> None:
                 count = _int_or_float(_num(e.value))
                 was, schedule = ed.bases[k]
 
@@ -769,7 +769,8 @@ def _groups(ed: Editor, body: Any) -> None:
                 else:  # no schedule: every window on duty all day, the grid shows the count
                     said = t("Group {group}: all {count} windows on duty all day").format(
                         group=group, count=count)
-                ed.tell("\n".join(x for x in (said, ed.floor_note(k)) if x))
+                ed.tell("\n".join(x for x in (said, ed.floor_note(k)) if x),
+                        near=f"group-note-{gid}")
                 if ed.refresh_schedules is not None:
                     ed.refresh_schedules()
 
@@ -783,6 +784,9 @@ def _groups(ed: Editor, body: Any) -> None:
 
             tid(ui.button(t("Remove"), on_click=remove).props("flat dense color=negative"),
                 f"group-remove-{gid}")
+        # what a new count did to the schedule and the floor plan, under the group's row:
+        # with a dozen groups the page's top is out of view
+        ed.note_beside(f"group-note-{gid}")
 
     def add() -> None:
         ids = {str(g["id"]) for g in ed.data["windows"]}

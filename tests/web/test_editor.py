@@ -168,8 +168,8 @@ def test_more_windows_for_a_scheduled_group_staff_its_full_periods(story,
         count = user.find("field-windows.A.count").elements.pop()
         count.value = 1
         count.value = 4
-        await user.should_see(marker="editor-note")
-        shown["note"] = user.find("editor-note").elements.pop().text
+        await user.should_see(marker="group-note-A")
+        shown["note"] = user.find("group-note-A").elements.pop().text
         for _ in range(100):  # the grid is redrawn in the background
             shown["cell"] = user.find("field-windows.A.schedule.10:00").elements.pop().value
             if shown["cell"] == 4:
@@ -223,8 +223,8 @@ def test_more_windows_for_a_group_without_schedule_show_in_its_grid(story,
 
     async def steps(user: User, shown: dict[str, Any]) -> None:
         user.find("field-windows.B.count").elements.pop().value = 6
-        await user.should_see(marker="editor-note")
-        shown["note"] = user.find("editor-note").elements.pop().text
+        await user.should_see(marker="group-note-B")
+        shown["note"] = user.find("group-note-B").elements.pop().text
         shown["cell"] = await _cell(user, "windows.B.schedule.10:00", 6)
         user.find("field-windows.B.schedule.08:30").elements.pop().value = 5
         user.find("editor-save").click()
@@ -458,11 +458,11 @@ def test_a_note_about_a_change_goes_when_the_next_change_is_made(story,
 
     async def steps(user: User, shown: dict[str, Any]) -> None:
         user.find("field-windows.B.count").elements.pop().value = 6
-        await user.should_see(marker="editor-note")
-        shown["note"] = user.find("editor-note").elements.pop().text
+        await user.should_see(marker="group-note-B")
+        shown["note"] = user.find("group-note-B").elements.pop().text
         await _cell(user, "windows.B.schedule.08:30", 6)
         user.find("field-windows.B.schedule.08:30").elements.pop().value = 5
-        shown["after"] = visible(user, "editor-note")
+        shown["after"] = visible(user, "group-note-B")
 
     shown = _play(path, story, steps, lang="zh")
     assert shown["note"] == "窗口组 B：全天 6 个窗口全部在岗" and shown["after"] is False

@@ -69,9 +69,9 @@ def _raise_windows(group: str, count: int) -> Any:
     """Steps: the planner gives ``group`` ``count`` windows and saves."""
     async def steps(user: User, shown: dict[str, Any]) -> None:
         user.find(f"field-windows.{group}.count").elements.pop().value = count
-        await user.should_see(marker="editor-note")
+        await user.should_see(marker=f"group-note-{group}")
         await asyncio.sleep(0.2)
-        shown["note"] = user.find("editor-note").elements.pop().text
+        shown["note"] = user.find(f"group-note-{group}").elements.pop().text
         shown["error"] = visible(user, "editor-error")
         shown["save enabled"] = user.find("editor-save").elements.pop().enabled
         user.find("editor-save").click()
