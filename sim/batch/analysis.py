@@ -23,13 +23,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.batch.experiment import TIDY_COLUMNS
 from sim.stats import registry
 from sim.stats.ci import half_width, paired_ci, unpaired_ci
 from sim.stats.staffing import window_time
-
-#: columns of the tidy table that are not factors
-TIDY_COLUMNS = ("point", "scenario", "label", "replication", "seed", "metric", "section", "item",
-                "name", "value", "status", "error")
 
 #: metrics shown when none are asked for (the registry's headline figures)
 DEFAULT_METRICS = tuple(f"overall.{k}" for k in registry.HEADLINE)

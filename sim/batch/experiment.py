@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from sim.files.errors import InputError
 from sim.files.limits import MAX_REPLICATIONS
@@ -75,6 +75,12 @@ class Design(_Model):
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
 
 
+#: columns of the tidy table that are not factors (a factor may not take one of these
+#: names: its column would clash with theirs)
+TIDY_COLUMNS = ("point", "scenario", "label", "replication", "seed", "metric", "section", "item",
+                "name", "value", "status", "error")
+
+
 class ExperimentSpec(_Model):
     """The experiment file as written (validated, not yet expanded)."""
 
@@ -88,6 +94,16 @@ class ExperimentSpec(_Model):
     baseline: dict[str, Any] | None = None
     on_invalid: Literal["stop", "record"] = "stop"
     engine: Literal["auto", "fast", "simpy"] | None = None  # same records: not hashed
+
+    @field_validator("factors")
+    @classmethod
+    def _factor_names(cls, factors: dict[str, Any]) -> dict[str, Any]:
+        clash = [f for f in factors if f in TIDY_COLUMNS]
+        if clash:
+            raise ValueError(
+                f"factor {clash[0]!r} has the name of a column of the results table "
+                f"({', '.join(TIDY_COLUMNS)}): its values would clash with that column's")
+        return factors
 
 
 # --- expanded experiment -----------------------------------------------------------

@@ -57,7 +57,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--replications", "-r", type=replications, default=10,
                    help="independent replications (default 10; at most 10,000)")
     p.add_argument("--days", type=positive_int, default=None,
-                   help="days per replication (default: the scenario's hall.days)")
+                   help="days per replication (default: the scenario's hall.days); "
+                        "fewer than hall.warmup_days + 1 shorten the warm-up, with a warning")
     p.add_argument("--workers", "-j", type=nonneg_int, default=1,
                    help="worker processes for replications (0 = all cores; default 1); "
                         "results do not depend on it")
@@ -124,13 +125,20 @@ def _extension_registrars():
             layout_cmd.register]
 
 
-def _load(path: str, days: int | None):
+def _load(path: str, days: int | None,
+          notes: list[tuple[str, dict[str, str]]] | None = None):
+    """The scenario at ``path``, over ``days`` days if given (``--days``); a warm-up that
+    ``days`` cuts short is added to ``notes`` (a warning's template and values)."""
     from sim.engine.arrivals import MAX_TICKETS, expected_tickets
     from sim.scenario.model import load_scenario
+    from sim.stats.warmup import warmup_cut_parts
 
     scenario = load_scenario(path)
     if days is not None:
+        was = scenario.hall.warmup_days
         scenario = scenario.with_days(days)
+        if notes is not None:
+            notes += warmup_cut_parts(was, scenario)
     expected = expected_tickets(scenario)
     if expected > MAX_TICKETS:
         raise InputError(path, "--days" if days is not None else "hall.days",
@@ -193,7 +201,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     for given in (args.records, args.duty):
         if given and not given.lower().endswith((".csv", ".csv.gz", ".parquet")):
             raise InputError(given, "", "records file must end in .csv, .csv.gz or .parquet")
-    scenario = _load(args.scenario, args.days)
+    notes: list[tuple[str, dict[str, str]]] = []
+    scenario = _load(args.scenario, args.days, notes)
+    for template, values in notes:
+        _print_warning(args.scenario, template, values)
     _warn(scenario, args.scenario)
     result = _simulate(scenario, args, keep_records=bool(args.records or args.duty))
     doc = result.document()
@@ -223,9 +234,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if len(args.scenarios) < 2:
         raise InputError("", "", "compare needs at least two scenario files")
-    scenarios = [_load(p, args.days) for p in args.scenarios]
+    notes: list[list[tuple[str, dict[str, str]]]] = [[] for _ in args.scenarios]
+    scenarios = [_load(p, args.days, n) for p, n in zip(args.scenarios, notes)]
     labels = _labels(args.scenarios, [s.name for s in scenarios])
-    for s, p in zip(scenarios, args.scenarios):
+    for s, p, said in zip(scenarios, args.scenarios, notes):
+        for template, values in said:
+            _print_warning(p, template, values)
         _warn(s, p)
     results = [_simulate(s, args) for s in scenarios]
     docs = {label: r.document() for label, r in zip(labels, results)}

@@ -124,14 +124,20 @@ def write_records(frame: pd.DataFrame, path: str | Path) -> None:
     """Write a records table as CSV or Parquet (by extension), atomically.
 
     CSV is UTF-8 with a byte-order mark, so that Excel shows Chinese window and
-    category names (pandas and the log readers skip the mark)."""
+    category names (pandas and the log readers skip the mark). An empty text (the window
+    of a ticket never served, the kind of a first ticket) is missing in both formats:
+    empty in CSV, null in Parquet, so ``window.isna()`` means the same in either."""
     from sim.files.atomic import atomic_path
 
     path = Path(path)
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
         if suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
+            from pandas.api.types import is_string_dtype
+
+            texts = [c for c in frame.columns if is_string_dtype(frame[c].dtype)]
+            frame.assign(**{c: frame[c].mask(frame[c] == "") for c in texts}).to_parquet(
+                tmp, index=False)
         elif suffix in (".csv", ".gz") or path.name.endswith(".csv.gz"):
             frame.to_csv(tmp, index=False, float_format="%.4f", encoding="utf-8-sig",
                          compression="gzip" if suffix == ".gz" else None)

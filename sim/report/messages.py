@@ -46,6 +46,12 @@ TEMPLATES: tuple[str, ...] = (
     "List should have at least {n} item after validation, not {m}",
     "Dictionary should have at least {n} item after validation, not {m}",
     "Tuple should have at least {n} item after validation, not {m}",
+    "List should have at least {n} items after validation, not {m}",
+    "Dictionary should have at least {n} items after validation, not {m}",
+    "Tuple should have at least {n} items after validation, not {m}",
+    "List should have at most {n} items after validation, not {m}",
+    "Tuple should have at most {n} items after validation, not {m}",
+    "String should have at least {n} characters",
     "String should have at least {n} character",
     "String should have at most {n} characters",
     # reading a file
@@ -185,6 +191,8 @@ TEMPLATES: tuple[str, ...] = (
     "unknown structure(s) {bad} (choose from {known})",
     "'{text}' is not a list of numbers",
     "give one or more factors above 0",
+    "factor {name} has the name of a column of the results table ({columns}): its values "
+    "would clash with that column's",
     "unknown figure '{name}' (choose one of {known})",
     "the store holds no finished run yet",
     "baseline point {n} has no finished run",

@@ -18,7 +18,10 @@ workers are gone, so the read ends with end-of-file and the thread with it.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -28,8 +31,26 @@ STOP_GRACE = 5.0
 
 
 def ignore_sigint() -> None:
-    """Worker initialiser: Ctrl-C is the coordinator's to handle."""
+    """Worker initialiser: Ctrl-C is the coordinator's to handle, and a worker whose
+    coordinator is gone ends (:func:`end_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_parent()
+
+
+def end_with_parent(every: float = 1.0) -> None:
+    """End this worker process when the process that started it is gone (killed with
+    SIGKILL, it can neither stop its workers nor close their job queue, whose other end
+    the workers themselves hold: without this they would wait on it for ever). A daemon
+    thread looks at the parent's pid every ``every`` seconds; once the worker has been
+    handed to another parent, it exits at once."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hallsim-end-with-parent", daemon=True).start()
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

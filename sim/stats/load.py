@@ -17,6 +17,7 @@ work that arrives in windows' worth (erlangs) against the windows staffed for it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,12 +78,12 @@ def least_max_utilisation(scenario: Scenario, loads: dict[str, float],
     at that utilisation (the bottleneck). ``inf`` when a loaded category has no
     staffed window.
     """
-    theta, cats, _ = _bottleneck(scenario, loads, staffed)
+    theta, cats, _ = bottleneck(scenario, loads, staffed)
     return theta, cats
 
 
-def _bottleneck(scenario: Scenario, loads: dict[str, float], staffed: list[int]
-                ) -> tuple[float, tuple[str, ...], tuple[int, ...]]:
+def bottleneck(scenario: Scenario, loads: dict[str, float], staffed: Sequence[float]
+               ) -> tuple[float, tuple[str, ...], tuple[int, ...]]:
     """:func:`least_max_utilisation` and the indices of the groups at that utilisation
     (none when a loaded category has no staffed window)."""
     cats = [c for c, a in loads.items() if a > 0]
@@ -201,7 +202,7 @@ def overloaded_sets(scenario: Scenario, loads: dict[str, float], staffed: list[i
     loads, staffed = dict(loads), list(staffed)
     out: list[tuple[float, tuple[str, ...], tuple[int, ...]]] = []
     while True:
-        theta, cats, hot = _bottleneck(scenario, loads, staffed)
+        theta, cats, hot = bottleneck(scenario, loads, staffed)
         if theta < 1.0:
             return out
         out.append((theta, cats, hot))

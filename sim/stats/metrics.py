@@ -378,7 +378,8 @@ def warnings_for(scenario: Scenario, doc: dict[str, Any]) -> list[str]:
 
 def warning_parts(scenario: Scenario, doc: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
     """Warnings about the validity of a results document's figures, each as its template
-    (:data:`CENSORED_WARNING`, :data:`WARMUP_WARNING`) and the values to fill in.
+    (:data:`CENSORED_WARNING`, :data:`WARMUP_WARNING`,
+    :data:`sim.stats.warmup.RELAXATION_WARNING`) and the values to fill in.
 
     - cases truncated by the horizon: more than ``CENSORED_WARNING_SHARE`` of
       the cases started in the statistics window were still running at the
@@ -386,7 +387,9 @@ def warning_parts(scenario: Scenario, doc: dict[str, Any]) -> list[tuple[str, di
       figures are biased low;
     - a warm-up shorter than the mean return delay of a category with
       returns: the first statistics days miss the return visits of cases
-      started before day 0, so hall load is understated.
+      started before day 0, so hall load is understated;
+    - a hall that never closes with a warm-up too short for its queue to forget the
+      empty start (:func:`sim.stats.warmup.warmup_parts`): waits are biased low.
     """
     out = []
     for where, block in [("overall", doc.get("overall", {}))] + [
@@ -403,7 +406,9 @@ def warning_parts(scenario: Scenario, doc: dict[str, Any]) -> list[tuple[str, di
         if r is not None and r.incomplete > 0 and warm < r.delay_days.mean:
             out.append((WARMUP_WARNING, {"name": name, "delay": f"{r.delay_days.mean:g}",
                                          "warm": str(warm)}))
-    return out
+    from sim.stats.warmup import warmup_parts
+
+    return out + warmup_parts(scenario)
 
 
 # --- over replications -------------------------------------------------------------

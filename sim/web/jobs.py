@@ -31,8 +31,10 @@ QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed"
 def _worker_main(conn: Connection) -> None:
     """A worker process: run tasks sent on ``conn`` until it is closed or sent None."""
     from sim.files.errors import InputError
+    from sim.run.pool import end_with_parent
     from sim.web.tasks import TASKS
 
+    end_with_parent()  # a server killed with SIGKILL leaves no worker behind
     while True:
         try:
             message = conn.recv()

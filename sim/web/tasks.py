@@ -81,13 +81,14 @@ def saved_run_notes(path: str, doc: dict[str, Any]
     from sim.run.replications import scenario_sha256
 
     run = (doc.get("meta") or {}).get("run") or {}
+    notes: list[tuple[str, dict[str, str]]] = []
     try:
-        scenario = _load(path, doc.get("days"))
+        scenario = _load(path, doc.get("days"), notes)
     except InputError:
         return None
     if scenario_sha256(scenario) != run.get("scenario_sha256"):
         return None
-    return _warnings(scenario, doc), capacity_data(scenario,
+    return notes + _warnings(scenario, doc), capacity_data(scenario,
                                                    Path(path).read_text(encoding="utf-8"))
 
 
@@ -98,7 +99,8 @@ def run_scenario(path: str, seed: int, replications: int, days: int | None, out:
     from sim.files.atomic import write_json_atomic
     from sim.run.replications import simulate
 
-    scenario = _load(path, days)
+    notes: list[tuple[str, dict[str, str]]] = []
+    scenario = _load(path, days, notes)
     done = [0]
 
     def step(n: int) -> None:
@@ -107,7 +109,7 @@ def run_scenario(path: str, seed: int, replications: int, days: int | None, out:
 
     doc = simulate(scenario, seed=seed, replications=replications, progress=step).document()
     write_json_atomic(out, doc)
-    return {"document": doc, "path": out, "warnings": _warnings(scenario, doc),
+    return {"document": doc, "path": out, "warnings": notes + _warnings(scenario, doc),
             "capacity": capacity_data(scenario, Path(path).read_text(encoding="utf-8"))}
 
 
@@ -409,11 +411,20 @@ def replay_day(path: str, seed: int, day: int, replication: int, records: str,
     --replication REPLICATION``: the replay's markup and data (:mod:`sim.report.replay`)
     for the page to start. ``day`` and ``replication`` are 0-based, as the records count
     them (the page counts from 1); ``duty`` defaults to the records' name with
-    ``-duty`` before its extension."""
+    ``-duty`` before its extension. The standalone replay page ``hallsim replay --out``
+    writes (:func:`sim.report.replay.replay_html`) goes beside the records, their name
+    with ``.html`` (``html`` in the result), for the page to offer as a download."""
     from sim.cli.main import _load
     from sim.engine.records import write_records
+    from sim.files.atomic import write_text_atomic
     from sim.report.i18n import set_language
-    from sim.report.replay import day_of_duty, day_of_records, replay_data, replay_fragment
+    from sim.report.replay import (
+        day_of_duty,
+        day_of_records,
+        replay_data,
+        replay_fragment,
+        replay_html,
+    )
     from sim.run.replications import simulate
     from sim.scenario.model import load_scenario
 
@@ -434,10 +445,13 @@ def replay_day(path: str, seed: int, day: int, replication: int, records: str,
     duty = duty or duty_path(records)
     write_records(result.duty_frame(), duty)
     set_language(lang)
-    data = replay_data(scenario, day_of_records(records, day, replication),
-                       day_of_duty(duty, day, replication))
+    frame, shifts = day_of_records(records, day, replication), day_of_duty(duty, day, replication)
+    data = replay_data(scenario, frame, shifts)
+    page = next((records[:-len(s)] for s in (".csv.gz", ".csv", ".parquet")
+                 if records.endswith(s)), records) + ".html"
+    write_text_atomic(page, replay_html(scenario, frame, shifts))
     return {"fragment": replay_fragment(scenario, data, "hs-web-replay"), "data": data,
-            "records": records, "duty": duty}
+            "records": records, "duty": duty, "html": page}
 
 
 def duty_path(records: str) -> str:

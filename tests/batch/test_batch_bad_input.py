@@ -20,7 +20,8 @@ from sim.cli.main import main
 
 FUZZ = Path(__file__).resolve().parents[1] / "fuzz"
 MINE = ["batch_replications_huge", "batch_seed_overflow", "batch_too_many_points",
-        "batch_scheduler_unreachable", "report_unknown_metric", "batch_summary_unknown_metric"]
+        "batch_scheduler_unreachable", "report_unknown_metric", "batch_summary_unknown_metric",
+        "batch_factor_named_like_a_column"]
 
 
 @pytest.mark.parametrize("name", MINE)

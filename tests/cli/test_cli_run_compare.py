@@ -29,6 +29,24 @@ def test_records_have_the_contract_columns_one_row_per_ticket(tmp_path, suffix, 
     assert "mean wait" in capsys.readouterr().out  # the summary table
 
 
+def test_a_ticket_never_served_has_no_window_in_csv_and_parquet_alike(tmp_path, capsys):
+    """A researcher filters ``window.notna()``: the unserved tickets (abandoned, balked)
+    have no window in either format, not an empty text in Parquet and a missing value in
+    CSV."""
+    tables = {}
+    for suffix in (".csv", ".parquet"):
+        out = tmp_path / f"records{suffix}"
+        assert main(["run", "scenarios/quickstart.yaml", "-r", "2", "--days", "2", "-q",
+                     "--records", str(out)]) == 0
+        tables[suffix] = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
+    csv, parquet = tables[".csv"], tables[".parquet"]
+    unserved = csv["outcome"] != "served"
+    assert unserved.sum() > 0
+    assert (csv["window"].isna() == unserved).all()
+    assert (parquet["window"].isna() == unserved).all()
+    assert (parquet["window"] != "").all()
+
+
 #: a figure with its interval, as the tables print it: "5.1 ±1.1" or "6.8 (0.0–14.6)"
 INTERVAL = r"\d ±\d|\d \(\d+(?:\.\d+)?–\d+(?:\.\d+)?\)"
 

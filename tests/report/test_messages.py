@@ -160,6 +160,17 @@ def test_a_researchers_experiment_and_yaml_mistakes_read_in_chinese() -> None:
                         "'<scalar>'").startswith("YAML 格式有误（第 21 行，第 3 列）：")
 
 
+def test_a_factor_named_like_a_results_column_and_a_plural_count_read_in_chinese() -> None:
+    """A factor ``name`` would clash with the tidy table's ``name`` column; an outline of two
+    corners is "at least 3 items" (pydantic's plural, which the singular template missed)."""
+    set_language("zh")
+    assert problem_text("factor 'name' has the name of a column of the results table (point, "
+                        "name): its values would clash with that column's") == \
+        "因素 'name' 与结果表的列同名（point, name）：其取值会与该列冲突，请换一个因素"
+    assert problem_text("Tuple should have at least 3 items after validation, not 2") == \
+        "至少需要 3 项，现有 2 项"
+
+
 def test_a_floor_plan_mistake_reads_in_chinese(tmp_path: Path, capsys) -> None:
     """The planner moves the front wall in: the door is left outside the hall."""
     hall = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "after.yaml")
