@@ -196,3 +196,12 @@ def test_every_heading_of_the_run_compare_and_batch_tables_is_chinese_under_zh(
     # the check can fail: the English tables are full of words it would catch
     for table, text in printed["en"].items():
         assert len(english_words(text, names)) > 10, table
+
+
+def test_a_customer_who_balks_is_not_said_to_have_left_without_a_ticket() -> None:
+    """A balking customer takes a ticket, sees the queue and leaves: the records have the
+    ticket and 取号数 counts it, so the Chinese word may not say 未取号 (no ticket)."""
+    zh = catalogue()
+    balks = {k: v for k, v in zh.items() if re.search(r"\bbalk", k)}
+    assert balks and not [k for k, v in balks.items() if "未取号" in v]
+    assert zh["balked"] == "见长队离开"
