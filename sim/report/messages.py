@@ -213,7 +213,7 @@ TEMPLATES: tuple[str, ...] = (
     "places {n} windows; the group has {count}",
     "a group in several rows needs the count of each row",
     "[{x}, {y}] lies outside the outline",
-    "entrance shares add up to {total}: they must add up to 1",
+    "entrance shares add up to {total} ({percent} %): they must add up to 1 (100 %)",
     "the area reaches outside the outline (corner [{x}, {y}])",
     "window {n} of '{group}' at [{x}, {y}] stands on the same spot as window {m} of "
     "'{other}' (windows must be at least {gap} m apart)",

@@ -285,8 +285,9 @@ def check_layout(sc: Scenario) -> None:
     shares = [e.share for e in lay.entrances.values() if e.share is not None]
     if sum(shares) > 1 + 1e-9 or (len(shares) == len(lay.entrances)
                                   and abs(sum(shares) - 1) > 1e-6):
-        raise ScenarioError("layout.entrances", f"entrance shares add up to {sum(shares):g}: "
-                                                "they must add up to 1")
+        raise ScenarioError("layout.entrances", f"entrance shares add up to {sum(shares):g} "
+                                                f"({100 * sum(shares):.4g} %): they must add "
+                                                "up to 1 (100 %)")
     for name, area in lay.waiting_areas.items():
         path = f"layout.waiting_areas.{name}"
         for corner in area.corners():

@@ -457,6 +457,13 @@ class Editor:
         if was is None:
             return t("Floor plan: the new group's windows stand beside a group serving the "
                      "same items (once saved, see or move them in the floor plan editor)")
+        if now > was and self.error is not None and self.error.path.startswith("layout."):
+            from sim.report.messages import problem_text
+
+            return t("Floor plan: the {n} window(s) added do not all fit beside the group's "
+                     "own ({problem}), so the hall cannot be saved: type fewer, or make room "
+                     "in the floor plan tab (平面布局) first").format(
+                n=now - was, problem=problem_text(self.error.problem))
         if now > was:
             return t("Floor plan: the {n} window(s) added stand beside the group's own "
                      "(once saved, see or move them in the floor plan editor)").format(
@@ -964,6 +971,32 @@ def still_used(data: dict[str, Any], item: str, source: str) -> str | None:
     return None
 
 
+def used_by(t: Any, item: str, field: str) -> str:
+    """Why ``item`` cannot be removed, in the page's language (``t``): where the field
+    ``field`` (of :func:`still_used`) is, told as the planner finds it (the floor plan
+    tab's waiting area, another item's wrong tickets, the optimiser's settings), with the
+    field itself for the file."""
+    parts = field.split(".")
+    if parts[:2] == ["layout", "waiting_areas"] and len(parts) > 2:
+        said = t("Item {item} not removed: the waiting area {area} seats its customers; take "
+                 "it out of that area in the floor plan tab (平面布局) first").format(
+            item=item, area=parts[2])
+    elif parts[0] == "layout":
+        said = t("Item {item} not removed: the floor plan uses it; change that in the floor "
+                 "plan tab (平面布局) first").format(item=item)
+    elif parts[0] == "categories" and parts[2:3] == ["wrong_ticket"]:
+        said = t("Item {item} not removed: customers of {other} who take a wrong ticket queue "
+                 "for it (their wrong_ticket.to, which this page does not edit)").format(
+            item=item, other=parts[1])
+    elif parts[0] == "optimize":
+        said = t("Item {item} not removed: the optimiser's settings (optimize: in the file) "
+                 "name it").format(item=item)
+    else:
+        return t("Item {item} not removed: field {field} still uses it").format(
+            item=item, field=field)
+    return said + "\n" + t("(field {field})").format(field=field)
+
+
 def removal_note(t: Any, item: str, removal: Removal) -> str:
     """What removing ``item`` did, in the page's language (``t``): the journeys (一件事)
     that lost its step or went, the window groups it leaves serving nothing (what to do
@@ -999,8 +1032,8 @@ def _services(ed: Editor, body: Any) -> None:
                 if refused:
                     ed.said.clear()
                     body.refresh()
-                    ed.tell(t("Item {item} not removed: field {field} still uses it").format(
-                        item=item, field=refused), near="item-remove-note", refused=True)
+                    ed.tell(used_by(t, item, refused), near="item-remove-note",
+                            refused=True)
                     return
                 removals: list[Removal] = []  # what it takes along, said below
                 ed.change(lambda d: removals.append(without_item(d, item)))

@@ -185,6 +185,25 @@ def test_a_floor_plan_mistake_reads_in_chinese(tmp_path: Path, capsys) -> None:
     assert "字段“layout.entrances.正门.at”：[15, 0] 位于大厅轮廓之外" in err, err
 
 
+def test_entrance_shares_are_said_in_percent_as_the_page_asks_for_them(tmp_path: Path,
+                                                                      capsys) -> None:
+    """Two doors of 70 % each: the page's fields are in percent, so is the message (the
+    file's fraction beside it in English, where the file is what the reader edits)."""
+    hall = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "after.yaml")
+                          .read_text("utf-8"))
+    hall["layout"] = yaml.safe_load((ROOT / "scenarios" / "xinglongtai" / "layouts" /
+                                     "rows.yaml").read_text("utf-8"))["layout"]
+    hall["layout"]["entrances"] = {"正门": {"at": [15, 0], "share": 0.7},
+                                   "侧门": {"at": [0, 10], "share": 0.7}}
+    path = tmp_path / "兴隆台.yaml"
+    path.write_text(yaml.safe_dump(hall, allow_unicode=True), encoding="utf-8")
+    assert main(["--lang", "zh", "validate", str(path)]) == 2
+    assert "各入口的客流比例之和为 140%（即 1.4）：须为 100%" in capsys.readouterr().err
+    assert main(["validate", str(path)]) == 2
+    assert "entrance shares add up to 1.4 (140 %): they must add up to 1 (100 %)" in \
+        capsys.readouterr().err
+
+
 def test_a_window_among_the_seats_is_refused_in_chinese(tmp_path: Path, capsys) -> None:
     """增加一排 put a new row of windows inside the waiting area: the hall is refused,
     naming the group and the area, instead of drawing windows over the seats."""

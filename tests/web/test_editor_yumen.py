@@ -100,6 +100,21 @@ def test_more_windows_after_the_floor_plan_is_saved_stand_beside_the_groups_own(
     assert all(3 <= x <= 10.5 and y < 19 for x, y in points[4:])  # in front of its row
 
 
+def test_windows_the_floor_plan_has_no_room_for_are_said_not_placed(story,
+                                                                    tmp_path: Path) -> None:
+    """500 windows for 市场监管窗口: the hall has no room for them. The note said they
+    stood beside the group's own while the floor plan refused the hall; it now says they
+    do not all fit, why, and what to do, and 保存 stays off."""
+    path = _yumen(tmp_path, layout=True)
+    before = path.read_text(encoding="utf-8")
+    shown = _play(path, story, _raise_windows("MKT", 500), "zh")
+    assert shown["save enabled"] is False and shown["error"] is True
+    last = shown["note"].splitlines()[-1]
+    assert last.startswith("平面布局：新增的 496 个窗口无法全部放在本组窗口旁（"), last
+    assert last.endswith("方案因此无法保存：请减少窗口数，或先在“平面布局”中腾出位置")
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_the_last_group_of_the_row_grows_inside_the_hall(story, tmp_path: Path) -> None:
     """水务窗口 stands last in the row, by the wall of a hall 70.5 m wide: given 4 windows,
     its row ran out of the hall (位于大厅轮廓之外); now they stand beside it, inside."""
@@ -197,7 +212,9 @@ def test_an_item_another_item_sends_its_wrong_tickets_to_is_kept(story,
                     encoding="utf-8")
 
     shown = _play(path, story, _remove_item("户籍"), "zh")
-    assert shown["note"] == "事项“户籍”未删除：字段“categories.税务.wrong_ticket.to”仍用到它"
+    assert shown["note"] == ("事项“户籍”未删除：“税务”取错号的群众会排到它的队列"
+                             "（其 wrong_ticket.to，本页不能编辑）"
+                             "\n（字段“categories.税务.wrong_ticket.to”）")
     assert shown["error"] is False and shown["save enabled"] is True
     assert shown["badge"] is False  # nothing changed
 

@@ -73,3 +73,27 @@ def test_an_item_without_a_name_is_refused_beside_the_button(story, tmp_path: Pa
     assert seen["under the field"] == "请填写新事项的名称"
     assert seen["top of the page"] is False
     assert seen["after typing"] is None
+
+
+def test_an_item_a_waiting_area_seats_is_kept_and_the_note_says_where_to_change_it() -> None:
+    """兴隆台's business waiting area seats 企业开办's customers by name: removing 企业开办
+    is refused, and the note sends the planner to the floor plan tab's waiting area, not
+    to ``layout.waiting_areas.商事等候区.serves.0`` alone."""
+    from sim.report.i18n import set_language, tr
+    from sim.web.editor import still_used, used_by
+
+    root = Path(__file__).resolve().parents[2] / "scenarios" / "xinglongtai"
+    hall = yaml.safe_load((root / "after.yaml").read_text("utf-8"))
+    hall["layout"] = yaml.safe_load((root / "layouts" / "rows.yaml").read_text("utf-8"))["layout"]
+    item = next(iter(hall["categories"]))
+    hall["layout"]["waiting_areas"]["商事等候区"]["serves"] = [item]
+    field = still_used(hall, item, "兴隆台.yaml")
+    assert field == "layout.waiting_areas.商事等候区.serves.0"
+    set_language("zh")
+    try:
+        note = used_by(tr, item, field)
+    finally:
+        set_language("en")
+    assert note == (f"事项“{item}”未删除：等候区“商事等候区”安排了它的群众；"
+                    "请先在“平面布局”中把它从该等候区去掉"
+                    "\n（字段“layout.waiting_areas.商事等候区.serves.0”）")
