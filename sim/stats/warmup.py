@@ -44,9 +44,10 @@ RELAXATION_WARNING = (
     "windows busy) the queue needs about {hours} hours to forget that start (its relaxation "
     "time): after a warm-up of {warm} day(s), {measured} measured day(s) may show waits up "
     "to {bias} low (warmup_days {need} or more, days raised as much)")
-#: ``--days`` shorter than the file's warm-up allows (a replication needs one measured day)
-WARMUP_CUT_WARNING = ("option '--days': {days} day(s) leave room for a warm-up of {now} "
-                      "day(s), not the {was} of hall.warmup_days")
+#: days asked for (``--days``, the page's days) too few for the file's warm-up
+WARMUP_CUT_WARNING = ("{days} day(s) per replication leave room for a warm-up of {now} "
+                      "day(s), not the {was} of hall.warmup_days (a replication needs one "
+                      "measured day)")
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,9 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_days_that_leave_no_room_for_the_warm_up_say_so(tmp_path: Path) -> None:
     said = _run(tmp_path, "--lang", "zh", "--days=1").stderr
-    assert "选项“--days”：1 天只容得下 0 天预热，而不是 hall.warmup_days 的 1 天" in said
+    cut = ("每次重复 1 天只容得下 0 天预热，而不是 hall.warmup_days 的 1 天"
+           "（每次重复至少要统计 1 天）")
+    assert cut in said
     assert "松弛时间" in said and "50%+" in said  # one measured day, nothing warmed up
     kept = _run(tmp_path, "--lang", "en", "--days=12").stderr
-    assert "--days" not in kept and "warm-up of 1 day(s), 11 measured day(s)" in kept
+    assert "per replication" not in kept and "warm-up of 1 day(s), 11 measured day(s)" in kept

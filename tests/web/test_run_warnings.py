@@ -61,3 +61,25 @@ def test_the_run_tab_shows_the_command_lines_warnings_in_the_pages_language(
         "注意：13:30-17:00 到达负荷超出办理能力（日客流系数 1，即客流最多一天相对到达"
         "曲线的倍数）：事项 "
         "business_registration 的最低可能利用率为 160%"]
+
+
+def test_a_round_the_clock_hall_with_a_short_warm_up_is_warned_on_the_page(
+        story, tmp_path: Path) -> None:
+    """A researcher's M/M/5 at 95 % load, open round the clock, one warm-up day of ten:
+    the run tab says, in Chinese, that waits may come out low and which warm-up would
+    do, as ``hallsim run`` does."""
+    hall = {"name": HALL, "hall": {"open": ["00:00-24:00"], "days": 10, "warmup_days": 1},
+            "categories": {"户籍": {"arrivals_per_hour": 28.5,
+                                  "service": {"dist": "exponential", "mean": 10}}},
+            "windows": [{"id": "综合窗口", "count": 5, "serves": ["*"]}]}
+    folder = tmp_path / "workspace" / "scenarios"
+    folder.mkdir(parents=True)
+    (folder / f"{HALL}.yaml").write_text(yaml.safe_dump(hall, allow_unicode=True),
+                                         encoding="utf-8")
+    warm_up, days = _shown(story, "zh")  # the page's quick run: one day a replication
+    assert warm_up.startswith("注意：hall.warmup_days：大厅全天不关门")
+    assert "（5 个窗口，利用率 95%），排队约需 52.0 小时" in warm_up
+    assert warm_up.endswith("预热 0 天后统计的 1 天，等候时间可能偏低多达 50%+"
+                            "（请将 warmup_days 设为 12 或更多，days 同样增加）")
+    assert days == ("注意：每次重复 1 天只容得下 0 天预热，而不是 hall.warmup_days 的 1 天"
+                    "（每次重复至少要统计 1 天）")
