@@ -49,8 +49,16 @@ COLOUR_BY: dict[str, tuple[str, str]] = {
 SCALE, PAD = 24.0, 36.0
 #: a window's drawn size, metres
 WINDOW_W, WINDOW_D = WINDOW_FOOTPRINT
-#: colour of a low and a high value, and of a window without one
-LOW, HIGH, NONE = (255, 243, 205), (198, 40, 40), "#d9d9d9"
+#: the colour scale, pale (the scale's low end) to dark (its high end): ColorBrewer's
+#: sequential YlOrRd, whose hue turns from yellow through orange to red, so that values
+#: a few points apart (utilisations of 69, 73 and 77 %) read as three colours; and the
+#: colour of a window without a value
+STOPS: tuple[tuple[int, int, int], ...] = ((255, 255, 204), (254, 217, 118), (254, 178, 76),
+                                           (253, 141, 60), (240, 59, 32), (189, 0, 38))
+NONE = "#d9d9d9"
+#: the narrowest span a scale covers, by figure (values closer than this are not spread
+#: over the whole scale: 70.0 and 70.4 % stay one colour)
+MIN_SPAN = {"utilisation": 0.1, "served": 10.0, "wait_mean": 2.0}
 
 
 @dataclass(frozen=True)
@@ -89,12 +97,47 @@ class Canvas:
 
 
 def colour(value: float | None, low: float, high: float) -> str:
-    """Hex colour of ``value`` on the scale from ``low`` (pale) to ``high`` (deep red)."""
+    """Hex colour of ``value`` on the scale from ``low`` (pale yellow) through orange to
+    ``high`` (deep red): :data:`STOPS`, interpolated."""
     if value is None:
         return NONE
     t = 0.0 if high <= low else min(1.0, max(0.0, (value - low) / (high - low)))
-    r, g, b = (round(a + (c - a) * t) for a, c in zip(LOW, HIGH))
+    k = min(int(t * (len(STOPS) - 1)), len(STOPS) - 2)
+    f = t * (len(STOPS) - 1) - k
+    r, g, b = (round(a + (c - a) * f) for a, c in zip(STOPS[k], STOPS[k + 1]))
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def dark(fill: str) -> bool:
+    """Whether a ``#rrggbb`` fill is dark enough to want white text on it."""
+    r, g, b = (int(fill[k:k + 2], 16) for k in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b < 140
+
+
+def scale_range(values: list[float], colour_by: str) -> tuple[float, float]:
+    """The low and high ends of the colour scale of ``values`` of figure ``colour_by``:
+    the values' own range, widened to round numbers and to at least
+    :data:`MIN_SPAN` (centred on the values, never below 0), so that the busiest and the
+    idlest group take the scale's two ends (on a fixed 0-100 % scale, 69 % and 77 % were
+    two nearly equal reds)."""
+    lo, hi = min(values), max(values)
+    span = max(hi - lo, MIN_SPAN.get(colour_by, 0.0))
+    if hi - lo < span:
+        middle = (lo + hi) / 2
+        lo, hi = middle - span / 2, middle + span / 2
+        if lo < 0:
+            lo, hi = 0.0, span
+    step = _round_step((hi - lo) / 4)
+    return (max(0.0, math.floor(lo / step + 1e-9) * step),
+            math.ceil(hi / step - 1e-9) * step)
+
+
+def _round_step(x: float) -> float:
+    """The round number (1, 2 or 5 times a power of ten) at or above ``x``."""
+    if x <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-9))
 
 
 def group_values(sc: Scenario, doc: Mapping[str, Any] | None,
@@ -201,24 +244,63 @@ def plan_elements(sc: Scenario, layout: Layout, canvas: Canvas,
                    f'class="guide"/>')
         out.append(_text(round(x + 18, 2), round(y + 4, 2), tr("guide desk"), "small", "start"))
     placed = window_positions(layout, sc)
-    for w in placed:
-        out.append(_window(w, canvas, fills.get(w.group, NONE), titles.get(w.group)))
-    out.extend(_group_labels(placed, layout, canvas, sc.group_names()))
+    sizes = desk_scales(placed)
+    for w, size in zip(placed, sizes):
+        out.append(_window(w, canvas, fills.get(w.group, NONE), titles.get(w.group), size))
+    out.extend(_group_labels(placed, layout, canvas, sc.group_names(), sizes))
     return out
 
 
-def _window(w: PlacedWindow, canvas: Canvas, fill: str, title: str | None) -> str:
+def desk_scales(placed: tuple[PlacedWindow, ...]) -> list[float]:
+    """How large each window's desk is drawn, a share of :data:`WINDOW_FOOTPRINT` (1: the
+    full desk): smaller where another window stands closer than a desk, so that no two
+    desks (and no two window numbers) are drawn over each other. The layout check
+    accepts windows :data:`~sim.scenario.layout.MIN_WINDOW_GAP` (0.5 m) apart while a
+    desk is 1.6 x 1 m; two desks at a distance (dx, dy) stay apart when both are scaled
+    to at most ``max(|dx| / 1.6, |dy| / 1)``."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for k, w in enumerate(placed):
+        cells.setdefault((math.floor(w.x / WINDOW_W), math.floor(w.y / WINDOW_D)), []).append(k)
+    out = [1.0] * len(placed)
+    for k, w in enumerate(placed):
+        cx, cy = math.floor(w.x / WINDOW_W), math.floor(w.y / WINDOW_D)
+        for i in (-1, 0, 1):
+            for j in (-1, 0, 1):
+                for o in cells.get((cx + i, cy + j), ()):
+                    if o == k:
+                        continue
+                    gap = max(abs(placed[o].x - w.x) / WINDOW_W, abs(placed[o].y - w.y) / WINDOW_D)
+                    out[k] = min(out[k], gap)
+    return out
+
+
+#: the font size of a window's number on a full desk, pixels, and the width of a digit
+#: as a share of it
+NUM_PX, DIGIT = 10.0, 0.62
+
+
+def _window(w: PlacedWindow, canvas: Canvas, fill: str, title: str | None,
+            size: float = 1.0) -> str:
+    """A window's desk (``size``: its share of the full desk, :func:`desk_scales`), its
+    tooltip and its number, smaller on a small desk, white on a dark fill."""
     x, y = canvas.px(w.x, w.y)
-    ww, dd = WINDOW_W * SCALE, WINDOW_D * SCALE
+    ww, dd = round(WINDOW_W * SCALE * size, 2), round(WINDOW_D * SCALE * size, 2)
     tip = f"<title>{html.escape(title)}</title>" if title else ""
+    font = min(NUM_PX, (ww - 2) / (DIGIT * len(str(w.number))), dd + 2)
+    style = [f"font-size:{font:.1f}px"] if font < NUM_PX else []
+    if fill != NONE and dark(fill):
+        style.append("fill:#fff")
+    css = f' style="{";".join(style)}"' if style else ""
+    base = round(y + 4 if font >= NUM_PX else y + 0.36 * font, 2)  # centred on the desk
     return (f'<g id="{html.escape(w.element_id)}" data-group="{html.escape(w.group)}" '
             f'data-x="{w.x:g}" data-y="{w.y:g}"><rect x="{round(x - ww / 2, 2)}" '
             f'y="{round(y - dd / 2, 2)}" width="{ww:g}" height="{dd:g}" fill="{fill}" '
-            f'class="window"/>{tip}{_text(x, round(y + 4, 2), str(w.number), "num")}</g>')
+            f'class="window"/>{tip}<text x="{x}" y="{base}" text-anchor="middle" '
+            f'class="num"{css}>{w.number}</text></g>')
 
 
 def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canvas,
-                  names: Mapping[str, str]) -> list[str]:
+                  names: Mapping[str, str], sizes: list[float] | None = None) -> list[str]:
     """Each group's name (``names``: its label, else its id) beside its windows, at the
     first of a few places near them (:func:`_label_spots`) where it meets no desk, no
     name drawn before and no waiting area's caption, and stays inside the walls (a
@@ -227,8 +309,9 @@ def _group_labels(placed: tuple[PlacedWindow, ...], layout: Layout, canvas: Canv
     xmin, ymin, xmax, ymax = layout.bounds()
     left, right = canvas.px(xmin, ymin)[0], canvas.px(xmax, ymin)[0]
     top, bottom = canvas.px(xmin, ymax)[1], canvas.px(xmin, ymin)[1]
-    hard = [_box(*canvas.px(w.x, w.y), WINDOW_W * SCALE / 2, WINDOW_D * SCALE / 2)
-            for w in placed]
+    sizes = sizes or [1.0] * len(placed)
+    hard = [_box(*canvas.px(w.x, w.y), WINDOW_W * SCALE * s / 2, WINDOW_D * SCALE * s / 2)
+            for w, s in zip(placed, sizes)]
     soft = []
     for name, area in layout.waiting_areas.items():
         x, y = canvas.px(area.at[0], area.at[1] + area.size[1])
@@ -352,7 +435,7 @@ def floorplan_svg(sc: Scenario, doc: Mapping[str, Any] | None = None,
     fills, titles, legend = {}, {}, []
     heading = metric_heading(f"{COLOUR_BY[colour_by][0]}.{colour_by}")
     if values:
-        low, high = 0.0, max(max(values.values()), 1.0 if colour_by == "utilisation" else 0.0)
+        low, high = scale_range(list(values.values()), colour_by)
         shown = _shown(colour_by)
         fills = {g: colour(v, low, high) for g, v in values.items()}
         names = sc.group_names()  # a window's tooltip names its group as tables do
@@ -377,13 +460,19 @@ def _shown(colour_by: str) -> Any:
 
 
 def _legend(canvas: Canvas, heading: str, low: float, high: float, shown: Any) -> list[str]:
+    """The colour scale under the plan: its colours from ``low`` to ``high``, each end and
+    the middle marked with its value, then the figure's name."""
     y = canvas.plan_height + 8
-    x0, w = PAD, 160.0
-    stops = "".join(f'<stop offset="{t}" stop-color="{colour(low + t * (high - low), low, high)}"/>'
-                    for t in (0, 0.5, 1))
+    x0, w = PAD, 200.0
+    steps = len(STOPS) - 1
+    stops = "".join(f'<stop offset="{k / steps:g}" stop-color="#{r:02x}{g:02x}{b:02x}"/>'
+                    for k, (r, g, b) in enumerate(STOPS))
+    ticks = "".join(f'<line x1="{x0 + t * w:g}" x2="{x0 + t * w:g}" y1="{y + 12}" '
+                    f'y2="{y + 16}" stroke="#666"/>' for t in (0, 0.5, 1))
     return [f'<defs><linearGradient id="scale">{stops}</linearGradient></defs>',
-            f'<rect id="legend" x="{x0}" y="{y}" width="{w}" height="12" fill="url(#scale)" '
-            'stroke="#999"/>',
+            f'<rect id="legend" x="{x0}" y="{y}" width="{w:g}" height="12" fill="url(#scale)" '
+            'stroke="#999"/>', ticks,
             _text(x0, y + 28, shown(low), "legend", "start"),
+            _text(x0 + w / 2, y + 28, shown((low + high) / 2), "legend"),
             _text(x0 + w, y + 28, shown(high), "legend", "end"),
             _text(x0 + w + 12, y + 11, heading, "legend", "start")]

@@ -72,6 +72,12 @@ PITCH, RADIUS = 11.0, 4.0
 STAND_OFF = 0.9
 #: replay speeds offered (simulated seconds per real second) and the default
 SPEEDS, DEFAULT_SPEED = (60, 300, 600, 1800, 3600), 600
+#: the plan's zoom choices: value (``fit``: the plan as wide as the replay, or in the
+#: enlarged view as large as the window; else a share of the size it is drawn at, labels
+#: 10-13 px at 1) and words; enlarged, a hall that would be fitted at under
+#: :data:`FIT_LEAST` of that size (a 230 m row of windows: its labels 3 px) opens at 1
+ZOOMS = (("fit", "Fit to window"), ("1", "100%"), ("1.5", "150%"), ("2", "200%"))
+FIT_LEAST = 0.5
 #: columns a duty file needs (``hallsim run --duty``)
 DUTY_COLUMNS = ("window", "start", "end")
 #: the states a window is drawn in, the CSS class each adds to the window's element
@@ -295,6 +301,7 @@ def replay_data(sc: Scenario, day: pd.DataFrame,
         "chart": chart,
         "labels": {"play": tr("play"), "pause": tr("pause"), "enlarge": tr("enlarge"),
                    "shrink": tr("back to page size")},
+        "fitLeast": FIT_LEAST,
     }
 
 
@@ -356,8 +363,9 @@ def _states_legend(duty_known: bool) -> str:
 def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-replay") -> str:
     """The replay's markup (no script, no style): a ``<div>`` with id ``root_id`` to hand
     to ``hallsimReplay(element, data)``: the bar (the day, counted from 1, play, enlarge,
-    speed, clock, slider), the counters, the plan, the chart, the legends of the window
-    states and the items, and a note."""
+    the plan's zoom (:data:`ZOOMS`), speed, clock, slider), the counters, the plan (in a
+    box it scrolls in when zoomed), the chart, the legends of the window states and the
+    items, and a note."""
     layout = layout_of(sc)
     canvas = Canvas.of(layout)
     plan = "".join(plan_elements(sc, layout, canvas))
@@ -374,6 +382,9 @@ def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-repla
                      f"×{s}</option>" for s in SPEEDS)
     legend = "".join(f'<span><i style="background:{c}"></i>{html.escape(name)}</span>'
                      for name, c in zip(data["items"], data["colours"]))
+    zooms = "".join(f'<option value="{z}"{" selected" if z == "fit" else ""}>'
+                    f"{html.escape(tr(words) if z == 'fit' else words)}</option>"
+                    for z, words in ZOOMS)
     note = tr(_NOTE) if duty_known else f"{tr(_NOTE)} {tr(_NO_DUTY)}"
     shape = " hs-wide" if canvas.width >= 2.0 * h else ""
     return (
@@ -381,14 +392,16 @@ def replay_fragment(sc: Scenario, data: dict[str, Any], root_id: str = "hs-repla
         f'<div class="hs-bar"><b class="hs-day">{html.escape(_day_of(data))}'
         f'</b><button class="hs-play">{html.escape(tr("play"))}</button>'
         f'<button class="hs-zoom">{html.escape(tr("enlarge"))}</button>'
+        f'<label class="hs-scale-box">{html.escape(tr("zoom"))} <select class="hs-scale">'
+        f'{zooms}</select></label>'
         f'<label>{html.escape(tr("speed"))} <select class="hs-speed">{speeds}</select></label>'
         f'<span class="hs-clock">00:00:00</span>'
         f'<input class="hs-slider" type="range" min="{data["t0"]}" max="{data["t1"]}" '
         f'step="0.05" value="{data["t0"]}"></div>'
         f'<div class="hs-counters">{counters}</div>'
-        f'<svg class="hs-plan" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {canvas.width} '
-        f'{h}" width="{canvas.width}" height="{h}">'
-        f'{HATCH}{plan}<g class="hs-dots"></g></svg>'
+        f'<div class="hs-plan-box"><svg class="hs-plan" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {canvas.width} {h}" width="{canvas.width}" height="{h}">'
+        f'{HATCH}{plan}<g class="hs-dots"></g></svg></div>'
         f'<div class="hs-bottom">{_chart_svg(data["chart"])}'
         f'<div class="hs-legends"><div class="hs-states">{_states_legend(duty_known)}</div>'
         f'<div class="hs-legend">{legend}</div></div></div>'

@@ -3,20 +3,26 @@
 The floor plan is :func:`sim.report.floorplan.floorplan_svg` of the open scenario (its
 ``layout``, else the automatic one), windows coloured by a figure of the scenario's
 latest run results in the workspace (``results/NAME-*.json``), as ``hallsim plan-view
---results R.json --colour-by FIGURE`` draws it; 放大 shows it large in a dialog
-(:mod:`sim.web.planview`). A long hall's plan and replay take the page's whole width.
+--results R.json --colour-by FIGURE`` draws it (the note under it says when those
+results were made before the scenario last changed, as the run tab does); 放大 shows it
+large in a dialog (:mod:`sim.web.planview`), and 下载平面图（SVG） downloads that very SVG.
+A long hall's plan and replay take the page's whole width.
 
 The replay is ``hallsim run --records --duty`` then ``hallsim replay --duty`` in a worker
 (:func:`sim.web.tasks.replay_day`): its markup, data, style and script are those of
 :mod:`sim.report.replay` (``replay_fragment``, ``replay_data``, ``REPLAY_CSS``,
 ``REPLAY_JS``), started with ``hallsimReplay(element, data)``; the page keeps the
 running instance as ``window.hallsimWebReplay`` (its ``seek(t)`` is the standalone
-file's ``window.replay.seek(t)``). Nothing is fetched from a network.
+file's ``window.replay.seek(t)``). 下载回放（HTML） downloads the standalone page
+``hallsim replay --out`` writes of the same records, which the worker writes beside them
+(:func:`records_path` names them, one name per replay). Nothing is fetched from a network.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -31,6 +37,7 @@ from sim.scenario.model import Scenario, load_scenario
 from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
 from sim.web.fields import REPLICATIONS, SEED, Limit, number, read, valid
 from sim.web.planview import PlanView
+from sim.web.workspace import Workspace
 
 #: id of the replay's root element in the page, and the page's name for its instance
 ROOT_ID, INSTANCE = "hs-web-replay", "hallsimWebReplay"
@@ -48,6 +55,21 @@ def wide(scenario: Scenario) -> bool:
     deep): its plan and replay then take the page's whole width, one above the other."""
     canvas = Canvas.of(layout_of(scenario))
     return canvas.width >= WIDE * canvas.plan_height
+
+
+def made_for(scenario: Scenario, doc: dict[str, Any]) -> bool:
+    """Whether the results ``doc`` were made of ``scenario`` as it is now: the scenario
+    over the results' days has the ``scenario_sha256`` they record (the run tab's test,
+    :func:`sim.web.tasks.saved_run_notes`)."""
+    from sim.run.replications import scenario_sha256
+
+    run = (doc.get("meta") or {}).get("run") or {}
+    days = doc.get("days")
+    try:
+        now = scenario.with_days(days) if isinstance(days, int) and days > 0 else scenario
+    except (InputError, ValueError):
+        return False
+    return scenario_sha256(now) == run.get("scenario_sha256")
 
 
 def latest_results(ctx: Context, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -89,14 +111,27 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
     choices = {k: metric_heading(f"{section}.{k}") for k, (section, _) in COLOUR_BY.items()}
     ui.label(ctx.t("Floor plan")).classes("text-h6")
     view = PlanView(ctx, "floorplan-svg", ctx.t("Floor plan"))
+    stale = latest is not None and not made_for(scenario, latest[1])
     with ui.row().classes("items-center gap-4"):
         colour_by = tid(ui.select(choices, value="utilisation", label=ctx.t("Colour by"))
                         .classes("w-64"), "floorplan-colour-by")
-        source = (ctx.t("Colours: results {name}").format(name=latest[0]) if latest
-                  else ctx.t("No run results of this scenario yet: run it to colour the "
-                             "windows."))
+        if latest is None:
+            source = ctx.t("No run results of this scenario yet: run it to colour the "
+                           "windows.")
+        elif stale:  # as the run tab says of such a result
+            source = ctx.t("Colours: results {name}, made before the scenario was last "
+                           "changed: run it again to colour the hall as it is now."
+                           ).format(name=latest[0])
+        else:
+            source = ctx.t("Colours: results {name}").format(name=latest[0])
         note = tid(ui.label(source).classes("text-body2"), "floorplan-source")
+        if stale:
+            note.classes("text-orange-10")
         view.button(ctx)
+        tid(ui.button(ctx.t("Download the floor plan (SVG)"), icon="download",
+                      on_click=lambda: ui.download.content(
+                          view.svg.encode("utf-8"), f"{name}-floorplan-{colour_by.value}.svg",
+                          "image/svg+xml")).props("outline"), "floorplan-download")
     view.place_preview()
 
     def draw() -> None:
@@ -112,6 +147,41 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
 
     colour_by.on_value_change(lambda _: draw())
     draw()
+
+
+def records_path(workspace: Workspace, name: str, day: int, replication: int,
+                 seed: int) -> Path:
+    """Where a replay's records go: ``results/NAME-replay-dayD-repR-seedS-TOKEN.csv.gz``
+    (day and replication 0-based, as the records count them), ``TOKEN`` new each time:
+    a replay with another seed no longer overwrites the records of the last, and two
+    replays of one day and replication running at once (two tabs, ``-j 2``) never read
+    each other's records. Its duty and standalone page go beside it
+    (:func:`sim.web.tasks.replay_day`)."""
+    token = secrets.token_hex(4)
+    return workspace.path("results", f"{name}-replay-day{day}-rep{replication}-seed{seed}"
+                                     f"-{token}", ".csv.gz")
+
+
+#: replays of a scenario whose files (records, duty, page) are kept in the workspace
+KEPT_REPLAYS = 5
+
+
+def prune_replays(workspace: Workspace, name: str, keep: int = KEPT_REPLAYS) -> list[Path]:
+    """Remove the files of all but the newest ``keep`` replays of scenario ``name`` from
+    ``results/`` (a replay leaves its records, duty and standalone page there, a new name
+    each time: :func:`records_path`); the files removed. Called before a replay starts, so
+    the one being shown and the few before it stay downloadable."""
+    folder = workspace.path("results", name).parent
+    prefix = f"{workspace.path('results', name).name}-replay-"
+    runs: dict[str, list[Path]] = {}
+    for file in folder.glob(f"{prefix}*"):
+        stem = file.name[len(prefix):].split(".", 1)[0].removesuffix("-duty")
+        runs.setdefault(stem, []).append(file)
+    newest = sorted(runs, key=lambda k: max(f.stat().st_mtime for f in runs[k]), reverse=True)
+    gone = [f for stem in newest[keep:] for f in runs[stem]]
+    for file in gone:
+        file.unlink(missing_ok=True)
+    return gone
 
 
 def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
@@ -132,6 +202,14 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     def done(job: Any) -> None:
         out.clear()
         with out:
+            page, k = job.result.get("html"), job.kwargs
+            if page:  # the page hallsim replay --out writes of these records
+                file = (f"{name}-replay-day{int(k['day']) + 1}-rep{int(k['replication']) + 1}"
+                        f"-seed{k['seed']}.html")  # counted from 1, as on the page
+                tid(ui.button(ctx.t("Download the replay (HTML)"), icon="download",
+                              on_click=lambda: ui.download.content(
+                                  Path(page).read_bytes(), file, "text/html"))
+                    .props("outline"), "replay-download")
             tid(ui.html(job.result["fragment"], sanitize=False).classes("w-full"),
                 "replay-embedded")
         ui.run_javascript(start_script(job.result["data"]))
@@ -141,12 +219,12 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
     def start() -> None:
         if not valid((day, rep, seed)):  # each says under it what it accepts
             return
-        d, r = read(day) - 1, read(rep) - 1
-        records = ctx.workspace.path("results", f"{name}-replay-day{d}-rep{r}", ".csv.gz")
+        d, r, s = read(day) - 1, read(rep) - 1, read(seed)
+        prune_replays(ctx.workspace, name)
         job = ctx.jobs.submit("replay", name, "replay",
                               path=str(ctx.workspace.scenario_path(name)),
-                              seed=read(seed), day=d, replication=r,
-                              records=str(records), lang=ctx.lang)
+                              seed=s, day=d, replication=r, lang=ctx.lang,
+                              records=str(records_path(ctx.workspace, name, d, r, s)))
         view.follow(job)
 
     view.starts(button, start)

@@ -11,7 +11,7 @@ import pytest
 
 from sim.cli.main import main
 from sim.files.errors import InputError
-from sim.report.floorplan import SCALE, Canvas, colour, floorplan_svg
+from sim.report.floorplan import SCALE, Canvas, colour, floorplan_svg, scale_range
 from sim.scenario.layout import window_positions
 from tests.layout.halls import HALL, hall
 
@@ -54,8 +54,9 @@ def test_windows_take_the_colour_of_their_groups_utilisation() -> None:
     found = _elements(floorplan_svg(hall(), doc, "utilisation"))
     fills = {i: e.find(f"{SVG}rect").get("fill") for i, e in found.items()
              if i.startswith("window-")}
-    assert fills["window-不动产-2"] == colour(0.9, 0, 1)
-    assert fills["window-社保-1"] == colour(0.3, 0, 1) != fills["window-不动产-1"]
+    low, high = scale_range([0.9, 0.3], "utilisation")
+    assert fills["window-不动产-2"] == colour(0.9, low, high)
+    assert fills["window-社保-1"] == colour(0.3, low, high) != fills["window-不动产-1"]
 
 
 def test_a_zone_is_coloured_by_the_mean_wait_of_its_served_tickets() -> None:

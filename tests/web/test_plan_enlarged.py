@@ -19,6 +19,7 @@ from sim.report.replay import replay_fragment
 from sim.scenario.model import load_scenario
 from sim.web.floorplan_tab import wide
 from sim.web.planview import drawn_width, zoom_style
+from tests.web.browser import browser, server
 
 ROOT = Path(__file__).resolve().parents[2]
 YUMEN = ROOT / "scenarios" / "yumen" / "before.yaml"
@@ -114,3 +115,23 @@ def test_the_replay_has_its_own_enlarge_button(chinese) -> None:
     assert '<button class="hs-zoom">放大</button>' in html
     # a long hall: enlarged, its plan spans the width and the chart and legends go below
     assert '<div class="hs-replay hs-wide"' in html
+
+
+@pytest.mark.browser
+def test_on_a_large_screen_the_replay_is_as_wide_as_the_plan_above_it(tmp_path: Path) -> None:
+    """At 1920x1080 the floor plan of Yumen's hall is drawn 1764 px wide; its replay was
+    1100 px wide whatever the screen (names 6-8 px). It now takes its column too."""
+    _workspace(tmp_path)
+    with server(tmp_path / "workspace") as (base, _), browser(base) as b:
+        b.page.set_viewport_size({"width": 1920, "height": 1080})
+        b.page.goto(f"{base}/?lang=zh&tab=floorplan&scenario=玉门")
+        b.by("floorplan-svg").locator("svg").first.wait_for()
+        b.by("replay-start").click()
+        b.page.locator("#hs-web-replay[data-ready='1']").wait_for(timeout=60_000)
+        plan, replay = b.page.evaluate("""() => [
+            document.querySelector('[data-testid=floorplan-svg] svg'),
+            document.querySelector('#hs-web-replay .hs-plan')].map(
+                (e) => e.getBoundingClientRect().width)""")
+        assert plan >= 1700 and replay >= plan - 1, (plan, replay)
+        assert b.page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert b.outside() == [] and b.errors == []

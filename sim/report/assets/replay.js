@@ -1,6 +1,6 @@
 /* hallsim replay of a simulated day (sim/report/replay.py; docs/layout.md).
  * hallsimReplay(root, data) draws tickets as dots on the floor plan inside `root` and
- * returns {seek, play, pause, enlarge, state}. seek(t) is pure: the view at minute t of the day
+ * returns {seek, play, pause, enlarge, zoom, fitted, state}. seek(t) is pure: the view at minute t of the day
  * depends on t and the data only; play() advances t with requestAnimationFrame and calls
  * seek. A ticket (arrival a, call c, start s, end e) waits in its item's waiting area on
  * [a, c) (an abandoned one on [a, e), an open one from a on), walks to its window on
@@ -154,13 +154,61 @@ function hallsimReplay(root, data) {
     playBtn.textContent = data.labels.play;
   }
   playBtn.addEventListener("click", () => (state.playing ? pause() : play()));
-  /* enlarge: the replay over the whole window, fitted to it without scrolling (the plan
-   * as large as the window leaves room for; replay.css, .hs-big); the button or Escape
-   * brings it back */
+  /* the plan's zoom (select .hs-scale): "fit", the plan as wide as the replay (enlarged:
+   * as large as the window leaves room for), or a share of the size it is drawn at (its
+   * labels 10-13 px at 1), scrolled in its box and dragged with the mouse */
+  const box = q(".hs-plan-box"), plan = q(".hs-plan"), scaleSel = q(".hs-scale");
+  const drawn = plan.viewBox.baseVal;
+  state.scale = "fit";
+  function zoom(z) {
+    const on = z !== "fit";
+    state.scale = z;
+    if (scaleSel) scaleSel.value = z;
+    box.classList.toggle("hs-zoomed", on);
+    plan.style.width = on ? `${Number(z) * drawn.width}px` : "";
+    plan.style.height = on ? `${Number(z) * drawn.height}px` : "";
+  }
+  /** The share of its drawn size the plan is shown at when fitted. */
+  function fitted() {
+    const b = box.getBoundingClientRect();
+    const wide = b.width / drawn.width;
+    return root.classList.contains("hs-big") ? Math.min(wide, b.height / drawn.height) : wide;
+  }
+  if (scaleSel) scaleSel.addEventListener("change", () => zoom(scaleSel.value));
+  let drag = null;
+  box.addEventListener("pointerdown", (e) => {
+    if (state.scale === "fit" || e.button !== 0) return;
+    const b = box.getBoundingClientRect();  // not on a scroll bar: it scrolls by itself
+    if (e.clientX - b.left >= box.clientWidth || e.clientY - b.top >= box.clientHeight) return;
+    drag = { x: e.clientX, y: e.clientY, left: box.scrollLeft, top: box.scrollTop };
+    box.classList.add("hs-dragging");
+    box.setPointerCapture(e.pointerId);
+  });
+  box.addEventListener("pointermove", (e) => {
+    if (drag === null) return;
+    box.scrollLeft = drag.left - (e.clientX - drag.x);
+    box.scrollTop = drag.top - (e.clientY - drag.y);
+  });
+  const stop = () => { drag = null; box.classList.remove("hs-dragging"); };
+  box.addEventListener("pointerup", stop);
+  box.addEventListener("pointercancel", stop);
+  /* enlarge: the replay over the whole window (replay.css, .hs-big), the plan fitted to
+   * the room left, unless that draws it at under data.fitLeast of its size (a 230 m row
+   * of windows): then at 100 %, to scroll; the button or Escape brings it back, at the
+   * zoom it had */
   const zoomBtn = q(".hs-zoom");
+  let before = null;
   function enlarge(on) {
+    if (on === root.classList.contains("hs-big")) return;
     root.classList.toggle("hs-big", on);
     zoomBtn.textContent = on ? data.labels.shrink : data.labels.enlarge;
+    if (on) {
+      before = state.scale;
+      if (state.scale === "fit" && fitted() < (data.fitLeast ?? 0)) zoom("1");
+    } else if (before !== null) {
+      zoom(before);
+      before = null;
+    }
   }
   if (zoomBtn) {
     zoomBtn.addEventListener("click", () => enlarge(!root.classList.contains("hs-big")));
@@ -168,5 +216,5 @@ function hallsimReplay(root, data) {
   }
   slider.addEventListener("input", () => seek(Number(slider.value)));
   seek(data.t0);
-  return { seek, play, pause, enlarge, state };
+  return { seek, play, pause, enlarge, zoom, fitted, state };
 }
