@@ -265,6 +265,29 @@ class JobView:
         waiting.append(once)
 
 
+def conflict_dialog(ctx: Context, name: str, question: str,
+                    replace: Callable[[], None]) -> Any:
+    """The question asked before a save would overwrite what was saved elsewhere (another
+    browser tab, another program): ``question`` (in the page's language) with 覆盖 (then
+    ``replace``), 重新载入 (the page again, this page's changes lost) and 取消. Test ids
+    ``NAME``, ``NAME-question``, ``NAME-replace``, ``-reload``, ``-cancel``; the dialog
+    is returned for the caller to open."""
+    with tid(ui.dialog(), name) as dialog, ui.card():
+        tid(ui.label(question), f"{name}-question")
+        with ui.row():
+            def replaced() -> None:
+                dialog.close()
+                replace()
+
+            tid(ui.button(ctx.t("Replace"), on_click=replaced).props("color=negative"),
+                f"{name}-replace")
+            tid(ui.button(ctx.t("Reload"), on_click=lambda: ui.navigate.to(ctx.url()))
+                .props("flat"), f"{name}-reload")
+            tid(ui.button(ctx.t("Cancel"), on_click=dialog.close).props("flat"),
+                f"{name}-cancel")
+    return dialog
+
+
 def columns(headings: list[str]) -> list[dict[str, Any]]:
     """``ui.table`` columns for string rows keyed ``c0``, ``c1``, ..."""
     return [{"name": f"c{k}", "label": h, "field": f"c{k}",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 from nicegui import ui
 
 from sim.files.errors import InputError
-from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
+from sim.web.common import Context, Message, conflict_dialog, on_disk, scenario_or_hint, tid
 from sim.web.fields import (
     DEMAND_CHANGE,
     DURATION_PARAMETERS,
@@ -1142,22 +1142,11 @@ def panel(ctx: Context) -> None:
             # the workspace file, not the path on the server
             note.info(ctx.t("Saved {path}").format(path=ed.path.name))
 
-    with ui.dialog() as conflict, ui.card():
-        tid(ui.label(ctx.t("This scenario was saved elsewhere (another browser tab or "
-                           "program) since it was opened here. Replace that with this "
-                           "page's hall, or reload it and lose this page's changes?")),
-            "editor-conflict-question")
-        with ui.row():
-            def keep_mine() -> None:
-                conflict.close()
-                saved(msg.guard(ed.save))
-
-            tid(ui.button(ctx.t("Replace"), on_click=keep_mine).props("color=negative"),
-                "editor-conflict-replace")
-            tid(ui.button(ctx.t("Reload"), on_click=lambda: ui.navigate.to(ctx.url()))
-                .props("flat"), "editor-conflict-reload")
-            tid(ui.button(ctx.t("Cancel"), on_click=conflict.close).props("flat"),
-                "editor-conflict-cancel")
+    conflict = conflict_dialog(
+        ctx, "editor-conflict",
+        ctx.t("This scenario was saved elsewhere (another browser tab or program) since it "
+              "was opened here. Replace that with this page's hall, or reload it and lose "
+              "this page's changes?"), lambda: saved(msg.guard(ed.save)))
 
     def save_asked() -> None:
         if ed.changed_elsewhere():

@@ -11,10 +11,13 @@ speed). Each change is checked as the command line checks the file
 (:func:`sim.scenario.model.scenario_from_dict`, which runs
 :func:`sim.scenario.layout.check_layout`): the message names the field and the
 problem, and saving waits until it is valid. The plan above the forms (held at the
-top of the window while they scroll; 放大 shows it large, :mod:`sim.web.planview`) is
-:func:`sim.report.floorplan.floorplan_svg` of the edited scenario, as ``hallsim
-plan-view`` draws it. Saving writes the scenario with its layout; "automatic layout"
-starts again from the automatic one.
+top of the window while they scroll, in one of three sizes; 放大 shows it large,
+:mod:`sim.web.planview`) is :func:`sim.report.floorplan.floorplan_svg` of the edited
+scenario, as ``hallsim plan-view`` draws it. What is wrong is said beside the save button,
+in view wherever the planner types, and while the fields are not valid the plan, greyed,
+is said to be the last valid one. Saving writes the scenario with its layout, asking
+first when the file's floor plan was saved elsewhere since the tab read it (as the hall
+editor asks about its hall); "automatic layout" starts again from the automatic one.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from sim.scenario.layout import (
     window_positions,
 )
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
-from sim.web.common import Context, Message, on_disk, scenario_or_hint, tid
+from sim.web.common import Context, Message, conflict_dialog, on_disk, scenario_or_hint, tid
 from sim.web.fields import Limit, limit_of, limit_of_type, number, read, valid
 from sim.web.planview import PlanView
 
@@ -165,12 +168,23 @@ class LayoutEditor:
         self.groups = [(g.id, g.count) for g in scenario.windows]
         self.group_names = scenario.group_names()  # labels, else ids
         self.has_guide = scenario.guide is not None
+        #: the line saying what is wrong, moved beside 保存 in the plan's strip (in view
+        #: while the forms scroll: at the tab's top it scrolled away under the strip)
         self.message = Message("layout-error", ctx.lang)
+        #: the check's last problem as said (None: the layout as typed is valid)
+        self.problem: str | None = None
         self.valid: Scenario | None = scenario
         self.preview: PlanView | None = None
+        self.view: Any = None  # the plan's box in the strip (greyed when out of date)
+        self.stale: Any = None  # the line saying the plan is not the fields as typed
+        self.strip: Any = None  # the strip holding the plan (its class: the plan's size)
+        self.size = str(ctx.extra.get("layout-plan-size", DEFAULT_PLAN_SIZE))
         self.save_button: Any = None
         self.numbers: list[Any] = []  # the forms' number fields (each checks its limit)
         self.saved_layout = copy.deepcopy(self.layout)
+        #: the layout in the file as this tab last read or wrote it: another tab's (or
+        #: the hall editor's) save since is asked about before it is written over
+        self.disk_layout = on_disk(ctx.workspace.scenario_path(name), {}).get("layout")
         self.pending: dict[str, Callable[[dict[str, Any]], None]] = {}  # change_soon's
         self.timers: dict[str, Any] = {}
         self.timer_slot: Any = None  # where the timers live (not in the forms redrawn)
@@ -214,8 +228,7 @@ class LayoutEditor:
         try:
             apply(self.layout)
         except InputError as exc:
-            self.message.input_error(exc)
-            self._invalid()
+            self._invalid(exc)
             return
         finally:
             self.ctx.show_unsaved()  # the header marks the plan's edits as the hall's
@@ -226,36 +239,88 @@ class LayoutEditor:
         try:
             self.valid = with_layout(self.data, self.layout, f"{self.name}.yaml")
         except InputError as exc:
-            self.message.input_error(exc)
-            self._invalid()
+            self._invalid(exc)
             return False
-        self.message.clear()
-        crowded = crowded_areas(self.valid.layout) if self.valid.layout is not None else []
-        if crowded:  # saved as it is, but said: most likely a typo in the seats
-            t = self.ctx.t
-            self.message.warning("\n".join(t(template).format(**values)
-                                           for template, values in crowded))
-        if self.save_button is not None:  # a refused number was not applied: not saved
-            self.save_button.set_enabled(all(f.error is None for f in self.numbers))
+        self.problem = None
         self.draw()
+        self.show_state()
         return True
 
-    def _invalid(self) -> None:
+    def _invalid(self, exc: InputError) -> None:
         self.valid = None
+        self.message.input_error(exc)
+        self.problem = self.message.label.text
+        self.show_state()
+
+    def refused_number(self) -> Any:
+        """The first number field holding a value it refuses (not applied), or None."""
+        return next((f for f in self.numbers if f.error is not None), None)
+
+    def show_state(self) -> None:
+        """Say, beside 保存, why saving waits (the check's problem, else a number field's
+        refusal) or what the plan warns of; enable 保存 only when nothing refuses; mark
+        the plan as the last valid one when it is not the fields as typed."""
+        t = self.ctx.t
+        refused = self.refused_number()
+        if self.problem is not None:
+            self.message.error(self.problem)
+        elif refused is not None:
+            self.message.error(t("{problem} (the field marked red below)").format(
+                problem=refused.error))
+        else:
+            crowded = (crowded_areas(self.valid.layout)
+                       if self.valid is not None and self.valid.layout is not None else [])
+            if crowded:  # saved as it is, but said: most likely a typo in the seats
+                self.message.warning("\n".join(t(template).format(**values)
+                                               for template, values in crowded))
+            else:
+                self.message.clear()
+        ok = self.problem is None and refused is None
         if self.save_button is not None:
-            self.save_button.disable()
+            self.save_button.set_enabled(ok)
+        if self.stale is not None:
+            self.stale.set_visibility(not ok)
+        if self.view is not None:
+            self.view.classes(**({"remove": "hs-stale"} if ok else {"add": "hs-stale"}))
+
+    def refuse(self, text: str) -> None:
+        """Refuse a change with ``text``, the problem that stands (if any) said below it."""
+        self.message.error(text if self.problem is None else f"{text}\n{self.problem}")
 
     def draw(self) -> None:
         """Redraw the plan of the last valid scenario."""
         if self.preview is not None and self.valid is not None:
             self.ctx.t("")
-            self.preview.show(floorplan_svg(self.valid))
+            svg = floorplan_svg(self.valid)
+            self.preview.show(svg)
+            if self.view is not None:
+                self.view.style(replace=plan_basis(self.size, svg))
+
+    def set_size(self, size: str) -> None:
+        """Draw the preview ``size`` (a key of :data:`PLAN_SIZES`); the page's other
+        floor plan editors built later start at it."""
+        self.size = self.ctx.extra["layout-plan-size"] = size
+        if self.strip is not None:
+            self.strip.classes(remove=" ".join(f"hs-plan-{k}" for k in PLAN_SIZES),
+                               add=f"hs-plan-{size}")
+        if self.view is not None and self.preview is not None:
+            self.view.style(replace=plan_basis(size, self.preview.svg))
+
+    def changed_elsewhere(self) -> bool:
+        """Whether the floor plan in the file differs from the one this tab read or last
+        wrote (another browser tab, the hall editor fitting its window counts, or another
+        program saved it since), as the hall editor asks before writing its hall."""
+        path = self.ctx.workspace.scenario_path(self.name)
+        return on_disk(path, {"layout": self.disk_layout}).get("layout") != self.disk_layout
 
     def save(self) -> bool:
         """Write the layout into the workspace's scenario as it is saved now: the hall
-        editor's changes saved since this tab opened are kept, checked with the layout."""
+        editor's changes saved since this tab opened are kept, checked with the layout.
+        A floor plan saved elsewhere since is written over: the page asks first
+        (:meth:`changed_elsewhere`)."""
         self.flush()
-        self.data = on_disk(self.ctx.workspace.scenario_path(self.name), self.data)
+        path = self.ctx.workspace.scenario_path(self.name)
+        self.data = on_disk(path, self.data)
         if not self.numbers_valid() or not self.check():
             return False
         out = copy.deepcopy(self.data)
@@ -264,6 +329,7 @@ class LayoutEditor:
         self.ctx.workspace.write_scenario(self.name, text)
         self.data = out
         self.saved_layout = copy.deepcopy(self.layout)
+        self.disk_layout = on_disk(path, {"layout": self.saved_layout}).get("layout")
         seen = self.ctx.extra.get("file-seen")  # this tab drew the file it wrote
         if seen is not None:
             seen("layout")
@@ -281,9 +347,8 @@ def _number(ed: LayoutEditor, label: str, value: Any, test_id: str,
     """A number field accepting what ``limit`` allows, whose changes go through
     ``ed.change``; a value it refuses is said under it and not applied (saving waits)."""
     def changed(e: Any) -> None:
-        if not field.validate():
-            if ed.save_button is not None:
-                ed.save_button.disable()
+        if not field.validate():  # said beside 保存 too: the field may be out of view
+            ed.show_state()
             return
         value = read(field)  # None only where the limit allows an empty field
         ed.change(lambda lay: setter(lay, value if value is None or limit.whole
@@ -342,7 +407,7 @@ def _spots(ed: LayoutEditor, kind: str, body: Callable[[], None]) -> None:
 
             def remove(k: int = k) -> None:
                 if len(ed.layout[kind]) == 1:
-                    ed.message.error(t("A floor plan needs at least one of these."))
+                    ed.refuse(t("A floor plan needs at least one of these."))
                     return
                 ed.change(lambda lay: lay[kind].pop(key_at(lay, kind, k)))
                 body()
@@ -422,7 +487,7 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
 
             def remove(k: int = k) -> None:
                 if len(ed.layout["waiting_areas"]) == 1:
-                    ed.message.error(t("A floor plan needs at least one of these."))
+                    ed.refuse(t("A floor plan needs at least one of these."))
                     return
                 ed.change(lambda lay: lay["waiting_areas"].pop(
                     key_at(lay, "waiting_areas", k)))
@@ -440,12 +505,67 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
     tid(ui.button(t("Add"), icon="add", on_click=add).props("flat dense"), "layout-area-add")
 
 
-#: the plan's strip: it sticks below the page's header (its height, pixels) and takes at
-#: most this share of the window's height, so the forms below keep room
+#: the preview's sizes: key -> English label. Small and medium stay at the top of the
+#: window while the forms scroll under them; large is the plan as drawn (labels 10-13
+#: px), scrolled sideways when wider than the page, and scrolls away with the forms (the
+#: buttons and what is wrong stay)
+PLAN_SIZES = {"small": "Small", "medium": "Medium", "large": "Large"}
+#: the size a floor plan editor opens at: at 1366 x 768 the plan is some 370 px high
+#: (labels 6-8 px; at 34 % of the window's height they were 4.4-5.7) and the forms
+#: keep some 300 px below it; on a window 1080 px high, the plan as drawn
+DEFAULT_PLAN_SIZE = "medium"
+#: the plan's greatest height at each held size (CSS)
+PLAN_HEIGHTS = {"small": "30vh", "medium": "clamp(200px, calc(100vh - 400px), 600px)"}
+
+#: the plan's strip: it sticks right below the page's header (44 px: its buttons and
+#: their padding; the header's measured height once the page runs, ``HEADER_JS``).
+#: The plan takes the room its drawing needs at the size chosen (``plan_basis``), the
+#: buttons, the size and what is wrong stand beside it, or below it when the hall is
+#: too long for both
 STICKY_CSS = (".q-panel-parent,.q-tab-panels,.q-panel{overflow:clip !important}"
-              ".hs-layout-plan{position:sticky;top:var(--hs-header-height,52px);z-index:10;"
+              ".hs-layout-plan{position:sticky;top:var(--hs-header-height,44px);z-index:10;"
               "background:#fff;padding:4px 0;border-bottom:1px solid #ddd}"
-              ".hs-layout-plan .hs-floorplan svg{max-height:34vh;width:100%;height:auto}")
+              # large: the plan scrolls away with the forms, the buttons and what is
+              # wrong stay (their boxes the panel's, so that they stick all the way down)
+              ".hs-layout-plan.hs-plan-large,.hs-plan-large .hs-layout-strip{display:contents}"
+              ".hs-plan-large .hs-layout-side{position:sticky;top:var(--hs-header-height,44px);"
+              "flex:none;width:100%;z-index:10;background:#fff;padding:4px 0;"
+              "border-bottom:1px solid #ddd}"
+              ".hs-layout-strip{display:flex;flex-wrap:wrap;gap:8px 16px;"
+              "align-items:flex-start;width:100%}"
+              ".hs-layout-view{flex:1 1 560px;min-width:0;order:-1}"
+              ".hs-plan-large .hs-layout-view{order:0;flex:none;width:100%}"
+              ".hs-layout-side{flex:1 1 320px;min-width:0;display:flex;flex-wrap:wrap;"
+              "align-items:center;align-content:flex-start;gap:8px 16px}"
+              ".hs-layout-said{flex:1 1 100%;max-height:9.5em;overflow-y:auto}"
+              ".hs-layout-said:has(>.hidden){display:none}"
+              ".hs-layout-plan .hs-floorplan svg{width:100%;height:auto}"
+              + "".join(f".hs-plan-{k} .hs-floorplan svg{{max-height:{h}}}"
+                        for k, h in PLAN_HEIGHTS.items())
+              + ".hs-plan-large .hs-floorplan{overflow-x:auto}"
+              ".hs-layout-plan.hs-plan-large .hs-floorplan svg{width:auto;max-width:none;"
+              "max-height:none}"
+              ".hs-layout-view.hs-stale .hs-floorplan{opacity:.35;filter:grayscale(1)}")
+#: the page's header height into ``--hs-header-height``, kept while the header resizes
+HEADER_JS = ("(() => {const h = document.querySelector('.q-header'); if (!h) return;"
+             "const set = () => document.documentElement.style.setProperty("
+             "'--hs-header-height', h.offsetHeight + 'px'); set();"
+             "if (!window.hsHeaderWatched) {window.hsHeaderWatched = true;"
+             "new ResizeObserver(set).observe(h);}})()")
+
+
+def plan_basis(size: str, svg: str) -> str:
+    """The style of the plan's box at ``size`` for the plan ``svg``: the width its drawing
+    takes at that size (the room beside it goes to the buttons, else they go below)."""
+    m = re.search(r'<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"', svg)
+    if m is None or float(m[2]) <= 0:
+        return ""
+    width, height = float(m[1]), float(m[2])
+    if size not in PLAN_HEIGHTS:
+        return f"flex-basis: {round(width)}px"
+    ratio = width / height
+    return f"flex-basis: calc({PLAN_HEIGHTS[size]} * {ratio:.4f})"
+
 
 #: how a group's windows are placed: in rows, or one point per window
 PLACEMENTS = {"rows": "in rows", "points": "one point per window"}
@@ -515,12 +635,16 @@ def _windows(ed: LayoutEditor, body: Callable[[], None]) -> None:
                 group=ed.group_names.get(gid, gid), count=count)).classes("w-40")
 
             def switch(e: Any, gid: str = gid) -> None:
-                if e.value == ("points" if "points" in ed.layout["windows"][gid] else "rows"):
+                now = "points" if "points" in ed.layout["windows"][gid] else "rows"
+                if e.value == now:
                     return
                 sc = ed.valid
                 if sc is None:  # switch from the last valid plan only
-                    ed.message.error(t("Correct the plan first: the windows' positions are "
-                                       "taken from the last valid plan"))
+                    # the choice goes back to the group's placement (left on the refused
+                    # one, choosing it again was no change, and nothing happened)
+                    e.sender.value = now
+                    ed.refuse(t("Correct the plan first: the windows' positions are "
+                                "taken from the last valid plan"))
                     return
                 assert sc.layout is not None
                 positions = [[w.x, w.y] for w in window_positions(sc.layout, sc)
@@ -643,30 +767,72 @@ def panel(ctx: Context) -> None:
                          "save it to keep your changes"))
     source_label = tid(ui.label(source).classes("text-body2"), "layout-source")
     ui.add_css(STICKY_CSS)
-    # the plan above the forms, full width, held at the top of the window while the
-    # forms scroll under it: beside them it dropped below the whole form at 1024 px
-    with ui.column().classes("w-full hs-layout-plan"):
-        ed.preview = PlanView(ctx, "layout-svg", ctx.t("Floor plan"))
-        ed.preview.place_preview()
-        with ui.row().classes("items-center gap-4"):
-            ed.preview.button(ctx)
+    ui.run_javascript(HEADER_JS)
+    t = ctx.t
+    # the plan above the forms, held at the top of the window while the forms scroll
+    # under it (beside them it dropped below the whole form at 1024 px), and beside it
+    # the buttons and what is wrong, in view wherever the planner types
+    ed.strip = tid(ui.element("div").classes(f"w-full hs-layout-plan hs-plan-{ed.size}"),
+                   "layout-strip")
+    ed.preview = PlanView(ctx, "layout-svg", t("Floor plan"))
+    with ed.strip, ui.element("div").classes("hs-layout-strip"):
+        # beside the plan (shown before them) its parts stand one under the other; below
+        # a long hall's plan the buttons and the size share a line, and what is wrong
+        # takes the next; above a large plan they stay in view while the page scrolls
+        with ui.element("div").classes("hs-layout-side"):
+            with ui.row().classes("items-center gap-2"):
+                ed.preview.button(ctx)
 
-            def save() -> None:
-                if ed.save():
-                    ed.message.info(ctx.t("Saved."))
-                    source_label.text = ctx.t("The scenario's own layout")
+                def save() -> None:
+                    ed.flush()
+                    if not ed.numbers_valid() or not ed.check():
+                        return  # said beside the button; nothing to ask about yet
+                    if ed.changed_elsewhere():
+                        conflict.open()
+                        return
+                    saved()
 
-            ed.save_button = tid(ui.button(ctx.t("Save the layout"), on_click=save),
-                                 "layout-save")
+                ed.save_button = tid(ui.button(t("Save the layout"), on_click=save),
+                                     "layout-save")
 
-            def restart() -> None:
-                base = with_layout(ed.data, None, f"{name}.yaml")
-                ed.layout = automatic(base, ctx.t)
-                body()
-                ed.check()
+                def restart() -> None:
+                    base = with_layout(ed.data, None, f"{name}.yaml")
+                    ed.layout = automatic(base, t)
+                    body()
+                    ed.check()
 
-            tid(ui.button(ctx.t("Start again from the automatic layout"),
-                          on_click=restart).props("outline"), "layout-automatic")
+                tid(ui.button(t("Start again from the automatic layout"),
+                              on_click=restart).props("outline"), "layout-automatic")
+            with ui.row().classes("items-center gap-2"):
+                ui.label(t("Plan size")).classes("text-body2")
+                tid(ui.toggle({k: t(v) for k, v in PLAN_SIZES.items()}, value=ed.size,
+                              on_change=lambda e: ed.set_size(e.value))
+                    .props("dense no-caps").tooltip(t(
+                        "Small and medium stay at the top of the window; large shows the "
+                        "plan as drawn and scrolls with the page")), "layout-plan-size")
+            # beside the size when there is room (below a long hall's plan), so that the
+            # plan keeps its height
+            ed.stale = tid(ui.label(t(
+                "The plan shows the last valid layout, not the fields as typed; saving "
+                "waits until the problem is corrected.")).classes("text-body2 text-orange-10"),
+                "layout-stale").style("flex: 1 1 22em")
+            ed.stale.set_visibility(False)
+            said = ui.element("div").classes("w-full hs-layout-said")
+            ed.message.label.move(said)
+        ed.view = tid(ui.element("div").classes("hs-layout-view"), "layout-view")
+        with ed.view:
+            ed.preview.place_preview()
+
+    def saved() -> None:
+        if ed.save():
+            ed.message.info(t("Saved."))
+            source_label.text = t("The scenario's own layout")
+
+    conflict = conflict_dialog(  # as the hall editor's
+        ctx, "layout-conflict",
+        t("The floor plan in this scenario's file has changed since this tab read it (saved "
+          "in another browser tab, by the hall editor or by another program). Replace it "
+          "with this page's floor plan, or reload it and lose this page's changes?"), saved)
     forms = ui.column().classes("w-full")
     ed.timer_slot = ui.element("div")  # change_soon's timers: outside the forms redrawn
 
