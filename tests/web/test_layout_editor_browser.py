@@ -157,3 +157,31 @@ def test_two_tabs_the_second_save_asks_before_writing_over_the_first(tmp_path: P
     assert next(iter(kept["ticket_machines"].values()))["at"][0] != 10
     assert next(iter(replaced["ticket_machines"].values()))["at"][0] == 10
     assert next(iter(replaced["entrances"].values()))["at"] == [17.0, 0.0]
+
+
+def _contrast(rgb: str) -> float:
+    """WCAG contrast ratio of the CSS colour ``rgb`` ("rgb(r, g, b)") against white."""
+    r, g, b = (int(v) / 255 for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
+
+    def lin(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    return 1.05 / (lum + 0.05)
+
+
+def test_a_warning_reads_as_well_as_an_error_on_white(tmp_path: Path) -> None:
+    """She types 600 seats into a 60 m² waiting area: the page saves it but warns (most
+    likely a typo). The warning was Quasar's yellow, 1.8:1 against white: unreadable in
+    a sunlit office. It now reads at 4.5:1 or better (WCAG AA for text)."""
+    with server(_workspace(tmp_path)) as (base, _), browser(base) as b:
+        page = b.page
+        _open(page, base)
+        b.fill("layout-area-0-seats", "600")
+        page.wait_for_timeout(1200)
+        said = page.get_by_test_id("layout-error")
+        text, colour = said.inner_text(), said.evaluate("e => getComputedStyle(e).color")
+        assert not b.errors, b.errors
+
+    assert text.startswith("注意：") and "600" in text
+    assert _contrast(colour) >= 4.5, colour
