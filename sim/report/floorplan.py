@@ -117,7 +117,8 @@ def dark(fill: str) -> bool:
 def scale_range(values: list[float], colour_by: str) -> tuple[float, float]:
     """The low and high ends of the colour scale of ``values`` of figure ``colour_by``:
     the values' own range, widened to round numbers and to at least
-    :data:`MIN_SPAN` (centred on the values, never below 0), so that the busiest and the
+    :data:`MIN_SPAN` (centred on the values, never below 0, a utilisation never above
+    100 %: the scale then ends there), so that the busiest and the
     idlest group take the scale's two ends (on a fixed 0-100 % scale, 69 % and 77 % were
     two nearly equal reds)."""
     lo, hi = min(values), max(values)
@@ -128,8 +129,10 @@ def scale_range(values: list[float], colour_by: str) -> tuple[float, float]:
         if lo < 0:
             lo, hi = 0.0, span
     step = _round_step((hi - lo) / 4)
-    return (max(0.0, math.floor(lo / step + 1e-9) * step),
-            math.ceil(hi / step - 1e-9) * step)
+    lo, hi = max(0.0, math.floor(lo / step + 1e-9) * step), math.ceil(hi / step - 1e-9) * step
+    if colour_by == "utilisation" and hi > 1.0:  # a window is never busier than on duty
+        lo, hi = max(0.0, lo - (hi - 1.0)), 1.0
+    return lo, hi
 
 
 def _round_step(x: float) -> float:

@@ -29,8 +29,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sim.files.limits import MAX_DAYS
 from sim.scenario.model import Scenario
-from sim.stats.load import bottleneck, busiest_days, ticket_segments
+from sim.stats.load import bottleneck, ticket_segments
 
 MINUTES_PER_DAY = 1440.0
 #: the share of the steady-state waits a run may miss by starting empty
@@ -40,10 +41,17 @@ BIAS = 0.01
 #: translates them through the catalogue first)
 RELAXATION_WARNING = (
     "hall.warmup_days: the hall never closes, so each day starts with the queue the day "
-    "before left, and the run starts empty; at the day's average load ({load} of {windows} "
+    "before left, and the run starts empty; at its average load ({load} of {windows} "
     "windows busy) the queue needs about {hours} hours to forget that start (its relaxation "
     "time): after a warm-up of {warm} day(s), {measured} measured day(s) may show waits up "
     "to {bias} low (warmup_days {need} or more, days raised as much)")
+#: a load so near 1 that no warm-up within the limit of days would do
+RELAXATION_FULL_WARNING = (
+    "hall.warmup_days: the hall never closes and its busiest windows are {load} busy on "
+    "average ({windows} windows): so near full, the queue needs about {hours} hours to "
+    "forget the empty start (its relaxation time), more than a run within the limit of "
+    "{limit} days can warm up: the waits measured are those of a queue still building, "
+    "below its steady state")
 #: days asked for (``--days``, the page's days) too few for the file's warm-up
 WARMUP_CUT_WARNING = ("{days} day(s) per replication leave room for a warm-up of {now} "
                       "day(s), not the {was} of hall.warmup_days (a replication needs one "
@@ -73,7 +81,8 @@ def relaxation(scenario: Scenario) -> Relaxation | None:
     that)."""
     if not never_closes(scenario):
         return None
-    factor, _ = busiest_days(scenario)
+    hall = scenario.hall
+    factor = sum(hall.day_factor(d) for d in range(hall.days)) / hall.days  # the average day
     loads = {}
     for name, segments in ticket_segments(scenario).items():
         tickets = sum((e - s) / 60.0 * r for s, e, r in segments) * factor
@@ -83,10 +92,21 @@ def relaxation(scenario: Scenario) -> Relaxation | None:
     if not items or not 0 < load < 1:
         return None
     windows = sum(staffed[gi] for gi in hot)
-    work = sum(loads[c] for c in items)
-    service = sum(loads[c] * scenario.categories[c].service.mean for c in items) / work
+    # each item's service as the busiest windows give it (slowed by their speed factors),
+    # weighted by the window time it takes there
+    slowed = {c: _mean([scenario.authorisation.speed_factor(scenario.windows[gi].id, c)
+                        for gi in hot
+                        if c in scenario.authorisation.serves(scenario.windows[gi].id)])
+              for c in items}
+    work = sum(loads[c] * slowed[c] for c in items)
+    service = sum(loads[c] * slowed[c] * scenario.categories[c].service.mean * slowed[c]
+                  for c in items) / work
     minutes = service / (windows * (1.0 - math.sqrt(load)) ** 2)
     return Relaxation(load, windows, service, minutes)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 1.0
 
 
 def _mean_staffed(steps: tuple[tuple[float, int], ...]) -> float:
@@ -118,13 +138,22 @@ def warmup_parts(scenario: Scenario) -> list[tuple[str, dict[str, str]]]:
     bias = start_bias(tau, warm, measured)
     if bias <= BIAS:
         return []
+    values = {"load": _percent(found.load), "windows": f"{found.windows:.3g}",
+              "hours": f"{tau / 60:,.1f}"}
     need = math.ceil(tau * math.log(tau / (BIAS * measured)) / MINUTES_PER_DAY)
-    return [(RELAXATION_WARNING, {
-        "load": f"{100 * found.load:.0f}%", "windows": f"{found.windows:.3g}",
-        "hours": f"{tau / 60:.1f}", "warm": str(hall.warmup_days),
-        "measured": str(hall.days - hall.warmup_days),
-        "bias": f"{100 * bias:.0f}%" if bias < 0.5 else "50%+",
-        "need": str(need)})]
+    if need + hall.days - hall.warmup_days > MAX_DAYS:
+        return [(RELAXATION_FULL_WARNING, values | {"limit": f"{MAX_DAYS:,}"})]
+    return [(RELAXATION_WARNING, values | {
+        "warm": str(hall.warmup_days), "measured": str(hall.days - hall.warmup_days),
+        "bias": f"{100 * bias:.0f}%" if bias < 0.5 else "50%+", "need": str(need)})]
+
+
+def _percent(share: float) -> str:
+    """``share`` (below 1) in percent, with as many decimals as keep it below 100 % (a
+    load of 0.999 is 99.9 %, not 100 %)."""
+    digits = 0 if share < 0.995 else next(
+        (k for k in range(1, 10) if round(100 * share, k) < 100), 9)
+    return f"{100 * share:.{digits}f}%"
 
 
 def warmup_cut_parts(was: int, scenario: Scenario) -> list[tuple[str, dict[str, str]]]:

@@ -10,7 +10,6 @@ Each area lives in its own module (``sim/web/<area>.py``) with a function
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from sim.web import (
     results,
     workspace_panel,
 )
-from sim.web.common import Context, tid
+from sim.web.common import Context, drop_edits_and_go, tid
 from sim.web.jobs import JobManager
 from sim.web.security import TokenGate
 from sim.web.workspace import Workspace
@@ -113,10 +112,9 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str 
                            "switching the language drops them."))
             with ui.row():
                 # dropped on purpose: the browser's own question (beforeunload) not asked
-                tid(ui.button(ctx.t("Switch and drop them"), on_click=lambda: ui.run_javascript(
-                    f"window.hsDropEdits = true; window.location.href = "
-                    f"{json.dumps(ctx.url(lang=other))};")).props("color=negative"),
-                    "lang-switch-drop")
+                tid(ui.button(ctx.t("Switch and drop them"),
+                              on_click=lambda: drop_edits_and_go(ctx.url(lang=other)))
+                    .props("color=negative"), "lang-switch-drop")
                 tid(ui.button(ctx.t("Cancel"), on_click=drop_box.close).props("flat"),
                     "lang-switch-keep")
 

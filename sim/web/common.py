@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,6 +266,13 @@ class JobView:
         waiting.append(once)
 
 
+def drop_edits_and_go(url: str) -> None:
+    """Go to ``url``, dropping the page's unsaved edits on purpose: the planner has just
+    chosen to (reload, switch the language), so the browser's own "leave site?" question
+    (``beforeunload``, asked while the unsaved mark shows) is not asked a second time."""
+    ui.run_javascript(f"window.hsDropEdits = true; window.location.href = {json.dumps(url)};")
+
+
 def conflict_dialog(ctx: Context, name: str, question: str,
                     replace: Callable[[], None]) -> Any:
     """The question asked before a save would overwrite what was saved elsewhere (another
@@ -281,7 +289,7 @@ def conflict_dialog(ctx: Context, name: str, question: str,
 
             tid(ui.button(ctx.t("Replace"), on_click=replaced).props("color=negative"),
                 f"{name}-replace")
-            tid(ui.button(ctx.t("Reload"), on_click=lambda: ui.navigate.to(ctx.url()))
+            tid(ui.button(ctx.t("Reload"), on_click=lambda: drop_edits_and_go(ctx.url()))
                 .props("flat"), f"{name}-reload")
             tid(ui.button(ctx.t("Cancel"), on_click=dialog.close).props("flat"),
                 f"{name}-cancel")

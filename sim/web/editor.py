@@ -17,6 +17,7 @@ shows the value in force from its time until the next column.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
@@ -268,6 +269,10 @@ def without_item(data: dict[str, Any], name: str) -> Removal:
     return removal
 
 
+#: metres from a group's windows beyond which a window added to it is said to stand apart
+FAR_METRES = 7.5
+
+
 class Editor:
     """The open scenario's data, its validation and its fields on the page."""
 
@@ -464,6 +469,12 @@ class Editor:
                      "own ({problem}), so the hall cannot be saved: type fewer, or make room "
                      "in the floor plan tab (平面布局) first").format(
                 n=now - was, problem=problem_text(self.error.problem))
+        far = self._far_added(k, was) if now > was else 0
+        if far:
+            return t("Floor plan: the {n} window(s) added stand where the floor plan had "
+                     "room, {far} of them more than {metres} m from the group's own (once "
+                     "saved, see or move them in the floor plan editor)").format(
+                n=now - was, far=far, metres=f"{FAR_METRES:g}")
         if now > was:
             return t("Floor plan: the {n} window(s) added stand beside the group's own "
                      "(once saved, see or move them in the floor plan editor)").format(
@@ -472,6 +483,22 @@ class Editor:
             return t("Floor plan: the group's last {n} window(s) taken off").format(
                 n=was - now)
         return ""
+
+    def _far_added(self, k: int, was: int) -> int:
+        """How many of the windows group ``k`` gained (past its ``was`` first ones, as the
+        fitted floor plan stands them) stand more than :data:`FAR_METRES` from every
+        window it had: a crowded hall puts them wherever it has room."""
+        from sim.scenario.layout import Layout
+
+        gid = str(self.data["windows"][k].get("id"))
+        counts = {str(g.get("id")): g.get("count") for g in self.data["windows"]
+                  if isinstance(g, dict)}
+        try:
+            spots = _spots_of(Layout.model_validate(self.data["layout"]), counts, only=gid)
+        except (TypeError, ValueError):
+            return 0
+        own, added = spots[:was], spots[was:]
+        return sum(1 for p in added if own and min(math.dist(p, q) for q in own) > FAR_METRES)
 
     def save(self, as_name: str | None = None) -> str | None:
         """Write the data as YAML (under ``as_name`` if given); None when invalid. The

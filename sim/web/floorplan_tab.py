@@ -21,6 +21,7 @@ file's ``window.replay.seek(t)``). 下载回放（HTML） downloads the standalo
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -166,22 +167,44 @@ def records_path(workspace: Workspace, name: str, day: int, replication: int,
 KEPT_REPLAYS = 5
 
 
+#: the rest of a replay's file names after ``NAME-replay-`` (:func:`records_path`,
+#: :func:`sim.web.tasks.duty_path`, the page beside them): matched whole, so that another
+#: scenario's files (``大厅1`` against ``大厅[1]``, a run of ``大厅-replay``) never are
+REPLAY_FILE = re.compile(r"(day\d+-rep\d+-seed\d+-[0-9a-f]{8})(?:-duty)?\.(?:csv\.gz|html)")
+
+
 def prune_replays(workspace: Workspace, name: str, keep: int = KEPT_REPLAYS) -> list[Path]:
     """Remove the files of all but the newest ``keep`` replays of scenario ``name`` from
     ``results/`` (a replay leaves its records, duty and standalone page there, a new name
     each time: :func:`records_path`); the files removed. Called before a replay starts, so
-    the one being shown and the few before it stay downloadable."""
-    folder = workspace.path("results", name).parent
-    prefix = f"{workspace.path('results', name).name}-replay-"
+    the one being shown and the few before it stay downloadable. Names are compared as
+    text (a scenario's name may hold ``[`` or ``*``), and only whole replay file names."""
+    own = workspace.path("results", name)
+    prefix = f"{own.name}-replay-"
     runs: dict[str, list[Path]] = {}
-    for file in folder.glob(f"{prefix}*"):
-        stem = file.name[len(prefix):].split(".", 1)[0].removesuffix("-duty")
-        runs.setdefault(stem, []).append(file)
+    for file in own.parent.iterdir():
+        found = REPLAY_FILE.fullmatch(file.name[len(prefix):]) \
+            if file.name.startswith(prefix) else None
+        if found is not None:
+            runs.setdefault(found[1], []).append(file)
     newest = sorted(runs, key=lambda k: max(f.stat().st_mtime for f in runs[k]), reverse=True)
     gone = [f for stem in newest[keep:] for f in runs[stem]]
     for file in gone:
         file.unlink(missing_ok=True)
     return gone
+
+
+def download_replay(ctx: Context, page: str, file: str) -> None:
+    """Offer the replay page at ``page`` as ``file``; when a later replay pruned it
+    (:func:`prune_replays`), say so and how to get it again."""
+    try:
+        content = Path(page).read_bytes()
+    except OSError:
+        ui.notify(ctx.t("This replay's files were removed to make room for newer replays "
+                        "(the {n} newest of a scenario are kept): replay it again to "
+                        "download it.").format(n=KEPT_REPLAYS), type="warning")
+        return
+    ui.download.content(content, file, "text/html")
 
 
 def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
@@ -207,8 +230,7 @@ def _replay(ctx: Context, scenario: Scenario, name: str) -> None:
                 file = (f"{name}-replay-day{int(k['day']) + 1}-rep{int(k['replication']) + 1}"
                         f"-seed{k['seed']}.html")  # counted from 1, as on the page
                 tid(ui.button(ctx.t("Download the replay (HTML)"), icon="download",
-                              on_click=lambda: ui.download.content(
-                                  Path(page).read_bytes(), file, "text/html"))
+                              on_click=lambda: download_replay(ctx, page, file))
                     .props("outline"), "replay-download")
             tid(ui.html(job.result["fragment"], sanitize=False).classes("w-full"),
                 "replay-embedded")

@@ -552,6 +552,16 @@ HEADER_JS = ("(() => {const h = document.querySelector('.q-header'); if (!h) ret
              "'--hs-header-height', h.offsetHeight + 'px'); set();"
              "if (!window.hsHeaderWatched) {window.hsHeaderWatched = true;"
              "new ResizeObserver(set).observe(h);}})()")
+#: a field that takes the keyboard's focus under the held strip (Tab, Shift+Tab: the
+#: browser scrolls only fields outside the window into view) is scrolled out from under it
+FOCUS_JS = ("(() => {if (window.hsFocusWatched) return; window.hsFocusWatched = true;"
+            "document.addEventListener('focusin', e => {"
+            "const s = document.querySelector('.hs-layout-plan:not(.hs-plan-large)')"
+            " || document.querySelector('.hs-plan-large .hs-layout-side');"
+            "if (!s || s.offsetParent === null || s.contains(e.target)) return;"
+            "const bottom = s.getBoundingClientRect().bottom;"
+            "const top = e.target.getBoundingClientRect().top;"
+            "if (top < bottom + 4) window.scrollBy(0, top - bottom - 16);});})()")
 
 
 def plan_basis(size: str, svg: str) -> str:
@@ -768,6 +778,7 @@ def panel(ctx: Context) -> None:
     source_label = tid(ui.label(source).classes("text-body2"), "layout-source")
     ui.add_css(STICKY_CSS)
     ui.run_javascript(HEADER_JS)
+    ui.run_javascript(FOCUS_JS)
     t = ctx.t
     # the plan above the forms, held at the top of the window while the forms scroll
     # under it (beside them it dropped below the whole form at 1024 px), and beside it

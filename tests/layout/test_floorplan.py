@@ -59,6 +59,14 @@ def test_windows_take_the_colour_of_their_groups_utilisation() -> None:
     assert fills["window-社保-1"] == colour(0.3, low, high) != fills["window-不动产-1"]
 
 
+def test_a_hall_busy_to_the_full_is_scaled_up_to_100_percent_not_beyond() -> None:
+    """Every group at 100 %: the legend read 95 % / 100 % / 105 %, a utilisation no window
+    can have. The scale now ends at 100 % (90-100 %); a served count is not capped."""
+    assert scale_range([1.0, 1.0], "utilisation") == pytest.approx((0.9, 1.0))
+    assert scale_range([0.98, 0.999], "utilisation")[1] == pytest.approx(1.0)
+    assert scale_range([100.0, 100.0], "served")[1] > 100
+
+
 def test_a_zone_is_coloured_by_the_mean_wait_of_its_served_tickets() -> None:
     doc = {"overall": {}, "by_category": {"不动产登记": {"wait_mean": 12.0, "served": 30},
                                           "社保": {"wait_mean": 4.0, "served": 10}}}

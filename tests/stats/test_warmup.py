@@ -20,7 +20,13 @@ import yaml
 from sim.run.replications import simulate
 from sim.scenario.model import load_scenario, scenario_from_dict
 from sim.stats.metrics import warnings_for
-from sim.stats.warmup import RELAXATION_WARNING, relaxation, start_bias, warmup_parts
+from sim.stats.warmup import (
+    RELAXATION_FULL_WARNING,
+    RELAXATION_WARNING,
+    relaxation,
+    start_bias,
+    warmup_parts,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,3 +96,43 @@ def test_days_that_leave_no_room_for_the_warm_up_say_so(tmp_path: Path) -> None:
     assert "松弛时间" in said and "50%+" in said  # one measured day, nothing warmed up
     kept = _run(tmp_path, "--lang", "en", "--days=12").stderr
     assert "per replication" not in kept and "warm-up of 1 day(s), 11 measured day(s)" in kept
+
+
+def test_windows_twice_as_slow_on_an_item_relax_as_slowly_as_twice_the_service() -> None:
+    """The same queue written two ways: 20-minute services, or 10-minute ones on windows
+    with ``speed: 2``. The relaxation time (104 hours) and the warm-up asked for are the
+    same; the speed factor was left out of the service, halving both."""
+    plain = scenario_from_dict(mmc(0.95) | {"categories": {"户籍": {
+        "arrivals_per_hour": 0.95 * 5 * 3, "service": {"dist": "exponential", "mean": 20}}}})
+    slowed = scenario_from_dict(mmc(0.95) | {
+        "categories": {"户籍": {"arrivals_per_hour": 0.95 * 5 * 3,
+                              "service": {"dist": "exponential", "mean": 10}}},
+        "windows": [{"id": "综合窗口", "count": 5, "serves": ["*"], "speed": {"户籍": 2}}]})
+    a, b = relaxation(plain), relaxation(slowed)
+    assert a is not None and b is not None
+    assert b.load == pytest.approx(a.load) and b.minutes == pytest.approx(a.minutes)
+    assert a.minutes / 60 == pytest.approx(104.0, abs=0.1)
+    assert warmup_parts(plain) == warmup_parts(slowed)
+
+
+def test_a_week_with_quiet_weekends_relaxes_at_its_average_load() -> None:
+    """Weekdays at 95 %, weekends at a fifth of that: the queue carried over the week
+    relaxes at the week's average load (73 %), not the busiest day's."""
+    week = scenario_from_dict(mmc(0.95, days=14, warmup=1) | {"hall": {
+        "open": ["00:00-24:00"], "days": 14, "warmup_days": 1,
+        "day_factors": [1, 1, 1, 1, 1, 0.2, 0.2]}})
+    found = relaxation(week)
+    assert found is not None and found.load == pytest.approx(0.95 * 5.4 / 7)
+
+
+def test_so_near_full_that_no_warm_up_would_do_it_says_so_instead_of_asking_for_years(
+        ) -> None:
+    """At 99.9 % the warning asked for warmup_days 69599 (the limit is 3,660) and called
+    the load 100 %. It now says the load as 99.9 % and that no run within the limit can
+    warm it up."""
+    [(template, values)] = warmup_parts(scenario_from_dict(mmc(0.999)))
+    assert template == RELAXATION_FULL_WARNING
+    assert values["load"] == "99.9%" and values["limit"] == "3,660"
+    assert "need" not in values
+    [(_, closer)] = warmup_parts(scenario_from_dict(mmc(0.99999)))
+    assert closer["load"] == "99.999%"

@@ -115,6 +115,17 @@ def test_windows_the_floor_plan_has_no_room_for_are_said_not_placed(story,
     assert path.read_text(encoding="utf-8") == before
 
 
+def test_windows_placed_far_from_their_group_are_said_to_be(story, tmp_path: Path) -> None:
+    """40 windows for 市场监管窗口: the hall has room for them, but not beside the group's
+    own four; the note said they stood beside them. It now says how many stand apart."""
+    path = _yumen(tmp_path, layout=True)
+    shown = _play(path, story, _raise_windows("MKT", 40), "zh")
+    assert shown["error"] is False and shown["save enabled"] is True
+    last = shown["note"].splitlines()[-1]
+    assert last.startswith("平面布局：新增的 36 个窗口放在平面图上尚有空位之处，其中 "), last
+    assert "个距本组原有窗口超过 7.5 米" in last
+
+
 def test_the_last_group_of_the_row_grows_inside_the_hall(story, tmp_path: Path) -> None:
     """水务窗口 stands last in the row, by the wall of a hall 70.5 m wide: given 4 windows,
     its row ran out of the hall (位于大厅轮廓之外); now they stand beside it, inside."""

@@ -31,7 +31,7 @@ from sim.scenario.model import load_scenario
 from sim.web.floorplan_tab import records_path
 from sim.web.workspace import Workspace
 from tests.web.browser import ROOT, browser, server
-from tests.web.conftest import wait_for
+from tests.web.conftest import quickstart_workspace, wait_for
 
 HALL = "东城区政务大厅"
 
@@ -241,3 +241,54 @@ def test_old_replays_files_go_the_newest_five_stay(tmp_path: Path) -> None:
     assert sorted(gone) == sorted(made[0] + made[1])
     assert all(f.exists() for files in made[2:] for f in files) and other.exists()
     assert prune_replays(ws, "兴隆台.v2") == []
+
+
+def test_pruning_reads_a_name_as_text_and_takes_only_replay_files(tmp_path: Path) -> None:
+    """大厅[1]'s name is not a pattern: its replays are pruned, 大厅1's are not touched;
+    a run of a scenario named 大厅-replay (大厅-replay-20261207-101010.json) is not an
+    old replay of 大厅."""
+    import os
+
+    from sim.web.floorplan_tab import prune_replays, records_path
+    from sim.web.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+
+    def replays(name: str, n: int) -> list[Path]:
+        out = []
+        for k in range(n):
+            records = records_path(ws, name, day=k, replication=0, seed=1)
+            records.write_text("x", encoding="utf-8")
+            os.utime(records, (1_000_000 + k, 1_000_000 + k))
+            out.append(records)
+        return out
+
+    bracketed, plain = replays("大厅[1]", 7), replays("大厅1", 7)
+    run = ws.path("results", "大厅-replay-20261207-101010", ".json")
+    run.write_text("{}", encoding="utf-8")
+    assert sorted(prune_replays(ws, "大厅[1]")) == sorted(bracketed[:2])
+    assert all(p.exists() for p in plain) and run.exists()
+    assert prune_replays(ws, "大厅") == [] and run.exists()
+
+
+def test_a_pruned_replays_download_says_why_instead_of_failing(story, tmp_path: Path) -> None:
+    """A replay still on screen in another tab after five newer ones: its 下载回放 found no
+    file and did nothing (an error in the server's log). It now says the files were
+    removed and to replay it again."""
+    from sim.web.floorplan_tab import download_replay
+
+    quickstart_workspace(tmp_path)
+    said: list[str] = []
+
+    async def play(user: User) -> None:
+        from sim.web.common import Context
+
+        await user.open("/?lang=zh&tab=floorplan&scenario=quickstart")
+        ctx = Context.__new__(Context)
+        ctx.lang = "zh"
+        download_replay(ctx, str(tmp_path / "gone.html"), "x.html")
+        await user.should_see("请重新回放后再下载", retries=30)
+        said.append("ok")
+
+    story(play)
+    assert said == ["ok"]

@@ -159,6 +159,37 @@ def test_two_tabs_the_second_save_asks_before_writing_over_the_first(tmp_path: P
     assert next(iter(replaced["entrances"].values()))["at"] == [17.0, 0.0]
 
 
+def test_reload_in_the_conflict_question_reloads_without_a_second_question(
+        tmp_path: Path) -> None:
+    """Asked whether to write over the other tab's plan, she chooses 重新载入: the page
+    reloaded only after the browser's own "leave site?" question (which a planner who
+    answers 留下 takes for a button that does nothing). Now it reloads at once and shows
+    the other tab's entrance."""
+    ws = _workspace(tmp_path)
+    with server(ws) as (base, _), browser(base) as b:
+        first = b.page
+        asked: list[str] = []
+        first.on("dialog", lambda d: (asked.append(d.type), d.dismiss()))
+        second = first.context.new_page()
+        _open(first, base)
+        _open(second, base)
+        b.fill("layout-ticket_machines-0-x", "10")
+        first.wait_for_timeout(800)
+        second.get_by_test_id("layout-entrances-0-x").fill("5")
+        second.wait_for_timeout(800)
+        second.get_by_test_id("layout-save").click()
+        second.wait_for_timeout(1000)
+        first.get_by_test_id("layout-save").click()
+        badge = first.get_by_test_id("unsaved-badge").is_visible()
+        first.get_by_test_id("layout-conflict-reload").click()
+        first.wait_for_timeout(2500)  # the browser would ask here (dismissed: no reload)
+        asked_again = first.get_by_test_id("layout-conflict-question").is_visible()
+        entrance = first.get_by_test_id("layout-entrances-0-x").input_value()
+        assert not b.errors, b.errors
+
+    assert badge and asked == [] and asked_again is False and entrance == "5"
+
+
 def _contrast(rgb: str) -> float:
     """WCAG contrast ratio of the CSS colour ``rgb`` ("rgb(r, g, b)") against white."""
     r, g, b = (int(v) / 255 for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])
@@ -185,3 +216,31 @@ def test_a_warning_reads_as_well_as_an_error_on_white(tmp_path: Path) -> None:
 
     assert text.startswith("注意：") and "600" in text
     assert _contrast(colour) >= 4.5, colour
+
+
+def test_a_field_reached_with_the_keyboard_is_not_left_under_the_strip(tmp_path: Path) -> None:
+    """Yumen at 1366x768: she goes up the form with Shift+Tab from its foot. Every field
+    that took the focus sat under the held plan (the browser scrolls only fields outside
+    the window); each is now scrolled out from under it."""
+    ws = tmp_path / "ws"
+    (ws / "scenarios").mkdir(parents=True)
+    (ws / "scenarios" / "yumen.yaml").write_bytes(
+        (ROOT / "scenarios" / "yumen" / "before.yaml").read_bytes())
+    with server(ws) as (base, _), browser(base) as b:
+        page = b.page
+        page.goto(base + "/?lang=zh&tab=layout&scenario=yumen")
+        page.get_by_test_id("layout-save").wait_for()
+        page.get_by_test_id("layout-walking-speed").focus()
+        page.wait_for_timeout(300)
+        hidden = []
+        for _ in range(12):
+            page.keyboard.press("Shift+Tab")
+            page.wait_for_timeout(150)
+            strip = page.evaluate("document.querySelector('.hs-layout-plan')"
+                                  ".getBoundingClientRect().bottom")
+            top = page.evaluate("document.activeElement.getBoundingClientRect().top")
+            if top < strip:
+                hidden.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+        assert not b.errors, b.errors
+
+    assert hidden == []
