@@ -11,10 +11,12 @@ to 1.
 How long is measured by the relaxation time of the queue, after Morse (1955, "Stochastic
 properties of waiting lines", *Operations Research* 3(3): 255-261): for one server of
 service rate mu at load rho, ``1 / (mu (1 - sqrt(rho))^2)``, the time constant with which
-the queue forgets its start. For the hall, the busiest set of windows at the day's
-average load (the bottleneck of :func:`sim.stats.load.bottleneck`) is taken as one
-server ``c`` times as fast: ``tau = s / (c (1 - sqrt(rho))^2)``, ``s`` the load-weighted
-mean service of its items (2.2 days for an M/M/5 at rho = 0.95 with 10-minute services,
+the queue forgets its start. For the hall, the busiest set of windows at the average
+load (over the day, and over the simulated days' ``day_factors``; the bottleneck of
+:func:`sim.stats.load.bottleneck`) is taken as one server ``c`` times as fast:
+``tau = s / (c (1 - sqrt(rho))^2)``, ``s`` the mean service of its items as those windows
+give it (slowed by their ``speed`` factors), weighted by the window time each takes
+(2.2 days for an M/M/5 at rho = 0.95 with 10-minute services,
 5.5 hours at rho = 0.85).
 
 A run that starts empty and measures ``T`` minutes after a warm-up of ``w`` misses, if the
@@ -30,10 +32,10 @@ import math
 from dataclasses import dataclass
 
 from sim.files.limits import MAX_DAYS
+from sim.scenario.clock import MINUTES_PER_DAY
 from sim.scenario.model import Scenario
 from sim.stats.load import bottleneck, ticket_segments
 
-MINUTES_PER_DAY = 1440.0
 #: the share of the steady-state waits a run may miss by starting empty
 BIAS = 0.01
 
@@ -60,7 +62,7 @@ WARMUP_CUT_WARNING = ("{days} day(s) per replication leave room for a warm-up of
 
 @dataclass(frozen=True)
 class Relaxation:
-    """The busiest windows of a hall that never closes, at the day's average load: their
+    """The busiest windows of a hall that never closes, at its average load: their
     utilisation ``load``, their number ``windows`` (averaged over the day), the mean
     service ``service`` of their items (minutes), and the relaxation time ``minutes``."""
 
