@@ -38,6 +38,7 @@ from sim.scenario.model import Scenario, load_scenario
 from sim.web.common import Context, JobView, Message, scenario_or_hint, tid
 from sim.web.fields import REPLICATIONS, SEED, Limit, number, read, valid
 from sim.web.planview import PlanView
+from sim.web.tasks import made_of
 from sim.web.workspace import Workspace
 
 #: id of the replay's root element in the page, and the page's name for its instance
@@ -56,21 +57,6 @@ def wide(scenario: Scenario) -> bool:
     deep): its plan and replay then take the page's whole width, one above the other."""
     canvas = Canvas.of(layout_of(scenario))
     return canvas.width >= WIDE * canvas.plan_height
-
-
-def made_for(scenario: Scenario, doc: dict[str, Any]) -> bool:
-    """Whether the results ``doc`` were made of ``scenario`` as it is now: the scenario
-    over the results' days has the ``scenario_sha256`` they record (the run tab's test,
-    :func:`sim.web.tasks.saved_run_notes`)."""
-    from sim.run.replications import scenario_sha256
-
-    run = (doc.get("meta") or {}).get("run") or {}
-    days = doc.get("days")
-    try:
-        now = scenario.with_days(days) if isinstance(days, int) and days > 0 else scenario
-    except (InputError, ValueError):
-        return False
-    return scenario_sha256(now) == run.get("scenario_sha256")
 
 
 def latest_results(ctx: Context, name: str) -> tuple[str, dict[str, Any]] | None:
@@ -112,7 +98,7 @@ def _floor_plan(ctx: Context, scenario: Scenario, name: str) -> None:
     choices = {k: metric_heading(f"{section}.{k}") for k, (section, _) in COLOUR_BY.items()}
     ui.label(ctx.t("Floor plan")).classes("text-h6")
     view = PlanView(ctx, "floorplan-svg", ctx.t("Floor plan"))
-    stale = latest is not None and not made_for(scenario, latest[1])
+    stale = latest is not None and not made_of(scenario, latest[1])
     with ui.row().classes("items-center gap-4"):
         colour_by = tid(ui.select(choices, value="utilisation", label=ctx.t("Colour by"))
                         .classes("w-64"), "floorplan-colour-by")

@@ -78,18 +78,31 @@ def saved_run_notes(path: str, doc: dict[str, Any]
     as :func:`run_scenario` gave them when it ran (shown again with the result); None
     when the scenario has changed since (its warnings would then be another hall's)."""
     from sim.cli.main import _load
-    from sim.run.replications import scenario_sha256
 
-    run = (doc.get("meta") or {}).get("run") or {}
     notes: list[tuple[str, dict[str, str]]] = []
     try:
         scenario = _load(path, doc.get("days"), notes)
     except InputError:
         return None
-    if scenario_sha256(scenario) != run.get("scenario_sha256"):
+    if not made_of(scenario, doc):
         return None
     return notes + _warnings(scenario, doc), capacity_data(scenario,
                                                    Path(path).read_text(encoding="utf-8"))
+
+
+def made_of(scenario: Any, doc: dict[str, Any]) -> bool:
+    """Whether the run results ``doc`` were made of ``scenario`` as it is now: the scenario
+    over the results' days has the ``scenario_sha256`` they record (the run tab's notes,
+    :func:`saved_run_notes`, and the floor plan's colours ask it)."""
+    from sim.run.replications import scenario_sha256
+
+    run = (doc.get("meta") or {}).get("run") or {}
+    days = doc.get("days")
+    try:
+        now = scenario.with_days(days) if isinstance(days, int) and days > 0 else scenario
+    except (InputError, ValueError):
+        return False
+    return bool(scenario_sha256(now) == run.get("scenario_sha256"))
 
 
 def run_scenario(path: str, seed: int, replications: int, days: int | None, out: str,
@@ -447,20 +460,27 @@ def replay_day(path: str, seed: int, day: int, replication: int, records: str,
     set_language(lang)
     frame, shifts = day_of_records(records, day, replication), day_of_duty(duty, day, replication)
     data = replay_data(scenario, frame, shifts)
-    page = next((records[:-len(s)] for s in (".csv.gz", ".csv", ".parquet")
-                 if records.endswith(s)), records) + ".html"
+    page = records_stem(records)[0] + ".html"
     write_text_atomic(page, replay_html(scenario, frame, shifts))
     return {"fragment": replay_fragment(scenario, data, "hs-web-replay"), "data": data,
             "records": records, "duty": duty, "html": page}
 
 
+def records_stem(records: str) -> tuple[str, str]:
+    """A records file's name without its format's suffix, and the suffix (``R`` and
+    ``.csv.gz`` of ``R.csv.gz``; ``.csv``, ``.parquet`` likewise; else the whole name and
+    ``""``)."""
+    for suffix in (".csv.gz", ".csv", ".parquet"):
+        if records.endswith(suffix):
+            return records[:-len(suffix)], suffix
+    return records, ""
+
+
 def duty_path(records: str) -> str:
     """Where the windows' duty of a records file goes: ``R-duty.csv.gz`` beside
     ``R.csv.gz`` (``.csv``, ``.parquet`` likewise)."""
-    for suffix in (".csv.gz", ".csv", ".parquet"):
-        if records.endswith(suffix):
-            return f"{records[:-len(suffix)]}-duty{suffix}"
-    return f"{records}-duty.csv"
+    stem, suffix = records_stem(records)
+    return f"{stem}-duty{suffix}" if suffix else f"{records}-duty.csv"
 
 
 def warm_up() -> dict[str, Any]:
