@@ -18,6 +18,7 @@ its labels need, so Chinese names read the same on any machine.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import math
 import tempfile
@@ -193,7 +194,14 @@ def _zone_waits(sc: Scenario, by_category: Mapping[str, Any]) -> dict[str, float
 def embedded_font_css(texts: list[str]) -> str:
     """An ``@font-face`` rule carrying the CJK font subset the texts need as a data URI
     (empty when the texts need none or no CJK font is installed)."""
-    chars = needs_cjk(texts)
+    return _font_face(needs_cjk(texts))
+
+
+@functools.lru_cache(maxsize=64)
+def _font_face(chars: str) -> str:
+    """:func:`embedded_font_css` of the characters ``chars``. Cut from the font once per
+    set of characters: a subset takes about half a second, and the floor plan editor
+    redraws at every number typed, which changes the digits but seldom the characters."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "subset.otf"
         if not write_font_subset(chars, path):

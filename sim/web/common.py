@@ -86,6 +86,35 @@ def tid(element: Any, name: str) -> Any:
     return element.props(f'data-testid="{name}"').mark(name)
 
 
+class ManySelect(ui.select):
+    """A multiple choice that keeps every pick, however slow the link.
+
+    NiceGUI's select sends the whole list of choices at each pick, computed in the
+    browser from the choices the server last echoed. A pick made before the echo of the
+    one before arrives (a slow link, a busy server) thus sends a list without it, and the
+    earlier pick is lost (2 of 4 kept at 400 ms latency). Here the server applies each
+    pick and each removal as it comes (Quasar's ``add`` and ``remove`` events) and takes
+    no list from the browser; the browser shows what the server holds."""
+
+    def __init__(self, options: list[Any] | dict[Any, str], **kwargs: Any) -> None:
+        super().__init__(options, multiple=True, **kwargs)
+        self.on("add", lambda e: self._pick(e, True))
+        self.on("remove", lambda e: self._pick(e, False))
+
+    def _event_args_to_value(self, e: Any) -> Any:
+        """The browser's list is not taken (it may be stale): the value stays."""
+        return self.value
+
+    def _pick(self, e: Any, add: bool) -> None:
+        """Apply one pick (``add``) or removal that the browser reported."""
+        try:
+            chosen = self._values[int(e.args["value"]["value"])]
+        except (KeyError, TypeError, ValueError, IndexError):
+            return  # not an option of this list: nothing to apply
+        value = [v for v in self.value or [] if v != chosen]
+        self.value = [*value, chosen] if add else value
+
+
 class Message:
     """A line that shows the last error (the command line's exit-2 words, in the page's
     language ``lang``: :func:`sim.report.messages.error_text`) or note."""

@@ -13,7 +13,7 @@ from typing import Any
 from nicegui import ui
 
 from sim.web import charts
-from sim.web.common import Context, JobView, run_inputs, table, tid
+from sim.web.common import Context, JobView, ManySelect, run_inputs, table, tid
 from sim.web.differences import comparison_blocks
 from sim.web.fields import read, valid
 
@@ -79,7 +79,7 @@ def panel(ctx: Context) -> None:
         return
     first = [ctx.scenario] if ctx.scenario else []
     with ui.row().classes("items-end gap-4"):
-        pick = tid(ui.select(names, multiple=True, value=first,
+        pick = tid(ManySelect(names, value=first,
                              label=ctx.t("Scenarios (the first is the baseline)"))
                    .props("use-chips").classes("min-w-[420px]"), "compare-select")
         reps, days, seed = run_inputs(ctx, "compare", least=2)

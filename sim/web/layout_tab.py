@@ -46,7 +46,15 @@ from sim.scenario.layout import (
     window_positions,
 )
 from sim.scenario.model import Scenario, load_scenario, scenario_from_dict
-from sim.web.common import Context, Message, conflict_dialog, on_disk, scenario_or_hint, tid
+from sim.web.common import (
+    Context,
+    ManySelect,
+    Message,
+    conflict_dialog,
+    on_disk,
+    scenario_or_hint,
+    tid,
+)
 from sim.web.fields import Limit, limit_of, limit_of_type, number, read, valid
 from sim.web.planview import PlanView
 
@@ -480,7 +488,7 @@ def _areas(ed: LayoutEditor, body: Callable[[], None]) -> None:
                 ed.change_soon(f"area-{k}-serves", apply)
 
             refs = ed.refs | {r: r for r in area.get("serves", []) if r not in ed.refs}
-            tid(ui.select(refs, multiple=True, value=list(area.get("serves", [])),
+            tid(ManySelect(refs, value=list(area.get("serves", [])),
                           label=t("Items waiting here (none: all others)"),
                           on_change=set_serves).props("dense use-chips").classes("w-80"),
                 f"layout-area-{k}-serves")

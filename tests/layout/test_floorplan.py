@@ -126,3 +126,31 @@ def test_the_report_of_a_store_shows_the_floor_plan_of_its_hall(tmp_path: Path) 
     assert main(["report", str(store), "--out", str(tmp_path / "r")]) == 0
     page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert page.count('id="window-不动产-') == 3 and 'id="area-等候区"' in page
+
+
+def test_redrawing_a_plan_with_the_same_characters_cuts_the_font_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The floor plan editor redraws the plan at every number she types. Each drawing cut
+    the Chinese font anew (about half a second, so a warning showed 1.2 s after the
+    keystroke); the subset is now kept per set of characters, and a name typed in new
+    characters still gets them."""
+    import sim.report.floorplan as floorplan
+
+    cut: list[str] = []
+    real = floorplan.write_font_subset
+
+    def counting(chars: str, out: Path) -> bool:
+        cut.append(chars)
+        return real(chars, out)
+
+    monkeypatch.setattr(floorplan, "write_font_subset", counting)
+    floorplan._font_face.cache_clear()
+    sc = hall()
+    first = floorplan_svg(sc)
+    assert floorplan_svg(sc) == first and len(cut) == 1
+    assert sc.layout is not None
+    areas = {name + "（新）": area for name, area in sc.layout.waiting_areas.items()}
+    renamed = sc.model_copy(update={"layout": sc.layout.model_copy(
+        update={"waiting_areas": areas})})
+    floorplan_svg(renamed)
+    assert len(cut) == 2 and "新" in cut[1] and "新" not in cut[0]

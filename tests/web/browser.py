@@ -136,3 +136,13 @@ def browser(base: str) -> Iterator[Browser]:
             yield out
         finally:
             b.close()
+
+
+def slow_link(page: Any, latency_ms: int) -> None:
+    """Delay everything between ``page`` and the server by ``latency_ms`` each way
+    (Chromium's own network emulation, which the page's websocket goes through too)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": latency_ms, "downloadThroughput": -1,
+        "uploadThroughput": -1})

@@ -209,8 +209,10 @@ def test_a_warning_reads_as_well_as_an_error_on_white(tmp_path: Path) -> None:
         page = b.page
         _open(page, base)
         b.fill("layout-area-0-seats", "600")
-        page.wait_for_timeout(1200)
         said = page.get_by_test_id("layout-error")
+        from playwright.sync_api import expect
+
+        expect(said).to_contain_text("注意：", timeout=10_000)
         text, colour = said.inner_text(), said.evaluate("e => getComputedStyle(e).color")
         assert not b.errors, b.errors
 
