@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,38 @@ class Calibration:
         return note
 
 
+#: characters a YAML file cannot hold as they are (PyYAML's reader refuses them, or reads
+#: them as line breaks: a newline in a name would end a ``#`` comment and leave the rest of
+#: the name as YAML)
+_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: PyYAML's longest implicit key (characters from the key to its ':'); a longer one is
+#: written as an explicit key (``? "…"``)
+_KEY_LENGTH = 1000
+
+
+def _escape(match: re.Match[str]) -> str:
+    c = match.group()
+    if c in "\n\r":
+        return "\\n" if c == "\n" else "\\r"
+    return f"\\x{ord(c):02x}" if ord(c) <= 0xFF else f"\\u{ord(c):04x}"
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every character a YAML file cannot hold as it is written as an escape
+    (``\\n``): in a double-quoted scalar the escape reads back as the character; in a
+    comment it is shown, and the comment stays one line."""
+    return _UNSAFE.sub(_escape, text)
+
+
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+def _key(text: str) -> str:
+    """A mapping key for ``text``: quoted, or an explicit key (``? "…" ``) when too long for
+    an implicit one; follow it with ``:``."""
+    q = _q(text)
+    return q if len(q) <= _KEY_LENGTH else f"? {q} "
 
 
 def _num(x: float) -> str:
@@ -191,7 +222,8 @@ def _yaml(cal: Calibration) -> str:
     bin_h = o.resolution / 60.0
     for name, it in cal.items.items():
         per_day = float(np.sum(it.rates) * bin_h)
-        lines.append(f"  {_q(name)}:")
+        key = _key(name)
+        lines += [f"  {key.rstrip()}", "  :"] if key.startswith("?") else [f"  {key}:"]
         if it.department:
             lines.append(f"    department: {_q(it.department)}")
         lines.append(f"    arrivals_per_hour:  # {it.tickets:,} tickets, {per_day:.4g} per "
@@ -236,9 +268,10 @@ def _yaml(cal: Calibration) -> str:
                              f"{g.on_duty[b]:.2f}")
                 last = v
         if g.speed:
-            parts = ", ".join(f"{_q(k)}: {_num(v[0])}" for k, v in g.speed.items())
+            parts = ", ".join(f"{_key(k)}: {_num(v[0])}" for k, v in g.speed.items())
             basis = "; ".join(f"{k}: n={v[1]}, Welch p={v[2]:.1g}" for k, v in g.speed.items())
             lines.append(f"    speed: {{{parts}}}  # mean service / reference group's ({basis})")
+    lines = [_one_line(line) for line in lines]  # names in comments and keys stay one line
     if cal.layout is not None:
         lines.append(yaml.safe_dump({"layout": cal.layout}, allow_unicode=True,
                                     sort_keys=False, width=100).rstrip("\n"))

@@ -34,12 +34,15 @@ class Days:
 
 def working_days(dates: pd.Series, min_share: float = 0.5) -> Days:
     """Working weekdays: those whose median day has at least ``min_share`` of the
-    busiest weekday's median count (a half day such as the bank's Friday is not one)."""
+    busiest weekday's median count (a half day such as the bank's Friday is not one), and
+    at least one day with tickets (a log of scattered days, most weekdays' median 0, has no
+    factor for a weekday it never saw)."""
     per_day = dates.value_counts().sort_index()
     all_days = pd.date_range(per_day.index.min(), per_day.index.max(), freq="D")
     per_day = per_day.reindex(all_days, fill_value=0)
     med = per_day.groupby(per_day.index.day_of_week).median()
-    weekdays = tuple(int(w) for w in med.index if med[w] >= min_share * med.max())
+    seen = set(per_day.index[per_day.to_numpy() > 0].day_of_week)  # a weekday with tickets
+    weekdays = tuple(int(w) for w in med.index if med[w] >= min_share * med.max() and w in seen)
     keep = per_day[np.isin(per_day.index.day_of_week, weekdays) & (per_day.to_numpy() > 0)]
     return Days(pd.DatetimeIndex(keep.index), weekdays, keep.to_numpy(dtype=float))
 

@@ -211,6 +211,7 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
     words = mapping.status_words()
     status = raw[mapping.column("status")].astype("str").str.strip()
     outcome = status.map(words)
+    _check_status_words(path, mapping, status, outcome)
     service = _service(path, raw, mapping, ticket_time, wait, outcome == "served")
     cancelled = outcome == "cancelled"
     wait = wait.where(~cancelled | wait.notna())
@@ -232,6 +233,35 @@ def read_hall_export(path: str | Path, mapping: Mapping | None = None) -> Ticket
         raise InputError(str(path), mapping.column(field) if field else "",
                          f"no usable ticket row ({reasons})")
     return log
+
+
+#: the largest share of an export's rows whose status no status word covers for the rest
+#: to be read (the unknown ones skipped and counted); more, and the export is refused
+UNKNOWN_STATUS_SHARE = 0.5
+
+
+def _check_status_words(path: Path, mapping: Mapping, status: pd.Series,
+                        outcome: pd.Series) -> None:
+    """InputError naming the status column, its values no status word covers (with their
+    rows) and the words in force, when those values leave (almost) nothing to read: most
+    rows, or every row a served ticket could be (a vendor's own word for "served", such as
+    办理完成, would otherwise leave only its called-but-gone tickets, and the calibration
+    would blame the windows)."""
+    unknown = outcome.isna()
+    n = int(unknown.sum())
+    if not n or (n <= UNKNOWN_STATUS_SHARE * len(status) and (outcome == "served").any()):
+        return
+    counts = status[unknown].replace("", "(empty)").value_counts()
+    values = ", ".join(f"'{v}': {c:,}" for v, c in counts.head(5).items())
+    if len(counts) > 5:
+        values += f", … ({len(counts) - 5:,} more)"
+    words = ", ".join(f"{o} {'/'.join(mapping.status.get(o, d))}"
+                      for o, d in DEFAULT_STATUS.items())
+    raise InputError(str(path), mapping.column("status"),
+                     f"{n:,} of {len(status):,} rows have unknown status words ({values}), "
+                     "which leaves too few tickets: give the log's words for each outcome "
+                     "(the page's status words, or status: in --mapping MAP.yaml; now "
+                     f"{words})")
 
 
 def _service(path: Path, raw: pd.DataFrame, mapping: Mapping, ticket_time: pd.Series,

@@ -67,7 +67,8 @@ def group_label(windows: tuple[str, ...]) -> str:
     differ (a bank's agents) or leave nothing."""
     stems = {" ".join(_NUMBERING.sub("", str(w)).split()) for w in windows}
     stem = stems.pop() if len(stems) == 1 else ""
-    return stem if stem and len(stem) <= LABEL_LENGTH else ""
+    # a label is one printable line (a name with a control character is no label)
+    return stem if stem and len(stem) <= LABEL_LENGTH and stem.isprintable() else ""
 
 
 def authorisation_sets(served: pd.DataFrame) -> dict[str, tuple[str, ...]]:

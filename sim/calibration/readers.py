@@ -13,7 +13,7 @@ from pathlib import Path
 from sim.calibration.bank import is_bank_header, read_bank
 from sim.calibration.hall_export import Mapping, detect_encoding, read_hall_export
 from sim.calibration.records_log import is_records_header, read_records_log
-from sim.calibration.tickets import TicketLog, combine
+from sim.calibration.tickets import TicketLog, check_far_dates, combine
 from sim.files.errors import InputError
 from sim.files.reading import check_input_file
 
@@ -51,7 +51,12 @@ def read_log(path: str | Path, mapping: Mapping | None = None) -> TicketLog:
 
 
 def read_logs(paths: Sequence[str | Path], mapping: Mapping | None = None) -> TicketLog:
-    """Read and stack several log files (sorted by ticket time)."""
+    """Read and stack several log files (sorted by ticket time); tickets dated far from
+    the rest of the log are skipped, or the log refused (:func:`check_far_dates`)."""
     if not paths:
         raise InputError("", "", "no log file given")
-    return combine([read_log(p, mapping) for p in paths])
+    log = combine([read_log(p, mapping) for p in paths])
+    # the ticket time's column in the user's terms (a hall export's; the other formats'
+    # dates are made by the reader or the bank's and cannot lie far apart)
+    check_far_dates(log, (mapping or Mapping()).column("ticket_time"))
+    return log

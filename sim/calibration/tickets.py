@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sim.files.errors import InputError
+
 #: minutes in a day: no wait or service in a hall is longer
 DAY_MINUTES = 1440.0
 OUTCOMES = ("served", "no_show", "abandoned", "cancelled")
@@ -155,3 +157,51 @@ def check_rows(log: TicketLog) -> None:
     """Skip rows whose fields are missing or contradict each other (every reader)."""
     for reason, bad in _ROW_CHECKS:
         log.skip(bad(log.frame).to_numpy(dtype=bool), reason)
+
+
+#: days between two ticket dates beyond which they are not of one stretch of a log: the
+#: dates of a clock error, a mistyped year or an empty date (Excel's 1899-12-30)
+FAR_DAYS = 366
+#: the largest share of a log its far-off tickets may be and be skipped (counted); more,
+#: and the log is refused: which stretch is "the rest" is then not for hallsim to guess
+FAR_SHARE = 0.1
+#: why a row is skipped: its date is more than FAR_DAYS from the log's main stretch
+FAR_DATE = "ticket date over a year from the rest of the log ({dates})"
+
+
+def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    return f"{first.date()}" if first == last else f"{first.date()} – {last.date()}"
+
+
+def check_far_dates(log: TicketLog, column: str = "") -> None:
+    """Skip, counted, the tickets dated more than :data:`FAR_DAYS` from the stretch of
+    dates that holds most of the log (a ticket of 1899-12-30 in a log of 2024: an empty date
+    read by Excel); refuse the log, naming ``column`` (the ticket time's) and the stretches,
+    when they are more than :data:`FAR_SHARE` of it. Dates centuries apart would otherwise
+    overflow the time arithmetic of the estimators, or make every weekday of a century a
+    day without tickets."""
+    if not len(log):
+        return
+    day = log.frame["ticket_time"].to_numpy().astype("datetime64[D]")
+    dates, counts = np.unique(day, return_counts=True)
+    ordinal = dates.astype(np.int64)  # days since 1970: no overflow, whatever the years
+    stretch = np.concatenate([[0], np.cumsum(np.diff(ordinal) > FAR_DAYS)])
+    if stretch[-1] == 0:
+        return
+    tickets = np.bincount(stretch, weights=counts).astype(int)
+    main = int(np.argmax(tickets))
+    spans = [(_span(pd.Timestamp(dates[stretch == k][0]), pd.Timestamp(dates[stretch == k][-1])),
+              int(tickets[k])) for k in range(len(tickets))]
+    far = int(tickets.sum() - tickets[main])
+    if far > FAR_SHARE * len(log):
+        shown = ", ".join(f"{span}: {n:,}" for span, n in spans[:5])
+        if len(spans) > 5:
+            shown += f", … ({len(spans) - 5:,} more)"
+        raise InputError(", ".join(log.files), column,
+                         f"the ticket dates fall in stretches more than {FAR_DAYS} days "
+                         f"apart (tickets per stretch: {shown}): a log covers one stretch of "
+                         "time; check the ticket times (a clock error, a mistyped year, an "
+                         "empty date read as 1899-12-30), or calibrate each stretch on its own")
+    others = [span for k, (span, _) in enumerate(spans) if k != main]
+    shown = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+    log.skip(stretch[np.searchsorted(dates, day)] != main, FAR_DATE.format(dates=shown))

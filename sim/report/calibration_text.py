@@ -31,6 +31,8 @@ _NUMBERED_REASONS = (
      "service under {seconds} s (not a real service: left out)"),
     (re.compile(r"item with fewer than (?P<n>\d+) tickets"), "item with fewer than {n} tickets"),
     (re.compile(r"unknown status word \((?P<examples>.*)\)"), "unknown status word ({examples})"),
+    (re.compile(r"ticket date over a year from the rest of the log \((?P<dates>.*)\)"),
+     "ticket date over a year from the rest of the log ({dates})"),
 )
 _KEPT = re.compile(r"(?P<n>[\d,]+) tickets kept from (?P<files>\d+) file\(s\)")
 _SKIPPED = re.compile(r"  skipped (?P<n>[\d,]+): (?P<reason>.*)")
