@@ -44,7 +44,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
 GROUP_PREFIXES = ("windows ", "窗口数 ")
 
 _CN_DAYS = "一二三四五六日"
-_HOUR = re.compile(r"^(\d{1,2})(?::00)?(?:\s*-\s*\d{1,2}:\d{2})?$")
+#: an hour of day: 9, 09:00 or 09:00-10:00 (a span of exactly that hour)
+_HOUR = re.compile(r"^(\d{1,2})(?::00)?(?:\s*-\s*(\d{1,2}):00)?$")
 
 
 def headed(plan: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -157,7 +158,8 @@ def read_plan(path: str | Path) -> Plan:
     hours = []
     for k, v in enumerate(raw[fields["hour"]]):
         m = _HOUR.match(str(v).strip()) if pd.notna(v) else None
-        if m is None or int(m.group(1)) > 23:
+        if m is None or int(m.group(1)) > 23 or (  # 09:00-12:00 is three hours, not one
+                m.group(2) is not None and int(m.group(2)) != int(m.group(1)) + 1):
             raise InputError(str(path), where(k, fields["hour"]),
                              f"{v!r} is not an hour of day (0-23, '09:00' or '09:00-10:00')")
         hours.append(int(m.group(1)))
@@ -207,4 +209,12 @@ def read_plan(path: str | Path) -> Plan:
                          "a second row for the same hour" + (", weekday" if "weekday" in fields
                                                               else "")
                          + (" and item" if "item" in fields else ""))
+    if "item" in fields:  # a total and items for one hour: which one holds?
+        total = out["item"] == ""
+        both = (total.groupby([out["weekday"], out["hour"]]).transform("nunique") > 1)
+        if both.any():
+            k = int(np.flatnonzero(both.to_numpy())[-1])
+            raise InputError(str(path), f"row {k + 2}",
+                             "a row for all items and rows for single items in the same "
+                             "hour: give the hour either as one total or item by item")
     return Plan(str(path), out, {**fields, **{f"group:{g}": c for g, c in groups.items()}})

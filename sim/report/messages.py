@@ -133,6 +133,12 @@ TEMPLATES: tuple[str, ...] = (
     "date)",
     "unreadable encoding: neither UTF-8 nor GBK/GB18030 (bad byte at offset {offset})",
     "the file is empty",
+    "the ticket dates fall in stretches more than {gap} days apart (tickets per stretch: "
+    "{stretches}): a log covers one stretch of time; check the ticket times (a clock error, "
+    "a mistyped year, an empty date read as 1899-12-30), or calibrate each stretch on its own",
+    "{n} of {total} rows have unknown status words ({values}), which leaves too few tickets: "
+    "give the log's words for each outcome (the page's status words, or status: in --mapping "
+    "MAP.yaml; now {words})",
     "cannot read the table ({reason})",
     "no window served enough tickets to be kept (each needs {n} services naming it in the "
     "window column, 办理窗口 by default): the windows and their authorisation sets cannot be "
@@ -187,6 +193,9 @@ TEMPLATES: tuple[str, ...] = (
     "cannot write a file here ({reason})",
     "cannot write a folder here ({reason})",
     "records file must end in .csv, .csv.gz or .parquet",
+    "a plan file's name must end in .csv or .xlsx",
+    "a row for all items and rows for single items in the same hour: give the hour either as "
+    "one total or item by item",
     "compare needs at least two scenario files",
     "unknown structure(s) {bad} (choose from {known})",
     "'{text}' is not a list of numbers",

@@ -206,11 +206,22 @@ def plan_blocks(doc: dict[str, Any]) -> dict[str, Table]:
     if doc.get("short_cells"):
         out["short"] = (tr("Cells short of their target"), *short_rows(doc))
     if doc.get("diagnosis") and doc["status"] in ("infeasible", "time_limit"):
-        from sim.report.messages import problem_text
-
-        out["reason"] = (tr("Why there is no plan"), [tr("reason")],
-                         [[problem_text(doc["diagnosis"])]])
+        out["reason"] = (tr("Why there is no plan"), [tr("reason")], [[no_plan_reason(doc)]])
     return out
+
+
+#: how an infeasible plan's diagnosis begins where the command line and the page say it
+NO_PLAN = "no staffing plan meets the service level: "
+
+
+def no_plan_reason(doc: dict[str, Any]) -> str:
+    """Why ``doc`` (a plan without one) has no plan, in the language in use, as the
+    command line and the page say it. The diagnosis alone, a list of periods, matches no
+    message of the catalogue and stayed in English in the Chinese table."""
+    from sim.report.messages import problem_text
+
+    diagnosis = str(doc["diagnosis"])
+    return problem_text(NO_PLAN + diagnosis if doc["status"] == "infeasible" else diagnosis)
 
 
 def is_plan(doc: dict[str, Any]) -> bool:

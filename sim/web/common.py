@@ -178,6 +178,7 @@ class JobView:
 
     def __init__(self, ctx: Context, name: str, on_done: Callable[[Job], None]) -> None:
         self.ctx, self.on_done, self.job = ctx, on_done, None
+        self.area: Any = None  # where on_done shows the result (:meth:`shows_in`)
         self.buttons: list[Any] = []  # the buttons that start this view's job
         self.tab = ctx.tab  # tabs are built when shown: the tab this view lives on
         with ui.row().classes("items-center w-full gap-2"):
@@ -218,6 +219,19 @@ class JobView:
         for b in self.buttons:
             b.enable()
 
+    def shows_in(self, area: Any) -> Any:
+        """``area`` is where ``on_done`` shows the result: while a new job runs, the
+        result shown before is greyed (it is not the new job's); when the job fails, it
+        is taken away (a planner read the last plan under the failed run's error as the
+        new one, and could save it as such). Returns ``area``."""
+        self.area = area
+        return area
+
+    def _stale(self, stale: bool) -> None:
+        if self.area is not None:
+            self.area.classes(add="opacity-40" if stale else "",
+                              remove="" if stale else "opacity-40")
+
     def follow(self, job: Job) -> None:
         """Show ``job``'s progress from now on (its start buttons disabled until it ends)."""
         self.job = job
@@ -230,6 +244,7 @@ class JobView:
                 "saved. Save them in the hall editor to use them."))
         self.bar.set_visibility(True)
         self.cancel.set_visibility(True)
+        self._stale(job.active)
         self._poll()
 
     def resume(self, kind: str, path: str | None = None,
@@ -276,7 +291,10 @@ class JobView:
         self.job = None
         self.cancel.set_visibility(False)
         self._ready()
+        self._stale(False)
         if job.state == FAILED:
+            if self.area is not None:
+                self.area.clear()
             self.message.input_error(job.error or "")
         elif job.state == DONE:
             self._deliver(job)

@@ -50,7 +50,7 @@ def comparison_view(ctx: Context, name: str) -> JobView:
             show_comparison(ctx, job.result)
 
     view = JobView(ctx, name, done)
-    out = ui.column().classes("w-full")
+    out = view.shows_in(ui.column().classes("w-full"))
     return view
 
 

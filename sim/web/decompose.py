@@ -136,7 +136,7 @@ def panel(ctx: Context) -> None:
                    "decompose-days")
         go = tid(ui.button(ctx.t("Decompose")), "decompose-start")
     view = JobView(ctx, "decompose", lambda job: show(job.result))
-    out = ui.column().classes("w-full")
+    out = view.shows_in(ui.column().classes("w-full"))
 
     def show(doc: dict[str, Any]) -> None:
         ctx.t("")

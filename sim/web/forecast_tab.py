@@ -135,12 +135,21 @@ class PlanEditor:
 
     async def uploaded(self, e: Any) -> None:
         """A plan file uploaded: its rows in the grid, or the file used as it is."""
+        target = None
         try:
-            stored = check_upload(e.file.name, e.file.size())
-            target = self.ctx.workspace.path("plans", stored)
+            stored = Path(check_upload(e.file.name, e.file.size()))
+            if stored.suffix.lower() not in (".csv", ".xlsx"):
+                raise InputError(stored.name, "", "a plan file's name must end in .csv or .xlsx")
+            # a name of its own: plans/ also holds the optimiser's plans and earlier
+            # uploads, which an upload of the same name wrote over (even when refused)
+            ws = self.ctx.workspace
+            target = ws.path("plans", ws.free_name("plans", stored.stem, stored.suffix),
+                             stored.suffix)
             await e.file.save(target)
             loaded = await run.io_bound(load_plan, target, self.source)
         except InputError as exc:
+            if target is not None:  # a refused plan is not kept
+                target.unlink(missing_ok=True)
             self.msg.input_error(exc)
             return
         self.msg.clear()

@@ -147,7 +147,7 @@ def panel(ctx: Context) -> None:
             structure.props(f'hint="{ctx.t("the scenario lists its own window types")}"')
         go = tid(ui.button(ctx.t("Optimise")), "optimise-start")
     view = JobView(ctx, "optimise", lambda job: show(job.result))
-    out = ui.column().classes("w-full")
+    out = view.shows_in(ui.column().classes("w-full"))
 
     def show(res: dict[str, Any]) -> None:
         out.clear()

@@ -342,10 +342,11 @@ def optimise_scenario(path: str, certify_plan: bool, out_plan: str, out_scenario
     if solution.status == "time_limit":
         raise InputError(path, "", f"time limit: {solution.diagnosis}")
     if solution.cost is None:
+        from sim.report.plan_tables import NO_PLAN
+
         hint = (". To let the optimiser open more windows than the hall has today, choose "
                 "'desks: no limit'." if "desks cannot carry" in solution.diagnosis else "")
-        raise InputError(path, "", f"no staffing plan meets the service level: "
-                                   f"{solution.diagnosis}{hint}")
+        raise InputError(path, "", f"{NO_PLAN}{solution.diagnosis}{hint}")
     from sim.report.i18n import set_language
     from sim.report.plan_tables import structure_labels
 

@@ -64,3 +64,22 @@ def test_a_comprehensive_window_is_named_in_the_planners_language(tmp_path: Path
         finally:
             set_language("en")
         assert {g.id: g.label for g in load_scenario(out).windows} == {"FULL": label}
+
+
+def test_why_there_is_no_plan_is_said_in_chinese_in_the_plans_tables() -> None:
+    """Yumen's 24 windows cannot carry one window per department (about 29 needed): the
+    page said why in Chinese, but the plan's tables (the Excel file's sheet 为何没有排班方案)
+    kept the diagnosis in English, since a list of periods alone matched no message."""
+    problem = build_problem(load_scenario(ROOT / "scenarios" / "yumen" / "before.yaml"),
+                            spec_from_dict({"structure": "dedicated"}, "spec"))
+    doc = plan_document(problem, solve(problem))
+    assert doc["status"] == "infeasible"
+    set_language("zh")
+    try:
+        title, _, rows = plan_blocks(doc)["reason"]
+    finally:
+        set_language("en")
+    assert title == "为何没有排班方案"
+    said = rows[0][0]
+    assert said.startswith("没有能达到服务水平的排班方案：时段 08:30：现有 24 个窗口")
+    assert "desks" not in said and "period" not in said and "likewise" not in said

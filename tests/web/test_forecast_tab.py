@@ -4,8 +4,10 @@ compares the two; a plan file with a bad cell is refused with its row and column
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -204,3 +206,44 @@ def test_fifteen_percent_more_tickets_leave_the_staffing_as_it_was(story, tmp_pa
         assert all(rate_at(rates, m) == pytest.approx(1.15 * rate_at(cat.arrivals_per_hour, m),
                                                       rel=2e-3)
                    for s, e in before.hall.periods for m in range(int(s), int(e), 30))
+
+
+def test_an_uploaded_plan_never_writes_over_the_optimisers_files_or_an_earlier_plan(
+        story, tmp_path: Path) -> None:
+    """plans/ holds the optimiser's plans too. A file uploaded as 本月-plan.json (the
+    optimiser's name) replaced the optimiser's plan, even though the upload was then
+    refused; and a second 计划.csv replaced the first. Now each upload gets a name of
+    its own, and a refused one is not kept."""
+    from nicegui import ui
+    from nicegui.elements.upload_files import SmallFileUpload
+
+    ws = tmp_path / "workspace"
+    (ws / "scenarios").mkdir(parents=True)
+    (ws / "plans").mkdir()
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "scenarios" / "本月.yaml")
+    (ws / "plans" / "本月-plan.json").write_text('{"status": "certified"}', encoding="utf-8")
+    (ws / "plans" / "计划.csv").write_text("小时,取号量\n9,40\n", encoding="utf-8")
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=本月")
+        await user.should_see("下一时期")
+        upload = user.find("forecast-upload").elements.pop()
+        assert isinstance(upload, ui.upload)
+        await upload.handle_uploads([SmallFileUpload("本月-plan.json", "text/csv",
+                                                     "小时,取号量\n9,50\n".encode())])
+        await user.should_see("错误", retries=30)
+        await upload.handle_uploads([SmallFileUpload("计划.csv", "text/csv",
+                                                     "小时,取号量\n10,55\n".encode())])
+        for _ in range(50):
+            if user.find("forecast-tickets-10").elements.pop().value == 55:
+                break
+            await asyncio.sleep(0.1)
+        seen["tickets"] = user.find("forecast-tickets-10").elements.pop().value
+
+    seen: dict[str, Any] = {}
+    story(play)
+    assert seen["tickets"] == 55
+    plans = ws / "plans"
+    assert (plans / "本月-plan.json").read_text(encoding="utf-8") == '{"status": "certified"}'
+    assert (plans / "计划.csv").read_text(encoding="utf-8") == "小时,取号量\n9,40\n"
+    assert sorted(p.name for p in plans.iterdir()) == ["本月-plan.json", "计划-2.csv", "计划.csv"]

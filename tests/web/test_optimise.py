@@ -16,7 +16,7 @@ from nicegui.testing.user import User
 from sim.scenario.loading import load_scenario
 from sim.web.bundled import sample_logs
 from sim.web.tasks import calibrate_log
-from tests.web.conftest import wait_for
+from tests.web.conftest import visible, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -205,3 +205,33 @@ def test_after_a_reload_the_fields_say_how_the_plan_shown_was_made(story,
 
     story(play)
     assert seen == {"certify": False, "desks": "none", "structure": "dedicated"}
+
+
+def test_a_failed_optimisation_takes_the_plan_before_it_away(story, tmp_path: Path) -> None:
+    """She optimises Yumen's hall before the reform (a plan shows), then asks for one
+    window per department within today's 24 windows, which the hall cannot staff (about
+    29 needed): the run fails. The plan made before stayed under the error, looking like
+    the new one, and could be applied as such; now it is taken away, and the error alone
+    is shown."""
+    ws = tmp_path / "workspace"
+    (ws / "scenarios").mkdir(parents=True)
+    (ws / "scenarios" / "玉门.yaml").write_bytes(
+        (ROOT / "scenarios" / "yumen" / "before.yaml").read_bytes())
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=optimise&scenario=玉门")
+        user.find("optimise-certify").elements.pop().value = False
+        user.find("optimise-desks").elements.pop().value = "none"
+        user.find("optimise-start").click()
+        await wait_for(user, "optimise-headline", 120)
+        seen["before"] = visible(user, "optimise-headline")
+        user.find("optimise-desks").elements.pop().value = "hall"
+        user.find("optimise-structure").elements.pop().value = "dedicated"
+        user.find("optimise-start").click()
+        await wait_for(user, "optimise-error", 60)
+        seen["error"] = user.find("optimise-error").elements.pop().text
+        seen["after"] = visible(user, "optimise-headline")
+
+    story(play)
+    assert seen["before"] and seen["error"] and not seen["after"]
