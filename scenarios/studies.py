@@ -15,9 +15,10 @@ temporary folder from the repository's root, with the README's options).
     python scenarios/studies.py --only cangzhou-compare --check
 
 ``tests/batch/test_study_figures.py`` runs the check on each study's cheapest
-command (CI, slow-marked). The simulations are reproducible (seeded streams) and
-the fast engine gives the SimPy engine's records, so the figures depend on neither
-the machine nor the engine.
+command, and ``tests/batch/test_studies.py`` on the reform pairs'
+(``scenarios/reforms/README.md``, about 12 s; CI, slow-marked). The simulations are
+reproducible (seeded streams) and the fast engine gives the SimPy engine's records, so
+the figures depend on neither the machine nor the engine.
 """
 
 from __future__ import annotations
@@ -84,6 +85,12 @@ COMMANDS = {c.key: c for c in (
     Command("hotline-optimise", ("optimize", "scenarios/tianjin_hotline/peak_day.yaml",
                                  "--spec", "scenarios/tianjin_hotline/optimize_peak.yaml",
                                  "--scenario-out", "{dir}/staffed.yaml"), "staffed.yaml"),
+    *(Command(f"reforms-{key}", ("compare", *(f"scenarios/reforms/{f}.yaml" for f in files),
+                                 "-r", "10", "--json", f"{{dir}}/{key}.json"), f"{key}.json")
+      for key, files in (("company", ("company_setup_serial", "company_setup_parallel")),
+                         ("signoff", ("signoff_five", "signoff_chief")),
+                         ("returns", ("returns_before", "returns_notice", "returns_deficiency")),
+                         ("journey", ("journey_windows", "journey_bundle")))),
 )}
 
 
@@ -354,6 +361,220 @@ def hotline_seats(out: Outputs) -> list[str]:
     ]
 
 
+# --- Reform pairs: hallsim compare BASELINE REFORM... -r 10 ----------------------------
+# One table per pair (scenarios/reforms/README.md): the scenarios' means ± CI from
+# ``scenarios.X`` and the paired differences from ``differences.X`` (``overall``,
+# ``by_category``, ``journeys``); a figure compare does not pair has no Δ.
+
+def cell(x: float, ci: float | None, digits: int, k: float = 1.0) -> str:
+    """``x ± ci``, or ``x`` alone when the interval is exactly 0 (or absent)."""
+    return f"{k * x:.{digits}f}" if not ci else pm(k * x, k * ci, digits)
+
+
+def delta(d: dict | None, digits: int, k: float = 1.0) -> str:
+    """A paired difference: ``0`` when exactly none, marked when not significant."""
+    if d is None:
+        return ""
+    if d["diff"] == 0 and d["ci95"] == 0:
+        return "0"
+    text = signed(k * d["diff"], digits) if d["ci95"] == 0 else \
+        pm(k * d["diff"], k * d["ci95"], digits, sign=True)
+    return text if d["significant"] else f"{text} (not significant)"
+
+
+def _pair(out: Outputs, key: str) -> tuple[list[dict], list[dict]]:
+    """The scenarios' results (baseline first) and each reform's differences."""
+    doc = out[key]
+    base = doc["scenarios"][doc["baseline"]]
+    runs = [base] + [r for name, r in doc["scenarios"].items() if name != doc["baseline"]]
+    return runs, [doc["differences"][r["scenario"]] for r in runs[1:]]
+
+
+def _stat_days(run: dict) -> int:
+    return int(run["days"]) - int(run["meta"]["run"]["warmup_days"])
+
+
+def _case_rows(runs: list[dict], diffs: list[dict], where: str | None,
+               what: str = "") -> Callable[..., str]:
+    """A row maker for the case figures of ``overall`` (``where`` None) or a category."""
+    def block(run: dict) -> tuple[dict, dict]:
+        if where is None:
+            return run["overall"], run["ci95"]
+        b = run["by_category"][where]
+        return b, b["ci95"]
+
+    def paired(d: dict, key: str) -> dict | None:
+        part = d["overall"] if where is None else d["by_category"][where]
+        return part.get(key)
+
+    def row(key: str, name: str, digits: int, pair: bool = True,
+            columns: bool = True) -> str:
+        """``pair``: the Δ cells (empty when compare does not pair the figure);
+        ``columns``: whether the table has Δ columns at all."""
+        cells = [cell(b[key], c.get(key), digits) for b, c in map(block, runs)]
+        if columns:
+            cells += [delta(paired(d, key), digits) if pair else "" for d in diffs]
+        return f"| {name}{what} | " + " | ".join(cells) + " |"
+    return row
+
+
+def _hall_rows(runs: list[dict], diffs: list[dict]) -> list[str]:
+    """Hall mean wait and utilisation, paired by compare."""
+    rows = []
+    for key, name, digits, k in (("wait_mean", "hall `wait_mean` (min)", 2, 1.0),
+                                 ("utilisation", "hall `utilisation`", 3, 1.0)):
+        cells = [cell(r["overall"][key], r["ci95"][key], digits, k) for r in runs]
+        cells += [delta(d["overall"][key], digits, k) for d in diffs]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _pool_row(runs: list[dict], diffs: list[dict], pool: str, name: str) -> str:
+    """A back-office pool's utilisation (not paired by compare)."""
+    cells = [cell(r["backoffice"][pool]["utilisation"],
+                  r["backoffice"][pool]["ci95"]["utilisation"], 2) for r in runs]
+    return f"| {name} | " + " | ".join(cells + [""] * len(diffs)) + " |"
+
+
+def reforms_company(out: Outputs) -> list[str]:
+    """Parallel approval: company setup's lead times, serial against parallel."""
+    runs, diffs = _pair(out, "reforms-company")
+    row = _case_rows(runs, diffs, None)
+    cat = _case_rows(runs, diffs, "company_setup")
+    rows = ["| metric | serial | parallel | Δ (paired) |", "|---|---|---|---|",
+            row("lead_time_days_mean", "`lead_time_days_mean` (working days, ticket → result)",
+                3),
+            row("lead_time_days_p90", "`lead_time_days_p90`", 3),
+            row("lead_time_calendar_days_mean", "`lead_time_calendar_days_mean`", 3,
+                pair=False),
+            cat("on_time_share", "`on_time_share` (promised 3 working days)", 3),
+            row("censored_share", "`censored_share` (unfinished at the end of the run)", 3,
+                pair=False),
+            row("cases", f"cases per replication ({_stat_days(runs[0])} statistics days)", 1,
+                pair=False)]
+    rows += _hall_rows(runs, diffs)
+    rows += [_pool_row(runs, diffs, pool, f"back office `{pool}` utilisation")
+             for pool in runs[0]["backoffice"]]
+    return rows
+
+
+def reforms_signoff(out: Outputs) -> list[str]:
+    """Chief representative: five sign-offs against one decision."""
+    runs, diffs = _pair(out, "reforms-signoff")
+    every = _case_rows(runs, diffs, None, ", all cases")
+    flat = _case_rows(runs, diffs, "licence_general", ", flattened items (81%)")
+    safe = _case_rows(runs, diffs, "licence_safety",
+                      ", health / safety items (19%, unchanged)")
+    rows = ["| metric | five sign-offs | chief representative | Δ (paired) |",
+            "|---|---|---|---|",
+            every("lead_time_days_mean", "`lead_time_days_mean`", 3),
+            flat("lead_time_days_mean", "`lead_time_days_mean`", 3),
+            safe("lead_time_days_mean", "`lead_time_days_mean`", 3),
+            every("lead_time_days_p90", "`lead_time_days_p90`", 3),
+            every("lead_time_calendar_days_mean", "`lead_time_calendar_days_mean`", 3,
+                  pair=False),
+            flat("on_time_share", "`on_time_share` (promised 2 working days)", 3),
+            safe("on_time_share", "`on_time_share`", 3),
+            every("censored_share", "`censored_share`", 3, pair=False),
+            flat("censored_share", "`censored_share`", 3, pair=False),
+            safe("censored_share", "`censored_share`", 3, pair=False),
+            _case_rows(runs, diffs, None)(
+                "cases", f"cases per replication ({_stat_days(runs[0])} statistics days)", 1,
+                pair=False)]
+    rows += _hall_rows(runs, diffs)
+    rows += [_pool_row(runs, diffs, "review", "back office `review` utilisation (3 case "
+                                              "officers)"),
+             _pool_row(runs, diffs, "chief", "back office `chief` utilisation (one person)")]
+    return rows
+
+
+#: the model's values in the returns files' headers: visits per case, one-visit share
+RETURNS_MODEL = {"visits_per_case": ("1.729", "1.616", "1.300"),
+                 "one_visit_share": ("0.49", "0.49", "0.70")}
+
+
+def reforms_returns(out: Outputs) -> list[str]:
+    """At most one trip: one-time notice and accept with deficiency against before."""
+    runs, diffs = _pair(out, "reforms-returns")
+    row = _case_rows(runs, diffs, None)
+    cat = _case_rows(runs, diffs, "food_licence")
+
+    def with_delta(key: str, name: str, digits: int, how: str = "paired",
+                   by_cat: bool = False) -> list[str]:
+        rows = [(cat if by_cat else row)(key, name, digits, columns=False)]
+        if key in RETURNS_MODEL:
+            rows.append("| … model value (header of the files) | "
+                        + " | ".join(RETURNS_MODEL[key]) + " |")
+        part = (lambda d: d["by_category"]["food_licence"]) if by_cat else \
+            (lambda d: d["overall"])
+        rows.append(f"| … Δ vs before ({how}) | | "
+                    + " | ".join(delta(part(d)[key], digits) for d in diffs) + " |")
+        return rows
+
+    accept = [cell(r["by_window"]["ACCEPT"]["utilisation"],
+                   r["by_window"]["ACCEPT"]["ci95"]["utilisation"], 2) for r in runs]
+    return ["| metric | before | one-time notice | accept with deficiency |",
+            "|---|---|---|---|",
+            *with_delta("visits_per_case", "`visits_per_case` (collection included)", 3),
+            *with_delta("one_visit_share", "`one_visit_share`", 3),
+            *with_delta("lead_time_days_mean", "`lead_time_days_mean`", 3),
+            *with_delta("lead_time_days_p90", "`lead_time_days_p90`", 3),
+            row("lead_time_calendar_days_mean", "`lead_time_calendar_days_mean`", 3,
+                columns=False),
+            *with_delta("on_time_share", "`on_time_share` (promised 5 working days)", 3,
+                        by_cat=True),
+            row("deficiency_share", "`deficiency_share`", 3, columns=False),
+            row("censored_share", "`censored_share` (unfinished at the end of the run)", 3,
+                columns=False),
+            row("cases", f"cases per replication ({_stat_days(runs[0])} statistics days)", 1,
+                columns=False),
+            *with_delta("wait_mean", "hall `wait_mean` (min)", 2),
+            "| acceptance-window utilisation | " + " | ".join(accept) + " |"]
+
+
+JOURNEY_WAITS = (("licence", "licence tickets (one of the two clerks moved to `ONE`)"),
+                 ("seal", "seal tickets"), ("tax", "tax tickets"),
+                 ("social_insurance", "social insurance tickets"),
+                 ("bank_account", "bank account tickets"),
+                 ("company_setup_bundle", "bundle tickets"))
+
+
+def reforms_journey(out: Outputs) -> list[str]:
+    """One thing, one visit: the five-window journey against one bundled ticket."""
+    runs, (d,) = _pair(out, "reforms-journey")
+    (name,) = runs[0]["journeys"]
+    js = [r["journeys"][name] for r in runs]
+    dj = d["journeys"][name]
+
+    def row(key: str, label_: str, digits: int, pct: bool = False) -> str:
+        cells = [cell(j[key], j["ci95"][key], digits) for j in js]
+        diff = delta(dj.get(key), digits)
+        if pct and dj.get(key):
+            diff += f" ({signed(100 * dj[key]['diff'] / dj[key]['baseline'], 1)}%)"
+        return f"| journeys `{key}`{label_} | " + " | ".join(cells) + f" | {diff} |"
+
+    rows = ["| metric | five windows | bundle | Δ (paired) |", "|---|---|---|---|",
+            row("time_in_hall_mean", " (min)", 1, pct=True),
+            row("tickets_mean", "", 0),
+            row("visits_mean", " (days in the hall)", 3),
+            row("one_day_share", "", 3),
+            f"| journeys per replication ({_stat_days(runs[0])} statistics days) | "
+            + " | ".join(cell(j["journeys"], j["ci95"]["journeys"], 1) for j in js) + " |  |"]
+    rows += _hall_rows(runs, [d])
+    for cat, what in JOURNEY_WAITS:
+        cells = [cell(r["by_category"][cat]["wait_mean"],
+                      r["by_category"][cat]["ci95"]["wait_mean"], 1)
+                 if cat in r["by_category"] else "–" for r in runs]
+        rows.append(f"| `wait_mean` (min), {what} | " + " | ".join(cells)
+                    + f" | {delta(d['by_category'].get(cat, {}).get('wait_mean'), 1)} |")
+    for window in runs[-1]["by_window"]:
+        cells = [cell(r["by_window"][window]["utilisation"],
+                      r["by_window"][window]["ci95"]["utilisation"], 2)
+                 if window in r["by_window"] else "–" for r in runs]
+        rows.append(f"| window `{window}` utilisation | " + " | ".join(cells) + " |  |")
+    return rows
+
+
 TABLES = {t.id: t for t in (
     Table("cangzhou-compare", "scenarios/cangzhou/README.md", ("cangzhou",), cangzhou_compare),
     Table("cangzhou-reported", "scenarios/cangzhou/README.md", ("cangzhou",), cangzhou_reported),
@@ -365,6 +586,9 @@ TABLES = {t.id: t for t in (
           ("hotline-average", "hotline-peak"), hotline_reported),
     Table("hotline-seats", "scenarios/tianjin_hotline/README.md", ("hotline-optimise",),
           hotline_seats),
+    *(Table(f"reforms-{key}", "scenarios/reforms/README.md", (f"reforms-{key}",), render)
+      for key, render in (("company", reforms_company), ("signoff", reforms_signoff),
+                          ("returns", reforms_returns), ("journey", reforms_journey))),
 )}
 
 

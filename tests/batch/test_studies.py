@@ -4,6 +4,8 @@ decomposition and `hallsim compare before after` talk about the same reform)."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,29 @@ def test_the_unguided_xinglongtai_hall_is_after_with_its_two_patches() -> None:
         data = merge_patch(data, load_change(name, folder / "patches" / f"{name}.yaml").patch)
     unguided = load_scenario(folder / "after_unguided.yaml").to_dict()
     assert _as_named_x(unguided) == _as_named_x(data)
+
+
+def _studies_script():
+    """scenarios/studies.py as a module (tests/batch/test_study_figures.py loads it too)."""
+    path = ROOT / "scenarios" / "studies.py"
+    loaded = sys.modules.get("studies")
+    if loaded is not None and Path(getattr(loaded, "__file__", "")) == path:
+        return loaded
+    spec = importlib.util.spec_from_file_location("studies", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["studies"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_the_reforms_readme_quotes_what_its_compare_commands_print(tmp_path: Path) -> None:
+    """scenarios/reforms/README.md: its four tables are what `hallsim compare ... -r 10`
+    prints now (about 12 s on two cores), as `python scenarios/studies.py --check`."""
+    studies = _studies_script()
+    tables = [t for t in studies.TABLES.values() if t.readme == "scenarios/reforms/README.md"]
+    assert {t.id for t in tables} == {"reforms-company", "reforms-signoff", "reforms-returns",
+                                      "reforms-journey"}
+    outputs = studies.run_commands({k for t in tables for k in t.commands}, tmp_path)
+    assert studies.differing(tables, outputs) == []
