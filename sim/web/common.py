@@ -63,11 +63,18 @@ class Context:
         self.kept[key] = value
         ui.navigate.history.replace(self.url())
 
-    def unsaved(self) -> bool:
+    def hall_unsaved(self) -> bool:
         """Whether the hall editor or the floor plan editor holds changes not yet saved
-        (jobs read the saved file; a reload or a change of language would drop them)."""
+        (jobs read the saved file)."""
         return any(e is not None and e.unsaved()
                    for e in (self.extra.get("editor"), self.extra.get("layout-editor")))
+
+    def unsaved(self) -> bool:
+        """Whether the page holds edits a reload or a change of language would drop: the
+        hall's (:meth:`hall_unsaved`), or a forecast plan edited since its forecast was
+        last made."""
+        plan = self.extra.get("forecast-editor")
+        return self.hall_unsaved() or (plan is not None and plan.unsaved())
 
     def show_unsaved(self) -> None:
         """Show or hide the header's "unsaved changes" mark (:meth:`unsaved`)."""
@@ -238,7 +245,7 @@ class JobView:
         for b in self.buttons:
             b.disable()
         self.message.clear()
-        if self.ctx.unsaved():
+        if self.ctx.hall_unsaved():
             self.message.warning(self.ctx.t(
                 "the hall editor has unsaved changes: this job uses the scenario as last "
                 "saved. Save them in the hall editor to use them."))

@@ -14,6 +14,7 @@ compare tab's job and view).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,17 @@ class PlanEditor:
             for r in start.itertuples()}
         self.file: Path | None = None
         self.staff = "windows"
+        # the plan as its forecast was last made (or as the page opened): edits since
+        # then are unsaved, a reload would drop them (the header's mark, the browser asks)
+        self.made: tuple[Any, Path | None] = (copy.deepcopy(self.rows), None)
         self.msg = Message("forecast-error")
         self.grid_box: Any = None
         self.cells: list[Any] = []  # the grid's number fields, checked before the forecast
         self.staff_choice: Any = None
+
+    def unsaved(self) -> bool:
+        """Whether the plan was edited (or a file uploaded) since its forecast was made."""
+        return (self.rows, self.file) != self.made
 
     def rescale(self, percent: float) -> None:
         """Every hour's tickets changed by ``percent``."""
@@ -120,6 +128,7 @@ class PlanEditor:
             if row.get("tickets") is not None:
                 row["tickets"] = round(float(row["tickets"]) * factor, 2)
         self.draw()
+        self.ctx.show_unsaved()
 
     def restaff(self, staff: str) -> None:
         """Staff as windows or as clerks seen: the other column filled by the relation."""
@@ -158,6 +167,7 @@ class PlanEditor:
             self.rows, self.staff = loaded["rows"], loaded["staff"]
             self.staff_choice.value = loaded["staff"]
         self.draw()
+        self.ctx.show_unsaved()
 
     def draw(self) -> None:
         """The grid of the plan's cells (or the uploaded file's name)."""
@@ -181,6 +191,7 @@ class PlanEditor:
                         def changed(e: Any, hour: int = hour, field: str = field) -> None:
                             self.rows[hour][field] = (None if e.value in (None, "")
                                                       else float(e.value))
+                            self.ctx.show_unsaved()
 
                         limit = cell_limit(field, row.get(field) is not None)
                         cell = number(ctx.t, "", limit, value=row.get(field),
@@ -211,6 +222,8 @@ class PlanEditor:
             self.msg.input_error(exc)
             return
         self.ctx.workspace.write_scenario(stem, made["text"])
+        self.made = (copy.deepcopy(self.rows), self.file)
+        self.ctx.show_unsaved()
         result_box.clear()
         with result_box:
             show_forecast(self.ctx, made, self.name, stem)
@@ -267,6 +280,7 @@ def panel(ctx: Context) -> None:
         Message("forecast-error", ctx.lang).input_error(exc)
         return
     ed = PlanEditor(ctx, name, start, parse(source.read_text(encoding="utf-8")), opening)
+    ctx.extra["forecast-editor"] = ed
     ui.label(ctx.t("Next period's plan for {name}").format(name=name)).classes("text-h6")
     ui.label(ctx.t("It starts as the open hall's own plan: change what next period changes, "
                    "hour by hour, or upload a plan file (CSV or XLSX, as hallsim forecast "

@@ -18,7 +18,7 @@ from sim.calibration.journey_tickets import rate_at
 from sim.files.errors import InputError
 from sim.scenario.loading import load_scenario
 from sim.web.forecast_tab import load_plan, write_plan
-from tests.web.conftest import wait_for
+from tests.web.conftest import visible, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -247,3 +247,28 @@ def test_an_uploaded_plan_never_writes_over_the_optimisers_files_or_an_earlier_p
     assert (plans / "本月-plan.json").read_text(encoding="utf-8") == '{"status": "certified"}'
     assert (plans / "计划.csv").read_text(encoding="utf-8") == "小时,取号量\n9,40\n"
     assert sorted(p.name for p in plans.iterdir()) == ["本月-plan.json", "计划-2.csv", "计划.csv"]
+
+
+def test_an_edited_plan_is_marked_unsaved_until_its_forecast_is_made(story,
+                                                                     tmp_path: Path) -> None:
+    """She raises the 10:00 tickets and reloads by mistake: the edit was gone with no
+    mark and no question from the browser. The header now marks the plan unsaved (the
+    browser then asks before a reload) until the forecast is made from it."""
+    ws = tmp_path / "workspace" / "scenarios"
+    ws.mkdir(parents=True)
+    shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "本月.yaml")
+    seen: dict[str, bool] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=forecast&scenario=本月")
+        await user.should_see("下一时期")
+        seen["opened"] = visible(user, "unsaved-badge")
+        user.find("forecast-tickets-10").elements.pop().value = 99
+        seen["edited"] = visible(user, "unsaved-badge")
+        user.find("forecast-name").elements.pop().value = "下月"
+        user.find("forecast-start").click()
+        await wait_for(user, "forecast-done", 30)
+        seen["made"] = visible(user, "unsaved-badge")
+
+    story(play)
+    assert seen == {"opened": False, "edited": True, "made": False}
