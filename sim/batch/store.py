@@ -110,6 +110,21 @@ def _sql_value(value: Any) -> Any:
     return _json(value)
 
 
+#: the meta keys a reader of the store needs
+_META_KEYS = ("experiment_name", "experiment_hash", "definition", "factors", "replications",
+              "seed", "hallsim_version")
+#: the columns of each table a reader of the store needs
+_COLUMNS = {
+    "points": ("point", "scenario", "label", "factors", "scenario_json", "error"),
+    "runs": ("point", "replication", "seed", "status", "error", "summary", "profile",
+             "wall_seconds", "worker", "finished_at"),
+}
+
+
+class _Damaged(Exception):
+    """What is wrong with a store changed or broken since hallsim wrote it."""
+
+
 def is_store(path: str | Path) -> bool:
     """Whether ``path`` is an SQLite file (by its header)."""
     try:
@@ -175,13 +190,86 @@ class Store:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30.0)
         store = cls(path, conn)
         try:
-            schema = store.meta().get("schema")
-        except sqlite3.DatabaseError:
-            schema = None
-        if schema != SCHEMA:
+            try:
+                meta = store.meta()
+            except sqlite3.DatabaseError:
+                meta = {}
+            store._check_schema(meta)
+            store._check_readable(meta)
+        except BaseException:
             conn.close()
-            raise InputError(str(path), "", "not a hallsim store (no experiment recorded)")
+            raise
         return store
+
+    def _check_schema(self, meta: dict[str, str]) -> None:
+        """Refuse a store of another layout: none recorded (not hallsim's), or another
+        version's (``hallsim-store/1``), which this version cannot read."""
+        schema = meta.get("schema")
+        if schema == SCHEMA:
+            return
+        if schema is not None and schema.startswith("hallsim-store/"):
+            raise InputError(str(self.path), "", f"a store of another hallsim version (layout "
+                             f"{schema}; this version reads {SCHEMA}): run the experiment "
+                             "again into a new --store")
+        raise InputError(str(self.path), "", "not a hallsim store (no experiment recorded)")
+
+    def _check_readable(self, meta: dict[str, str]) -> None:
+        """Refuse, before anything is read, a store that was changed or broken since hallsim
+        wrote it: a table, column or meta key missing, a finished run without its summary
+        or with one that is not a JSON object."""
+        try:
+            for key in _META_KEYS:
+                if key not in meta:
+                    raise _Damaged(f"the experiment's '{key}' is missing (table meta)")
+            for table, columns in _COLUMNS.items():
+                have = {r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")}
+                if not have:
+                    raise _Damaged(f"table '{table}' is missing")
+                for column in columns:
+                    if column not in have:
+                        raise _Damaged(f"column '{column}' of table '{table}' is missing")
+            bad = self._bad_summary()
+        except _Damaged as exc:
+            raise self._damaged(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(str(exc)) from None
+        if bad is not None:
+            point, replication, missing = bad
+            raise self._damaged(f"run P{point} replication {replication} is recorded as "
+                                f"finished but its summary is "
+                                f"{'missing' if missing else 'not a JSON object'}")
+
+    def _bad_summary(self) -> tuple[int, int, int] | None:
+        """``(point, replication, missing)`` of the first finished run whose summary is
+        missing or not a JSON object (checked by SQLite, without reading every summary
+        into Python); None if there is none, or if this SQLite cannot check JSON."""
+        # NaN and infinity are written bare (Python's JSON): made plain for json_valid
+        plain = ("replace(replace(replace(summary, '-Infinity', '0'), 'Infinity', '0'), "
+                 "'NaN', '0')")
+        query = ("SELECT point, replication, summary IS NULL FROM runs WHERE status='ok' AND "
+                 f"NOT (CASE WHEN summary IS NULL THEN 0 WHEN json_valid({plain}) THEN "
+                 f"json_type({plain}) = 'object' ELSE 0 END) ORDER BY point, replication "
+                 "LIMIT 1")
+        try:
+            return self.conn.execute(query).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such function" not in str(exc):
+                raise
+        row = self.conn.execute("SELECT point, replication, 1 FROM runs WHERE status='ok' "
+                                "AND summary IS NULL ORDER BY point, replication LIMIT 1")
+        return row.fetchone()
+
+    def _damaged(self, what: str) -> InputError:
+        """The error of a store changed or broken since hallsim wrote it."""
+        return InputError(str(self.path), "", f"the store is damaged ({what}): run the "
+                                              "experiment again into a new --store")
+
+    def _loads(self, text: str | None, what: str) -> Any:
+        """JSON ``text`` read from the store (``what`` names where, for the message)."""
+        try:
+            return json.loads(text)  # type: ignore[arg-type]
+        except (TypeError, ValueError, RecursionError):
+            raise self._damaged(f"{what} is not JSON") from None
 
     def _create(self, experiment: Any) -> None:
         names = list(experiment.factor_names)
@@ -214,8 +302,7 @@ class Store:
 
     def _check(self, experiment: Any) -> None:
         meta = self.meta()
-        if meta.get("schema") != SCHEMA:
-            raise InputError(str(self.path), "", "not a hallsim store (no experiment recorded)")
+        self._check_schema(meta)
         if meta["experiment_hash"] != experiment.hash:
             raise InputError(
                 str(self.path), "",
@@ -282,11 +369,11 @@ class Store:
 
     def definition(self) -> dict[str, Any]:
         """The experiment definition recorded when the store was created."""
-        return json.loads(self.meta()["definition"])
+        return self._loads(self.meta()["definition"], "the experiment's definition")
 
     def factor_names(self) -> list[str]:
         """Factor names, in the experiment's order."""
-        return json.loads(self.meta()["factors"])
+        return self._loads(self.meta()["factors"], "the experiment's factors")
 
     def finished(self) -> set[tuple[int, int]]:
         """(point, replication) of every run recorded with status ``ok``."""
@@ -308,7 +395,7 @@ class Store:
 
     def point_scenarios(self) -> dict[int, dict[str, Any] | None]:
         """Point -> the point's scenario as plain data (None for an invalid point)."""
-        return {p: (json.loads(s) if s else None) for p, s in
+        return {p: (self._loads(s, f"the scenario of point P{p}") if s else None) for p, s in
                 self.conn.execute("SELECT point, scenario_json FROM points ORDER BY point")}
 
     def runs_frame(self) -> pd.DataFrame:
@@ -327,7 +414,9 @@ class Store:
         for point, replication, seed, summary in self.conn.execute(
                 "SELECT point, replication, seed, summary FROM runs "
                 "WHERE status='ok' AND summary IS NOT NULL ORDER BY point, replication"):
-            for metric, section, item, name, value in metric_rows(json.loads(summary)):
+            loaded = self._loads(summary, f"the summary of run P{point} replication "
+                                          f"{replication}")
+            for metric, section, item, name, value in metric_rows(loaded):
                 if wanted is None or metric in wanted:
                     records.append((point, replication, seed, metric, section, item, name,
                                     math.nan if value is None else value))
@@ -342,13 +431,14 @@ class Store:
 
     def summaries(self, point: int) -> list[tuple[int, dict[str, Any]]]:
         """(replication, summary) of every ``ok`` run of a point, by replication."""
-        return [(r, json.loads(s)) for r, s in self.conn.execute(
+        return [(r, self._loads(s, f"the summary of run P{point} replication {r}"))
+                for r, s in self.conn.execute(
             "SELECT replication, summary FROM runs WHERE point=? AND status='ok' "
             "ORDER BY replication", (point,))]
 
     def profiles(self, point: int) -> list[dict[str, Any]]:
         """Profiles (wait quantiles, utilisation by hour) of every ``ok`` run of a point."""
-        return [json.loads(s) for (s,) in self.conn.execute(
+        return [self._loads(s, f"a profile of point P{point}") for (s,) in self.conn.execute(
             "SELECT profile FROM runs WHERE point=? AND status='ok' AND profile IS NOT NULL "
             "ORDER BY replication", (point,))]
 
@@ -371,7 +461,7 @@ def export(store: Store, out: str | Path, table: str = "metrics") -> int:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet"):
-        raise InputError(str(out), "", "export file must end in .csv or .parquet")
+        raise InputError(str(out), "--out", "export file must end in .csv or .parquet")
     if table == "metrics":
         frame = store.metrics_frame()
     elif table == "runs":

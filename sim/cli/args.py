@@ -66,6 +66,15 @@ def nonneg_int(text: str) -> int:
     return value
 
 
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    value = _whole(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(
+            tr("must be a port number from 1 to 65535 (got {value})").format(value=value))
+    return value
+
+
 def positive_float(text: str) -> float:
     """An argparse type: a number above 0."""
     value = _number(text)

@@ -66,7 +66,7 @@ def register(sub: Any) -> None:
     exp = bsub.add_parser("export", help="write the tidy results table (CSV or Parquet)",
                           description="Write the results of a store as a table.")
     exp.add_argument("store", type=input_file("STORE"), help="results store")
-    exp.add_argument("--out", required=True, type=output_file("--out"),
+    exp.add_argument("--out", required=True, type=output_file("--out", (".csv", ".parquet")),
                      help="output file, .csv or .parquet")
     exp.add_argument("--table", choices=["metrics", "runs", "wide"], default="metrics",
                      help="metrics: one row per run and metric (tidy, default); runs: one row "

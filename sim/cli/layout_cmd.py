@@ -13,8 +13,6 @@ plays a simulated day from a records file (:mod:`sim.report.replay`). docs/layou
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
 
 from sim.cli.args import EXIT_OK, input_file, nonneg_int, output_file
@@ -65,15 +63,11 @@ def register(sub: Any) -> None:
 
 def read_results(path: str) -> dict[str, Any]:
     """A results document (``hallsim run --json``); :class:`InputError` if unreadable."""
-    from sim.files.errors import InputError
+    from sim.files.reading import read_json
+    from sim.report.document import check_results
 
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(path, "--results", f"cannot read the results document ({exc})") \
-            from None
-    if not isinstance(data, dict) or "overall" not in data:
-        raise InputError(path, "--results", "not a results document (hallsim run --json)")
+    data = read_json(path, "the results document", "--results")
+    check_results(data, path, option="--results")
     return data
 
 

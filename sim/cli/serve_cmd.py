@@ -11,7 +11,7 @@ import argparse
 import os
 from typing import Any
 
-from sim.cli.args import EXIT_OK, nonneg_int
+from sim.cli.args import EXIT_OK, nonneg_int, output_folder, port_number
 from sim.files.errors import InputError
 
 
@@ -23,8 +23,9 @@ def register(sub: Any) -> None:
                                    "127.0.0.1 it requires an access token (printed as a link "
                                    "at start).")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=nonneg_int, default=8080, help="port (default 8080)")
-    p.add_argument("--workspace", default="hallsim-workspace", metavar="DIR",
+    p.add_argument("--port", type=port_number, default=8080, help="port (default 8080)")
+    p.add_argument("--workspace", default="hallsim-workspace",
+                   type=output_folder("--workspace"), metavar="DIR",
                    help="workspace directory (default ./hallsim-workspace; created)")
     p.add_argument("--token", default=None,
                    help="access token (default: $HALLSIM_TOKEN; made up when --host is not "
@@ -46,5 +47,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sim.web.security import ENV_VAR, choose_token
 
     token = choose_token(args.host, args.token or os.environ.get(ENV_VAR))
+    check_port(args.host, args.port)
     serve(args.host, args.port, args.workspace, token, max(1, args.workers))
     return EXIT_OK
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse (exit 2), before the link is printed, a port the server could not listen
+    on: one another program holds, or an address that is not this machine's. The socket
+    is bound as the web server binds its own, and closed at once."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise InputError("", "--port", f"port {port} is in use (another server is "
+                                           "listening on it): choose another port") from None
+        reason = exc.strerror or str(exc)
+        raise InputError("", "--host", f"cannot listen on {host} port {port} ({reason})") \
+            from None

@@ -117,8 +117,13 @@ def check_folder(path: str | Path | None, option: str) -> None:
 
     if path is None:
         return
+    from sim.files.reading import not_a_file
+
     path = Path(path)
     if path.exists() and not path.is_dir():
+        kind = not_a_file(path.stat().st_mode)
+        if kind is not None:  # /dev/null, a pipe: not "a file" to the reader
+            raise InputError(str(path), option, f"is {kind}, not a folder; give a folder name")
         raise InputError(str(path), option, "is a file; give a folder name")
     _check_writable(path, option, "folder")
 

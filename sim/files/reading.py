@@ -8,8 +8,10 @@ most ``limit`` bytes, so an input can neither hang a command nor exhaust memory.
 
 from __future__ import annotations
 
+import json
 import stat
 from pathlib import Path
+from typing import Any
 
 from sim.files.errors import InputError
 
@@ -55,3 +57,45 @@ def read_bytes_limited(path: str | Path, limit: int, limit_name: str) -> bytes:
         raise InputError(str(path), "", f"file larger than the limit of {limit:,} bytes "
                                         f"(see {limit_name})")
     return data
+
+
+def decode_text(raw: bytes) -> str:
+    """Text of a file in UTF-8 (with or without a byte-order mark) or, failing that, in
+    GB18030, the superset of GBK that Chinese Windows editors save in; raises
+    :class:`UnicodeDecodeError` if it is neither."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def read_json(path: str | Path, what: str, option: str = "") -> Any:
+    """The JSON document at ``path`` (``what`` names it in messages: "the results
+    document"), read as the other inputs are: a regular file, in UTF-8 (a byte-order mark
+    allowed) or GBK/GB18030. Unreadable files, bad JSON and lists or mappings nested
+    deeper than Python's parser goes (about a thousand levels: no document of hallsim's
+    nests more than a few) raise :class:`InputError` (``option``: the option that named
+    the file, if any)."""
+    try:
+        path = check_input_file(path)
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except InputError as exc:
+        raise InputError(exc.source, option, exc.problem) from None
+    except OSError as exc:
+        raise InputError(str(path), option, f"cannot read file ({exc.strerror})") from None
+    try:
+        text = decode_text(raw)
+    except UnicodeDecodeError:
+        raise InputError(str(path), option, f"cannot read {what}: its text is neither UTF-8 "
+                                            "nor GBK/GB18030") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), option, f"cannot read {what} ({exc})") from None
+    except RecursionError:
+        raise InputError(str(path), option, f"cannot read {what}: lists or mappings nested "
+                                            "too deeply") from None
+    except ValueError:  # a whole number of more digits than Python converts
+        raise InputError(str(path), option, f"cannot read {what}: a number too long to "
+                                            "read") from None

@@ -19,7 +19,7 @@ import yaml
 
 from sim.files.errors import InputError
 from sim.files.limits import MAX_FILE_BYTES, MAX_NESTING, MAX_VALUES
-from sim.files.reading import read_bytes_limited
+from sim.files.reading import decode_text, read_bytes_limited
 
 
 class _TooDeep(yaml.YAMLError):
@@ -29,6 +29,68 @@ class _TooDeep(yaml.YAMLError):
         super().__init__()
         self.path = path
         self.line = line
+
+
+#: what a value of these tags must be, as a message says it
+_KINDS = {
+    "tag:yaml.org,2002:timestamp": "a valid date",
+    "tag:yaml.org,2002:int": "a valid integer",
+    "tag:yaml.org,2002:float": "a valid number",
+    "tag:yaml.org,2002:bool": "true or false",
+}
+
+
+class _BadValue(yaml.YAMLError):
+    """A value whose tag (given, or read from its form) cannot construct it: an invalid
+    date such as ``2023-02-29``, ``!!int abc``, ``!!bool maybe``."""
+
+    def __init__(self, node: yaml.Node, path: list[Any], exc: Exception) -> None:
+        super().__init__()
+        self.node = node
+        self.path = path
+        # why a date is not one ("day is out of range for month"); Python's words on a
+        # number ("invalid literal for int() with base 10") say nothing more than ours
+        self.reason = str(exc.args[0]) if (isinstance(exc, ValueError) and exc.args and
+                                           node.tag == "tag:yaml.org,2002:timestamp") else ""
+
+    def problem(self) -> str:
+        """What is wrong, with the line and column: the problem of an ``invalid YAML``
+        message."""
+        mark = self.node.start_mark
+        tag = self.node.tag
+        if isinstance(self.node, yaml.ScalarNode):
+            kind = _KINDS.get(tag) or f"a value of tag '{tag}'"
+            value = self.node.value if len(self.node.value) <= 40 else \
+                self.node.value[:40] + "..."
+            detail = f"'{value}' is not {kind}"
+        else:
+            detail = f"cannot read the value as tag '{tag}'"
+        if self.reason:
+            detail += f" ({self.reason})"
+        return f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {detail}"
+
+
+def _node_path(root: yaml.Node, target: yaml.Node) -> list[Any]:
+    """The keys and indices leading from ``root`` to ``target`` (a key itself is named by
+    its own text); empty if ``target`` is the root or not found."""
+    stack: list[tuple[yaml.Node, list[Any]]] = [(root, [])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        if id(node) in seen:  # an alias met again (or a recursive one)
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                part = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                if key is target:
+                    return [*path, part]
+                stack.append((value, [*path, part]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, [*path, k]) for k, item in enumerate(node.value))
+    return []
 
 
 class _Loader(yaml.SafeLoader):
@@ -71,6 +133,24 @@ class _Loader(yaml.SafeLoader):
             seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_document(self, node: yaml.Node) -> Any:
+        """The document's data; the root node is kept to name the field of a value that
+        cannot be read (:class:`_BadValue`)."""
+        self._root = node
+        return super().construct_document(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """One value; a scalar its tag cannot read (``2023-02-29`` as a date, ``!!int abc``,
+        ``!!bool maybe``) raises :class:`_BadValue` naming it, where PyYAML's constructors
+        let Python's own ``ValueError`` or ``KeyError`` escape."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError,
+                OverflowError) as exc:
+            root = getattr(self, "_root", None)
+            raise _BadValue(node, _node_path(root, node) if root is not None else [],
+                            exc) from None
+
 
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers
@@ -108,22 +188,13 @@ def _check_values(data: Any, source: str) -> None:
             stack.extend((v, (*loc, k)) for k, v in reversed(list(enumerate(node))))
 
 
-def _decode(raw: bytes) -> str:
-    """Text of a file in UTF-8 (with or without a byte-order mark) or, failing that, in
-    GB18030, the superset of GBK that Chinese Windows editors save in."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
 def read_text(path: str | Path) -> str:
     """The text of an input file (a scenario, a spec, a patch) as :func:`read_yaml` reads
     it: at most :data:`~sim.files.limits.MAX_FILE_BYTES`, in UTF-8 or GBK/GB18030;
     anything else raises :class:`InputError`."""
     raw = read_bytes_limited(path, MAX_FILE_BYTES, "'Limits' in docs/scenario-format.md")
     try:
-        return _decode(raw)
+        return decode_text(raw)
     except UnicodeDecodeError:
         raise InputError(str(path), "", "cannot read file: its text is neither UTF-8 nor "
                                         "GBK/GB18030") from None
@@ -140,6 +211,8 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(source, ".".join(map(str, exc.path)),
                          f"nested more than {MAX_NESTING} levels deep (line {exc.line + 1}; a "
                          "limit, see 'Limits' in docs/scenario-format.md)") from None
+    except _BadValue as exc:
+        raise InputError(source, ".".join(map(str, exc.path)), exc.problem()) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import html
-import json
 import math
 import sys
 from collections.abc import Mapping, Sequence
@@ -230,12 +229,11 @@ def is_backtest(doc: Any) -> bool:
 
 def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool,
                      shown: str | None = None) -> Path:
+    from sim.files.reading import read_json
+    from sim.report.document import check_results
     from sim.report.plots import plot_wait_cdf, pooled_quantiles, quantile_points
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), "", f"cannot read the results document ({exc})") from None
+    data = read_json(path, "the results document")
     if is_backtest(data):  # hallsim backtest --json: its own page, as --report writes it
         if records:
             raise InputError(str(path), "--records", "--records is for results documents; a "
@@ -253,6 +251,7 @@ def _document_report(path: Path, out: Path, records: Sequence[str], svg: bool,
     for label, d in docs.items():
         if not isinstance(d, dict) or "overall" not in d:
             raise InputError(str(path), f"scenarios.{label}", "not a results document")
+        check_results(d, str(path), f"scenarios.{label}" if d is not data else "")
     if records and len(records) != len(docs):
         raise InputError(str(path), "--records", f"{len(records)} --records file(s) for "
                                                  f"{len(docs)} scenario(s) in the document")

@@ -194,6 +194,22 @@ TEMPLATES: tuple[str, ...] = (
     "cannot write a folder here ({reason})",
     "records file must end in .csv, .csv.gz or .parquet",
     "a plan file's name must end in .csv or .xlsx",
+    # serve, stores, results documents and YAML values
+    "is {kind}, not a folder; give a folder name",
+    "port {port} is in use (another server is listening on it): choose another port",
+    "cannot listen on {host} port {port} ({reason})",
+    "a store of another hallsim version (layout {schema}; this version reads {expected}): "
+    "run the experiment again into a new --store",
+    "the store is damaged ({what}): run the experiment again into a new --store",
+    "not a results document (hallsim run --json): {reasons}",
+    "cannot read the results document: lists or mappings nested too deeply",
+    "cannot read the results document: its text is neither UTF-8 nor GBK/GB18030",
+    "cannot read the results document: a number too long to read",
+    "'{value}' is not a valid date ({reason})",
+    "'{value}' is not a valid date",
+    "'{value}' is not a valid integer",
+    "'{value}' is not a valid number",
+    "'{value}' is not true or false",
     "a row for all items and rows for single items in the same hour: give the hour either as "
     "one total or item by item",
     "compare needs at least two scenario files",
@@ -250,7 +266,7 @@ ENGINE_REASONS: tuple[str, ...] = (
 
 #: placeholders whose value is itself a list of problems ("; " between them), each
 #: translated
-NESTED = frozenset({"reasons"})
+NESTED = frozenset({"reasons", "detail"})
 #: placeholders whose value is a word of the catalogue (a ticket log's field: "status")
 WORDS = frozenset({"field"})
 #: placeholders whose value is a list of names (", " between them), listed in the

@@ -17,6 +17,7 @@ work that arrives in windows' worth (erlangs) against the windows staffed for it
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,10 @@ from sim.scenario.model import Scenario
 #: terminal, the web page translates it through the catalogue first)
 OVERLOAD_WARNING = ("offered load exceeds capacity {start}-{end} (day factor {factor}): "
                     "least possible utilisation {utilisation} for categories {categories}")
+#: the warning where the items' tickets arrive while no window that serves them is staffed
+#: (no utilisation to give: the work has no window at all)
+UNSTAFFED_WARNING = ("offered load exceeds capacity {start}-{end} (day factor {factor}): "
+                     "no window is staffed for categories {categories}")
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,14 @@ class Overload:
     stretches: tuple[Shortfall, ...] = ()
 
     def parts(self) -> tuple[str, dict[str, str]]:
-        """The warning as its template (:data:`OVERLOAD_WARNING`) and the values filled in."""
-        return OVERLOAD_WARNING, {
-            "start": format_hhmm(self.start), "end": format_hhmm(self.end),
-            "factor": f"{self.day_factor:g}", "utilisation": f"{100 * self.utilisation:.0f}%",
-            "categories": ", ".join(self.categories)}
+        """The warning as its template (:data:`OVERLOAD_WARNING`, or
+        :data:`UNSTAFFED_WARNING` where no window serving the items is staffed) and the
+        values filled in."""
+        values = {"start": format_hhmm(self.start), "end": format_hhmm(self.end),
+                  "factor": f"{self.day_factor:g}", "categories": ", ".join(self.categories)}
+        if math.isinf(self.utilisation):
+            return UNSTAFFED_WARNING, values
+        return OVERLOAD_WARNING, {**values, "utilisation": f"{100 * self.utilisation:.0f}%"}
 
     def message(self) -> str:
         """A one-line warning for the terminal."""
@@ -285,7 +293,9 @@ def overloads(scenario: Scenario) -> list[Overload]:
         for theta, cats, hot in overloaded_sets(scenario, loads, staffed):
             windows = sum(staffed[gi] for gi in hot)
             here = Shortfall(t0, t1, theta * windows if hot else float("inf"), windows)
-            prev = next((o for o in found if o.end == t0 and o.categories == cats), None)
+            # a stretch without staffed windows is said apart from one short of windows
+            prev = next((o for o in found if o.end == t0 and o.categories == cats
+                         and math.isinf(o.utilisation) == math.isinf(theta)), None)
             if prev is not None:
                 found.remove(prev)
                 found.append(Overload(prev.start, t1, factor, max(theta, prev.utilisation),

@@ -34,7 +34,7 @@ from sim.web import (
 )
 from sim.web.common import Context, drop_edits_and_go, tid
 from sim.web.jobs import JobManager
-from sim.web.security import TokenGate
+from sim.web.security import HostGate, TokenGate
 from sim.web.workspace import Workspace
 
 #: the colour of warnings (Quasar's ``warning``): amber, dark enough to read on white
@@ -206,8 +206,11 @@ def _start_workers_soon(jobs: JobManager, delay: float = WORKER_DELAY) -> None:
     timer.start()
 
 
-def create_app(workspace: str | Path, token: str | None = None, workers: int = 1) -> Server:
-    """Register the page, the report files and (with ``token``) the token gate."""
+def create_app(workspace: str | Path, token: str | None = None, workers: int = 1,
+               host: str | None = None) -> Server:
+    """Register the page, the report files and (with ``token``) the token gate; without
+    one, for a server listening on ``host``, the gate that lets in this machine's pages
+    only (:class:`~sim.web.security.HostGate`: no other site's page, no DNS rebinding)."""
     global _server
     ws = Workspace(workspace)
     _server = Server(ws, JobManager(workers))
@@ -215,6 +218,8 @@ def create_app(workspace: str | Path, token: str | None = None, workers: int = 1
     app.add_static_files("/files/reports", ws.root / "reports")
     if token:
         app.add_middleware(TokenGate, token=token)
+    elif host is not None:
+        app.add_middleware(HostGate, bound=host)
     app.on_startup(lambda: _start_workers_soon(_server.jobs))
     app.on_shutdown(_server.jobs.shutdown)
     return _server
@@ -223,7 +228,7 @@ def create_app(workspace: str | Path, token: str | None = None, workers: int = 1
 def serve(host: str, port: int, workspace: str | Path, token: str | None,
           workers: int = 1) -> None:
     """Run the application until interrupted."""
-    create_app(workspace, token, workers)
+    create_app(workspace, token, workers, host)
     base = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     link = f"{base}?token={token}" if token else base
     print(f"hallsim serve: workspace {Path(workspace).resolve()}\n"
