@@ -242,8 +242,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     if solution.cost is None:
         if args.json:
             write_json_atomic(args.json, doc)
-        raise InputError(args.scenario, "", f"no staffing plan meets the service level: "
-                                            f"{solution.diagnosis}")
+        from sim.report.plan_tables import NO_PLAN
+
+        raise InputError(args.scenario, "", f"{NO_PLAN}{solution.diagnosis}")
     from sim.report.plan_tables import structure_labels
 
     # the structure's types named in the reader's language (全事项综合窗口 under --lang zh)
