@@ -130,6 +130,8 @@ def number(t: Callable[[str], str], label: str, limit: Limit, value: Any = None,
     if {"min", "max", "precision"} & set(kwargs):
         raise TypeError("a number field takes a Limit, not min, max or precision")
     text = problem(t, t(name or label), limit)
+    if isinstance(value, bool) or (value is not None and not isinstance(value, int | float)):
+        value = None  # a file's "days: abc" (refused, said above the form): an empty field
     # hide-bottom-space: no room kept under every field for a message; one that shows
     # takes its room below the field, above what follows (never over it)
     return TypedNumber(t(label) if label else None, value=value,

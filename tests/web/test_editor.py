@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sim.files.errors import InputError
 from sim.scenario.loading import load_scenario
 from sim.scenario.model import scenario_from_dict
 from sim.web.editor import grid_times, recounted, scaled, validate, value_at, with_serves
-from tests.web.conftest import visible
+from tests.web.conftest import quickstart_workspace, visible
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
@@ -584,3 +585,24 @@ def test_switching_the_language_asks_before_dropping_unsaved_edits(story,
     shown = _play(path, story, steps, lang="zh")
     assert shown == {"kept": 25, "badge": True}
     assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_file_with_a_word_where_a_number_goes_opens_with_the_field_empty(
+        story, tmp_path: Path) -> None:
+    """A hall file saved elsewhere says 'days: abc'. The editor tab failed (500: the day
+    field was handed the word); it now opens, says what is wrong, and leaves the field
+    empty for her to fill."""
+    ws = quickstart_workspace(tmp_path)
+    path = ws / "scenarios" / "quickstart.yaml"
+    path.write_text(re.sub(r"(?m)^  days: .*$", "  days: abc", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=editor&scenario=quickstart")
+        await user.should_see(marker="editor-error", retries=50)
+        seen["error"] = user.find("editor-error").elements.pop().text
+        seen["days"] = user.find("field-hall.days").elements.pop().value
+
+    story(play)
+    assert "hall.days" in seen["error"] and seen["days"] is None
