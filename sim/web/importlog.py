@@ -170,13 +170,20 @@ def panel(ctx: Context) -> None:
 
     async def choose(path: Path, resume: Any = None) -> None:
         msg.clear()
+        # a calibration shown again after a reload: the columns and words it was made with
+        # (the reader's guesses and the default words left it uncalibratable as shown)
+        made_with = {} if resume is None else {
+            "columns": {f: c for f, c in (resume.kwargs.get("columns") or {}).items() if c}}
         try:
-            preview: dict[str, Any] = await run.io_bound(preview_log, str(path), None)
+            preview: dict[str, Any] = await run.io_bound(preview_log, str(path),
+                                                          made_with or None)
         except InputError as exc:
             forget()
             msg.input_error(readable_reason(exc, ctx.t))
             return
         state["log"], state["mapping"] = path, dict(preview["mapping"])
+        if resume is not None and resume.kwargs.get("status"):
+            state["status"] = {o: list(w) for o, w in resume.kwargs["status"].items()}
         preview_box.clear()
         with preview_box:
             show_preview(ctx, preview, path, state, msg, resume)

@@ -7,6 +7,7 @@ bundled sample it was made from."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from nicegui.elements.upload_files import SmallFileUpload
@@ -17,7 +18,7 @@ from sim.files.errors import InputError
 from sim.web.bundled import sample_logs
 from sim.web.importlog import parse_words
 from sim.web.tasks import calibrate_log
-from tests.web.conftest import wait_for
+from tests.web.conftest import visible, wait_for
 
 SAMPLE = next(iter(sample_logs().values()))
 
@@ -59,3 +60,34 @@ def test_the_page_reads_a_log_with_the_districts_own_status_words(story,
     assert shown == ["\n".join(sample["summary"])]
     assert sample["kept"] > 2600
     assert (tmp_path / "workspace" / "scenarios" / "区县大厅.yaml").exists()
+
+
+def test_a_reload_shows_the_columns_and_words_the_calibration_was_made_with(
+        story, tmp_path: Path) -> None:
+    """The district's export heads its items 业务名称 and says 办理完毕: she maps the
+    column, types the words, calibrates, and reloads. The calibration came back, but the
+    mapping went back to the reader's guesses ("-") and the words to the defaults, under a
+    red "required column missing", so 校准 again failed. Both now come back as made."""
+    text = _district_log().decode("utf-8").replace("取号事项", "业务名称", 1)
+    seen: dict[str, Any] = {}
+
+    async def play(user: User) -> None:
+        await user.open("/?lang=zh&tab=import")
+        upload = user.find("import-upload").elements.pop()
+        await upload.handle_uploads([SmallFileUpload("区县导出.csv", "text/csv",
+                                                     text.encode("utf-8"))])
+        await wait_for(user, "import-preview", 60)
+        user.find("import-map-item").elements.pop().value = "业务名称"
+        user.find("import-status-served").elements.pop().value = "办理完毕"
+        user.find("import-status-no_show").elements.pop().value = "未到场，弃号"
+        user.find("import-name").elements.pop().value = "区县大厅"
+        user.find("import-calibrate").click()
+        await wait_for(user, "calibrate-summary", 120)
+        await user.open("/?lang=zh&tab=import")
+        await wait_for(user, "calibrate-summary", 30)
+        seen["item"] = user.find("import-map-item").elements.pop().value
+        seen["served"] = user.find("import-status-served").elements.pop().value
+        seen["error"] = visible(user, "import-error")
+
+    story(play)
+    assert seen == {"item": "业务名称", "served": "办理完毕", "error": False}
