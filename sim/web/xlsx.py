@@ -120,6 +120,10 @@ def _number(f: Figure) -> float | int | None:
     return int(x) if x is not None and x.is_integer() and "." not in f else x
 
 
+#: the end of a heading saying its cells carry a 95 % CI ("差值 ± 95% 置信区间")
+_PLUS_MINUS_CI = re.compile(r"\s*±\s*95\s*%\s*(?:CI|置信区间)\s*$")
+
+
 def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table:
     """A table with every figure as a number: a column of :class:`~sim.report.tables.Figure`
     cells becomes the figure's exact value and, where the figures carry one, its 95 %
@@ -136,6 +140,8 @@ def numeric_table(title: str, heads: list[str], cells: list[list[str]]) -> Table
         figures = [t for t in texts if isinstance(t, Figure)]
         half = any(f.half is not None for f in figures)
         unit = any(f.unit for f in figures)
+        if half:  # "difference ± 95% CI" heads the difference alone, its ± beside it
+            head = _PLUS_MINUS_CI.sub("", head) or head
         names = [head] + [tr("{heading}: ± 95% CI half-width").format(heading=head)] * half \
             + [tr("{heading}: unit").format(heading=head)] * unit
         columns.append((names, [[_number(f)] + [_clean(f.half)] * half + [f.unit] * unit

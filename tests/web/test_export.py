@@ -388,3 +388,21 @@ def test_show_on_a_finished_export_offers_that_exports_files(story, tmp_path: Pa
 
     story(play)
     assert seen == {"chosen": "plans/quickstart-plan", "zip": False}
+
+
+def test_a_difference_with_its_interval_is_headed_as_the_difference_alone() -> None:
+    """The comparison's column 差值 ± 95% 置信区间 becomes two in the spreadsheet: the
+    difference, and its half-width. The first kept the heading with ± 95% 置信区间 though
+    it holds the difference alone, beside a column headed 差值 ± 95% 置信区间：95% 置信区间半宽."""
+    from sim.report.i18n import set_language
+    from sim.report.tables import Figure
+    from sim.web.xlsx import numeric_table
+
+    set_language("zh")
+    try:
+        _, heads, rows = numeric_table("对比", ["指标", "差值 ± 95% 置信区间"],
+                                       [["平均等待", Figure("-0.26 ±0.25", -0.26, 0.25)]])
+    finally:
+        set_language("en")
+    assert heads == ["指标", "差值", "差值：95% 置信区间半宽（±）"]
+    assert rows == [["平均等待", -0.26, 0.25]]
