@@ -159,8 +159,11 @@ def _plan(doc: Any) -> tuple[tuple[str, ...], bool, int | None] | None:
                                      if isinstance(w, dict) and w.get("structure")))
     desks = doc.get("desks")
     unlimited = isinstance(desks, dict) and desks.get("source") == "none"
-    checks = [it.get("replications") for it in doc.get("iterations") or []
-              if isinstance(it, dict) and isinstance(it.get("replications"), int)]
+    # the replications asked for per certification round (the page's field, the jobs
+    # list's words), not the first round's total, which the sequential check grows
+    checks = [it.get("pilot_replications", it.get("replications"))
+              for it in doc.get("iterations") or [] if isinstance(it, dict)]
+    checks = [n for n in checks if isinstance(n, int)]
     return structures, unlimited, (checks[0] if checks else None)
 
 
