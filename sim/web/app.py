@@ -108,8 +108,8 @@ def page(lang: str = "zh", scenario: str = "", tab: str = "workspace", job: str 
             ctx.extra["unsaved-badge"] = badge
         other = "en" if ctx.lang == "zh" else "zh"
         with ui.dialog() as drop_box, ui.card():  # unsaved edits: asked before they go
-            ui.label(ctx.t("The hall editor or the floor plan holds changes not yet saved: "
-                           "switching the language drops them."))
+            ui.label(ctx.t("The hall editor, the floor plan or the forecast plan holds "
+                           "changes not yet saved: switching the language drops them."))
             with ui.row():
                 # dropped on purpose: the browser's own question (beforeunload) not asked
                 tid(ui.button(ctx.t("Switch and drop them"),

@@ -253,7 +253,8 @@ def test_an_edited_plan_is_marked_unsaved_until_its_forecast_is_made(story,
                                                                      tmp_path: Path) -> None:
     """She raises the 10:00 tickets and reloads by mistake: the edit was gone with no
     mark and no question from the browser. The header now marks the plan unsaved (the
-    browser then asks before a reload) until the forecast is made from it."""
+    browser then asks before a reload, the page before switching the language) until the
+    forecast is made from it."""
     ws = tmp_path / "workspace" / "scenarios"
     ws.mkdir(parents=True)
     shutil.copyfile(ROOT / "scenarios" / "quickstart.yaml", ws / "本月.yaml")
@@ -265,6 +266,9 @@ def test_an_edited_plan_is_marked_unsaved_until_its_forecast_is_made(story,
         seen["opened"] = visible(user, "unsaved-badge")
         user.find("forecast-tickets-10").elements.pop().value = 99
         seen["edited"] = visible(user, "unsaved-badge")
+        user.find("lang-switch").click()  # the page asks before the edit goes
+        await user.should_see("下期预测的计划中有尚未保存的修改", retries=20)
+        user.find("lang-switch-keep").click()
         user.find("forecast-name").elements.pop().value = "下月"
         user.find("forecast-start").click()
         await wait_for(user, "forecast-done", 30)
