@@ -29,6 +29,13 @@ def hour_span(hour: int | str, opening: Sequence[str] = ()) -> str:
     return f"{format_hhmm(lo)}-{format_hhmm(hi)}"
 
 
+def closed_throughout(hour: int | str, opening: Sequence[str]) -> bool:
+    """Whether the hall is closed for the whole clock hour ``hour`` (a lunch break, the
+    hour after closing): no ticket is taken then, but those taken before may still wait."""
+    lo, hi = 60.0 * int(hour), 60.0 * int(hour) + 60.0
+    return not any(s < hi and e > lo for s, e in (parse_period(p) for p in opening))
+
+
 def opening_of(*docs: Mapping[str, Any]) -> list[str]:
     """The opening periods the documents share (a results document's ``opening``); none
     when they differ or a document does not say (an older one): hours keep their clock
@@ -51,3 +58,18 @@ def hour_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                     fmt_metric("arrivals_per_day", row.get("arrivals_per_day"))]
                    + [fmt_metric(k, row.get(k), ci.get(k)) for k in HOUR_KEYS])
     return heads, out
+
+
+def closed_hours_note(doc: dict[str, Any]) -> str:
+    """What the hourly table's hours with the hall closed throughout show (a lunch break,
+    the hour after closing: no ticket taken, yet a queue, of tickets taken before and
+    still waiting), naming them; "" when there are none."""
+    opening = opening_of(doc)
+    closed = [hour_span(h, opening) for h in doc.get("by_hour") or {}
+              if opening and closed_throughout(h, opening)]
+    if not closed:
+        return ""
+    from sim.report.i18n import tr_in
+
+    return tr("{hours}: the hall is closed; their queue is of tickets taken before and "
+              "still waiting").format(hours=tr_in("list", ", ").join(closed))

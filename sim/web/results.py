@@ -25,7 +25,7 @@ from sim.web import charts
 from sim.web.common import Context, JobView, run_inputs, scenario_or_hint, table, tid
 from sim.web.export import result_label
 from sim.web.fields import read, valid
-from sim.web.hours import hour_rows
+from sim.web.hours import closed_hours_note, hour_rows
 
 #: precision choices: English label -> (replications, days; None = the scenario's)
 PRECISION = {
@@ -62,6 +62,8 @@ def show_document(ctx: Context, doc: dict[str, Any],
                     f"chart-hour-{key}")
     heads, cells = hour_rows(doc)
     table(heads, cells, "table-hours", tr("By hour"))
+    if closed_hours_note(doc):
+        tid(ui.label(closed_hours_note(doc)).classes("text-caption"), "results-closed-hours")
     with ui.row().classes("w-full no-wrap items-start gap-4"):
         with ui.column().classes("w-1/2"):
             tid(ui.echart(charts.category_chart(docs, "wait_mean")).classes("w-full h-64"),
