@@ -112,10 +112,28 @@ class PlanEditor:
         # the plan as its forecast was last made (or as the page opened): edits since
         # then are unsaved, a reload would drop them (the header's mark, the browser asks)
         self.made: tuple[Any, Path | None] = (copy.deepcopy(self.rows), None)
+        self.opened = self.tickets()  # this period's tickets a day, to say the change
+        self.change_label: Any = None
         self.msg = Message("forecast-error")
         self.grid_box: Any = None
         self.cells: list[Any] = []  # the grid's number fields, checked before the forecast
         self.staff_choice: Any = None
+
+    def tickets(self) -> float:
+        """The plan's tickets a day (the hours' sum)."""
+        return sum(float(r.get("tickets") or 0.0) for r in self.rows.values())
+
+    def say_change(self) -> None:
+        """Say beside "Apply" how the plan's tickets a day differ from this period's: each
+        apply changes the plan as it stands (+10 % twice is +21 %), and the field goes back
+        to 0, so the change made so far is said here."""
+        if self.change_label is None:
+            return
+        now = self.tickets()
+        change = (now / self.opened - 1.0) * 100.0 if self.opened > 0 else 0.0
+        self.change_label.text = "" if self.file is not None or abs(change) < 0.05 else \
+            self.ctx.t("tickets a day {now:,.0f}, {change:+.1f} % on this period").format(
+                now=now, change=change)
 
     def unsaved(self) -> bool:
         """Whether the plan was edited (or a file uploaded) since its forecast was made."""
@@ -128,6 +146,7 @@ class PlanEditor:
             if row.get("tickets") is not None:
                 row["tickets"] = round(float(row["tickets"]) * factor, 2)
         self.draw()
+        self.say_change()
         self.ctx.show_unsaved()
 
     def restaff(self, staff: str) -> None:
@@ -167,6 +186,7 @@ class PlanEditor:
             self.rows, self.staff = loaded["rows"], loaded["staff"]
             self.staff_choice.value = loaded["staff"]
         self.draw()
+        self.say_change()
         self.ctx.show_unsaved()
 
     def draw(self) -> None:
@@ -191,6 +211,7 @@ class PlanEditor:
                         def changed(e: Any, hour: int = hour, field: str = field) -> None:
                             self.rows[hour][field] = (None if e.value in (None, "")
                                                       else float(e.value))
+                            self.say_change()
                             self.ctx.show_unsaved()
 
                         limit = cell_limit(field, row.get(field) is not None)
@@ -245,6 +266,7 @@ def _plan_inputs(ed: PlanEditor) -> None:
 
         tid(ui.button(ctx.t("Apply"), on_click=rescale).props("outline"),
             "forecast-scale-apply")
+        ed.change_label = tid(ui.label("").classes("text-caption"), "forecast-change")
         ui.add_css(UPLOAD_CSS)
         tid(ui.upload(label=ctx.t("Upload a plan (CSV or XLSX)"), on_upload=ed.uploaded,
                       auto_upload=True, max_file_size=MAX_UPLOAD_BYTES,

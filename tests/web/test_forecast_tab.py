@@ -194,11 +194,21 @@ def test_fifteen_percent_more_tickets_leave_the_staffing_as_it_was(story, tmp_pa
         await user.should_see("下一时期")
         user.find("forecast-scale").elements.pop().value = 15
         user.find("forecast-scale-apply").click()
+        said.append(user.find("forecast-change").elements.pop().text)
+        user.find("forecast-scale").elements.pop().value = 10  # on the plan as it stands
+        user.find("forecast-scale-apply").click()
+        said.append(user.find("forecast-change").elements.pop().text)
+        user.find("forecast-scale").elements.pop().value = -100 / 11  # back to +15 %
+        user.find("forecast-scale-apply").click()
         user.find("forecast-name").elements.pop().value = "下月"
         user.find("forecast-start").click()
         await wait_for(user, "forecast-done", 30)
 
+    said: list[str] = []
     story(play)
+    # each apply changes the plan as it stands, the field back at 0: the change so far is
+    # said beside it (+10 % after +15 % is +26.5 %, not +25 %)
+    assert [s.split("，")[-1] for s in said] == ["较本期 +15.0 %", "较本期 +26.5 %"]
     assert _staffing(ws / "下月.yaml") == _staffing(ws / "本月.yaml")
     before, after = load_scenario(ws / "本月.yaml"), load_scenario(ws / "下月.yaml")
     for name, cat in before.categories.items():
