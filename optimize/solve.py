@@ -574,21 +574,27 @@ def _read(problem: Problem, model: Model, out: Solution) -> None:
 
 
 def _windows_without_desks(problem: Problem, cuts: list[Cut], p: int, solver: str,
-                           budget: float) -> int | None:
+                           budget: float) -> tuple[int, list[tuple[str, int]]] | None:
     """The fewest windows period ``p`` needs at the service level with the window types
-    the spec allows, when the hall's desks do not limit them (None: not found in
+    the spec allows, when the hall's desks do not limit them, and how many of each type,
+    the most first, by the hall's own names where it has them (None: not found in
     ``budget`` seconds): why the desks fall short where the load alone would fit (each
     department's windows serving only its own items need their own margins)."""
     import dataclasses
 
     import pulp
 
+    from optimize.plan import type_label
+
     model = build_model(dataclasses.replace(problem, desks=None), cuts, periods=(p,),
                         use_shifts=False)
     _run(model, solver, budget, None)
     if model.lp.status != pulp.LpStatusOptimal:
         return None
-    return round(sum(float(v.value() or 0.0) for (_, q), v in model.n.items() if q == p))
+    by_type = [(type_label(problem, problem.types[k].id) or problem.types[k].id,
+                round(float(v.value() or 0.0))) for (k, q), v in model.n.items() if q == p]
+    by_type = sorted(((t, n) for t, n in by_type if n > 0), key=lambda tn: -tn[1])
+    return sum(n for _, n in by_type), by_type
 
 
 def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
@@ -617,17 +623,20 @@ def diagnose(problem: Problem, cuts: list[Cut], solver: str = "cbc",
             total = float(np.sum(problem.load[:, p]))
             desks = (f"the {problem.desks} desks" if problem.desks is not None
                      else "the window types")
-            need = _windows_without_desks(problem, cuts, p, solver, share) \
+            sized = _windows_without_desks(problem, cuts, p, solver, share) \
                 if problem.desks is not None else None
+            need = sized[0] if sized is not None else None
             if items == last_items:  # the items were named in the period before
                 reason = f"period {per.label}: likewise ({total:.2f} erlangs" + (
                     f", about {need} windows)" if need is not None else ")")
             else:
                 reason = (f"period {per.label}: {desks} cannot carry the load of "
                           f"{', '.join(items)} ({total:.2f} erlangs) at the service level")
-                if need is not None:
+                if sized is not None:  # which types need the windows, the most first
                     reason += (f": by the model's sizing these window types need about {need} "
-                               "windows then (the simulation may certify a few fewer)")
+                               "windows then (the simulation may certify a few fewer): "
+                               + ", ".join(f"{t} {n}" for t, n in sized[1][:8])
+                               + (", ..." if len(sized[1]) > 8 else ""))
             last_items = items
             reasons.append(reason)
     if reasons:

@@ -110,6 +110,9 @@ TEMPLATES: tuple[str, ...] = (
     "at the service level",
     "period {period}: the {desks} desks cannot carry the load of {items} ({load} erlangs) "
     "at the service level: by the model's sizing these window types need about {need} windows "
+    "then (the simulation may certify a few fewer): {types}",
+    "period {period}: the {desks} desks cannot carry the load of {items} ({load} erlangs) "
+    "at the service level: by the model's sizing these window types need about {need} windows "
     "then (the simulation may certify a few fewer)",
     "period {period}: likewise ({load} erlangs, about {need} windows)",
     "period {period}: likewise ({load} erlangs)",
@@ -271,7 +274,7 @@ NESTED = frozenset({"reasons", "detail"})
 WORDS = frozenset({"field"})
 #: placeholders whose value is a list of names (", " between them), listed in the
 #: reader's way (、 in Chinese): the items of a period, what there is ("known: A, B")
-LISTS = frozenset({"items", "known", "days", "hours"})
+LISTS = frozenset({"items", "known", "days", "hours", "types"})
 
 
 @functools.cache

@@ -125,6 +125,11 @@ def four_departments_in_six_windows(hours: list[str]):
     return build_problem(hall(cats, hours, count=6), spec)
 
 
+#: the dedicated window types of the four departments (no group of the hall serves
+#: exactly one department's items, so the types go by their ids)
+DEPARTMENT_TYPES = ("DED-市场", "DED-税务", "DED-人社", "DED-公安")
+
+
 def test_desks_too_few_for_dedicated_windows_say_how_many_the_structure_needs():
     """Four departments of half an erlang each fit in the hall's 6 windows if pooled, but
     a planner who keeps each department at its own windows needs two each for a mean wait
@@ -136,8 +141,10 @@ def test_desks_too_few_for_dedicated_windows_say_how_many_the_structure_needs():
     assert sol.status == "infeasible"
     assert "the 6 desks cannot carry the load of" in sol.diagnosis
     assert "(2.00 erlangs)" in sol.diagnosis
+    # and which types need them: two windows for each department
     assert sol.diagnosis.endswith(f"these window types need about {4 * per_department} windows "
-                                  "then (the simulation may certify a few fewer)")
+                                  "then (the simulation may certify a few fewer): "
+                                  + ", ".join(f"{t} 2" for t in DEPARTMENT_TYPES))
     from sim.report.i18n import set_language
     from sim.report.messages import problem_text
 
@@ -146,7 +153,8 @@ def test_desks_too_few_for_dedicated_windows_say_how_many_the_structure_needs():
         said = problem_text(sol.diagnosis)
     finally:
         set_language("en")
-    assert said.endswith("按这种窗口分工，模型估算该时段约需 8 个窗口（经仿真验证可能略少）")
+    assert said.endswith("按这种窗口分工，模型估算该时段约需 8 个窗口（经仿真验证可能略少）："
+                         + "、".join(f"{t} 2" for t in DEPARTMENT_TYPES))
 
 
 def test_a_refusal_names_the_items_once_when_the_next_periods_have_the_same():
@@ -187,4 +195,7 @@ def test_an_exported_refusal_carries_its_reason_not_only_its_status():
     assert blocks["headline"][2][0][0] == "无可行解"
     title, heads, rows = blocks["reason"]
     assert (title, heads) == ("为何没有排班方案", ["原因"])
-    assert rows[0][0].startswith("时段 09:00：现有 6 个窗口在目标服务水平下承担不了")
+    # worded as the command line and the page say it (a list of several periods alone
+    # matched no message, and stayed in English)
+    assert rows[0][0].startswith("没有能达到服务水平的排班方案：时段 09:00：现有 6 个窗口在目标"
+                                 "服务水平下承担不了")
