@@ -143,7 +143,13 @@ def headline(doc: dict[str, Any]) -> list[tuple[str, Any]]:
             (tr("lower bound of the cost"), num(doc.get("bound"))),
             (tr("gap to the bound (%)"), num(None if gap is None else 100 * gap)),
             (tr("headcount (people)"), count(doc.get("headcount"))),
-            (tr("window-hours (windows × hours)"), num(doc.get("window_hours")))]
+            (tr("window-hours (windows × hours)"), num(doc.get("window_hours")))] + [
+        # what the staff are assumed to serve, read first: 自动 may choose 全事项综合,
+        # every clerk serving every item, whose headcount reads as "9 fewer people"
+        (tr("window structure"), tr_in("list", ", ").join(
+            dict.fromkeys(tr_in("structure", s) for s in structures)))
+        for structures in [[str(w["structure"]) for w in (doc.get("windows") or {}).values()
+                            if isinstance(w, dict) and w.get("structure")]] if structures]
 
 
 def assumption_rows(doc: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:

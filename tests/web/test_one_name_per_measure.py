@@ -98,7 +98,8 @@ def test_the_optimiser_backtest_and_warnings_give_units_and_plain_words() -> Non
     from sim.web.optimise import headline
 
     doc = {"status": "certified", "cost": 53.0, "bound": 52.5, "gap": 0.0095,
-           "headcount": 6, "window_hours": 53.0}
+           "headcount": 6, "window_hours": 53.0,
+           "windows": {"FULL": {"structure": "full"}}}
     try:
         set_language("zh")
         shown = dict(headline(doc))
@@ -109,6 +110,8 @@ def test_the_optimiser_backtest_and_warnings_give_units_and_plain_words() -> Non
         set_language("en")
     assert shown["窗口工时（窗口·小时）"] == "53.00" and shown["与下界的差距（%）"] == "0.95"
     assert "成本（窗口·小时 × 每窗口·小时成本）" in shown and shown["人数（人）"] == "6"
+    # and what the staff are assumed to serve, before the headcount is read as a saving
+    assert shown["窗口分工"] == "全事项综合"
     assert "平均绝对百分比误差（MAPE）" in backtest and "平均绝对误差（MAE）" in backtest
     assert "日客流系数" in warning
 
