@@ -12,10 +12,10 @@ import asyncio
 import socket
 from typing import Any
 
-import httpx
 import pytest
 
-pytest.importorskip("nicegui")
+pytest.importorskip("nicegui")  # the web extra (httpx comes with it)
+httpx = pytest.importorskip("httpx")
 
 from sim.cli.main import main  # noqa: E402
 from sim.web.security import HostGate, needs_token  # noqa: E402
